@@ -1,0 +1,121 @@
+#pragma once
+// The goal model: what a workspace of goal files holds, after validation (SPEC §3).
+
+#include "okr/core/cycle.hpp"
+#include "okr/core/date.hpp"
+#include "okr/core/diagnostic.hpp"
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace okr {
+
+// One dated measurement of a KR or KPI.
+struct Checkin {
+    Date date;
+    SourcePos pos;
+    double value = 0;
+    double confidence = NAN; // NaN: not given
+    std::string note;
+
+    bool has_confidence() const { return !std::isnan(confidence); }
+};
+
+// A reference as written in a file, with where it was written.
+struct RefText {
+    std::string text;
+    SourcePos pos;
+};
+
+enum class KrType { metric, milestone };
+enum class ObjectiveType { aspirational, committed };
+enum class Frequency { daily, weekly, monthly, quarterly, yearly };
+
+struct KeyResult {
+    std::string id;
+    std::string title;
+    std::string unit;
+    std::string owner; // empty: the objective's owner
+    std::string notes;
+    KrType type = KrType::metric;
+    double start = 0;
+    double target = 1;
+    std::optional<double> current;
+    std::optional<double> score; // manual grade, overrides the computed score
+    double weight = 1;
+    bool dropped = false;
+    std::optional<RefText> kpi;
+    std::vector<Checkin> checkins; // in file order
+    SourcePos pos;                 // of the KR's table
+    SourcePos current_pos;
+};
+
+struct Objective {
+    std::string id;
+    std::string title;
+    std::string owner; // resolved: the file's owner when the key is absent
+    std::string cycle; // resolved: the file's cycle when the key is absent
+    SourcePos cycle_pos; // of the objective's `cycle` value, else of the file's
+    std::string notes;
+    ObjectiveType type = ObjectiveType::aspirational;
+    double weight = 1;
+    bool dropped = false;
+    std::optional<RefText> parent;
+    std::vector<RefText> kpis;
+    std::vector<std::string> tags;
+    std::vector<KeyResult> krs;
+    SourcePos pos;
+};
+
+struct Kpi {
+    std::string id;
+    std::string title;
+    std::string unit;
+    std::string owner; // resolved: the file's owner when the key is absent
+    std::string notes;
+    std::optional<double> min;
+    std::optional<double> max;
+    std::optional<double> warn;
+    std::optional<Frequency> frequency;
+    bool dropped = false;
+    std::vector<std::string> tags;
+    std::vector<Checkin> checkins;
+    SourcePos pos;
+};
+
+// A key the schema does not know; kept in the file, reported by `okr check`.
+struct UnknownKey {
+    std::string key;
+    std::string suggestion; // nearest known key, or empty
+    SourcePos pos;
+};
+
+// One goal file after loading.
+struct GoalFile {
+    std::string path;      // as given or discovered, used in messages
+    std::string title;
+    std::string owner;
+    std::string name_space; // `namespace` key, else the file stem
+    std::string cycle;      // the file's default cycle, may be empty
+    SourcePos cycle_pos;
+    std::vector<Cycle> cycles; // declared under [cycles]
+    std::vector<RefText> includes; // [workspace] include globs
+    std::vector<Objective> objectives;
+    std::vector<Kpi> kpis;
+    std::vector<UnknownKey> unknown_keys;
+};
+
+// All files that form one workspace, in load order (sorted by path).
+struct Workspace {
+    std::vector<GoalFile> files;
+};
+
+const char* to_string(KrType t);
+const char* to_string(ObjectiveType t);
+const char* to_string(Frequency f);
+// Length of one period of a frequency, in days (1, 7, 31, 92, 366).
+int period_days(Frequency f);
+
+} // namespace okr

@@ -1,0 +1,85 @@
+#pragma once
+// References between goals (SPEC §4) and the lookups a workspace needs: by id, by namespace,
+// and cycles by name.
+
+#include "okr/core/diagnostic.hpp"
+#include "okr/core/model.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace okr {
+
+struct ObjectiveRef {
+    std::size_t file = 0;
+    std::size_t objective = 0;
+    bool operator==(const ObjectiveRef&) const = default;
+};
+struct KrRef {
+    std::size_t file = 0;
+    std::size_t objective = 0;
+    std::size_t kr = 0;
+    bool operator==(const KrRef&) const = default;
+};
+struct KpiRef {
+    std::size_t file = 0;
+    std::size_t kpi = 0;
+    bool operator==(const KpiRef&) const = default;
+};
+
+// The outcome of resolving a reference: found, ambiguous (candidates), or unknown (suggestions).
+template <class Handle> struct Resolution {
+    std::optional<Handle> found;
+    std::vector<std::string> candidates;
+    std::vector<std::string> suggestions;
+};
+
+// Read-only lookups over a workspace; the workspace must outlive it.
+class WorkspaceIndex {
+  public:
+    explicit WorkspaceIndex(const Workspace& workspace);
+
+    // `[NS/]OBJ`, resolved from `from_file` first.
+    Resolution<ObjectiveRef> objective(std::string_view ref, std::size_t from_file) const;
+    // `[NS/]OBJ.KR`; with `allow_bare`, also a bare KR id unique in the workspace.
+    Resolution<KrRef> kr(std::string_view ref, std::size_t from_file, bool allow_bare = false) const;
+    // `[NS/]KPI`.
+    Resolution<KpiRef> kpi(std::string_view ref, std::size_t from_file) const;
+
+    // The cycle called `name`: built in, or declared under [cycles] anywhere in the workspace.
+    const Cycle* cycle(std::string_view name) const;
+    // Every cycle used by an objective or declared, sorted by start then end.
+    std::vector<const Cycle*> all_cycles() const;
+
+    std::string ref_of(ObjectiveRef r) const;
+    std::string ref_of(KrRef r) const;
+    std::string ref_of(KpiRef r) const;
+
+    const Workspace& workspace() const { return m_workspace; }
+    const Objective& at(ObjectiveRef r) const { return m_workspace.files[r.file].objectives[r.objective]; }
+    const KeyResult& at(KrRef r) const { return at(ObjectiveRef{r.file, r.objective}).krs[r.kr]; }
+    const Kpi& at(KpiRef r) const { return m_workspace.files[r.file].kpis[r.kpi]; }
+
+  private:
+    std::vector<std::size_t> files_in(std::string_view name_space) const;
+
+    const Workspace& m_workspace;
+    std::unordered_map<std::string, std::vector<ObjectiveRef>> m_objectives;
+    std::unordered_map<std::string, std::vector<KrRef>> m_krs; // by bare KR id
+    std::unordered_map<std::string, std::vector<KpiRef>> m_kpis;
+    std::unordered_map<std::string, std::vector<std::size_t>> m_namespaces;
+    std::unordered_map<std::string, Cycle> m_cycles;
+};
+
+// Workspace-wide cycle rules: every cycle name an objective uses exists, and a custom cycle
+// declared in two files has the same dates in both.
+Diagnostics check_workspace_cycles(const Workspace& workspace);
+
+// A one-line explanation of a failed resolution: "unknown KR `x`; did you mean ...".
+std::string describe_failure(std::string_view kind, std::string_view ref, const std::vector<std::string>& candidates,
+                             const std::vector<std::string>& suggestions);
+
+} // namespace okr

@@ -1,0 +1,101 @@
+#pragma once
+// The arithmetic of SPEC §5: current values, progress, scores, statuses, grade bands,
+// KPI health, staleness and forecasts. Pure functions of the model and an as-of date.
+
+#include "okr/core/model.hpp"
+#include "okr/core/reference.hpp"
+
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace okr {
+
+enum class Status { none, dropped, done, on_track, at_risk, off_track };
+enum class Band { none, green, yellow, red };
+enum class Health { unknown, ok, warn, breach };
+
+const char* to_string(Status s);
+const char* to_string(Band b);
+const char* to_string(Health h);
+
+// The latest check-in dated on or before `as_of` (ties: the later one in the file), optionally
+// only those inside `window`; nullptr when there is none.
+const Checkin* latest_checkin(const std::vector<Checkin>& checkins, Date as_of, const Cycle* window = nullptr);
+
+// Unclamped progress from start to target.
+double progress(double start, double target, double current);
+
+// Status of a score `s` at elapsed fraction `t`: done at s >= 1, else by the gap t - s.
+Status status_for(std::optional<double> score, double elapsed);
+
+// Grade band: green >= 0.7, yellow >= 0.4, red below.
+Band band_for(std::optional<double> score);
+
+// KPI health of `value` against the KPI's bounds.
+Health kpi_health(const Kpi& kpi, std::optional<double> value);
+
+// True when the KPI's latest check-in (on or before `as_of`) is older than one period.
+bool kpi_stale(const Kpi& kpi, Date as_of);
+
+// Least-squares line through (cycle start, start) and the check-ins up to `as_of`, read at
+// the cycle's end; nullopt with fewer than two distinct dates.
+std::optional<double> forecast_value(const Cycle& cycle, double start, std::span<const Checkin* const> checkins);
+
+struct Weighted {
+    double value;
+    double weight;
+};
+// Weighted mean; nullopt when there is nothing to average.
+std::optional<double> weighted_mean(std::span<const Weighted> items);
+
+// A KR evaluated as of a date.
+struct KrEval {
+    double current = 0;
+    double progress = 0;
+    std::optional<double> score;      // nullopt when dropped
+    Status status = Status::none;
+    std::optional<double> confidence; // of the latest check-in that states one
+    std::optional<Date> last_checkin;
+    std::optional<double> forecast;       // projected value at the cycle's end
+    std::optional<double> forecast_score; // its clamped progress
+    std::optional<KpiRef> kpi;            // the KPI it follows, when resolved
+    bool kpi_unresolved = false;
+};
+
+struct ObjectiveEval {
+    const Cycle* cycle = nullptr; // nullptr when the cycle is unknown
+    double elapsed = 0;
+    std::optional<double> score;
+    Status status = Status::none;
+    Band band = Band::none;
+    bool missed_commitment = false;
+    std::optional<ObjectiveRef> parent;
+    bool parent_unresolved = false;
+    std::vector<KrEval> krs;
+};
+
+struct KpiEval {
+    std::optional<double> value;
+    std::optional<Date> date;
+    Health health = Health::unknown;
+    bool stale = false;
+};
+
+// Every objective, KR and KPI of a workspace evaluated as of one date, indexed like the model
+// ([file][objective], [file][kpi]).
+struct Evaluation {
+    Date as_of;
+    std::vector<std::vector<ObjectiveEval>> objectives;
+    std::vector<std::vector<KpiEval>> kpis;
+
+    const ObjectiveEval& at(ObjectiveRef r) const { return objectives[r.file][r.objective]; }
+    const KrEval& at(KrRef r) const { return objectives[r.file][r.objective].krs[r.kr]; }
+    const KpiEval& at(KpiRef r) const { return kpis[r.file][r.kpi]; }
+};
+
+KpiEval evaluate_kpi(const Kpi& kpi, Date as_of);
+KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped, const Kpi* kpi);
+Evaluation evaluate(const WorkspaceIndex& index, Date as_of);
+
+} // namespace okr

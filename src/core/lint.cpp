@@ -1,0 +1,151 @@
+#include "okr/core/lint.hpp"
+
+#include <fmt/format.h>
+#include <map>
+
+namespace okr {
+namespace {
+
+class Linter {
+  public:
+    Linter(const WorkspaceIndex& index, const Evaluation& ev) : m_index(index), m_ev(ev) {}
+
+    Diagnostics run() {
+        const Workspace& ws = m_index.workspace();
+        for (std::size_t f = 0; f < ws.files.size(); ++f) lint_file(f);
+        lint_objective_counts();
+        return std::move(m_out);
+    }
+
+  private:
+    void add(const GoalFile& file, SourcePos pos, Level level, std::string rule, std::string message,
+             std::string hint = {}) {
+        m_out.push_back({file.path, pos, level, std::move(message), std::move(hint), std::move(rule)});
+    }
+
+    void dangling(const GoalFile& file, const RefText& ref, std::string_view kind, const std::vector<std::string>& candidates,
+                  const std::vector<std::string>& suggestions) {
+        std::string hint = suggestions.empty() ? "check the id, or load the file that defines it with -f"
+                                               : fmt::format("did you mean {}?", fmt::join(suggestions, ", "));
+        if (!candidates.empty()) hint = fmt::format("qualify it with a namespace: {}", fmt::join(candidates, " or "));
+        add(file, ref.pos, Level::error, "dangling-ref", describe_failure(kind, ref.text, candidates, {}), hint);
+    }
+
+    void lint_checkins(const GoalFile& file, const std::vector<Checkin>& checkins, const Cycle* cycle) {
+        const Date as_of = m_ev.as_of;
+        for (const Checkin& c : checkins) {
+            if (c.date > as_of)
+                add(file, c.pos, Level::warning, "checkin-future",
+                    fmt::format("check-in dated {} is in the future (as of {})", c.date.iso(), as_of.iso()),
+                    "fix the date; future check-ins are ignored until then");
+            else if (cycle && !cycle->contains(c.date))
+                add(file, c.pos, Level::warning, "checkin-outside-cycle",
+                    fmt::format("check-in dated {} is outside cycle {} ({} to {})", c.date.iso(), cycle->name,
+                                cycle->start.iso(), cycle->end.iso()),
+                    "fix the date, or move the objective to the cycle it belongs to");
+        }
+    }
+
+    void lint_file(std::size_t f) {
+        const GoalFile& file = m_index.workspace().files[f];
+        const Date as_of = m_ev.as_of;
+        for (const UnknownKey& u : file.unknown_keys)
+            add(file, u.pos, Level::warning, "unknown-key", fmt::format("unknown key `{}`", u.key),
+                u.suggestion.empty() ? "okr keeps it, but does not use it"
+                                     : fmt::format("did you mean `{}`?", u.suggestion));
+        for (std::size_t o = 0; o < file.objectives.size(); ++o) {
+            const Objective& obj = file.objectives[o];
+            const ObjectiveEval& oe = m_ev.objectives[f][o];
+            if (obj.parent && oe.parent_unresolved) {
+                auto r = m_index.objective(obj.parent->text, f);
+                dangling(file, *obj.parent, "objective", r.candidates, r.suggestions);
+            }
+            for (const RefText& k : obj.kpis) {
+                auto r = m_index.kpi(k.text, f);
+                if (!r.found) dangling(file, k, "KPI", r.candidates, r.suggestions);
+            }
+            std::size_t active = 0;
+            for (const KeyResult& kr : obj.krs) active += kr.dropped ? 0 : 1;
+            if (!obj.dropped && (active < 2 || active > 5))
+                add(file, obj.pos, Level::warning, "kr-count",
+                    fmt::format("objective \"{}\" has {} active key result{}", obj.id, active, active == 1 ? "" : "s"),
+                    active < 2 ? "give an objective 2 to 5 measurable key results"
+                               : "keep 2 to 5 key results: split the objective or drop the least important");
+            const bool running = oe.cycle && oe.cycle->contains(as_of);
+            for (std::size_t k = 0; k < obj.krs.size(); ++k) {
+                const KeyResult& kr = obj.krs[k];
+                const KrEval& ke = oe.krs[k];
+                if (kr.kpi && ke.kpi_unresolved) {
+                    auto r = m_index.kpi(kr.kpi->text, f);
+                    dangling(file, *kr.kpi, "KPI", r.candidates, r.suggestions);
+                }
+                lint_checkins(file, kr.checkins, oe.cycle);
+                if (kr.current && !kr.checkins.empty()) {
+                    const Checkin* latest = latest_checkin(kr.checkins, Date::from_days(INT32_MAX));
+                    if (latest && latest->value != *kr.current)
+                        add(file, kr.current_pos, Level::warning, "current-mismatch",
+                            fmt::format("`current` is {} but the latest check-in ({}) says {}",
+                                        fmt::format("{}", *kr.current), latest->date.iso(), fmt::format("{}", latest->value)),
+                            fmt::format("set current = {}, or remove `current` and let check-ins speak",
+                                        fmt::format("{}", latest->value)));
+                }
+                if (running && !kr.kpi && !kr.dropped && !obj.dropped && ke.status != Status::done) {
+                    const Date since = ke.last_checkin.value_or(oe.cycle->start);
+                    if (as_of - since > k_checkin_gap_days)
+                        add(file, kr.pos, Level::warning, "kr-no-checkin",
+                            ke.last_checkin ? fmt::format("key result \"{}.{}\" has had no check-in for {} days", obj.id,
+                                                          kr.id, as_of - since)
+                                            : fmt::format("key result \"{}.{}\" has no check-in yet, {} days into {}",
+                                                          obj.id, kr.id, as_of - since, oe.cycle->name),
+                            fmt::format("record one with `okr checkin {}.{} VALUE`", obj.id, kr.id));
+                }
+            }
+        }
+        for (std::size_t k = 0; k < file.kpis.size(); ++k) {
+            const Kpi& kpi = file.kpis[k];
+            const KpiEval& ke = m_ev.kpis[f][k];
+            lint_checkins(file, kpi.checkins, nullptr);
+            if (kpi.dropped) continue;
+            if (kpi.owner.empty())
+                add(file, kpi.pos, Level::warning, "kpi-no-owner", fmt::format("KPI \"{}\" has no owner", kpi.id),
+                    "add owner = \"...\" to the KPI or to the top of the file");
+            if (ke.stale)
+                add(file, kpi.pos, Level::warning, "kpi-stale",
+                    fmt::format("KPI \"{}\" is stale: last measured {}, {} days ago, but it is {}", kpi.id,
+                                ke.date->iso(), as_of - *ke.date, to_string(*kpi.frequency)),
+                    fmt::format("record a measurement with `okr checkin {} VALUE`", kpi.id));
+        }
+    }
+
+    void lint_objective_counts() {
+        const Workspace& ws = m_index.workspace();
+        std::map<std::pair<std::string, std::string>, std::vector<ObjectiveRef>> groups;
+        for (std::size_t f = 0; f < ws.files.size(); ++f)
+            for (std::size_t o = 0; o < ws.files[f].objectives.size(); ++o) {
+                const Objective& obj = ws.files[f].objectives[o];
+                if (!obj.dropped) groups[{obj.owner, obj.cycle}].push_back({f, o});
+            }
+        for (const auto& [key, refs] : groups) {
+            if (refs.size() <= 5) continue;
+            const ObjectiveRef sixth = refs[5];
+            add(ws.files[sixth.file], m_index.at(sixth).pos, Level::warning, "objective-count",
+                fmt::format("owner \"{}\" has {} active objectives in {}", key.first.empty() ? "(none)" : key.first,
+                            refs.size(), key.second),
+                "focus on at most 5 objectives per cycle; drop or defer the rest");
+        }
+    }
+
+    const WorkspaceIndex& m_index;
+    const Evaluation& m_ev;
+    Diagnostics m_out;
+};
+
+} // namespace
+
+Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation) {
+    auto out = Linter(index, evaluation).run();
+    sort_diagnostics(out);
+    return out;
+}
+
+} // namespace okr

@@ -1,0 +1,204 @@
+#include "okr/core/reference.hpp"
+
+#include "okr/core/suggest.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace okr {
+namespace {
+
+struct Split {
+    std::string_view name_space; // empty: none given
+    std::string_view rest;
+};
+
+Split split_namespace(std::string_view ref) {
+    const std::size_t slash = ref.find('/');
+    if (slash == std::string_view::npos) return {{}, ref};
+    return {ref.substr(0, slash), ref.substr(slash + 1)};
+}
+
+template <class Handle, class FileOf>
+Resolution<Handle> pick(std::vector<Handle> matches, bool has_namespace, std::size_t from_file, FileOf file_of) {
+    Resolution<Handle> r;
+    if (!has_namespace) {
+        std::vector<Handle> local;
+        for (const auto& m : matches)
+            if (file_of(m) == from_file) local.push_back(m);
+        if (!local.empty()) matches = local;
+    }
+    if (matches.size() == 1) r.found = matches.front();
+    return r;
+}
+
+} // namespace
+
+WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(workspace) {
+    for (std::size_t f = 0; f < workspace.files.size(); ++f) {
+        const GoalFile& file = workspace.files[f];
+        m_namespaces[file.name_space].push_back(f);
+        for (const Cycle& c : file.cycles) m_cycles.try_emplace(c.name, c);
+        for (std::size_t o = 0; o < file.objectives.size(); ++o) {
+            const Objective& obj = file.objectives[o];
+            m_objectives[obj.id].push_back({f, o});
+            for (std::size_t k = 0; k < obj.krs.size(); ++k) m_krs[obj.krs[k].id].push_back({f, o, k});
+            if (!m_cycles.contains(obj.cycle))
+                if (auto c = builtin_cycle(obj.cycle)) m_cycles.emplace(obj.cycle, *c);
+        }
+        for (std::size_t k = 0; k < file.kpis.size(); ++k) m_kpis[file.kpis[k].id].push_back({f, k});
+    }
+}
+
+std::vector<std::size_t> WorkspaceIndex::files_in(std::string_view name_space) const {
+    auto it = m_namespaces.find(std::string(name_space));
+    return it == m_namespaces.end() ? std::vector<std::size_t>{} : it->second;
+}
+
+Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file) const {
+    const Split s = split_namespace(ref);
+    std::vector<ObjectiveRef> matches;
+    if (auto it = m_objectives.find(std::string(s.rest)); it != m_objectives.end())
+        for (const auto& m : it->second)
+            if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space) matches.push_back(m);
+    auto r = pick(matches, !s.name_space.empty(), from_file, [](const ObjectiveRef& m) { return m.file; });
+    if (r.found) return r;
+    std::vector<std::string> all;
+    for (const auto& [id, refs] : m_objectives)
+        for (const auto& m : refs) all.push_back(ref_of(m));
+    std::sort(all.begin(), all.end());
+    if (matches.size() > 1)
+        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
+    else
+        r.suggestions = near_matches(ref, all);
+    if (r.suggestions.empty() && matches.empty() && s.name_space.empty()) {
+        std::vector<std::string> ids;
+        for (const auto& [id, refs] : m_objectives) ids.push_back(id);
+        std::sort(ids.begin(), ids.end());
+        r.suggestions = near_matches(ref, ids);
+    }
+    return r;
+}
+
+Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file, bool allow_bare) const {
+    const Split s = split_namespace(ref);
+    const std::size_t dot = s.rest.find('.');
+    std::vector<KrRef> matches;
+    if (dot != std::string_view::npos) {
+        const std::string_view obj = s.rest.substr(0, dot);
+        const std::string_view id = s.rest.substr(dot + 1);
+        if (auto it = m_krs.find(std::string(id)); it != m_krs.end())
+            for (const auto& m : it->second)
+                if (at(ObjectiveRef{m.file, m.objective}).id == obj &&
+                    (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space))
+                    matches.push_back(m);
+    } else if (allow_bare) {
+        if (auto it = m_krs.find(std::string(s.rest)); it != m_krs.end())
+            for (const auto& m : it->second)
+                if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space)
+                    matches.push_back(m);
+    }
+    // A bare id means "unique in the workspace", so it does not prefer the current file.
+    const bool exact = !s.name_space.empty() || dot == std::string_view::npos;
+    auto r = pick(matches, exact, from_file, [](const KrRef& m) { return m.file; });
+    if (r.found) return r;
+    if (matches.size() > 1) {
+        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
+        return r;
+    }
+    std::vector<std::string> all;
+    for (const auto& [id, refs] : m_krs)
+        for (const auto& m : refs) {
+            all.push_back(ref_of(m));
+            all.push_back(fmt::format("{}.{}", at(ObjectiveRef{m.file, m.objective}).id, id));
+        }
+    std::sort(all.begin(), all.end());
+    r.suggestions = near_matches(ref, all);
+    return r;
+}
+
+Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_file) const {
+    const Split s = split_namespace(ref);
+    std::vector<KpiRef> matches;
+    if (auto it = m_kpis.find(std::string(s.rest)); it != m_kpis.end())
+        for (const auto& m : it->second)
+            if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space) matches.push_back(m);
+    auto r = pick(matches, !s.name_space.empty(), from_file, [](const KpiRef& m) { return m.file; });
+    if (r.found) return r;
+    if (matches.size() > 1) {
+        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
+        return r;
+    }
+    std::vector<std::string> all;
+    for (const auto& [id, refs] : m_kpis)
+        for (const auto& m : refs) {
+            all.push_back(ref_of(m));
+            all.push_back(id);
+        }
+    std::sort(all.begin(), all.end());
+    r.suggestions = near_matches(ref, all);
+    return r;
+}
+
+const Cycle* WorkspaceIndex::cycle(std::string_view name) const {
+    auto it = m_cycles.find(std::string(name));
+    return it == m_cycles.end() ? nullptr : &it->second;
+}
+
+std::vector<const Cycle*> WorkspaceIndex::all_cycles() const {
+    std::vector<const Cycle*> out;
+    for (const auto& [name, c] : m_cycles) out.push_back(&c);
+    std::sort(out.begin(), out.end(), [](const Cycle* a, const Cycle* b) {
+        return std::tie(a->start, a->end, a->name) < std::tie(b->start, b->end, b->name);
+    });
+    return out;
+}
+
+std::string WorkspaceIndex::ref_of(ObjectiveRef r) const {
+    return fmt::format("{}/{}", m_workspace.files[r.file].name_space, at(r).id);
+}
+
+std::string WorkspaceIndex::ref_of(KrRef r) const {
+    return fmt::format("{}.{}", ref_of(ObjectiveRef{r.file, r.objective}), at(r).id);
+}
+
+std::string WorkspaceIndex::ref_of(KpiRef r) const {
+    return fmt::format("{}/{}", m_workspace.files[r.file].name_space, at(r).id);
+}
+
+Diagnostics check_workspace_cycles(const Workspace& workspace) {
+    Diagnostics out;
+    std::unordered_map<std::string, std::pair<const Cycle*, const GoalFile*>> declared;
+    for (const GoalFile& file : workspace.files)
+        for (const Cycle& c : file.cycles) {
+            auto [it, inserted] = declared.try_emplace(c.name, &c, &file);
+            if (!inserted && (it->second.first->start != c.start || it->second.first->end != c.end))
+                out.push_back({file.path, {}, Level::error,
+                               fmt::format("cycle `{}` is declared with other dates in {}", c.name, it->second.second->path),
+                               "declare each custom cycle once, or with the same dates everywhere", {}});
+        }
+    for (const GoalFile& file : workspace.files)
+        for (const Objective& o : file.objectives) {
+            if (o.cycle.empty() || builtin_cycle(o.cycle) || declared.contains(o.cycle)) continue;
+            std::vector<std::string> names;
+            for (const auto& [name, c] : declared) names.push_back(name);
+            const std::string near = nearest(o.cycle, names);
+            out.push_back({file.path, o.cycle_pos, Level::error, fmt::format("unknown cycle \"{}\"", o.cycle),
+                           near.empty() ? "declare it under [cycles] with start and end dates, or use YYYY, "
+                                          "YYYY-Hn, YYYY-Qn or YYYY-MM"
+                                        : fmt::format("did you mean \"{}\"?", near),
+                           {}});
+        }
+    return out;
+}
+
+std::string describe_failure(std::string_view kind, std::string_view ref, const std::vector<std::string>& candidates,
+                             const std::vector<std::string>& suggestions) {
+    if (!candidates.empty())
+        return fmt::format("{} `{}` is ambiguous: it could be {}", kind, ref, fmt::join(candidates, ", "));
+    if (!suggestions.empty())
+        return fmt::format("unknown {} `{}`; did you mean {}?", kind, ref, fmt::join(suggestions, ", "));
+    return fmt::format("unknown {} `{}`", kind, ref);
+}
+
+} // namespace okr
