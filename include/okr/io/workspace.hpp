@@ -1,0 +1,47 @@
+#pragma once
+// Finding and loading the goal files of a workspace (SPEC §2).
+
+#include "okr/core/diagnostic.hpp"
+#include "okr/core/model.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <variant>
+#include <string>
+#include <vector>
+
+namespace okr::io {
+
+// Where to look: `-f` paths first, else OKR_FILE, else the first okr.toml above `cwd`.
+struct WorkspaceSource {
+    std::vector<std::string> paths;
+    std::optional<std::string> env_file;
+    std::filesystem::path cwd;
+};
+
+// A problem reaching the files themselves (exit 4), as opposed to their content.
+struct IoProblem {
+    std::string message;
+    std::string hint;
+};
+
+struct LoadedWorkspace {
+    Workspace workspace;
+    Diagnostics diagnostics;         // from every file; any error makes the workspace invalid
+    std::optional<IoProblem> problem; // set when a file could not be found or read
+};
+
+// The root files named by `source`, before includes; an IoProblem when none can be found.
+std::variant<std::vector<std::string>, IoProblem> find_root_files(const WorkspaceSource& source);
+
+// Loads the root files and everything they include, parsing files in parallel.
+LoadedWorkspace load_workspace(const WorkspaceSource& source);
+
+// Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
+// any number of directories), sorted; hidden directories are skipped.
+std::vector<std::string> expand_glob(const std::string& base, const std::string& pattern);
+
+// Reads a whole file; nullopt with errno set on failure.
+std::optional<std::string> read_file(const std::string& path);
+
+} // namespace okr::io
