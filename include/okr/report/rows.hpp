@@ -1,0 +1,115 @@
+#pragma once
+// Report rows: what the read commands show, built from the model and its evaluation,
+// independent of the output format.
+
+#include "okr/core/model.hpp"
+#include "okr/core/reference.hpp"
+#include "okr/core/scoring.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace okr::report {
+
+// Which objectives a report covers.
+struct Selection {
+    std::string cycle;             // empty: the default (§6); "all": every cycle
+    std::vector<std::string> refs; // objectives or KRs to show; empty: all
+    std::string owner;             // empty: any
+    std::string tag;               // empty: any
+};
+
+struct KpiRow {
+    std::string ref;
+    std::string id;
+    std::string title;
+    std::string unit;
+    std::string owner;
+    std::optional<double> min, max, warn;
+    std::optional<Frequency> frequency;
+    std::optional<double> value;
+    std::optional<Date> date;
+    Health health = Health::unknown;
+    bool stale = false;
+    bool dropped = false;
+    std::vector<std::string> tags;
+    std::vector<double> history; // the last 12 values up to the as-of date, oldest first
+};
+
+struct KrRow {
+    std::string ref;
+    std::string id;
+    std::string title;
+    std::string unit;
+    std::string owner;
+    KrType type = KrType::metric;
+    double start = 0, target = 1, current = 0, progress = 0, expected = 0, weight = 1;
+    std::optional<double> score, manual_score, confidence, forecast, forecast_score;
+    Status status = Status::none;
+    Band band = Band::none;
+    std::optional<Date> last_checkin;
+    std::optional<int> age_days;
+    std::string kpi_ref; // the KPI it follows, as written
+    bool kpi_unresolved = false;
+};
+
+struct ObjectiveRow {
+    std::string ref;
+    std::string id;
+    std::string title;
+    std::string owner;
+    std::string cycle;
+    std::string file;
+    ObjectiveType type = ObjectiveType::aspirational;
+    double weight = 1, expected = 0;
+    std::optional<double> score;
+    Status status = Status::none;
+    Band band = Band::none;
+    bool missed_commitment = false;
+    std::string parent; // canonical ref when resolved, else as written
+    bool parent_unresolved = false;
+    std::string notes;
+    std::vector<std::string> tags;
+    std::vector<KrRow> krs;
+    std::vector<KpiRow> kpis;              // supporting KPIs
+    std::vector<std::string> missing_kpis; // `kpis` entries that do not resolve
+};
+
+struct OwnerTotal {
+    std::string owner;
+    std::optional<double> score;
+    Band band = Band::none;
+    std::size_t objectives = 0;
+};
+
+struct CycleInfo {
+    std::string name;
+    Date start, end;
+    double elapsed = 0;
+};
+
+// Everything `status`, `score` and `kpi` print.
+struct Report {
+    Date as_of;
+    std::string title;             // the first file's title, when it has one
+    std::vector<CycleInfo> cycles; // selected, by start date
+    std::vector<ObjectiveRow> objectives;
+    std::vector<KpiRow> kpis; // every KPI of the workspace (filtered by refs/owner/tag for `kpi`)
+    std::vector<OwnerTotal> owners;
+    std::optional<double> overall;
+    Band overall_band = Band::none;
+};
+
+// The cycles a selection covers: named, all, or those containing the as-of date (else the one
+// that ended last). Unknown names yield an empty list.
+std::vector<const Cycle*> selected_cycles(const WorkspaceIndex& index, const std::string& cycle, Date as_of);
+
+// Builds the report for objectives; refs that do not resolve are skipped (the caller checks them).
+Report build_report(const WorkspaceIndex& index, const Evaluation& evaluation, const Selection& selection);
+
+// Builds the KPI rows of the workspace, filtered by refs, owner and tag.
+std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& evaluation,
+                                   const Selection& selection);
+
+} // namespace okr::report

@@ -1,0 +1,56 @@
+#pragma once
+// Terminal tables: columns aligned by display width, fitted to the terminal width by
+// shortening titles and dropping optional columns, never by wrapping rows.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace okr::report {
+
+enum class Style { plain, dim, bold, green, yellow, red, blue, cyan };
+
+struct Cell {
+    std::string text; // already escaped; must not contain control characters
+    Style style = Style::plain;
+};
+
+enum class Align { left, right };
+
+struct Column {
+    std::string header;
+    Align align = Align::left;
+    bool shrinks = false; // shortened with "…" when the table is too wide
+    int drop_rank = 0;    // 0: always shown; otherwise dropped when too wide, highest rank first
+    std::size_t comfortable = 26; // a shrinking column keeps this width before others are dropped
+};
+
+// How output looks: width in columns and whether to colour.
+struct Look {
+    std::size_t width = 80;
+    bool color = false;
+};
+
+class Table {
+  public:
+    explicit Table(std::vector<Column> columns) : m_columns(std::move(columns)) {}
+    void add_row(std::vector<Cell> cells) { m_rows.push_back(std::move(cells)); }
+    std::size_t rows() const { return m_rows.size(); }
+    // The table as text, each line at most `look.width` columns wide.
+    std::string render(const Look& look) const;
+
+  private:
+    std::vector<Column> m_columns;
+    std::vector<std::vector<Cell>> m_rows;
+};
+
+// `text` wrapped in the ANSI colour of `style` when `color` is on.
+std::string paint(const std::string& text, Style style, bool color);
+
+// A progress bar of `width` cells for a fraction (clamped to [0, 1]).
+std::string progress_bar(double fraction, std::size_t width);
+
+// A sparkline of the values (▁ to █), scaled between their minimum and maximum.
+std::string sparkline(const std::vector<double>& values);
+
+} // namespace okr::report

@@ -1,0 +1,27 @@
+#pragma once
+// The table format of the read commands: what a person sees in the terminal.
+
+#include "okr/core/diagnostic.hpp"
+#include "okr/report/rows.hpp"
+#include "okr/report/table.hpp"
+
+#include <string>
+#include <vector>
+
+namespace okr::report {
+
+// `okr status`: objectives with their KRs and supporting KPIs.
+std::string status_table(const Report& report, const Look& look);
+// `okr score`: the grading sheet with totals per owner and overall.
+std::string score_table(const Report& report, const Look& look);
+// `okr kpi`: KPI health with sparklines.
+std::string kpi_table(const std::vector<KpiRow>& kpis, const Look& look);
+// `okr check` and load errors: one `PATH:LINE:COL: level: message [rule]` line per finding,
+// each followed by an indented hint.
+std::string diagnostics_text(const Diagnostics& findings, const Look& look);
+
+Style style_of(Status s);
+Style style_of(Band b);
+Style style_of(Health h);
+
+} // namespace okr::report

@@ -1,0 +1,32 @@
+#pragma once
+// Text for the terminal: display width, truncation, escaping and number formatting.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace okr::report {
+
+// Columns `text` occupies on a terminal, by grapheme cluster (CJK and emoji count 2).
+// Invalid UTF-8 bytes count 1 each.
+std::size_t display_width(std::string_view text);
+
+// `text` cut to at most `width` columns, ending in "…" when cut.
+std::string truncate_to_width(std::string_view text, std::size_t width);
+
+// `text` padded with spaces to `width` columns, on the right (left-aligned) or left.
+std::string pad_right(std::string_view text, std::size_t width);
+std::string pad_left(std::string_view text, std::size_t width);
+
+// Text from a goal file made safe for a terminal: control characters (C0, DEL, C1) and
+// invalid UTF-8 become visible escapes such as `\x1b`, `\n`, `\t`.
+std::string escape_control(std::string_view text);
+
+// A number without trailing noise: 0.7, 12.5, 1200; at most `decimals` decimals.
+std::string format_number(double value, int decimals = 2);
+
+// A fraction as a whole percentage: 0.625 -> "63%".
+std::string format_percent(double fraction);
+
+} // namespace okr::report

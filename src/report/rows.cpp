@@ -1,0 +1,204 @@
+#include "okr/report/rows.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace okr::report {
+namespace {
+
+KpiRow kpi_row(const WorkspaceIndex& index, const Evaluation& ev, KpiRef ref) {
+    const Kpi& k = index.at(ref);
+    const KpiEval& e = ev.at(ref);
+    KpiRow row;
+    row.ref = index.ref_of(ref);
+    row.id = k.id;
+    row.title = k.title;
+    row.unit = k.unit;
+    row.owner = k.owner;
+    row.min = k.min;
+    row.max = k.max;
+    row.warn = k.warn;
+    row.frequency = k.frequency;
+    row.value = e.value;
+    row.date = e.date;
+    row.health = e.health;
+    row.stale = e.stale;
+    row.dropped = k.dropped;
+    row.tags = k.tags;
+    std::vector<const Checkin*> upto;
+    for (const Checkin& c : k.checkins)
+        if (c.date <= ev.as_of) upto.push_back(&c);
+    std::stable_sort(upto.begin(), upto.end(), [](const Checkin* a, const Checkin* b) { return a->date < b->date; });
+    const std::size_t first = upto.size() > 12 ? upto.size() - 12 : 0;
+    for (std::size_t i = first; i < upto.size(); ++i) row.history.push_back(upto[i]->value);
+    return row;
+}
+
+bool has_tag(const std::vector<std::string>& tags, const std::string& tag) {
+    return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
+
+} // namespace
+
+std::vector<const Cycle*> selected_cycles(const WorkspaceIndex& index, const std::string& cycle, Date as_of) {
+    std::vector<const Cycle*> all = index.all_cycles();
+    if (cycle == "all") return all;
+    if (!cycle.empty()) {
+        if (const Cycle* c = index.cycle(cycle)) return {c};
+        if (auto b = builtin_cycle(cycle)) {
+            // A built-in name no objective uses yet: nothing to show, but not an error.
+            for (const Cycle* c : all)
+                if (c->name == b->name) return {c};
+        }
+        return {};
+    }
+    std::vector<const Cycle*> running;
+    for (const Cycle* c : all)
+        if (c->contains(as_of)) running.push_back(c);
+    if (!running.empty()) return running;
+    const Cycle* last = nullptr;
+    for (const Cycle* c : all)
+        if (c->end < as_of && (!last || c->end > last->end)) last = c;
+    if (last) return {last};
+    return {};
+}
+
+Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Selection& sel) {
+    const Workspace& ws = index.workspace();
+    Report report;
+    report.as_of = ev.as_of;
+    if (!ws.files.empty()) report.title = ws.files.front().title;
+    const auto cycles = selected_cycles(index, sel.cycle, ev.as_of);
+    for (const Cycle* c : cycles) report.cycles.push_back({c->name, c->start, c->end, c->elapsed(ev.as_of)});
+    auto in_cycles = [&](const std::string& name) {
+        return std::any_of(cycles.begin(), cycles.end(), [&](const Cycle* c) { return c->name == name; });
+    };
+
+    // Refs narrow to objectives, or to single KRs of an objective.
+    std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>> wanted; // empty vector: all KRs
+    for (const std::string& r : sel.refs) {
+        if (auto o = index.objective(r, 0).found) {
+            wanted[{o->file, o->objective}].clear();
+            wanted[{o->file, o->objective}].push_back(SIZE_MAX);
+        } else if (auto k = index.kr(r, 0, true).found) {
+            auto& v = wanted[{k->file, k->objective}];
+            if (v.empty() || v.front() != SIZE_MAX) v.push_back(k->kr);
+        }
+    }
+
+    std::map<std::string, std::vector<Weighted>> by_owner;
+    std::vector<Weighted> overall;
+    for (std::size_t f = 0; f < ws.files.size(); ++f) {
+        const GoalFile& file = ws.files[f];
+        for (std::size_t o = 0; o < file.objectives.size(); ++o) {
+            const Objective& obj = file.objectives[o];
+            const ObjectiveEval& oe = ev.objectives[f][o];
+            if (!in_cycles(obj.cycle)) continue;
+            const std::vector<std::size_t>* only = nullptr;
+            if (!sel.refs.empty()) {
+                auto it = wanted.find({f, o});
+                if (it == wanted.end()) continue;
+                if (it->second.front() != SIZE_MAX) only = &it->second;
+            }
+            if (!sel.owner.empty() && obj.owner != sel.owner &&
+                std::none_of(obj.krs.begin(), obj.krs.end(), [&](const KeyResult& kr) { return kr.owner == sel.owner; }))
+                continue;
+            if (!sel.tag.empty() && !has_tag(obj.tags, sel.tag)) continue;
+
+            ObjectiveRow row;
+            row.ref = index.ref_of(ObjectiveRef{f, o});
+            row.id = obj.id;
+            row.title = obj.title;
+            row.owner = obj.owner;
+            row.cycle = obj.cycle;
+            row.file = file.path;
+            row.type = obj.type;
+            row.weight = obj.weight;
+            row.expected = oe.elapsed;
+            row.score = oe.score;
+            row.status = oe.status;
+            row.band = oe.band;
+            row.missed_commitment = oe.missed_commitment;
+            row.notes = obj.notes;
+            row.tags = obj.tags;
+            if (obj.parent) {
+                row.parent = oe.parent ? index.ref_of(*oe.parent) : obj.parent->text;
+                row.parent_unresolved = oe.parent_unresolved;
+            }
+            for (std::size_t k = 0; k < obj.krs.size(); ++k) {
+                if (only && std::find(only->begin(), only->end(), k) == only->end()) continue;
+                const KeyResult& kr = obj.krs[k];
+                const KrEval& ke = oe.krs[k];
+                KrRow kr_row;
+                kr_row.ref = index.ref_of(KrRef{f, o, k});
+                kr_row.id = kr.id;
+                kr_row.title = kr.title;
+                kr_row.unit = kr.unit;
+                kr_row.owner = kr.owner.empty() ? obj.owner : kr.owner;
+                kr_row.type = kr.type;
+                kr_row.start = kr.start;
+                kr_row.target = kr.target;
+                kr_row.current = ke.current;
+                kr_row.progress = ke.progress;
+                kr_row.expected = oe.elapsed;
+                kr_row.weight = kr.weight;
+                kr_row.score = ke.score;
+                kr_row.manual_score = kr.score;
+                kr_row.confidence = ke.confidence;
+                kr_row.forecast = ke.forecast;
+                kr_row.forecast_score = ke.forecast_score;
+                kr_row.status = ke.status;
+                kr_row.band = band_for(ke.score);
+                kr_row.last_checkin = ke.last_checkin;
+                if (ke.last_checkin) kr_row.age_days = ev.as_of - *ke.last_checkin;
+                if (kr.kpi) kr_row.kpi_ref = ke.kpi ? index.ref_of(*ke.kpi) : kr.kpi->text;
+                kr_row.kpi_unresolved = ke.kpi_unresolved;
+                row.krs.push_back(std::move(kr_row));
+            }
+            for (const RefText& k : obj.kpis) {
+                if (auto r = index.kpi(k.text, f).found)
+                    row.kpis.push_back(kpi_row(index, ev, *r));
+                else
+                    row.missing_kpis.push_back(k.text);
+            }
+            if (row.score && !obj.dropped) {
+                by_owner[obj.owner].push_back({*row.score, obj.weight});
+                overall.push_back({*row.score, obj.weight});
+            }
+            report.objectives.push_back(std::move(row));
+        }
+    }
+    for (const auto& [owner, scores] : by_owner) {
+        OwnerTotal t;
+        t.owner = owner;
+        t.score = weighted_mean(scores);
+        t.band = band_for(t.score);
+        t.objectives = scores.size();
+        report.owners.push_back(std::move(t));
+    }
+    report.overall = weighted_mean(overall);
+    report.overall_band = band_for(report.overall);
+    report.kpis = build_kpi_rows(index, ev, Selection{});
+    return report;
+}
+
+std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& ev, const Selection& sel) {
+    const Workspace& ws = index.workspace();
+    std::vector<KpiRow> rows;
+    for (std::size_t f = 0; f < ws.files.size(); ++f)
+        for (std::size_t k = 0; k < ws.files[f].kpis.size(); ++k) {
+            const KpiRef ref{f, k};
+            const Kpi& kpi = index.at(ref);
+            if (!sel.refs.empty() && std::none_of(sel.refs.begin(), sel.refs.end(), [&](const std::string& r) {
+                    auto found = index.kpi(r, 0).found;
+                    return found && *found == ref;
+                }))
+                continue;
+            if (!sel.owner.empty() && kpi.owner != sel.owner) continue;
+            if (!sel.tag.empty() && !has_tag(kpi.tags, sel.tag)) continue;
+            rows.push_back(kpi_row(index, ev, ref));
+        }
+    return rows;
+}
+
+} // namespace okr::report

@@ -1,0 +1,142 @@
+#include "okr/report/text.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <utf8proc.h>
+
+namespace okr::report {
+namespace {
+
+// Walks `text` one grapheme cluster at a time, calling fn(bytes, width).
+template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
+    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    const auto size = static_cast<utf8proc_ssize_t>(text.size());
+    utf8proc_ssize_t i = 0;
+    utf8proc_int32_t state = 0;
+    utf8proc_int32_t prev = -1;
+    std::size_t cluster_start = 0;
+    std::size_t cluster_width = 0;
+    bool emoji_presentation = false;
+    auto flush = [&](std::size_t end) {
+        if (end > cluster_start) {
+            std::size_t w = cluster_width;
+            if (emoji_presentation && w == 1) w = 2;
+            fn(text.substr(cluster_start, end - cluster_start), w);
+        }
+        cluster_start = end;
+        cluster_width = 0;
+        emoji_presentation = false;
+    };
+    while (i < size) {
+        utf8proc_int32_t cp = 0;
+        const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
+        if (n <= 0) { // an invalid byte is a cluster of its own, one column wide
+            flush(static_cast<std::size_t>(i));
+            cluster_width = 1;
+            flush(static_cast<std::size_t>(i + 1));
+            ++i;
+            prev = -1;
+            state = 0;
+            continue;
+        }
+        if (prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state)) {
+            flush(static_cast<std::size_t>(i));
+            cluster_width = static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
+        }
+        if (cp == 0xFE0F) emoji_presentation = true;
+        prev = cp;
+        i += n;
+    }
+    flush(text.size());
+}
+
+} // namespace
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for_each_cluster(text, [&](std::string_view, std::size_t w) { width += w; });
+    return width;
+}
+
+std::string truncate_to_width(std::string_view text, std::size_t width) {
+    if (display_width(text) <= width) return std::string(text);
+    if (width == 0) return {};
+    std::string out;
+    std::size_t used = 0;
+    bool full = false;
+    for_each_cluster(text, [&](std::string_view cluster, std::size_t w) {
+        if (full || used + w > width - 1) {
+            full = true;
+            return;
+        }
+        out += cluster;
+        used += w;
+    });
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "…";
+}
+
+std::string pad_right(std::string_view text, std::size_t width) {
+    const std::size_t w = display_width(text);
+    return std::string(text) + std::string(w < width ? width - w : 0, ' ');
+}
+
+std::string pad_left(std::string_view text, std::size_t width) {
+    const std::size_t w = display_width(text);
+    return std::string(w < width ? width - w : 0, ' ') + std::string(text);
+}
+
+std::string escape_control(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    const auto size = static_cast<utf8proc_ssize_t>(text.size());
+    utf8proc_ssize_t i = 0;
+    while (i < size) {
+        utf8proc_int32_t cp = 0;
+        const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
+        if (n <= 0) {
+            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[static_cast<std::size_t>(i)]));
+            ++i;
+            continue;
+        }
+        if (cp == '\n')
+            out += "\\n";
+        else if (cp == '\t')
+            out += "\\t";
+        else if (cp == '\r')
+            out += "\\r";
+        else if (cp < 0x20 || cp == 0x7f)
+            out += fmt::format("\\x{:02x}", cp);
+        else if (cp >= 0x80 && cp < 0xa0)
+            out += fmt::format("\\u{:04x}", cp);
+        else if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+            out += fmt::format("\\u{:04x}", cp); // line separators and bidi overrides
+        else
+            out.append(text.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(n)));
+        i += n;
+    }
+    return out;
+}
+
+std::string format_number(double value, int decimals) {
+    if (!std::isfinite(value)) return "-";
+    const double scale = std::pow(10.0, decimals);
+    double rounded = std::round(value * scale) / scale;
+    if (rounded == 0) rounded = 0; // no "-0"
+    if (std::fabs(rounded) >= 1e15) return fmt::format("{:.0f}", rounded);
+    std::string s = fmt::format("{:.{}f}", rounded, decimals);
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+    }
+    return s;
+}
+
+std::string format_percent(double fraction) {
+    if (!std::isfinite(fraction)) return "-";
+    const double p = std::round(fraction * 100);
+    return fmt::format("{}%", p == 0 ? 0.0 : p);
+}
+
+} // namespace okr::report
