@@ -1,0 +1,33 @@
+#pragma once
+// The command table: every subcommand registers its options and returns its runner.
+
+#include "okr/cli/session.hpp"
+
+#include <functional>
+#include <span>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace okr::cli {
+
+// Runs a parsed command: writes its standard output to `out`, returns the exit code.
+using Runner = std::function<ExitCode(const Session& session, std::string& out)>;
+
+struct Command {
+    const char* name;
+    const char* summary;
+    Runner (*setup)(CLI::App& command); // adds the command's options and arguments
+};
+
+// Every command, in the order `okr --help` lists them.
+std::span<const Command> command_table();
+
+Runner setup_status(CLI::App& command);
+Runner setup_score(CLI::App& command);
+Runner setup_kpi(CLI::App& command);
+Runner setup_check(CLI::App& command);
+
+} // namespace okr::cli

@@ -1,0 +1,88 @@
+#pragma once
+// What every command gets: the global options, the environment read once at start-up,
+// and the shared steps of the read commands (resolve the as-of date, load the workspace).
+
+#include "okr/core/date.hpp"
+#include "okr/core/reference.hpp"
+#include "okr/core/scoring.hpp"
+#include "okr/io/workspace.hpp"
+#include "okr/report/rows.hpp"
+#include "okr/report/table.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace okr::cli {
+
+// Exit codes of SPEC §6.
+enum class ExitCode : int { ok = 0, problems = 1, usage = 2, invalid = 3, io = 4 };
+
+// A failure that ends the command: printed once at the top as `okr: error: message`,
+// after `details` (e.g. the file diagnostics), with `hint` below.
+struct CommandError : std::runtime_error {
+    CommandError(ExitCode c, std::string message, std::string h = {}, std::string d = {})
+        : std::runtime_error(std::move(message)), code(c), hint(std::move(h)), details(std::move(d)) {}
+    ExitCode code;
+    std::string hint;
+    std::string details;
+};
+
+struct GlobalOptions {
+    std::vector<std::string> files;
+    std::string as_of;
+    std::string cycle;
+    std::string format = "table";
+    std::string color = "auto";
+    bool no_pager = false;
+    bool quiet = false;
+};
+
+// The process environment, read once by `run` so that commands need no globals.
+struct Environment {
+    Date today;
+    std::filesystem::path cwd;
+    std::optional<std::string> okr_file;
+    std::optional<std::string> columns; // COLUMNS
+    bool no_color = false;              // NO_COLOR set and non-empty
+    bool dumb_terminal = false;         // TERM=dumb
+    bool stdout_is_terminal = false;
+    std::size_t terminal_width = 0; // 0: unknown
+};
+
+// A loaded, valid workspace with its index and evaluation.
+struct LoadedGoals {
+    io::LoadedWorkspace loaded;
+    std::unique_ptr<WorkspaceIndex> index;
+    Evaluation evaluation;
+};
+
+class Session {
+  public:
+    Session(GlobalOptions options, Environment env) : m_options(std::move(options)), m_env(std::move(env)) {}
+
+    const GlobalOptions& options() const { return m_options; }
+    const Environment& env() const { return m_env; }
+
+    // The --as-of date (default today); CommandError(usage) when it does not parse.
+    Date as_of() const;
+    // Width and colour for tables (COLUMNS, else the terminal, else 80; --color, NO_COLOR, TERM).
+    report::Look look() const;
+    // Where -f, OKR_FILE or the upward search points.
+    io::WorkspaceSource source() const;
+    // Loads and evaluates the workspace; CommandError(io) or CommandError(invalid) on failure.
+    LoadedGoals load() const;
+    // The selection for reports from --cycle and the command's filters; CommandError(usage)
+    // when a reference or cycle does not resolve.
+    report::Selection selection(const LoadedGoals& goals, std::vector<std::string> refs, std::string owner,
+                                std::string tag, bool kpi_refs) const;
+
+  private:
+    GlobalOptions m_options;
+    Environment m_env;
+};
+
+} // namespace okr::cli

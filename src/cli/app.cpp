@@ -1,0 +1,145 @@
+#include "okr/cli/app.hpp"
+
+#include "okr/cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#ifndef OKR_VERSION
+#define OKR_VERSION "0.0.0"
+#endif
+
+namespace okr::cli {
+namespace {
+
+constexpr const char* k_formats[] = {"table", "json"};
+
+Environment read_environment() {
+    Environment env;
+    env.today = local_today();
+    std::error_code ec;
+    env.cwd = std::filesystem::current_path(ec);
+    auto get = [](const char* name) -> std::optional<std::string> {
+        const char* v = std::getenv(name);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    env.okr_file = get("OKR_FILE");
+    env.columns = get("COLUMNS");
+    env.no_color = get("NO_COLOR").value_or("") != "";
+    env.dumb_terminal = get("TERM").value_or("") == "dumb";
+    env.stdout_is_terminal = ::isatty(STDOUT_FILENO) == 1;
+    struct winsize ws {};
+    if (env.stdout_is_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) env.terminal_width = ws.ws_col;
+    return env;
+}
+
+void write_all(std::FILE* stream, const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stream);
+    std::fflush(stream);
+}
+
+int report_error(const std::string& message, const std::string& hint) {
+    std::string text = fmt::format("okr: error: {}\n", message);
+    if (!hint.empty()) text += fmt::format("  hint: {}\n", hint);
+    write_all(stderr, text);
+    return static_cast<int>(ExitCode::usage);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app{"okr: track objectives, key results and KPIs in plain TOML files", "okr"};
+    app.footer("Run `okr COMMAND --help` for a command's options. Exit codes: 0 ok, 1 check found problems, "
+               "2 usage error, 3 invalid goal file, 4 I/O error.");
+    app.set_version_flag("--version", std::string("okr ") + OKR_VERSION, "Print the version and exit");
+    app.fallthrough();
+    app.require_subcommand(0, 1);
+
+    GlobalOptions options;
+    app.add_option("-f,--file", options.files, "Goal file or directory (repeatable; default: OKR_FILE, else the "
+                                               "nearest okr.toml above the working directory)")
+        ->type_name("PATH");
+    app.add_option("--as-of", options.as_of, "Report as of DATE: YYYY-MM-DD, today, yesterday, -3d, -2w (default: today)")
+        ->type_name("DATE");
+    app.add_option("--cycle", options.cycle,
+                   "Cycle to report: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, a declared name, or all (default: every cycle "
+                   "containing the as-of date, else the one that ended last)")
+        ->type_name("NAME");
+    app.add_option("--format", options.format, "Output format of read commands")
+        ->check(CLI::IsMember(std::vector<std::string>(std::begin(k_formats), std::end(k_formats))))
+        ->type_name("table|json")
+        ->capture_default_str();
+    app.add_option("--color", options.color, "Colour: auto (a terminal without NO_COLOR), always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->type_name("WHEN")
+        ->capture_default_str();
+    app.add_flag("--no-pager", options.no_pager, "Never page output");
+    app.add_flag("-q,--quiet", options.quiet, "Print only what was asked for");
+
+    std::vector<std::pair<CLI::App*, Runner>> runners;
+    for (const Command& command : command_table()) {
+        CLI::App* sub = app.add_subcommand(command.name, command.summary);
+        runners.emplace_back(sub, command.setup(*sub));
+    }
+    std::string help_topic;
+    CLI::App* help = app.add_subcommand("help", "Show help for a command: okr help COMMAND");
+    help->add_option("COMMAND", help_topic, "The command to explain");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e);
+        return report_error(e.what(), "run `okr --help` for usage");
+    }
+
+    if (help->parsed()) {
+        if (help_topic.empty()) {
+            write_all(stdout, app.help());
+            return 0;
+        }
+        for (const auto& [sub, runner] : runners)
+            if (sub->get_name() == help_topic) {
+                write_all(stdout, sub->help());
+                return 0;
+            }
+        return report_error(fmt::format("unknown command \"{}\"", help_topic), "run `okr --help` for the list");
+    }
+
+    CLI::App* chosen = nullptr;
+    Runner runner;
+    for (const auto& [sub, r] : runners)
+        if (sub->parsed()) {
+            chosen = sub;
+            runner = r;
+        }
+    const Session session(options, read_environment());
+    if (!chosen) {
+        // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
+        if (std::holds_alternative<io::IoProblem>(io::find_root_files(session.source()))) {
+            write_all(stdout, "okr: track objectives, key results and KPIs in plain TOML files.\n\n"
+                              "No okr.toml here or above. Create one with `okr init`, or point at one with "
+                              "-f PATH or OKR_FILE.\nRun `okr --help` for every command.\n");
+            return 0;
+        }
+        for (const auto& [sub, r] : runners)
+            if (sub->get_name() == std::string("status")) runner = r;
+    }
+    try {
+        std::string out;
+        const ExitCode code = runner(session, out);
+        write_all(stdout, out);
+        return static_cast<int>(code);
+    } catch (const CommandError& e) {
+        write_all(stderr, e.details);
+        std::string text = fmt::format("okr: error: {}\n", e.what());
+        if (!e.hint.empty()) text += fmt::format("  hint: {}\n", e.hint);
+        write_all(stderr, text);
+        return static_cast<int>(e.code);
+    }
+}
+
+} // namespace okr::cli

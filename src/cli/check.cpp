@@ -1,0 +1,57 @@
+#include "okr/cli/commands.hpp"
+#include "okr/core/lint.hpp"
+#include "okr/report/json.hpp"
+#include "okr/report/terminal.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace okr::cli {
+
+namespace {
+struct CheckOptions {
+    bool strict = false;
+};
+} // namespace
+
+Runner setup_check(CLI::App& command) {
+    auto opts = std::make_shared<CheckOptions>();
+    command.add_flag("--strict", opts->strict, "Exit 1 on warnings too");
+    return [opts](const Session& session, std::string& out) {
+        const Date as_of = session.as_of();
+        io::LoadedWorkspace loaded = io::load_workspace(session.source());
+        if (loaded.problem) throw CommandError(ExitCode::io, loaded.problem->message, loaded.problem->hint);
+        Diagnostics findings = loaded.diagnostics;
+        const bool invalid = has_errors(findings);
+        if (!invalid) {
+            // Lint only valid workspaces: a half-read file would produce misleading findings.
+            const WorkspaceIndex index(loaded.workspace);
+            const Evaluation ev = evaluate(index, as_of);
+            Diagnostics lints = lint(index, ev);
+            findings.insert(findings.end(), lints.begin(), lints.end());
+        } else {
+            for (const auto& file : loaded.workspace.files)
+                for (const auto& u : file.unknown_keys)
+                    findings.push_back({file.path, u.pos, Level::warning, fmt::format("unknown key `{}`", u.key),
+                                        u.suggestion.empty() ? "" : fmt::format("did you mean `{}`?", u.suggestion),
+                                        "unknown-key"});
+        }
+        sort_diagnostics(findings);
+        std::size_t errors = 0, warnings = 0;
+        for (const auto& d : findings) (d.level == Level::error ? errors : warnings)++;
+        if (session.options().format == "json") {
+            out += report::check_json(findings);
+        } else {
+            out += report::diagnostics_text(findings, session.look());
+            if (!session.options().quiet || !findings.empty())
+                out += fmt::format("{} file{} checked: {} error{}, {} warning{}\n", loaded.workspace.files.size(),
+                                   loaded.workspace.files.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+                                   warnings, warnings == 1 ? "" : "s");
+        }
+        if (invalid) return ExitCode::invalid;
+        if (errors > 0 || (opts->strict && warnings > 0)) return ExitCode::problems;
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

@@ -1,0 +1,15 @@
+#include "okr/cli/commands.hpp"
+
+namespace okr::cli {
+
+std::span<const Command> command_table() {
+    static const Command k_commands[] = {
+        {"status", "Objectives with their key results, progress and status", setup_status},
+        {"score", "Grading sheet: scores and bands per objective, owner and overall", setup_score},
+        {"kpi", "KPI health: latest value, bounds, staleness and trend", setup_kpi},
+        {"check", "Validate goal files and lint the goals", setup_check},
+    };
+    return k_commands;
+}
+
+} // namespace okr::cli

@@ -1,0 +1,32 @@
+#include "okr/cli/commands.hpp"
+#include "okr/report/json.hpp"
+#include "okr/report/terminal.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace okr::cli {
+
+namespace {
+struct KpiOptions {
+    std::vector<std::string> refs;
+    std::string owner;
+    std::string tag;
+};
+} // namespace
+
+Runner setup_kpi(CLI::App& command) {
+    auto opts = std::make_shared<KpiOptions>();
+    command.add_option("REF", opts->refs, "KPIs to show (default: all)");
+    command.add_option("--owner", opts->owner, "Only KPIs owned by OWNER")->type_name("OWNER");
+    command.add_option("--tag", opts->tag, "Only KPIs with tag TAG")->type_name("TAG");
+    return [opts](const Session& session, std::string& out) {
+        const LoadedGoals goals = session.load();
+        const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, true);
+        const auto rows = report::build_kpi_rows(*goals.index, goals.evaluation, sel);
+        out += session.options().format == "json" ? report::kpi_json(goals.evaluation.as_of, rows)
+                                                  : report::kpi_table(rows, session.look());
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

@@ -1,0 +1,32 @@
+#include "okr/cli/commands.hpp"
+#include "okr/report/json.hpp"
+#include "okr/report/terminal.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace okr::cli {
+
+namespace {
+struct ScoreOptions {
+    std::vector<std::string> refs;
+    std::string owner;
+    std::string tag;
+};
+} // namespace
+
+Runner setup_score(CLI::App& command) {
+    auto opts = std::make_shared<ScoreOptions>();
+    command.add_option("REF", opts->refs, "Objectives or key results to grade (default: all)");
+    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")->type_name("OWNER");
+    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")->type_name("TAG");
+    return [opts](const Session& session, std::string& out) {
+        const LoadedGoals goals = session.load();
+        const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
+        const auto report = report::build_report(*goals.index, goals.evaluation, sel);
+        out += session.options().format == "json" ? report::score_json(report)
+                                                  : report::score_table(report, session.look());
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

@@ -1,0 +1,100 @@
+#include "okr/cli/session.hpp"
+
+#include "okr/report/terminal.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+
+namespace okr::cli {
+
+Date Session::as_of() const {
+    if (m_options.as_of.empty()) return m_env.today;
+    if (auto d = parse_cli_date(m_options.as_of, m_env.today)) return *d;
+    throw CommandError(ExitCode::usage, fmt::format("--as-of: not a date: \"{}\"", m_options.as_of),
+                       "use YYYY-MM-DD (a real calendar date), today, yesterday, -3d or -2w");
+}
+
+report::Look Session::look() const {
+    report::Look look;
+    look.width = 80;
+    std::size_t columns = 0;
+    if (m_env.columns) {
+        const std::string& c = *m_env.columns;
+        auto [ptr, ec] = std::from_chars(c.data(), c.data() + c.size(), columns);
+        if (ec != std::errc{} || ptr != c.data() + c.size()) columns = 0;
+    }
+    if (columns > 0)
+        look.width = columns;
+    else if (m_env.stdout_is_terminal && m_env.terminal_width > 0)
+        look.width = m_env.terminal_width;
+    if (m_options.color == "always")
+        look.color = true;
+    else if (m_options.color == "never")
+        look.color = false;
+    else
+        look.color = m_env.stdout_is_terminal && !m_env.no_color && !m_env.dumb_terminal;
+    return look;
+}
+
+io::WorkspaceSource Session::source() const { return {m_options.files, m_env.okr_file, m_env.cwd}; }
+
+LoadedGoals Session::load() const {
+    const Date date = as_of();
+    LoadedGoals goals;
+    goals.loaded = io::load_workspace(source());
+    if (goals.loaded.problem)
+        throw CommandError(ExitCode::io, goals.loaded.problem->message, goals.loaded.problem->hint);
+    Diagnostics errors;
+    for (const auto& d : goals.loaded.diagnostics)
+        if (d.level == Level::error) errors.push_back(d);
+    if (!errors.empty()) {
+        report::Look plain = look();
+        throw CommandError(ExitCode::invalid,
+                           fmt::format("{} error{} in goal files; nothing was shown", errors.size(),
+                                       errors.size() == 1 ? "" : "s"),
+                           "fix the positions above; `okr check` lists every finding",
+                           report::diagnostics_text(errors, plain));
+    }
+    goals.index = std::make_unique<WorkspaceIndex>(goals.loaded.workspace);
+    goals.evaluation = evaluate(*goals.index, date);
+    return goals;
+}
+
+report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::string> refs, std::string owner,
+                                     std::string tag, bool kpi_refs) const {
+    report::Selection sel;
+    sel.cycle = m_options.cycle;
+    if (!sel.cycle.empty() && sel.cycle != "all" && !goals.index->cycle(sel.cycle) && !builtin_cycle(sel.cycle)) {
+        std::vector<std::string> names;
+        for (const Cycle* c : goals.index->all_cycles()) names.push_back(c->name);
+        throw CommandError(ExitCode::usage, fmt::format("--cycle: unknown cycle \"{}\"", sel.cycle),
+                           names.empty() ? "use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, a declared cycle or all"
+                                         : fmt::format("cycles in this workspace: {}, or all", fmt::join(names, ", ")));
+    }
+    for (const std::string& r : refs) {
+        if (kpi_refs) {
+            auto res = goals.index->kpi(r, 0);
+            if (!res.found)
+                throw CommandError(ExitCode::usage, describe_failure("KPI", r, res.candidates, res.suggestions));
+            continue;
+        }
+        auto o = goals.index->objective(r, 0);
+        if (o.found) continue;
+        auto k = goals.index->kr(r, 0, true);
+        if (k.found) continue;
+        if (!o.candidates.empty())
+            throw CommandError(ExitCode::usage, describe_failure("objective", r, o.candidates, {}));
+        if (!k.candidates.empty())
+            throw CommandError(ExitCode::usage, describe_failure("key result", r, k.candidates, {}));
+        auto suggestions = o.suggestions;
+        suggestions.insert(suggestions.end(), k.suggestions.begin(), k.suggestions.end());
+        if (suggestions.size() > 3) suggestions.resize(3);
+        throw CommandError(ExitCode::usage, describe_failure("objective or key result", r, {}, suggestions));
+    }
+    sel.refs = std::move(refs);
+    sel.owner = std::move(owner);
+    sel.tag = std::move(tag);
+    return sel;
+}
+
+} // namespace okr::cli
