@@ -1,6 +1,7 @@
 #include "okr/cli/app.hpp"
 
 #include "okr/cli/commands.hpp"
+#include "okr/core/suggest.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -91,6 +92,19 @@ int run(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ExtrasError& e) {
+        // A stray word before any command is most likely a misspelt command.
+        if (app.get_subcommands().empty() && !app.remaining().empty()) {
+            std::vector<std::string> names;
+            for (const Command& c : command_table()) names.push_back(c.name);
+            names.push_back("help");
+            const std::string word = app.remaining().front();
+            const std::string near = nearest(word, names);
+            return report_error(fmt::format("unknown command \"{}\"", word),
+                                near.empty() ? "run `okr --help` for the list of commands"
+                                             : fmt::format("did you mean `okr {}`?", near));
+        }
+        return report_error(e.what(), "run `okr --help` for usage");
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e);
         return report_error(e.what(), "run `okr --help` for usage");

@@ -89,6 +89,7 @@ class Reader {
     const std::string& m_path;
     GoalFile& m_file;
     Diagnostics& m_diags;
+    const toml::table* m_root = nullptr;
 };
 
 void Reader::check_keys(const toml::table& t, KeySet known) {
@@ -235,8 +236,9 @@ std::optional<double> Reader::unit_interval(const toml::table& t, std::string_vi
     auto v = number(t, key);
     if (v && (*v < 0 || *v > 1)) {
         error_at(*t.get(key), fmt::format("`{}` must be between 0 and 1, found {}", key, format_number(*v)),
-                 *v > 1 && *v <= 100 ? fmt::format("write a fraction: {} = {}", key, format_number(*v / 100))
-                                     : std::string("use a fraction from 0.0 to 1.0"));
+                 *v >= 2 && *v <= 100 && *v == std::floor(*v)
+                     ? fmt::format("write a fraction: {} = {}", key, format_number(*v / 100))
+                     : std::string("use a fraction from 0.0 to 1.0"));
         return std::nullopt;
     }
     return v;
@@ -390,8 +392,11 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
     kr.pos = pos_of(t.source());
     auto id = required_id(t, "key result");
     auto title = required_title(t, "key result");
-    if (auto type = enum_value(t, "type", {"metric", "milestone"})) kr.type = *type == "milestone" ? KrType::milestone : KrType::metric;
+    const auto type = enum_value(t, "type", {"metric", "milestone"});
+    if (type) kr.type = *type == "milestone" ? KrType::milestone : KrType::metric;
     const bool milestone = kr.type == KrType::milestone;
+    // With an unknown type we cannot tell whether a target is needed: report only the type.
+    const bool type_known = type || !t.get("type");
     auto start = number(t, "start");
     auto target = number(t, "target");
     if (milestone) {
@@ -403,7 +408,7 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
         kr.target = 1;
     } else {
         kr.start = start.value_or(0);
-        if (!t.get("target")) {
+        if (!t.get("target") && type_known) {
             error(kr.pos, fmt::format("key result \"{}\" is missing `target`", id.value_or("?")),
                   "add target = N, or type = \"milestone\" for a done / not done result");
         } else if (target) {
@@ -471,7 +476,7 @@ void Reader::read_objective(const toml::table& t) {
     o.cycle = m_file.cycle;
     o.cycle_pos = m_file.cycle_pos;
     cycle_name(t, o.cycle, o.cycle_pos);
-    if (o.cycle.empty() && !t.get("cycle"))
+    if (o.cycle.empty() && !t.get("cycle") && !m_root->get("cycle"))
         error(o.pos, fmt::format("objective \"{}\" has no cycle", o.id),
               "add cycle = \"2026-Q4\" at the top of the file or to the objective");
     if (const toml::node* krs = t.get("kr"))
@@ -541,6 +546,7 @@ void Reader::read_kpi(const toml::table& t) {
 }
 
 void Reader::read(const toml::table& root) {
+    m_root = &root;
     check_keys(root, k_file_keys);
     if (auto title = string(root, "title", "Growth team")) m_file.title = std::move(*title);
     if (auto owner = string(root, "owner", "growth")) m_file.owner = std::move(*owner);
@@ -563,12 +569,72 @@ void Reader::read(const toml::table& root) {
 }
 
 std::string syntax_hint(std::string_view description) {
-    if (description.find("UTF-8") != std::string_view::npos || description.find("utf-8") != std::string_view::npos)
-        return "save the file as UTF-8";
-    if (description.find("redefinition") != std::string_view::npos || description.find("already") != std::string_view::npos)
-        return "each key may appear once per table; remove or rename the second one";
-    if (description.find("string") != std::string_view::npos) return "close the string with a matching quote";
-    return "see https://toml.io for the syntax";
+    auto has = [&](std::string_view word) { return description.find(word) != std::string_view::npos; };
+    if (has("utf-8") || has("UTF-8")) return "save the file as UTF-8";
+    if (has("redefine") || has("already")) return "each key may appear once per table; remove or rename the second one";
+    if (has("date") || has("time")) return "write dates as YYYY-MM-DD with a real calendar day";
+    if (has("string")) return "close the string with a matching quote";
+    return "see https://toml.io for the TOML syntax";
+}
+
+// The position of the first byte that is not valid UTF-8 (toml++ points one column early).
+std::optional<SourcePos> first_invalid_utf8(std::string_view text) {
+    std::uint32_t line = 1, column = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool ok = len > 0 && i + len <= text.size() && !(len == 2 && c < 0xC2) && !(len == 4 && c > 0xF4);
+        for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        if (ok && len == 3) {
+            const auto c1 = static_cast<unsigned char>(text[i + 1]);
+            ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0); // overlong, surrogates
+        }
+        if (ok && len == 4) {
+            const auto c1 = static_cast<unsigned char>(text[i + 1]);
+            ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+        }
+        if (!ok) return SourcePos{line, column};
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        i += len;
+    }
+    return std::nullopt;
+}
+
+// toml++ notices an unclosed string only at the end of its line; point at its opening quote.
+std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos at) {
+    std::size_t line_start = 0;
+    for (std::uint32_t line = 1; line < at.line; ++line) {
+        line_start = text.find('\n', line_start);
+        if (line_start == std::string_view::npos) return std::nullopt;
+        ++line_start;
+    }
+    const std::size_t line_end = std::min(text.find('\n', line_start), text.size());
+    const std::string_view line = text.substr(line_start, line_end - line_start);
+    char open = 0;
+    std::size_t open_at = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (open) {
+            if (c == '\\' && open == '"') ++i;
+            else if (c == open) open = 0;
+        } else if (c == '#') {
+            break;
+        } else if (c == '"' || c == '\'') {
+            open = c;
+            open_at = i;
+        }
+    }
+    if (!open) return std::nullopt;
+    // Columns count code points, as toml++ does.
+    std::uint32_t column = 1;
+    for (std::size_t i = 0; i < open_at; ++i)
+        if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
+    return SourcePos{at.line, column};
 }
 
 } // namespace
@@ -587,8 +653,20 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
     try {
         root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
-        std::string message(e.description());
-        out.diagnostics.push_back({path, pos_of(e.source()), Level::error, message, syntax_hint(message), {}});
+        std::string description(e.description());
+        SourcePos pos = pos_of(e.source());
+        std::string message = "TOML syntax error: " + description;
+        if (description.rfind("Error while parsing ", 0) == 0)
+            message = "TOML syntax error in " + description.substr(std::string_view("Error while parsing ").size());
+        if (auto bad = first_invalid_utf8(text)) {
+            pos = *bad;
+            message = "the file is not valid UTF-8";
+        } else if (description.find("string") != std::string::npos)
+            if (auto start = unclosed_string_start(text, pos)) {
+                pos = *start;
+                message = "TOML syntax error: unterminated string";
+            }
+        out.diagnostics.push_back({path, pos, Level::error, message, syntax_hint(description), {}});
         return out;
     }
     Reader(path, out.file, out.diagnostics).read(root);

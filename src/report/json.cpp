@@ -5,6 +5,12 @@
 
 namespace okr::report {
 
+// Output is indented by two spaces per level, so that goldens and diffs stay readable.
+void JsonWriter::newline() {
+    m_out += '\n';
+    m_out.append(2 * m_first.size(), ' ');
+}
+
 void JsonWriter::separate() {
     if (m_after_key) {
         m_after_key = false;
@@ -13,6 +19,7 @@ void JsonWriter::separate() {
     if (!m_first.empty()) {
         if (!m_first.back()) m_out += ',';
         m_first.back() = false;
+        newline();
     }
 }
 
@@ -22,8 +29,10 @@ void JsonWriter::begin_object() {
     m_first.push_back(true);
 }
 void JsonWriter::end_object() {
-    m_out += '}';
+    const bool empty = m_first.back();
     m_first.pop_back();
+    if (!empty) newline();
+    m_out += '}';
 }
 void JsonWriter::begin_array() {
     separate();
@@ -31,19 +40,25 @@ void JsonWriter::begin_array() {
     m_first.push_back(true);
 }
 void JsonWriter::end_array() {
-    m_out += ']';
+    const bool empty = m_first.back();
     m_first.pop_back();
+    if (!empty) newline();
+    m_out += ']';
 }
 
 void JsonWriter::key(std::string_view k) {
     separate();
-    value(k);
-    m_out += ':';
+    write_string(k);
+    m_out += ": ";
     m_after_key = true;
 }
 
 void JsonWriter::value(std::string_view s) {
     separate();
+    write_string(s);
+}
+
+void JsonWriter::write_string(std::string_view s) {
     m_out += '"';
     for (char c : s) {
         switch (c) {

@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::size_t k_bar_width = 10;
 
-std::string score_text(std::optional<double> s) { return s ? format_number(*s) : "-"; }
+std::string score_text(std::optional<double> s) { return s ? format_score(*s) : "-"; }
 
 std::string status_text(Status s) { return s == Status::none ? "-" : to_string(s); }
 
@@ -153,7 +153,7 @@ std::string status_table(const Report& r, const Look& look) {
     out += t.render(look);
     if (r.overall)
         out += fmt::format("\n{} objective{} · overall score {} ({})\n", r.objectives.size(),
-                           r.objectives.size() == 1 ? "" : "s", format_number(*r.overall),
+                           r.objectives.size() == 1 ? "" : "s", format_score(*r.overall),
                            paint(to_string(r.overall_band), style_of(r.overall_band), look.color));
     return out;
 }

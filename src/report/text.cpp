@@ -133,6 +133,12 @@ std::string format_number(double value, int decimals) {
     return s;
 }
 
+std::string format_score(double score) {
+    if (!std::isfinite(score)) return "-";
+    // The epsilon keeps 0.57 (stored as 0.56999...) at 0.57.
+    return format_number(std::floor(score * 100 + 1e-9) / 100);
+}
+
 std::string format_percent(double fraction) {
     if (!std::isfinite(fraction)) return "-";
     const double p = std::round(fraction * 100);

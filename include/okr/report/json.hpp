@@ -33,6 +33,8 @@ class JsonWriter {
 
   private:
     void separate();
+    void newline();
+    void write_string(std::string_view s);
     std::string& m_out;
     std::vector<bool> m_first; // per open container: nothing written yet
     bool m_after_key = false;

@@ -26,6 +26,10 @@ std::string escape_control(std::string_view text);
 // A number without trailing noise: 0.7, 12.5, 1200; at most `decimals` decimals.
 std::string format_number(double value, int decimals = 2);
 
+// A score (0..1) for display: cut, not rounded, to two decimals, so that the number shown
+// never crosses a band boundary the score has not (0.699 shows as 0.69, yellow).
+std::string format_score(double score);
+
 // A fraction as a whole percentage: 0.625 -> "63%".
 std::string format_percent(double fraction);
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Runs one end-to-end case of `okr` and compares its whole output with a golden file.
+
+A case is either
+  tests/cli/cases/NAME.case      lines `args: ...` (shell words), optional `env: K=V ...`, `stdin: ...`
+  tests/cli/invalid/NN-x.toml    a malformed goal file, run as `okr -f FILE --as-of 2026-11-23 check`
+and its golden file sits beside it with the suffix `.expected`: the exit code, stdout and stderr.
+
+Usage: run_case.py OKR_BINARY CASE [--update]       (run from the repository root)
+       run_case.py OKR_BINARY --update-all          regenerates every golden file
+"""
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def case_command(case: Path):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
+           "COLUMNS": "100", "TERM": "xterm", "LANG": "C.UTF-8", "TZ": "UTC"}
+    stdin = ""
+    if case.suffix == ".toml":
+        return ["-f", str(case.relative_to(ROOT)), "--as-of", "2026-11-23", "check"], env, stdin
+    args = None
+    for line in case.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(":")
+        if key == "args":
+            args = shlex.split(value)
+        elif key == "env":
+            for pair in shlex.split(value):
+                k, _, v = pair.partition("=")
+                if v == "<unset>":
+                    env.pop(k, None)
+                else:
+                    env[k] = v
+        elif key == "stdin":
+            stdin += value.strip() + "\n"
+    if args is None:
+        sys.exit(f"{case}: no `args:` line")
+    return args, env, stdin
+
+
+def run(binary: str, case: Path) -> str:
+    args, env, stdin = case_command(case)
+    proc = subprocess.run([binary] + args, cwd=ROOT, env=env, input=stdin.encode(), capture_output=True, timeout=60)
+    out = proc.stdout.decode("utf-8", "backslashreplace")
+    err = proc.stderr.decode("utf-8", "backslashreplace")
+    text = f"$ okr {shlex.join(args)}\n[exit {proc.returncode}]\n"
+    text += "[stdout]\n" + out + ("" if out.endswith("\n") or not out else "\n[no newline at end]\n")
+    text += "[stderr]\n" + err + ("" if err.endswith("\n") or not err else "\n[no newline at end]\n")
+    return text
+
+
+def golden(case: Path) -> Path:
+    return case.with_suffix(".expected")
+
+
+def all_cases():
+    return sorted((ROOT / "tests/cli/cases").glob("*.case")) + sorted((ROOT / "tests/cli/invalid").glob("*.toml"))
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    if sys.argv[2] == "--update-all":
+        for case in all_cases():
+            golden(case).write_text(run(binary, case), encoding="utf-8")
+        print(f"updated {len(all_cases())} golden files")
+        return 0
+    case = (ROOT / sys.argv[2]).resolve()
+    actual = run(binary, case)
+    if "--update" in sys.argv[3:]:
+        golden(case).write_text(actual, encoding="utf-8")
+        return 0
+    expected_path = golden(case)
+    expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else "(no golden file)\n"
+    if actual == expected:
+        return 0
+    import difflib
+    sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                               str(expected_path.relative_to(ROOT)), "actual"))
+    print(f"\nto accept: python3 tests/cli/run_case.py {sys.argv[1]} {sys.argv[2]} --update")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
