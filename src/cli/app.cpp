@@ -17,7 +17,7 @@
 namespace okr::cli {
 namespace {
 
-constexpr const char* k_formats[] = {"table", "json"};
+constexpr const char* k_formats[] = {"table", "json", "csv", "markdown", "html"};
 
 Environment read_environment() {
     Environment env;
@@ -72,7 +72,7 @@ int run(int argc, char** argv) {
         ->type_name("NAME");
     app.add_option("--format", options.format, "Output format of read commands")
         ->check(CLI::IsMember(std::vector<std::string>(std::begin(k_formats), std::end(k_formats))))
-        ->type_name("table|json")
+        ->type_name("table|json|csv|markdown|html")
         ->capture_default_str();
     app.add_option("--color", options.color, "Colour: auto (a terminal without NO_COLOR), always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}))

@@ -18,6 +18,10 @@ Runner setup_check(CLI::App& command) {
     auto opts = std::make_shared<CheckOptions>();
     command.add_flag("--strict", opts->strict, "Exit 1 on warnings too");
     return [opts](const Session& session, std::string& out) {
+        const std::string& format = session.options().format;
+        if (format != "table" && format != "json")
+            throw CommandError(ExitCode::usage, fmt::format("check prints table or json, not {}", format),
+                               "run `okr check --format json` for editors and CI");
         const Date as_of = session.as_of();
         io::LoadedWorkspace loaded = io::load_workspace(session.source());
         if (loaded.problem) throw CommandError(ExitCode::io, loaded.problem->message, loaded.problem->hint);

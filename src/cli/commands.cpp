@@ -7,6 +7,9 @@ std::span<const Command> command_table() {
         {"status", "Objectives with their key results, progress and status", setup_status},
         {"score", "Grading sheet: scores and bands per objective, owner and overall", setup_score},
         {"kpi", "KPI health: latest value, bounds, staleness and trend", setup_kpi},
+        {"review", "End-of-cycle review, or what moved since a date (--since)", setup_review},
+        {"tree", "The alignment tree across files, with rolled-up scores", setup_tree},
+        {"log", "A key result's or KPI's check-in history with a chart", setup_log},
         {"check", "Validate goal files and lint the goals", setup_check},
     };
     return k_commands;

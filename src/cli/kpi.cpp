@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/report/json.hpp"
+#include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
@@ -23,8 +24,10 @@ Runner setup_kpi(CLI::App& command) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, true);
         const auto rows = report::build_kpi_rows(*goals.index, goals.evaluation, sel);
-        out += session.options().format == "json" ? report::kpi_json(goals.evaluation.as_of, rows)
-                                                  : report::kpi_table(rows, session.look());
+        const Date as_of = goals.evaluation.as_of;
+        out += session.render([&] { return report::kpi_json(as_of, rows); },
+                              [&](const report::Look& look) { return report::kpi_table(rows, look); },
+                              [&] { return report::kpi_sheet(as_of, rows); });
         return ExitCode::ok;
     };
 }

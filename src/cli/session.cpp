@@ -1,5 +1,6 @@
 #include "okr/cli/session.hpp"
 
+#include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
 
 #include <charconv>
@@ -95,6 +96,15 @@ report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::
     sel.owner = std::move(owner);
     sel.tag = std::move(tag);
     return sel;
+}
+
+std::string Session::render(const std::function<std::string()>& json,
+                            const std::function<std::string(const report::Look&)>& table,
+                            const std::function<report::Sheet()>& sheet) const {
+    const std::string& format = m_options.format;
+    if (format == "json") return json();
+    if (format == "table") return table(look());
+    return report::render_sheet(sheet(), format);
 }
 
 } // namespace okr::cli

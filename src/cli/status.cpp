@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/report/json.hpp"
+#include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
@@ -23,8 +24,9 @@ Runner setup_status(CLI::App& command) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);
-        out += session.options().format == "json" ? report::status_json(report)
-                                                  : report::status_table(report, session.look());
+        out += session.render([&] { return report::status_json(report); },
+                              [&](const report::Look& look) { return report::status_table(report, look); },
+                              [&] { return report::status_sheet(report); });
         return ExitCode::ok;
     };
 }

@@ -111,8 +111,10 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
         for (const auto& m : refs) {
             all.push_back(ref_of(m));
             all.push_back(fmt::format("{}.{}", at(ObjectiveRef{m.file, m.objective}).id, id));
+            if (allow_bare) all.push_back(id);
         }
     std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
     r.suggestions = near_matches(ref, all);
     return r;
 }

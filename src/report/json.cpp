@@ -60,7 +60,9 @@ void JsonWriter::value(std::string_view s) {
 
 void JsonWriter::write_string(std::string_view s) {
     m_out += '"';
-    for (char c : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        const auto byte = static_cast<unsigned char>(c);
         switch (c) {
         case '"': m_out += "\\\""; break;
         case '\\': m_out += "\\\\"; break;
@@ -68,10 +70,14 @@ void JsonWriter::write_string(std::string_view s) {
         case '\r': m_out += "\\r"; break;
         case '\t': m_out += "\\t"; break;
         default:
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-                m_out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-            else
+            if (byte < 0x20 || byte == 0x7f) {
+                m_out += fmt::format("\\u{:04x}", byte);
+            } else if (byte == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+                // A C1 control (U+0080..U+009F) is valid JSON raw, but a terminal would obey it.
+                m_out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[++i]));
+            } else {
                 m_out += c;
+            }
         }
     }
     m_out += '"';
@@ -327,6 +333,200 @@ std::string check_json(const Diagnostics& findings) {
     w.end_array();
     w.field("errors", static_cast<double>(errors));
     w.field("warnings", static_cast<double>(warnings));
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+} // namespace okr::report
+
+namespace okr::report {
+namespace {
+
+void review_krs(JsonWriter& w, std::string_view key, const std::vector<ReviewKr>& krs) {
+    w.key(key);
+    w.begin_array();
+    for (const auto& kr : krs) {
+        w.begin_object();
+        w.field("ref", kr.ref);
+        w.field("title", kr.title);
+        w.field("owner", kr.owner);
+        w.field("score", kr.score);
+        w.field("progress", kr.progress);
+        w.field("value", kr.value);
+        w.field("target", kr.target);
+        optional_text(w, "unit", kr.unit);
+        w.field("outcome", kr.outcome);
+        w.field("value_before", kr.value_before);
+        w.field("progress_before", kr.progress_before);
+        w.field("delta", kr.value - kr.value_before);
+        w.key("days_silent");
+        if (kr.days_silent)
+            w.value(static_cast<double>(*kr.days_silent));
+        else
+            w.null();
+        w.key("checkins");
+        w.begin_array();
+        for (const auto& n : kr.notes) {
+            w.begin_object();
+            w.field("date", n.date.iso());
+            w.field("value", n.value);
+            optional_text(w, "note", n.note);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+}
+
+void review_objectives(JsonWriter& w, std::string_view key, const std::vector<ReviewObjective>& list) {
+    w.key(key);
+    w.begin_array();
+    for (const auto& o : list) {
+        w.begin_object();
+        w.field("ref", o.ref);
+        w.field("title", o.title);
+        w.field("owner", o.owner);
+        w.field("score", o.score);
+        optional_text(w, "notes", o.notes);
+        w.end_object();
+    }
+    w.end_array();
+}
+
+void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kpis) {
+    w.key(key);
+    w.begin_array();
+    for (const auto& k : kpis) write_kpi(w, k);
+    w.end_array();
+}
+
+} // namespace
+
+std::string review_json(const Review& rv) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    write_report_body(w, rv.report);
+    w.key("owners");
+    w.begin_array();
+    for (const auto& o : rv.report.owners) {
+        w.begin_object();
+        w.field("owner", o.owner);
+        w.field("score", o.score);
+        band_field(w, o.band);
+        w.end_object();
+    }
+    w.end_array();
+    w.field("overall", rv.report.overall);
+    band_field(w, rv.report.overall_band);
+    date_field(w, "since", rv.since);
+    w.field("window_start", rv.window_start.iso());
+    w.field("overall_before", rv.overall_before);
+    w.key("distribution");
+    w.begin_object();
+    static const char* k_buckets[] = {"0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"};
+    for (std::size_t i = 0; i < 5; ++i) w.field(k_buckets[i], static_cast<double>(rv.distribution[i]));
+    w.field("green", static_cast<double>(rv.bands[0]));
+    w.field("yellow", static_cast<double>(rv.bands[1]));
+    w.field("red", static_cast<double>(rv.bands[2]));
+    w.end_object();
+    review_krs(w, "delivered", rv.delivered);
+    review_krs(w, "in_progress", rv.in_progress);
+    review_krs(w, "missed", rv.missed);
+    review_objectives(w, "missed_commitments", rv.missed_commitments);
+    strings(w, "dropped", rv.dropped);
+    review_krs(w, "movers", rv.movers);
+    review_krs(w, "no_recent_checkin", rv.silent);
+    kpi_list(w, "kpi_alerts", rv.kpi_alerts);
+    kpi_list(w, "kpi_stale", rv.kpi_stale);
+    review_objectives(w, "notes", rv.retro);
+    review_krs(w, "moved", rv.moved);
+    review_krs(w, "not_moved", rv.not_moved);
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+std::string tree_json(const Tree& tree) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("as_of", tree.as_of.iso());
+    w.key("cycles");
+    w.begin_array();
+    for (const auto& c : tree.cycles) write_cycle(w, c);
+    w.end_array();
+    w.key("nodes");
+    w.begin_array();
+    for (const auto& n : tree.nodes) {
+        w.begin_object();
+        w.field("ref", n.ref);
+        w.field("title", n.title);
+        w.field("owner", n.owner);
+        w.field("cycle", n.cycle);
+        w.field("depth", static_cast<double>(n.depth));
+        w.field("score", n.score);
+        status_field(w, n.status);
+        band_field(w, n.band);
+        w.field("rollup", n.rollup);
+        w.field("descendants", static_cast<double>(n.descendants));
+        optional_text(w, "note", n.note);
+        w.end_object();
+    }
+    w.end_array();
+    strings(w, "loops", tree.loops);
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+std::string log_json(const LogReport& log) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("as_of", log.as_of.iso());
+    w.field("kind", log.is_kpi ? "kpi" : "kr");
+    w.field("ref", log.ref);
+    w.field("title", log.title);
+    optional_text(w, "unit", log.unit);
+    if (log.is_kpi) {
+        w.field("min", log.min);
+        w.field("max", log.max);
+        w.field("warn", log.warn);
+        w.field("health", to_string(log.health));
+        w.field("stale", log.stale);
+    } else {
+        w.key("cycle");
+        if (log.cycle)
+            write_cycle(w, {log.cycle->name, log.cycle->start, log.cycle->end, log.cycle->elapsed(log.as_of)});
+        else
+            w.null();
+        w.field("start", log.start);
+        w.field("target", log.target);
+        w.field("current", log.current);
+        w.field("progress", log.progress);
+        w.field("score", log.score);
+        status_field(w, log.status);
+        w.field("forecast", log.forecast_score);
+        w.field("forecast_value", log.forecast);
+        optional_text(w, "kpi", log.follows_kpi);
+    }
+    w.key("checkins");
+    w.begin_array();
+    for (const auto& e : log.entries) {
+        w.begin_object();
+        w.field("date", e.date.iso());
+        w.field("value", e.value);
+        w.field("delta", e.delta);
+        w.field("confidence", e.confidence);
+        optional_text(w, "note", e.note);
+        w.end_object();
+    }
+    w.end_array();
     w.end_object();
     out += '\n';
     return out;

@@ -54,6 +54,17 @@ def run(binary: str, case: Path) -> str:
     return text
 
 
+def write_exact(path: Path, text: str):
+    # newline="" keeps CRLF (CSV) exactly as the binary printed it
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+def read_exact(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
 def golden(case: Path) -> Path:
     return case.with_suffix(".expected")
 
@@ -66,20 +77,21 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     if sys.argv[2] == "--update-all":
         for case in all_cases():
-            golden(case).write_text(run(binary, case), encoding="utf-8")
+            write_exact(golden(case), run(binary, case))
         print(f"updated {len(all_cases())} golden files")
         return 0
     case = (ROOT / sys.argv[2]).resolve()
     actual = run(binary, case)
     if "--update" in sys.argv[3:]:
-        golden(case).write_text(actual, encoding="utf-8")
+        write_exact(golden(case), actual)
         return 0
     expected_path = golden(case)
-    expected = expected_path.read_text(encoding="utf-8") if expected_path.exists() else "(no golden file)\n"
+    expected = read_exact(expected_path) if expected_path.exists() else "(no golden file)\n"
     if actual == expected:
         return 0
     import difflib
-    sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+    sys.stdout.writelines(difflib.unified_diff([repr(l)[1:-1] + "\n" for l in expected.splitlines(True)],
+                                               [repr(l)[1:-1] + "\n" for l in actual.splitlines(True)],
                                                str(expected_path.relative_to(ROOT)), "actual"))
     print(f"\nto accept: python3 tests/cli/run_case.py {sys.argv[1]} {sys.argv[2]} --update")
     return 1

@@ -28,6 +28,9 @@ std::span<const Command> command_table();
 Runner setup_status(CLI::App& command);
 Runner setup_score(CLI::App& command);
 Runner setup_kpi(CLI::App& command);
+Runner setup_review(CLI::App& command);
+Runner setup_tree(CLI::App& command);
+Runner setup_log(CLI::App& command);
 Runner setup_check(CLI::App& command);
 
 } // namespace okr::cli

@@ -7,8 +7,10 @@
 #include "okr/core/scoring.hpp"
 #include "okr/io/workspace.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/sheet.hpp"
 #include "okr/report/table.hpp"
 
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -79,6 +81,12 @@ class Session {
     // when a reference or cycle does not resolve.
     report::Selection selection(const LoadedGoals& goals, std::vector<std::string> refs, std::string owner,
                                 std::string tag, bool kpi_refs) const;
+
+    // The command's output in the --format asked for: JSON and table from their own renderers,
+    // csv, markdown and html from the sheet.
+    std::string render(const std::function<std::string()>& json,
+                       const std::function<std::string(const report::Look&)>& table,
+                       const std::function<report::Sheet()>& sheet) const;
 
   private:
     GlobalOptions m_options;

@@ -2,7 +2,10 @@
 // JSON output (SPEC §9): one document per command, stable key names, null for missing numbers.
 
 #include "okr/core/diagnostic.hpp"
+#include "okr/report/log.hpp"
+#include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/tree.hpp"
 
 #include <optional>
 #include <string>
@@ -46,6 +49,12 @@ std::string status_json(const Report& report);
 std::string score_json(const Report& report);
 // `okr kpi --format json`: schema_version, as_of, kpis.
 std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis);
+// `okr review --format json`: the score document plus the review's lists.
+std::string review_json(const Review& review);
+// `okr tree --format json`: nodes with depth, parent-first order, and loops.
+std::string tree_json(const Tree& tree);
+// `okr log --format json`: the item and its check-ins.
+std::string log_json(const LogReport& log);
 // `okr check --format json`: schema_version, findings, errors, warnings.
 std::string check_json(const Diagnostics& findings);
 

@@ -2,7 +2,10 @@
 // The table format of the read commands: what a person sees in the terminal.
 
 #include "okr/core/diagnostic.hpp"
+#include "okr/report/log.hpp"
+#include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/tree.hpp"
 #include "okr/report/table.hpp"
 
 #include <string>
@@ -19,6 +22,15 @@ std::string kpi_table(const std::vector<KpiRow>& kpis, const Look& look);
 // `okr check` and load errors: one `PATH:LINE:COL: level: message [rule]` line per finding,
 // each followed by an indented hint.
 std::string diagnostics_text(const Diagnostics& findings, const Look& look);
+
+// `okr review` (the end-of-cycle review, or the weekly view with --since).
+std::string review_text(const Review& review, const Look& look);
+// `okr tree`: the alignment tree, indented.
+std::string tree_text(const Tree& tree, const Look& look);
+// `okr log`: a chart over the check-ins, then the check-in table.
+std::string log_text(const LogReport& log, const Look& look);
+// A line chart drawn with characters, `height` rows tall and at most `look.width` wide.
+std::string chart_text(const Chart& chart, const Look& look, std::size_t height = 10);
 
 Style style_of(Status s);
 Style style_of(Band b);

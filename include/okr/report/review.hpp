@@ -1,0 +1,74 @@
+#pragma once
+// `okr review`: the end-of-cycle review and, with --since, the weekly view of what moved.
+
+#include "okr/report/rows.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace okr::report {
+
+// A KR's note from one check-in.
+struct CheckinNote {
+    Date date;
+    double value = 0;
+    std::string note;
+};
+
+// One KR as the review sees it.
+struct ReviewKr {
+    std::string ref;
+    std::string title;
+    std::string owner;
+    std::string unit;
+    std::optional<double> score;
+    double progress = 0;
+    double value = 0;
+    double target = 0;
+    std::string outcome; // delivered, in-progress, missed or dropped
+    std::optional<int> days_silent; // days since the last check-in (or the cycle start)
+    // Over the window (the movers, or --since):
+    double value_before = 0;
+    double progress_before = 0;
+    std::vector<CheckinNote> notes; // check-ins inside the window
+};
+
+struct ReviewObjective {
+    std::string ref;
+    std::string title;
+    std::string owner;
+    std::optional<double> score;
+    std::string notes;
+};
+
+struct Review {
+    Report report; // overall, per owner, the objectives of the selection
+    std::optional<Date> since; // set: the weekly view
+    Date window_start;         // since, else as_of - 28 days (for the biggest movers)
+    std::optional<double> overall_before;
+    std::array<std::size_t, 5> distribution{}; // KR scores in [0,.2) [.2,.4) [.4,.6) [.6,.8) [.8,1]
+    std::array<std::size_t, 3> bands{};        // green, yellow, red
+    std::vector<ReviewKr> delivered, in_progress, missed;
+    std::vector<ReviewObjective> missed_commitments;
+    std::vector<std::string> dropped; // refs of dropped objectives and KRs, with titles
+    std::vector<ReviewKr> movers;     // biggest |change of progress| over the window, at most 5
+    std::vector<ReviewKr> silent;     // no check-in for 14 days in a running cycle
+    std::vector<KpiRow> kpi_alerts;   // warn or breach
+    std::vector<KpiRow> kpi_stale;
+    std::vector<ReviewObjective> retro; // objectives with notes
+    // The weekly view:
+    std::vector<ReviewKr> moved;     // a check-in inside the window
+    std::vector<ReviewKr> not_moved; // none
+};
+
+// Builds the review for the selection as of `now.as_of`; `before` is the same workspace
+// evaluated at the window start (the --since date, or four weeks before the as-of date).
+Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Evaluation& before,
+                    const Selection& selection, std::optional<Date> since);
+
+// The window start used for the biggest movers when no --since is given.
+Date default_window_start(Date as_of);
+
+} // namespace okr::report

@@ -1,0 +1,48 @@
+#include "okr/cli/commands.hpp"
+#include "okr/report/json.hpp"
+#include "okr/report/sheets.hpp"
+#include "okr/report/terminal.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace okr::cli {
+
+namespace {
+struct LogOptions {
+    std::string ref;
+};
+} // namespace
+
+Runner setup_log(CLI::App& command) {
+    auto opts = std::make_shared<LogOptions>();
+    command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI")->required();
+    return [opts](const Session& session, std::string& out) {
+        const LoadedGoals goals = session.load();
+        const WorkspaceIndex& index = *goals.index;
+        auto kr = index.kr(opts->ref, 0, true);
+        auto kpi = index.kpi(opts->ref, 0);
+        if (kr.found && kpi.found)
+            throw CommandError(ExitCode::usage,
+                               describe_failure("reference", opts->ref,
+                                                {index.ref_of(*kr.found), index.ref_of(*kpi.found)}, {}));
+        report::LogReport log;
+        if (kr.found)
+            log = report::build_kr_log(index, goals.evaluation, *kr.found);
+        else if (kpi.found)
+            log = report::build_kpi_log(index, goals.evaluation, *kpi.found);
+        else {
+            auto candidates = kr.candidates;
+            candidates.insert(candidates.end(), kpi.candidates.begin(), kpi.candidates.end());
+            auto suggestions = kr.suggestions;
+            suggestions.insert(suggestions.end(), kpi.suggestions.begin(), kpi.suggestions.end());
+            if (suggestions.size() > 3) suggestions.resize(3);
+            throw CommandError(ExitCode::usage, describe_failure("key result or KPI", opts->ref, candidates, suggestions));
+        }
+        out += session.render([&] { return report::log_json(log); },
+                              [&](const report::Look& look) { return report::log_text(log, look); },
+                              [&] { return report::log_sheet(log); });
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

@@ -1,0 +1,105 @@
+#include "okr/report/tree.hpp"
+
+#include <fmt/format.h>
+#include <unordered_map>
+
+namespace okr::report {
+
+Tree build_tree(const Report& report) {
+    Tree tree;
+    tree.as_of = report.as_of;
+    tree.cycles = report.cycles;
+    const auto& objectives = report.objectives;
+    std::unordered_map<std::string, std::size_t> by_ref;
+    for (std::size_t i = 0; i < objectives.size(); ++i) by_ref.emplace(objectives[i].ref, i);
+
+    // parent index of each objective inside the selection, or none
+    std::vector<std::optional<std::size_t>> parent(objectives.size());
+    std::vector<std::vector<std::size_t>> children(objectives.size());
+    for (std::size_t i = 0; i < objectives.size(); ++i) {
+        const auto& o = objectives[i];
+        if (o.parent.empty() || o.parent_unresolved) continue;
+        if (auto it = by_ref.find(o.parent); it != by_ref.end()) {
+            parent[i] = it->second;
+            children[it->second].push_back(i);
+        }
+    }
+
+    // Rolled-up scores, computed bottom-up with an explicit colour marking so loops terminate.
+    std::vector<int> state(objectives.size(), 0); // 0 new, 1 in progress, 2 done
+    std::vector<double> sum(objectives.size(), 0), weight(objectives.size(), 0);
+    std::vector<std::size_t> count(objectives.size(), 0);
+    auto rollup = [&](auto&& self, std::size_t i) -> void {
+        state[i] = 1;
+        const auto& o = objectives[i];
+        if (o.score && o.status != Status::dropped) {
+            sum[i] += *o.score * o.weight;
+            weight[i] += o.weight;
+        }
+        for (std::size_t c : children[i]) {
+            if (state[c] == 1) continue; // a loop: reported below
+            if (state[c] == 0) self(self, c);
+            sum[i] += sum[c];
+            weight[i] += weight[c];
+            count[i] += count[c] + 1;
+        }
+        state[i] = 2;
+    };
+    for (std::size_t i = 0; i < objectives.size(); ++i)
+        if (state[i] == 0) rollup(rollup, i);
+
+    std::vector<bool> placed(objectives.size(), false);
+    auto emit = [&](auto&& self, std::size_t i, int depth, std::string note) -> void {
+        placed[i] = true;
+        const auto& o = objectives[i];
+        TreeNode node;
+        node.ref = o.ref;
+        node.title = o.title;
+        node.owner = o.owner;
+        node.cycle = o.cycle;
+        node.depth = depth;
+        node.score = o.score;
+        node.status = o.status;
+        node.band = o.band;
+        if (weight[i] > 0) node.rollup = sum[i] / weight[i];
+        node.rollup_band = band_for(node.rollup);
+        node.descendants = count[i];
+        node.note = std::move(note);
+        tree.nodes.push_back(std::move(node));
+        for (std::size_t c : children[i])
+            if (!placed[c]) self(self, c, depth + 1, "");
+    };
+    for (std::size_t i = 0; i < objectives.size(); ++i) {
+        const auto& o = objectives[i];
+        if (parent[i]) continue;
+        std::string note;
+        if (o.parent_unresolved) note = fmt::format("parent {} is unresolved", o.parent);
+        else if (!o.parent.empty()) note = fmt::format("aligned to {} (outside this selection)", o.parent);
+        emit(emit, i, 0, note);
+    }
+    // Whatever is left hangs off a loop: report each loop once and show it from its first member.
+    for (std::size_t i = 0; i < objectives.size(); ++i) {
+        if (placed[i]) continue;
+        std::vector<std::size_t> path;
+        std::vector<bool> on_path(objectives.size(), false);
+        std::size_t at = i;
+        while (!on_path[at]) {
+            on_path[at] = true;
+            path.push_back(at);
+            if (!parent[at]) break;
+            at = *parent[at];
+        }
+        std::string loop;
+        bool in_loop = false;
+        for (std::size_t p : path) {
+            if (p == at) in_loop = true;
+            if (in_loop) loop += objectives[p].ref + " → ";
+        }
+        loop += objectives[at].ref;
+        tree.loops.push_back(loop);
+        emit(emit, at, 0, "alignment loop: " + loop);
+    }
+    return tree;
+}
+
+} // namespace okr::report

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Renders the HTML review of the team example in headless Chromium and checks the screenshot:
+# Chromium exits 0, the PNG is the requested size and is not blank, and the page needed nothing
+# from the network (it is self-contained; Chromium runs with networking to other hosts off).
+set -euo pipefail
+okr=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$okr" -f examples/team --as-of 2026-11-23 review --format html > "$work/review.html"
+"$okr" -f examples/team --as-of 2026-11-23 log p95 --format html > "$work/log.html"
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+  echo "chromium is not installed: run bash .ci/deps"
+  exit 1
+fi
+for page in review log; do
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$work/profile" --window-size=1280,1800 \
+    --screenshot="$work/$page.png" "file://$work/$page.html" > "$work/$page.log" 2>&1 || {
+      cat "$work/$page.log"; echo "chromium failed on $page.html"; exit 1; }
+  python3 - "$work/$page.png" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+width, height = struct.unpack(">II", data[16:24])
+assert (width, height) == (1280, 1800), f"unexpected size {width}x{height}"
+# Decompress the image data: a blank page compresses to almost nothing.
+idat, at = b"", 8
+while at < len(data):
+    length, kind = struct.unpack(">I4s", data[at:at + 8])
+    if kind == b"IDAT":
+        idat += data[at + 8:at + 8 + length]
+    at += 12 + length
+raw = zlib.decompress(idat)
+distinct = len(set(raw[::97]))
+assert distinct > 8, f"the screenshot looks blank ({distinct} distinct sampled bytes)"
+print(f"{sys.argv[1]}: {width}x{height}, {len(data)} bytes, {distinct} distinct sampled bytes")
+PY
+done
+if [ -n "${OKR_KEEP_SCREENSHOTS:-}" ]; then cp "$work"/*.png "$OKR_KEEP_SCREENSHOTS"/; fi
+echo "1 passed, 0 failed"
