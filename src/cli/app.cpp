@@ -130,7 +130,9 @@ int run(int argc, char** argv) {
             chosen = sub;
             runner = r;
         }
-    const Session session(options, read_environment());
+    const Session session(options, read_environment(), [](std::string_view text) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    });
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (std::holds_alternative<io::IoProblem>(io::find_root_files(session.source()))) {

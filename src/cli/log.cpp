@@ -38,7 +38,7 @@ Runner setup_log(CLI::App& command) {
             if (suggestions.size() > 3) suggestions.resize(3);
             throw CommandError(ExitCode::usage, describe_failure("key result or KPI", opts->ref, candidates, suggestions));
         }
-        out += session.render([&] { return report::log_json(log); },
+        out += session.render([&](const report::Spill& spill) { return report::log_json(log, spill); },
                               [&](const report::Look& look) { return report::log_text(log, look); },
                               [&] { return report::log_sheet(log); });
         return ExitCode::ok;

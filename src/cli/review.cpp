@@ -41,7 +41,7 @@ Runner setup_review(CLI::App& command) {
         const Evaluation before =
             evaluate(*goals.index, since.value_or(report::default_window_start(goals.evaluation.as_of)));
         const auto review = report::build_review(*goals.index, goals.evaluation, before, sel, since);
-        out += session.render([&] { return report::review_json(review); },
+        out += session.render([&](const report::Spill& spill) { return report::review_json(review, spill); },
                               [&](const report::Look& look) { return report::review_text(review, look); },
                               [&] { return report::review_sheet(review); });
         return ExitCode::ok;

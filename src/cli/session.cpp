@@ -98,11 +98,17 @@ report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::
     return sel;
 }
 
-std::string Session::render(const std::function<std::string()>& json,
+std::string Session::render(const std::function<std::string(const report::Spill&)>& json,
                             const std::function<std::string(const report::Look&)>& table,
                             const std::function<report::Sheet()>& sheet) const {
     const std::string& format = m_options.format;
-    if (format == "json") return json();
+    if (format == "json") {
+        if (!m_write) return json({});
+        return json([this](std::string& text) {
+            m_write(text);
+            text.clear();
+        });
+    }
     if (format == "table") return table(look());
     return report::render_sheet(sheet(), format);
 }

@@ -24,7 +24,7 @@ Runner setup_status(CLI::App& command) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);
-        out += session.render([&] { return report::status_json(report); },
+        out += session.render([&](const report::Spill& spill) { return report::status_json(report, spill); },
                               [&](const report::Look& look) { return report::status_table(report, look); },
                               [&] { return report::status_sheet(report); });
         return ExitCode::ok;

@@ -22,7 +22,7 @@ Runner setup_tree(CLI::App& command) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, {}, opts->owner, opts->tag, false);
         const auto tree = report::build_tree(report::build_report(*goals.index, goals.evaluation, sel));
-        out += session.render([&] { return report::tree_json(tree); },
+        out += session.render([&](const report::Spill& spill) { return report::tree_json(tree, spill); },
                               [&](const report::Look& look) { return report::tree_text(tree, look); },
                               [&] { return report::tree_sheet(tree); });
         return ExitCode::ok;

@@ -7,6 +7,8 @@ namespace okr::report {
 
 // Output is indented by two spaces per level, so that goldens and diffs stay readable.
 void JsonWriter::newline() {
+    // Spill between elements, in chunks large enough to make writes cheap.
+    if (m_spill && m_out.size() >= (1u << 16)) m_spill(m_out);
     m_out += '\n';
     m_out.append(2 * m_first.size(), ' ');
 }
@@ -261,9 +263,9 @@ void write_report_body(JsonWriter& w, const Report& r) {
 
 } // namespace
 
-std::string status_json(const Report& report) {
+std::string status_json(const Report& report, const Spill& spill) {
     std::string out;
-    JsonWriter w(out);
+    JsonWriter w(out, spill);
     w.begin_object();
     write_report_body(w, report);
     w.end_object();
@@ -271,9 +273,9 @@ std::string status_json(const Report& report) {
     return out;
 }
 
-std::string score_json(const Report& report) {
+std::string score_json(const Report& report, const Spill& spill) {
     std::string out;
-    JsonWriter w(out);
+    JsonWriter w(out, spill);
     w.begin_object();
     write_report_body(w, report);
     w.key("owners");
@@ -294,9 +296,9 @@ std::string score_json(const Report& report) {
     return out;
 }
 
-std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis) {
+std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& spill) {
     std::string out;
-    JsonWriter w(out);
+    JsonWriter w(out, spill);
     w.begin_object();
     w.field("schema_version", 1.0);
     w.field("as_of", as_of.iso());
@@ -404,9 +406,9 @@ void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kp
 
 } // namespace
 
-std::string review_json(const Review& rv) {
+std::string review_json(const Review& rv, const Spill& spill) {
     std::string out;
-    JsonWriter w(out);
+    JsonWriter w(out, spill);
     w.begin_object();
     write_report_body(w, rv.report);
     w.key("owners");
@@ -449,9 +451,9 @@ std::string review_json(const Review& rv) {
     return out;
 }
 
-std::string tree_json(const Tree& tree) {
+std::string tree_json(const Tree& tree, const Spill& spill) {
     std::string out;
-    JsonWriter w(out);
+    JsonWriter w(out, spill);
     w.begin_object();
     w.field("schema_version", 1.0);
     w.field("as_of", tree.as_of.iso());
@@ -483,9 +485,9 @@ std::string tree_json(const Tree& tree) {
     return out;
 }
 
-std::string log_json(const LogReport& log) {
+std::string log_json(const LogReport& log, const Spill& spill) {
     std::string out;
-    JsonWriter w(out);
+    JsonWriter w(out, spill);
     w.begin_object();
     w.field("schema_version", 1.0);
     w.field("as_of", log.as_of.iso());

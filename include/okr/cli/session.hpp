@@ -6,6 +6,7 @@
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
 #include "okr/io/workspace.hpp"
+#include "okr/report/json.hpp"
 #include "okr/report/rows.hpp"
 #include "okr/report/sheet.hpp"
 #include "okr/report/table.hpp"
@@ -64,7 +65,9 @@ struct LoadedGoals {
 
 class Session {
   public:
-    Session(GlobalOptions options, Environment env) : m_options(std::move(options)), m_env(std::move(env)) {}
+    // `write` sends text to standard output; commands that stream large output use it.
+    Session(GlobalOptions options, Environment env, std::function<void(std::string_view)> write = {})
+        : m_options(std::move(options)), m_env(std::move(env)), m_write(std::move(write)) {}
 
     const GlobalOptions& options() const { return m_options; }
     const Environment& env() const { return m_env; }
@@ -84,13 +87,14 @@ class Session {
 
     // The command's output in the --format asked for: JSON and table from their own renderers,
     // csv, markdown and html from the sheet.
-    std::string render(const std::function<std::string()>& json,
+    std::string render(const std::function<std::string(const report::Spill&)>& json,
                        const std::function<std::string(const report::Look&)>& table,
                        const std::function<report::Sheet()>& sheet) const;
 
   private:
     GlobalOptions m_options;
     Environment m_env;
+    std::function<void(std::string_view)> m_write;
 };
 
 } // namespace okr::cli

@@ -7,6 +7,7 @@
 #include "okr/report/rows.hpp"
 #include "okr/report/tree.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,10 +15,14 @@
 
 namespace okr::report {
 
-// A small streaming JSON writer that inserts commas and escapes strings.
+// Receives finished output as it is produced (and clears what it took), so that a large
+// document need not be held in memory whole. Empty: keep everything in the string.
+using Spill = std::function<void(std::string& text)>;
+
+// A small streaming JSON writer that inserts commas, indents and escapes strings.
 class JsonWriter {
   public:
-    explicit JsonWriter(std::string& out) : m_out(out) {}
+    explicit JsonWriter(std::string& out, Spill spill = {}) : m_out(out), m_spill(std::move(spill)) {}
     void begin_object();
     void end_object();
     void begin_array();
@@ -39,22 +44,24 @@ class JsonWriter {
     void newline();
     void write_string(std::string_view s);
     std::string& m_out;
+    Spill m_spill;
     std::vector<bool> m_first; // per open container: nothing written yet
     bool m_after_key = false;
 };
 
+// Each returns the document, or with `spill` whatever was not yet spilled.
 // `okr status --format json`: schema_version, as_of, cycle, cycles, objectives, kpis.
-std::string status_json(const Report& report);
+std::string status_json(const Report& report, const Spill& spill = {});
 // `okr score --format json`: the status document plus owners and overall.
-std::string score_json(const Report& report);
+std::string score_json(const Report& report, const Spill& spill = {});
 // `okr kpi --format json`: schema_version, as_of, kpis.
-std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis);
+std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& spill = {});
 // `okr review --format json`: the score document plus the review's lists.
-std::string review_json(const Review& review);
+std::string review_json(const Review& review, const Spill& spill = {});
 // `okr tree --format json`: nodes with depth, parent-first order, and loops.
-std::string tree_json(const Tree& tree);
+std::string tree_json(const Tree& tree, const Spill& spill = {});
 // `okr log --format json`: the item and its check-ins.
-std::string log_json(const LogReport& log);
+std::string log_json(const LogReport& log, const Spill& spill = {});
 // `okr check --format json`: schema_version, findings, errors, warnings.
 std::string check_json(const Diagnostics& findings);
 
