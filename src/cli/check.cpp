@@ -46,7 +46,7 @@ Runner setup_check(CLI::App& command) {
         if (session.options().format == "json") {
             out += report::check_json(findings);
         } else {
-            out += report::diagnostics_text(findings, session.look());
+            out += report::diagnostics_text(findings, session.look(), source_lines());
             if (!session.options().quiet || !findings.empty())
                 out += fmt::format("{} file{} checked: {} error{}, {} warning{}\n", loaded.workspace.files.size(),
                                    loaded.workspace.files.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s",

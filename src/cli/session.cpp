@@ -54,7 +54,7 @@ LoadedGoals Session::load() const {
                            fmt::format("{} error{} in goal files; nothing was shown", errors.size(),
                                        errors.size() == 1 ? "" : "s"),
                            "fix the positions above; `okr check` lists every finding",
-                           report::diagnostics_text(errors, plain));
+                           report::diagnostics_text(errors, plain, source_lines()));
     }
     goals.index = std::make_unique<WorkspaceIndex>(goals.loaded.workspace);
     goals.evaluation = evaluate(*goals.index, date);
@@ -96,6 +96,11 @@ report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::
     sel.owner = std::move(owner);
     sel.tag = std::move(tag);
     return sel;
+}
+
+report::SourceLines source_lines() {
+    auto cache = std::make_shared<io::SourceCache>();
+    return [cache](const std::string& path, std::uint32_t line) { return cache->line(path, line); };
 }
 
 std::string Session::render(const std::function<std::string(const report::Spill&)>& json,

@@ -97,6 +97,23 @@ std::optional<std::string> read_file(const std::string& path) {
     return text;
 }
 
+std::optional<std::string> SourceCache::line(const std::string& path, std::uint32_t line) {
+    auto it = m_texts.find(path);
+    if (it == m_texts.end()) it = m_texts.emplace(path, read_file(path)).first;
+    if (!it->second || line == 0) return std::nullopt;
+    const std::string& text = *it->second;
+    std::size_t start = 0;
+    for (std::uint32_t n = 1; n < line; ++n) {
+        start = text.find('\n', start);
+        if (start == std::string::npos) return std::nullopt;
+        ++start;
+    }
+    const std::size_t end = text.find('\n', start);
+    std::string out = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!out.empty() && out.back() == '\r') out.pop_back();
+    return out;
+}
+
 std::vector<std::string> expand_glob(const std::string& base, const std::string& pattern) {
     std::vector<std::string> parts;
     std::string dir = base;

@@ -231,7 +231,7 @@ std::string kpi_table(const std::vector<KpiRow>& kpis, const Look& look) {
     return t.render(look);
 }
 
-std::string diagnostics_text(const Diagnostics& findings, const Look& look) {
+std::string diagnostics_text(const Diagnostics& findings, const Look& look, const SourceLines& source) {
     std::string out;
     for (const auto& d : findings) {
         const bool error = d.level == Level::error;
@@ -241,6 +241,31 @@ std::string diagnostics_text(const Diagnostics& findings, const Look& look) {
                            escape_control(d.message));
         if (!d.rule.empty()) out += fmt::format(" [{}]", d.rule);
         out += '\n';
+        if (auto text = source && d.pos.line ? source(d.path, d.pos.line) : std::nullopt) {
+            // The caret goes under the column (counted in code points, as toml++ counts them);
+            // tabs are shown as four spaces so that it lines up in any terminal.
+            std::string line = *text;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            std::string before;
+            std::uint32_t column = 1;
+            std::size_t i = 0;
+            for (; i < line.size() && column < d.pos.column; ++column) {
+                std::size_t n = 1;
+                while (i + n < line.size() && (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80) ++n;
+                before += line.substr(i, n);
+                i += n;
+            }
+            auto shown = [](const std::string& raw) {
+                std::string expanded;
+                for (char c : raw) expanded += c == '\t' ? std::string(4, ' ') : std::string(1, c);
+                return escape_control(expanded);
+            };
+            const std::string pad(display_width(shown(before)), ' ');
+            const std::string number = fmt::format("{}", d.pos.line);
+            out += fmt::format(" {} | {}\n", number, shown(line));
+            out += fmt::format(" {} | {}{}\n", std::string(number.size(), ' '), pad,
+                               paint("^", error ? Style::red : Style::yellow, look.color));
+        }
         if (!d.hint.empty()) out += fmt::format("  {} {}\n", paint("hint:", Style::cyan, look.color), escape_control(d.hint));
     }
     return out;

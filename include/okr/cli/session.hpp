@@ -10,6 +10,7 @@
 #include "okr/report/rows.hpp"
 #include "okr/report/sheet.hpp"
 #include "okr/report/table.hpp"
+#include "okr/report/terminal.hpp"
 
 #include <functional>
 #include <filesystem>
@@ -62,6 +63,9 @@ struct LoadedGoals {
     std::unique_ptr<WorkspaceIndex> index;
     Evaluation evaluation;
 };
+
+// Source lines for diagnostics, read from the goal files on demand.
+report::SourceLines source_lines();
 
 class Session {
   public:

@@ -5,7 +5,9 @@
 #include "okr/core/model.hpp"
 
 #include <filesystem>
+#include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <variant>
 #include <string>
 #include <vector>
@@ -40,6 +42,17 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source);
 // Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
 // any number of directories), sorted; hidden directories are skipped.
 std::vector<std::string> expand_glob(const std::string& base, const std::string& pattern);
+
+// Lines of goal files for showing the context of a diagnostic; each file is read once.
+class SourceCache {
+  public:
+    // Line `line` (1-based) of the file at `path`, without its line ending; nullopt when the
+    // file cannot be read or is shorter.
+    std::optional<std::string> line(const std::string& path, std::uint32_t line);
+
+  private:
+    std::unordered_map<std::string, std::optional<std::string>> m_texts;
+};
 
 // Reads a whole file; nullopt with errno set on failure.
 std::optional<std::string> read_file(const std::string& path);
