@@ -18,6 +18,12 @@ class Linter {
     }
 
   private:
+    // Suggestions for the first few dangling references only: each costs a pass over every id,
+    // and a team file checked without the company file may have thousands.
+    WorkspaceIndex::Explain explain() {
+        return ++m_explained <= 50 ? WorkspaceIndex::Explain::yes : WorkspaceIndex::Explain::no;
+    }
+
     void add(const GoalFile& file, SourcePos pos, Level level, std::string rule, std::string message,
              std::string hint = {}) {
         m_out.push_back({file.path, pos, level, std::move(message), std::move(hint), std::move(rule)});
@@ -57,12 +63,13 @@ class Linter {
             const Objective& obj = file.objectives[o];
             const ObjectiveEval& oe = m_ev.objectives[f][o];
             if (obj.parent && oe.parent_unresolved) {
-                auto r = m_index.objective(obj.parent->text, f);
+                auto r = m_index.objective(obj.parent->text, f, explain());
                 dangling(file, *obj.parent, "objective", r.candidates, r.suggestions);
             }
             for (const RefText& k : obj.kpis) {
-                auto r = m_index.kpi(k.text, f);
-                if (!r.found) dangling(file, k, "KPI", r.candidates, r.suggestions);
+                if (m_index.kpi(k.text, f, WorkspaceIndex::Explain::no).found) continue;
+                auto r = m_index.kpi(k.text, f, explain());
+                dangling(file, k, "KPI", r.candidates, r.suggestions);
             }
             std::size_t active = 0;
             for (const KeyResult& kr : obj.krs) active += kr.dropped ? 0 : 1;
@@ -76,7 +83,7 @@ class Linter {
                 const KeyResult& kr = obj.krs[k];
                 const KrEval& ke = oe.krs[k];
                 if (kr.kpi && ke.kpi_unresolved) {
-                    auto r = m_index.kpi(kr.kpi->text, f);
+                    auto r = m_index.kpi(kr.kpi->text, f, explain());
                     dangling(file, *kr.kpi, "KPI", r.candidates, r.suggestions);
                 }
                 lint_checkins(file, kr.checkins, oe.cycle);
@@ -138,6 +145,7 @@ class Linter {
     const WorkspaceIndex& m_index;
     const Evaluation& m_ev;
     Diagnostics m_out;
+    int m_explained = 0;
 };
 
 } // namespace

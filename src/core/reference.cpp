@@ -55,7 +55,7 @@ std::vector<std::size_t> WorkspaceIndex::files_in(std::string_view name_space) c
     return it == m_namespaces.end() ? std::vector<std::size_t>{} : it->second;
 }
 
-Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file) const {
+Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file, Explain explain) const {
     const Split s = split_namespace(ref);
     std::vector<ObjectiveRef> matches;
     if (auto it = m_objectives.find(std::string(s.rest)); it != m_objectives.end())
@@ -63,14 +63,16 @@ Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::si
             if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space) matches.push_back(m);
     auto r = pick(matches, !s.name_space.empty(), from_file, [](const ObjectiveRef& m) { return m.file; });
     if (r.found) return r;
+    if (matches.size() > 1) {
+        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
+        return r;
+    }
+    if (explain == Explain::no) return r;
     std::vector<std::string> all;
     for (const auto& [id, refs] : m_objectives)
         for (const auto& m : refs) all.push_back(ref_of(m));
     std::sort(all.begin(), all.end());
-    if (matches.size() > 1)
-        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
-    else
-        r.suggestions = near_matches(ref, all);
+    r.suggestions = near_matches(ref, all);
     if (r.suggestions.empty() && matches.empty() && s.name_space.empty()) {
         std::vector<std::string> ids;
         for (const auto& [id, refs] : m_objectives) ids.push_back(id);
@@ -80,7 +82,8 @@ Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::si
     return r;
 }
 
-Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file, bool allow_bare) const {
+Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file, bool allow_bare,
+                                     Explain explain) const {
     const Split s = split_namespace(ref);
     const std::size_t dot = s.rest.find('.');
     std::vector<KrRef> matches;
@@ -106,6 +109,7 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
         for (const auto& m : matches) r.candidates.push_back(ref_of(m));
         return r;
     }
+    if (explain == Explain::no) return r;
     std::vector<std::string> all;
     for (const auto& [id, refs] : m_krs)
         for (const auto& m : refs) {
@@ -119,7 +123,7 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
     return r;
 }
 
-Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_file) const {
+Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_file, Explain explain) const {
     const Split s = split_namespace(ref);
     std::vector<KpiRef> matches;
     if (auto it = m_kpis.find(std::string(s.rest)); it != m_kpis.end())
@@ -131,6 +135,7 @@ Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_fi
         for (const auto& m : matches) r.candidates.push_back(ref_of(m));
         return r;
     }
+    if (explain == Explain::no) return r;
     std::vector<std::string> all;
     for (const auto& [id, refs] : m_kpis)
         for (const auto& m : refs) {

@@ -77,10 +77,10 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
     // Refs narrow to objectives, or to single KRs of an objective.
     std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>> wanted; // empty vector: all KRs
     for (const std::string& r : sel.refs) {
-        if (auto o = index.objective(r, 0).found) {
+        if (auto o = index.objective(r, 0, WorkspaceIndex::Explain::no).found) {
             wanted[{o->file, o->objective}].clear();
             wanted[{o->file, o->objective}].push_back(SIZE_MAX);
-        } else if (auto k = index.kr(r, 0, true).found) {
+        } else if (auto k = index.kr(r, 0, true, WorkspaceIndex::Explain::no).found) {
             auto& v = wanted[{k->file, k->objective}];
             if (v.empty() || v.front() != SIZE_MAX) v.push_back(k->kr);
         }
@@ -156,7 +156,7 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
                 row.krs.push_back(std::move(kr_row));
             }
             for (const RefText& k : obj.kpis) {
-                if (auto r = index.kpi(k.text, f).found)
+                if (auto r = index.kpi(k.text, f, WorkspaceIndex::Explain::no).found)
                     row.kpis.push_back(kpi_row(index, ev, *r));
                 else
                     row.missing_kpis.push_back(k.text);
@@ -190,7 +190,7 @@ std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation
             const KpiRef ref{f, k};
             const Kpi& kpi = index.at(ref);
             if (!sel.refs.empty() && std::none_of(sel.refs.begin(), sel.refs.end(), [&](const std::string& r) {
-                    auto found = index.kpi(r, 0).found;
+                    auto found = index.kpi(r, 0, WorkspaceIndex::Explain::no).found;
                     return found && *found == ref;
                 }))
                 continue;

@@ -42,12 +42,17 @@ class WorkspaceIndex {
   public:
     explicit WorkspaceIndex(const Workspace& workspace);
 
+    // How much a failed lookup explains: suggestions cost a pass over every id, so the
+    // arithmetic, which only needs to know whether a reference resolves, skips them.
+    enum class Explain { no, yes };
+
     // `[NS/]OBJ`, resolved from `from_file` first.
-    Resolution<ObjectiveRef> objective(std::string_view ref, std::size_t from_file) const;
+    Resolution<ObjectiveRef> objective(std::string_view ref, std::size_t from_file, Explain explain = Explain::yes) const;
     // `[NS/]OBJ.KR`; with `allow_bare`, also a bare KR id unique in the workspace.
-    Resolution<KrRef> kr(std::string_view ref, std::size_t from_file, bool allow_bare = false) const;
+    Resolution<KrRef> kr(std::string_view ref, std::size_t from_file, bool allow_bare = false,
+                         Explain explain = Explain::yes) const;
     // `[NS/]KPI`.
-    Resolution<KpiRef> kpi(std::string_view ref, std::size_t from_file) const;
+    Resolution<KpiRef> kpi(std::string_view ref, std::size_t from_file, Explain explain = Explain::yes) const;
 
     // The cycle called `name`: built in, or declared under [cycles] anywhere in the workspace.
     const Cycle* cycle(std::string_view name) const;
