@@ -17,15 +17,17 @@ template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
     std::size_t cluster_start = 0;
     std::size_t cluster_width = 0;
     bool emoji_presentation = false;
+    int regional_indicators = 0; // two of them make a flag, which terminals draw 2 columns wide
     auto flush = [&](std::size_t end) {
         if (end > cluster_start) {
             std::size_t w = cluster_width;
-            if (emoji_presentation && w == 1) w = 2;
+            if ((emoji_presentation || regional_indicators >= 2) && w == 1) w = 2;
             fn(text.substr(cluster_start, end - cluster_start), w);
         }
         cluster_start = end;
         cluster_width = 0;
         emoji_presentation = false;
+        regional_indicators = 0;
     };
     while (i < size) {
         utf8proc_int32_t cp = 0;
@@ -44,6 +46,7 @@ template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
             cluster_width = static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
         }
         if (cp == 0xFE0F) emoji_presentation = true;
+        if (cp >= 0x1F1E6 && cp <= 0x1F1FF) ++regional_indicators;
         prev = cp;
         i += n;
     }

@@ -1,0 +1,189 @@
+#include "okr/report/text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+using namespace okr::report;
+
+TEST_SUITE("okr::report::text") {
+
+    TEST_CASE("ASCII text is one column per character") {
+        CHECK(display_width("") == 0);
+        CHECK(display_width("hello") == 5);
+        CHECK(display_width("Grow revenue 20%") == 16);
+    }
+
+    TEST_CASE("CJK characters are two columns each") {
+        CHECK(display_width("日本語") == 6);
+        CHECK(display_width("한국어") == 6);
+        CHECK(display_width("ＡＢ") == 4);
+        CHECK(display_width("Q4 目標") == 7);
+    }
+
+    TEST_CASE("an emoji is two columns, with or without a skin tone") {
+        CHECK(display_width("🎉") == 2);
+        CHECK(display_width("🚀 launch") == 9);
+        CHECK(display_width("👍🏽") == 2);
+    }
+
+    TEST_CASE("an emoji presentation selector makes a symbol two columns") {
+        CHECK(display_width("\u2764") == 1);
+        CHECK(display_width("\u2764\ufe0f") == 2);
+    }
+
+    TEST_CASE("combining marks take no column of their own") {
+        CHECK(display_width("e\u0301") == 1);
+        CHECK(display_width("Cafe\u0301") == 4);
+        CHECK(display_width("a\u0308o\u0308u\u0308") == 3);
+    }
+
+    TEST_CASE("a flag is two columns, not the one of its first regional indicator") {
+        CHECK(display_width("🇯🇵") == 2);
+        CHECK(display_width("🇯🇵🇫🇷") == 4);
+        CHECK(display_width("Team 🇯🇵") == 7);
+    }
+
+    TEST_CASE("a ZWJ sequence is one two-column cluster") {
+        CHECK(display_width("👨\u200d👩\u200d👧") == 2);
+        CHECK(display_width("👩\u200d💻 dev") == 6);
+    }
+
+    TEST_CASE("an invalid UTF-8 byte is one column") {
+        CHECK(display_width("\xff") == 1);
+        CHECK(display_width(std::string("a\xff") + "b") == 3);
+    }
+
+    TEST_CASE("text that fits is not truncated") {
+        CHECK(truncate_to_width("hello", 5) == "hello");
+        CHECK(truncate_to_width("hello", 80) == "hello");
+        CHECK(truncate_to_width("日本", 4) == "日本");
+    }
+
+    TEST_CASE("text that does not fit is cut and ends in an ellipsis") {
+        CHECK(truncate_to_width("Hello world", 8) == "Hello w…");
+        CHECK(display_width(truncate_to_width("Hello world", 8)) == 8);
+        CHECK(truncate_to_width("abc", 1) == "…");
+        CHECK(truncate_to_width("abc", 0).empty());
+    }
+
+    TEST_CASE("a cut does not leave a space before the ellipsis") {
+        CHECK(truncate_to_width("Hello world", 7) == "Hello…");
+    }
+
+    TEST_CASE("a cut never splits a wide character, a combining mark or a cluster") {
+        CHECK(truncate_to_width("日本語テキスト", 5) == "日本…");
+        CHECK(truncate_to_width("日本語テキスト", 4) == "日…");
+        CHECK(truncate_to_width("e\u0301e\u0301e\u0301", 2) == "e\u0301…");
+        CHECK(truncate_to_width("🇯🇵🇫🇷🇩🇪", 4) == "🇯🇵…");
+        CHECK(truncate_to_width("👨\u200d👩\u200d👧👨\u200d👩\u200d👧", 3) == "👨\u200d👩\u200d👧…");
+    }
+
+    TEST_CASE("truncated text never exceeds the width asked for") {
+        const std::string text = "Grow 日本 🚀 e\u0301 🇯🇵 revenue";
+        for (std::size_t w = 0; w <= display_width(text) + 1; ++w) {
+            CAPTURE(w);
+            CHECK(display_width(truncate_to_width(text, w)) <= w);
+        }
+    }
+
+    TEST_CASE("padding counts display columns") {
+        CHECK(pad_right("日本", 6) == "日本  ");
+        CHECK(pad_left("ab", 4) == "  ab");
+        CHECK(pad_left("🎉", 3) == " 🎉");
+        CHECK(pad_right("too long", 3) == "too long");
+    }
+
+    TEST_CASE("escape_control makes ESC and other C0 controls visible") {
+        CHECK(escape_control("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
+        CHECK(escape_control("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+        CHECK(escape_control("bell\x07") == "bell\\x07");
+        CHECK(escape_control(std::string_view("a\0b", 3)) == "a\\x00b");
+        CHECK(escape_control("del\x7f") == "del\\x7f");
+    }
+
+    TEST_CASE("escape_control makes C1 controls, line separators and bidi overrides visible") {
+        CHECK(escape_control(std::string("\xc2\x9b") + "31m") == "\\u009b31m");
+        CHECK(escape_control("\xc2\x85") == "\\u0085");
+        CHECK(escape_control("a\u2028b") == "a\\u2028b");
+        CHECK(escape_control("\u202eevil") == "\\u202eevil");
+    }
+
+    TEST_CASE("escape_control makes invalid UTF-8 visible") {
+        CHECK(escape_control("caf\xe9") == "caf\\xe9");
+        CHECK(escape_control("\xff\xfe") == "\\xff\\xfe");
+    }
+
+    TEST_CASE("escape_control leaves printable text alone") {
+        const std::string text = "Grow 日本 🚀 e\u0301 🇯🇵 \"quoted\" back\\slash 100%";
+        CHECK(escape_control(text) == text);
+    }
+
+    TEST_CASE("escaped text holds no control byte at all") {
+        std::string all;
+        for (int c = 0; c < 0x20; ++c)
+            all += static_cast<char>(c);
+        all += '\x7f';
+        const std::string escaped = escape_control(all);
+        for (char c : escaped) {
+            const auto u = static_cast<unsigned char>(c);
+            CHECK((u >= 0x20 && u != 0x7f));
+        }
+    }
+
+    TEST_CASE("numbers print without trailing noise") {
+        CHECK(format_number(0.7) == "0.7");
+        CHECK(format_number(12.5) == "12.5");
+        CHECK(format_number(1200) == "1200");
+        CHECK(format_number(1200.0) == "1200");
+        CHECK(format_number(91.2) == "91.2");
+        CHECK(format_number(0.1 + 0.2) == "0.3");
+        CHECK(format_number(1e6) == "1000000");
+        CHECK(format_number(-12.5) == "-12.5");
+        CHECK(format_number(0) == "0");
+    }
+
+    TEST_CASE("numbers round to the decimals asked for") {
+        CHECK(format_number(3.14159) == "3.14");
+        CHECK(format_number(2.999) == "3");
+        CHECK(format_number(0.125) == "0.13");
+        CHECK(format_number(12.5, 0) == "13");
+        CHECK(format_number(0.75, 1) == "0.8");
+        CHECK(format_number(3.14159, 4) == "3.1416");
+    }
+
+    TEST_CASE("a number never prints as -0") {
+        CHECK(format_number(-0.0) == "0");
+        CHECK(format_number(-0.001) == "0");
+        CHECK(format_number(-0.004) == "0");
+        CHECK(format_number(-0.4, 0) == "0");
+    }
+
+    TEST_CASE("a number that is not finite prints as a dash") {
+        CHECK(format_number(NAN) == "-");
+        CHECK(format_number(INFINITY) == "-");
+        CHECK(format_percent(NAN) == "-");
+        CHECK(format_score(NAN) == "-");
+    }
+
+    TEST_CASE("percentages are rounded to whole numbers") {
+        CHECK(format_percent(0.625) == "63%");
+        CHECK(format_percent(0.7) == "70%");
+        CHECK(format_percent(0.0) == "0%");
+        CHECK(format_percent(1.0) == "100%");
+        CHECK(format_percent(1.2) == "120%");
+        CHECK(format_percent(0.333) == "33%");
+        CHECK(format_percent(-0.25) == "-25%");
+        CHECK(format_percent(-0.004) == "0%");
+    }
+
+    TEST_CASE("a score is cut, not rounded, so it never shows a band it has not reached") {
+        CHECK(format_score(0.699) == "0.69");
+        CHECK(format_score(0.57) == "0.57");
+        CHECK(format_score(0.7) == "0.7");
+        CHECK(format_score(1.0) == "1");
+        CHECK(format_score(0.0) == "0");
+    }
+
+} // TEST_SUITE
