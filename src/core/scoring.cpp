@@ -211,8 +211,9 @@ Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
                 oe.score = weighted_mean(scores);
                 oe.status = status_for(oe.score, oe.elapsed);
                 oe.band = band_for(oe.score);
-                oe.missed_commitment = obj.type == ObjectiveType::committed && as_of > cycle.end &&
-                                       oe.score.value_or(0) < 1;
+                // An objective with no active KR has no grade, so it cannot miss one.
+                oe.missed_commitment =
+                    obj.type == ObjectiveType::committed && as_of > cycle.end && oe.score && *oe.score < 1;
             }
             ev.objectives[f].push_back(std::move(oe));
         }

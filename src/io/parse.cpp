@@ -3,6 +3,7 @@
 #include "okr/core/suggest.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
@@ -119,17 +120,26 @@ std::optional<double> Reader::number(const toml::table& t, std::string_view key)
     } else if (const auto* f = n->as_floating_point()) {
         v = f->get();
         if (!std::isfinite(v)) {
-            error_at(*n, fmt::format("`{}` must be a finite number, found {}", key, std::isnan(v) ? "nan" : "inf"),
+            error_at(*n, fmt::format("`{}` must be a finite number, found {}", key, std::isnan(v) ? "nan" : v < 0 ? "-inf" : "inf"),
                      "nan and inf are not allowed in goal files");
             return std::nullopt;
         }
     } else {
         std::string hint = "write a number without quotes, e.g. " + std::string(key) + " = 10";
-        if (const auto* s = n->as_string()) {
+        if (const auto* str = n->as_string()) {
+            const std::string& text = str->get();
             double parsed = 0;
-            auto text = s->get();
-            if (!text.empty() && std::sscanf(text.c_str(), "%lf", &parsed) == 1)
+            const char* end = text.data() + text.size();
+            if (!text.empty() && text.back() == '%') {
+                auto [ptr, ec] = std::from_chars(text.data(), end - 1, parsed);
+                const bool fraction = key == "confidence" || key == "score";
+                if (ec == std::errc{} && ptr == end - 1)
+                    hint = fraction ? fmt::format("write a fraction without quotes: {} = {}", key, format_number(parsed / 100))
+                                    : fmt::format("write the number without quotes and put % in `unit`: {} = {}", key,
+                                                  format_number(parsed));
+            } else if (auto [ptr, ec] = std::from_chars(text.data(), end, parsed); ec == std::errc{} && ptr == end) {
                 hint = fmt::format("remove the quotes: {} = {}", key, text);
+            }
         }
         error_at(*n, fmt::format("`{}` must be a number, found {}", key, type_name(*n)), hint);
         return std::nullopt;
