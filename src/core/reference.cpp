@@ -55,31 +55,34 @@ std::vector<std::size_t> WorkspaceIndex::files_in(std::string_view name_space) c
     return it == m_namespaces.end() ? std::vector<std::size_t>{} : it->second;
 }
 
-Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file, Explain explain) const {
+template <class Handle>
+Resolution<Handle> WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Handle>>& by_id,
+                                              std::string_view ref, std::size_t from_file, Explain explain) const {
     const Split s = split_namespace(ref);
-    std::vector<ObjectiveRef> matches;
-    if (auto it = m_objectives.find(std::string(s.rest)); it != m_objectives.end())
+    std::vector<Handle> matches;
+    if (auto it = by_id.find(std::string(s.rest)); it != by_id.end())
         for (const auto& m : it->second)
             if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space) matches.push_back(m);
-    auto r = pick(matches, !s.name_space.empty(), from_file, [](const ObjectiveRef& m) { return m.file; });
+    auto r = pick(matches, !s.name_space.empty(), from_file, [](const Handle& m) { return m.file; });
     if (r.found) return r;
     if (matches.size() > 1) {
         for (const auto& m : matches) r.candidates.push_back(ref_of(m));
         return r;
     }
     if (explain == Explain::no) return r;
-    std::vector<std::string> all;
-    for (const auto& [id, refs] : m_objectives)
-        for (const auto& m : refs) all.push_back(ref_of(m));
-    std::sort(all.begin(), all.end());
-    r.suggestions = near_matches(ref, all);
-    if (r.suggestions.empty() && matches.empty() && s.name_space.empty()) {
-        std::vector<std::string> ids;
-        for (const auto& [id, refs] : m_objectives) ids.push_back(id);
-        std::sort(ids.begin(), ids.end());
-        r.suggestions = near_matches(ref, ids);
+    std::vector<std::string> names;
+    for (const auto& [id, refs] : by_id) {
+        for (const auto& m : refs) names.push_back(ref_of(m));
+        names.push_back(id);
     }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    r.suggestions = near_matches(ref, names);
     return r;
+}
+
+Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file, Explain explain) const {
+    return resolve_id(m_objectives, ref, from_file, explain);
 }
 
 Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file, bool allow_bare,
@@ -124,27 +127,7 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
 }
 
 Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_file, Explain explain) const {
-    const Split s = split_namespace(ref);
-    std::vector<KpiRef> matches;
-    if (auto it = m_kpis.find(std::string(s.rest)); it != m_kpis.end())
-        for (const auto& m : it->second)
-            if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space) matches.push_back(m);
-    auto r = pick(matches, !s.name_space.empty(), from_file, [](const KpiRef& m) { return m.file; });
-    if (r.found) return r;
-    if (matches.size() > 1) {
-        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
-        return r;
-    }
-    if (explain == Explain::no) return r;
-    std::vector<std::string> all;
-    for (const auto& [id, refs] : m_kpis)
-        for (const auto& m : refs) {
-            all.push_back(ref_of(m));
-            all.push_back(id);
-        }
-    std::sort(all.begin(), all.end());
-    r.suggestions = near_matches(ref, all);
-    return r;
+    return resolve_id(m_kpis, ref, from_file, explain);
 }
 
 const Cycle* WorkspaceIndex::cycle(std::string_view name) const {

@@ -169,6 +169,20 @@ std::string render_markdown(const Sheet& sheet) {
     return out;
 }
 
+std::optional<std::pair<double, double>> value_range(const Chart& chart) {
+    double lo = INFINITY, hi = -INFINITY;
+    auto take = [&](double v) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    };
+    for (const auto& s : chart.series)
+        for (const auto& point : s.points) take(point.second);
+    for (const auto& bound : chart.bounds) take(bound.second);
+    if (!std::isfinite(lo)) return std::nullopt;
+    if (hi - lo < 1e-9) return std::pair{lo - 1, hi + 1}; // a flat line sits in the middle
+    return std::pair{lo, hi};
+}
+
 // ---- HTML --------------------------------------------------------------------------------
 
 std::string html_escape(std::string_view raw) {
@@ -284,21 +298,9 @@ std::string html_cell(const SheetCell& cell) {
 
 std::string svg_chart(const Chart& chart) {
     constexpr double W = 640, H = 220, L = 56, R = 16, T = 12, B = 28;
-    double lo = INFINITY, hi = -INFINITY;
-    for (const auto& s : chart.series)
-        for (const auto& [d, v] : s.points) {
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
-    for (const auto& [label, v] : chart.bounds) {
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-    }
-    if (!std::isfinite(lo)) return "";
-    if (hi - lo < 1e-9) {
-        lo -= 1;
-        hi += 1;
-    }
+    const auto range = value_range(chart);
+    if (!range) return "";
+    auto [lo, hi] = *range;
     const double pad = (hi - lo) * 0.08;
     lo -= pad;
     hi += pad;

@@ -448,21 +448,9 @@ std::string tree_text(const Tree& tree, const Look& look) {
 std::string chart_text(const Chart& chart, const Look& look, std::size_t height) {
     constexpr std::size_t k_axis = 9;
     const std::size_t width = look.width > k_axis + 20 ? std::min<std::size_t>(look.width - k_axis - 1, 100) : 20;
-    double lo = INFINITY, hi = -INFINITY;
-    for (const auto& s : chart.series)
-        for (const auto& [d, v] : s.points) {
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
-    for (const auto& [label, v] : chart.bounds) {
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-    }
-    if (!std::isfinite(lo)) return "  (no check-ins to chart)\n";
-    if (hi - lo < 1e-9) {
-        lo -= 1;
-        hi += 1;
-    }
+    const auto range = value_range(chart);
+    if (!range) return "  (no check-ins to chart)\n";
+    const auto [lo, hi] = *range;
     const double days = std::max(1, chart.to - chart.from);
     std::vector<std::vector<std::string>> grid(height, std::vector<std::string>(width, " "));
     std::vector<std::vector<int>> rank(height, std::vector<int>(width, 0));

@@ -69,6 +69,11 @@ class WorkspaceIndex {
     const Kpi& at(KpiRef r) const { return m_workspace.files[r.file].kpis[r.kpi]; }
 
   private:
+    // `[NS/]ID` looked up in `by_id` (objectives or KPIs): the current file first, then a unique
+    // match; candidates when ambiguous, suggestions (refs and bare ids) when unknown.
+    template <class Handle>
+    Resolution<Handle> resolve_id(const std::unordered_map<std::string, std::vector<Handle>>& by_id,
+                                  std::string_view ref, std::size_t from_file, Explain explain) const;
     std::vector<std::size_t> files_in(std::string_view name_space) const;
 
     const Workspace& m_workspace;

@@ -48,6 +48,10 @@ struct Chart {
     std::vector<std::pair<std::string, double>> bounds; // horizontal lines, e.g. {"min", 90}
 };
 
+// The lowest and highest value a chart must show (points and bounds); a flat chart gets one
+// unit of room either side. nullopt when there is nothing to draw.
+std::optional<std::pair<double, double>> value_range(const Chart& chart);
+
 struct Section {
     std::string heading;
     std::vector<std::string> columns;
