@@ -11,6 +11,12 @@ std::span<const Command> command_table() {
         {"tree", "The alignment tree across files, with rolled-up scores", setup_tree},
         {"log", "A key result's or KPI's check-in history with a chart", setup_log},
         {"check", "Validate goal files and lint the goals", setup_check},
+        {"init", "Create a commented starter goal file", setup_init},
+        {"add", "Add an objective, key result or KPI", setup_add},
+        {"checkin", "Record a check-in: a dated value of a key result or KPI", setup_checkin},
+        {"set", "Set one key of an objective, key result or KPI", setup_set},
+        {"drop", "Drop an objective, key result or KPI: kept in the file, no longer scored", setup_drop},
+        {"edit", "Open the goal file in $VISUAL or $EDITOR at an item, then check it", setup_edit},
     };
     return k_commands;
 }

@@ -31,6 +31,12 @@ Runner setup_kpi(CLI::App& command);
 Runner setup_review(CLI::App& command);
 Runner setup_tree(CLI::App& command);
 Runner setup_log(CLI::App& command);
+Runner setup_checkin(CLI::App& command);
+Runner setup_set(CLI::App& command);
+Runner setup_drop(CLI::App& command);
+Runner setup_init(CLI::App& command);
+Runner setup_add(CLI::App& command);
+Runner setup_edit(CLI::App& command);
 Runner setup_check(CLI::App& command);
 
 } // namespace okr::cli

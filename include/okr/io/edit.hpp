@@ -1,0 +1,108 @@
+#pragma once
+// The text edit engine: changes a goal file as text, so that comments, blank lines, key order,
+// quoting, indentation and line endings of everything it does not change stay byte for byte
+// (SPEC §8). Each edit finds its place by the source positions toml++ reports, splices new text
+// in, re-parses the result and checks that the model changed exactly as intended. Pure: reads
+// and writes no file.
+
+#include "okr/core/diagnostic.hpp"
+#include "okr/core/model.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace okr::io {
+
+enum class ItemKind { objective, kr, kpi };
+
+// The item an edit targets, by id, so that it is found again in text that changed meanwhile.
+struct ItemId {
+    ItemKind kind = ItemKind::objective;
+    std::string objective; // the objective's id (for an objective and a KR)
+    std::string id;        // the item's own id (for an objective, the same as `objective`)
+
+    static ItemId of_objective(std::string id) { return {ItemKind::objective, id, id}; }
+    static ItemId of_kr(std::string objective, std::string id) { return {ItemKind::kr, std::move(objective), std::move(id)}; }
+    static ItemId of_kpi(std::string id) { return {ItemKind::kpi, {}, std::move(id)}; }
+};
+
+// A value to write for a key, in TOML's types: a number, a string, a date or a list of strings.
+using Value = std::variant<double, std::string, Date, std::vector<std::string>>;
+
+// TOML text for values: numbers without trailing noise (`12.5`, `3`), strings quoted and escaped.
+std::string toml_number(double value);
+std::string toml_string(std::string_view text);
+std::string toml_value(const Value& value);
+
+// One replacement of the old text: `length` bytes at `offset` became `text`.
+struct Splice {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+    std::string text;
+};
+
+// Why an edit was not made.
+struct EditError {
+    enum class Kind {
+        not_found,        // the item is not in the text (it changed since it was read)
+        unsupported,      // the file is laid out in a way the engine cannot change safely
+        file_invalid,     // the text is not a valid goal file to begin with
+        would_be_invalid, // the result would not be a valid goal file (diagnostics say why)
+        unverified,       // the result parsed but its model differs from the intended one (a bug)
+    };
+    Kind kind = Kind::unsupported;
+    std::string message;
+    std::string hint;
+    Diagnostics diagnostics; // the errors of the text (file_invalid) or of the would-be text
+};
+
+// The outcome of an edit: the new text and the splices that made it, or why there is none.
+struct Edit {
+    std::string text;
+    std::vector<Splice> splices; // in increasing offset order, offsets in the old text
+    std::optional<EditError> error;
+
+    bool ok() const { return !error.has_value(); }
+};
+
+// Appends one check-in to a KR's or KPI's `checkins` (creating the array where there is none):
+// one new line in a multi-line array, matching the indentation and trailing-comma style of its
+// entries. Where a KR has a `current` key and the check-in is its latest, `current` is updated too.
+Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item, const Checkin& checkin);
+
+// Sets `key` of an item to `value`: replaces the value in place, or adds `key = value` after
+// the item's last key, indented like its siblings.
+Edit set_key(std::string_view text, const std::string& path, const ItemId& item, const std::string& key,
+             const Value& value);
+
+// A new objective, KR or KPI: its id and title, then further keys in the order given.
+struct NewItem {
+    std::string id;
+    std::string title;
+    std::vector<std::pair<std::string, Value>> keys;
+};
+
+// Appends a `[[objective]]` block after the last objective (else before the first KPI, else at
+// the end of the file).
+Edit add_objective(std::string_view text, const std::string& path, const NewItem& objective);
+// Appends a `[[objective.kr]]` block after the objective's last KR (or its own keys).
+Edit add_kr(std::string_view text, const std::string& path, const std::string& objective_id, const NewItem& kr);
+// Appends a `[[kpi]]` block after the last KPI (else at the end of the file).
+Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi);
+
+// The 1-based line where an item's table starts (its `[[...]]` header), or 0 when not found.
+std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item);
+
+// A unified diff (`--- a/PATH`, `+++ b/PATH`, hunks with 3 lines of context) from `before` to
+// `after`; empty when they are equal.
+std::string unified_diff(std::string_view before, std::string_view after, const std::string& path);
+
+// True when two goal files hold the same model, ignoring source positions.
+bool same_model(const GoalFile& a, const GoalFile& b);
+
+} // namespace okr::io

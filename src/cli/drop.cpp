@@ -1,0 +1,72 @@
+#include "okr/cli/commands.hpp"
+#include "okr/cli/write.hpp"
+#include "okr/io/parse.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace okr::cli {
+
+namespace {
+
+struct DropOptions {
+    std::string ref;
+    std::string note;
+    bool dry_run = false;
+};
+
+} // namespace
+
+Runner setup_drop(CLI::App& command) {
+    auto opts = std::make_shared<DropOptions>();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to drop")->required();
+    command.add_option("--note", opts->note, "Why it was dropped; added to its notes with today's date (or --as-of)")
+        ->type_name("TEXT");
+    add_dry_run_flag(command, opts->dry_run);
+    return [opts](const Session& session, std::string& out) {
+        const LoadedGoals goals = session.load();
+        const WorkspaceIndex& index = *goals.index;
+        const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
+        bool dropped = false;
+        std::string notes;
+        if (const KeyResult* kr = kr_of(index, target)) {
+            dropped = kr->dropped;
+            notes = kr->notes;
+        } else if (const Kpi* kpi = kpi_of(index, target)) {
+            dropped = kpi->dropped;
+            notes = kpi->notes;
+        } else if (const Objective* o = objective_of(index, target)) {
+            dropped = o->dropped;
+            notes = o->notes;
+        }
+        if (dropped && opts->note.empty()) {
+            if (!session.options().quiet) out += fmt::format("{} is already dropped; nothing to change\n", target.ref);
+            return ExitCode::ok;
+        }
+        const std::string path = index.workspace().files[target.file].path;
+        write_edit(path, opts->dry_run, out, [&](std::string_view text) {
+            io::Edit edit = io::set_key(text, path, target.item, "status", std::string("dropped"));
+            if (!edit.ok() || opts->note.empty()) return edit;
+            // The notes as they are in the current text, which may have changed since loading.
+            const Workspace now{{io::parse_goal_file(text, path).file}};
+            const WorkspaceIndex here(now);
+            std::string notes_now = notes;
+            WriteTarget local = target;
+            local.file = 0;
+            if (const KeyResult* kr = kr_of(here, local)) notes_now = kr->notes;
+            else if (const Kpi* kpi = kpi_of(here, local)) notes_now = kpi->notes;
+            else if (const Objective* o = objective_of(here, local)) notes_now = o->notes;
+            const std::string note = fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
+                                                 session.as_of().iso(), opts->note);
+            io::Edit with_note = io::set_key(edit.text, path, target.item, "notes", note);
+            with_note.splices.clear(); // two edits: offsets of the second are not in the original text
+            return with_note;
+        });
+        if (!opts->dry_run && !session.options().quiet)
+            out += fmt::format("{}: dropped; it stays in the file and in reports, and no longer counts in scores\n",
+                               target.ref);
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

@@ -1,0 +1,200 @@
+#include "okr/cli/commands.hpp"
+#include "okr/cli/write.hpp"
+#include "okr/core/lint.hpp"
+#include "okr/io/parse.hpp"
+#include "okr/io/safe_write.hpp"
+#include "okr/report/terminal.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace okr::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct EditOptions {
+    std::string ref;
+    bool dry_run = false;
+};
+
+void to_stderr(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    std::fflush(stderr);
+}
+
+// Runs `$VISUAL`/`$EDITOR` (through the shell, so it may carry arguments) on `file` at `line`;
+// returns its exit status, or -1 when it could not be started.
+int run_editor(const std::string& editor, std::uint32_t line, const std::string& file) {
+    struct sigaction ignore {}, old_int {}, old_quit {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    // The editor owns the terminal meanwhile: Ctrl-C is for it, not for okr.
+    ::sigaction(SIGINT, &ignore, &old_int);
+    ::sigaction(SIGQUIT, &ignore, &old_quit);
+    const std::string script = editor + " \"$@\"";
+    const std::string at_line = fmt::format("+{}", line);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::sigaction(SIGINT, &old_int, nullptr);
+        ::sigaction(SIGQUIT, &old_quit, nullptr);
+        if (line > 0)
+            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", at_line.c_str(), file.c_str(), static_cast<char*>(nullptr));
+        else
+            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", file.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    int status = -1;
+    if (pid > 0)
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGQUIT, &old_quit, nullptr);
+    if (pid < 0) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+bool ask_yes(const std::string& question) {
+    to_stderr(question);
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return false;
+    return answer.empty() || answer[0] == 'y' || answer[0] == 'Y';
+}
+
+// What `okr check` says about the edited text of the file, within the loaded workspace.
+Diagnostics check_edited(const LoadedGoals& goals, std::size_t file, const std::string& text, Date as_of) {
+    const std::string& path = goals.loaded.workspace.files[file].path;
+    io::ParsedFile parsed = io::parse_goal_file(text, path);
+    Diagnostics findings = parsed.diagnostics;
+    if (has_errors(findings)) return findings;
+    Workspace ws = goals.loaded.workspace;
+    ws.files[file] = std::move(parsed.file);
+    const WorkspaceIndex index(ws);
+    for (Diagnostic& d : lint(index, evaluate(index, as_of)))
+        if (d.path == path) findings.push_back(std::move(d));
+    sort_diagnostics(findings);
+    return findings;
+}
+
+std::optional<std::string> read_text(const std::string& path) { return io::read_file(path); }
+
+} // namespace
+
+Runner setup_edit(CLI::App& command) {
+    auto opts = std::make_shared<EditOptions>();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to open")->required();
+    add_dry_run_flag(command, opts->dry_run);
+    return [opts](const Session& session, std::string& out) {
+        const LoadedGoals goals = session.load();
+        const WorkspaceIndex& index = *goals.index;
+        const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
+        const std::string path = index.workspace().files[target.file].path;
+        const std::optional<std::string> original = read_text(path);
+        if (!original) throw CommandError(ExitCode::io, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+
+        // The editor works on a copy, so that the file is replaced only by a text that was checked.
+        std::string dir_template = (fs::temp_directory_path() / "okr-edit-XXXXXX").string();
+        if (!::mkdtemp(dir_template.data()))
+            throw CommandError(ExitCode::io, fmt::format("cannot make a temporary folder: {}", std::strerror(errno)));
+        const std::string copy = (fs::path(dir_template) / fs::path(path).filename()).string();
+        auto cleanup = [&] {
+            std::error_code ec;
+            fs::remove_all(dir_template, ec);
+        };
+        {
+            std::ofstream f(copy, std::ios::binary);
+            f << *original;
+            if (!f) {
+                cleanup();
+                throw CommandError(ExitCode::io, fmt::format("cannot write the temporary copy {}", copy));
+            }
+        }
+        const char* visual = std::getenv("VISUAL");
+        const char* editor_env = std::getenv("EDITOR");
+        const std::string editor = visual && *visual ? visual : editor_env && *editor_env ? editor_env : "vi";
+        const bool interactive = ::isatty(STDIN_FILENO) == 1;
+
+        std::uint32_t line = io::item_line(*original, path, target.item);
+        std::string edited;
+        for (;;) {
+            const int status = run_editor(editor, line, copy);
+            if (status != 0) {
+                cleanup();
+                throw CommandError(ExitCode::io,
+                                   status < 0 ? fmt::format("cannot start the editor `{}`", editor)
+                                              : fmt::format("the editor `{}` exited with status {}; nothing was written",
+                                                            editor, status),
+                                   "set VISUAL or EDITOR to the editor you use");
+            }
+            const std::optional<std::string> text = read_text(copy);
+            if (!text) {
+                cleanup();
+                throw CommandError(ExitCode::io, fmt::format("cannot read the edited copy {}", copy));
+            }
+            edited = *text;
+            if (edited == *original) {
+                cleanup();
+                if (!session.options().quiet) out += fmt::format("{}: no changes\n", path);
+                return ExitCode::ok;
+            }
+            const Diagnostics findings = check_edited(goals, target.file, edited, session.as_of());
+            Diagnostics errors;
+            for (const Diagnostic& d : findings)
+                if (d.level == Level::error) errors.push_back(d);
+            if (errors.empty()) break;
+            const std::string shown = edited;
+            to_stderr(report::diagnostics_text(errors, session.look(), [&](const std::string&, std::uint32_t n) -> std::optional<std::string> {
+                std::size_t at = 0;
+                for (std::uint32_t i = 1; i < n; ++i) {
+                    at = shown.find('\n', at);
+                    if (at == std::string::npos) return std::nullopt;
+                    ++at;
+                }
+                std::string l = shown.substr(at, shown.find('\n', at) - at);
+                if (!l.empty() && l.back() == '\r') l.pop_back();
+                return l;
+            }));
+            if (interactive && ask_yes(fmt::format("{} error{} in your edit. Reopen the editor to fix {}? [Y/n] ",
+                                                   errors.size(), errors.size() == 1 ? "" : "s",
+                                                   errors.size() == 1 ? "it" : "them"))) {
+                line = errors.front().pos.line;
+                continue;
+            }
+            throw CommandError(ExitCode::invalid,
+                               fmt::format("{} error{} after editing {}; nothing was written", errors.size(),
+                                           errors.size() == 1 ? "" : "s", path),
+                               fmt::format("your edited version is kept at {}", copy));
+        }
+
+        if (opts->dry_run) {
+            out += io::unified_diff(*original, edited, path);
+            cleanup();
+            return ExitCode::ok;
+        }
+        auto taken = io::FileLock::acquire(path, lock_timeout());
+        if (auto* e = std::get_if<io::WriteError>(&taken))
+            throw CommandError(ExitCode::io, e->message, fmt::format("{}; your edited version is kept at {}", e->hint, copy));
+        // Someone else wrote the file meanwhile: replacing it would lose their change.
+        const std::optional<std::string> now = read_text(path);
+        if (!now || *now != *original)
+            throw CommandError(ExitCode::io, fmt::format("{} changed while you were editing it; nothing was written", path),
+                               fmt::format("your edited version is kept at {}; merge it by hand", copy));
+        if (auto e = io::write_file_atomically(path, edited))
+            throw CommandError(ExitCode::io, e->message, fmt::format("{}; your edited version is kept at {}", e->hint, copy));
+        cleanup();
+        if (!session.options().quiet) out += fmt::format("{}: saved; it is valid\n", path);
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli
