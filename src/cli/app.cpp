@@ -33,6 +33,7 @@ Environment read_environment() {
     env.no_color = get("NO_COLOR").value_or("") != "";
     env.dumb_terminal = get("TERM").value_or("") == "dumb";
     env.stdout_is_terminal = ::isatty(STDOUT_FILENO) == 1;
+    env.stdin_is_terminal = ::isatty(STDIN_FILENO) == 1;
     struct winsize ws {};
     if (env.stdout_is_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) env.terminal_width = ws.ws_col;
     return env;
@@ -132,6 +133,7 @@ int run(int argc, char** argv) {
         }
     const Session session(options, read_environment(), [](std::string_view text) {
         std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
     });
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.

@@ -54,6 +54,7 @@ struct Environment {
     bool no_color = false;              // NO_COLOR set and non-empty
     bool dumb_terminal = false;         // TERM=dumb
     bool stdout_is_terminal = false;
+    bool stdin_is_terminal = false;
     std::size_t terminal_width = 0; // 0: unknown
 };
 
@@ -75,6 +76,11 @@ class Session {
 
     const GlobalOptions& options() const { return m_options; }
     const Environment& env() const { return m_env; }
+
+    // Writes `text` to standard output at once (for prompts); without a writer, nowhere.
+    void print(std::string_view text) const {
+        if (m_write) m_write(text);
+    }
 
     // The --as-of date (default today); CommandError(usage) when it does not parse.
     Date as_of() const;
