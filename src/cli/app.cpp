@@ -73,7 +73,7 @@ int run(int argc, char** argv) {
         ->type_name("NAME");
     app.add_option("--format", options.format, "Output format of read commands")
         ->check(CLI::IsMember(std::vector<std::string>(std::begin(k_formats), std::end(k_formats))))
-        ->type_name("table|json|csv|markdown|html")
+        ->type_name("FORMAT")
         ->capture_default_str();
     app.add_option("--color", options.color, "Colour: auto (a terminal without NO_COLOR), always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
