@@ -1,6 +1,7 @@
 #include "okr/cli/app.hpp"
 
 #include "okr/cli/commands.hpp"
+#include "okr/cli/pager.hpp"
 #include "okr/core/suggest.hpp"
 
 #include <CLI/CLI.hpp>
@@ -149,7 +150,7 @@ int run(int argc, char** argv) {
     try {
         std::string out;
         const ExitCode code = runner(session, out);
-        write_all(stdout, out);
+        write_paged(out, pager_command(options.no_pager, session.env().stdout_is_terminal));
         return static_cast<int>(code);
     } catch (const CommandError& e) {
         write_all(stderr, e.details);

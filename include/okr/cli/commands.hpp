@@ -39,4 +39,8 @@ Runner setup_add(CLI::App& command);
 Runner setup_edit(CLI::App& command);
 Runner setup_check(CLI::App& command);
 
+Runner setup_completion(CLI::App& command);
+// The hidden `okr __complete` that completion scripts call for the workspace's references.
+Runner setup_complete(CLI::App& command);
+
 } // namespace okr::cli

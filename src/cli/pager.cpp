@@ -1,0 +1,98 @@
+#include "okr/cli/pager.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace okr::cli {
+namespace {
+
+std::optional<std::string> get_env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
+// Writes all of `text` to `fd`; false on an error such as EPIPE from a pager that quit.
+bool write_fd(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+// Rows of the terminal on standard output; 0 when unknown.
+std::size_t terminal_rows() {
+    struct winsize ws {};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) return ws.ws_row;
+    return 0;
+}
+
+} // namespace
+
+std::string pager_command(bool no_pager, bool stdout_is_terminal,
+                          const std::optional<std::string>& okr_pager,
+                          const std::optional<std::string>& pager) {
+    if (no_pager || !stdout_is_terminal) return {};
+    const std::string command = okr_pager ? *okr_pager : pager ? *pager : "less -FRX";
+    if (command.find_first_not_of(" \t") == std::string::npos || command == "cat") return {};
+    return command;
+}
+
+std::string pager_command(bool no_pager, bool stdout_is_terminal) {
+    return pager_command(no_pager, stdout_is_terminal, get_env("OKR_PAGER"), get_env("PAGER"));
+}
+
+void write_paged(std::string_view text, const std::string& command) {
+    std::fflush(stdout);
+    const std::size_t rows = terminal_rows();
+    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    int fds[2];
+    if (command.empty() || (rows > 0 && lines < rows) || ::pipe(fds) != 0) {
+        write_fd(STDOUT_FILENO, text);
+        return;
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        write_fd(STDOUT_FILENO, text);
+        return;
+    }
+    if (pid == 0) {
+        ::dup2(fds[0], STDIN_FILENO);
+        ::close(fds[0]);
+        ::close(fds[1]);
+        ::setenv("LESS", "FRX", 0);
+        ::setenv("LV", "-c", 0);
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::close(fds[0]);
+    // A pager that quits before reading everything closes the pipe: that is the user's choice.
+    struct sigaction ignore {
+    }, previous{};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, &previous);
+    write_fd(fds[1], text);
+    ::close(fds[1]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    ::sigaction(SIGPIPE, &previous, nullptr);
+    // The shell could not run the pager (127: not found, 126: not executable).
+    const bool not_run =
+        WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126);
+    if (not_run) write_fd(STDOUT_FILENO, text);
+}
+
+} // namespace okr::cli

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Small habits of SPEC §6, end to end: long output on a terminal goes through OKR_PAGER, else
+PAGER (else `less -FRX`); --no-pager, a short output or a pipe skip it; `okr` with no command
+runs `status` where a workspace is found and otherwise points at `okr init`.
+
+  pager_test.py OKR        (run from the source tree's root)
+
+The terminal is a pseudo-terminal with a fixed size; the pager is a shell command that copies
+its input to a file, so the test sees exactly what was paged.
+"""
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+from pathlib import Path
+
+
+def run_on_terminal(args, env, rows=10, cols=100):
+    """Runs okr with its standard output on a pseudo-terminal; returns (exit code, terminal text)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: every writer has closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(timeout=30), b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def main():
+    okr = str(Path(sys.argv[1]).resolve())
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        paged = Path(tmp) / "paged"
+        base = {k: v for k, v in os.environ.items() if k not in ("OKR_PAGER", "PAGER", "OKR_FILE", "COLUMNS")}
+        base.update(NO_COLOR="1", TERM="xterm")
+        team = [okr, "-f", "examples/team", "--as-of", "2026-11-23"]
+        plain = subprocess.run(team + ["status"], capture_output=True, text=True, env=dict(base, COLUMNS="100"))
+        expected = plain.stdout
+
+        def case(name, args, env, want_paged, rows=10):
+            if paged.exists():
+                paged.unlink()
+            code, shown = run_on_terminal(args, env, rows=rows)
+            if code != 0:
+                problems.append(f"{name}: exit {code}: {shown}")
+            if want_paged:
+                if not paged.exists():
+                    problems.append(f"{name}: the pager did not run; the terminal showed:\n{shown}")
+                elif paged.read_text() != expected:
+                    problems.append(f"{name}: the pager got other text than `okr status` prints")
+                elif shown.strip():
+                    problems.append(f"{name}: the terminal also showed text besides the pager's:\n{shown}")
+            else:
+                if paged.exists():
+                    problems.append(f"{name}: the pager ran, but should not have")
+                if expected.strip().splitlines()[-1] not in shown:
+                    problems.append(f"{name}: the output did not reach the terminal:\n{shown}")
+
+        copy = f"cat > {paged}"
+        case("OKR_PAGER on a terminal", team + ["status"], dict(base, OKR_PAGER=copy), True)
+        case("PAGER without OKR_PAGER", team + ["status"], dict(base, PAGER=copy), True)
+        case("OKR_PAGER before PAGER", team + ["status"], dict(base, OKR_PAGER=copy, PAGER="false"), True)
+        case("--no-pager", team + ["--no-pager", "status"], dict(base, OKR_PAGER=copy), False)
+        case("--no-pager after the command", team + ["status", "--no-pager"], dict(base, OKR_PAGER=copy), False)
+        case("output shorter than the terminal", team + ["status"], dict(base, OKR_PAGER=copy), False, rows=200)
+        case("OKR_PAGER empty turns paging off", team + ["status"], dict(base, OKR_PAGER="", PAGER=copy), False)
+        case("a pager that does not exist", team + ["status"], dict(base, OKR_PAGER="okr-no-such-pager-xyz"), False)
+
+        # Not a terminal: never paged.
+        r = subprocess.run(team + ["status"], capture_output=True, text=True, env=dict(base, OKR_PAGER=copy,
+                                                                                          COLUMNS="100"))
+        if paged.exists() or r.stdout != expected:
+            problems.append("a pipe: the output was paged or changed")
+
+        # No command: status where a workspace is found, else a pointer to `okr init`.
+        r = subprocess.run([okr, "--as-of", "2026-11-23"], capture_output=True, text=True,
+                           env=dict(base, COLUMNS="100"), cwd="examples/team")
+        inside = subprocess.run([okr, "--as-of", "2026-11-23", "status"], capture_output=True, text=True,
+                                env=dict(base, COLUMNS="100"), cwd="examples/team")
+        if r.returncode != 0 or r.stdout != inside.stdout:
+            problems.append(f"`okr` in a workspace is not `okr status`: exit {r.returncode}\n{r.stdout}{r.stderr}")
+        r = subprocess.run([okr], capture_output=True, text=True, env=base, cwd=tmp)
+        if r.returncode != 0 or "okr init" not in r.stdout:
+            problems.append(f"`okr` outside a workspace does not point at `okr init`: exit {r.returncode}\n"
+                            f"{r.stdout}{r.stderr}")
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
