@@ -131,7 +131,8 @@ Runner setup_add_objective(CLI::App& command) {
         std::string cycle = opts->cycle;
         if (cycle.empty() && goal_file.cycle.empty()) cycle = quarter_name(session.as_of());
         if (!cycle.empty()) {
-            if (!index.cycle(cycle))
+            // A built-in name needs no declaration, and no objective may use it yet.
+            if (!index.cycle(cycle) && !builtin_cycle(cycle))
                 throw CommandError(ExitCode::usage, fmt::format("--cycle: unknown cycle \"{}\"", cycle),
                                    "use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or a cycle declared under [cycles]");
             if (cycle != goal_file.cycle) item.keys.emplace_back("cycle", cycle);

@@ -27,7 +27,7 @@ std::string starter_file(const std::string& title, const std::string& owner, con
     const Date baseline = std::clamp(today, cycle.start, cycle.end);
     const Date mid = cycle.start.plus_days((cycle.end - cycle.start) / 2);
     return fmt::format(R"(# Goals for {cycle}: objectives, key results and KPIs, kept by okr.
-# Every key is explained in `man okr`; `okr check` validates this file.
+# Every key is explained in `man okr-format`; `okr check` validates this file.
 #
 #   okr status                        progress of every key result
 #   okr checkin first-users 40        record a new value (today's date)

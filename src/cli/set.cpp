@@ -113,7 +113,7 @@ io::Value typed_value(const WorkspaceIndex& index, const WriteTarget& target, co
         return text;
     }
     if (key == "cycle") {
-        if (!index.cycle(text))
+        if (!index.cycle(text) && !builtin_cycle(text))
             throw CommandError(ExitCode::usage, fmt::format("cycle: unknown cycle \"{}\"", text),
                                "use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or a cycle declared under [cycles]");
         return text;

@@ -913,7 +913,10 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
     for (std::size_t i = 0; i < suf; ++i) ops.push_back({' ', pre + n + i, pre + m + i});
 
     constexpr std::size_t k_context = 3;
-    std::string out = fmt::format("--- a/{}\n+++ b/{}\n", path, path);
+    // git's a/ and b/ prefixes; an absolute path keeps one slash ("a/tmp/x.toml").
+    const std::size_t first = path.find_first_not_of('/');
+    const std::string_view shown = std::string_view(path).substr(first == std::string::npos ? 0 : first);
+    std::string out = fmt::format("--- a/{}\n+++ b/{}\n", shown, shown);
     std::size_t i = 0;
     while (i < ops.size()) {
         while (i < ops.size() && ops[i].kind == ' ') ++i;
