@@ -61,6 +61,20 @@ void check_id(const std::string& id) {
                            "ids start with a letter or digit and contain only letters, digits, `-` and `_`");
 }
 
+// The new item's id: `given` (--id) when there is one, checked to be valid and not taken where
+// it must be unique (else `exists` is the error); otherwise one made from the title that
+// `taken` does not have yet.
+std::string choose_id(const std::string& given, const std::string& title, std::string_view fallback,
+                      const std::function<bool(const std::string&)>& taken_here,
+                      const std::function<bool(const std::string&)>& taken, const std::string& exists) {
+    if (given.empty()) return make_id(title, fallback, taken);
+    check_id(given);
+    if (taken_here(given))
+        throw CommandError(ExitCode::usage, "--id: " + exists,
+                           "choose another id, or leave --id out to have one made from the title");
+    return given;
+}
+
 void check_title(const std::string& title) {
     if (title.empty()) throw CommandError(ExitCode::usage, "TITLE: must not be empty", "e.g. \"Grow revenue\"");
 }
@@ -108,13 +122,8 @@ Runner setup_add_objective(CLI::App& command) {
                                [&](const Objective& o) { return o.id == id; });
         };
         io::NewItem item;
-        if (!opts->id.empty()) {
-            check_id(opts->id);
-            if (taken(opts->id))
-                throw CommandError(ExitCode::usage, fmt::format("--id: objective \"{}\" already exists in {}", opts->id, goal_file.path),
-                                   "choose another id, or leave --id out to have one made from the title");
-        }
-        item.id = opts->id.empty() ? make_id(opts->title, "objective", taken) : opts->id;
+        item.id = choose_id(opts->id, opts->title, "objective", taken, taken,
+                            fmt::format("objective \"{}\" already exists in {}", opts->id, goal_file.path));
         item.title = opts->title;
         if (!opts->owner.empty()) item.keys.emplace_back("owner", opts->owner);
         if (!opts->type.empty()) {
@@ -189,13 +198,8 @@ Runner setup_add_kr(CLI::App& command) {
             return false;
         };
         io::NewItem item;
-        if (!opts->id.empty()) {
-            check_id(opts->id);
-            if (taken_here(opts->id))
-                throw CommandError(ExitCode::usage, fmt::format("--id: {} already has a key result \"{}\"", objective.ref, opts->id),
-                                   "choose another id, or leave --id out to have one made from the title");
-        }
-        item.id = opts->id.empty() ? make_id(opts->title, "kr", taken) : opts->id;
+        item.id = choose_id(opts->id, opts->title, "kr", taken_here, taken,
+                            fmt::format("{} already has a key result \"{}\"", objective.ref, opts->id));
         item.title = opts->title;
         if (opts->milestone) {
             item.keys.emplace_back("type", std::string("milestone"));
@@ -286,13 +290,8 @@ Runner setup_add_kpi(CLI::App& command) {
             return false;
         };
         io::NewItem item;
-        if (!opts->id.empty()) {
-            check_id(opts->id);
-            if (taken_here(opts->id))
-                throw CommandError(ExitCode::usage, fmt::format("--id: KPI \"{}\" already exists in {}", opts->id, goal_file.path),
-                                   "choose another id, or leave --id out to have one made from the title");
-        }
-        item.id = opts->id.empty() ? make_id(opts->title, "kpi", taken) : opts->id;
+        item.id = choose_id(opts->id, opts->title, "kpi", taken_here, taken,
+                            fmt::format("KPI \"{}\" already exists in {}", opts->id, goal_file.path));
         item.title = opts->title;
         if (!opts->unit.empty()) item.keys.emplace_back("unit", opts->unit);
         if (min) item.keys.emplace_back("min", *min);

@@ -1,5 +1,7 @@
 #include "okr/cli/pager.hpp"
 
+#include "okr/io/safe_write.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -15,19 +17,6 @@ namespace {
 std::optional<std::string> get_env(const char* name) {
     const char* v = std::getenv(name);
     return v ? std::optional<std::string>(v) : std::nullopt;
-}
-
-// Writes all of `text` to `fd`; false on an error such as EPIPE from a pager that quit.
-bool write_fd(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
 }
 
 // Rows of the terminal on standard output; 0 when unknown.
@@ -58,14 +47,14 @@ void write_paged(std::string_view text, const std::string& command) {
     const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
     int fds[2];
     if (command.empty() || (rows > 0 && lines < rows) || ::pipe(fds) != 0) {
-        write_fd(STDOUT_FILENO, text);
+        io::write_all(STDOUT_FILENO, text);
         return;
     }
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);
         ::close(fds[1]);
-        write_fd(STDOUT_FILENO, text);
+        io::write_all(STDOUT_FILENO, text);
         return;
     }
     if (pid == 0) {
@@ -83,7 +72,7 @@ void write_paged(std::string_view text, const std::string& command) {
     }, previous{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &previous);
-    write_fd(fds[1], text);
+    io::write_all(fds[1], text);
     ::close(fds[1]);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -92,7 +81,7 @@ void write_paged(std::string_view text, const std::string& command) {
     // The shell could not run the pager (127: not found, 126: not executable).
     const bool not_run =
         WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126);
-    if (not_run) write_fd(STDOUT_FILENO, text);
+    if (not_run) io::write_all(STDOUT_FILENO, text);
 }
 
 } // namespace okr::cli

@@ -114,18 +114,6 @@ std::string folder_of(const std::string& path) {
     return parent.empty() ? std::string(".") : parent.string();
 }
 
-bool write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
 // Fsyncs a folder so that a rename or link in it survives a crash.
 bool sync_folder(const std::string& dir) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -358,6 +346,18 @@ void FileLock::release() {
     unregister_cleanup(m_slot);
     m_slot = -1;
     m_held = false;
+}
+
+bool write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
 }
 
 } // namespace okr::io

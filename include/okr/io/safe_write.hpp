@@ -65,4 +65,8 @@ class FileLock {
 // How long writers wait for a lock by default.
 inline constexpr std::chrono::milliseconds k_default_lock_timeout{10000};
 
+// Writes all of `text` to the file descriptor `fd`, retrying after EINTR; false on an error
+// (errno says which, e.g. EPIPE from a reader that quit).
+bool write_all(int fd, std::string_view text);
+
 } // namespace okr::io
