@@ -87,9 +87,10 @@ std::string Table::render(const Look& look) const {
             }
         return sum + (count ? (count - 1) * k_gap : 0);
     };
-    // Shrinks the shrinkable columns, left to right, no narrower than `floor_width` each.
+    // Shrinks the shrinkable columns, right to left (the leftmost, the titles, matter most),
+    // no narrower than their floor each.
     auto shrink = [&](bool comfortable) {
-        for (std::size_t c = 0; c < n; ++c) {
+        for (std::size_t c = n; c-- > 0;) {
             if (!shown[c] || !m_columns[c].shrinks) continue;
             const std::size_t t = total();
             if (t <= look.width) return;
