@@ -43,6 +43,7 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
             line.title = kr.title;
             line.owner = kr.owner.empty() ? obj.owner : kr.owner;
             line.unit = kr.unit;
+            line.milestone = kr.type == KrType::milestone;
             line.score = ke.score;
             line.progress = ke.progress;
             line.value = ke.current;

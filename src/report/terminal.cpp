@@ -24,8 +24,10 @@ std::string with_unit(const std::string& number, const std::string& unit) {
     return number + " " + escape_control(unit);
 }
 
+std::string milestone_text(double value) { return value >= 1 ? "done" : "not done"; }
+
 std::string kr_value(const KrRow& kr) {
-    if (kr.type == KrType::milestone) return kr.current >= 1 ? "done" : "not done";
+    if (kr.type == KrType::milestone) return milestone_text(kr.current);
     return fmt::format("{} / {}", format_number(kr.current), with_unit(format_number(kr.target), kr.unit));
 }
 
@@ -302,7 +304,9 @@ void kr_lines(std::string& out, const std::vector<ReviewKr>& krs, const Look& lo
     for (const auto& kr : krs)
         t.add_row({{escape_control(kr.ref + "  " + kr.title), Style::plain},
                    {escape_control(kr.owner), Style::dim},
-                   {format_number(kr.value) + " / " + with_unit(format_number(kr.target), kr.unit), Style::plain},
+                   {kr.milestone ? milestone_text(kr.value)
+                                 : format_number(kr.value) + " / " + with_unit(format_number(kr.target), kr.unit),
+                    Style::plain},
                    {with_score && kr.score ? format_score(*kr.score) : "-", style_of(band_for(kr.score))}});
     out += t.render(look);
 }
@@ -339,8 +343,8 @@ void moved_lines(std::string& out, const std::vector<ReviewKr>& krs, const Look&
     for (const auto& kr : krs) {
         const double d = kr.value - kr.value_before;
         t.add_row({{escape_control(kr.ref + "  " + kr.title), Style::plain},
-                   {format_number(kr.value_before), Style::dim},
-                   {with_unit(format_number(kr.value), kr.unit), Style::plain},
+                   {kr.milestone ? milestone_text(kr.value_before) : format_number(kr.value_before), Style::dim},
+                   {kr.milestone ? milestone_text(kr.value) : with_unit(format_number(kr.value), kr.unit), Style::plain},
                    {delta_text(d), d == 0 ? Style::dim : Style::bold},
                    {points_text(kr.progress - kr.progress_before),
                     kr.progress > kr.progress_before ? Style::green : kr.progress < kr.progress_before ? Style::red : Style::dim}});

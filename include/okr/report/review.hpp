@@ -23,6 +23,7 @@ struct ReviewKr {
     std::string title;
     std::string owner;
     std::string unit;
+    bool milestone = false;
     std::optional<double> score;
     double progress = 0;
     double value = 0;
