@@ -108,6 +108,17 @@ void JsonWriter::null() {
 
 namespace {
 
+// One JSON document: an object filled by `body`, ending in a newline.
+template <class Body> std::string document(const Spill& spill, Body body) {
+    std::string out;
+    JsonWriter w(out, spill);
+    w.begin_object();
+    body(w);
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
 void date_field(JsonWriter& w, std::string_view key, std::optional<Date> d) {
     w.key(key);
     if (d)
@@ -264,80 +275,64 @@ void write_report_body(JsonWriter& w, const Report& r) {
 } // namespace
 
 std::string status_json(const Report& report, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    write_report_body(w, report);
-    w.end_object();
-    out += '\n';
-    return out;
+    return document(spill, [&](JsonWriter& w) {
+        write_report_body(w, report);
+    });
 }
 
 std::string score_json(const Report& report, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    write_report_body(w, report);
-    w.key("owners");
-    w.begin_array();
-    for (const auto& o : report.owners) {
-        w.begin_object();
-        w.field("owner", o.owner);
-        w.field("score", o.score);
-        band_field(w, o.band);
-        w.field("objectives", static_cast<double>(o.objectives));
-        w.end_object();
-    }
-    w.end_array();
-    w.field("overall", report.overall);
-    band_field(w, report.overall_band);
-    w.end_object();
-    out += '\n';
-    return out;
+    return document(spill, [&](JsonWriter& w) {
+        write_report_body(w, report);
+        w.key("owners");
+        w.begin_array();
+        for (const auto& o : report.owners) {
+            w.begin_object();
+            w.field("owner", o.owner);
+            w.field("score", o.score);
+            band_field(w, o.band);
+            w.field("objectives", static_cast<double>(o.objectives));
+            w.end_object();
+        }
+        w.end_array();
+        w.field("overall", report.overall);
+        band_field(w, report.overall_band);
+    });
 }
 
 std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    w.field("schema_version", 1.0);
-    w.field("as_of", as_of.iso());
-    w.key("kpis");
-    w.begin_array();
-    for (const auto& k : kpis) write_kpi(w, k);
-    w.end_array();
-    w.end_object();
-    out += '\n';
-    return out;
+    return document(spill, [&](JsonWriter& w) {
+        w.field("schema_version", 1.0);
+        w.field("as_of", as_of.iso());
+        w.key("kpis");
+        w.begin_array();
+        for (const auto& k : kpis) write_kpi(w, k);
+        w.end_array();
+    });
 }
 
 std::string check_json(const Diagnostics& findings) {
-    std::string out;
-    JsonWriter w(out);
-    std::size_t errors = 0, warnings = 0;
-    w.begin_object();
-    w.field("schema_version", 1.0);
-    w.key("findings");
-    w.begin_array();
-    for (const auto& d : findings) {
-        (d.level == Level::error ? errors : warnings)++;
-        w.begin_object();
-        w.field("path", d.path);
-        w.field("line", static_cast<double>(d.pos.line));
-        w.field("column", static_cast<double>(d.pos.column));
-        w.field("level", d.level == Level::error ? "error" : "warning");
-        w.key("rule");
-        w.value(d.rule.empty() ? std::string_view("schema") : std::string_view(d.rule));
-        w.field("message", d.message);
-        optional_text(w, "hint", d.hint);
-        w.end_object();
-    }
-    w.end_array();
-    w.field("errors", static_cast<double>(errors));
-    w.field("warnings", static_cast<double>(warnings));
-    w.end_object();
-    out += '\n';
-    return out;
+    return document({}, [&](JsonWriter& w) {
+        std::size_t errors = 0, warnings = 0;
+        w.field("schema_version", 1.0);
+        w.key("findings");
+        w.begin_array();
+        for (const auto& d : findings) {
+            (d.level == Level::error ? errors : warnings)++;
+            w.begin_object();
+            w.field("path", d.path);
+            w.field("line", static_cast<double>(d.pos.line));
+            w.field("column", static_cast<double>(d.pos.column));
+            w.field("level", d.level == Level::error ? "error" : "warning");
+            w.key("rule");
+            w.value(d.rule.empty() ? std::string_view("schema") : std::string_view(d.rule));
+            w.field("message", d.message);
+            optional_text(w, "hint", d.hint);
+            w.end_object();
+        }
+        w.end_array();
+        w.field("errors", static_cast<double>(errors));
+        w.field("warnings", static_cast<double>(warnings));
+    });
 }
 
 } // namespace okr::report
@@ -407,131 +402,119 @@ void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kp
 } // namespace
 
 std::string review_json(const Review& rv, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    write_report_body(w, rv.report);
-    w.key("owners");
-    w.begin_array();
-    for (const auto& o : rv.report.owners) {
+    return document(spill, [&](JsonWriter& w) {
+        write_report_body(w, rv.report);
+        w.key("owners");
+        w.begin_array();
+        for (const auto& o : rv.report.owners) {
+            w.begin_object();
+            w.field("owner", o.owner);
+            w.field("score", o.score);
+            band_field(w, o.band);
+            w.end_object();
+        }
+        w.end_array();
+        w.field("overall", rv.report.overall);
+        band_field(w, rv.report.overall_band);
+        date_field(w, "since", rv.since);
+        w.field("window_start", rv.window_start.iso());
+        w.field("overall_before", rv.overall_before);
+        w.key("distribution");
         w.begin_object();
-        w.field("owner", o.owner);
-        w.field("score", o.score);
-        band_field(w, o.band);
+        static const char* k_buckets[] = {"0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"};
+        for (std::size_t i = 0; i < 5; ++i) w.field(k_buckets[i], static_cast<double>(rv.distribution[i]));
+        w.field("green", static_cast<double>(rv.bands[0]));
+        w.field("yellow", static_cast<double>(rv.bands[1]));
+        w.field("red", static_cast<double>(rv.bands[2]));
         w.end_object();
-    }
-    w.end_array();
-    w.field("overall", rv.report.overall);
-    band_field(w, rv.report.overall_band);
-    date_field(w, "since", rv.since);
-    w.field("window_start", rv.window_start.iso());
-    w.field("overall_before", rv.overall_before);
-    w.key("distribution");
-    w.begin_object();
-    static const char* k_buckets[] = {"0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"};
-    for (std::size_t i = 0; i < 5; ++i) w.field(k_buckets[i], static_cast<double>(rv.distribution[i]));
-    w.field("green", static_cast<double>(rv.bands[0]));
-    w.field("yellow", static_cast<double>(rv.bands[1]));
-    w.field("red", static_cast<double>(rv.bands[2]));
-    w.end_object();
-    review_krs(w, "delivered", rv.delivered);
-    review_krs(w, "in_progress", rv.in_progress);
-    review_krs(w, "missed", rv.missed);
-    review_objectives(w, "missed_commitments", rv.missed_commitments);
-    strings(w, "dropped", rv.dropped);
-    review_krs(w, "movers", rv.movers);
-    review_krs(w, "no_recent_checkin", rv.silent);
-    kpi_list(w, "kpi_alerts", rv.kpi_alerts);
-    kpi_list(w, "kpi_stale", rv.kpi_stale);
-    review_objectives(w, "notes", rv.retro);
-    review_krs(w, "moved", rv.moved);
-    review_krs(w, "not_moved", rv.not_moved);
-    w.end_object();
-    out += '\n';
-    return out;
+        review_krs(w, "delivered", rv.delivered);
+        review_krs(w, "in_progress", rv.in_progress);
+        review_krs(w, "missed", rv.missed);
+        review_objectives(w, "missed_commitments", rv.missed_commitments);
+        strings(w, "dropped", rv.dropped);
+        review_krs(w, "movers", rv.movers);
+        review_krs(w, "no_recent_checkin", rv.silent);
+        kpi_list(w, "kpi_alerts", rv.kpi_alerts);
+        kpi_list(w, "kpi_stale", rv.kpi_stale);
+        review_objectives(w, "notes", rv.retro);
+        review_krs(w, "moved", rv.moved);
+        review_krs(w, "not_moved", rv.not_moved);
+    });
 }
 
 std::string tree_json(const Tree& tree, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    w.field("schema_version", 1.0);
-    w.field("as_of", tree.as_of.iso());
-    w.key("cycles");
-    w.begin_array();
-    for (const auto& c : tree.cycles) write_cycle(w, c);
-    w.end_array();
-    w.key("nodes");
-    w.begin_array();
-    for (const auto& n : tree.nodes) {
-        w.begin_object();
-        w.field("ref", n.ref);
-        w.field("title", n.title);
-        w.field("owner", n.owner);
-        w.field("cycle", n.cycle);
-        w.field("depth", static_cast<double>(n.depth));
-        w.field("score", n.score);
-        status_field(w, n.status);
-        band_field(w, n.band);
-        w.field("rollup", n.rollup);
-        w.field("descendants", static_cast<double>(n.descendants));
-        optional_text(w, "note", n.note);
-        w.end_object();
-    }
-    w.end_array();
-    strings(w, "loops", tree.loops);
-    w.end_object();
-    out += '\n';
-    return out;
+    return document(spill, [&](JsonWriter& w) {
+        w.field("schema_version", 1.0);
+        w.field("as_of", tree.as_of.iso());
+        w.key("cycles");
+        w.begin_array();
+        for (const auto& c : tree.cycles) write_cycle(w, c);
+        w.end_array();
+        w.key("nodes");
+        w.begin_array();
+        for (const auto& n : tree.nodes) {
+            w.begin_object();
+            w.field("ref", n.ref);
+            w.field("title", n.title);
+            w.field("owner", n.owner);
+            w.field("cycle", n.cycle);
+            w.field("depth", static_cast<double>(n.depth));
+            w.field("score", n.score);
+            status_field(w, n.status);
+            band_field(w, n.band);
+            w.field("rollup", n.rollup);
+            w.field("descendants", static_cast<double>(n.descendants));
+            optional_text(w, "note", n.note);
+            w.end_object();
+        }
+        w.end_array();
+        strings(w, "loops", tree.loops);
+    });
 }
 
 std::string log_json(const LogReport& log, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    w.field("schema_version", 1.0);
-    w.field("as_of", log.as_of.iso());
-    w.field("kind", log.is_kpi ? "kpi" : "kr");
-    w.field("ref", log.ref);
-    w.field("title", log.title);
-    optional_text(w, "unit", log.unit);
-    if (log.is_kpi) {
-        w.field("min", log.min);
-        w.field("max", log.max);
-        w.field("warn", log.warn);
-        w.field("health", to_string(log.health));
-        w.field("stale", log.stale);
-    } else {
-        w.key("cycle");
-        if (log.cycle)
-            write_cycle(w, {log.cycle->name, log.cycle->start, log.cycle->end, log.cycle->elapsed(log.as_of)});
-        else
-            w.null();
-        w.field("start", log.start);
-        w.field("target", log.target);
-        w.field("current", log.current);
-        w.field("progress", log.progress);
-        w.field("score", log.score);
-        status_field(w, log.status);
-        w.field("forecast", log.forecast_score);
-        w.field("forecast_value", log.forecast);
-        optional_text(w, "kpi", log.follows_kpi);
-    }
-    w.key("checkins");
-    w.begin_array();
-    for (const auto& e : log.entries) {
-        w.begin_object();
-        w.field("date", e.date.iso());
-        w.field("value", e.value);
-        w.field("delta", e.delta);
-        w.field("confidence", e.confidence);
-        optional_text(w, "note", e.note);
-        w.end_object();
-    }
-    w.end_array();
-    w.end_object();
-    out += '\n';
-    return out;
+    return document(spill, [&](JsonWriter& w) {
+        w.field("schema_version", 1.0);
+        w.field("as_of", log.as_of.iso());
+        w.field("kind", log.is_kpi ? "kpi" : "kr");
+        w.field("ref", log.ref);
+        w.field("title", log.title);
+        optional_text(w, "unit", log.unit);
+        if (log.is_kpi) {
+            w.field("min", log.min);
+            w.field("max", log.max);
+            w.field("warn", log.warn);
+            w.field("health", to_string(log.health));
+            w.field("stale", log.stale);
+        } else {
+            w.key("cycle");
+            if (log.cycle)
+                write_cycle(w, {log.cycle->name, log.cycle->start, log.cycle->end, log.cycle->elapsed(log.as_of)});
+            else
+                w.null();
+            w.field("start", log.start);
+            w.field("target", log.target);
+            w.field("current", log.current);
+            w.field("progress", log.progress);
+            w.field("score", log.score);
+            status_field(w, log.status);
+            w.field("forecast", log.forecast_score);
+            w.field("forecast_value", log.forecast);
+            optional_text(w, "kpi", log.follows_kpi);
+        }
+        w.key("checkins");
+        w.begin_array();
+        for (const auto& e : log.entries) {
+            w.begin_object();
+            w.field("date", e.date.iso());
+            w.field("value", e.value);
+            w.field("delta", e.delta);
+            w.field("confidence", e.confidence);
+            optional_text(w, "note", e.note);
+            w.end_object();
+        }
+        w.end_array();
+    });
 }
 
 } // namespace okr::report
