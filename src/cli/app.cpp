@@ -36,7 +36,8 @@ Environment read_environment() {
     env.stdout_is_terminal = ::isatty(STDOUT_FILENO) == 1;
     env.stdin_is_terminal = ::isatty(STDIN_FILENO) == 1;
     struct winsize ws {};
-    if (env.stdout_is_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) env.terminal_width = ws.ws_col;
+    if (env.stdout_is_terminal && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+        env.terminal_width = ws.ws_col;
     return env;
 }
 
@@ -56,27 +57,33 @@ int report_error(const std::string& message, const std::string& hint) {
 
 int run(int argc, char** argv) {
     CLI::App app{"okr: track objectives, key results and KPIs in plain TOML files", "okr"};
-    app.footer("Run `okr COMMAND --help` for a command's options. Exit codes: 0 ok, 1 check found problems, "
+    app.footer("Run `okr COMMAND --help` for a command's options. Exit codes: 0 ok, 1 check found "
+               "problems, "
                "2 usage error, 3 invalid goal file, 4 I/O error.");
-    app.set_version_flag("--version", std::string("okr ") + OKR_VERSION, "Print the version and exit");
+    app.set_version_flag("--version", std::string("okr ") + OKR_VERSION,
+                         "Print the version and exit");
     app.fallthrough();
     app.require_subcommand(0, 1);
 
     GlobalOptions options;
-    app.add_option("-f,--file", options.files, "Goal file or directory (repeatable; default: OKR_FILE, else the "
-                                               "nearest okr.toml above the working directory)")
+    app.add_option("-f,--file", options.files,
+                   "Goal file or directory (repeatable; default: OKR_FILE, else the "
+                   "nearest okr.toml above the working directory)")
         ->type_name("PATH");
-    app.add_option("--as-of", options.as_of, "Report as of DATE: YYYY-MM-DD, today, yesterday, -3d, -2w (default: today)")
+    app.add_option("--as-of", options.as_of,
+                   "Report as of DATE: YYYY-MM-DD, today, yesterday, -3d, -2w (default: today)")
         ->type_name("DATE");
     app.add_option("--cycle", options.cycle,
-                   "Cycle to report: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, a declared name, or all (default: every cycle "
+                   "Cycle to report: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, a declared name, or all "
+                   "(default: every cycle "
                    "containing the as-of date, else the one that ended last)")
         ->type_name("NAME");
     app.add_option("--format", options.format, "Output format of read commands")
         ->check(CLI::IsMember(std::vector<std::string>(std::begin(k_formats), std::end(k_formats))))
         ->type_name("FORMAT")
         ->capture_default_str();
-    app.add_option("--color", options.color, "Colour: auto (a terminal without NO_COLOR), always or never")
+    app.add_option("--color", options.color,
+                   "Colour: auto (a terminal without NO_COLOR), always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->type_name("WHEN")
         ->capture_default_str();
@@ -98,7 +105,8 @@ int run(int argc, char** argv) {
         // A stray word before any command is most likely a misspelt command.
         if (app.get_subcommands().empty() && !app.remaining().empty()) {
             std::vector<std::string> names;
-            for (const Command& c : command_table()) names.push_back(c.name);
+            for (const Command& c : command_table())
+                names.push_back(c.name);
             names.push_back("help");
             const std::string word = app.remaining().front();
             const std::string near = nearest(word, names);
@@ -122,7 +130,8 @@ int run(int argc, char** argv) {
                 write_all(stdout, sub->help());
                 return 0;
             }
-        return report_error(fmt::format("unknown command \"{}\"", help_topic), "run `okr --help` for the list");
+        return report_error(fmt::format("unknown command \"{}\"", help_topic),
+                            "run `okr --help` for the list");
     }
 
     CLI::App* chosen = nullptr;
@@ -139,9 +148,10 @@ int run(int argc, char** argv) {
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (std::holds_alternative<io::IoProblem>(io::find_root_files(session.source()))) {
-            write_all(stdout, "okr: track objectives, key results and KPIs in plain TOML files.\n\n"
-                              "No okr.toml here or above. Create one with `okr init`, or point at one with "
-                              "-f PATH or OKR_FILE.\nRun `okr --help` for every command.\n");
+            write_all(stdout,
+                      "okr: track objectives, key results and KPIs in plain TOML files.\n\n"
+                      "No okr.toml here or above. Create one with `okr init`, or point at one with "
+                      "-f PATH or OKR_FILE.\nRun `okr --help` for every command.\n");
             return 0;
         }
         for (const auto& [sub, r] : runners)

@@ -20,11 +20,13 @@ Runner setup_check(CLI::App& command) {
     return [opts](const Session& session, std::string& out) {
         const std::string& format = session.options().format;
         if (format != "table" && format != "json")
-            throw CommandError(ExitCode::usage, fmt::format("check prints table or json, not {}", format),
+            throw CommandError(ExitCode::usage,
+                               fmt::format("check prints table or json, not {}", format),
                                "run `okr check --format json` for editors and CI");
         const Date as_of = session.as_of();
         io::LoadedWorkspace loaded = io::load_workspace(session.source());
-        if (loaded.problem) throw CommandError(ExitCode::io, loaded.problem->message, loaded.problem->hint);
+        if (loaded.problem)
+            throw CommandError(ExitCode::io, loaded.problem->message, loaded.problem->hint);
         Diagnostics findings = loaded.diagnostics;
         const bool invalid = has_errors(findings);
         if (!invalid) {
@@ -36,21 +38,25 @@ Runner setup_check(CLI::App& command) {
         } else {
             for (const auto& file : loaded.workspace.files)
                 for (const auto& u : file.unknown_keys)
-                    findings.push_back({file.path, u.pos, Level::warning, fmt::format("unknown key `{}`", u.key),
-                                        u.suggestion.empty() ? "" : fmt::format("did you mean `{}`?", u.suggestion),
-                                        "unknown-key"});
+                    findings.push_back(
+                        {file.path, u.pos, Level::warning, fmt::format("unknown key `{}`", u.key),
+                         u.suggestion.empty() ? ""
+                                              : fmt::format("did you mean `{}`?", u.suggestion),
+                         "unknown-key"});
         }
         sort_diagnostics(findings);
         std::size_t errors = 0, warnings = 0;
-        for (const auto& d : findings) (d.level == Level::error ? errors : warnings)++;
+        for (const auto& d : findings)
+            (d.level == Level::error ? errors : warnings)++;
         if (session.options().format == "json") {
             out += report::check_json(findings);
         } else {
             out += report::diagnostics_text(findings, session.look(), source_lines());
             if (!session.options().quiet || !findings.empty())
-                out += fmt::format("{} file{} checked: {} error{}, {} warning{}\n", loaded.workspace.files.size(),
-                                   loaded.workspace.files.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
-                                   warnings, warnings == 1 ? "" : "s");
+                out += fmt::format("{} file{} checked: {} error{}, {} warning{}\n",
+                                   loaded.workspace.files.size(),
+                                   loaded.workspace.files.size() == 1 ? "" : "s", errors,
+                                   errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         }
         if (invalid) return ExitCode::invalid;
         if (errors > 0 || (opts->strict && warnings > 0)) return ExitCode::problems;

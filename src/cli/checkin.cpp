@@ -35,12 +35,13 @@ double checkin_value(const std::string& text, bool milestone, const std::string&
     if (milestone) {
         if (text == "done" || text == "1") return 1;
         if (text == "0" || text == "not-done") return 0;
-        throw CommandError(ExitCode::usage,
-                           fmt::format("VALUE: {} is a milestone, found \"{}\"", ref, text),
-                           fmt::format("write `okr checkin {} done` when it is done (0 when it is not)", ref));
+        throw CommandError(
+            ExitCode::usage, fmt::format("VALUE: {} is a milestone, found \"{}\"", ref, text),
+            fmt::format("write `okr checkin {} done` when it is done (0 when it is not)", ref));
     }
     if (text == "done")
-        throw CommandError(ExitCode::usage, fmt::format("VALUE: `done` is for milestones, and {} is a metric", ref),
+        throw CommandError(ExitCode::usage,
+                           fmt::format("VALUE: `done` is for milestones, and {} is a metric", ref),
                            "give the measured value, e.g. okr checkin " + ref + " 12.5");
     return parse_number_arg("VALUE", text);
 }
@@ -54,8 +55,8 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
             if (file.kpis[k].id != target.item.id) continue;
             const KpiEval& ev = goals.evaluation.at(KpiRef{target.file, k});
             return fmt::format("{}: {}, health {}{}\n", target.ref,
-                               ev.value ? with_unit(*ev.value, file.kpis[k].unit) : "-", to_string(ev.health),
-                               ev.stale ? ", stale" : "");
+                               ev.value ? with_unit(*ev.value, file.kpis[k].unit) : "-",
+                               to_string(ev.health), ev.stale ? ", stale" : "");
         }
         return {};
     }
@@ -65,17 +66,18 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
             const KeyResult& kr = file.objectives[o].krs[r];
             if (kr.id != target.item.id) continue;
             const KrEval& ev = goals.evaluation.at(KrRef{target.file, o, r});
-            const std::string value = kr.type == KrType::milestone
-                                          ? (ev.current >= 1 ? "done" : "not done")
-                                          : fmt::format("{} / {}", report::format_number(ev.current),
-                                                        with_unit(kr.target, kr.unit));
-            return fmt::format("{}: {}, progress {}, {}\n", target.ref, value, report::format_percent(ev.progress),
+            const std::string value =
+                kr.type == KrType::milestone
+                    ? (ev.current >= 1 ? "done" : "not done")
+                    : fmt::format("{} / {}", report::format_number(ev.current),
+                                  with_unit(kr.target, kr.unit));
+            return fmt::format("{}: {}, progress {}, {}\n", target.ref, value,
+                               report::format_percent(ev.progress),
                                ev.status == Status::none ? "-" : to_string(ev.status));
         }
     }
     return {};
 }
-
 
 // One question of the weekly walk: a KR of the selected cycles, or a KPI that is due.
 struct WalkItem {
@@ -84,10 +86,10 @@ struct WalkItem {
     std::string unit;
     bool milestone = false;
     bool kpi = false;
-    std::string context;    // current value, target and pace, or bounds and health
-    std::string last_note;  // the latest note, with its date
+    std::string context;   // current value, target and pace, or bounds and health
+    std::string last_note; // the latest note, with its date
     std::optional<double> last_confidence;
-    std::string before;     // what the summary line said before the walk
+    std::string before; // what the summary line said before the walk
 };
 
 // What the walk asks about: active KRs (not following a KPI) of the selected objectives, then
@@ -100,31 +102,38 @@ std::vector<WalkItem> walk_items(const LoadedGoals& goals, const report::Selecti
         const Checkin* best = nullptr;
         for (const Checkin& c : checkins)
             if (c.date <= as_of && !c.note.empty() && (!best || c.date >= best->date)) best = &c;
-        return best ? fmt::format("{} ({})", report::escape_control(best->note), best->date.iso()) : std::string();
+        return best ? fmt::format("{} ({})", report::escape_control(best->note), best->date.iso())
+                    : std::string();
     };
     const report::Report rep = report::build_report(index, ev, sel);
     for (const auto& row : rep.objectives) {
         if (row.status == Status::dropped) continue;
         for (const auto& kr_row : row.krs) {
-            // Dropped KRs, KRs that follow a KPI (asked as the KPI) and finished milestones are not asked.
+            // Dropped KRs, KRs that follow a KPI (asked as the KPI) and finished milestones are not
+            // asked.
             if (kr_row.status == Status::dropped || !kr_row.kpi_ref.empty()) continue;
             if (kr_row.type == KrType::milestone && kr_row.current >= 1) continue;
             const auto ref = index.kr(kr_row.ref, 0, false, WorkspaceIndex::Explain::no).found;
             if (!ref) continue;
             const KeyResult& kr = index.at(*ref);
             WalkItem item;
-            item.target = {ref->file, io::ItemId::of_kr(index.at(ObjectiveRef{ref->file, ref->objective}).id, kr.id),
-                           kr_row.ref};
+            item.target = {
+                ref->file,
+                io::ItemId::of_kr(index.at(ObjectiveRef{ref->file, ref->objective}).id, kr.id),
+                kr_row.ref};
             item.title = kr.title;
             item.unit = kr.unit;
             item.milestone = kr.type == KrType::milestone;
             const double pace = kr.start + kr_row.expected * (kr.target - kr.start);
-            item.context = item.milestone
-                               ? fmt::format("{} · {} of the cycle gone", kr_row.current >= 1 ? "done" : "not done yet",
-                                             report::format_percent(kr_row.expected))
-                               : fmt::format("now {}, target {} · on pace would be {} ({} of the cycle gone)",
-                                             report::format_number(kr_row.current), with_unit(kr.target, kr.unit),
-                                             report::format_number(pace), report::format_percent(kr_row.expected));
+            item.context =
+                item.milestone
+                    ? fmt::format("{} · {} of the cycle gone",
+                                  kr_row.current >= 1 ? "done" : "not done yet",
+                                  report::format_percent(kr_row.expected))
+                    : fmt::format("now {}, target {} · on pace would be {} ({} of the cycle gone)",
+                                  report::format_number(kr_row.current),
+                                  with_unit(kr.target, kr.unit), report::format_number(pace),
+                                  report::format_percent(kr_row.expected));
             item.last_note = last_note(kr.checkins, ev.as_of);
             item.last_confidence = kr_row.confidence;
             items.push_back(std::move(item));
@@ -144,7 +153,8 @@ std::vector<WalkItem> walk_items(const LoadedGoals& goals, const report::Selecti
         item.unit = k.unit;
         item.kpi = true;
         item.context = fmt::format("KPI, {} · last {} · health {}", to_string(*k.frequency),
-                                   k.value ? with_unit(*k.value, k.unit) + " on " + k.date->iso() : "never measured",
+                                   k.value ? with_unit(*k.value, k.unit) + " on " + k.date->iso()
+                                           : "never measured",
                                    to_string(k.health));
         item.last_note = last_note(index.at(*ref).checkins, ev.as_of);
         items.push_back(std::move(item));
@@ -154,19 +164,23 @@ std::vector<WalkItem> walk_items(const LoadedGoals& goals, const report::Selecti
 
 // Asks until `parse` accepts the answer. nullopt at end of input; "" when Enter was pressed.
 template <class Parse>
-std::optional<std::string> ask(const Session& session, std::istream& in, const std::string& prompt, Parse parse) {
+std::optional<std::string> ask(const Session& session, std::istream& in, const std::string& prompt,
+                               Parse parse) {
     for (;;) {
         session.print(prompt);
         std::string line;
         if (!std::getline(in, line)) return std::nullopt;
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-        while (!line.empty() && line.front() == ' ') line.erase(0, 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.pop_back();
+        while (!line.empty() && line.front() == ' ')
+            line.erase(0, 1);
         if (line.empty()) return line;
         try {
             parse(line);
             return line;
         } catch (const CommandError& e) {
-            session.print(fmt::format("  {}{}\n", e.what(), e.hint.empty() ? "" : " (" + e.hint + ")"));
+            session.print(
+                fmt::format("  {}{}\n", e.what(), e.hint.empty() ? "" : " (" + e.hint + ")"));
         }
     }
 }
@@ -182,8 +196,9 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
         out += "Nothing to check in: no active key result in this selection, and no KPI is due.\n";
         return ExitCode::ok;
     }
-    session.print(fmt::format("Weekly check-in, {}: {} item{}. Enter skips; Ctrl-D stops (answers so far are saved).\n",
-                              today.iso(), items.size(), items.size() == 1 ? "" : "s"));
+    session.print(fmt::format(
+        "Weekly check-in, {}: {} item{}. Enter skips; Ctrl-D stops (answers so far are saved).\n",
+        today.iso(), items.size(), items.size() == 1 ? "" : "s"));
     struct Change {
         std::string ref, before, after;
     };
@@ -195,17 +210,20 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
                                   report::escape_control(item.title), item.context));
         if (!item.last_note.empty()) session.print("  last note: " + item.last_note + "\n");
         const std::string before = summary(goals, item.target);
-        const auto value_text =
-            ask(session, std::cin, item.milestone ? "  done? (done / 0, Enter skips): " : "  value (Enter skips): ",
-                [&](const std::string& text) { checkin_value(text, item.milestone, item.target.ref); });
+        const auto value_text = ask(
+            session, std::cin,
+            item.milestone ? "  done? (done / 0, Enter skips): " : "  value (Enter skips): ",
+            [&](const std::string& text) { checkin_value(text, item.milestone, item.target.ref); });
         if (!value_text) break;
         if (value_text->empty()) continue;
         Checkin checkin;
         checkin.date = today;
         checkin.value = checkin_value(*value_text, item.milestone, item.target.ref);
-        const std::string keep = item.last_confidence ? report::format_percent(*item.last_confidence) : "none";
-        const auto confidence = ask(session, std::cin, fmt::format("  confidence (Enter keeps {}): ", keep),
-                                    [](const std::string& text) { parse_fraction_arg("confidence", text); });
+        const std::string keep =
+            item.last_confidence ? report::format_percent(*item.last_confidence) : "none";
+        const auto confidence =
+            ask(session, std::cin, fmt::format("  confidence (Enter keeps {}): ", keep),
+                [](const std::string& text) { parse_fraction_arg("confidence", text); });
         if (!confidence) break;
         if (!confidence->empty())
             checkin.confidence = parse_fraction_arg("confidence", *confidence);
@@ -229,15 +247,19 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
         out += "No check-ins recorded.\n";
         return ExitCode::ok;
     }
-    report::Table table({{"ITEM", report::Align::left, true, 0}, {"BEFORE", report::Align::left, true, 0},
+    report::Table table({{"ITEM", report::Align::left, true, 0},
+                         {"BEFORE", report::Align::left, true, 0},
                          {"AFTER", report::Align::left, true, 0}});
     auto strip = [](std::string line, const std::string& ref) {
         if (line.rfind(ref + ": ", 0) == 0) line.erase(0, ref.size() + 2);
-        while (!line.empty() && line.back() == '\n') line.pop_back();
+        while (!line.empty() && line.back() == '\n')
+            line.pop_back();
         return line;
     };
     for (const auto& c : changes)
-        table.add_row({{c.ref, report::Style::bold}, {strip(c.before, c.ref), report::Style::dim}, {strip(c.after, c.ref)}});
+        table.add_row({{c.ref, report::Style::bold},
+                       {strip(c.before, c.ref), report::Style::dim},
+                       {strip(c.after, c.ref)}});
     out += fmt::format("{} check-in{} recorded:\n", changes.size(), changes.size() == 1 ? "" : "s");
     out += table.render(session.look());
     return ExitCode::ok;
@@ -249,61 +271,76 @@ Runner setup_checkin(CLI::App& command) {
     auto opts = std::make_shared<CheckinOptions>();
     command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI");
     command.add_option("VALUE", opts->value, "The measured value, or `done` for a milestone");
-    command.add_option("--date", opts->date, "Date of the measurement: YYYY-MM-DD, today, yesterday, -3d, -2w (default: today, or --as-of)")
+    command
+        .add_option("--date", opts->date,
+                    "Date of the measurement: YYYY-MM-DD, today, yesterday, -3d, -2w (default: "
+                    "today, or --as-of)")
         ->type_name("DATE");
-    command.add_option("--confidence", opts->confidence, "How likely the target is reached: 0.7 or 70%")
+    command
+        .add_option("--confidence", opts->confidence,
+                    "How likely the target is reached: 0.7 or 70%")
         ->type_name("C");
     command.add_option("--note", opts->note, "A note kept with the check-in")->type_name("TEXT");
-    command.add_option("--owner", opts->owner, "Interactive walk: only items owned by OWNER")->type_name("OWNER");
-    command.add_option("--tag", opts->tag, "Interactive walk: only objectives and KPIs with tag TAG")->type_name("TAG");
+    command.add_option("--owner", opts->owner, "Interactive walk: only items owned by OWNER")
+        ->type_name("OWNER");
+    command
+        .add_option("--tag", opts->tag, "Interactive walk: only objectives and KPIs with tag TAG")
+        ->type_name("TAG");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         if (opts->ref.empty()) {
             // Without a reference: the interactive weekly walk, which needs someone to answer.
             if (!session.env().stdin_is_terminal)
-                throw CommandError(ExitCode::usage, "checkin needs REF VALUE when standard input is not a terminal",
+                throw CommandError(ExitCode::usage,
+                                   "checkin needs REF VALUE when standard input is not a terminal",
                                    "e.g. okr checkin growth.signups 1200 --confidence 70%");
             return run_walk(session, *opts, out);
         }
         if (opts->value.empty())
-            throw CommandError(ExitCode::usage, fmt::format("checkin {}: expected a VALUE after the reference", opts->ref),
-                               fmt::format("e.g. okr checkin {} 12.5, or `done` for a milestone", opts->ref));
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("checkin {}: expected a VALUE after the reference", opts->ref),
+                fmt::format("e.g. okr checkin {} 12.5, or `done` for a milestone", opts->ref));
         // The as-of date stands for today, so that a check-in can be recorded "as of" a day.
         const Date today = session.as_of();
         Checkin checkin;
         checkin.date = opts->date.empty() ? today : parse_date_arg("--date", opts->date, today);
-        if (!opts->confidence.empty()) checkin.confidence = parse_fraction_arg("--confidence", opts->confidence);
+        if (!opts->confidence.empty())
+            checkin.confidence = parse_fraction_arg("--confidence", opts->confidence);
         checkin.note = opts->note;
 
         LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         // An objective named here: say where its check-ins go instead.
-        if (auto o = index.objective(opts->ref, 0); o.found && !index.kr(opts->ref, 0, true).found &&
-                                                    !index.kpi(opts->ref, 0).found) {
+        if (auto o = index.objective(opts->ref, 0);
+            o.found && !index.kr(opts->ref, 0, true).found && !index.kpi(opts->ref, 0).found) {
             std::vector<std::string> krs;
             for (std::size_t r = 0; r < index.at(*o.found).krs.size(); ++r)
                 krs.push_back(index.ref_of(KrRef{o.found->file, o.found->objective, r}));
-            throw CommandError(ExitCode::usage,
-                               fmt::format("{} is an objective; check-ins go to its key results", opts->ref),
-                               krs.empty() ? "add one with `okr add kr " + opts->ref + " TITLE --target N`"
-                                           : fmt::format("one of: {}", fmt::join(krs, ", ")));
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("{} is an objective; check-ins go to its key results", opts->ref),
+                krs.empty() ? "add one with `okr add kr " + opts->ref + " TITLE --target N`"
+                            : fmt::format("one of: {}", fmt::join(krs, ", ")));
         }
         const WriteTarget target = resolve_target(index, opts->ref, {false, true, true});
         if (const KeyResult* kr = kr_of(index, target)) {
             if (kr->kpi)
-                throw CommandError(ExitCode::usage,
-                                   fmt::format("{} takes its value from KPI `{}`; check in on the KPI instead",
-                                               target.ref, kr->kpi->text),
-                                   fmt::format("okr checkin {} {}", kr->kpi->text, opts->value));
+                throw CommandError(
+                    ExitCode::usage,
+                    fmt::format("{} takes its value from KPI `{}`; check in on the KPI instead",
+                                target.ref, kr->kpi->text),
+                    fmt::format("okr checkin {} {}", kr->kpi->text, opts->value));
             checkin.value = checkin_value(opts->value, kr->type == KrType::milestone, target.ref);
         } else {
             checkin.value = checkin_value(opts->value, false, target.ref);
         }
 
         const std::string path = index.workspace().files[target.file].path;
-        const std::string text = write_edit(path, opts->dry_run, out, [&](std::string_view current) {
-            return io::append_checkin(current, path, target.item, checkin);
-        });
+        const std::string text =
+            write_edit(path, opts->dry_run, out, [&](std::string_view current) {
+                return io::append_checkin(current, path, target.item, checkin);
+            });
         if (opts->dry_run || session.options().quiet) return ExitCode::ok;
         reload_file(goals, target.file, text, std::max(session.as_of(), checkin.date));
         out += summary(goals, target);

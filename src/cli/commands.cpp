@@ -15,9 +15,11 @@ std::span<const Command> command_table() {
         {"add", "Add an objective, key result or KPI", setup_add},
         {"checkin", "Record a check-in: a dated value of a key result or KPI", setup_checkin},
         {"set", "Set one key of an objective, key result or KPI", setup_set},
-        {"drop", "Drop an objective, key result or KPI: kept in the file, no longer scored", setup_drop},
+        {"drop", "Drop an objective, key result or KPI: kept in the file, no longer scored",
+         setup_drop},
         {"edit", "Open the goal file in $VISUAL or $EDITOR at an item, then check it", setup_edit},
-        {"completion", "Print a shell completion script: okr completion bash|zsh|fish", setup_completion},
+        {"completion", "Print a shell completion script: okr completion bash|zsh|fish",
+         setup_completion},
         {"__complete", "Candidates for shell completion (hidden)", setup_complete},
     };
     return k_commands;

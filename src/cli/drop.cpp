@@ -20,7 +20,9 @@ struct DropOptions {
 Runner setup_drop(CLI::App& command) {
     auto opts = std::make_shared<DropOptions>();
     command.add_option("REF", opts->ref, "The objective, key result or KPI to drop")->required();
-    command.add_option("--note", opts->note, "Why it was dropped; added to its notes with today's date (or --as-of)")
+    command
+        .add_option("--note", opts->note,
+                    "Why it was dropped; added to its notes with today's date (or --as-of)")
         ->type_name("TEXT");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
@@ -40,7 +42,8 @@ Runner setup_drop(CLI::App& command) {
             notes = o->notes;
         }
         if (dropped && opts->note.empty()) {
-            if (!session.options().quiet) out += fmt::format("{} is already dropped; nothing to change\n", target.ref);
+            if (!session.options().quiet)
+                out += fmt::format("{} is already dropped; nothing to change\n", target.ref);
             return ExitCode::ok;
         }
         const std::string path = index.workspace().files[target.file].path;
@@ -53,17 +56,23 @@ Runner setup_drop(CLI::App& command) {
             std::string notes_now = notes;
             WriteTarget local = target;
             local.file = 0;
-            if (const KeyResult* kr = kr_of(here, local)) notes_now = kr->notes;
-            else if (const Kpi* kpi = kpi_of(here, local)) notes_now = kpi->notes;
-            else if (const Objective* o = objective_of(here, local)) notes_now = o->notes;
-            const std::string note = fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
-                                                 session.as_of().iso(), opts->note);
+            if (const KeyResult* kr = kr_of(here, local))
+                notes_now = kr->notes;
+            else if (const Kpi* kpi = kpi_of(here, local))
+                notes_now = kpi->notes;
+            else if (const Objective* o = objective_of(here, local))
+                notes_now = o->notes;
+            const std::string note =
+                fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
+                            session.as_of().iso(), opts->note);
             io::Edit with_note = io::set_key(edit.text, path, target.item, "notes", note);
-            with_note.splices.clear(); // two edits: offsets of the second are not in the original text
+            with_note.splices
+                .clear(); // two edits: offsets of the second are not in the original text
             return with_note;
         });
         if (!opts->dry_run && !session.options().quiet)
-            out += fmt::format("{}: dropped; it stays in the file and in reports, and no longer counts in scores\n",
+            out += fmt::format("{}: dropped; it stays in the file and in reports, and no longer "
+                               "counts in scores\n",
                                target.ref);
         return ExitCode::ok;
     };

@@ -36,7 +36,8 @@ void to_stderr(const std::string& text) {
 // Runs `$VISUAL`/`$EDITOR` (through the shell, so it may carry arguments) on `file` at `line`;
 // returns its exit status, or -1 when it could not be started.
 int run_editor(const std::string& editor, std::uint32_t line, const std::string& file) {
-    struct sigaction ignore {}, old_int {}, old_quit {};
+    struct sigaction ignore {
+    }, old_int{}, old_quit{};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     // The editor owns the terminal meanwhile: Ctrl-C is for it, not for okr.
@@ -49,9 +50,11 @@ int run_editor(const std::string& editor, std::uint32_t line, const std::string&
         ::sigaction(SIGINT, &old_int, nullptr);
         ::sigaction(SIGQUIT, &old_quit, nullptr);
         if (line > 0)
-            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", at_line.c_str(), file.c_str(), static_cast<char*>(nullptr));
+            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", at_line.c_str(), file.c_str(),
+                    static_cast<char*>(nullptr));
         else
-            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", file.c_str(), static_cast<char*>(nullptr));
+            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", file.c_str(),
+                    static_cast<char*>(nullptr));
         ::_exit(127);
     }
     int status = -1;
@@ -61,7 +64,8 @@ int run_editor(const std::string& editor, std::uint32_t line, const std::string&
     ::sigaction(SIGINT, &old_int, nullptr);
     ::sigaction(SIGQUIT, &old_quit, nullptr);
     if (pid < 0) return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status)
+                             : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 bool ask_yes(const std::string& question) {
@@ -72,7 +76,8 @@ bool ask_yes(const std::string& question) {
 }
 
 // What `okr check` says about the edited text of the file, within the loaded workspace.
-Diagnostics check_edited(const LoadedGoals& goals, std::size_t file, const std::string& text, Date as_of) {
+Diagnostics check_edited(const LoadedGoals& goals, std::size_t file, const std::string& text,
+                         Date as_of) {
     const std::string& path = goals.loaded.workspace.files[file].path;
     io::ParsedFile parsed = io::parse_goal_file(text, path);
     Diagnostics findings = parsed.diagnostics;
@@ -86,7 +91,9 @@ Diagnostics check_edited(const LoadedGoals& goals, std::size_t file, const std::
     return findings;
 }
 
-std::optional<std::string> read_text(const std::string& path) { return io::read_file(path); }
+std::optional<std::string> read_text(const std::string& path) {
+    return io::read_file(path);
+}
 
 } // namespace
 
@@ -100,12 +107,15 @@ Runner setup_edit(CLI::App& command) {
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const std::string path = index.workspace().files[target.file].path;
         const std::optional<std::string> original = read_text(path);
-        if (!original) throw CommandError(ExitCode::io, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+        if (!original)
+            throw CommandError(ExitCode::io,
+                               fmt::format("cannot read {}: {}", path, std::strerror(errno)));
 
         // The editor works on a copy, so that the file is replaced only by a text that was checked.
         std::string dir_template = (fs::temp_directory_path() / "okr-edit-XXXXXX").string();
         if (!::mkdtemp(dir_template.data()))
-            throw CommandError(ExitCode::io, fmt::format("cannot make a temporary folder: {}", std::strerror(errno)));
+            throw CommandError(ExitCode::io, fmt::format("cannot make a temporary folder: {}",
+                                                         std::strerror(errno)));
         const std::string copy = (fs::path(dir_template) / fs::path(path).filename()).string();
         auto cleanup = [&] {
             std::error_code ec;
@@ -116,12 +126,15 @@ Runner setup_edit(CLI::App& command) {
             f << *original;
             if (!f) {
                 cleanup();
-                throw CommandError(ExitCode::io, fmt::format("cannot write the temporary copy {}", copy));
+                throw CommandError(ExitCode::io,
+                                   fmt::format("cannot write the temporary copy {}", copy));
             }
         }
         const char* visual = std::getenv("VISUAL");
         const char* editor_env = std::getenv("EDITOR");
-        const std::string editor = visual && *visual ? visual : editor_env && *editor_env ? editor_env : "vi";
+        const std::string editor = visual && *visual           ? visual
+                                   : editor_env && *editor_env ? editor_env
+                                                               : "vi";
         const bool interactive = ::isatty(STDIN_FILENO) == 1;
 
         std::uint32_t line = io::item_line(*original, path, target.item);
@@ -130,16 +143,19 @@ Runner setup_edit(CLI::App& command) {
             const int status = run_editor(editor, line, copy);
             if (status != 0) {
                 cleanup();
-                throw CommandError(ExitCode::io,
-                                   status < 0 ? fmt::format("cannot start the editor `{}`", editor)
-                                              : fmt::format("the editor `{}` exited with status {}; nothing was written",
-                                                            editor, status),
-                                   "set VISUAL or EDITOR to the editor you use");
+                throw CommandError(
+                    ExitCode::io,
+                    status < 0
+                        ? fmt::format("cannot start the editor `{}`", editor)
+                        : fmt::format("the editor `{}` exited with status {}; nothing was written",
+                                      editor, status),
+                    "set VISUAL or EDITOR to the editor you use");
             }
             const std::optional<std::string> text = read_text(copy);
             if (!text) {
                 cleanup();
-                throw CommandError(ExitCode::io, fmt::format("cannot read the edited copy {}", copy));
+                throw CommandError(ExitCode::io,
+                                   fmt::format("cannot read the edited copy {}", copy));
             }
             edited = *text;
             if (edited == *original) {
@@ -153,26 +169,29 @@ Runner setup_edit(CLI::App& command) {
                 if (d.level == Level::error) errors.push_back(d);
             if (errors.empty()) break;
             const std::string shown = edited;
-            to_stderr(report::diagnostics_text(errors, session.look(), [&](const std::string&, std::uint32_t n) -> std::optional<std::string> {
-                std::size_t at = 0;
-                for (std::uint32_t i = 1; i < n; ++i) {
-                    at = shown.find('\n', at);
-                    if (at == std::string::npos) return std::nullopt;
-                    ++at;
-                }
-                std::string l = shown.substr(at, shown.find('\n', at) - at);
-                if (!l.empty() && l.back() == '\r') l.pop_back();
-                return l;
-            }));
-            if (interactive && ask_yes(fmt::format("{} error{} in your edit. Reopen the editor to fix {}? [Y/n] ",
-                                                   errors.size(), errors.size() == 1 ? "" : "s",
-                                                   errors.size() == 1 ? "it" : "them"))) {
+            to_stderr(report::diagnostics_text(
+                errors, session.look(),
+                [&](const std::string&, std::uint32_t n) -> std::optional<std::string> {
+                    std::size_t at = 0;
+                    for (std::uint32_t i = 1; i < n; ++i) {
+                        at = shown.find('\n', at);
+                        if (at == std::string::npos) return std::nullopt;
+                        ++at;
+                    }
+                    std::string l = shown.substr(at, shown.find('\n', at) - at);
+                    if (!l.empty() && l.back() == '\r') l.pop_back();
+                    return l;
+                }));
+            if (interactive &&
+                ask_yes(fmt::format("{} error{} in your edit. Reopen the editor to fix {}? [Y/n] ",
+                                    errors.size(), errors.size() == 1 ? "" : "s",
+                                    errors.size() == 1 ? "it" : "them"))) {
                 line = errors.front().pos.line;
                 continue;
             }
             throw CommandError(ExitCode::invalid,
-                               fmt::format("{} error{} after editing {}; nothing was written", errors.size(),
-                                           errors.size() == 1 ? "" : "s", path),
+                               fmt::format("{} error{} after editing {}; nothing was written",
+                                           errors.size(), errors.size() == 1 ? "" : "s", path),
                                fmt::format("your edited version is kept at {}", copy));
         }
 
@@ -183,14 +202,18 @@ Runner setup_edit(CLI::App& command) {
         }
         auto taken = io::FileLock::acquire(path, lock_timeout());
         if (auto* e = std::get_if<io::WriteError>(&taken))
-            throw CommandError(ExitCode::io, e->message, fmt::format("{}; your edited version is kept at {}", e->hint, copy));
+            throw CommandError(ExitCode::io, e->message,
+                               fmt::format("{}; your edited version is kept at {}", e->hint, copy));
         // Someone else wrote the file meanwhile: replacing it would lose their change.
         const std::optional<std::string> now = read_text(path);
         if (!now || *now != *original)
-            throw CommandError(ExitCode::io, fmt::format("{} changed while you were editing it; nothing was written", path),
-                               fmt::format("your edited version is kept at {}; merge it by hand", copy));
+            throw CommandError(
+                ExitCode::io,
+                fmt::format("{} changed while you were editing it; nothing was written", path),
+                fmt::format("your edited version is kept at {}; merge it by hand", copy));
         if (auto e = io::write_file_atomically(path, edited))
-            throw CommandError(ExitCode::io, e->message, fmt::format("{}; your edited version is kept at {}", e->hint, copy));
+            throw CommandError(ExitCode::io, e->message,
+                               fmt::format("{}; your edited version is kept at {}", e->hint, copy));
         cleanup();
         if (!session.options().quiet) out += fmt::format("{}: saved; it is valid\n", path);
         return ExitCode::ok;

@@ -23,7 +23,8 @@ struct InitOptions {
 
 // The starter file: valid as written, with one example objective of two key results and the
 // file format explained in comments.
-std::string starter_file(const std::string& title, const std::string& owner, const Cycle& cycle, Date today) {
+std::string starter_file(const std::string& title, const std::string& owner, const Cycle& cycle,
+                         Date today) {
     const Date baseline = std::clamp(today, cycle.start, cycle.end);
     const Date mid = cycle.start.plus_days((cycle.end - cycle.start) / 2);
     return fmt::format(R"(# Goals for {cycle}: objectives, key results and KPIs, kept by okr.
@@ -82,16 +83,21 @@ type = "aspirational"        # or "committed": must be fully delivered
 
 Runner setup_init(CLI::App& command) {
     auto opts = std::make_shared<InitOptions>();
-    command.add_option("PATH", opts->path, "The file to create, or a folder for PATH/okr.toml (default: okr.toml)");
+    command.add_option("PATH", opts->path,
+                       "The file to create, or a folder for PATH/okr.toml (default: okr.toml)");
     command.add_option("--owner", opts->owner, "The file's owner (default: $USER)")->type_name("O");
-    command.add_option("--cycle", opts->cycle, "The cycle: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM (default: this quarter)")
+    command
+        .add_option("--cycle", opts->cycle,
+                    "The cycle: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM (default: this quarter)")
         ->type_name("C");
     command.add_option("--title", opts->title, "Shown in report headers")->type_name("T");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         namespace fs = std::filesystem;
         std::string path = opts->path;
-        if (path.empty()) path = session.options().files.size() == 1 ? session.options().files.front() : "okr.toml";
+        if (path.empty())
+            path =
+                session.options().files.size() == 1 ? session.options().files.front() : "okr.toml";
         std::error_code ec;
         if (fs::is_directory(path, ec)) path = (fs::path(path) / "okr.toml").string();
 
@@ -99,16 +105,18 @@ Runner setup_init(CLI::App& command) {
         if (cycle_name.empty()) cycle_name = quarter_name(session.as_of());
         const std::optional<Cycle> cycle = builtin_cycle(cycle_name);
         if (!cycle)
-            throw CommandError(ExitCode::usage, fmt::format("--cycle: not a cycle name: \"{}\"", cycle_name),
-                               "use YYYY, YYYY-H1, YYYY-Q4 or YYYY-MM; declare custom cycles under [cycles] afterwards");
+            throw CommandError(ExitCode::usage,
+                               fmt::format("--cycle: not a cycle name: \"{}\"", cycle_name),
+                               "use YYYY, YYYY-H1, YYYY-Q4 or YYYY-MM; declare custom cycles under "
+                               "[cycles] afterwards");
         std::string owner = opts->owner;
         if (owner.empty()) {
             const char* user = std::getenv("USER");
             owner = user && *user ? user : "me";
         }
         const std::string title = !opts->title.empty() ? opts->title
-                                  : owner == "me"        ? std::string("My goals")
-                                                          : fmt::format("{}'s goals", owner);
+                                  : owner == "me"      ? std::string("My goals")
+                                                       : fmt::format("{}'s goals", owner);
         const std::string text = starter_file(title, owner, *cycle, session.as_of());
         // The starter file must itself be valid, whatever was typed.
         const io::ParsedFile parsed = io::parse_goal_file(text, path);
@@ -117,15 +125,19 @@ Runner setup_init(CLI::App& command) {
                                                             parsed.diagnostics.front().message));
         if (opts->dry_run) {
             if (fs::exists(fs::symlink_status(path, ec)))
-                throw CommandError(ExitCode::io, fmt::format("{} already exists; not overwriting it", path),
+                throw CommandError(ExitCode::io,
+                                   fmt::format("{} already exists; not overwriting it", path),
                                    "choose another path, or remove the file first");
             out += io::unified_diff("", text, path);
             return ExitCode::ok;
         }
-        if (auto e = io::create_file(path, text)) throw CommandError(ExitCode::io, e->message, e->hint);
+        if (auto e = io::create_file(path, text))
+            throw CommandError(ExitCode::io, e->message, e->hint);
         if (!session.options().quiet)
-            out += fmt::format("created {} for {} ({} to {})\nnext: edit it with `okr {}edit example`, then `okr {}status`\n",
-                               path, cycle->name, cycle->start.iso(), cycle->end.iso(), path == "okr.toml" ? "" : "-f " + path + " ",
+            out += fmt::format("created {} for {} ({} to {})\nnext: edit it with `okr {}edit "
+                               "example`, then `okr {}status`\n",
+                               path, cycle->name, cycle->start.iso(), cycle->end.iso(),
+                               path == "okr.toml" ? "" : "-f " + path + " ",
                                path == "okr.toml" ? "" : "-f " + path + " ");
         return ExitCode::ok;
     };

@@ -25,9 +25,10 @@ Runner setup_kpi(CLI::App& command) {
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, true);
         const auto rows = report::build_kpi_rows(*goals.index, goals.evaluation, sel);
         const Date as_of = goals.evaluation.as_of;
-        out += session.render([&](const report::Spill& spill) { return report::kpi_json(as_of, rows, spill); },
-                              [&](const report::Look& look) { return report::kpi_table(rows, look); },
-                              [&] { return report::kpi_sheet(as_of, rows); });
+        out += session.render(
+            [&](const report::Spill& spill) { return report::kpi_json(as_of, rows, spill); },
+            [&](const report::Look& look) { return report::kpi_table(rows, look); },
+            [&] { return report::kpi_sheet(as_of, rows); });
         return ExitCode::ok;
     };
 }

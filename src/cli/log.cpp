@@ -15,7 +15,8 @@ struct LogOptions {
 
 Runner setup_log(CLI::App& command) {
     auto opts = std::make_shared<LogOptions>();
-    command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI")->required();
+    command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI")
+        ->required();
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
@@ -24,7 +25,8 @@ Runner setup_log(CLI::App& command) {
         if (kr.found && kpi.found)
             throw CommandError(ExitCode::usage,
                                describe_failure("reference", opts->ref,
-                                                {index.ref_of(*kr.found), index.ref_of(*kpi.found)}, {}));
+                                                {index.ref_of(*kr.found), index.ref_of(*kpi.found)},
+                                                {}));
         report::LogReport log;
         if (kr.found)
             log = report::build_kr_log(index, goals.evaluation, *kr.found);
@@ -36,11 +38,13 @@ Runner setup_log(CLI::App& command) {
             auto suggestions = kr.suggestions;
             suggestions.insert(suggestions.end(), kpi.suggestions.begin(), kpi.suggestions.end());
             if (suggestions.size() > 3) suggestions.resize(3);
-            throw CommandError(ExitCode::usage, describe_failure("key result or KPI", opts->ref, candidates, suggestions));
+            throw CommandError(ExitCode::usage, describe_failure("key result or KPI", opts->ref,
+                                                                 candidates, suggestions));
         }
-        out += session.render([&](const report::Spill& spill) { return report::log_json(log, spill); },
-                              [&](const report::Look& look) { return report::log_text(log, look); },
-                              [&] { return report::log_sheet(log); });
+        out +=
+            session.render([&](const report::Spill& spill) { return report::log_json(log, spill); },
+                           [&](const report::Look& look) { return report::log_text(log, look); },
+                           [&] { return report::log_sheet(log); });
         return ExitCode::ok;
     };
 }

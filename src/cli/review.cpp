@@ -18,10 +18,14 @@ struct ReviewOptions {
 
 Runner setup_review(CLI::App& command) {
     auto opts = std::make_shared<ReviewOptions>();
-    command.add_option("--since", opts->since,
-                       "Weekly view: what moved since DATE (YYYY-MM-DD, yesterday, -3d, -2w)")
+    command
+        .add_option("--since", opts->since,
+                    "Weekly view: what moved since DATE (YYYY-MM-DD, yesterday, -3d, -2w)")
         ->type_name("DATE");
-    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER (or with a KR they own)")->type_name("OWNER");
+    command
+        .add_option("--owner", opts->owner,
+                    "Only objectives owned by OWNER (or with a KR they own)")
+        ->type_name("OWNER");
     command.add_option("--tag", opts->tag, "Only objectives with tag TAG")->type_name("TAG");
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
@@ -29,21 +33,24 @@ Runner setup_review(CLI::App& command) {
         if (!opts->since.empty()) {
             since = parse_cli_date(opts->since, session.env().today);
             if (!since)
-                throw CommandError(ExitCode::usage, fmt::format("--since: not a date: \"{}\"", opts->since),
+                throw CommandError(ExitCode::usage,
+                                   fmt::format("--since: not a date: \"{}\"", opts->since),
                                    "use YYYY-MM-DD (a real calendar date), yesterday, -3d or -2w");
             if (*since > goals.evaluation.as_of)
                 throw CommandError(ExitCode::usage,
-                                   fmt::format("--since {} is after the as-of date {}", since->iso(),
-                                               goals.evaluation.as_of.iso()),
+                                   fmt::format("--since {} is after the as-of date {}",
+                                               since->iso(), goals.evaluation.as_of.iso()),
                                    "pick an earlier date, or a later --as-of");
         }
         const auto sel = session.selection(goals, {}, opts->owner, opts->tag, false);
-        const Evaluation before =
-            evaluate(*goals.index, since.value_or(report::default_window_start(goals.evaluation.as_of)));
-        const auto review = report::build_review(*goals.index, goals.evaluation, before, sel, since);
-        out += session.render([&](const report::Spill& spill) { return report::review_json(review, spill); },
-                              [&](const report::Look& look) { return report::review_text(review, look); },
-                              [&] { return report::review_sheet(review); });
+        const Evaluation before = evaluate(
+            *goals.index, since.value_or(report::default_window_start(goals.evaluation.as_of)));
+        const auto review =
+            report::build_review(*goals.index, goals.evaluation, before, sel, since);
+        out += session.render(
+            [&](const report::Spill& spill) { return report::review_json(review, spill); },
+            [&](const report::Look& look) { return report::review_text(review, look); },
+            [&] { return report::review_sheet(review); });
         return ExitCode::ok;
     };
 }

@@ -18,15 +18,17 @@ struct ScoreOptions {
 Runner setup_score(CLI::App& command) {
     auto opts = std::make_shared<ScoreOptions>();
     command.add_option("REF", opts->refs, "Objectives or key results to grade (default: all)");
-    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")->type_name("OWNER");
+    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")
+        ->type_name("OWNER");
     command.add_option("--tag", opts->tag, "Only objectives with tag TAG")->type_name("TAG");
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);
-        out += session.render([&](const report::Spill& spill) { return report::score_json(report, spill); },
-                              [&](const report::Look& look) { return report::score_table(report, look); },
-                              [&] { return report::score_sheet(report); });
+        out += session.render(
+            [&](const report::Spill& spill) { return report::score_json(report, spill); },
+            [&](const report::Look& look) { return report::score_table(report, look); },
+            [&] { return report::score_sheet(report); });
         return ExitCode::ok;
     };
 }

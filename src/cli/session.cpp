@@ -37,7 +37,9 @@ report::Look Session::look() const {
     return look;
 }
 
-io::WorkspaceSource Session::source() const { return {m_options.files, m_env.okr_file, m_env.cwd}; }
+io::WorkspaceSource Session::source() const {
+    return {m_options.files, m_env.okr_file, m_env.cwd};
+}
 
 LoadedGoals Session::load() const {
     const Date date = as_of();
@@ -61,22 +63,27 @@ LoadedGoals Session::load() const {
     return goals;
 }
 
-report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::string> refs, std::string owner,
-                                     std::string tag, bool kpi_refs) const {
+report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::string> refs,
+                                     std::string owner, std::string tag, bool kpi_refs) const {
     report::Selection sel;
     sel.cycle = m_options.cycle;
-    if (!sel.cycle.empty() && sel.cycle != "all" && !goals.index->cycle(sel.cycle) && !builtin_cycle(sel.cycle)) {
+    if (!sel.cycle.empty() && sel.cycle != "all" && !goals.index->cycle(sel.cycle) &&
+        !builtin_cycle(sel.cycle)) {
         std::vector<std::string> names;
-        for (const Cycle* c : goals.index->all_cycles()) names.push_back(c->name);
-        throw CommandError(ExitCode::usage, fmt::format("--cycle: unknown cycle \"{}\"", sel.cycle),
-                           names.empty() ? "use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, a declared cycle or all"
-                                         : fmt::format("cycles in this workspace: {}, or all", fmt::join(names, ", ")));
+        for (const Cycle* c : goals.index->all_cycles())
+            names.push_back(c->name);
+        throw CommandError(
+            ExitCode::usage, fmt::format("--cycle: unknown cycle \"{}\"", sel.cycle),
+            names.empty()
+                ? "use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, a declared cycle or all"
+                : fmt::format("cycles in this workspace: {}, or all", fmt::join(names, ", ")));
     }
     for (const std::string& r : refs) {
         if (kpi_refs) {
             auto res = goals.index->kpi(r, 0);
             if (!res.found)
-                throw CommandError(ExitCode::usage, describe_failure("KPI", r, res.candidates, res.suggestions));
+                throw CommandError(ExitCode::usage,
+                                   describe_failure("KPI", r, res.candidates, res.suggestions));
             continue;
         }
         auto o = goals.index->objective(r, 0);
@@ -86,11 +93,13 @@ report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::
         if (!o.candidates.empty())
             throw CommandError(ExitCode::usage, describe_failure("objective", r, o.candidates, {}));
         if (!k.candidates.empty())
-            throw CommandError(ExitCode::usage, describe_failure("key result", r, k.candidates, {}));
+            throw CommandError(ExitCode::usage,
+                               describe_failure("key result", r, k.candidates, {}));
         auto suggestions = o.suggestions;
         suggestions.insert(suggestions.end(), k.suggestions.begin(), k.suggestions.end());
         if (suggestions.size() > 3) suggestions.resize(3);
-        throw CommandError(ExitCode::usage, describe_failure("objective or key result", r, {}, suggestions));
+        throw CommandError(ExitCode::usage,
+                           describe_failure("objective or key result", r, {}, suggestions));
     }
     sel.refs = std::move(refs);
     sel.owner = std::move(owner);

@@ -18,15 +18,19 @@ struct StatusOptions {
 Runner setup_status(CLI::App& command) {
     auto opts = std::make_shared<StatusOptions>();
     command.add_option("REF", opts->refs, "Objectives or key results to show (default: all)");
-    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER (or with a KR they own)")->type_name("OWNER");
+    command
+        .add_option("--owner", opts->owner,
+                    "Only objectives owned by OWNER (or with a KR they own)")
+        ->type_name("OWNER");
     command.add_option("--tag", opts->tag, "Only objectives with tag TAG")->type_name("TAG");
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);
-        out += session.render([&](const report::Spill& spill) { return report::status_json(report, spill); },
-                              [&](const report::Look& look) { return report::status_table(report, look); },
-                              [&] { return report::status_sheet(report); });
+        out += session.render(
+            [&](const report::Spill& spill) { return report::status_json(report, spill); },
+            [&](const report::Look& look) { return report::status_table(report, look); },
+            [&] { return report::status_sheet(report); });
         return ExitCode::ok;
     };
 }

@@ -16,15 +16,18 @@ struct TreeOptions {
 
 Runner setup_tree(CLI::App& command) {
     auto opts = std::make_shared<TreeOptions>();
-    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")->type_name("OWNER");
+    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")
+        ->type_name("OWNER");
     command.add_option("--tag", opts->tag, "Only objectives with tag TAG")->type_name("TAG");
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, {}, opts->owner, opts->tag, false);
-        const auto tree = report::build_tree(report::build_report(*goals.index, goals.evaluation, sel));
-        out += session.render([&](const report::Spill& spill) { return report::tree_json(tree, spill); },
-                              [&](const report::Look& look) { return report::tree_text(tree, look); },
-                              [&] { return report::tree_sheet(tree); });
+        const auto tree =
+            report::build_tree(report::build_report(*goals.index, goals.evaluation, sel));
+        out += session.render(
+            [&](const report::Spill& spill) { return report::tree_json(tree, spill); },
+            [&](const report::Look& look) { return report::tree_text(tree, look); },
+            [&] { return report::tree_sheet(tree); });
         return ExitCode::ok;
     };
 }

@@ -35,16 +35,21 @@ CommandError edit_failure(const io::EditError& e) {
     using Kind = io::EditError::Kind;
     switch (e.kind) {
     case Kind::would_be_invalid:
-    case Kind::unsupported: return CommandError(ExitCode::usage, e.message + "; nothing was written", e.hint);
-    case Kind::file_invalid: return CommandError(ExitCode::invalid, e.message + "; nothing was written", e.hint);
-    case Kind::not_found: return CommandError(ExitCode::io, e.message + "; nothing was written", e.hint);
-    case Kind::unverified: break;
+    case Kind::unsupported:
+        return CommandError(ExitCode::usage, e.message + "; nothing was written", e.hint);
+    case Kind::file_invalid:
+        return CommandError(ExitCode::invalid, e.message + "; nothing was written", e.hint);
+    case Kind::not_found:
+        return CommandError(ExitCode::io, e.message + "; nothing was written", e.hint);
+    case Kind::unverified:
+        break;
     }
     return CommandError(ExitCode::invalid, e.message, e.hint);
 }
 
 // Latin-1 letters with accents, U+00C0 to U+00FF, as the ASCII letter ids use ('.' = none).
-constexpr std::string_view k_latin1_ascii = "aaaaaaaceeeeiiiidnooooo.ouuuuy.saaaaaaaceeeeiiiidnooooo.ouuuuy.y";
+constexpr std::string_view k_latin1_ascii =
+    "aaaaaaaceeeeiiiidnooooo.ouuuuy.saaaaaaaceeeeiiiidnooooo.ouuuuy.y";
 
 // Words of a title for an id, lowercase ASCII; accented Latin letters lose their accents and
 // other characters separate words.
@@ -74,16 +79,17 @@ std::vector<std::string> id_words(std::string_view title) {
 }
 
 bool is_stop_word(std::string_view w) {
-    static constexpr std::string_view k_stop[] = {"a",   "an",   "the", "of",   "to",  "for",  "and", "or",
-                                                  "in",  "on",   "at",  "by",   "with", "from", "into", "our",
-                                                  "my",  "your", "its", "their", "is", "are",  "be"};
+    static constexpr std::string_view k_stop[] = {
+        "a",    "an",   "the",  "of",  "to", "for",  "and", "or",    "in", "on",  "at", "by",
+        "with", "from", "into", "our", "my", "your", "its", "their", "is", "are", "be"};
     return std::find(std::begin(k_stop), std::end(k_stop), w) != std::end(k_stop);
 }
 
 } // namespace
 
 void add_dry_run_flag(CLI::App& command, bool& dry_run) {
-    command.add_flag("--dry-run", dry_run, "Print the unified diff of the change and write nothing");
+    command.add_flag("--dry-run", dry_run,
+                     "Print the unified diff of the change and write nothing");
 }
 
 WriteTarget resolve_target(const WorkspaceIndex& index, std::string_view ref, RefKinds kinds) {
@@ -94,40 +100,49 @@ WriteTarget resolve_target(const WorkspaceIndex& index, std::string_view ref, Re
         auto r = index.objective(ref, 0);
         if (r.found) {
             const Objective& o = index.at(*r.found);
-            found.push_back({r.found->file, io::ItemId::of_objective(o.id), index.ref_of(*r.found)});
+            found.push_back(
+                {r.found->file, io::ItemId::of_objective(o.id), index.ref_of(*r.found)});
             candidates.emplace_back(found.back().ref, "objective");
         }
-        for (const auto& c : r.candidates) candidates.emplace_back(c, "objective");
+        for (const auto& c : r.candidates)
+            candidates.emplace_back(c, "objective");
         add_unique(suggestions, r.suggestions);
     }
     if (kinds.kr) {
         auto r = index.kr(ref, 0, true);
         if (r.found) {
             const Objective& o = index.at(ObjectiveRef{r.found->file, r.found->objective});
-            found.push_back({r.found->file, io::ItemId::of_kr(o.id, index.at(*r.found).id), index.ref_of(*r.found)});
+            found.push_back({r.found->file, io::ItemId::of_kr(o.id, index.at(*r.found).id),
+                             index.ref_of(*r.found)});
             candidates.emplace_back(found.back().ref, "key result");
         }
-        for (const auto& c : r.candidates) candidates.emplace_back(c, "key result");
+        for (const auto& c : r.candidates)
+            candidates.emplace_back(c, "key result");
         add_unique(suggestions, r.suggestions);
     }
     if (kinds.kpi) {
         auto r = index.kpi(ref, 0);
         if (r.found) {
-            found.push_back({r.found->file, io::ItemId::of_kpi(index.at(*r.found).id), index.ref_of(*r.found)});
+            found.push_back(
+                {r.found->file, io::ItemId::of_kpi(index.at(*r.found).id), index.ref_of(*r.found)});
             candidates.emplace_back(found.back().ref, "KPI");
         }
-        for (const auto& c : r.candidates) candidates.emplace_back(c, "KPI");
+        for (const auto& c : r.candidates)
+            candidates.emplace_back(c, "KPI");
         add_unique(suggestions, r.suggestions);
     }
     if (found.size() == 1 && candidates.size() == 1) return found.front();
     if (!candidates.empty()) {
         // Name the kinds only when they differ: `eco (objective), growth/eco (KPI)`.
-        const bool mixed = std::any_of(candidates.begin(), candidates.end(),
-                                       [&](const auto& c) { return std::string_view(c.second) != candidates.front().second; });
+        const bool mixed = std::any_of(candidates.begin(), candidates.end(), [&](const auto& c) {
+            return std::string_view(c.second) != candidates.front().second;
+        });
         std::vector<std::string> all;
-        for (const auto& [r, kind] : candidates) add_unique(all, {mixed ? fmt::format("{} ({})", r, kind) : r});
-        throw CommandError(ExitCode::usage, describe_failure(kinds_name(kinds), ref, all, {}),
-                           "name it in full, with its namespace: NS/OBJECTIVE, NS/OBJECTIVE.KR or NS/KPI");
+        for (const auto& [r, kind] : candidates)
+            add_unique(all, {mixed ? fmt::format("{} ({})", r, kind) : r});
+        throw CommandError(
+            ExitCode::usage, describe_failure(kinds_name(kinds), ref, all, {}),
+            "name it in full, with its namespace: NS/OBJECTIVE, NS/OBJECTIVE.KR or NS/KPI");
     }
     if (suggestions.size() > 3) suggestions.resize(3);
     throw CommandError(ExitCode::usage, describe_failure(kinds_name(kinds), ref, {}, suggestions),
@@ -161,12 +176,15 @@ std::string write_edit(const std::string& path, bool dry_run, std::string& out,
     std::optional<io::FileLock> lock;
     if (!dry_run) {
         auto taken = io::FileLock::acquire(path, lock_timeout());
-        if (auto* e = std::get_if<io::WriteError>(&taken)) throw CommandError(ExitCode::io, e->message, e->hint);
+        if (auto* e = std::get_if<io::WriteError>(&taken))
+            throw CommandError(ExitCode::io, e->message, e->hint);
         lock.emplace(std::move(std::get<io::FileLock>(taken)));
     }
     // The text as it is now, under the lock: a change saved since the workspace was loaded is kept.
     const std::optional<std::string> text = io::read_file(path);
-    if (!text) throw CommandError(ExitCode::io, fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    if (!text)
+        throw CommandError(ExitCode::io,
+                           fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     io::Edit result = edit(*text);
     if (!result.ok()) throw edit_failure(*result.error);
     if (dry_run) {
@@ -174,7 +192,8 @@ std::string write_edit(const std::string& path, bool dry_run, std::string& out,
         return result.text;
     }
     if (result.text != *text)
-        if (auto e = io::write_file_atomically(path, result.text)) throw CommandError(ExitCode::io, e->message, e->hint);
+        if (auto e = io::write_file_atomically(path, result.text))
+            throw CommandError(ExitCode::io, e->message, e->hint);
     return result.text;
 }
 
@@ -190,14 +209,16 @@ double parse_number_arg(std::string_view what, std::string_view text) {
     if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
     double value = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (!digits.empty() && ec == std::errc{} && ptr == digits.data() + digits.size() && std::isfinite(value))
+    if (!digits.empty() && ec == std::errc{} && ptr == digits.data() + digits.size() &&
+        std::isfinite(value))
         return value;
     std::string hint = "write digits, with a `.` for decimals: 12.5, -3, 1200";
     if (!text.empty() && text.back() == '%')
         hint = fmt::format("write it without the `%`: {}", text.substr(0, text.size() - 1));
     else if (text.find(',') != std::string_view::npos)
         hint = "write it without thousands separators, with a `.` for decimals: 1200.5";
-    throw CommandError(ExitCode::usage, fmt::format("{}: expected a number, found \"{}\"", what, text), hint);
+    throw CommandError(ExitCode::usage,
+                       fmt::format("{}: expected a number, found \"{}\"", what, text), hint);
 }
 
 double parse_fraction_arg(std::string_view what, std::string_view text) {
@@ -205,17 +226,18 @@ double parse_fraction_arg(std::string_view what, std::string_view text) {
     const std::string_view number = percent ? text.substr(0, text.size() - 1) : text;
     double value = 0;
     auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-    const bool parsed = !number.empty() && ec == std::errc{} && ptr == number.data() + number.size() &&
-                        std::isfinite(value);
+    const bool parsed = !number.empty() && ec == std::errc{} &&
+                        ptr == number.data() + number.size() && std::isfinite(value);
     if (parsed && percent) value /= 100;
     if (parsed && value >= 0 && value <= 1) return value;
     std::string hint = "write a fraction from 0 to 1 (0.7) or a percentage (70%)";
     if (parsed && !percent && value >= 2 && value <= 100)
         hint = fmt::format("write {} or {}%", io::toml_number(value / 100), text);
-    throw CommandError(ExitCode::usage,
-                       parsed ? fmt::format("{}: must be between 0 and 1 (or 0% and 100%), found {}", what, text)
-                              : fmt::format("{}: expected a fraction like 0.7 or 70%, found \"{}\"", what, text),
-                       hint);
+    throw CommandError(
+        ExitCode::usage,
+        parsed ? fmt::format("{}: must be between 0 and 1 (or 0% and 100%), found {}", what, text)
+               : fmt::format("{}: expected a fraction like 0.7 or 70%, found \"{}\"", what, text),
+        hint);
 }
 
 Date parse_date_arg(std::string_view what, std::string_view text, Date today) {
@@ -228,17 +250,19 @@ Date parse_date_arg(std::string_view what, std::string_view text, Date today) {
             auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + n, v);
             return ec == std::errc{} && p == text.data() + at + n;
         };
-        static constexpr const char* k_months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                                   "July",    "August",   "September", "October", "November", "December"};
+        static constexpr const char* k_months[] = {"January",   "February", "March",    "April",
+                                                   "May",       "June",     "July",     "August",
+                                                   "September", "October",  "November", "December"};
         if (num(0, 4, y) && num(5, 2, m) && num(8, 2, d)) {
             if (m < 1 || m > 12)
                 message = fmt::format("{}: {} does not exist: there is no month {}", what, text, m);
             else if (d < 1 || d > days_in_month(y, m))
-                message = fmt::format("{}: {} does not exist: {} {} has {} days", what, text, k_months[m - 1], y,
-                                      days_in_month(y, m));
+                message = fmt::format("{}: {} does not exist: {} {} has {} days", what, text,
+                                      k_months[m - 1], y, days_in_month(y, m));
         }
     }
-    throw CommandError(ExitCode::usage, message, "use YYYY-MM-DD (a real calendar date), today, yesterday, -3d or -2w");
+    throw CommandError(ExitCode::usage, message,
+                       "use YYYY-MM-DD (a real calendar date), today, yesterday, -3d or -2w");
 }
 
 std::string make_id(std::string_view title, std::string_view fallback,

@@ -14,7 +14,8 @@ double Cycle::elapsed(Date as_of) const {
 std::optional<Cycle> builtin_cycle(std::string_view name) {
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
     if (name.size() < 4 || !std::all_of(name.begin(), name.begin() + 4, digit)) return std::nullopt;
-    const int year = (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 + (name[3] - '0');
+    const int year =
+        (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 + (name[3] - '0');
     if (year < 1) return std::nullopt;
     auto span = [&](int first_month, int last_month) -> std::optional<Cycle> {
         auto start = Date::from_ymd(year, first_month, 1);
@@ -38,6 +39,8 @@ std::optional<Cycle> builtin_cycle(std::string_view name) {
     return std::nullopt;
 }
 
-std::string quarter_name(Date d) { return fmt::format("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1); }
+std::string quarter_name(Date d) {
+    return fmt::format("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1);
+}
 
 } // namespace okr

@@ -59,7 +59,8 @@ std::optional<Date> Date::from_ymd(int year, int month, int day) {
     if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
         day > days_in_month(year, month))
         return std::nullopt;
-    return from_days(days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
+    return from_days(
+        days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
 }
 
 std::optional<Date> Date::parse_iso(std::string_view text) {
@@ -71,9 +72,15 @@ std::optional<Date> Date::parse_iso(std::string_view text) {
     return from_ymd(y, m, d);
 }
 
-int Date::year() const { return civil_from_days(m_days).year; }
-int Date::month() const { return civil_from_days(m_days).month; }
-int Date::day() const { return civil_from_days(m_days).day; }
+int Date::year() const {
+    return civil_from_days(m_days).year;
+}
+int Date::month() const {
+    return civil_from_days(m_days).month;
+}
+int Date::day() const {
+    return civil_from_days(m_days).day;
+}
 
 std::string Date::iso() const {
     const Civil c = civil_from_days(m_days);

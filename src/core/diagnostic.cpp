@@ -5,10 +5,11 @@
 namespace okr {
 
 void sort_diagnostics(Diagnostics& diagnostics) {
-    std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        if (a.path != b.path) return a.path < b.path;
-        return a.pos < b.pos;
-    });
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         if (a.path != b.path) return a.path < b.path;
+                         return a.pos < b.pos;
+                     });
 }
 
 bool has_errors(const Diagnostics& diagnostics) {

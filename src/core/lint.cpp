@@ -12,7 +12,8 @@ class Linter {
 
     Diagnostics run() {
         const Workspace& ws = m_index.workspace();
-        for (std::size_t f = 0; f < ws.files.size(); ++f) lint_file(f);
+        for (std::size_t f = 0; f < ws.files.size(); ++f)
+            lint_file(f);
         lint_objective_counts();
         return std::move(m_out);
     }
@@ -24,30 +25,37 @@ class Linter {
         return ++m_explained <= 50 ? WorkspaceIndex::Explain::yes : WorkspaceIndex::Explain::no;
     }
 
-    void add(const GoalFile& file, SourcePos pos, Level level, std::string rule, std::string message,
-             std::string hint = {}) {
-        m_out.push_back({file.path, pos, level, std::move(message), std::move(hint), std::move(rule)});
+    void add(const GoalFile& file, SourcePos pos, Level level, std::string rule,
+             std::string message, std::string hint = {}) {
+        m_out.push_back(
+            {file.path, pos, level, std::move(message), std::move(hint), std::move(rule)});
     }
 
-    void dangling(const GoalFile& file, const RefText& ref, std::string_view kind, const std::vector<std::string>& candidates,
+    void dangling(const GoalFile& file, const RefText& ref, std::string_view kind,
+                  const std::vector<std::string>& candidates,
                   const std::vector<std::string>& suggestions) {
-        std::string hint = suggestions.empty() ? "check the id, or load the file that defines it with -f"
-                                               : fmt::format("did you mean {}?", fmt::join(suggestions, ", "));
-        if (!candidates.empty()) hint = fmt::format("qualify it with a namespace: {}", fmt::join(candidates, " or "));
-        add(file, ref.pos, Level::error, "dangling-ref", describe_failure(kind, ref.text, candidates, {}), hint);
+        std::string hint = suggestions.empty()
+                               ? "check the id, or load the file that defines it with -f"
+                               : fmt::format("did you mean {}?", fmt::join(suggestions, ", "));
+        if (!candidates.empty())
+            hint = fmt::format("qualify it with a namespace: {}", fmt::join(candidates, " or "));
+        add(file, ref.pos, Level::error, "dangling-ref",
+            describe_failure(kind, ref.text, candidates, {}), hint);
     }
 
-    void lint_checkins(const GoalFile& file, const std::vector<Checkin>& checkins, const Cycle* cycle) {
+    void lint_checkins(const GoalFile& file, const std::vector<Checkin>& checkins,
+                       const Cycle* cycle) {
         const Date as_of = m_ev.as_of;
         for (const Checkin& c : checkins) {
             if (c.date > as_of)
                 add(file, c.pos, Level::warning, "checkin-future",
-                    fmt::format("check-in dated {} is in the future (as of {})", c.date.iso(), as_of.iso()),
+                    fmt::format("check-in dated {} is in the future (as of {})", c.date.iso(),
+                                as_of.iso()),
                     "fix the date; future check-ins are ignored until then");
             else if (cycle && !cycle->contains(c.date))
                 add(file, c.pos, Level::warning, "checkin-outside-cycle",
-                    fmt::format("check-in dated {} is outside cycle {} ({} to {})", c.date.iso(), cycle->name,
-                                cycle->start.iso(), cycle->end.iso()),
+                    fmt::format("check-in dated {} is outside cycle {} ({} to {})", c.date.iso(),
+                                cycle->name, cycle->start.iso(), cycle->end.iso()),
                     "fix the date, or move the objective to the cycle it belongs to");
         }
     }
@@ -72,12 +80,15 @@ class Linter {
                 dangling(file, k, "KPI", r.candidates, r.suggestions);
             }
             std::size_t active = 0;
-            for (const KeyResult& kr : obj.krs) active += kr.dropped ? 0 : 1;
+            for (const KeyResult& kr : obj.krs)
+                active += kr.dropped ? 0 : 1;
             if (!obj.dropped && (active < 2 || active > 5))
                 add(file, obj.pos, Level::warning, "kr-count",
-                    fmt::format("objective \"{}\" has {} active key result{}", obj.id, active, active == 1 ? "" : "s"),
+                    fmt::format("objective \"{}\" has {} active key result{}", obj.id, active,
+                                active == 1 ? "" : "s"),
                     active < 2 ? "give an objective 2 to 5 measurable key results"
-                               : "keep 2 to 5 key results: split the objective or drop the least important");
+                               : "keep 2 to 5 key results: split the objective or drop the least "
+                                 "important");
             const bool running = oe.cycle && oe.cycle->contains(as_of);
             for (std::size_t k = 0; k < obj.krs.size(); ++k) {
                 const KeyResult& kr = obj.krs[k];
@@ -92,19 +103,26 @@ class Linter {
                     if (latest && latest->value != *kr.current)
                         add(file, kr.current_pos, Level::warning, "current-mismatch",
                             fmt::format("`current` is {} but the latest check-in ({}) says {}",
-                                        fmt::format("{}", *kr.current), latest->date.iso(), fmt::format("{}", latest->value)),
-                            fmt::format("set current = {}, or remove `current` and let check-ins speak",
-                                        fmt::format("{}", latest->value)));
+                                        fmt::format("{}", *kr.current), latest->date.iso(),
+                                        fmt::format("{}", latest->value)),
+                            fmt::format(
+                                "set current = {}, or remove `current` and let check-ins speak",
+                                fmt::format("{}", latest->value)));
                 }
-                if (running && !kr.kpi && !kr.dropped && !obj.dropped && ke.status != Status::done) {
+                if (running && !kr.kpi && !kr.dropped && !obj.dropped &&
+                    ke.status != Status::done) {
                     const Date since = ke.last_checkin.value_or(oe.cycle->start);
                     if (as_of - since > k_checkin_gap_days)
                         add(file, kr.pos, Level::warning, "kr-no-checkin",
-                            ke.last_checkin ? fmt::format("key result \"{}.{}\" has had no check-in for {} days", obj.id,
-                                                          kr.id, as_of - since)
-                                            : fmt::format("key result \"{}.{}\" has no check-in yet, {} days into {}",
-                                                          obj.id, kr.id, as_of - since, oe.cycle->name),
-                            fmt::format("record one with `okr checkin {}.{} VALUE`", obj.id, kr.id));
+                            ke.last_checkin
+                                ? fmt::format(
+                                      "key result \"{}.{}\" has had no check-in for {} days",
+                                      obj.id, kr.id, as_of - since)
+                                : fmt::format(
+                                      "key result \"{}.{}\" has no check-in yet, {} days into {}",
+                                      obj.id, kr.id, as_of - since, oe.cycle->name),
+                            fmt::format("record one with `okr checkin {}.{} VALUE`", obj.id,
+                                        kr.id));
                 }
             }
         }
@@ -114,12 +132,14 @@ class Linter {
             lint_checkins(file, kpi.checkins, nullptr);
             if (kpi.dropped) continue;
             if (kpi.owner.empty())
-                add(file, kpi.pos, Level::warning, "kpi-no-owner", fmt::format("KPI \"{}\" has no owner", kpi.id),
+                add(file, kpi.pos, Level::warning, "kpi-no-owner",
+                    fmt::format("KPI \"{}\" has no owner", kpi.id),
                     "add owner = \"...\" to the KPI or to the top of the file");
             if (ke.stale)
                 add(file, kpi.pos, Level::warning, "kpi-stale",
-                    fmt::format("KPI \"{}\" is stale: last measured {}, {} days ago, but it is {}", kpi.id,
-                                ke.date->iso(), as_of - *ke.date, to_string(*kpi.frequency)),
+                    fmt::format("KPI \"{}\" is stale: last measured {}, {} days ago, but it is {}",
+                                kpi.id, ke.date->iso(), as_of - *ke.date,
+                                to_string(*kpi.frequency)),
                     fmt::format("record a measurement with `okr checkin {} VALUE`", kpi.id));
         }
     }
@@ -136,8 +156,8 @@ class Linter {
             if (refs.size() <= 5) continue;
             const ObjectiveRef sixth = refs[5];
             add(ws.files[sixth.file], m_index.at(sixth).pos, Level::warning, "objective-count",
-                fmt::format("owner \"{}\" has {} active objectives in {}", key.first.empty() ? "(none)" : key.first,
-                            refs.size(), key.second),
+                fmt::format("owner \"{}\" has {} active objectives in {}",
+                            key.first.empty() ? "(none)" : key.first, refs.size(), key.second),
                 "focus on at most 5 objectives per cycle; drop or defer the rest");
         }
     }

@@ -2,7 +2,9 @@
 
 namespace okr {
 
-const char* to_string(KrType t) { return t == KrType::metric ? "metric" : "milestone"; }
+const char* to_string(KrType t) {
+    return t == KrType::metric ? "metric" : "milestone";
+}
 
 const char* to_string(ObjectiveType t) {
     return t == ObjectiveType::committed ? "committed" : "aspirational";
@@ -10,22 +12,32 @@ const char* to_string(ObjectiveType t) {
 
 const char* to_string(Frequency f) {
     switch (f) {
-    case Frequency::daily: return "daily";
-    case Frequency::weekly: return "weekly";
-    case Frequency::monthly: return "monthly";
-    case Frequency::quarterly: return "quarterly";
-    case Frequency::yearly: return "yearly";
+    case Frequency::daily:
+        return "daily";
+    case Frequency::weekly:
+        return "weekly";
+    case Frequency::monthly:
+        return "monthly";
+    case Frequency::quarterly:
+        return "quarterly";
+    case Frequency::yearly:
+        return "yearly";
     }
     return "";
 }
 
 int period_days(Frequency f) {
     switch (f) {
-    case Frequency::daily: return 1;
-    case Frequency::weekly: return 7;
-    case Frequency::monthly: return 31;
-    case Frequency::quarterly: return 92;
-    case Frequency::yearly: return 366;
+    case Frequency::daily:
+        return 1;
+    case Frequency::weekly:
+        return 7;
+    case Frequency::monthly:
+        return 31;
+    case Frequency::quarterly:
+        return 92;
+    case Frequency::yearly:
+        return 366;
     }
     return 1;
 }

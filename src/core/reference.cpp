@@ -20,7 +20,8 @@ Split split_namespace(std::string_view ref) {
 }
 
 template <class Handle, class FileOf>
-Resolution<Handle> pick(std::vector<Handle> matches, bool has_namespace, std::size_t from_file, FileOf file_of) {
+Resolution<Handle> pick(std::vector<Handle> matches, bool has_namespace, std::size_t from_file,
+                        FileOf file_of) {
     Resolution<Handle> r;
     if (!has_namespace) {
         std::vector<Handle> local;
@@ -38,15 +39,18 @@ WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(workspa
     for (std::size_t f = 0; f < workspace.files.size(); ++f) {
         const GoalFile& file = workspace.files[f];
         m_namespaces[file.name_space].push_back(f);
-        for (const Cycle& c : file.cycles) m_cycles.try_emplace(c.name, c);
+        for (const Cycle& c : file.cycles)
+            m_cycles.try_emplace(c.name, c);
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
             const Objective& obj = file.objectives[o];
             m_objectives[obj.id].push_back({f, o});
-            for (std::size_t k = 0; k < obj.krs.size(); ++k) m_krs[obj.krs[k].id].push_back({f, o, k});
+            for (std::size_t k = 0; k < obj.krs.size(); ++k)
+                m_krs[obj.krs[k].id].push_back({f, o, k});
             if (!m_cycles.contains(obj.cycle))
                 if (auto c = builtin_cycle(obj.cycle)) m_cycles.emplace(obj.cycle, *c);
         }
-        for (std::size_t k = 0; k < file.kpis.size(); ++k) m_kpis[file.kpis[k].id].push_back({f, k});
+        for (std::size_t k = 0; k < file.kpis.size(); ++k)
+            m_kpis[file.kpis[k].id].push_back({f, k});
     }
 }
 
@@ -56,23 +60,28 @@ std::vector<std::size_t> WorkspaceIndex::files_in(std::string_view name_space) c
 }
 
 template <class Handle>
-Resolution<Handle> WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Handle>>& by_id,
-                                              std::string_view ref, std::size_t from_file, Explain explain) const {
+Resolution<Handle>
+WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Handle>>& by_id,
+                           std::string_view ref, std::size_t from_file, Explain explain) const {
     const Split s = split_namespace(ref);
     std::vector<Handle> matches;
     if (auto it = by_id.find(std::string(s.rest)); it != by_id.end())
         for (const auto& m : it->second)
-            if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space) matches.push_back(m);
-    auto r = pick(matches, !s.name_space.empty(), from_file, [](const Handle& m) { return m.file; });
+            if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space)
+                matches.push_back(m);
+    auto r =
+        pick(matches, !s.name_space.empty(), from_file, [](const Handle& m) { return m.file; });
     if (r.found) return r;
     if (matches.size() > 1) {
-        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
+        for (const auto& m : matches)
+            r.candidates.push_back(ref_of(m));
         return r;
     }
     if (explain == Explain::no) return r;
     std::vector<std::string> names;
     for (const auto& [id, refs] : by_id) {
-        for (const auto& m : refs) names.push_back(ref_of(m));
+        for (const auto& m : refs)
+            names.push_back(ref_of(m));
         names.push_back(id);
     }
     std::sort(names.begin(), names.end());
@@ -81,7 +90,8 @@ Resolution<Handle> WorkspaceIndex::resolve_id(const std::unordered_map<std::stri
     return r;
 }
 
-Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file, Explain explain) const {
+Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file,
+                                                   Explain explain) const {
     return resolve_id(m_objectives, ref, from_file, explain);
 }
 
@@ -109,7 +119,8 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
     auto r = pick(matches, exact, from_file, [](const KrRef& m) { return m.file; });
     if (r.found) return r;
     if (matches.size() > 1) {
-        for (const auto& m : matches) r.candidates.push_back(ref_of(m));
+        for (const auto& m : matches)
+            r.candidates.push_back(ref_of(m));
         return r;
     }
     if (explain == Explain::no) return r;
@@ -126,7 +137,8 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
     return r;
 }
 
-Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_file, Explain explain) const {
+Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_file,
+                                       Explain explain) const {
     return resolve_id(m_kpis, ref, from_file, explain);
 }
 
@@ -137,7 +149,8 @@ const Cycle* WorkspaceIndex::cycle(std::string_view name) const {
 
 std::vector<const Cycle*> WorkspaceIndex::all_cycles() const {
     std::vector<const Cycle*> out;
-    for (const auto& [name, c] : m_cycles) out.push_back(&c);
+    for (const auto& [name, c] : m_cycles)
+        out.push_back(&c);
     std::sort(out.begin(), out.end(), [](const Cycle* a, const Cycle* b) {
         return std::tie(a->start, a->end, a->name) < std::tie(b->start, b->end, b->name);
     });
@@ -163,31 +176,43 @@ Diagnostics check_workspace_cycles(const Workspace& workspace) {
         for (const Cycle& c : file.cycles) {
             auto [it, inserted] = declared.try_emplace(c.name, &c, &file);
             if (!inserted && (it->second.first->start != c.start || it->second.first->end != c.end))
-                out.push_back({file.path, {}, Level::error,
-                               fmt::format("cycle `{}` is declared with other dates in {}", c.name, it->second.second->path),
-                               "declare each custom cycle once, or with the same dates everywhere", {}});
+                out.push_back({file.path,
+                               {},
+                               Level::error,
+                               fmt::format("cycle `{}` is declared with other dates in {}", c.name,
+                                           it->second.second->path),
+                               "declare each custom cycle once, or with the same dates everywhere",
+                               {}});
         }
     for (const GoalFile& file : workspace.files)
         for (const Objective& o : file.objectives) {
             if (o.cycle.empty() || builtin_cycle(o.cycle) || declared.contains(o.cycle)) continue;
             std::vector<std::string> names;
-            for (const auto& [name, c] : declared) names.push_back(name);
+            for (const auto& [name, c] : declared)
+                names.push_back(name);
             const std::string near = nearest(o.cycle, names);
-            out.push_back({file.path, o.cycle_pos, Level::error, fmt::format("unknown cycle \"{}\"", o.cycle),
-                           near.empty() ? "declare it under [cycles] with start and end dates, or use YYYY, "
-                                          "YYYY-Hn, YYYY-Qn or YYYY-MM"
-                                        : fmt::format("did you mean \"{}\"?", near),
+            out.push_back({file.path,
+                           o.cycle_pos,
+                           Level::error,
+                           fmt::format("unknown cycle \"{}\"", o.cycle),
+                           near.empty()
+                               ? "declare it under [cycles] with start and end dates, or use YYYY, "
+                                 "YYYY-Hn, YYYY-Qn or YYYY-MM"
+                               : fmt::format("did you mean \"{}\"?", near),
                            {}});
         }
     return out;
 }
 
-std::string describe_failure(std::string_view kind, std::string_view ref, const std::vector<std::string>& candidates,
+std::string describe_failure(std::string_view kind, std::string_view ref,
+                             const std::vector<std::string>& candidates,
                              const std::vector<std::string>& suggestions) {
     if (!candidates.empty())
-        return fmt::format("{} `{}` is ambiguous: it could be {}", kind, ref, fmt::join(candidates, ", "));
+        return fmt::format("{} `{}` is ambiguous: it could be {}", kind, ref,
+                           fmt::join(candidates, ", "));
     if (!suggestions.empty())
-        return fmt::format("unknown {} `{}`; did you mean {}?", kind, ref, fmt::join(suggestions, ", "));
+        return fmt::format("unknown {} `{}`; did you mean {}?", kind, ref,
+                           fmt::join(suggestions, ", "));
     return fmt::format("unknown {} `{}`", kind, ref);
 }
 

@@ -6,37 +6,52 @@ namespace okr {
 
 const char* to_string(Status s) {
     switch (s) {
-    case Status::none: return "none";
-    case Status::dropped: return "dropped";
-    case Status::done: return "done";
-    case Status::on_track: return "on-track";
-    case Status::at_risk: return "at-risk";
-    case Status::off_track: return "off-track";
+    case Status::none:
+        return "none";
+    case Status::dropped:
+        return "dropped";
+    case Status::done:
+        return "done";
+    case Status::on_track:
+        return "on-track";
+    case Status::at_risk:
+        return "at-risk";
+    case Status::off_track:
+        return "off-track";
     }
     return "";
 }
 
 const char* to_string(Band b) {
     switch (b) {
-    case Band::none: return "none";
-    case Band::green: return "green";
-    case Band::yellow: return "yellow";
-    case Band::red: return "red";
+    case Band::none:
+        return "none";
+    case Band::green:
+        return "green";
+    case Band::yellow:
+        return "yellow";
+    case Band::red:
+        return "red";
     }
     return "";
 }
 
 const char* to_string(Health h) {
     switch (h) {
-    case Health::unknown: return "unknown";
-    case Health::ok: return "ok";
-    case Health::warn: return "warn";
-    case Health::breach: return "breach";
+    case Health::unknown:
+        return "unknown";
+    case Health::ok:
+        return "ok";
+    case Health::warn:
+        return "warn";
+    case Health::breach:
+        return "breach";
     }
     return "";
 }
 
-const Checkin* latest_checkin(const std::vector<Checkin>& checkins, Date as_of, const Cycle* window) {
+const Checkin* latest_checkin(const std::vector<Checkin>& checkins, Date as_of,
+                              const Cycle* window) {
     const Checkin* best = nullptr;
     for (const Checkin& c : checkins) {
         if (c.date > as_of || (window && !window->contains(c.date))) continue;
@@ -45,7 +60,9 @@ const Checkin* latest_checkin(const std::vector<Checkin>& checkins, Date as_of, 
     return best;
 }
 
-double progress(double start, double target, double current) { return (current - start) / (target - start); }
+double progress(double start, double target, double current) {
+    return (current - start) / (target - start);
+}
 
 Status status_for(std::optional<double> score, double elapsed) {
     if (!score) return Status::none;
@@ -86,7 +103,8 @@ bool kpi_stale(const Kpi& kpi, Date as_of) {
     return latest && as_of - latest->date > period_days(*kpi.frequency);
 }
 
-std::optional<double> forecast_value(const Cycle& cycle, double start, std::span<const Checkin* const> checkins) {
+std::optional<double> forecast_value(const Cycle& cycle, double start,
+                                     std::span<const Checkin* const> checkins) {
     const double n = static_cast<double>(checkins.size() + 1);
     double sx = 0, sy = start;
     for (const Checkin* c : checkins) {
@@ -126,7 +144,8 @@ KpiEval evaluate_kpi(const Kpi& kpi, Date as_of) {
     return e;
 }
 
-KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped, const Kpi* kpi) {
+KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,
+                   const Kpi* kpi) {
     KrEval e;
     // A KR that follows a KPI reads only the KPI's check-ins; an unresolved KPI gives none.
     static const std::vector<Checkin> k_none;
@@ -170,7 +189,8 @@ Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
     for (std::size_t f = 0; f < ws.files.size(); ++f) {
         const GoalFile& file = ws.files[f];
         ev.kpis[f].reserve(file.kpis.size());
-        for (const Kpi& k : file.kpis) ev.kpis[f].push_back(evaluate_kpi(k, as_of));
+        for (const Kpi& k : file.kpis)
+            ev.kpis[f].push_back(evaluate_kpi(k, as_of));
         ev.objectives[f].reserve(file.objectives.size());
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
             const Objective& obj = file.objectives[o];
@@ -212,8 +232,8 @@ Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
                 oe.status = status_for(oe.score, oe.elapsed);
                 oe.band = band_for(oe.score);
                 // An objective with no active KR has no grade, so it cannot miss one.
-                oe.missed_commitment =
-                    obj.type == ObjectiveType::committed && as_of > cycle.end && oe.score && *oe.score < 1;
+                oe.missed_commitment = obj.type == ObjectiveType::committed && as_of > cycle.end &&
+                                       oe.score && *oe.score < 1;
             }
             ev.objectives[f].push_back(std::move(oe));
         }

@@ -38,7 +38,8 @@ class Layout {
         if (p.line == 0) return 0;
         if (p.line > m_line_starts.size()) return m_text.size();
         std::size_t i = m_line_starts[p.line - 1];
-        for (toml::source_index col = 1; col < p.column && i < m_text.size() && m_text[i] != '\n'; ++col)
+        for (toml::source_index col = 1; col < p.column && i < m_text.size() && m_text[i] != '\n';
+             ++col)
             i += utf8_length(static_cast<unsigned char>(m_text[i]));
         return std::min(i, m_text.size());
     }
@@ -59,7 +60,8 @@ class Layout {
     std::string indentation(std::size_t off) const {
         const std::size_t start = line_start(off);
         std::size_t i = start;
-        while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t')) ++i;
+        while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t'))
+            ++i;
         return std::string(m_text.substr(start, i - start));
     }
     // True when only blanks precede `off` on its line.
@@ -76,7 +78,8 @@ class Layout {
     }
     bool comment_line(std::size_t start) const {
         std::size_t i = start;
-        while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t')) ++i;
+        while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t'))
+            ++i;
         return i < m_text.size() && m_text[i] == '#';
     }
     // The start of the line before the one starting at `start` (which must not be the first).
@@ -105,9 +108,12 @@ Edit failed(EditError error) {
 
 std::string describe(const ItemId& item) {
     switch (item.kind) {
-    case ItemKind::objective: return fmt::format("objective \"{}\"", item.id);
-    case ItemKind::kr: return fmt::format("key result \"{}.{}\"", item.objective, item.id);
-    case ItemKind::kpi: return fmt::format("KPI \"{}\"", item.id);
+    case ItemKind::objective:
+        return fmt::format("objective \"{}\"", item.id);
+    case ItemKind::kr:
+        return fmt::format("key result \"{}.{}\"", item.objective, item.id);
+    case ItemKind::kpi:
+        return fmt::format("KPI \"{}\"", item.id);
     }
     return "item";
 }
@@ -160,8 +166,11 @@ struct LastKey {
 void last_own_key(const Layout& layout, const toml::table& t, std::optional<LastKey>& best) {
     for (auto&& [key, value] : t) {
         switch (placement(layout, key, value)) {
-        case Placement::header: break;
-        case Placement::dotted: last_own_key(layout, *value.as_table(), best); break;
+        case Placement::header:
+            break;
+        case Placement::dotted:
+            last_own_key(layout, *value.as_table(), best);
+            break;
         case Placement::value: {
             const std::size_t end = layout.end_of(value);
             if (!best || end > best->end) best = LastKey{layout.offset(key.source().begin), end};
@@ -181,9 +190,11 @@ std::optional<LastKey> last_own_key(const Layout& layout, const toml::table& t) 
 std::size_t extent_end(const Layout& layout, const toml::node& n) {
     std::size_t end = layout.end_of(n);
     if (const auto* t = n.as_table())
-        for (auto&& [key, value] : *t) end = std::max(end, extent_end(layout, value));
+        for (auto&& [key, value] : *t)
+            end = std::max(end, extent_end(layout, value));
     if (const auto* a = n.as_array())
-        for (const toml::node& v : *a) end = std::max(end, extent_end(layout, v));
+        for (const toml::node& v : *a)
+            end = std::max(end, extent_end(layout, v));
     return end;
 }
 
@@ -215,7 +226,8 @@ InlineStyle inline_style_of(std::string_view entry) {
     const std::size_t eq = entry.find('=');
     if (eq != std::string_view::npos && eq > 0) s.equals = entry[eq - 1] == ' ' ? " = " : "=";
     const std::size_t comma = entry.find(',');
-    if (comma != std::string_view::npos && comma + 1 < entry.size()) s.comma = entry[comma + 1] == ' ' ? ", " : ",";
+    if (comma != std::string_view::npos && comma + 1 < entry.size())
+        s.comma = entry[comma + 1] == ' ' ? ", " : ",";
     return s;
 }
 
@@ -247,15 +259,18 @@ InlineStyle checkin_style(const Layout& layout, const toml::table& root, const t
 
 std::string checkin_text(const Checkin& c, const InlineStyle& s) {
     std::string out = s.padded ? "{ " : "{";
-    out += fmt::format("date{}{}{}value{}{}", s.equals, c.date.iso(), s.comma, s.equals, toml_number(c.value));
-    if (c.has_confidence()) out += fmt::format("{}confidence{}{}", s.comma, s.equals, toml_number(c.confidence));
+    out += fmt::format("date{}{}{}value{}{}", s.equals, c.date.iso(), s.comma, s.equals,
+                       toml_number(c.value));
+    if (c.has_confidence())
+        out += fmt::format("{}confidence{}{}", s.comma, s.equals, toml_number(c.confidence));
     if (!c.note.empty()) out += fmt::format("{}note{}{}", s.comma, s.equals, toml_string(c.note));
     out += s.padded ? " }" : "}";
     return out;
 }
 
 std::string apply_splices(std::string_view text, std::vector<Splice>& splices) {
-    std::sort(splices.begin(), splices.end(), [](const Splice& a, const Splice& b) { return a.offset < b.offset; });
+    std::sort(splices.begin(), splices.end(),
+              [](const Splice& a, const Splice& b) { return a.offset < b.offset; });
     std::string out;
     out.reserve(text.size() + 256);
     std::size_t at = 0;
@@ -270,13 +285,17 @@ std::string apply_splices(std::string_view text, std::vector<Splice>& splices) {
 
 // ---- The model, before and after -------------------------------------------------------------
 
-bool same_number(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+bool same_number(double a, double b) {
+    return a == b || (std::isnan(a) && std::isnan(b));
+}
 
 bool same(const Checkin& a, const Checkin& b) {
-    return a.date == b.date && same_number(a.value, b.value) && same_number(a.confidence, b.confidence) &&
-           a.note == b.note;
+    return a.date == b.date && same_number(a.value, b.value) &&
+           same_number(a.confidence, b.confidence) && a.note == b.note;
 }
-bool same(const RefText& a, const RefText& b) { return a.text == b.text; }
+bool same(const RefText& a, const RefText& b) {
+    return a.text == b.text;
+}
 bool same(const std::optional<RefText>& a, const std::optional<RefText>& b) {
     return a.has_value() == b.has_value() && (!a || same(*a, *b));
 }
@@ -284,24 +303,29 @@ template <class T, class F> bool same_list(const std::vector<T>& a, const std::v
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), eq);
 }
 bool same(const KeyResult& a, const KeyResult& b) {
-    return a.id == b.id && a.title == b.title && a.unit == b.unit && a.owner == b.owner && a.notes == b.notes &&
-           a.type == b.type && same_number(a.start, b.start) && same_number(a.target, b.target) &&
-           a.current == b.current && a.score == b.score && same_number(a.weight, b.weight) && a.dropped == b.dropped &&
-           same(a.kpi, b.kpi) &&
-           same_list(a.checkins, b.checkins, [](const Checkin& x, const Checkin& y) { return same(x, y); });
+    return a.id == b.id && a.title == b.title && a.unit == b.unit && a.owner == b.owner &&
+           a.notes == b.notes && a.type == b.type && same_number(a.start, b.start) &&
+           same_number(a.target, b.target) && a.current == b.current && a.score == b.score &&
+           same_number(a.weight, b.weight) && a.dropped == b.dropped && same(a.kpi, b.kpi) &&
+           same_list(a.checkins, b.checkins,
+                     [](const Checkin& x, const Checkin& y) { return same(x, y); });
 }
 bool same(const Objective& a, const Objective& b) {
-    return a.id == b.id && a.title == b.title && a.owner == b.owner && a.cycle == b.cycle && a.notes == b.notes &&
-           a.type == b.type && same_number(a.weight, b.weight) && a.dropped == b.dropped && same(a.parent, b.parent) &&
-           same_list(a.kpis, b.kpis, [](const RefText& x, const RefText& y) { return same(x, y); }) &&
-           a.tags == b.tags &&
-           same_list(a.krs, b.krs, [](const KeyResult& x, const KeyResult& y) { return same(x, y); });
+    return a.id == b.id && a.title == b.title && a.owner == b.owner && a.cycle == b.cycle &&
+           a.notes == b.notes && a.type == b.type && same_number(a.weight, b.weight) &&
+           a.dropped == b.dropped && same(a.parent, b.parent) &&
+           same_list(a.kpis, b.kpis,
+                     [](const RefText& x, const RefText& y) { return same(x, y); }) &&
+           a.tags == b.tags && same_list(a.krs, b.krs, [](const KeyResult& x, const KeyResult& y) {
+               return same(x, y);
+           });
 }
 bool same(const Kpi& a, const Kpi& b) {
-    return a.id == b.id && a.title == b.title && a.unit == b.unit && a.owner == b.owner && a.notes == b.notes &&
-           a.min == b.min && a.max == b.max && a.warn == b.warn && a.frequency == b.frequency &&
-           a.dropped == b.dropped && a.tags == b.tags &&
-           same_list(a.checkins, b.checkins, [](const Checkin& x, const Checkin& y) { return same(x, y); });
+    return a.id == b.id && a.title == b.title && a.unit == b.unit && a.owner == b.owner &&
+           a.notes == b.notes && a.min == b.min && a.max == b.max && a.warn == b.warn &&
+           a.frequency == b.frequency && a.dropped == b.dropped && a.tags == b.tags &&
+           same_list(a.checkins, b.checkins,
+                     [](const Checkin& x, const Checkin& y) { return same(x, y); });
 }
 
 Objective* find_objective(GoalFile& f, std::string_view id) {
@@ -322,9 +346,15 @@ Kpi* find_kpi(GoalFile& f, std::string_view id) {
     return nullptr;
 }
 
-const std::string* as_string(const Value& v) { return std::get_if<std::string>(&v); }
-const double* as_number(const Value& v) { return std::get_if<double>(&v); }
-const std::vector<std::string>* as_list(const Value& v) { return std::get_if<std::vector<std::string>>(&v); }
+const std::string* as_string(const Value& v) {
+    return std::get_if<std::string>(&v);
+}
+const double* as_number(const Value& v) {
+    return std::get_if<double>(&v);
+}
+const std::vector<std::string>* as_list(const Value& v) {
+    return std::get_if<std::vector<std::string>>(&v);
+}
 
 // Applies `key = value` to an item of the model the way the parser would read it; false when
 // the key or the value's type is not one this item takes.
@@ -333,8 +363,8 @@ bool assign(GoalFile& file, const ItemId& item, std::string_view key, const Valu
     const double* n = as_number(v);
     const std::vector<std::string>* list = as_list(v);
     auto frequency = [](const std::string& f) -> std::optional<Frequency> {
-        for (Frequency x : {Frequency::daily, Frequency::weekly, Frequency::monthly, Frequency::quarterly,
-                            Frequency::yearly})
+        for (Frequency x : {Frequency::daily, Frequency::weekly, Frequency::monthly,
+                            Frequency::quarterly, Frequency::yearly})
             if (f == to_string(x)) return x;
         return std::nullopt;
     };
@@ -342,61 +372,98 @@ bool assign(GoalFile& file, const ItemId& item, std::string_view key, const Valu
     case ItemKind::objective: {
         Objective* o = find_objective(file, item.id);
         if (!o) return false;
-        if (key == "id" && s) o->id = *s;
-        else if (key == "title" && s) o->title = *s;
-        else if (key == "owner" && s) o->owner = *s;
-        else if (key == "type" && s) o->type = *s == "committed" ? ObjectiveType::committed : ObjectiveType::aspirational;
-        else if (key == "parent" && s) o->parent = RefText{*s, {}};
+        if (key == "id" && s)
+            o->id = *s;
+        else if (key == "title" && s)
+            o->title = *s;
+        else if (key == "owner" && s)
+            o->owner = *s;
+        else if (key == "type" && s)
+            o->type = *s == "committed" ? ObjectiveType::committed : ObjectiveType::aspirational;
+        else if (key == "parent" && s)
+            o->parent = RefText{*s, {}};
         else if (key == "kpis" && list) {
             o->kpis.clear();
-            for (const std::string& r : *list) o->kpis.push_back({r, {}});
-        } else if (key == "tags" && list) o->tags = *list;
-        else if (key == "notes" && s) o->notes = *s;
-        else if (key == "weight" && n) o->weight = *n;
-        else if (key == "status" && s) o->dropped = *s == "dropped";
-        else if (key == "cycle" && s) o->cycle = *s;
-        else return false;
+            for (const std::string& r : *list)
+                o->kpis.push_back({r, {}});
+        } else if (key == "tags" && list)
+            o->tags = *list;
+        else if (key == "notes" && s)
+            o->notes = *s;
+        else if (key == "weight" && n)
+            o->weight = *n;
+        else if (key == "status" && s)
+            o->dropped = *s == "dropped";
+        else if (key == "cycle" && s)
+            o->cycle = *s;
+        else
+            return false;
         return true;
     }
     case ItemKind::kr: {
         KeyResult* kr = find_kr(file, item.objective, item.id);
         if (!kr) return false;
-        if (key == "id" && s) kr->id = *s;
-        else if (key == "title" && s) kr->title = *s;
-        else if (key == "start" && n) kr->start = *n;
-        else if (key == "target" && n) kr->target = *n;
-        else if (key == "current" && n) kr->current = *n;
-        else if (key == "unit" && s) kr->unit = *s;
-        else if (key == "weight" && n) kr->weight = *n;
+        if (key == "id" && s)
+            kr->id = *s;
+        else if (key == "title" && s)
+            kr->title = *s;
+        else if (key == "start" && n)
+            kr->start = *n;
+        else if (key == "target" && n)
+            kr->target = *n;
+        else if (key == "current" && n)
+            kr->current = *n;
+        else if (key == "unit" && s)
+            kr->unit = *s;
+        else if (key == "weight" && n)
+            kr->weight = *n;
         else if (key == "type" && s) {
             kr->type = *s == "milestone" ? KrType::milestone : KrType::metric;
             if (kr->type == KrType::milestone) {
                 kr->start = 0;
                 kr->target = 1;
             }
-        } else if (key == "score" && n) kr->score = *n;
-        else if (key == "kpi" && s) kr->kpi = RefText{*s, {}};
-        else if (key == "owner" && s) kr->owner = *s;
-        else if (key == "status" && s) kr->dropped = *s == "dropped";
-        else if (key == "notes" && s) kr->notes = *s;
-        else return false;
+        } else if (key == "score" && n)
+            kr->score = *n;
+        else if (key == "kpi" && s)
+            kr->kpi = RefText{*s, {}};
+        else if (key == "owner" && s)
+            kr->owner = *s;
+        else if (key == "status" && s)
+            kr->dropped = *s == "dropped";
+        else if (key == "notes" && s)
+            kr->notes = *s;
+        else
+            return false;
         return true;
     }
     case ItemKind::kpi: {
         Kpi* k = find_kpi(file, item.id);
         if (!k) return false;
-        if (key == "id" && s) k->id = *s;
-        else if (key == "title" && s) k->title = *s;
-        else if (key == "unit" && s) k->unit = *s;
-        else if (key == "min" && n) k->min = *n;
-        else if (key == "max" && n) k->max = *n;
-        else if (key == "warn" && n) k->warn = *n;
-        else if (key == "frequency" && s && frequency(*s)) k->frequency = frequency(*s);
-        else if (key == "owner" && s) k->owner = *s;
-        else if (key == "tags" && list) k->tags = *list;
-        else if (key == "status" && s) k->dropped = *s == "dropped";
-        else if (key == "notes" && s) k->notes = *s;
-        else return false;
+        if (key == "id" && s)
+            k->id = *s;
+        else if (key == "title" && s)
+            k->title = *s;
+        else if (key == "unit" && s)
+            k->unit = *s;
+        else if (key == "min" && n)
+            k->min = *n;
+        else if (key == "max" && n)
+            k->max = *n;
+        else if (key == "warn" && n)
+            k->warn = *n;
+        else if (key == "frequency" && s && frequency(*s))
+            k->frequency = frequency(*s);
+        else if (key == "owner" && s)
+            k->owner = *s;
+        else if (key == "tags" && list)
+            k->tags = *list;
+        else if (key == "status" && s)
+            k->dropped = *s == "dropped";
+        else if (key == "notes" && s)
+            k->notes = *s;
+        else
+            return false;
         return true;
     }
     }
@@ -404,16 +471,19 @@ bool assign(GoalFile& file, const ItemId& item, std::string_view key, const Valu
 }
 
 // The parsed model of a text that must be valid; an EditError otherwise.
-std::variant<GoalFile, EditError> valid_model(std::string_view text, const std::string& path, bool after_edit) {
+std::variant<GoalFile, EditError> valid_model(std::string_view text, const std::string& path,
+                                              bool after_edit) {
     ParsedFile parsed = parse_goal_file(text, path);
     Diagnostics errors;
     for (Diagnostic& d : parsed.diagnostics)
         if (d.level == Level::error) errors.push_back(std::move(d));
     if (errors.empty()) return std::move(parsed.file);
     EditError e = after_edit ? fail(EditError::Kind::would_be_invalid,
-                                    fmt::format("the change would make {} invalid: {}", path, errors.front().message),
+                                    fmt::format("the change would make {} invalid: {}", path,
+                                                errors.front().message),
                                     errors.front().hint)
-                             : fail(EditError::Kind::file_invalid, fmt::format("{} is not a valid goal file", path),
+                             : fail(EditError::Kind::file_invalid,
+                                    fmt::format("{} is not a valid goal file", path),
                                     "fix it first; `okr check` lists every problem");
     e.diagnostics = std::move(errors);
     return e;
@@ -428,7 +498,8 @@ std::variant<Tree, EditError> parse_tree(std::string_view text, const std::strin
     try {
         return Tree{std::make_unique<toml::table>(toml::parse(text, std::string_view(path)))};
     } catch (const toml::parse_error& e) {
-        return fail(EditError::Kind::file_invalid, fmt::format("{} is not valid TOML: {}", path, e.description()),
+        return fail(EditError::Kind::file_invalid,
+                    fmt::format("{} is not valid TOML: {}", path, e.description()),
                     "fix it first; `okr check` shows where");
     }
 }
@@ -437,8 +508,8 @@ std::variant<Tree, EditError> parse_tree(std::string_view text, const std::strin
 // (built by the caller from the old model). `expected_fixup` may complete `expected` from the
 // new model first (adds take the new item as parsed).
 template <class Fixup>
-Edit finish(std::string_view text, const std::string& path, std::vector<Splice> splices, GoalFile expected,
-            Fixup expected_fixup) {
+Edit finish(std::string_view text, const std::string& path, std::vector<Splice> splices,
+            GoalFile expected, Fixup expected_fixup) {
     Edit edit;
     edit.text = apply_splices(text, splices);
     edit.splices = std::move(splices);
@@ -446,16 +517,20 @@ Edit finish(std::string_view text, const std::string& path, std::vector<Splice> 
     if (auto* e = std::get_if<EditError>(&after)) return failed(std::move(*e));
     GoalFile& actual = std::get<GoalFile>(after);
     if (auto problem = expected_fixup(expected, actual); !problem.empty())
-        return failed(fail(EditError::Kind::unverified, fmt::format("internal error: {}; {} was not changed", problem, path),
+        return failed(fail(EditError::Kind::unverified,
+                           fmt::format("internal error: {}; {} was not changed", problem, path),
                            "please report this with the file attached"));
     if (!same_model(expected, actual))
-        return failed(fail(EditError::Kind::unverified,
-                           fmt::format("internal error: the edit changed more than intended; {} was not changed", path),
-                           "please report this with the file attached"));
+        return failed(fail(
+            EditError::Kind::unverified,
+            fmt::format("internal error: the edit changed more than intended; {} was not changed",
+                        path),
+            "please report this with the file attached"));
     return edit;
 }
 
-Edit finish(std::string_view text, const std::string& path, std::vector<Splice> splices, GoalFile expected) {
+Edit finish(std::string_view text, const std::string& path, std::vector<Splice> splices,
+            GoalFile expected) {
     return finish(text, path, std::move(splices), std::move(expected),
                   [](GoalFile&, const GoalFile&) { return std::string(); });
 }
@@ -467,7 +542,8 @@ struct Target {
     const toml::table* table = nullptr;
 };
 
-std::variant<Target, EditError> locate(std::string_view text, const std::string& path, const ItemId& item) {
+std::variant<Target, EditError> locate(std::string_view text, const std::string& path,
+                                       const ItemId& item) {
     auto model = valid_model(text, path, false);
     if (auto* e = std::get_if<EditError>(&model)) return std::move(*e);
     auto tree = parse_tree(text, path);
@@ -475,14 +551,15 @@ std::variant<Target, EditError> locate(std::string_view text, const std::string&
     Target t{std::move(std::get<GoalFile>(model)), std::move(std::get<Tree>(tree)), nullptr};
     t.table = find_table(*t.tree.root, item);
     if (!t.table)
-        return fail(EditError::Kind::not_found, fmt::format("{} is no longer in {}", describe(item), path),
+        return fail(EditError::Kind::not_found,
+                    fmt::format("{} is no longer in {}", describe(item), path),
                     "the file changed since it was read; run the command again");
     return t;
 }
 
 // A splice adding `key = value` to table `t` after its last own key, indented like it.
-std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::table& t, std::string_view key,
-                                           const std::string& value) {
+std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::table& t,
+                                           std::string_view key, const std::string& value) {
     const std::string sep = separator_style(layout, t);
     const auto last = last_own_key(layout, t);
     switch (form_of(layout, t)) {
@@ -499,9 +576,11 @@ std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::tab
             return Splice{at, 0, fmt::format("{}{}{}{}{}", layout.eol(), indent, key, sep, value)};
         return Splice{at, 0, fmt::format("{}{}{}{}{}", indent, key, sep, value, layout.eol())};
     }
-    case Form::dotted: break;
+    case Form::dotted:
+        break;
     }
-    return fail(EditError::Kind::unsupported, "this item is written as a dotted-key table, which okr cannot extend",
+    return fail(EditError::Kind::unsupported,
+                "this item is written as a dotted-key table, which okr cannot extend",
                 "add the key by hand (`okr edit`)");
 }
 
@@ -514,7 +593,8 @@ Splice insert_block(const Layout& layout, std::size_t at, const std::vector<std:
     bool blank_before = true; // at the start of the file no blank line is needed
     if (at > 0) blank_before = !block.empty() ? false : layout.blank_line(layout.previous_line(at));
     if (!blank_before) block += eol;
-    for (const std::string& line : lines) block += line + eol;
+    for (const std::string& line : lines)
+        block += line + eol;
     if (at < text.size() && !layout.blank_line(at)) block += eol;
     return Splice{at, 0, std::move(block)};
 }
@@ -524,7 +604,8 @@ std::vector<std::string> item_lines(const std::string& header_indent, const std:
     std::vector<std::string> lines{header_indent + header};
     lines.push_back(fmt::format("{}id = {}", key_indent, toml_string(item.id)));
     lines.push_back(fmt::format("{}title = {}", key_indent, toml_string(item.title)));
-    for (const auto& [key, value] : item.keys) lines.push_back(fmt::format("{}{} = {}", key_indent, key, toml_value(value)));
+    for (const auto& [key, value] : item.keys)
+        lines.push_back(fmt::format("{}{} = {}", key_indent, key, toml_value(value)));
     return lines;
 }
 
@@ -536,11 +617,13 @@ std::pair<std::string, std::string> indents_of(const Layout& layout, const toml:
 }
 
 // Completes `expected` with the item `add` created, after checking the item reads back as written.
-std::string take_new_item(GoalFile& expected, const GoalFile& actual, const ItemId& item, const NewItem& spec) {
+std::string take_new_item(GoalFile& expected, const GoalFile& actual, const ItemId& item,
+                          const NewItem& spec) {
     GoalFile probe = actual;
     switch (item.kind) {
     case ItemKind::objective: {
-        if (actual.objectives.empty() || actual.objectives.back().id != spec.id) return "the new objective is not last";
+        if (actual.objectives.empty() || actual.objectives.back().id != spec.id)
+            return "the new objective is not last";
         expected.objectives.push_back(actual.objectives.back());
         break;
     }
@@ -549,12 +632,14 @@ std::string take_new_item(GoalFile& expected, const GoalFile& actual, const Item
         const Objective* a = nullptr;
         for (const Objective& x : actual.objectives)
             if (x.id == item.objective) a = &x;
-        if (!o || !a || a->krs.empty() || a->krs.back().id != spec.id) return "the new key result is not last";
+        if (!o || !a || a->krs.empty() || a->krs.back().id != spec.id)
+            return "the new key result is not last";
         o->krs.push_back(a->krs.back());
         break;
     }
     case ItemKind::kpi: {
-        if (actual.kpis.empty() || actual.kpis.back().id != spec.id) return "the new KPI is not last";
+        if (actual.kpis.empty() || actual.kpis.back().id != spec.id)
+            return "the new KPI is not last";
         expected.kpis.push_back(actual.kpis.back());
         break;
     }
@@ -562,7 +647,8 @@ std::string take_new_item(GoalFile& expected, const GoalFile& actual, const Item
     // Writing the keys again over what was read must change nothing.
     assign(probe, item, "title", spec.title);
     for (const auto& [key, value] : spec.keys)
-        if (!assign(probe, item, key, value)) return fmt::format("`{}` cannot be set on this item", key);
+        if (!assign(probe, item, key, value))
+            return fmt::format("`{}` cannot be set on this item", key);
     if (!same_model(probe, actual)) return "the new item does not read back as written";
     return {};
 }
@@ -580,13 +666,27 @@ std::string toml_string(std::string_view text) {
     for (char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
         switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
             if (c < 0x20 || c == 0x7F)
                 out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
@@ -603,11 +703,13 @@ std::string toml_value(const Value& value) {
     if (const Date* d = std::get_if<Date>(&value)) return d->iso();
     std::string out = "[";
     const auto& list = std::get<std::vector<std::string>>(value);
-    for (std::size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + toml_string(list[i]);
+    for (std::size_t i = 0; i < list.size(); ++i)
+        out += (i ? ", " : "") + toml_string(list[i]);
     return out + "]";
 }
 
-Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item, const Checkin& checkin) {
+Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
+                    const Checkin& checkin) {
     if (item.kind == ItemKind::objective)
         return failed(fail(EditError::Kind::unsupported, "objectives take no check-ins",
                            "check in on one of its key results"));
@@ -623,8 +725,8 @@ Edit append_checkin(std::string_view text, const std::string& path, const ItemId
     // The indentation of a new multi-line array's entries and closing bracket.
     auto new_array = [&](const std::string& key_indent) {
         if (inline_item) return fmt::format("[ {} ]", entry);
-        return fmt::format("[{}{}{}{},{}{}]", layout.eol(), key_indent, layout.indent_unit(), entry, layout.eol(),
-                           key_indent);
+        return fmt::format("[{}{}{}{},{}{}]", layout.eol(), key_indent, layout.indent_unit(), entry,
+                           layout.eol(), key_indent);
     };
 
     std::vector<Splice> splices;
@@ -641,18 +743,22 @@ Edit append_checkin(std::string_view text, const std::string& path, const ItemId
             if (&v == existing) key = &k;
         const auto* arr = existing->as_array();
         if (!arr || !key || placement(layout, *key, *existing) != Placement::value)
-            return failed(fail(EditError::Kind::unsupported,
-                               fmt::format("the check-ins of {} are written as [[...checkins]] tables, which okr "
-                                           "cannot extend",
-                                           describe(item)),
-                               "write them as checkins = [ { date = ..., value = ... }, ] or add this one by hand"));
+            return failed(fail(
+                EditError::Kind::unsupported,
+                fmt::format("the check-ins of {} are written as [[...checkins]] tables, which okr "
+                            "cannot extend",
+                            describe(item)),
+                "write them as checkins = [ { date = ..., value = ... }, ] or add this one by "
+                "hand"));
         const std::size_t open = layout.begin_of(*existing);
         const std::size_t close = layout.end_of(*existing) - 1; // the `]`
         const std::string key_indent = layout.indentation(layout.offset(key->source().begin));
         if (arr->empty() && layout.starts_line(close) && layout.line_start(close) > open) {
-            // An empty multi-line array (perhaps with comments in it): the entry goes on the line before `]`.
-            splices.push_back({layout.line_start(close), 0,
-                               fmt::format("{}{}{},{}", key_indent, layout.indent_unit(), entry, layout.eol())});
+            // An empty multi-line array (perhaps with comments in it): the entry goes on the line
+            // before `]`.
+            splices.push_back(
+                {layout.line_start(close), 0,
+                 fmt::format("{}{}{},{}", key_indent, layout.indent_unit(), entry, layout.eol())});
         } else if (arr->empty()) {
             splices.push_back({open, close + 1 - open, new_array(key_indent)});
         } else {
@@ -662,20 +768,26 @@ Edit append_checkin(std::string_view text, const std::string& path, const ItemId
             std::size_t i = last_end;
             const std::string_view s = layout.text();
             while (i < close) {
-                if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') ++i;
-                else if (s[i] == '#') i = layout.next_line(i);
-                else break;
+                if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
+                    ++i;
+                else if (s[i] == '#')
+                    i = layout.next_line(i);
+                else
+                    break;
             }
             const bool comma = i < close && s[i] == ',';
             const std::size_t after_last = comma ? i + 1 : last_end;
-            const bool multi_line = layout.starts_line(close) && layout.next_line(after_last) <= close;
+            const bool multi_line =
+                layout.starts_line(close) && layout.next_line(after_last) <= close;
             if (multi_line) {
                 const std::size_t first = layout.begin_of(last);
-                const std::string indent = layout.starts_line(first) ? layout.indentation(first)
-                                                                     : key_indent + layout.indent_unit();
+                const std::string indent = layout.starts_line(first)
+                                               ? layout.indentation(first)
+                                               : key_indent + layout.indent_unit();
                 if (!comma) splices.push_back({last_end, 0, ","});
                 splices.push_back(
-                    {layout.next_line(after_last), 0, fmt::format("{}{}{}{}", indent, entry, comma ? "," : "", layout.eol())});
+                    {layout.next_line(after_last), 0,
+                     fmt::format("{}{}{}{}", indent, entry, comma ? "," : "", layout.eol())});
             } else if (comma) {
                 splices.push_back({after_last, 0, fmt::format(" {},", entry)});
             } else {
@@ -694,7 +806,8 @@ Edit append_checkin(std::string_view text, const std::string& path, const ItemId
         checkins = &k->checkins;
     }
     if (!checkins)
-        return failed(fail(EditError::Kind::not_found, fmt::format("{} is no longer in {}", describe(item), path),
+        return failed(fail(EditError::Kind::not_found,
+                           fmt::format("{} is no longer in {}", describe(item), path),
                            "the file changed since it was read; run the command again"));
     const bool latest = std::all_of(checkins->begin(), checkins->end(),
                                     [&](const Checkin& c) { return c.date <= checkin.date; });
@@ -708,8 +821,8 @@ Edit append_checkin(std::string_view text, const std::string& path, const ItemId
     return finish(text, path, std::move(splices), std::move(expected));
 }
 
-Edit set_key(std::string_view text, const std::string& path, const ItemId& item, const std::string& key,
-             const Value& value) {
+Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
+             const std::string& key, const Value& value) {
     auto located = locate(text, path, item);
     if (auto* e = std::get_if<EditError>(&located)) return failed(std::move(*e));
     Target& target = std::get<Target>(located);
@@ -717,10 +830,11 @@ Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
     const toml::table& t = *target.table;
     GoalFile expected = target.model;
     if (!assign(expected, item, key, value))
-        return failed(fail(EditError::Kind::unsupported, fmt::format("`{}` cannot be set on a {}", key,
-                                                                     item.kind == ItemKind::kpi ? "KPI"
-                                                                     : item.kind == ItemKind::kr ? "key result"
-                                                                                                 : "objective")));
+        return failed(fail(EditError::Kind::unsupported,
+                           fmt::format("`{}` cannot be set on a {}", key,
+                                       item.kind == ItemKind::kpi  ? "KPI"
+                                       : item.kind == ItemKind::kr ? "key result"
+                                                                   : "objective")));
     std::vector<Splice> splices;
     const std::string text_value = toml_value(value);
     bool found = false;
@@ -728,11 +842,14 @@ Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
         if (k.str() != key) continue;
         found = true;
         if (placement(layout, k, v) != Placement::value)
-            return failed(fail(EditError::Kind::unsupported,
-                               fmt::format("`{}` of {} is written as a table, which okr cannot replace", key, describe(item)),
-                               "change it by hand (`okr edit`)"));
+            return failed(
+                fail(EditError::Kind::unsupported,
+                     fmt::format("`{}` of {} is written as a table, which okr cannot replace", key,
+                                 describe(item)),
+                     "change it by hand (`okr edit`)"));
         const std::size_t b = layout.begin_of(v), e = layout.end_of(v);
-        if (layout.text().substr(b, e - b) == text_value) return finish(text, path, {}, std::move(expected));
+        if (layout.text().substr(b, e - b) == text_value)
+            return finish(text, path, {}, std::move(expected));
         splices.push_back({b, e - b, text_value});
     }
     if (!found) {
@@ -757,46 +874,57 @@ Edit add_objective(std::string_view text, const std::string& path, const NewItem
     if (objectives && !objectives->empty() && objectives->back().is_table()) {
         const toml::table& last = *objectives->back().as_table();
         if (form_of(layout, last) != Form::header)
-            return failed(fail(EditError::Kind::unsupported, "the objectives are written inline, which okr cannot extend",
+            return failed(fail(EditError::Kind::unsupported,
+                               "the objectives are written inline, which okr cannot extend",
                                "add the objective by hand (`okr edit`)"));
         at = layout.next_line(extent_end(layout, last));
         std::tie(header_indent, key_indent) = indents_of(layout, last);
-    } else if (kpis && !kpis->empty() && kpis->front().is_table() && form_of(layout, *kpis->front().as_table()) == Form::header) {
+    } else if (kpis && !kpis->empty() && kpis->front().is_table() &&
+               form_of(layout, *kpis->front().as_table()) == Form::header) {
         // Before the first KPI, and before the comment lines right above it that belong to it.
         at = layout.line_start(layout.begin_of(*kpis->front().as_table()));
-        while (at > 0 && layout.comment_line(layout.previous_line(at))) at = layout.previous_line(at);
+        while (at > 0 && layout.comment_line(layout.previous_line(at)))
+            at = layout.previous_line(at);
     }
-    std::vector<std::string> lines = item_lines(header_indent, "[[objective]]", key_indent, objective);
+    std::vector<std::string> lines =
+        item_lines(header_indent, "[[objective]]", key_indent, objective);
     std::vector<Splice> splices{insert_block(layout, at, lines)};
     const ItemId id = ItemId::of_objective(objective.id);
     return finish(text, path, std::move(splices), std::get<GoalFile>(std::move(model)),
-                  [&](GoalFile& expected, const GoalFile& actual) { return take_new_item(expected, actual, id, objective); });
+                  [&](GoalFile& expected, const GoalFile& actual) {
+                      return take_new_item(expected, actual, id, objective);
+                  });
 }
 
-Edit add_kr(std::string_view text, const std::string& path, const std::string& objective_id, const NewItem& kr) {
+Edit add_kr(std::string_view text, const std::string& path, const std::string& objective_id,
+            const NewItem& kr) {
     auto located = locate(text, path, ItemId::of_objective(objective_id));
     if (auto* e = std::get_if<EditError>(&located)) return failed(std::move(*e));
     Target& target = std::get<Target>(located);
     const Layout layout(text);
     const toml::table& o = *target.table;
     if (form_of(layout, o) != Form::header)
-        return failed(fail(EditError::Kind::unsupported, "this objective is written inline, which okr cannot extend",
+        return failed(fail(EditError::Kind::unsupported,
+                           "this objective is written inline, which okr cannot extend",
                            "add the key result by hand (`okr edit`)"));
     const toml::node* krs = o.get("kr");
     std::optional<std::pair<std::string, std::string>> indents;
     if (krs) {
         const auto* arr = krs->as_array();
-        if (!arr || arr->empty() || !arr->back().is_table() || form_of(layout, *arr->back().as_table()) != Form::header)
-            return failed(fail(EditError::Kind::unsupported,
-                               "the key results of this objective are written inline, which okr cannot extend",
-                               "add the key result by hand (`okr edit`)"));
+        if (!arr || arr->empty() || !arr->back().is_table() ||
+            form_of(layout, *arr->back().as_table()) != Form::header)
+            return failed(fail(
+                EditError::Kind::unsupported,
+                "the key results of this objective are written inline, which okr cannot extend",
+                "add the key result by hand (`okr edit`)"));
         indents = indents_of(layout, *arr->back().as_table());
     } else if (const auto* objectives = target.tree.root->get_as<toml::array>("objective")) {
         // Copy the indentation of key results elsewhere in the file.
         for (const toml::node& n : *objectives)
             if (const auto* other = n.as_table())
                 if (const auto* arr = other->get_as<toml::array>("kr"); arr && !indents)
-                    if (!arr->empty() && arr->back().is_table() && form_of(layout, *arr->back().as_table()) == Form::header)
+                    if (!arr->empty() && arr->back().is_table() &&
+                        form_of(layout, *arr->back().as_table()) == Form::header)
                         indents = indents_of(layout, *arr->back().as_table());
     }
     if (!indents) {
@@ -804,11 +932,14 @@ Edit add_kr(std::string_view text, const std::string& path, const std::string& o
         indents = {base, base};
     }
     const std::size_t at = layout.next_line(extent_end(layout, o));
-    std::vector<std::string> lines = item_lines(indents->first, "[[objective.kr]]", indents->second, kr);
+    std::vector<std::string> lines =
+        item_lines(indents->first, "[[objective.kr]]", indents->second, kr);
     std::vector<Splice> splices{insert_block(layout, at, lines)};
     const ItemId id = ItemId::of_kr(objective_id, kr.id);
     return finish(text, path, std::move(splices), std::move(target.model),
-                  [&](GoalFile& expected, const GoalFile& actual) { return take_new_item(expected, actual, id, kr); });
+                  [&](GoalFile& expected, const GoalFile& actual) {
+                      return take_new_item(expected, actual, id, kr);
+                  });
 }
 
 Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi) {
@@ -820,10 +951,12 @@ Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi)
     const Layout layout(text);
     std::size_t at = text.size();
     std::string header_indent, key_indent;
-    if (const auto* kpis = root.get_as<toml::array>("kpi"); kpis && !kpis->empty() && kpis->back().is_table()) {
+    if (const auto* kpis = root.get_as<toml::array>("kpi");
+        kpis && !kpis->empty() && kpis->back().is_table()) {
         const toml::table& last = *kpis->back().as_table();
         if (form_of(layout, last) != Form::header)
-            return failed(fail(EditError::Kind::unsupported, "the KPIs are written inline, which okr cannot extend",
+            return failed(fail(EditError::Kind::unsupported,
+                               "the KPIs are written inline, which okr cannot extend",
                                "add the KPI by hand (`okr edit`)"));
         at = layout.next_line(extent_end(layout, last));
         std::tie(header_indent, key_indent) = indents_of(layout, last);
@@ -835,7 +968,9 @@ Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi)
     std::vector<Splice> splices{insert_block(layout, at, lines)};
     const ItemId id = ItemId::of_kpi(kpi.id);
     return finish(text, path, std::move(splices), std::get<GoalFile>(std::move(model)),
-                  [&](GoalFile& expected, const GoalFile& actual) { return take_new_item(expected, actual, id, kpi); });
+                  [&](GoalFile& expected, const GoalFile& actual) {
+                      return take_new_item(expected, actual, id, kpi);
+                  });
 }
 
 std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item) {
@@ -850,10 +985,13 @@ bool same_model(const GoalFile& a, const GoalFile& b) {
     auto same_unknown = [](const UnknownKey& x, const UnknownKey& y) {
         return x.key == y.key && x.suggestion == y.suggestion;
     };
-    return a.path == b.path && a.title == b.title && a.owner == b.owner && a.name_space == b.name_space &&
-           a.cycle == b.cycle && same_list(a.cycles, b.cycles, same_cycle) &&
-           same_list(a.includes, b.includes, [](const RefText& x, const RefText& y) { return same(x, y); }) &&
-           same_list(a.objectives, b.objectives, [](const Objective& x, const Objective& y) { return same(x, y); }) &&
+    return a.path == b.path && a.title == b.title && a.owner == b.owner &&
+           a.name_space == b.name_space && a.cycle == b.cycle &&
+           same_list(a.cycles, b.cycles, same_cycle) &&
+           same_list(a.includes, b.includes,
+                     [](const RefText& x, const RefText& y) { return same(x, y); }) &&
+           same_list(a.objectives, b.objectives,
+                     [](const Objective& x, const Objective& y) { return same(x, y); }) &&
            same_list(a.kpis, b.kpis, [](const Kpi& x, const Kpi& y) { return same(x, y); }) &&
            same_list(a.unknown_keys, b.unknown_keys, same_unknown);
 }
@@ -878,9 +1016,12 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
     if (before == after) return {};
     const auto a = split_lines(before), b = split_lines(after);
     std::size_t pre = 0;
-    while (pre < a.size() && pre < b.size() && a[pre] == b[pre]) ++pre;
+    while (pre < a.size() && pre < b.size() && a[pre] == b[pre])
+        ++pre;
     std::size_t suf = 0;
-    while (suf < a.size() - pre && suf < b.size() - pre && a[a.size() - 1 - suf] == b[b.size() - 1 - suf]) ++suf;
+    while (suf < a.size() - pre && suf < b.size() - pre &&
+           a[a.size() - 1 - suf] == b[b.size() - 1 - suf])
+        ++suf;
     const std::size_t n = a.size() - pre - suf, m = b.size() - pre - suf;
 
     // Operations over whole files: ' ' same, '-' only in before, '+' only in after.
@@ -889,13 +1030,15 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
         std::size_t ai, bi;
     };
     std::vector<Op> ops;
-    for (std::size_t i = 0; i < pre; ++i) ops.push_back({' ', i, i});
+    for (std::size_t i = 0; i < pre; ++i)
+        ops.push_back({' ', i, i});
     if (n * m <= 4'000'000) {
         // Longest common subsequence of the middle part, then walk it.
         std::vector<std::vector<std::uint32_t>> lcs(n + 1, std::vector<std::uint32_t>(m + 1, 0));
         for (std::size_t i = n; i-- > 0;)
             for (std::size_t j = m; j-- > 0;)
-                lcs[i][j] = a[pre + i] == b[pre + j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+                lcs[i][j] = a[pre + i] == b[pre + j] ? lcs[i + 1][j + 1] + 1
+                                                     : std::max(lcs[i + 1][j], lcs[i][j + 1]);
         std::size_t i = 0, j = 0;
         while (i < n || j < m) {
             if (i < n && j < m && a[pre + i] == b[pre + j]) {
@@ -907,27 +1050,34 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
             }
         }
     } else {
-        for (std::size_t i = 0; i < n; ++i) ops.push_back({'-', pre + i, pre});
-        for (std::size_t j = 0; j < m; ++j) ops.push_back({'+', pre + n, pre + j});
+        for (std::size_t i = 0; i < n; ++i)
+            ops.push_back({'-', pre + i, pre});
+        for (std::size_t j = 0; j < m; ++j)
+            ops.push_back({'+', pre + n, pre + j});
     }
-    for (std::size_t i = 0; i < suf; ++i) ops.push_back({' ', pre + n + i, pre + m + i});
+    for (std::size_t i = 0; i < suf; ++i)
+        ops.push_back({' ', pre + n + i, pre + m + i});
 
     constexpr std::size_t k_context = 3;
     // git's a/ and b/ prefixes; an absolute path keeps one slash ("a/tmp/x.toml").
     const std::size_t first = path.find_first_not_of('/');
-    const std::string_view shown = std::string_view(path).substr(first == std::string::npos ? 0 : first);
+    const std::string_view shown =
+        std::string_view(path).substr(first == std::string::npos ? 0 : first);
     std::string out = fmt::format("--- a/{}\n+++ b/{}\n", shown, shown);
     std::size_t i = 0;
     while (i < ops.size()) {
-        while (i < ops.size() && ops[i].kind == ' ') ++i;
+        while (i < ops.size() && ops[i].kind == ' ')
+            ++i;
         if (i == ops.size()) break;
         const std::size_t start = i >= k_context ? i - k_context : 0;
         std::size_t end = i;
         // Extend the hunk while the next change is close enough to share context.
         for (;;) {
-            while (end < ops.size() && ops[end].kind != ' ') ++end;
+            while (end < ops.size() && ops[end].kind != ' ')
+                ++end;
             std::size_t next = end;
-            while (next < ops.size() && ops[next].kind == ' ') ++next;
+            while (next < ops.size() && ops[next].kind == ' ')
+                ++next;
             if (next < ops.size() && next - end <= 2 * k_context) {
                 end = next;
                 continue;

@@ -18,13 +18,17 @@ namespace {
 using KeyList = std::initializer_list<std::string_view>;
 using KeySet = std::span<const std::string_view>;
 
-constexpr std::string_view k_file_keys[] = {"title", "owner", "namespace", "cycle", "cycles", "workspace", "objective", "kpi"};
-constexpr std::string_view k_objective_keys[] = {"id",   "title", "owner",  "type",   "parent", "kpis",
-                                      "tags", "notes", "weight", "status", "cycle",  "kr"};
-constexpr std::string_view k_kr_keys[] = {"id",    "title", "start", "target", "current", "unit",     "weight",
-                               "type",  "score", "kpi",   "owner",  "status",  "checkins", "notes"};
-constexpr std::string_view k_kpi_keys[] = {"id",    "title", "unit",   "min",      "max",  "warn", "frequency",
-                                "owner", "tags",  "status", "checkins", "notes"};
+constexpr std::string_view k_file_keys[] = {"title",  "owner",     "namespace", "cycle",
+                                            "cycles", "workspace", "objective", "kpi"};
+constexpr std::string_view k_objective_keys[] = {"id",     "title",  "owner", "type",
+                                                 "parent", "kpis",   "tags",  "notes",
+                                                 "weight", "status", "cycle", "kr"};
+constexpr std::string_view k_kr_keys[] = {"id",    "title",  "start",    "target", "current",
+                                          "unit",  "weight", "type",     "score",  "kpi",
+                                          "owner", "status", "checkins", "notes"};
+constexpr std::string_view k_kpi_keys[] = {"id",   "title",  "unit",      "min",
+                                           "max",  "warn",   "frequency", "owner",
+                                           "tags", "status", "checkins",  "notes"};
 constexpr std::string_view k_checkin_keys[] = {"date", "value", "confidence", "note"};
 constexpr std::string_view k_cycle_keys[] = {"start", "end"};
 constexpr std::string_view k_workspace_keys[] = {"include"};
@@ -35,20 +39,32 @@ SourcePos pos_of(const toml::source_region& r) {
 
 std::string type_name(const toml::node& n) {
     switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "nothing";
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a float";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::date:
+        return "a date";
+    case toml::node_type::time:
+        return "a time";
+    case toml::node_type::date_time:
+        return "a date-time";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::table:
+        return "a table";
+    default:
+        return "nothing";
     }
 }
 
-std::string format_number(double v) { return fmt::format("{}", v); }
+std::string format_number(double v) {
+    return fmt::format("{}", v);
+}
 
 // Reads one file's TOML tree into the model, collecting every violation.
 class Reader {
@@ -67,13 +83,15 @@ class Reader {
     }
 
     void check_keys(const toml::table& t, KeySet known);
-    std::optional<std::string> string(const toml::table& t, std::string_view key, std::string_view example);
+    std::optional<std::string> string(const toml::table& t, std::string_view key,
+                                      std::string_view example);
     std::optional<double> number(const toml::table& t, std::string_view key);
     std::optional<Date> date(const toml::table& t, std::string_view key);
     std::optional<std::string> required_id(const toml::table& t, std::string_view what);
     std::optional<std::string> required_title(const toml::table& t, std::string_view what);
     std::vector<std::string> string_list(const toml::table& t, std::string_view key);
-    std::optional<std::string> enum_value(const toml::table& t, std::string_view key, KeyList values);
+    std::optional<std::string> enum_value(const toml::table& t, std::string_view key,
+                                          KeyList values);
     bool dropped(const toml::table& t);
     std::optional<double> positive_weight(const toml::table& t);
     std::optional<double> unit_interval(const toml::table& t, std::string_view key);
@@ -85,7 +103,8 @@ class Reader {
     void read_kr(const toml::table& t, Objective& objective);
     void read_kpi(const toml::table& t);
     std::vector<Checkin> read_checkins(const toml::table& owner, bool milestone);
-    const toml::array* array_of_tables(const toml::node& n, std::string_view key, std::string_view example);
+    const toml::array* array_of_tables(const toml::node& n, std::string_view key,
+                                       std::string_view example);
 
     const std::string& m_path;
     GoalFile& m_file;
@@ -98,11 +117,13 @@ void Reader::check_keys(const toml::table& t, KeySet known) {
         const std::string_view k = key.str();
         if (std::find(known.begin(), known.end(), k) != known.end()) continue;
         std::vector<std::string> candidates(known.begin(), known.end());
-        m_file.unknown_keys.push_back({std::string(k), nearest(k, candidates), pos_of(key.source())});
+        m_file.unknown_keys.push_back(
+            {std::string(k), nearest(k, candidates), pos_of(key.source())});
     }
 }
 
-std::optional<std::string> Reader::string(const toml::table& t, std::string_view key, std::string_view example) {
+std::optional<std::string> Reader::string(const toml::table& t, std::string_view key,
+                                          std::string_view example) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
     if (const auto* s = n->as_string()) return s->get();
@@ -120,7 +141,11 @@ std::optional<double> Reader::number(const toml::table& t, std::string_view key)
     } else if (const auto* f = n->as_floating_point()) {
         v = f->get();
         if (!std::isfinite(v)) {
-            error_at(*n, fmt::format("`{}` must be a finite number, found {}", key, std::isnan(v) ? "nan" : v < 0 ? "-inf" : "inf"),
+            error_at(*n,
+                     fmt::format("`{}` must be a finite number, found {}", key,
+                                 std::isnan(v) ? "nan"
+                                 : v < 0       ? "-inf"
+                                               : "inf"),
                      "nan and inf are not allowed in goal files");
             return std::nullopt;
         }
@@ -134,10 +159,14 @@ std::optional<double> Reader::number(const toml::table& t, std::string_view key)
                 auto [ptr, ec] = std::from_chars(text.data(), end - 1, parsed);
                 const bool fraction = key == "confidence" || key == "score";
                 if (ec == std::errc{} && ptr == end - 1)
-                    hint = fraction ? fmt::format("write a fraction without quotes: {} = {}", key, format_number(parsed / 100))
-                                    : fmt::format("write the number without quotes and put % in `unit`: {} = {}", key,
-                                                  format_number(parsed));
-            } else if (auto [ptr, ec] = std::from_chars(text.data(), end, parsed); ec == std::errc{} && ptr == end) {
+                    hint = fraction
+                               ? fmt::format("write a fraction without quotes: {} = {}", key,
+                                             format_number(parsed / 100))
+                               : fmt::format(
+                                     "write the number without quotes and put % in `unit`: {} = {}",
+                                     key, format_number(parsed));
+            } else if (auto [ptr, ec] = std::from_chars(text.data(), end, parsed);
+                       ec == std::errc{} && ptr == end) {
                 hint = fmt::format("remove the quotes: {} = {}", key, text);
             }
         }
@@ -153,17 +182,20 @@ std::optional<Date> Reader::date(const toml::table& t, std::string_view key) {
     if (const auto* d = n->as_date()) {
         const toml::date v = d->get();
         if (auto out = Date::from_ymd(v.year, v.month, v.day)) return out;
-        error_at(*n, fmt::format("`{}` is not a supported date", key), "use a year between 1 and 9999");
+        error_at(*n, fmt::format("`{}` is not a supported date", key),
+                 "use a year between 1 and 9999");
         return std::nullopt;
     }
     std::string hint = fmt::format("write a local date without quotes, e.g. {} = 2026-11-04", key);
     if (const auto* s = n->as_string())
-        if (Date::parse_iso(s->get())) hint = fmt::format("remove the quotes: {} = {}", key, s->get());
+        if (Date::parse_iso(s->get()))
+            hint = fmt::format("remove the quotes: {} = {}", key, s->get());
     if (const auto* dt = n->as_date_time())
-        hint = fmt::format("drop the time of day: {} = {}", key,
-                           Date::from_ymd(dt->get().date.year, dt->get().date.month, dt->get().date.day)
-                               .value_or(Date())
-                               .iso());
+        hint = fmt::format(
+            "drop the time of day: {} = {}", key,
+            Date::from_ymd(dt->get().date.year, dt->get().date.month, dt->get().date.day)
+                .value_or(Date())
+                .iso());
     error_at(*n, fmt::format("`{}` must be a date, found {}", key, type_name(*n)), hint);
     return std::nullopt;
 }
@@ -187,7 +219,8 @@ std::optional<std::string> Reader::required_id(const toml::table& t, std::string
 
 std::optional<std::string> Reader::required_title(const toml::table& t, std::string_view what) {
     if (!t.get("title")) {
-        error(pos_of(t.source()), fmt::format("{} is missing `title`", what), "add title = \"...\"");
+        error(pos_of(t.source()), fmt::format("{} is missing `title`", what),
+              "add title = \"...\"");
         return std::nullopt;
     }
     return string(t, "title", "...");
@@ -207,20 +240,23 @@ std::vector<std::string> Reader::string_list(const toml::table& t, std::string_v
         if (const auto* s = item.as_string())
             out.push_back(s->get());
         else
-            error_at(item, fmt::format("`{}` must hold only strings, found {}", key, type_name(item)),
+            error_at(item,
+                     fmt::format("`{}` must hold only strings, found {}", key, type_name(item)),
                      "put each entry in quotes");
     }
     return out;
 }
 
-std::optional<std::string> Reader::enum_value(const toml::table& t, std::string_view key, KeyList values) {
+std::optional<std::string> Reader::enum_value(const toml::table& t, std::string_view key,
+                                              KeyList values) {
     auto v = string(t, key, *values.begin());
     if (!v) return std::nullopt;
     if (std::find(values.begin(), values.end(), *v) != values.end()) return v;
     std::vector<std::string> candidates(values.begin(), values.end());
     std::string expected;
     for (std::size_t i = 0; i < candidates.size(); ++i)
-        expected += fmt::format("{}\"{}\"", i == 0 ? "" : (i + 1 == candidates.size() ? " or " : ", "), candidates[i]);
+        expected += fmt::format(
+            "{}\"{}\"", i == 0 ? "" : (i + 1 == candidates.size() ? " or " : ", "), candidates[i]);
     const std::string near = nearest(*v, candidates);
     error_at(*t.get(key), fmt::format("unknown {} \"{}\": expected {}", key, *v, expected),
              near.empty() ? "" : fmt::format("did you mean \"{}\"?", near));
@@ -235,7 +271,8 @@ bool Reader::dropped(const toml::table& t) {
 std::optional<double> Reader::positive_weight(const toml::table& t) {
     auto w = number(t, "weight");
     if (w && *w <= 0) {
-        error_at(*t.get("weight"), fmt::format("`weight` must be greater than 0, found {}", format_number(*w)),
+        error_at(*t.get("weight"),
+                 fmt::format("`weight` must be greater than 0, found {}", format_number(*w)),
                  "use a positive number; drop an item with status = \"dropped\" instead");
         return std::nullopt;
     }
@@ -245,7 +282,8 @@ std::optional<double> Reader::positive_weight(const toml::table& t) {
 std::optional<double> Reader::unit_interval(const toml::table& t, std::string_view key) {
     auto v = number(t, key);
     if (v && (*v < 0 || *v > 1)) {
-        error_at(*t.get(key), fmt::format("`{}` must be between 0 and 1, found {}", key, format_number(*v)),
+        error_at(*t.get(key),
+                 fmt::format("`{}` must be between 0 and 1, found {}", key, format_number(*v)),
                  *v >= 2 && *v <= 100 && *v == std::floor(*v)
                      ? fmt::format("write a fraction: {} = {}", key, format_number(*v / 100))
                      : std::string("use a fraction from 0.0 to 1.0"));
@@ -263,9 +301,11 @@ void Reader::cycle_name(const toml::table& t, std::string& out, SourcePos& out_p
                  "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4, YYYY-MM or a name declared under [cycles]");
         return;
     }
-    const bool looks_builtin = c->size() >= 5 && std::all_of(c->begin(), c->begin() + 4, ::isdigit) && (*c)[4] == '-';
+    const bool looks_builtin =
+        c->size() >= 5 && std::all_of(c->begin(), c->begin() + 4, ::isdigit) && (*c)[4] == '-';
     if (looks_builtin && !builtin_cycle(*c) &&
-        std::none_of(m_file.cycles.begin(), m_file.cycles.end(), [&](const Cycle& k) { return k.name == *c; })) {
+        std::none_of(m_file.cycles.begin(), m_file.cycles.end(),
+                     [&](const Cycle& k) { return k.name == *c; })) {
         error_at(n, fmt::format("invalid cycle name \"{}\"", *c),
                  "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4, YYYY-MM or a name declared under [cycles]");
         return;
@@ -274,7 +314,8 @@ void Reader::cycle_name(const toml::table& t, std::string& out, SourcePos& out_p
     out_pos = pos_of(n.source());
 }
 
-const toml::array* Reader::array_of_tables(const toml::node& n, std::string_view key, std::string_view example) {
+const toml::array* Reader::array_of_tables(const toml::node& n, std::string_view key,
+                                           std::string_view example) {
     const auto* arr = n.as_array();
     if (!arr) {
         error_at(n, fmt::format("`{}` must be an array of tables, found {}", key, type_name(n)),
@@ -284,8 +325,10 @@ const toml::array* Reader::array_of_tables(const toml::node& n, std::string_view
     bool ok = true;
     for (const toml::node& item : *arr)
         if (!item.is_table()) {
-            error_at(item, fmt::format("each entry of `{}` must be a table, found {}", key, type_name(item)),
-                     fmt::format("write each entry as {}", example));
+            error_at(
+                item,
+                fmt::format("each entry of `{}` must be a table, found {}", key, type_name(item)),
+                fmt::format("write each entry as {}", example));
             ok = false;
         }
     return ok ? arr : nullptr;
@@ -316,12 +359,14 @@ void Reader::read_cycles(const toml::node& n) {
         auto end = date(*ct, "end");
         for (auto key_name : {"start", "end"})
             if (!ct->get(key_name))
-                error(pos_of(ct->source()), fmt::format("cycle `{}` is missing `{}`", name, key_name),
+                error(pos_of(ct->source()),
+                      fmt::format("cycle `{}` is missing `{}`", name, key_name),
                       fmt::format("add {} = 2026-11-01", key_name));
         if (start && end) {
             if (*end <= *start) {
-                error_at(*ct->get("end"), fmt::format("cycle `{}` must end after it starts ({} is not after {})", name,
-                                                     end->iso(), start->iso()),
+                error_at(*ct->get("end"),
+                         fmt::format("cycle `{}` must end after it starts ({} is not after {})",
+                                     name, end->iso(), start->iso()),
                          "swap the dates or fix the end date");
                 continue;
             }
@@ -342,15 +387,18 @@ void Reader::read_workspace(const toml::node& n) {
     if (!include) return;
     const auto* arr = include->as_array();
     if (!arr) {
-        error_at(*include, fmt::format("`include` must be an array of strings, found {}", type_name(*include)),
-                 "e.g. include = [\"teams/*.toml\"]");
+        error_at(
+            *include,
+            fmt::format("`include` must be an array of strings, found {}", type_name(*include)),
+            "e.g. include = [\"teams/*.toml\"]");
         return;
     }
     for (const toml::node& item : *arr) {
         if (const auto* s = item.as_string())
             m_file.includes.push_back({s->get(), pos_of(item.source())});
         else
-            error_at(item, fmt::format("`include` must hold only strings, found {}", type_name(item)),
+            error_at(item,
+                     fmt::format("`include` must hold only strings, found {}", type_name(item)),
                      "put each glob in quotes");
     }
 }
@@ -382,7 +430,8 @@ std::vector<Checkin> Reader::read_checkins(const toml::table& owner, bool milest
         } else if (auto v = number(t, "value")) {
             c.value = *v;
             if (milestone && *v != 0 && *v != 1) {
-                error_at(*t.get("value"), fmt::format("a milestone check-in is 0 or 1, found {}", format_number(*v)),
+                error_at(*t.get("value"),
+                         fmt::format("a milestone check-in is 0 or 1, found {}", format_number(*v)),
                          "write value = 1 when it is done, 0 when it is not");
                 ok = false;
             }
@@ -425,7 +474,8 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
             kr.target = *target;
             if (*target == kr.start)
                 error_at(*t.get("target"),
-                         fmt::format("`target` must differ from `start` (both are {})", format_number(*target)),
+                         fmt::format("`target` must differ from `start` (both are {})",
+                                     format_number(*target)),
                          "set the target you aim for, or the baseline with start = N");
         }
     }
@@ -436,7 +486,8 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
     if (auto unit = string(t, "unit", "users")) kr.unit = std::move(*unit);
     if (auto w = positive_weight(t)) kr.weight = *w;
     kr.score = unit_interval(t, "score");
-    if (auto kpi = string(t, "kpi", "csat")) kr.kpi = RefText{std::move(*kpi), pos_of(t.get("kpi")->source())};
+    if (auto kpi = string(t, "kpi", "csat"))
+        kr.kpi = RefText{std::move(*kpi), pos_of(t.get("kpi")->source())};
     if (auto owner = string(t, "owner", "alice")) kr.owner = std::move(*owner);
     if (auto notes = string(t, "notes", "...")) kr.notes = std::move(*notes);
     kr.dropped = dropped(t);
@@ -444,8 +495,11 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
     if (!id || !title) return;
     for (const auto& other : objective.krs)
         if (other.id == *id) {
-            error_at(*t.get("id"), fmt::format("duplicate key result id \"{}\" in objective \"{}\"", *id, objective.id),
-                     fmt::format("the first one is at line {}; give each key result its own id", other.pos.line));
+            error_at(*t.get("id"),
+                     fmt::format("duplicate key result id \"{}\" in objective \"{}\"", *id,
+                                 objective.id),
+                     fmt::format("the first one is at line {}; give each key result its own id",
+                                 other.pos.line));
             return;
         }
     kr.id = std::move(*id);
@@ -471,11 +525,14 @@ void Reader::read_objective(const toml::table& t) {
                 if (const auto* s = item.as_string())
                     o.kpis.push_back({s->get(), pos_of(item.source())});
                 else
-                    error_at(item, fmt::format("`kpis` must hold only strings, found {}", type_name(item)),
-                             "list KPI references in quotes, e.g. kpis = [\"csat\"]");
+                    error_at(
+                        item,
+                        fmt::format("`kpis` must hold only strings, found {}", type_name(item)),
+                        "list KPI references in quotes, e.g. kpis = [\"csat\"]");
             }
         } else {
-            error_at(*kpis, fmt::format("`kpis` must be an array of strings, found {}", type_name(*kpis)),
+            error_at(*kpis,
+                     fmt::format("`kpis` must be an array of strings, found {}", type_name(*kpis)),
                      "e.g. kpis = [\"csat\"]");
         }
     }
@@ -491,12 +548,14 @@ void Reader::read_objective(const toml::table& t) {
               "add cycle = \"2026-Q4\" at the top of the file or to the objective");
     if (const toml::node* krs = t.get("kr"))
         if (const auto* arr = array_of_tables(*krs, "kr", "[[objective.kr]]"))
-            for (const toml::node& item : *arr) read_kr(*item.as_table(), o);
+            for (const toml::node& item : *arr)
+                read_kr(*item.as_table(), o);
     if (!id || !title) return;
     for (const auto& other : m_file.objectives)
         if (other.id == o.id) {
             error_at(*t.get("id"), fmt::format("duplicate objective id \"{}\"", o.id),
-                     fmt::format("the first one is at line {}; give each objective its own id", other.pos.line));
+                     fmt::format("the first one is at line {}; give each objective its own id",
+                                 other.pos.line));
             return;
         }
     o.title = std::move(*title);
@@ -515,10 +574,13 @@ void Reader::read_kpi(const toml::table& t) {
     k.max = number(t, "max");
     k.warn = number(t, "warn");
     if (!t.get("min") && !t.get("max"))
-        error(k.pos, fmt::format("KPI \"{}\" has neither `min` nor `max`", id.value_or("?")),
-              "add min = N (healthy at or above), max = N (healthy at or below), or both for a band");
+        error(
+            k.pos, fmt::format("KPI \"{}\" has neither `min` nor `max`", id.value_or("?")),
+            "add min = N (healthy at or above), max = N (healthy at or below), or both for a band");
     if (k.min && k.max && *k.min > *k.max)
-        error_at(*t.get("min"), fmt::format("`min` ({}) is greater than `max` ({})", format_number(*k.min), format_number(*k.max)),
+        error_at(*t.get("min"),
+                 fmt::format("`min` ({}) is greater than `max` ({})", format_number(*k.min),
+                             format_number(*k.max)),
                  "swap them: min is the lower bound of the healthy band");
     if (k.warn) {
         const toml::node& wn = *t.get("warn");
@@ -526,16 +588,24 @@ void Reader::read_kpi(const toml::table& t) {
             error_at(wn, "`warn` needs exactly one of `min` and `max`, but this KPI has both",
                      "remove `warn`, or keep only the bound it warns about");
         else if (k.min && *k.warn >= *k.min)
-            error_at(wn, fmt::format("`warn` ({}) must be below `min` ({})", format_number(*k.warn), format_number(*k.min)),
+            error_at(wn,
+                     fmt::format("`warn` ({}) must be below `min` ({})", format_number(*k.warn),
+                                 format_number(*k.min)),
                      "warn marks the start of the warning zone under the healthy minimum");
         else if (k.max && *k.warn <= *k.max)
-            error_at(wn, fmt::format("`warn` ({}) must be above `max` ({})", format_number(*k.warn), format_number(*k.max)),
+            error_at(wn,
+                     fmt::format("`warn` ({}) must be above `max` ({})", format_number(*k.warn),
+                                 format_number(*k.max)),
                      "warn marks the end of the warning zone above the healthy maximum");
     }
-    if (auto f = enum_value(t, "frequency", {"daily", "weekly", "monthly", "quarterly", "yearly"})) {
+    if (auto f =
+            enum_value(t, "frequency", {"daily", "weekly", "monthly", "quarterly", "yearly"})) {
         static constexpr std::pair<std::string_view, Frequency> k_map[] = {
-            {"daily", Frequency::daily},         {"weekly", Frequency::weekly}, {"monthly", Frequency::monthly},
-            {"quarterly", Frequency::quarterly}, {"yearly", Frequency::yearly}};
+            {"daily", Frequency::daily},
+            {"weekly", Frequency::weekly},
+            {"monthly", Frequency::monthly},
+            {"quarterly", Frequency::quarterly},
+            {"yearly", Frequency::yearly}};
         for (auto [name, value] : k_map)
             if (name == *f) k.frequency = value;
     }
@@ -547,7 +617,8 @@ void Reader::read_kpi(const toml::table& t) {
     for (const auto& other : m_file.kpis)
         if (other.id == *id) {
             error_at(*t.get("id"), fmt::format("duplicate KPI id \"{}\"", *id),
-                     fmt::format("the first one is at line {}; give each KPI its own id", other.pos.line));
+                     fmt::format("the first one is at line {}; give each KPI its own id",
+                                 other.pos.line));
             return;
         }
     k.id = std::move(*id);
@@ -565,23 +636,29 @@ void Reader::read(const toml::table& root) {
             m_file.name_space = std::move(*ns);
         else
             error_at(*root.get("namespace"), fmt::format("invalid namespace \"{}\"", *ns),
-                     "a namespace starts with a letter or digit and contains only letters, digits, `-` and `_`");
+                     "a namespace starts with a letter or digit and contains only letters, digits, "
+                     "`-` and `_`");
     }
     if (const toml::node* c = root.get("cycles")) read_cycles(*c);
     if (const toml::node* w = root.get("workspace")) read_workspace(*w);
     cycle_name(root, m_file.cycle, m_file.cycle_pos);
     if (const toml::node* objectives = root.get("objective"))
         if (const auto* arr = array_of_tables(*objectives, "objective", "[[objective]]"))
-            for (const toml::node& item : *arr) read_objective(*item.as_table());
+            for (const toml::node& item : *arr)
+                read_objective(*item.as_table());
     if (const toml::node* kpis = root.get("kpi"))
         if (const auto* arr = array_of_tables(*kpis, "kpi", "[[kpi]]"))
-            for (const toml::node& item : *arr) read_kpi(*item.as_table());
+            for (const toml::node& item : *arr)
+                read_kpi(*item.as_table());
 }
 
 std::string syntax_hint(std::string_view description) {
-    auto has = [&](std::string_view word) { return description.find(word) != std::string_view::npos; };
+    auto has = [&](std::string_view word) {
+        return description.find(word) != std::string_view::npos;
+    };
     if (has("utf-8") || has("UTF-8")) return "save the file as UTF-8";
-    if (has("redefine") || has("already")) return "each key may appear once per table; remove or rename the second one";
+    if (has("redefine") || has("already"))
+        return "each key may appear once per table; remove or rename the second one";
     if (has("date") || has("time")) return "write dates as YYYY-MM-DD with a real calendar day";
     if (has("string")) return "close the string with a matching quote";
     return "see https://toml.io for the TOML syntax";
@@ -592,9 +669,15 @@ std::optional<SourcePos> first_invalid_utf8(std::string_view text) {
     std::uint32_t line = 1, column = 1;
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        bool ok = len > 0 && i + len <= text.size() && !(len == 2 && c < 0xC2) && !(len == 4 && c > 0xF4);
-        for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        std::size_t len = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xE  ? 3
+                          : (c >> 3) == 0x1E ? 4
+                                             : 0;
+        bool ok =
+            len > 0 && i + len <= text.size() && !(len == 2 && c < 0xC2) && !(len == 4 && c > 0xF4);
+        for (std::size_t k = 1; ok && k < len; ++k)
+            ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
         if (ok && len == 3) {
             const auto c1 = static_cast<unsigned char>(text[i + 1]);
             ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0); // overlong, surrogates
@@ -630,8 +713,10 @@ std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos 
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
         if (open) {
-            if (c == '\\' && open == '"') ++i;
-            else if (c == open) open = 0;
+            if (c == '\\' && open == '"')
+                ++i;
+            else if (c == open)
+                open = 0;
         } else if (c == '#') {
             break;
         } else if (c == '"' || c == '\'') {
@@ -650,9 +735,12 @@ std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos 
 } // namespace
 
 bool is_valid_id(std::string_view id) {
-    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+    auto alnum = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
     if (id.empty() || !alnum(id.front())) return false;
-    return std::all_of(id.begin(), id.end(), [&](char c) { return alnum(c) || c == '-' || c == '_'; });
+    return std::all_of(id.begin(), id.end(),
+                       [&](char c) { return alnum(c) || c == '-' || c == '_'; });
 }
 
 ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
@@ -667,7 +755,8 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
         SourcePos pos = pos_of(e.source());
         std::string message = "TOML syntax error: " + description;
         if (description.rfind("Error while parsing ", 0) == 0)
-            message = "TOML syntax error in " + description.substr(std::string_view("Error while parsing ").size());
+            message = "TOML syntax error in " +
+                      description.substr(std::string_view("Error while parsing ").size());
         if (auto bad = first_invalid_utf8(text)) {
             pos = *bad;
             message = "the file is not valid UTF-8";

@@ -92,7 +92,8 @@ class SignalBlock {
     SignalBlock() {
         sigset_t set;
         sigemptyset(&set);
-        for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP})
+            sigaddset(&set, sig);
         ::pthread_sigmask(SIG_BLOCK, &set, &m_old);
     }
     ~SignalBlock() { ::pthread_sigmask(SIG_SETMASK, &m_old, nullptr); }
@@ -103,10 +104,14 @@ class SignalBlock {
     sigset_t m_old;
 };
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
 
-WriteError io_error(const std::string& what, const std::string& path, int err, std::string hint = {}) {
-    return {WriteError::Kind::io, fmt::format("{} {}: {}", what, path, errno_text(err)), std::move(hint)};
+WriteError io_error(const std::string& what, const std::string& path, int err,
+                    std::string hint = {}) {
+    return {WriteError::Kind::io, fmt::format("{} {}: {}", what, path, errno_text(err)),
+            std::move(hint)};
 }
 
 std::string folder_of(const std::string& path) {
@@ -128,7 +133,8 @@ class TempFile {
   public:
     explicit TempFile(const std::string& target) {
         const fs::path t(target);
-        m_path = (fs::path(folder_of(target)) / ("." + t.filename().string() + ".tmp-XXXXXX")).string();
+        m_path =
+            (fs::path(folder_of(target)) / ("." + t.filename().string() + ".tmp-XXXXXX")).string();
         SignalBlock block;
         m_fd = ::mkstemp(m_path.data());
         m_created = m_fd >= 0;
@@ -163,8 +169,8 @@ class TempFile {
 };
 
 // Writes `text` to the temporary file, with `mode` and owner, and fsyncs it.
-std::optional<WriteError> fill(TempFile& temp, const std::string& path, std::string_view text, mode_t mode,
-                               const struct stat* owner) {
+std::optional<WriteError> fill(TempFile& temp, const std::string& path, std::string_view text,
+                               mode_t mode, const struct stat* owner) {
     if (::fchmod(temp.fd(), mode) != 0) return io_error("cannot write", path, errno);
     if (owner) {
         // Keep the owner when we may (root editing someone's file); otherwise it stays ours.
@@ -173,8 +179,9 @@ std::optional<WriteError> fill(TempFile& temp, const std::string& path, std::str
     if (!write_all(temp.fd(), text) || ::fsync(temp.fd()) != 0) {
         const int err = errno;
         return io_error("cannot write", path, err,
-                        err == ENOSPC || err == EDQUOT ? "free some space and run the command again; the file was not changed"
-                                                       : "the file was not changed");
+                        err == ENOSPC || err == EDQUOT
+                            ? "free some space and run the command again; the file was not changed"
+                            : "the file was not changed");
     }
     if (!temp.close()) return io_error("cannot write", path, errno, "the file was not changed");
     return std::nullopt;
@@ -200,7 +207,8 @@ std::optional<long> read_pid(const std::string& lock_path) {
 }
 
 bool process_alive(long pid) {
-    if (pid == static_cast<long>(::getpid())) return false; // a leftover of an earlier process with our pid
+    if (pid == static_cast<long>(::getpid()))
+        return false; // a leftover of an earlier process with our pid
     return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
@@ -223,23 +231,29 @@ std::optional<WriteError> write_file_atomically(const std::string& path, std::st
     struct stat st {};
     if (::stat(target.c_str(), &st) != 0) return io_error("cannot write", path, errno);
     if (!S_ISREG(st.st_mode))
-        return WriteError{WriteError::Kind::io, fmt::format("cannot write {}: not a regular file", path), {}};
+        return WriteError{
+            WriteError::Kind::io, fmt::format("cannot write {}: not a regular file", path), {}};
     // Root may write anything, so the permission bits are checked too: a file nobody may write
     // is read-only on purpose.
     if ((st.st_mode & 0222) == 0 || ::access(target.c_str(), W_OK) != 0)
-        return WriteError{WriteError::Kind::read_only, fmt::format("cannot write {}: the file is read-only", path),
-                          fmt::format("make it writable (chmod u+w {}) and run the command again", path)};
+        return WriteError{
+            WriteError::Kind::read_only,
+            fmt::format("cannot write {}: the file is read-only", path),
+            fmt::format("make it writable (chmod u+w {}) and run the command again", path)};
     TempFile temp(target);
     if (!temp.ok()) {
         const int err = errno;
-        return io_error("cannot write", path, err,
-                        err == EACCES || err == EROFS
-                            ? fmt::format("okr writes a temporary file next to it: the folder {} must be writable",
-                                          folder_of(target))
-                            : "");
+        return io_error(
+            "cannot write", path, err,
+            err == EACCES || err == EROFS
+                ? fmt::format(
+                      "okr writes a temporary file next to it: the folder {} must be writable",
+                      folder_of(target))
+                : "");
     }
     if (auto error = fill(temp, path, text, st.st_mode & 07777, &st)) return error;
-    if (::rename(temp.path().c_str(), target.c_str()) != 0) return io_error("cannot write", path, errno);
+    if (::rename(temp.path().c_str(), target.c_str()) != 0)
+        return io_error("cannot write", path, errno);
     temp.keep();
     if (!sync_folder(folder_of(target)))
         return io_error("wrote but could not sync the folder of", path, errno,
@@ -250,13 +264,16 @@ std::optional<WriteError> write_file_atomically(const std::string& path, std::st
 std::optional<WriteError> create_file(const std::string& path, std::string_view text) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0)
-        return WriteError{WriteError::Kind::exists, fmt::format("{} already exists; not overwriting it", path),
+        return WriteError{WriteError::Kind::exists,
+                          fmt::format("{} already exists; not overwriting it", path),
                           "choose another path, or remove the file first"};
     const std::string folder = folder_of(path);
     struct stat dir {};
     if (::stat(folder.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode))
-        return WriteError{WriteError::Kind::io, fmt::format("cannot create {}: the folder {} does not exist", path, folder),
-                          fmt::format("create it first: mkdir -p {}", folder)};
+        return WriteError{
+            WriteError::Kind::io,
+            fmt::format("cannot create {}: the folder {} does not exist", path, folder),
+            fmt::format("create it first: mkdir -p {}", folder)};
     TempFile temp(path);
     if (!temp.ok()) return io_error("cannot create", path, errno);
     if (auto error = fill(temp, path, text, 0666 & ~current_umask(), nullptr)) return error;
@@ -264,9 +281,11 @@ std::optional<WriteError> create_file(const std::string& path, std::string_view 
     if (::link(temp.path().c_str(), path.c_str()) != 0) {
         const int err = errno;
         if (err == EEXIST)
-            return WriteError{WriteError::Kind::exists, fmt::format("{} already exists; not overwriting it", path),
+            return WriteError{WriteError::Kind::exists,
+                              fmt::format("{} already exists; not overwriting it", path),
                               "choose another path, or remove the file first"};
-        if (err != EPERM && err != ENOTSUP && err != EOPNOTSUPP) return io_error("cannot create", path, err);
+        if (err != EPERM && err != ENOTSUP && err != EOPNOTSUPP)
+            return io_error("cannot create", path, err);
         // A file system without hard links: create the name exclusively and write it in place.
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0) return io_error("cannot create", path, errno);
@@ -278,11 +297,13 @@ std::optional<WriteError> create_file(const std::string& path, std::string_view 
             return io_error("cannot write", path, write_err);
         }
     }
-    if (!sync_folder(folder)) return io_error("created but could not sync the folder of", path, errno);
+    if (!sync_folder(folder))
+        return io_error("created but could not sync the folder of", path, errno);
     return std::nullopt;
 }
 
-std::variant<FileLock, WriteError> FileLock::acquire(const std::string& path, std::chrono::milliseconds timeout) {
+std::variant<FileLock, WriteError> FileLock::acquire(const std::string& path,
+                                                     std::chrono::milliseconds timeout) {
     const std::string lock_path = write_target(path) + ".lock";
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
@@ -304,22 +325,26 @@ std::variant<FileLock, WriteError> FileLock::acquire(const std::string& path, st
                 return FileLock(lock_path, slot);
             }
             if (errno != EEXIST)
-                return io_error("cannot create the lock file", lock_path, errno,
-                                fmt::format("okr locks a file while writing it: the folder {} must be writable",
-                                            folder_of(lock_path)));
+                return io_error(
+                    "cannot create the lock file", lock_path, errno,
+                    fmt::format("okr locks a file while writing it: the folder {} must be writable",
+                                folder_of(lock_path)));
         }
         const std::optional<long> pid = read_pid(lock_path);
         if (pid && !process_alive(*pid))
-            return WriteError{WriteError::Kind::lock_stale,
-                              fmt::format("{} is locked by process {}, which is no longer running (a stale lock)",
-                                          path, *pid),
-                              fmt::format("if no okr is running, clear it with `rm {}`", lock_path)};
+            return WriteError{
+                WriteError::Kind::lock_stale,
+                fmt::format("{} is locked by process {}, which is no longer running (a stale lock)",
+                            path, *pid),
+                fmt::format("if no okr is running, clear it with `rm {}`", lock_path)};
         if (std::chrono::steady_clock::now() >= deadline)
-            return WriteError{WriteError::Kind::lock_held,
-                              pid ? fmt::format("{} is locked by process {} (another okr is writing it)", path, *pid)
-                                  : fmt::format("{} is locked (another okr is writing it)", path),
-                              fmt::format("try again in a moment; if no okr is running, clear it with `rm {}`",
-                                          lock_path)};
+            return WriteError{
+                WriteError::Kind::lock_held,
+                pid ? fmt::format("{} is locked by process {} (another okr is writing it)", path,
+                                  *pid)
+                    : fmt::format("{} is locked (another okr is writing it)", path),
+                fmt::format("try again in a moment; if no okr is running, clear it with `rm {}`",
+                            lock_path)};
         std::this_thread::sleep_for(std::chrono::milliseconds(2 + jitter() % 15));
     }
 }
@@ -338,7 +363,9 @@ FileLock& FileLock::operator=(FileLock&& other) noexcept {
     return *this;
 }
 
-FileLock::~FileLock() { release(); }
+FileLock::~FileLock() {
+    release();
+}
 
 void FileLock::release() {
     if (!m_held) return;

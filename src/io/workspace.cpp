@@ -32,7 +32,8 @@ std::string join(const std::string& dir, const std::string& name) {
 
 void toml_files_below(const std::string& dir, std::vector<std::string>& out) {
     std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             dir, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_directory(ec) && is_hidden(it->path())) {
             it.disable_recursion_pending();
@@ -66,11 +67,14 @@ void glob_walk(const std::string& dir, const std::vector<std::string>& parts, st
     }
     for (fs::directory_iterator it(here, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (fnmatch(part.c_str(), name.c_str(), FNM_PERIOD) == 0) glob_walk(join(dir, name), parts, i + 1, out);
+        if (fnmatch(part.c_str(), name.c_str(), FNM_PERIOD) == 0)
+            glob_walk(join(dir, name), parts, i + 1, out);
     }
 }
 
-std::string describe_errno(int err) { return std::strerror(err); }
+std::string describe_errno(int err) {
+    return std::strerror(err);
+}
 
 } // namespace
 
@@ -109,7 +113,8 @@ std::optional<std::string> SourceCache::line(const std::string& path, std::uint3
         ++start;
     }
     const std::size_t end = text.find('\n', start);
-    std::string out = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string out =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (!out.empty() && out.back() == '\r') out.pop_back();
     return out;
 }
@@ -125,7 +130,8 @@ std::vector<std::string> expand_glob(const std::string& base, const std::string&
     std::size_t start = 0;
     while (start <= rest.size()) {
         const std::size_t slash = rest.find('/', start);
-        const std::string part = rest.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        const std::string part =
+            rest.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
         if (!part.empty() && part != ".") parts.push_back(part);
         if (slash == std::string::npos) break;
         start = slash + 1;
@@ -137,14 +143,16 @@ std::vector<std::string> expand_glob(const std::string& base, const std::string&
 
 std::variant<std::vector<std::string>, IoProblem> find_root_files(const WorkspaceSource& source) {
     std::vector<std::string> given = source.paths;
-    if (given.empty() && source.env_file && !source.env_file->empty()) given.push_back(*source.env_file);
+    if (given.empty() && source.env_file && !source.env_file->empty())
+        given.push_back(*source.env_file);
     if (given.empty()) {
         std::error_code ec;
         for (fs::path dir = source.cwd;; dir = dir.parent_path()) {
             const fs::path candidate = dir / "okr.toml";
             if (fs::is_regular_file(candidate, ec)) {
                 fs::path shown = candidate.lexically_proximate(source.cwd);
-                return std::vector<std::string>{shown.empty() ? candidate.string() : shown.string()};
+                return std::vector<std::string>{shown.empty() ? candidate.string()
+                                                              : shown.string()};
             }
             if (dir == dir.parent_path() || dir.empty()) break;
         }
@@ -198,8 +206,9 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
             for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
                 auto text = read_file(batch[i]);
                 if (!text) {
-                    problems[i] = IoProblem{fmt::format("{}: cannot read: {}", batch[i], describe_errno(errno)),
-                                            "check that the file exists and that you may read it"};
+                    problems[i] = IoProblem{
+                        fmt::format("{}: cannot read: {}", batch[i], describe_errno(errno)),
+                        "check that the file exists and that you may read it"};
                     continue;
                 }
                 results[i] = parse_goal_file(*text, batch[i]);
@@ -208,9 +217,11 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         const std::size_t threads =
             std::min<std::size_t>(batch.size(), std::max(1u, std::thread::hardware_concurrency()));
         std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+        for (std::size_t t = 1; t < threads; ++t)
+            pool.emplace_back(worker);
         worker();
-        for (auto& t : pool) t.join();
+        for (auto& t : pool)
+            t.join();
         for (std::size_t i = 0; i < batch.size(); ++i) {
             if (problems[i] && !out.problem) out.problem = problems[i];
             if (problems[i]) continue;
@@ -218,9 +229,10 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
             for (const auto& include : results[i].file.includes) {
                 auto matches = expand_glob(dir, include.text);
                 if (matches.empty())
-                    results[i].diagnostics.push_back({batch[i], include.pos, Level::warning,
-                                                      fmt::format("include \"{}\" matches no file", include.text),
-                                                      "check the glob; it is relative to this file", "include-empty"});
+                    results[i].diagnostics.push_back(
+                        {batch[i], include.pos, Level::warning,
+                         fmt::format("include \"{}\" matches no file", include.text),
+                         "check the glob; it is relative to this file", "include-empty"});
                 for (auto& m : matches)
                     if (m.size() > 5 && m.ends_with(".toml")) pending.push_back(m);
             }
@@ -228,9 +240,11 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         }
     }
     if (out.problem) return out;
-    std::sort(parsed.begin(), parsed.end(), [](const ParsedFile& a, const ParsedFile& b) { return a.file.path < b.file.path; });
+    std::sort(parsed.begin(), parsed.end(),
+              [](const ParsedFile& a, const ParsedFile& b) { return a.file.path < b.file.path; });
     for (auto& p : parsed) {
-        out.diagnostics.insert(out.diagnostics.end(), std::make_move_iterator(p.diagnostics.begin()),
+        out.diagnostics.insert(out.diagnostics.end(),
+                               std::make_move_iterator(p.diagnostics.begin()),
                                std::make_move_iterator(p.diagnostics.end()));
         out.workspace.files.push_back(std::move(p.file));
     }

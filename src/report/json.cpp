@@ -66,15 +66,26 @@ void JsonWriter::write_string(std::string_view s) {
         const char c = s[i];
         const auto byte = static_cast<unsigned char>(c);
         switch (c) {
-        case '"': m_out += "\\\""; break;
-        case '\\': m_out += "\\\\"; break;
-        case '\n': m_out += "\\n"; break;
-        case '\r': m_out += "\\r"; break;
-        case '\t': m_out += "\\t"; break;
+        case '"':
+            m_out += "\\\"";
+            break;
+        case '\\':
+            m_out += "\\\\";
+            break;
+        case '\n':
+            m_out += "\\n";
+            break;
+        case '\r':
+            m_out += "\\r";
+            break;
+        case '\t':
+            m_out += "\\t";
+            break;
         default:
             if (byte < 0x20 || byte == 0x7f) {
                 m_out += fmt::format("\\u{:04x}", byte);
-            } else if (byte == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+            } else if (byte == 0xC2 && i + 1 < s.size() &&
+                       static_cast<unsigned char>(s[i + 1]) < 0xA0) {
                 // A C1 control (U+0080..U+009F) is valid JSON raw, but a terminal would obey it.
                 m_out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[++i]));
             } else {
@@ -130,7 +141,8 @@ void date_field(JsonWriter& w, std::string_view key, std::optional<Date> d) {
 void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
     w.key(key);
     w.begin_array();
-    for (const auto& s : items) w.value(s);
+    for (const auto& s : items)
+        w.value(s);
     w.end_array();
 }
 
@@ -189,7 +201,8 @@ void write_kpi(JsonWriter& w, const KpiRow& k) {
     strings(w, "tags", k.tags);
     w.key("history");
     w.begin_array();
-    for (double v : k.history) w.value(v);
+    for (double v : k.history)
+        w.value(v);
     w.end_array();
     w.end_object();
 }
@@ -240,11 +253,13 @@ void write_objective(JsonWriter& w, const ObjectiveRow& o) {
     w.field("file", o.file);
     w.key("key_results");
     w.begin_array();
-    for (const auto& kr : o.krs) write_kr(w, kr);
+    for (const auto& kr : o.krs)
+        write_kr(w, kr);
     w.end_array();
     w.key("kpis");
     w.begin_array();
-    for (const auto& k : o.kpis) w.value(k.ref);
+    for (const auto& k : o.kpis)
+        w.value(k.ref);
     w.end_array();
     strings(w, "unresolved_kpis", o.missing_kpis);
     w.end_object();
@@ -260,24 +275,25 @@ void write_report_body(JsonWriter& w, const Report& r) {
         write_cycle(w, r.cycles.front());
     w.key("cycles");
     w.begin_array();
-    for (const auto& c : r.cycles) write_cycle(w, c);
+    for (const auto& c : r.cycles)
+        write_cycle(w, c);
     w.end_array();
     w.key("objectives");
     w.begin_array();
-    for (const auto& o : r.objectives) write_objective(w, o);
+    for (const auto& o : r.objectives)
+        write_objective(w, o);
     w.end_array();
     w.key("kpis");
     w.begin_array();
-    for (const auto& k : r.kpis) write_kpi(w, k);
+    for (const auto& k : r.kpis)
+        write_kpi(w, k);
     w.end_array();
 }
 
 } // namespace
 
 std::string status_json(const Report& report, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
-        write_report_body(w, report);
-    });
+    return document(spill, [&](JsonWriter& w) { write_report_body(w, report); });
 }
 
 std::string score_json(const Report& report, const Spill& spill) {
@@ -305,7 +321,8 @@ std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& s
         w.field("as_of", as_of.iso());
         w.key("kpis");
         w.begin_array();
-        for (const auto& k : kpis) write_kpi(w, k);
+        for (const auto& k : kpis)
+            write_kpi(w, k);
         w.end_array();
     });
 }
@@ -377,7 +394,8 @@ void review_krs(JsonWriter& w, std::string_view key, const std::vector<ReviewKr>
     w.end_array();
 }
 
-void review_objectives(JsonWriter& w, std::string_view key, const std::vector<ReviewObjective>& list) {
+void review_objectives(JsonWriter& w, std::string_view key,
+                       const std::vector<ReviewObjective>& list) {
     w.key(key);
     w.begin_array();
     for (const auto& o : list) {
@@ -395,7 +413,8 @@ void review_objectives(JsonWriter& w, std::string_view key, const std::vector<Re
 void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kpis) {
     w.key(key);
     w.begin_array();
-    for (const auto& k : kpis) write_kpi(w, k);
+    for (const auto& k : kpis)
+        write_kpi(w, k);
     w.end_array();
 }
 
@@ -422,7 +441,8 @@ std::string review_json(const Review& rv, const Spill& spill) {
         w.key("distribution");
         w.begin_object();
         static const char* k_buckets[] = {"0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"};
-        for (std::size_t i = 0; i < 5; ++i) w.field(k_buckets[i], static_cast<double>(rv.distribution[i]));
+        for (std::size_t i = 0; i < 5; ++i)
+            w.field(k_buckets[i], static_cast<double>(rv.distribution[i]));
         w.field("green", static_cast<double>(rv.bands[0]));
         w.field("yellow", static_cast<double>(rv.bands[1]));
         w.field("red", static_cast<double>(rv.bands[2]));
@@ -448,7 +468,8 @@ std::string tree_json(const Tree& tree, const Spill& spill) {
         w.field("as_of", tree.as_of.iso());
         w.key("cycles");
         w.begin_array();
-        for (const auto& c : tree.cycles) write_cycle(w, c);
+        for (const auto& c : tree.cycles)
+            write_cycle(w, c);
         w.end_array();
         w.key("nodes");
         w.begin_array();
@@ -489,7 +510,8 @@ std::string log_json(const LogReport& log, const Spill& spill) {
         } else {
             w.key("cycle");
             if (log.cycle)
-                write_cycle(w, {log.cycle->name, log.cycle->start, log.cycle->end, log.cycle->elapsed(log.as_of)});
+                write_cycle(w, {log.cycle->name, log.cycle->start, log.cycle->end,
+                                log.cycle->elapsed(log.as_of)});
             else
                 w.null();
             w.field("start", log.start);

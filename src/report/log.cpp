@@ -5,11 +5,13 @@
 namespace okr::report {
 namespace {
 
-std::vector<LogEntry> entries_of(const std::vector<Checkin>& checkins, Date as_of, const Cycle* window) {
+std::vector<LogEntry> entries_of(const std::vector<Checkin>& checkins, Date as_of,
+                                 const Cycle* window) {
     std::vector<const Checkin*> used;
     for (const Checkin& c : checkins)
         if (c.date <= as_of && (!window || window->contains(c.date))) used.push_back(&c);
-    std::stable_sort(used.begin(), used.end(), [](const Checkin* a, const Checkin* b) { return a->date < b->date; });
+    std::stable_sort(used.begin(), used.end(),
+                     [](const Checkin* a, const Checkin* b) { return a->date < b->date; });
     std::vector<LogEntry> out;
     for (const Checkin* c : used) {
         LogEntry e{c->date, c->value, std::nullopt, std::nullopt, c->note};
@@ -72,17 +74,22 @@ Chart log_chart(const LogReport& log) {
     Chart chart;
     chart.title = log.ref + "  " + log.title;
     ChartSeries actual{"check-ins", {}, false, true};
-    for (const auto& e : log.entries) actual.points.emplace_back(e.date, e.value);
+    for (const auto& e : log.entries)
+        actual.points.emplace_back(e.date, e.value);
     if (!log.is_kpi && log.cycle) {
         chart.from = log.cycle->start;
         chart.to = log.cycle->end;
         if (actual.points.empty() || actual.points.front().first > log.cycle->start)
             actual.points.insert(actual.points.begin(), {log.cycle->start, log.start});
         chart.series.push_back(actual);
-        chart.series.push_back({"ideal", {{log.cycle->start, log.start}, {log.cycle->end, log.target}}, true, false});
+        chart.series.push_back(
+            {"ideal", {{log.cycle->start, log.start}, {log.cycle->end, log.target}}, true, false});
         if (log.forecast && !log.entries.empty())
-            chart.series.push_back(
-                {"forecast", {{log.entries.back().date, log.entries.back().value}, {log.cycle->end, *log.forecast}}, true, false});
+            chart.series.push_back({"forecast",
+                                    {{log.entries.back().date, log.entries.back().value},
+                                     {log.cycle->end, *log.forecast}},
+                                    true,
+                                    false});
         return chart;
     }
     chart.to = log.as_of;

@@ -8,7 +8,9 @@
 
 namespace okr::report {
 
-Date default_window_start(Date as_of) { return as_of.plus_days(-28); }
+Date default_window_start(Date as_of) {
+    return as_of.plus_days(-28);
+}
 
 Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Evaluation& before,
                     const Selection& selection, std::optional<Date> since) {
@@ -29,15 +31,19 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
         const ObjectiveEval& ob = before.at(*r);
         const bool ended = oe.cycle && as_of > oe.cycle->end;
         const bool running = oe.cycle && oe.cycle->contains(as_of);
-        if (obj.dropped) review.dropped.push_back(fmt::format("{}  {} (objective)", o.ref, o.title));
-        if (o.missed_commitment) review.missed_commitments.push_back({o.ref, o.title, o.owner, o.score, o.notes});
+        if (obj.dropped)
+            review.dropped.push_back(fmt::format("{}  {} (objective)", o.ref, o.title));
+        if (o.missed_commitment)
+            review.missed_commitments.push_back({o.ref, o.title, o.owner, o.score, o.notes});
         if (!o.notes.empty()) review.retro.push_back({o.ref, o.title, o.owner, o.score, o.notes});
         for (std::size_t k = 0; k < obj.krs.size(); ++k) {
             const KeyResult& kr = obj.krs[k];
             const KrEval& ke = oe.krs[k];
             const KrEval& kb = ob.krs[k];
             const std::string ref = index.ref_of(KrRef{r->file, r->objective, k});
-            if (std::none_of(o.krs.begin(), o.krs.end(), [&](const KrRow& row) { return row.ref == ref; })) continue;
+            if (std::none_of(o.krs.begin(), o.krs.end(),
+                             [&](const KrRow& row) { return row.ref == ref; }))
+                continue;
             ReviewKr line;
             line.ref = ref;
             line.title = kr.title;
@@ -53,9 +59,11 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
             const std::vector<Checkin>* source = &kr.checkins;
             if (ke.kpi) source = &index.at(*ke.kpi).checkins;
             for (const Checkin& c : *source)
-                if (c.date > before.as_of && c.date <= as_of) line.notes.push_back({c.date, c.value, c.note});
-            std::stable_sort(line.notes.begin(), line.notes.end(),
-                             [](const CheckinNote& a, const CheckinNote& b) { return a.date < b.date; });
+                if (c.date > before.as_of && c.date <= as_of)
+                    line.notes.push_back({c.date, c.value, c.note});
+            std::stable_sort(
+                line.notes.begin(), line.notes.end(),
+                [](const CheckinNote& a, const CheckinNote& b) { return a.date < b.date; });
             if (ke.status == Status::dropped) {
                 line.outcome = "dropped";
                 if (!obj.dropped) review.dropped.push_back(fmt::format("{}  {}", ref, kr.title));
@@ -63,7 +71,8 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
             }
             const double s = ke.score.value_or(0);
             line.outcome = s >= 0.7 ? "delivered" : ended ? "missed" : "in-progress";
-            const std::size_t bucket = std::min<std::size_t>(4, static_cast<std::size_t>(std::floor(s * 5 + 1e-9)));
+            const std::size_t bucket =
+                std::min<std::size_t>(4, static_cast<std::size_t>(std::floor(s * 5 + 1e-9)));
             ++review.distribution[bucket];
             ++review.bands[s >= 0.7 ? 0 : s >= 0.4 ? 1 : 2];
             if (running && !kr.kpi && ke.status != Status::done) {
@@ -73,15 +82,20 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
                     review.silent.push_back(line);
                 }
             }
-            (line.outcome == "delivered" ? review.delivered : line.outcome == "missed" ? review.missed : review.in_progress)
+            (line.outcome == "delivered" ? review.delivered
+             : line.outcome == "missed"  ? review.missed
+                                         : review.in_progress)
                 .push_back(line);
             (line.notes.empty() ? review.not_moved : review.moved).push_back(line);
-            if (std::fabs(line.progress - line.progress_before) > 1e-9) review.movers.push_back(line);
+            if (std::fabs(line.progress - line.progress_before) > 1e-9)
+                review.movers.push_back(line);
         }
     }
-    std::stable_sort(review.movers.begin(), review.movers.end(), [](const ReviewKr& a, const ReviewKr& b) {
-        return std::fabs(a.progress - a.progress_before) > std::fabs(b.progress - b.progress_before);
-    });
+    std::stable_sort(review.movers.begin(), review.movers.end(),
+                     [](const ReviewKr& a, const ReviewKr& b) {
+                         return std::fabs(a.progress - a.progress_before) >
+                                std::fabs(b.progress - b.progress_before);
+                     });
     if (review.movers.size() > 5) review.movers.resize(5);
     Selection kpi_selection;
     kpi_selection.owner = selection.owner;

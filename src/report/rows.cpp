@@ -28,9 +28,11 @@ KpiRow kpi_row(const WorkspaceIndex& index, const Evaluation& ev, KpiRef ref) {
     std::vector<const Checkin*> upto;
     for (const Checkin& c : k.checkins)
         if (c.date <= ev.as_of) upto.push_back(&c);
-    std::stable_sort(upto.begin(), upto.end(), [](const Checkin* a, const Checkin* b) { return a->date < b->date; });
+    std::stable_sort(upto.begin(), upto.end(),
+                     [](const Checkin* a, const Checkin* b) { return a->date < b->date; });
     const std::size_t first = upto.size() > 12 ? upto.size() - 12 : 0;
-    for (std::size_t i = first; i < upto.size(); ++i) row.history.push_back(upto[i]->value);
+    for (std::size_t i = first; i < upto.size(); ++i)
+        row.history.push_back(upto[i]->value);
     return row;
 }
 
@@ -40,7 +42,8 @@ bool has_tag(const std::vector<std::string>& tags, const std::string& tag) {
 
 } // namespace
 
-std::vector<const Cycle*> selected_cycles(const WorkspaceIndex& index, const std::string& cycle, Date as_of) {
+std::vector<const Cycle*> selected_cycles(const WorkspaceIndex& index, const std::string& cycle,
+                                          Date as_of) {
     std::vector<const Cycle*> all = index.all_cycles();
     if (cycle == "all") return all;
     if (!cycle.empty()) {
@@ -69,13 +72,16 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
     report.as_of = ev.as_of;
     if (!ws.files.empty()) report.title = ws.files.front().title;
     const auto cycles = selected_cycles(index, sel.cycle, ev.as_of);
-    for (const Cycle* c : cycles) report.cycles.push_back({c->name, c->start, c->end, c->elapsed(ev.as_of)});
+    for (const Cycle* c : cycles)
+        report.cycles.push_back({c->name, c->start, c->end, c->elapsed(ev.as_of)});
     auto in_cycles = [&](const std::string& name) {
-        return std::any_of(cycles.begin(), cycles.end(), [&](const Cycle* c) { return c->name == name; });
+        return std::any_of(cycles.begin(), cycles.end(),
+                           [&](const Cycle* c) { return c->name == name; });
     };
 
     // Refs narrow to objectives, or to single KRs of an objective.
-    std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>> wanted; // empty vector: all KRs
+    std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>>
+        wanted; // empty vector: all KRs
     for (const std::string& r : sel.refs) {
         if (auto o = index.objective(r, 0, WorkspaceIndex::Explain::no).found) {
             wanted[{o->file, o->objective}].clear();
@@ -101,7 +107,8 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
                 if (it->second.front() != SIZE_MAX) only = &it->second;
             }
             if (!sel.owner.empty() && obj.owner != sel.owner &&
-                std::none_of(obj.krs.begin(), obj.krs.end(), [&](const KeyResult& kr) { return kr.owner == sel.owner; }))
+                std::none_of(obj.krs.begin(), obj.krs.end(),
+                             [&](const KeyResult& kr) { return kr.owner == sel.owner; }))
                 continue;
             if (!sel.tag.empty() && !has_tag(obj.tags, sel.tag)) continue;
 
@@ -182,14 +189,16 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
     return report;
 }
 
-std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& ev, const Selection& sel) {
+std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& ev,
+                                   const Selection& sel) {
     const Workspace& ws = index.workspace();
     std::vector<KpiRow> rows;
     for (std::size_t f = 0; f < ws.files.size(); ++f)
         for (std::size_t k = 0; k < ws.files[f].kpis.size(); ++k) {
             const KpiRef ref{f, k};
             const Kpi& kpi = index.at(ref);
-            if (!sel.refs.empty() && std::none_of(sel.refs.begin(), sel.refs.end(), [&](const std::string& r) {
+            if (!sel.refs.empty() &&
+                std::none_of(sel.refs.begin(), sel.refs.end(), [&](const std::string& r) {
                     auto found = index.kpi(r, 0, WorkspaceIndex::Explain::no).found;
                     return found && *found == ref;
                 }))

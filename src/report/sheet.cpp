@@ -9,7 +9,9 @@
 
 namespace okr::report {
 
-SheetCell text_cell(std::string text) { return {CellKind::text, std::move(text), std::nullopt, {}}; }
+SheetCell text_cell(std::string text) {
+    return {CellKind::text, std::move(text), std::nullopt, {}};
+}
 
 SheetCell number_cell(std::optional<double> value, std::string unit) {
     std::string text = value ? format_number(*value) : "-";
@@ -27,11 +29,14 @@ SheetCell bar_cell(std::optional<double> fraction) {
 
 SheetCell spark_cell(std::vector<double> values) {
     std::string text;
-    for (std::size_t i = 0; i < values.size(); ++i) text += (i ? " " : "") + format_number(values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        text += (i ? " " : "") + format_number(values[i]);
     return {CellKind::spark, std::move(text), std::nullopt, std::move(values)};
 }
 
-SheetCell status_cell(std::string status) { return {CellKind::status, std::move(status), std::nullopt, {}}; }
+SheetCell status_cell(std::string status) {
+    return {CellKind::status, std::move(status), std::nullopt, {}};
+}
 
 // ---- CSV ---------------------------------------------------------------------------------
 
@@ -57,14 +62,17 @@ std::string csv_value(const SheetCell& cell) {
     case CellKind::bar:
         // Full precision for scripts; a negative number is data, not a formula.
         return cell.number ? fmt::format("{}", *cell.number) : std::string();
-    case CellKind::spark: return csv_field(cell.text);
-    default: return csv_field(cell.text);
+    case CellKind::spark:
+        return csv_field(cell.text);
+    default:
+        return csv_field(cell.text);
     }
 }
 
 std::string csv_row(const std::vector<std::string>& fields) {
     std::string line;
-    for (std::size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + fields[i];
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        line += (i ? "," : "") + fields[i];
     return line + "\r\n";
 }
 
@@ -76,7 +84,8 @@ std::string render_csv(const Sheet& sheet) {
         for (const auto& c : s.columns)
             if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
     std::vector<std::string> header = {"section", "kind"};
-    for (const auto& c : columns) header.push_back(csv_field(c));
+    for (const auto& c : columns)
+        header.push_back(csv_field(c));
     std::string out = csv_row(header);
     for (const auto& s : sheet.sections)
         for (const auto& row : s.rows) {
@@ -84,7 +93,8 @@ std::string render_csv(const Sheet& sheet) {
             fields[0] = csv_field(s.heading);
             fields[1] = csv_field(row.kind);
             for (std::size_t i = 0; i < s.columns.size() && i < row.cells.size(); ++i) {
-                const auto at = std::find(columns.begin(), columns.end(), s.columns[i]) - columns.begin();
+                const auto at =
+                    std::find(columns.begin(), columns.end(), s.columns[i]) - columns.begin();
                 fields[static_cast<std::size_t>(at) + 2] = csv_value(row.cells[i]);
             }
             out += csv_row(fields);
@@ -100,10 +110,18 @@ std::string md_escape(std::string_view raw) {
     std::string out;
     for (char c : escape_control(raw)) {
         switch (c) {
-        case '|': out += "\\|"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
+        case '|':
+            out += "\\|";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
         case '*':
         case '_':
         case '`':
@@ -113,7 +131,8 @@ std::string md_escape(std::string_view raw) {
             out += '\\';
             out += c;
             break;
-        default: out += c;
+        default:
+            out += c;
         }
     }
     return out;
@@ -122,10 +141,15 @@ std::string md_escape(std::string_view raw) {
 std::string md_cell(const SheetCell& cell) {
     switch (cell.kind) {
     case CellKind::bar:
-        return cell.number ? fmt::format("`{}` {}", progress_bar(*cell.number, 10), md_escape(cell.text)) : "-";
-    case CellKind::spark: return md_escape(sparkline(cell.series));
-    case CellKind::status: return cell.text.empty() ? "" : "**" + md_escape(cell.text) + "**";
-    default: return md_escape(cell.text);
+        return cell.number
+                   ? fmt::format("`{}` {}", progress_bar(*cell.number, 10), md_escape(cell.text))
+                   : "-";
+    case CellKind::spark:
+        return md_escape(sparkline(cell.series));
+    case CellKind::status:
+        return cell.text.empty() ? "" : "**" + md_escape(cell.text) + "**";
+    default:
+        return md_escape(cell.text);
     }
 }
 
@@ -133,20 +157,23 @@ std::string md_cell(const SheetCell& cell) {
 
 std::string render_markdown(const Sheet& sheet) {
     std::string out = "# " + md_escape(sheet.title) + "\n\n";
-    for (const auto& line : sheet.subtitle) out += md_escape(line) + "  \n";
+    for (const auto& line : sheet.subtitle)
+        out += md_escape(line) + "  \n";
     if (!sheet.subtitle.empty()) out += "\n";
     for (const auto& s : sheet.sections) {
         out += "## " + md_escape(s.heading) + "\n\n";
         if (!s.columns.empty() && !s.rows.empty()) {
             out += "|";
-            for (const auto& c : s.columns) out += " " + md_escape(c) + " |";
+            for (const auto& c : s.columns)
+                out += " " + md_escape(c) + " |";
             out += "\n|";
             for (std::size_t i = 0; i < s.columns.size(); ++i) {
                 bool numeric = false;
                 for (const auto& row : s.rows)
                     if (i < row.cells.size()) {
                         const CellKind k = row.cells[i].kind;
-                        numeric = numeric || k == CellKind::number || k == CellKind::percent || k == CellKind::bar;
+                        numeric = numeric || k == CellKind::number || k == CellKind::percent ||
+                                  k == CellKind::bar;
                     }
                 out += numeric ? " ---: |" : " --- |";
             }
@@ -155,7 +182,8 @@ std::string render_markdown(const Sheet& sheet) {
                 out += "|";
                 for (std::size_t i = 0; i < s.columns.size(); ++i) {
                     std::string cell = i < row.cells.size() ? md_cell(row.cells[i]) : "";
-                    for (int d = 0; i == 0 && d < row.depth; ++d) cell = "&nbsp;&nbsp;&nbsp;" + cell;
+                    for (int d = 0; i == 0 && d < row.depth; ++d)
+                        cell = "&nbsp;&nbsp;&nbsp;" + cell;
                     out += " " + cell + " |";
                 }
                 out += "\n";
@@ -164,7 +192,8 @@ std::string render_markdown(const Sheet& sheet) {
         } else if (s.paragraphs.empty()) {
             out += "_None._\n\n";
         }
-        for (const auto& p : s.paragraphs) out += md_escape(p) + "\n\n";
+        for (const auto& p : s.paragraphs)
+            out += md_escape(p) + "\n\n";
     }
     return out;
 }
@@ -176,8 +205,10 @@ std::optional<std::pair<double, double>> value_range(const Chart& chart) {
         hi = std::max(hi, v);
     };
     for (const auto& s : chart.series)
-        for (const auto& point : s.points) take(point.second);
-    for (const auto& bound : chart.bounds) take(bound.second);
+        for (const auto& point : s.points)
+            take(point.second);
+    for (const auto& bound : chart.bounds)
+        take(bound.second);
     if (!std::isfinite(lo)) return std::nullopt;
     if (hi - lo < 1e-9) return std::pair{lo - 1, hi + 1}; // a flat line sits in the middle
     return std::pair{lo, hi};
@@ -190,12 +221,23 @@ std::string html_escape(std::string_view raw) {
     std::string out;
     for (char c : escape_control(raw)) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -258,10 +300,11 @@ const char* band_class(double fraction) {
 
 std::string svg_bar(double fraction) {
     const double f = std::clamp(std::isfinite(fraction) ? fraction : 0.0, 0.0, 1.0);
-    return fmt::format(R"(<svg class="bar" width="96" height="10" viewBox="0 0 96 10" role="img" aria-label="{}">)"
-                       R"(<rect class="track" width="96" height="10" rx="2"/>)"
-                       R"(<rect class="{}" width="{:.1f}" height="10" rx="2"/></svg>)",
-                       format_percent(fraction), band_class(f), 96 * f);
+    return fmt::format(
+        R"(<svg class="bar" width="96" height="10" viewBox="0 0 96 10" role="img" aria-label="{}">)"
+        R"(<rect class="track" width="96" height="10" rx="2"/>)"
+        R"(<rect class="{}" width="{:.1f}" height="10" rx="2"/></svg>)",
+        format_percent(fraction), band_class(f), 96 * f);
 }
 
 std::string svg_spark(const std::vector<double>& values) {
@@ -270,18 +313,22 @@ std::string svg_spark(const std::vector<double>& values) {
     const double span = *hi - *lo;
     std::string points;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const double x = values.size() == 1 ? 40 : 2 + 76.0 * static_cast<double>(i) / static_cast<double>(values.size() - 1);
+        const double x = values.size() == 1 ? 40
+                                            : 2 + 76.0 * static_cast<double>(i) /
+                                                      static_cast<double>(values.size() - 1);
         const double y = span > 0 ? 18 - 16 * (values[i] - *lo) / span : 10;
         points += fmt::format("{}{:.1f},{:.1f}", i ? " " : "", x, y);
     }
-    return fmt::format(R"(<svg class="spark" width="80" height="20" viewBox="0 0 80 20" role="img" aria-label="trend">)"
-                       R"(<polyline points="{}"/></svg>)",
-                       points);
+    return fmt::format(
+        R"(<svg class="spark" width="80" height="20" viewBox="0 0 80 20" role="img" aria-label="trend">)"
+        R"(<polyline points="{}"/></svg>)",
+        points);
 }
 
 std::string css_token(std::string_view text) {
     std::string out;
-    for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '-';
+    for (char c : text)
+        out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '-';
     return out;
 }
 
@@ -289,10 +336,14 @@ std::string html_cell(const SheetCell& cell) {
     switch (cell.kind) {
     case CellKind::bar:
         return cell.number ? svg_bar(*cell.number) + html_escape(cell.text) : "-";
-    case CellKind::spark: return svg_spark(cell.series);
+    case CellKind::spark:
+        return svg_spark(cell.series);
     case CellKind::status:
-        return cell.text.empty() ? "" : fmt::format(R"(<span class="st st-{}">{}</span>)", css_token(cell.text), html_escape(cell.text));
-    default: return html_escape(cell.text);
+        return cell.text.empty() ? ""
+                                 : fmt::format(R"(<span class="st st-{}">{}</span>)",
+                                               css_token(cell.text), html_escape(cell.text));
+    default:
+        return html_escape(cell.text);
     }
 }
 
@@ -305,27 +356,38 @@ std::string svg_chart(const Chart& chart) {
     lo -= pad;
     hi += pad;
     const double days = std::max(1, chart.to - chart.from);
-    auto x = [&](Date d) { return L + (W - L - R) * std::clamp((d - chart.from) / days, 0.0, 1.0); };
+    auto x = [&](Date d) {
+        return L + (W - L - R) * std::clamp((d - chart.from) / days, 0.0, 1.0);
+    };
     auto y = [&](double v) { return T + (H - T - B) * (1 - (v - lo) / (hi - lo)); };
-    std::string svg = fmt::format(R"(<svg class="chart" width="{0}" height="{1}" viewBox="0 0 {0} {1}" role="img" aria-label="{2}">)",
-                                  W, H, html_escape(chart.title));
-    svg += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/><line class="axis" x1="{0}" y1="{2}" x2="{3}" y2="{2}"/>)",
-                       L, T, H - B, W - R);
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", L - 6, T + 8, html_escape(format_number(hi - pad)));
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", L - 6, H - B, html_escape(format_number(lo + pad)));
+    std::string svg = fmt::format(
+        R"(<svg class="chart" width="{0}" height="{1}" viewBox="0 0 {0} {1}" role="img" aria-label="{2}">)",
+        W, H, html_escape(chart.title));
+    svg += fmt::format(
+        R"(<line class="axis" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/><line class="axis" x1="{0}" y1="{2}" x2="{3}" y2="{2}"/>)",
+        L, T, H - B, W - R);
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", L - 6, T + 8,
+                       html_escape(format_number(hi - pad)));
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", L - 6, H - B,
+                       html_escape(format_number(lo + pad)));
     svg += fmt::format(R"(<text x="{}" y="{}">{}</text>)", L, H - 8, chart.from.iso());
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", W - R, H - 8, chart.to.iso());
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", W - R, H - 8,
+                       chart.to.iso());
     for (const auto& [label, v] : chart.bounds)
-        svg += fmt::format(R"(<line class="bound" x1="{0}" y1="{1:.1f}" x2="{2}" y2="{1:.1f}"/><text x="{3}" y="{4:.1f}">{5}</text>)",
-                           L, y(v), W - R, L + 4, y(v) - 3, html_escape(label));
+        svg += fmt::format(
+            R"(<line class="bound" x1="{0}" y1="{1:.1f}" x2="{2}" y2="{1:.1f}"/><text x="{3}" y="{4:.1f}">{5}</text>)",
+            L, y(v), W - R, L + 4, y(v) - 3, html_escape(label));
     for (std::size_t i = 0; i < chart.series.size(); ++i) {
         const auto& s = chart.series[i];
         std::string points;
-        for (const auto& [d, v] : s.points) points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", x(d), y(v));
-        svg += fmt::format(R"(<polyline class="s{}{}" points="{}"><title>{}</title></polyline>)", std::min<std::size_t>(i, 2),
-                           s.dashed ? " dashed" : "", points, html_escape(s.label));
+        for (const auto& [d, v] : s.points)
+            points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", x(d), y(v));
+        svg += fmt::format(R"(<polyline class="s{}{}" points="{}"><title>{}</title></polyline>)",
+                           std::min<std::size_t>(i, 2), s.dashed ? " dashed" : "", points,
+                           html_escape(s.label));
         if (s.markers)
-            for (const auto& [d, v] : s.points) svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3"/>)", x(d), y(v));
+            for (const auto& [d, v] : s.points)
+                svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3"/>)", x(d), y(v));
     }
     return svg + "</svg>";
 }
@@ -335,33 +397,43 @@ std::string svg_chart(const Chart& chart) {
 std::string render_html(const Sheet& sheet) {
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
-    out += "<title>" + html_escape(sheet.title) + "</title>\n<style>" + k_css + "</style>\n</head>\n<body>\n<header>\n";
+    out += "<title>" + html_escape(sheet.title) + "</title>\n<style>" + k_css +
+           "</style>\n</head>\n<body>\n<header>\n";
     out += "<h1>" + html_escape(sheet.title) + "</h1>\n";
-    for (const auto& line : sheet.subtitle) out += "<p class=\"sub\">" + html_escape(line) + "</p>\n";
+    for (const auto& line : sheet.subtitle)
+        out += "<p class=\"sub\">" + html_escape(line) + "</p>\n";
     out += "</header>\n";
     for (const auto& s : sheet.sections) {
         out += "<section>\n<h2>" + html_escape(s.heading) + "</h2>\n";
         for (const auto& c : s.charts) {
             std::string legend;
             for (std::size_t i = 0; i < c.series.size(); ++i)
-                legend += fmt::format(R"(<span class="key k{}{}"></span>{} )", std::min<std::size_t>(i, 2),
-                                      c.series[i].dashed ? " dashed" : "", html_escape(c.series[i].label));
+                legend += fmt::format(
+                    R"(<span class="key k{}{}"></span>{} )", std::min<std::size_t>(i, 2),
+                    c.series[i].dashed ? " dashed" : "", html_escape(c.series[i].label));
             for (const auto& [label, v] : c.bounds)
-                legend += fmt::format(R"(<span class="key bound"></span>{} {} )", html_escape(label), format_number(v));
+                legend += fmt::format(R"(<span class="key bound"></span>{} {} )",
+                                      html_escape(label), format_number(v));
             out += "<figure>" + svg_chart(c) + "<figcaption>" + legend + "</figcaption></figure>\n";
         }
         if (!s.columns.empty() && !s.rows.empty()) {
             out += "<table>\n<thead><tr>";
-            for (const auto& c : s.columns) out += "<th>" + html_escape(c) + "</th>";
+            for (const auto& c : s.columns)
+                out += "<th>" + html_escape(c) + "</th>";
             out += "</tr></thead>\n<tbody>\n";
             for (const auto& row : s.rows) {
                 out += "<tr class=\"" + css_token(row.kind) + "\">";
                 for (std::size_t i = 0; i < s.columns.size(); ++i) {
                     const SheetCell empty;
                     const SheetCell& cell = i < row.cells.size() ? row.cells[i] : empty;
-                    const bool numeric = cell.kind == CellKind::number || cell.kind == CellKind::percent;
-                    std::string attrs = numeric ? " class=\"num\"" : cell.kind == CellKind::bar ? " class=\"bar\"" : "";
-                    if (i == 0 && row.depth > 0) attrs += fmt::format(" style=\"padding-left:{:.1f}rem\"", 0.5 + 1.25 * row.depth);
+                    const bool numeric =
+                        cell.kind == CellKind::number || cell.kind == CellKind::percent;
+                    std::string attrs = numeric                      ? " class=\"num\""
+                                        : cell.kind == CellKind::bar ? " class=\"bar\""
+                                                                     : "";
+                    if (i == 0 && row.depth > 0)
+                        attrs += fmt::format(" style=\"padding-left:{:.1f}rem\"",
+                                             0.5 + 1.25 * row.depth);
                     out += "<td" + attrs + ">" + html_cell(cell) + "</td>";
                 }
                 out += "</tr>\n";
@@ -370,7 +442,8 @@ std::string render_html(const Sheet& sheet) {
         } else if (s.paragraphs.empty() && s.charts.empty()) {
             out += "<p class=\"sub\">None.</p>\n";
         }
-        for (const auto& p : s.paragraphs) out += "<p class=\"note\">" + html_escape(p) + "</p>\n";
+        for (const auto& p : s.paragraphs)
+            out += "<p class=\"note\">" + html_escape(p) + "</p>\n";
         out += "</section>\n";
     }
     out += "<footer>Generated by okr.</footer>\n</body>\n</html>\n";

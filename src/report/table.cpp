@@ -14,14 +14,22 @@ constexpr std::size_t k_min_shrunk = 12;
 
 const char* ansi(Style s) {
     switch (s) {
-    case Style::plain: return "";
-    case Style::dim: return "\x1b[2m";
-    case Style::bold: return "\x1b[1m";
-    case Style::green: return "\x1b[32m";
-    case Style::yellow: return "\x1b[33m";
-    case Style::red: return "\x1b[31m";
-    case Style::blue: return "\x1b[34m";
-    case Style::cyan: return "\x1b[36m";
+    case Style::plain:
+        return "";
+    case Style::dim:
+        return "\x1b[2m";
+    case Style::bold:
+        return "\x1b[1m";
+    case Style::green:
+        return "\x1b[32m";
+    case Style::yellow:
+        return "\x1b[33m";
+    case Style::red:
+        return "\x1b[31m";
+    case Style::blue:
+        return "\x1b[34m";
+    case Style::cyan:
+        return "\x1b[36m";
     }
     return "";
 }
@@ -40,12 +48,14 @@ std::string progress_bar(double fraction, std::size_t width) {
     static const char* k_partial[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
     std::string out;
     std::size_t cells = 0;
-    for (; cells < eighths / 8; ++cells) out += "█";
+    for (; cells < eighths / 8; ++cells)
+        out += "█";
     if (cells < width && eighths % 8) {
         out += k_partial[eighths % 8];
         ++cells;
     }
-    for (; cells < width; ++cells) out += "░";
+    for (; cells < width; ++cells)
+        out += "░";
     return out;
 }
 
@@ -65,7 +75,8 @@ std::string sparkline(const std::vector<double>& values) {
 std::string Table::render(const Look& look) const {
     const std::size_t n = m_columns.size();
     std::vector<std::size_t> natural(n, 0);
-    for (std::size_t c = 0; c < n; ++c) natural[c] = display_width(m_columns[c].header);
+    for (std::size_t c = 0; c < n; ++c)
+        natural[c] = display_width(m_columns[c].header);
     for (const auto& row : m_rows)
         for (std::size_t c = 0; c < n && c < row.size(); ++c)
             natural[c] = std::max(natural[c], display_width(row[c].text));
@@ -74,7 +85,8 @@ std::string Table::render(const Look& look) const {
     std::vector<bool> shown(n, true);
     for (std::size_t c = 0; c < n; ++c) {
         bool any = false;
-        for (const auto& row : m_rows) any = any || (c < row.size() && !row[c].text.empty());
+        for (const auto& row : m_rows)
+            any = any || (c < row.size() && !row[c].text.empty());
         shown[c] = any;
     }
     std::vector<std::size_t> widths = natural;
@@ -95,7 +107,8 @@ std::string Table::render(const Look& look) const {
             const std::size_t t = total();
             if (t <= look.width) return;
             const std::size_t floor_width = comfortable ? m_columns[c].comfortable : k_min_shrunk;
-            const std::size_t floor = std::min(natural[c], std::max(floor_width, display_width(m_columns[c].header)));
+            const std::size_t floor =
+                std::min(natural[c], std::max(floor_width, display_width(m_columns[c].header)));
             const std::size_t room = widths[c] > floor ? widths[c] - floor : 0;
             widths[c] -= std::min(t - look.width, room);
         }
@@ -136,27 +149,32 @@ std::string Table::render(const Look& look) const {
             text = truncate_to_width(text, widths[c]);
             const bool is_last = c == last;
             std::string padded = m_columns[c].align == Align::right ? pad_left(text, widths[c])
-                                 : is_last                         ? text
-                                                                   : pad_right(text, widths[c]);
+                                 : is_last                          ? text
+                                                                    : pad_right(text, widths[c]);
             if (!first) line += std::string(k_gap, ' ');
             first = false;
-            const Style style = header ? Style::bold : (c < cells.size() ? cells[c].style : Style::plain);
+            const Style style =
+                header ? Style::bold : (c < cells.size() ? cells[c].style : Style::plain);
             // Colour only the text, not the padding, so a truncated line never cuts an escape.
             if (color && style != Style::plain && !text.empty()) {
                 const std::size_t at = padded.find(text);
-                padded = padded.substr(0, at) + paint(text, style, true) + padded.substr(at + text.size());
+                padded = padded.substr(0, at) + paint(text, style, true) +
+                         padded.substr(at + text.size());
             }
             line += padded;
         }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
         if (hard_cut) line = truncate_to_width(line, look.width);
         out += line;
         out += '\n';
     };
     std::vector<Cell> header;
-    for (const auto& col : m_columns) header.push_back({col.header, Style::bold});
+    for (const auto& col : m_columns)
+        header.push_back({col.header, Style::bold});
     emit_line(header, true);
-    for (const auto& row : m_rows) emit_line(row, false);
+    for (const auto& row : m_rows)
+        emit_line(row, false);
     return out;
 }
 

@@ -75,7 +75,8 @@ std::string truncate_to_width(std::string_view text, std::size_t width) {
         out += cluster;
         used += w;
     });
-    while (!out.empty() && out.back() == ' ') out.pop_back();
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
     return out + "…";
 }
 
@@ -99,7 +100,8 @@ std::string escape_control(std::string_view text) {
         utf8proc_int32_t cp = 0;
         const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
         if (n <= 0) {
-            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[static_cast<std::size_t>(i)]));
+            out += fmt::format("\\x{:02x}",
+                               static_cast<unsigned char>(text[static_cast<std::size_t>(i)]));
             ++i;
             continue;
         }
@@ -113,7 +115,8 @@ std::string escape_control(std::string_view text) {
             out += fmt::format("\\x{:02x}", cp);
         else if (cp >= 0x80 && cp < 0xa0)
             out += fmt::format("\\u{:04x}", cp);
-        else if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+        else if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+                 (cp >= 0x2066 && cp <= 0x2069))
             out += fmt::format("\\u{:04x}", cp); // line separators and bidi overrides
         else
             out.append(text.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(n)));
@@ -130,7 +133,8 @@ std::string format_number(double value, int decimals) {
     if (std::fabs(rounded) >= 1e15) return fmt::format("{:.0f}", rounded);
     std::string s = fmt::format("{:.{}f}", rounded, decimals);
     if (s.find('.') != std::string::npos) {
-        while (s.back() == '0') s.pop_back();
+        while (s.back() == '0')
+            s.pop_back();
         if (s.back() == '.') s.pop_back();
     }
     return s;

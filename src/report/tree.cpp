@@ -11,7 +11,8 @@ Tree build_tree(const Report& report) {
     tree.cycles = report.cycles;
     const auto& objectives = report.objectives;
     std::unordered_map<std::string, std::size_t> by_ref;
-    for (std::size_t i = 0; i < objectives.size(); ++i) by_ref.emplace(objectives[i].ref, i);
+    for (std::size_t i = 0; i < objectives.size(); ++i)
+        by_ref.emplace(objectives[i].ref, i);
 
     // parent index of each objective inside the selection, or none
     std::vector<std::optional<std::size_t>> parent(objectives.size());
@@ -73,8 +74,10 @@ Tree build_tree(const Report& report) {
         const auto& o = objectives[i];
         if (parent[i]) continue;
         std::string note;
-        if (o.parent_unresolved) note = fmt::format("parent {} is unresolved", o.parent);
-        else if (!o.parent.empty()) note = fmt::format("aligned to {} (outside this selection)", o.parent);
+        if (o.parent_unresolved)
+            note = fmt::format("parent {} is unresolved", o.parent);
+        else if (!o.parent.empty())
+            note = fmt::format("aligned to {} (outside this selection)", o.parent);
         emit(emit, i, 0, note);
     }
     // Whatever is left hangs off a loop: report each loop once and show it from its first member.

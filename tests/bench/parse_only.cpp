@@ -68,7 +68,7 @@ std::vector<fs::path> find_goal_files(const fs::path& root) {
             files.push_back(entry.path());
         }
     }
-    std::sort(files.begin(), files.end());  // element-wise path order
+    std::sort(files.begin(), files.end()); // element-wise path order
     return files;
 }
 
@@ -103,7 +103,7 @@ int usage() {
     return 2;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
     std::string root;
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     std::vector<double> elapsed_runs;
     std::vector<double> parse_runs;
     std::size_t bytes = 0;
-    std::size_t sink = 0;  // keeps the parse results observable
+    std::size_t sink = 0; // keeps the parse results observable
     std::string text;
 
     for (long run = 0; run < repeat; ++run) {
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
         parse_runs.push_back(parse_ms);
     }
 
-    std::printf("elapsed_ms=%.3f parse_ms=%.3f files=%zu bytes=%zu runs=%ld\n", median(elapsed_runs),
-                median(parse_runs), files.size(), bytes, repeat);
+    std::printf("elapsed_ms=%.3f parse_ms=%.3f files=%zu bytes=%zu runs=%ld\n",
+                median(elapsed_runs), median(parse_runs), files.size(), bytes, repeat);
     return sink == static_cast<std::size_t>(-1) ? 1 : 0;
 }

@@ -12,8 +12,8 @@
 #include "okr/report/table.hpp"
 #include "okr/report/terminal.hpp"
 
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -29,7 +29,8 @@ enum class ExitCode : int { ok = 0, problems = 1, usage = 2, invalid = 3, io = 4
 // after `details` (e.g. the file diagnostics), with `hint` below.
 struct CommandError : std::runtime_error {
     CommandError(ExitCode c, std::string message, std::string h = {}, std::string d = {})
-        : std::runtime_error(std::move(message)), code(c), hint(std::move(h)), details(std::move(d)) {}
+        : std::runtime_error(std::move(message)), code(c), hint(std::move(h)),
+          details(std::move(d)) {}
     ExitCode code;
     std::string hint;
     std::string details;
@@ -71,7 +72,8 @@ report::SourceLines source_lines();
 class Session {
   public:
     // `write` sends text to standard output; commands that stream large output use it.
-    Session(GlobalOptions options, Environment env, std::function<void(std::string_view)> write = {})
+    Session(GlobalOptions options, Environment env,
+            std::function<void(std::string_view)> write = {})
         : m_options(std::move(options)), m_env(std::move(env)), m_write(std::move(write)) {}
 
     const GlobalOptions& options() const { return m_options; }
@@ -92,8 +94,8 @@ class Session {
     LoadedGoals load() const;
     // The selection for reports from --cycle and the command's filters; CommandError(usage)
     // when a reference or cycle does not resolve.
-    report::Selection selection(const LoadedGoals& goals, std::vector<std::string> refs, std::string owner,
-                                std::string tag, bool kpi_refs) const;
+    report::Selection selection(const LoadedGoals& goals, std::vector<std::string> refs,
+                                std::string owner, std::string tag, bool kpi_refs) const;
 
     // The command's output in the --format asked for: JSON and table from their own renderers,
     // csv, markdown and html from the sheet.

@@ -64,7 +64,8 @@ Date parse_date_arg(std::string_view what, std::string_view text, Date today);
 // A short lowercase id made from a title ("Launch two new products" -> "launch-two-new"),
 // made unique with `-2`, `-3`... where `taken` says an id is in use; `fallback` when the title
 // has no usable letters.
-std::string make_id(std::string_view title, std::string_view fallback, const std::function<bool(const std::string&)>& taken);
+std::string make_id(std::string_view title, std::string_view fallback,
+                    const std::function<bool(const std::string&)>& taken);
 
 // How long a writer waits for another's lock: OKR_LOCK_TIMEOUT seconds, else 10 s.
 std::chrono::milliseconds lock_timeout();

@@ -55,8 +55,8 @@ struct KeyResult {
 struct Objective {
     std::string id;
     std::string title;
-    std::string owner; // resolved: the file's owner when the key is absent
-    std::string cycle; // resolved: the file's cycle when the key is absent
+    std::string owner;   // resolved: the file's owner when the key is absent
+    std::string cycle;   // resolved: the file's cycle when the key is absent
     SourcePos cycle_pos; // of the objective's `cycle` value, else of the file's
     std::string notes;
     ObjectiveType type = ObjectiveType::aspirational;
@@ -94,13 +94,13 @@ struct UnknownKey {
 
 // One goal file after loading.
 struct GoalFile {
-    std::string path;      // as given or discovered, used in messages
+    std::string path; // as given or discovered, used in messages
     std::string title;
     std::string owner;
     std::string name_space; // `namespace` key, else the file stem
     std::string cycle;      // the file's default cycle, may be empty
     SourcePos cycle_pos;
-    std::vector<Cycle> cycles; // declared under [cycles]
+    std::vector<Cycle> cycles;     // declared under [cycles]
     std::vector<RefText> includes; // [workspace] include globs
     std::vector<Objective> objectives;
     std::vector<Kpi> kpis;

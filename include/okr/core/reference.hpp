@@ -47,12 +47,14 @@ class WorkspaceIndex {
     enum class Explain { no, yes };
 
     // `[NS/]OBJ`, resolved from `from_file` first.
-    Resolution<ObjectiveRef> objective(std::string_view ref, std::size_t from_file, Explain explain = Explain::yes) const;
+    Resolution<ObjectiveRef> objective(std::string_view ref, std::size_t from_file,
+                                       Explain explain = Explain::yes) const;
     // `[NS/]OBJ.KR`; with `allow_bare`, also a bare KR id unique in the workspace.
     Resolution<KrRef> kr(std::string_view ref, std::size_t from_file, bool allow_bare = false,
                          Explain explain = Explain::yes) const;
     // `[NS/]KPI`.
-    Resolution<KpiRef> kpi(std::string_view ref, std::size_t from_file, Explain explain = Explain::yes) const;
+    Resolution<KpiRef> kpi(std::string_view ref, std::size_t from_file,
+                           Explain explain = Explain::yes) const;
 
     // The cycle called `name`: built in, or declared under [cycles] anywhere in the workspace.
     const Cycle* cycle(std::string_view name) const;
@@ -64,7 +66,9 @@ class WorkspaceIndex {
     std::string ref_of(KpiRef r) const;
 
     const Workspace& workspace() const { return m_workspace; }
-    const Objective& at(ObjectiveRef r) const { return m_workspace.files[r.file].objectives[r.objective]; }
+    const Objective& at(ObjectiveRef r) const {
+        return m_workspace.files[r.file].objectives[r.objective];
+    }
     const KeyResult& at(KrRef r) const { return at(ObjectiveRef{r.file, r.objective}).krs[r.kr]; }
     const Kpi& at(KpiRef r) const { return m_workspace.files[r.file].kpis[r.kpi]; }
 
@@ -73,7 +77,8 @@ class WorkspaceIndex {
     // match; candidates when ambiguous, suggestions (refs and bare ids) when unknown.
     template <class Handle>
     Resolution<Handle> resolve_id(const std::unordered_map<std::string, std::vector<Handle>>& by_id,
-                                  std::string_view ref, std::size_t from_file, Explain explain) const;
+                                  std::string_view ref, std::size_t from_file,
+                                  Explain explain) const;
     std::vector<std::size_t> files_in(std::string_view name_space) const;
 
     const Workspace& m_workspace;
@@ -89,7 +94,8 @@ class WorkspaceIndex {
 Diagnostics check_workspace_cycles(const Workspace& workspace);
 
 // A one-line explanation of a failed resolution: "unknown KR `x`; did you mean ...".
-std::string describe_failure(std::string_view kind, std::string_view ref, const std::vector<std::string>& candidates,
+std::string describe_failure(std::string_view kind, std::string_view ref,
+                             const std::vector<std::string>& candidates,
                              const std::vector<std::string>& suggestions);
 
 } // namespace okr

@@ -21,7 +21,8 @@ const char* to_string(Health h);
 
 // The latest check-in dated on or before `as_of` (ties: the later one in the file), optionally
 // only those inside `window`; nullptr when there is none.
-const Checkin* latest_checkin(const std::vector<Checkin>& checkins, Date as_of, const Cycle* window = nullptr);
+const Checkin* latest_checkin(const std::vector<Checkin>& checkins, Date as_of,
+                              const Cycle* window = nullptr);
 
 // Unclamped progress from start to target.
 double progress(double start, double target, double current);
@@ -40,7 +41,8 @@ bool kpi_stale(const Kpi& kpi, Date as_of);
 
 // Least-squares line through (cycle start, start) and the check-ins up to `as_of`, read at
 // the cycle's end; nullopt with fewer than two distinct dates.
-std::optional<double> forecast_value(const Cycle& cycle, double start, std::span<const Checkin* const> checkins);
+std::optional<double> forecast_value(const Cycle& cycle, double start,
+                                     std::span<const Checkin* const> checkins);
 
 struct Weighted {
     double value;
@@ -53,7 +55,7 @@ std::optional<double> weighted_mean(std::span<const Weighted> items);
 struct KrEval {
     double current = 0;
     double progress = 0;
-    std::optional<double> score;      // nullopt when dropped
+    std::optional<double> score; // nullopt when dropped
     Status status = Status::none;
     std::optional<double> confidence; // of the latest check-in that states one
     std::optional<Date> last_checkin;
@@ -95,7 +97,8 @@ struct Evaluation {
 };
 
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of);
-KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped, const Kpi* kpi);
+KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,
+                   const Kpi* kpi);
 Evaluation evaluate(const WorkspaceIndex& index, Date as_of);
 
 } // namespace okr

@@ -14,7 +14,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 
 // Up to `limit` candidates close to `word`, nearest first.
-std::vector<std::string> near_matches(std::string_view word, const std::vector<std::string>& candidates,
+std::vector<std::string> near_matches(std::string_view word,
+                                      const std::vector<std::string>& candidates,
                                       std::size_t limit = 3);
 
 } // namespace okr

@@ -27,7 +27,9 @@ struct ItemId {
     std::string id;        // the item's own id (for an objective, the same as `objective`)
 
     static ItemId of_objective(std::string id) { return {ItemKind::objective, id, id}; }
-    static ItemId of_kr(std::string objective, std::string id) { return {ItemKind::kr, std::move(objective), std::move(id)}; }
+    static ItemId of_kr(std::string objective, std::string id) {
+        return {ItemKind::kr, std::move(objective), std::move(id)};
+    }
     static ItemId of_kpi(std::string id) { return {ItemKind::kpi, {}, std::move(id)}; }
 };
 
@@ -73,12 +75,13 @@ struct Edit {
 // Appends one check-in to a KR's or KPI's `checkins` (creating the array where there is none):
 // one new line in a multi-line array, matching the indentation and trailing-comma style of its
 // entries. Where a KR has a `current` key and the check-in is its latest, `current` is updated too.
-Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item, const Checkin& checkin);
+Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
+                    const Checkin& checkin);
 
 // Sets `key` of an item to `value`: replaces the value in place, or adds `key = value` after
 // the item's last key, indented like its siblings.
-Edit set_key(std::string_view text, const std::string& path, const ItemId& item, const std::string& key,
-             const Value& value);
+Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
+             const std::string& key, const Value& value);
 
 // A new objective, KR or KPI: its id and title, then further keys in the order given.
 struct NewItem {
@@ -91,7 +94,8 @@ struct NewItem {
 // the end of the file).
 Edit add_objective(std::string_view text, const std::string& path, const NewItem& objective);
 // Appends a `[[objective.kr]]` block after the objective's last KR (or its own keys).
-Edit add_kr(std::string_view text, const std::string& path, const std::string& objective_id, const NewItem& kr);
+Edit add_kr(std::string_view text, const std::string& path, const std::string& objective_id,
+            const NewItem& kr);
 // Appends a `[[kpi]]` block after the last KPI (else at the end of the file).
 Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi);
 

@@ -26,7 +26,8 @@ std::string write_target(const std::string& path);
 // Replaces the content of the existing file `path` (or of the file its symlink points at) with
 // `text`: a temporary file in the same folder is written, fsynced, given the original's
 // permission bits (and owner, where allowed) and renamed over the original; then the folder is
-// fsynced. A read-only file, a full disk or a missing folder fails and leaves the original as it was.
+// fsynced. A read-only file, a full disk or a missing folder fails and leaves the original as it
+// was.
 std::optional<WriteError> write_file_atomically(const std::string& path, std::string_view text);
 
 // Creates `path` holding `text`, atomically and durably; fails with Kind::exists when
@@ -41,7 +42,8 @@ class FileLock {
     // Takes the lock on `path`, waiting up to `timeout` while another live process holds it.
     // A lock whose process no longer runs is reported as stale at once (with the `rm` that
     // clears it), never removed silently.
-    static std::variant<FileLock, WriteError> acquire(const std::string& path, std::chrono::milliseconds timeout);
+    static std::variant<FileLock, WriteError> acquire(const std::string& path,
+                                                      std::chrono::milliseconds timeout);
 
     FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&& other) noexcept;
@@ -55,7 +57,8 @@ class FileLock {
     void release();
 
   private:
-    FileLock(std::string lock_path, int slot) : m_lock_path(std::move(lock_path)), m_slot(slot), m_held(true) {}
+    FileLock(std::string lock_path, int slot)
+        : m_lock_path(std::move(lock_path)), m_slot(slot), m_held(true) {}
 
     std::string m_lock_path;
     int m_slot = -1; // cleanup slot of the signal handler, -1 when none

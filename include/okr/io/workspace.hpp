@@ -4,12 +4,12 @@
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <variant>
-#include <string>
 #include <vector>
 
 namespace okr::io {
@@ -29,7 +29,7 @@ struct IoProblem {
 
 struct LoadedWorkspace {
     Workspace workspace;
-    Diagnostics diagnostics;         // from every file; any error makes the workspace invalid
+    Diagnostics diagnostics;          // from every file; any error makes the workspace invalid
     std::optional<IoProblem> problem; // set when a file could not be found or read
 };
 

@@ -22,7 +22,8 @@ using Spill = std::function<void(std::string& text)>;
 // A small streaming JSON writer that inserts commas, indents and escapes strings.
 class JsonWriter {
   public:
-    explicit JsonWriter(std::string& out, Spill spill = {}) : m_out(out), m_spill(std::move(spill)) {}
+    explicit JsonWriter(std::string& out, Spill spill = {})
+        : m_out(out), m_spill(std::move(spill)) {}
     void begin_object();
     void end_object();
     void begin_array();

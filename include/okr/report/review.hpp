@@ -28,7 +28,7 @@ struct ReviewKr {
     double progress = 0;
     double value = 0;
     double target = 0;
-    std::string outcome; // delivered, in-progress, missed or dropped
+    std::string outcome;            // delivered, in-progress, missed or dropped
     std::optional<int> days_silent; // days since the last check-in (or the cycle start)
     // Over the window (the movers, or --since):
     double value_before = 0;
@@ -45,7 +45,7 @@ struct ReviewObjective {
 };
 
 struct Review {
-    Report report; // overall, per owner, the objectives of the selection
+    Report report;             // overall, per owner, the objectives of the selection
     std::optional<Date> since; // set: the weekly view
     Date window_start;         // since, else as_of - 28 days (for the biggest movers)
     std::optional<double> overall_before;

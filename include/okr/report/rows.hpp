@@ -103,10 +103,12 @@ struct Report {
 
 // The cycles a selection covers: named, all, or those containing the as-of date (else the one
 // that ended last). Unknown names yield an empty list.
-std::vector<const Cycle*> selected_cycles(const WorkspaceIndex& index, const std::string& cycle, Date as_of);
+std::vector<const Cycle*> selected_cycles(const WorkspaceIndex& index, const std::string& cycle,
+                                          Date as_of);
 
 // Builds the report for objectives; refs that do not resolve are skipped (the caller checks them).
-Report build_report(const WorkspaceIndex& index, const Evaluation& evaluation, const Selection& selection);
+Report build_report(const WorkspaceIndex& index, const Evaluation& evaluation,
+                    const Selection& selection);
 
 // Builds the KPI rows of the workspace, filtered by refs, owner and tag.
 std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& evaluation,

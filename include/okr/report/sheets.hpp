@@ -4,8 +4,8 @@
 #include "okr/report/log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
-#include "okr/report/tree.hpp"
 #include "okr/report/sheet.hpp"
+#include "okr/report/tree.hpp"
 
 #include <string>
 #include <string_view>

@@ -5,8 +5,8 @@
 #include "okr/report/log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
-#include "okr/report/tree.hpp"
 #include "okr/report/table.hpp"
+#include "okr/report/tree.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -23,12 +23,14 @@ std::string score_table(const Report& report, const Look& look);
 // `okr kpi`: KPI health with sparklines.
 std::string kpi_table(const std::vector<KpiRow>& kpis, const Look& look);
 // Fetches line `line` (1-based) of the file at `path`, for showing context; nullopt if unknown.
-using SourceLines = std::function<std::optional<std::string>(const std::string& path, std::uint32_t line)>;
+using SourceLines =
+    std::function<std::optional<std::string>(const std::string& path, std::uint32_t line)>;
 
 // `okr check` and load errors: one `PATH:LINE:COL: level: message [rule]` line per finding,
 // each followed by the source line with a caret under the column (when `source` has it) and
 // an indented hint.
-std::string diagnostics_text(const Diagnostics& findings, const Look& look, const SourceLines& source = {});
+std::string diagnostics_text(const Diagnostics& findings, const Look& look,
+                             const SourceLines& source = {});
 
 // `okr review` (the end-of-cycle review, or the weekly view with --since).
 std::string review_text(const Review& review, const Look& look);

@@ -21,13 +21,14 @@ struct TreeNode {
     std::optional<double> rollup; // weighted mean of every scored objective in the subtree
     Band rollup_band = Band::none;
     std::size_t descendants = 0;
-    std::string note; // "parent X is unresolved", "parent X is outside the selection", "alignment loop"
+    std::string
+        note; // "parent X is unresolved", "parent X is outside the selection", "alignment loop"
 };
 
 struct Tree {
     Date as_of;
     std::vector<CycleInfo> cycles;
-    std::vector<TreeNode> nodes; // depth-first, roots first in file order
+    std::vector<TreeNode> nodes;    // depth-first, roots first in file order
     std::vector<std::string> loops; // each loop in the parent graph, as "a → b → a"
 };
 

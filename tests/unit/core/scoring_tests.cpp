@@ -473,7 +473,8 @@ title = "Aspirational"
         CHECK_FALSE(last_day.objective_eval("committed").missed_commitment);
     }
 
-    TEST_CASE("a committed objective without an active KR has no grade, so it misses no commitment") {
+    TEST_CASE(
+        "a committed objective without an active KR has no grade, so it misses no commitment") {
         const std::string text = hundred_file(R"(
 [[objective]]
 id = "empty"

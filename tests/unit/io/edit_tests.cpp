@@ -19,7 +19,8 @@ using okr::test::valid_file;
 
 namespace {
 
-Checkin checkin(std::string_view date, double value, double confidence = NAN, std::string note = {}) {
+Checkin checkin(std::string_view date, double value, double confidence = NAN,
+                std::string note = {}) {
     Checkin c;
     c.date = day(date);
     c.value = value;
@@ -95,8 +96,8 @@ checkins = []
 
 TEST_SUITE("okr::edit") {
 
-TEST_CASE("a check-in adds exactly one line to a multi-line array, after the last entry") {
-    const std::string before = text_of(R"(
+    TEST_CASE("a check-in adds exactly one line to a multi-line array, after the last entry") {
+        const std::string before = text_of(R"(
 cycle = "2026-Q4"
 [[objective]]
 id = "eco"
@@ -109,10 +110,12 @@ title = "Eco"
     { date = 2026-10-14, value = 1 },
     # a comment stays last
   ]
-)").data();
-    const std::string after = edited(append_checkin(before, "x.toml", ItemId::of_kr("eco", "launch"),
-                                                    checkin("2026-11-20", 2, 0.8, "shipped")));
-    CHECK(after == text_of(R"(
+)")
+                                       .data();
+        const std::string after =
+            edited(append_checkin(before, "x.toml", ItemId::of_kr("eco", "launch"),
+                                  checkin("2026-11-20", 2, 0.8, "shipped")));
+        CHECK(after == text_of(R"(
 cycle = "2026-Q4"
 [[objective]]
 id = "eco"
@@ -127,53 +130,56 @@ title = "Eco"
     # a comment stays last
   ]
 )"));
-    CHECK(numstat(before, after) == std::pair{1, 0});
-}
+        CHECK(numstat(before, after) == std::pair{1, 0});
+    }
 
-TEST_CASE("a check-in also updates current, which makes one changed line") {
-    const std::string after = edited(append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "launch"),
-                                                    checkin("2026-11-20", 2)));
-    CHECK(after.find("  current = 2                  # kept in step by okr\n") != std::string::npos);
-    CHECK(after.find("    { date = 2026-11-04, value = 1, confidence = 0.5 },\n"
-                     "    { date = 2026-11-20, value = 2 },\n"
-                     "    # more to come\n") != std::string::npos);
-    CHECK(numstat(k_commented, after) == std::pair{2, 1});
-}
+    TEST_CASE("a check-in also updates current, which makes one changed line") {
+        const std::string after = edited(append_checkin(
+            k_commented, "x.toml", ItemId::of_kr("eco", "launch"), checkin("2026-11-20", 2)));
+        CHECK(after.find("  current = 2                  # kept in step by okr\n") !=
+              std::string::npos);
+        CHECK(after.find("    { date = 2026-11-04, value = 1, confidence = 0.5 },\n"
+                         "    { date = 2026-11-20, value = 2 },\n"
+                         "    # more to come\n") != std::string::npos);
+        CHECK(numstat(k_commented, after) == std::pair{2, 1});
+    }
 
-TEST_CASE("a backdated check-in leaves current alone") {
-    const std::string after = edited(append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "launch"),
-                                                    checkin("2026-10-01", 0)));
-    CHECK(after.find("  current = 1 ") != std::string::npos);
-    CHECK(numstat(k_commented, after) == std::pair{1, 0});
-}
+    TEST_CASE("a backdated check-in leaves current alone") {
+        const std::string after = edited(append_checkin(
+            k_commented, "x.toml", ItemId::of_kr("eco", "launch"), checkin("2026-10-01", 0)));
+        CHECK(after.find("  current = 1 ") != std::string::npos);
+        CHECK(numstat(k_commented, after) == std::pair{1, 0});
+    }
 
-TEST_CASE("a check-in goes inside a single-line array") {
-    const std::string after = edited(append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "partners"),
-                                                    checkin("2026-11-20", 1)));
-    CHECK(after.find("  checkins = [ { date = 2026-11-10, value = 0 }, { date = 2026-11-20, value = 1 } ]\n") !=
-          std::string::npos);
-    CHECK(numstat(k_commented, after) == std::pair{1, 1});
-}
+    TEST_CASE("a check-in goes inside a single-line array") {
+        const std::string after = edited(append_checkin(
+            k_commented, "x.toml", ItemId::of_kr("eco", "partners"), checkin("2026-11-20", 1)));
+        CHECK(after.find("  checkins = [ { date = 2026-11-10, value = 0 }, { date = 2026-11-20, "
+                         "value = 1 } ]\n") != std::string::npos);
+        CHECK(numstat(k_commented, after) == std::pair{1, 1});
+    }
 
-TEST_CASE("a KR without check-ins gets a multi-line array after its last key") {
-    const std::string after = edited(append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "sat"),
-                                                    checkin("2026-11-20", 90)));
-    CHECK(after.find("  target = 95\n"
-                     "  checkins = [\n"
-                     "    { date = 2026-11-20, value = 90 },\n"
-                     "  ]\n"
-                     "\n"
-                     "# KPIs below\n") != std::string::npos);
-    CHECK(numstat(k_commented, after) == std::pair{3, 0});
-}
+    TEST_CASE("a KR without check-ins gets a multi-line array after its last key") {
+        const std::string after = edited(append_checkin(
+            k_commented, "x.toml", ItemId::of_kr("eco", "sat"), checkin("2026-11-20", 90)));
+        CHECK(after.find("  target = 95\n"
+                         "  checkins = [\n"
+                         "    { date = 2026-11-20, value = 90 },\n"
+                         "  ]\n"
+                         "\n"
+                         "# KPIs below\n") != std::string::npos);
+        CHECK(numstat(k_commented, after) == std::pair{3, 0});
+    }
 
-TEST_CASE("an empty check-ins array becomes a multi-line array") {
-    const std::string after = edited(append_checkin(k_commented, "x.toml", ItemId::of_kpi("csat"), checkin("2026-11-30", 88.4)));
-    CHECK(after.ends_with("min = 90\ncheckins = [\n  { date = 2026-11-30, value = 88.4 },\n]\n"));
-}
+    TEST_CASE("an empty check-ins array becomes a multi-line array") {
+        const std::string after = edited(append_checkin(
+            k_commented, "x.toml", ItemId::of_kpi("csat"), checkin("2026-11-30", 88.4)));
+        CHECK(
+            after.ends_with("min = 90\ncheckins = [\n  { date = 2026-11-30, value = 88.4 },\n]\n"));
+    }
 
-TEST_CASE("without a trailing comma the previous entry gets one and the new entry none") {
-    const std::string before = text_of(R"(
+    TEST_CASE("without a trailing comma the previous entry gets one and the new entry none") {
+        const std::string before = text_of(R"(
 [[kpi]]
 id = "csat"
 title = "CSAT"
@@ -182,9 +188,11 @@ checkins = [
   {date=2026-10-31,value=91.2},
   {date=2026-11-30,value=88.4}
 ]
-)").data();
-    const std::string after = edited(append_checkin(before, "x.toml", ItemId::of_kpi("csat"), checkin("2026-12-31", 92)));
-    CHECK(after == text_of(R"(
+)")
+                                       .data();
+        const std::string after = edited(
+            append_checkin(before, "x.toml", ItemId::of_kpi("csat"), checkin("2026-12-31", 92)));
+        CHECK(after == text_of(R"(
 [[kpi]]
 id = "csat"
 title = "CSAT"
@@ -195,26 +203,31 @@ checkins = [
   {date=2026-12-31,value=92}
 ]
 )"));
-}
+    }
 
-TEST_CASE("CRLF line endings and tabs are kept, and new lines use them") {
-    const std::string before = "cycle = \"2026-Q4\"\r\n[[objective]]\r\nid = \"o\"\r\ntitle = \"O\"\r\n"
-                               "\t[[objective.kr]]\r\n\tid = \"k\"\r\n\ttitle = \"K\"\r\n\ttarget = 10\r\n";
-    const std::string after = edited(append_checkin(before, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-01", 3)));
-    CHECK(after == before + "\tcheckins = [\r\n\t\t{ date = 2026-11-01, value = 3 },\r\n\t]\r\n");
-    const std::string again = edited(append_checkin(after, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-08", 4)));
-    CHECK(again == before + "\tcheckins = [\r\n\t\t{ date = 2026-11-01, value = 3 },\r\n"
-                            "\t\t{ date = 2026-11-08, value = 4 },\r\n\t]\r\n");
-}
+    TEST_CASE("CRLF line endings and tabs are kept, and new lines use them") {
+        const std::string before =
+            "cycle = \"2026-Q4\"\r\n[[objective]]\r\nid = \"o\"\r\ntitle = \"O\"\r\n"
+            "\t[[objective.kr]]\r\n\tid = \"k\"\r\n\ttitle = \"K\"\r\n\ttarget = 10\r\n";
+        const std::string after = edited(
+            append_checkin(before, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-01", 3)));
+        CHECK(after ==
+              before + "\tcheckins = [\r\n\t\t{ date = 2026-11-01, value = 3 },\r\n\t]\r\n");
+        const std::string again = edited(
+            append_checkin(after, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-08", 4)));
+        CHECK(again == before + "\tcheckins = [\r\n\t\t{ date = 2026-11-01, value = 3 },\r\n"
+                                "\t\t{ date = 2026-11-08, value = 4 },\r\n\t]\r\n");
+    }
 
-TEST_CASE("a file without a final newline keeps going without one") {
-    const std::string before = "[[kpi]]\nid = \"k\"\ntitle = \"K\"\nmax = 3";
-    const std::string after = edited(append_checkin(before, "x.toml", ItemId::of_kpi("k"), checkin("2026-11-01", 2)));
-    CHECK(after == before + "\ncheckins = [\n  { date = 2026-11-01, value = 2 },\n]");
-}
+    TEST_CASE("a file without a final newline keeps going without one") {
+        const std::string before = "[[kpi]]\nid = \"k\"\ntitle = \"K\"\nmax = 3";
+        const std::string after =
+            edited(append_checkin(before, "x.toml", ItemId::of_kpi("k"), checkin("2026-11-01", 2)));
+        CHECK(after == before + "\ncheckins = [\n  { date = 2026-11-01, value = 2 },\n]");
+    }
 
-TEST_CASE("dotted keys and unusual spacing in an item are kept byte for byte") {
-    const std::string before = text_of(R"(
+    TEST_CASE("dotted keys and unusual spacing in an item are kept byte for byte") {
+        const std::string before = text_of(R"(
 cycle="2026-Q4"
 [[objective]]
 id="o"
@@ -225,15 +238,18 @@ title =   "K"
 target=10
 meta.source = "crm"      # unknown dotted key, kept
 meta.team   = "growth"
-)").data();
-    const std::string after = edited(append_checkin(before, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-01", 3)));
-    CHECK(after == before + "checkins = [\n  { date = 2026-11-01, value = 3 },\n]\n");
-    const std::string with_unit = edited(set_key(before, "x.toml", ItemId::of_kr("o", "k"), "unit", std::string("deals")));
-    CHECK(with_unit == before + "unit = \"deals\"\n");
-}
+)")
+                                       .data();
+        const std::string after = edited(
+            append_checkin(before, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-01", 3)));
+        CHECK(after == before + "checkins = [\n  { date = 2026-11-01, value = 3 },\n]\n");
+        const std::string with_unit = edited(
+            set_key(before, "x.toml", ItemId::of_kr("o", "k"), "unit", std::string("deals")));
+        CHECK(with_unit == before + "unit = \"deals\"\n");
+    }
 
-TEST_CASE("UTF-8 titles before an edit do not shift its position, and notes are escaped") {
-    const std::string before = text_of(R"(
+    TEST_CASE("UTF-8 titles before an edit do not shift its position, and notes are escaped") {
+        const std::string before = text_of(R"(
 cycle = "2026-Q4"
 [[objective]]
 id = "e"
@@ -246,48 +262,56 @@ title = "Ünïcödé 🚀🚀🚀"
   title = "日本語のタイトル"
   target = 10
   checkins = [ { date = 2026-10-01, value = 1, note = "café ☕" } ]
-)").data();
-    const std::string after = edited(append_checkin(before, "x.toml", ItemId::of_kr("o", "k"),
-                                                    checkin("2026-11-01", 3, NAN, "said \"ok\" \\ done\ttab")));
-    CHECK(after.find("note = \"café ☕\" }, { date = 2026-11-01, value = 3, note = \"said \\\"ok\\\" \\\\ done\\ttab\" } ]") !=
-          std::string::npos);
-    const GoalFile f = valid_file(after);
-    CHECK(f.objectives[1].krs[0].checkins.back().note == "said \"ok\" \\ done\ttab");
-}
+)")
+                                       .data();
+        const std::string after =
+            edited(append_checkin(before, "x.toml", ItemId::of_kr("o", "k"),
+                                  checkin("2026-11-01", 3, NAN, "said \"ok\" \\ done\ttab")));
+        CHECK(after.find("note = \"café ☕\" }, { date = 2026-11-01, value = 3, note = \"said "
+                         "\\\"ok\\\" \\\\ done\\ttab\" } ]") != std::string::npos);
+        const GoalFile f = valid_file(after);
+        CHECK(f.objectives[1].krs[0].checkins.back().note == "said \"ok\" \\ done\ttab");
+    }
 
-TEST_CASE("set replaces a value in place and keeps its comment") {
-    const std::string after = edited(set_key(k_commented, "x.toml", ItemId::of_kr("eco", "launch"), "target", 3.0));
-    CHECK(after.find("  target = 3\n  current = 1 ") != std::string::npos);
-    CHECK(numstat(k_commented, after) == std::pair{1, 1});
-    const std::string title = edited(set_key(k_commented, "x.toml", ItemId::of_objective("eco"), "title", std::string("Lead")));
-    CHECK(title.find("title = \"Lead\"\n\n  [[objective.kr]]") != std::string::npos);
-}
+    TEST_CASE("set replaces a value in place and keeps its comment") {
+        const std::string after =
+            edited(set_key(k_commented, "x.toml", ItemId::of_kr("eco", "launch"), "target", 3.0));
+        CHECK(after.find("  target = 3\n  current = 1 ") != std::string::npos);
+        CHECK(numstat(k_commented, after) == std::pair{1, 1});
+        const std::string title = edited(set_key(k_commented, "x.toml", ItemId::of_objective("eco"),
+                                                 "title", std::string("Lead")));
+        CHECK(title.find("title = \"Lead\"\n\n  [[objective.kr]]") != std::string::npos);
+    }
 
-TEST_CASE("set adds a missing key after the item's last key, indented like its siblings") {
-    const std::string after = edited(set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "unit", std::string("%")));
-    CHECK(after.find("  target = 95\n  unit = \"%\"\n\n# KPIs below") != std::string::npos);
-    const std::string objective = edited(set_key(k_commented, "x.toml", ItemId::of_objective("eco"), "tags",
-                                                 std::vector<std::string>{"a", "b"}));
-    CHECK(objective.find("title = \"Become a market leader in eco-friendly products\"\ntags = [\"a\", \"b\"]\n\n") !=
-          std::string::npos);
-}
+    TEST_CASE("set adds a missing key after the item's last key, indented like its siblings") {
+        const std::string after = edited(
+            set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "unit", std::string("%")));
+        CHECK(after.find("  target = 95\n  unit = \"%\"\n\n# KPIs below") != std::string::npos);
+        const std::string objective =
+            edited(set_key(k_commented, "x.toml", ItemId::of_objective("eco"), "tags",
+                           std::vector<std::string>{"a", "b"}));
+        CHECK(objective.find("title = \"Become a market leader in eco-friendly products\"\ntags = "
+                             "[\"a\", \"b\"]\n\n") != std::string::npos);
+    }
 
-TEST_CASE("a change that would make the file invalid is refused with the reason") {
-    const Edit e = set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "target", 88.0);
-    REQUIRE_FALSE(e.ok());
-    CHECK(e.error->kind == EditError::Kind::would_be_invalid);
-    CHECK(e.error->message == "the change would make x.toml invalid: `target` must differ from `start` (both are 88)");
-}
+    TEST_CASE("a change that would make the file invalid is refused with the reason") {
+        const Edit e = set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "target", 88.0);
+        REQUIRE_FALSE(e.ok());
+        CHECK(e.error->kind == EditError::Kind::would_be_invalid);
+        CHECK(e.error->message == "the change would make x.toml invalid: `target` must differ from "
+                                  "`start` (both are 88)");
+    }
 
-TEST_CASE("an item that is no longer in the text is reported, not guessed") {
-    const Edit e = append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "gone"), checkin("2026-11-01", 1));
-    REQUIRE_FALSE(e.ok());
-    CHECK(e.error->kind == EditError::Kind::not_found);
-    CHECK(e.error->message == "key result \"eco.gone\" is no longer in x.toml");
-}
+    TEST_CASE("an item that is no longer in the text is reported, not guessed") {
+        const Edit e = append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "gone"),
+                                      checkin("2026-11-01", 1));
+        REQUIRE_FALSE(e.ok());
+        CHECK(e.error->kind == EditError::Kind::not_found);
+        CHECK(e.error->message == "key result \"eco.gone\" is no longer in x.toml");
+    }
 
-TEST_CASE("check-ins written as [[...checkins]] tables are not extended") {
-    const std::string before = text_of(R"(
+    TEST_CASE("check-ins written as [[...checkins]] tables are not extended") {
+        const std::string before = text_of(R"(
 [[kpi]]
 id = "k"
 title = "K"
@@ -295,263 +319,294 @@ min = 1
 [[kpi.checkins]]
 date = 2026-10-01
 value = 2
-)").data();
-    const Edit e = append_checkin(before, "x.toml", ItemId::of_kpi("k"), checkin("2026-11-01", 3));
-    REQUIRE_FALSE(e.ok());
-    CHECK(e.error->kind == EditError::Kind::unsupported);
-}
+)")
+                                       .data();
+        const Edit e =
+            append_checkin(before, "x.toml", ItemId::of_kpi("k"), checkin("2026-11-01", 3));
+        REQUIRE_FALSE(e.ok());
+        CHECK(e.error->kind == EditError::Kind::unsupported);
+    }
 
-TEST_CASE("a key result inside an inline table gets its keys inside the braces") {
-    const std::string before = text_of(R"(
+    TEST_CASE("a key result inside an inline table gets its keys inside the braces") {
+        const std::string before = text_of(R"(
 cycle = "2026-Q4"
 [[objective]]
 id = "o"
 title = "O"
 kr = [ { id = "k", title = "K", target = 5 } ]
-)").data();
-    const std::string after = edited(append_checkin(before, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-01", 3)));
-    CHECK(after.find("kr = [ { id = \"k\", title = \"K\", target = 5, checkins = [ { date = 2026-11-01, value = 3 } ] } ]") !=
-          std::string::npos);
-}
+)")
+                                       .data();
+        const std::string after = edited(
+            append_checkin(before, "x.toml", ItemId::of_kr("o", "k"), checkin("2026-11-01", 3)));
+        CHECK(after.find("kr = [ { id = \"k\", title = \"K\", target = 5, checkins = [ { date = "
+                         "2026-11-01, value = 3 } ] } ]") != std::string::npos);
+    }
 
-TEST_CASE("a new key result follows the objective's last key result, indented like it") {
-    NewItem kr{"reviews", "Get 50 reviews", {{"target", 50.0}, {"unit", std::string("reviews")}}};
-    const std::string after = edited(add_kr(k_commented, "x.toml", "eco", kr));
-    CHECK(after.find("  target = 95\n"
-                     "\n"
-                     "  [[objective.kr]]\n"
-                     "  id = \"reviews\"\n"
-                     "  title = \"Get 50 reviews\"\n"
-                     "  target = 50\n"
-                     "  unit = \"reviews\"\n"
-                     "\n"
-                     "# KPIs below\n") != std::string::npos);
-    CHECK(numstat(k_commented, after) == std::pair{6, 0});
-}
+    TEST_CASE("a new key result follows the objective's last key result, indented like it") {
+        NewItem kr{
+            "reviews", "Get 50 reviews", {{"target", 50.0}, {"unit", std::string("reviews")}}};
+        const std::string after = edited(add_kr(k_commented, "x.toml", "eco", kr));
+        CHECK(after.find("  target = 95\n"
+                         "\n"
+                         "  [[objective.kr]]\n"
+                         "  id = \"reviews\"\n"
+                         "  title = \"Get 50 reviews\"\n"
+                         "  target = 50\n"
+                         "  unit = \"reviews\"\n"
+                         "\n"
+                         "# KPIs below\n") != std::string::npos);
+        CHECK(numstat(k_commented, after) == std::pair{6, 0});
+    }
 
-TEST_CASE("a new objective follows the last objective, before the KPIs and their comments") {
-    NewItem o{"hire", "Hire well", {{"type", std::string("committed")}}};
-    const std::string after = edited(add_objective(k_commented, "x.toml", o));
-    CHECK(after.find("  target = 95\n\n[[objective]]\nid = \"hire\"\ntitle = \"Hire well\"\ntype = \"committed\"\n\n"
-                     "# KPIs below\n") != std::string::npos);
-}
+    TEST_CASE("a new objective follows the last objective, before the KPIs and their comments") {
+        NewItem o{"hire", "Hire well", {{"type", std::string("committed")}}};
+        const std::string after = edited(add_objective(k_commented, "x.toml", o));
+        CHECK(after.find("  target = 95\n\n[[objective]]\nid = \"hire\"\ntitle = \"Hire "
+                         "well\"\ntype = \"committed\"\n\n"
+                         "# KPIs below\n") != std::string::npos);
+    }
 
-TEST_CASE("a new KPI goes after the last KPI, or at the end of the file") {
-    NewItem k{"nps", "Net promoter score", {{"min", 30.0}, {"warn", 10.0}}};
-    const std::string after = edited(add_kpi(k_commented, "x.toml", k));
-    CHECK(after.ends_with("checkins = []\n\n[[kpi]]\nid = \"nps\"\ntitle = \"Net promoter score\"\nmin = 30\nwarn = 10\n"));
-    const std::string empty = edited(add_kpi("cycle = \"2026-Q4\"\n", "x.toml", k));
-    CHECK(empty == "cycle = \"2026-Q4\"\n\n[[kpi]]\nid = \"nps\"\ntitle = \"Net promoter score\"\nmin = 30\nwarn = 10\n");
-}
+    TEST_CASE("a new KPI goes after the last KPI, or at the end of the file") {
+        NewItem k{"nps", "Net promoter score", {{"min", 30.0}, {"warn", 10.0}}};
+        const std::string after = edited(add_kpi(k_commented, "x.toml", k));
+        CHECK(after.ends_with("checkins = []\n\n[[kpi]]\nid = \"nps\"\ntitle = \"Net promoter "
+                              "score\"\nmin = 30\nwarn = 10\n"));
+        const std::string empty = edited(add_kpi("cycle = \"2026-Q4\"\n", "x.toml", k));
+        CHECK(empty == "cycle = \"2026-Q4\"\n\n[[kpi]]\nid = \"nps\"\ntitle = \"Net promoter "
+                       "score\"\nmin = 30\nwarn = 10\n");
+    }
 
-TEST_CASE("a first objective goes before the KPIs, with the comments right above them") {
-    const std::string before = "cycle = \"2026-Q4\"\n\n# the KPIs\n[[kpi]]\nid = \"k\"\ntitle = \"K\"\nmin = 1\n";
-    const std::string after = edited(add_objective(before, "x.toml", NewItem{"o", "O", {}}));
-    CHECK(after == "cycle = \"2026-Q4\"\n\n[[objective]]\nid = \"o\"\ntitle = \"O\"\n\n# the KPIs\n[[kpi]]\nid = \"k\"\n"
-                   "title = \"K\"\nmin = 1\n");
-}
+    TEST_CASE("a first objective goes before the KPIs, with the comments right above them") {
+        const std::string before =
+            "cycle = \"2026-Q4\"\n\n# the KPIs\n[[kpi]]\nid = \"k\"\ntitle = \"K\"\nmin = 1\n";
+        const std::string after = edited(add_objective(before, "x.toml", NewItem{"o", "O", {}}));
+        CHECK(after == "cycle = \"2026-Q4\"\n\n[[objective]]\nid = \"o\"\ntitle = \"O\"\n\n# the "
+                       "KPIs\n[[kpi]]\nid = \"k\"\n"
+                       "title = \"K\"\nmin = 1\n");
+    }
 
-TEST_CASE("numbers and strings are written as TOML without noise") {
-    CHECK(toml_number(3) == "3");
-    CHECK(toml_number(-0.5) == "-0.5");
-    CHECK(toml_number(12.25) == "12.25");
-    CHECK(toml_number(1e20) == "1e+20");
-    CHECK(toml_number(0.1 + 0.2) == "0.30000000000000004");
-    CHECK(toml_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
-    CHECK(toml_value(std::vector<std::string>{"x", "y"}) == "[\"x\", \"y\"]");
-    CHECK(toml_value(day("2026-02-28")) == "2026-02-28");
-}
+    TEST_CASE("numbers and strings are written as TOML without noise") {
+        CHECK(toml_number(3) == "3");
+        CHECK(toml_number(-0.5) == "-0.5");
+        CHECK(toml_number(12.25) == "12.25");
+        CHECK(toml_number(1e20) == "1e+20");
+        CHECK(toml_number(0.1 + 0.2) == "0.30000000000000004");
+        CHECK(toml_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
+        CHECK(toml_value(std::vector<std::string>{"x", "y"}) == "[\"x\", \"y\"]");
+        CHECK(toml_value(day("2026-02-28")) == "2026-02-28");
+    }
 
-TEST_CASE("the unified diff shows one hunk with three lines of context") {
-    const std::string diff = unified_diff("a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nd\nX\ne\nf\ng\n", "p.toml");
-    CHECK(diff == "--- a/p.toml\n+++ b/p.toml\n@@ -2,6 +2,7 @@\n b\n c\n d\n+X\n e\n f\n g\n");
-    CHECK(unified_diff("same\n", "same\n", "p.toml").empty());
-    CHECK(unified_diff("", "new\n", "p.toml") == "--- a/p.toml\n+++ b/p.toml\n@@ -0,0 +1,1 @@\n+new\n");
-}
+    TEST_CASE("the unified diff shows one hunk with three lines of context") {
+        const std::string diff =
+            unified_diff("a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nd\nX\ne\nf\ng\n", "p.toml");
+        CHECK(diff == "--- a/p.toml\n+++ b/p.toml\n@@ -2,6 +2,7 @@\n b\n c\n d\n+X\n e\n f\n g\n");
+        CHECK(unified_diff("same\n", "same\n", "p.toml").empty());
+        CHECK(unified_diff("", "new\n", "p.toml") ==
+              "--- a/p.toml\n+++ b/p.toml\n@@ -0,0 +1,1 @@\n+new\n");
+    }
 
-TEST_CASE("the item line is where its table starts") {
-    CHECK(item_line(k_commented, "x.toml", ItemId::of_objective("eco")) == 5);
-    CHECK(item_line(k_commented, "x.toml", ItemId::of_kr("eco", "sat")) == 27);
-    CHECK(item_line(k_commented, "x.toml", ItemId::of_kpi("csat")) == 35);
-    CHECK(item_line(k_commented, "x.toml", ItemId::of_kpi("nope")) == 0);
-}
+    TEST_CASE("the item line is where its table starts") {
+        CHECK(item_line(k_commented, "x.toml", ItemId::of_objective("eco")) == 5);
+        CHECK(item_line(k_commented, "x.toml", ItemId::of_kr("eco", "sat")) == 27);
+        CHECK(item_line(k_commented, "x.toml", ItemId::of_kpi("csat")) == 35);
+        CHECK(item_line(k_commented, "x.toml", ItemId::of_kpi("nope")) == 0);
+    }
 
-// ---- The round-trip property ------------------------------------------------------------------
+    // ---- The round-trip property
+    // ------------------------------------------------------------------
 
-namespace {
+    namespace {
 
-// A random goal file in one of many styles, built together with the model it must parse to.
-struct Style {
-    std::string eol, indent, eq, unit;
-    bool comments, trailing_comma, inline_checkins, tight_tables;
-};
-
-Style random_style(std::mt19937& rng) {
-    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-    Style s;
-    s.eol = pick(3) == 0 ? "\r\n" : "\n";
-    const char* indents[] = {"", "  ", "    ", "\t"};
-    s.indent = indents[pick(4)];
-    s.unit = s.indent == "\t" ? "\t" : "  ";
-    s.eq = pick(4) == 0 ? "=" : pick(2) ? " = " : "   =  ";
-    s.comments = pick(2);
-    s.trailing_comma = pick(3) != 0;
-    s.inline_checkins = pick(4) == 0;
-    s.tight_tables = pick(3) == 0;
-    return s;
-}
-
-std::string random_file(std::mt19937& rng, const Style& s) {
-    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-    std::string t;
-    auto line = [&](const std::string& indent, const std::string& text) {
-        t += indent + text;
-        if (s.comments && pick(4) == 0) t += "   # note ü";
-        t += s.eol;
+    // A random goal file in one of many styles, built together with the model it must parse to.
+    struct Style {
+        std::string eol, indent, eq, unit;
+        bool comments, trailing_comma, inline_checkins, tight_tables;
     };
-    auto kv = [&](const std::string& indent, const std::string& k, const std::string& v) { line(indent, k + s.eq + v); };
-    if (s.comments) t += "# a goal file" + s.eol;
-    kv("", "cycle", "\"2026-Q4\"");
-    const int objectives = 1 + pick(3);
-    for (int o = 0; o < objectives; ++o) {
-        t += s.eol;
-        line("", "[[objective]]");
-        kv("", "id", fmt::format("\"o{}\"", o));
-        kv("", "title", fmt::format("\"Objective {} — ünïcode\"", o));
-        const int krs = pick(4);
-        for (int k = 0; k < krs; ++k) {
-            if (!s.tight_tables) t += s.eol;
-            line(s.indent, "[[objective.kr]]");
-            kv(s.indent, "id", fmt::format("\"k{}\"", k));
-            kv(s.indent, "title", fmt::format("\"KR {}\"", k));
-            kv(s.indent, "target", std::to_string(10 + k));
-            if (pick(2)) kv(s.indent, "current", "0");
-            const int checkins = pick(4) - 1; // -1: no array
-            if (checkins >= 0) {
-                if (s.inline_checkins) {
-                    std::string arr = "[";
-                    for (int c = 0; c < checkins; ++c)
-                        arr += fmt::format("{}{{ date = 2026-10-{:02}, value = {} }}", c ? ", " : " ", c + 1, c);
-                    arr += checkins ? " ]" : "]";
-                    kv(s.indent, "checkins", arr);
-                } else {
-                    t += s.indent + "checkins" + s.eq + "[" + s.eol;
-                    for (int c = 0; c < checkins; ++c)
-                        t += s.indent + s.unit +
-                             fmt::format("{{ date = 2026-10-{:02}, value = {} }}{}", c + 1, c,
-                                         c + 1 < checkins || s.trailing_comma ? "," : "") +
-                             s.eol;
-                    if (s.comments && pick(2)) t += s.indent + s.unit + "# older check-ins were in the wiki" + s.eol;
-                    t += s.indent + "]" + s.eol;
+
+    Style random_style(std::mt19937& rng) {
+        auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+        Style s;
+        s.eol = pick(3) == 0 ? "\r\n" : "\n";
+        const char* indents[] = {"", "  ", "    ", "\t"};
+        s.indent = indents[pick(4)];
+        s.unit = s.indent == "\t" ? "\t" : "  ";
+        s.eq = pick(4) == 0 ? "=" : pick(2) ? " = " : "   =  ";
+        s.comments = pick(2);
+        s.trailing_comma = pick(3) != 0;
+        s.inline_checkins = pick(4) == 0;
+        s.tight_tables = pick(3) == 0;
+        return s;
+    }
+
+    std::string random_file(std::mt19937& rng, const Style& s) {
+        auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+        std::string t;
+        auto line = [&](const std::string& indent, const std::string& text) {
+            t += indent + text;
+            if (s.comments && pick(4) == 0) t += "   # note ü";
+            t += s.eol;
+        };
+        auto kv = [&](const std::string& indent, const std::string& k, const std::string& v) {
+            line(indent, k + s.eq + v);
+        };
+        if (s.comments) t += "# a goal file" + s.eol;
+        kv("", "cycle", "\"2026-Q4\"");
+        const int objectives = 1 + pick(3);
+        for (int o = 0; o < objectives; ++o) {
+            t += s.eol;
+            line("", "[[objective]]");
+            kv("", "id", fmt::format("\"o{}\"", o));
+            kv("", "title", fmt::format("\"Objective {} — ünïcode\"", o));
+            const int krs = pick(4);
+            for (int k = 0; k < krs; ++k) {
+                if (!s.tight_tables) t += s.eol;
+                line(s.indent, "[[objective.kr]]");
+                kv(s.indent, "id", fmt::format("\"k{}\"", k));
+                kv(s.indent, "title", fmt::format("\"KR {}\"", k));
+                kv(s.indent, "target", std::to_string(10 + k));
+                if (pick(2)) kv(s.indent, "current", "0");
+                const int checkins = pick(4) - 1; // -1: no array
+                if (checkins >= 0) {
+                    if (s.inline_checkins) {
+                        std::string arr = "[";
+                        for (int c = 0; c < checkins; ++c)
+                            arr += fmt::format("{}{{ date = 2026-10-{:02}, value = {} }}",
+                                               c ? ", " : " ", c + 1, c);
+                        arr += checkins ? " ]" : "]";
+                        kv(s.indent, "checkins", arr);
+                    } else {
+                        t += s.indent + "checkins" + s.eq + "[" + s.eol;
+                        for (int c = 0; c < checkins; ++c)
+                            t += s.indent + s.unit +
+                                 fmt::format("{{ date = 2026-10-{:02}, value = {} }}{}", c + 1, c,
+                                             c + 1 < checkins || s.trailing_comma ? "," : "") +
+                                 s.eol;
+                        if (s.comments && pick(2))
+                            t += s.indent + s.unit + "# older check-ins were in the wiki" + s.eol;
+                        t += s.indent + "]" + s.eol;
+                    }
                 }
+                if (s.comments && pick(2)) t += s.indent + "# end of KR" + s.eol;
             }
-            if (s.comments && pick(2)) t += s.indent + "# end of KR" + s.eol;
         }
+        const int kpis = pick(3);
+        for (int k = 0; k < kpis; ++k) {
+            t += s.eol;
+            line("", "[[kpi]]");
+            kv("", "id", fmt::format("\"m{}\"", k));
+            kv("", "title", fmt::format("\"KPI {}\"", k));
+            kv("", "min", "5");
+        }
+        return t;
     }
-    const int kpis = pick(3);
-    for (int k = 0; k < kpis; ++k) {
-        t += s.eol;
-        line("", "[[kpi]]");
-        kv("", "id", fmt::format("\"m{}\"", k));
-        kv("", "title", fmt::format("\"KPI {}\"", k));
-        kv("", "min", "5");
+
+    std::size_t count_lines(std::string_view t) {
+        return static_cast<std::size_t>(std::count(t.begin(), t.end(), '\n'));
     }
-    return t;
-}
 
-std::size_t count_lines(std::string_view t) { return static_cast<std::size_t>(std::count(t.begin(), t.end(), '\n')); }
+    } // namespace
 
-} // namespace
-
-TEST_CASE("random edits on random files keep them valid, change the model as asked and nothing else") {
-    std::mt19937 rng(20261123);
-    auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
-    int edits = 0;
-    for (int round = 0; round < 150; ++round) {
-        const Style style = random_style(rng);
-        std::string text = random_file(rng, style);
-        GoalFile model = valid_file(text);
-        for (int step = 0; step < 20; ++step, ++edits) {
-            GoalFile expected = model;
-            Edit e;
-            const std::size_t what = pick(6);
-            std::vector<std::pair<std::size_t, std::size_t>> krs;
-            for (std::size_t o = 0; o < model.objectives.size(); ++o)
-                for (std::size_t k = 0; k < model.objectives[o].krs.size(); ++k) krs.emplace_back(o, k);
-            if (what <= 2 && !krs.empty()) {
-                // A check-in on a KR, sometimes backdated.
-                auto [o, k] = krs[pick(krs.size())];
-                KeyResult& kr = expected.objectives[o].krs[k];
-                Checkin c = checkin(pick(4) == 0 ? "2026-09-30" : "2026-12-01", static_cast<double>(pick(100)) / 4);
-                if (pick(2)) c.confidence = 0.5;
-                if (pick(3) == 0) c.note = "n\"ote é";
-                const bool latest = std::all_of(kr.checkins.begin(), kr.checkins.end(),
-                                                [&](const Checkin& x) { return x.date <= c.date; });
-                kr.checkins.push_back(c);
-                if (kr.current && latest) kr.current = c.value;
-                e = append_checkin(text, "x.toml", ItemId::of_kr(model.objectives[o].id, kr.id), c);
-            } else if (what == 3 && !model.kpis.empty()) {
-                const std::size_t k = pick(model.kpis.size());
-                const Checkin c = checkin("2026-11-15", static_cast<double>(pick(50)));
-                expected.kpis[k].checkins.push_back(c);
-                e = append_checkin(text, "x.toml", ItemId::of_kpi(model.kpis[k].id), c);
-            } else if (what == 4 && !krs.empty()) {
-                auto [o, k] = krs[pick(krs.size())];
-                KeyResult& kr = expected.objectives[o].krs[k];
-                if (pick(2)) {
-                    kr.unit = "u" + std::to_string(pick(9));
-                    e = set_key(text, "x.toml", ItemId::of_kr(model.objectives[o].id, kr.id), "unit", kr.unit);
+    TEST_CASE("random edits on random files keep them valid, change the model as asked and nothing "
+              "else") {
+        std::mt19937 rng(20261123);
+        auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+        int edits = 0;
+        for (int round = 0; round < 150; ++round) {
+            const Style style = random_style(rng);
+            std::string text = random_file(rng, style);
+            GoalFile model = valid_file(text);
+            for (int step = 0; step < 20; ++step, ++edits) {
+                GoalFile expected = model;
+                Edit e;
+                const std::size_t what = pick(6);
+                std::vector<std::pair<std::size_t, std::size_t>> krs;
+                for (std::size_t o = 0; o < model.objectives.size(); ++o)
+                    for (std::size_t k = 0; k < model.objectives[o].krs.size(); ++k)
+                        krs.emplace_back(o, k);
+                if (what <= 2 && !krs.empty()) {
+                    // A check-in on a KR, sometimes backdated.
+                    auto [o, k] = krs[pick(krs.size())];
+                    KeyResult& kr = expected.objectives[o].krs[k];
+                    Checkin c = checkin(pick(4) == 0 ? "2026-09-30" : "2026-12-01",
+                                        static_cast<double>(pick(100)) / 4);
+                    if (pick(2)) c.confidence = 0.5;
+                    if (pick(3) == 0) c.note = "n\"ote é";
+                    const bool latest =
+                        std::all_of(kr.checkins.begin(), kr.checkins.end(),
+                                    [&](const Checkin& x) { return x.date <= c.date; });
+                    kr.checkins.push_back(c);
+                    if (kr.current && latest) kr.current = c.value;
+                    e = append_checkin(text, "x.toml", ItemId::of_kr(model.objectives[o].id, kr.id),
+                                       c);
+                } else if (what == 3 && !model.kpis.empty()) {
+                    const std::size_t k = pick(model.kpis.size());
+                    const Checkin c = checkin("2026-11-15", static_cast<double>(pick(50)));
+                    expected.kpis[k].checkins.push_back(c);
+                    e = append_checkin(text, "x.toml", ItemId::of_kpi(model.kpis[k].id), c);
+                } else if (what == 4 && !krs.empty()) {
+                    auto [o, k] = krs[pick(krs.size())];
+                    KeyResult& kr = expected.objectives[o].krs[k];
+                    if (pick(2)) {
+                        kr.unit = "u" + std::to_string(pick(9));
+                        e = set_key(text, "x.toml", ItemId::of_kr(model.objectives[o].id, kr.id),
+                                    "unit", kr.unit);
+                    } else {
+                        kr.target = 100 + static_cast<double>(pick(9));
+                        e = set_key(text, "x.toml", ItemId::of_kr(model.objectives[o].id, kr.id),
+                                    "target", kr.target);
+                    }
                 } else {
-                    kr.target = 100 + static_cast<double>(pick(9));
-                    e = set_key(text, "x.toml", ItemId::of_kr(model.objectives[o].id, kr.id), "target", kr.target);
+                    const std::size_t o = pick(model.objectives.size());
+                    const std::string id = fmt::format("new{}", step);
+                    e = add_kr(text, "x.toml", model.objectives[o].id,
+                               NewItem{id, "New KR ☃", {{"target", 7.0}}});
+                    KeyResult kr;
+                    kr.id = id;
+                    kr.title = "New KR ☃";
+                    kr.target = 7;
+                    expected.objectives[o].krs.push_back(kr);
                 }
-            } else {
-                const std::size_t o = pick(model.objectives.size());
-                const std::string id = fmt::format("new{}", step);
-                e = add_kr(text, "x.toml", model.objectives[o].id, NewItem{id, "New KR ☃", {{"target", 7.0}}});
-                KeyResult kr;
-                kr.id = id;
-                kr.title = "New KR ☃";
-                kr.target = 7;
-                expected.objectives[o].krs.push_back(kr);
+                if (!e.ok()) {
+                    FAIL_CHECK("edit ", edits, " failed: ", e.error->message, "\n--- text ---\n",
+                               text);
+                    break;
+                }
+                // Every byte outside the spliced spans is unchanged.
+                std::string rebuilt;
+                std::size_t at = 0;
+                for (const Splice& s : e.splices) {
+                    REQUIRE(s.offset >= at);
+                    rebuilt.append(text, at, s.offset - at);
+                    rebuilt += s.text;
+                    at = s.offset + s.length;
+                }
+                rebuilt.append(text, at);
+                REQUIRE(rebuilt == e.text);
+                for (const Splice& s : e.splices) {
+                    // Splices insert whole lines or replace a value: never a line ending of the old
+                    // text.
+                    CHECK(std::string_view(text).substr(s.offset, s.length).find('\n') ==
+                          std::string_view::npos);
+                }
+                // The line endings stay those of the file.
+                if (style.eol == "\r\n")
+                    CHECK(count_lines(e.text) == static_cast<std::size_t>([&] {
+                              std::size_t n = 0;
+                              for (std::size_t i = 1; i < e.text.size(); ++i)
+                                  n += e.text[i] == '\n' && e.text[i - 1] == '\r';
+                              return n;
+                          }()));
+                const GoalFile now = valid_file(e.text);
+                if (!same_model(expected, now)) {
+                    FAIL_CHECK("edit ", edits, " changed the model unexpectedly\n--- before ---\n",
+                               text, "\n--- after ---\n", e.text);
+                    break;
+                }
+                text = e.text;
+                model = now;
             }
-            if (!e.ok()) {
-                FAIL_CHECK("edit ", edits, " failed: ", e.error->message, "\n--- text ---\n", text);
-                break;
-            }
-            // Every byte outside the spliced spans is unchanged.
-            std::string rebuilt;
-            std::size_t at = 0;
-            for (const Splice& s : e.splices) {
-                REQUIRE(s.offset >= at);
-                rebuilt.append(text, at, s.offset - at);
-                rebuilt += s.text;
-                at = s.offset + s.length;
-            }
-            rebuilt.append(text, at);
-            REQUIRE(rebuilt == e.text);
-            for (const Splice& s : e.splices) {
-                // Splices insert whole lines or replace a value: never a line ending of the old text.
-                CHECK(std::string_view(text).substr(s.offset, s.length).find('\n') == std::string_view::npos);
-            }
-            // The line endings stay those of the file.
-            if (style.eol == "\r\n") CHECK(count_lines(e.text) == static_cast<std::size_t>(
-                                               [&] {
-                                                   std::size_t n = 0;
-                                                   for (std::size_t i = 1; i < e.text.size(); ++i)
-                                                       n += e.text[i] == '\n' && e.text[i - 1] == '\r';
-                                                   return n;
-                                               }()));
-            const GoalFile now = valid_file(e.text);
-            if (!same_model(expected, now)) {
-                FAIL_CHECK("edit ", edits, " changed the model unexpectedly\n--- before ---\n", text, "\n--- after ---\n", e.text);
-                break;
-            }
-            text = e.text;
-            model = now;
         }
+        CHECK(edits == 3000);
     }
-    CHECK(edits == 3000);
-}
 
 } // TEST_SUITE

@@ -387,7 +387,8 @@ title = "O"
         CHECK(only_hint(text) == "write a number without quotes, e.g. target = 10");
     }
 
-    TEST_CASE("a quoted percentage confidence is hinted as a fraction, a quoted percentage target as a number") {
+    TEST_CASE("a quoted percentage confidence is hinted as a fraction, a quoted percentage target "
+              "as a number") {
         const std::string_view confidence = R"(
 [[kpi]]
 id = "k"
@@ -406,7 +407,8 @@ title = "O"
   title = "A"
   target = "95%"
 )";
-        CHECK(only_hint(target) == "write the number without quotes and put % in `unit`: target = 95");
+        CHECK(only_hint(target) ==
+              "write the number without quotes and put % in `unit`: target = 95");
     }
 
     TEST_CASE("nan and inf are not numbers a goal file may hold") {

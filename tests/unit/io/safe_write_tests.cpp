@@ -46,7 +46,9 @@ void write(const std::string& path, const std::string& text) {
     f << text;
 }
 
-std::string read(const std::string& path) { return read_file(path).value_or("<unreadable>"); }
+std::string read(const std::string& path) {
+    return read_file(path).value_or("<unreadable>");
+}
 
 mode_t mode_of(const std::string& path) {
     struct stat st {};
@@ -56,7 +58,8 @@ mode_t mode_of(const std::string& path) {
 
 std::size_t entries(const fs::path& dir) {
     std::size_t n = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir))
+        ++n;
     return n;
 }
 
@@ -73,126 +76,133 @@ pid_t dead_pid() {
 
 TEST_SUITE("okr::safe_write") {
 
-TEST_CASE("an atomic write replaces the content, keeps the permission bits and leaves no temporary file") {
-    TempDir dir;
-    const std::string path = dir.file("okr.toml");
-    write(path, "old\n");
-    ::chmod(path.c_str(), 0640);
-    REQUIRE_FALSE(write_file_atomically(path, "new\n").has_value());
-    CHECK(read(path) == "new\n");
-    CHECK(mode_of(path) == 0640);
-    CHECK(entries(dir.path()) == 1);
-}
-
-TEST_CASE("a write through a symlink changes the target and keeps the link") {
-    TempDir dir;
-    fs::create_directory(dir.path() / "real");
-    const std::string target = dir.file("real/goals.toml");
-    write(target, "old\n");
-    fs::create_symlink("real/goals.toml", dir.path() / "okr.toml");
-    CHECK(write_target(dir.file("okr.toml")) == target);
-    REQUIRE_FALSE(write_file_atomically(dir.file("okr.toml"), "new\n").has_value());
-    CHECK(fs::is_symlink(dir.path() / "okr.toml"));
-    CHECK(read(target) == "new\n");
-}
-
-TEST_CASE("a read-only file is refused and left as it was") {
-    TempDir dir;
-    const std::string path = dir.file("okr.toml");
-    write(path, "old\n");
-    ::chmod(path.c_str(), 0444);
-    const auto error = write_file_atomically(path, "new\n");
-    REQUIRE(error.has_value());
-    CHECK(error->kind == WriteError::Kind::read_only);
-    CHECK(error->message == fmt::format("cannot write {}: the file is read-only", path));
-    CHECK(read(path) == "old\n");
-    CHECK(entries(dir.path()) == 1);
-}
-
-TEST_CASE("a file in a missing folder is an error with the system's reason") {
-    TempDir dir;
-    const std::string path = dir.file("gone/okr.toml");
-    const auto error = write_file_atomically(path, "new\n");
-    REQUIRE(error.has_value());
-    CHECK(error->message == fmt::format("cannot write {}: No such file or directory", path));
-}
-
-TEST_CASE("creating a file never overwrites one") {
-    TempDir dir;
-    const std::string path = dir.file("okr.toml");
-    REQUIRE_FALSE(create_file(path, "first\n").has_value());
-    const auto error = create_file(path, "second\n");
-    REQUIRE(error.has_value());
-    CHECK(error->kind == WriteError::Kind::exists);
-    CHECK(read(path) == "first\n");
-    CHECK(entries(dir.path()) == 1);
-    const auto missing = create_file(dir.file("no/such/okr.toml"), "x");
-    REQUIRE(missing.has_value());
-    CHECK(missing->message == fmt::format("cannot create {}: the folder {} does not exist", dir.file("no/such/okr.toml"),
-                                          dir.file("no/such")));
-}
-
-TEST_CASE("a lock creates PATH.lock holding the pid and removes it when released") {
-    TempDir dir;
-    const std::string path = dir.file("okr.toml");
-    write(path, "x\n");
-    {
-        auto lock = FileLock::acquire(path, std::chrono::milliseconds(100));
-        REQUIRE(std::holds_alternative<FileLock>(lock));
-        CHECK(std::get<FileLock>(lock).lock_path() == path + ".lock");
-        CHECK(read(path + ".lock") == fmt::format("{}\n", ::getpid()));
+    TEST_CASE("an atomic write replaces the content, keeps the permission bits and leaves no "
+              "temporary file") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "old\n");
+        ::chmod(path.c_str(), 0640);
+        REQUIRE_FALSE(write_file_atomically(path, "new\n").has_value());
+        CHECK(read(path) == "new\n");
+        CHECK(mode_of(path) == 0640);
+        CHECK(entries(dir.path()) == 1);
     }
-    CHECK_FALSE(fs::exists(path + ".lock"));
-}
 
-TEST_CASE("a lock held by a live process makes a writer wait, then report it") {
-    TempDir dir;
-    const std::string path = dir.file("okr.toml");
-    write(path, "x\n");
-    write(path + ".lock", "1\n"); // init is always running
-    const auto started = std::chrono::steady_clock::now();
-    auto lock = FileLock::acquire(path, std::chrono::milliseconds(200));
-    REQUIRE(std::holds_alternative<WriteError>(lock));
-    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(200));
-    const WriteError& e = std::get<WriteError>(lock);
-    CHECK(e.kind == WriteError::Kind::lock_held);
-    CHECK(e.message == fmt::format("{} is locked by process 1 (another okr is writing it)", path));
-    CHECK(e.hint == fmt::format("try again in a moment; if no okr is running, clear it with `rm {}.lock`", path));
-    CHECK(read(path + ".lock") == "1\n");
-}
-
-TEST_CASE("a lock whose process has ended is reported as stale with the command that clears it") {
-    TempDir dir;
-    const std::string path = dir.file("okr.toml");
-    write(path, "x\n");
-    const pid_t pid = dead_pid();
-    write(path + ".lock", fmt::format("{}\n", pid));
-    auto lock = FileLock::acquire(path, std::chrono::milliseconds(5000));
-    REQUIRE(std::holds_alternative<WriteError>(lock));
-    const WriteError& e = std::get<WriteError>(lock);
-    CHECK(e.kind == WriteError::Kind::lock_stale);
-    CHECK(e.message == fmt::format("{} is locked by process {}, which is no longer running (a stale lock)", path, pid));
-    CHECK(e.hint == fmt::format("if no okr is running, clear it with `rm {}.lock`", path));
-    CHECK(fs::exists(path + ".lock"));
-}
-
-TEST_CASE("a lock is removed when the process is ended by SIGTERM") {
-    TempDir dir;
-    const std::string path = dir.file("okr.toml");
-    write(path, "x\n");
-    const pid_t child = ::fork();
-    if (child == 0) {
-        ::signal(SIGTERM, SIG_DFL); // not the test runner's crash handler
-        auto lock = FileLock::acquire(path, std::chrono::milliseconds(100));
-        if (!std::holds_alternative<FileLock>(lock)) ::_exit(3);
-        ::kill(::getpid(), SIGTERM);
-        ::_exit(4); // not reached: SIGTERM ends the process
+    TEST_CASE("a write through a symlink changes the target and keeps the link") {
+        TempDir dir;
+        fs::create_directory(dir.path() / "real");
+        const std::string target = dir.file("real/goals.toml");
+        write(target, "old\n");
+        fs::create_symlink("real/goals.toml", dir.path() / "okr.toml");
+        CHECK(write_target(dir.file("okr.toml")) == target);
+        REQUIRE_FALSE(write_file_atomically(dir.file("okr.toml"), "new\n").has_value());
+        CHECK(fs::is_symlink(dir.path() / "okr.toml"));
+        CHECK(read(target) == "new\n");
     }
-    int status = 0;
-    REQUIRE(::waitpid(child, &status, 0) == child);
-    CHECK(WIFSIGNALED(status));
-    CHECK(WTERMSIG(status) == SIGTERM);
-    CHECK_FALSE(fs::exists(path + ".lock"));
-}
+
+    TEST_CASE("a read-only file is refused and left as it was") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "old\n");
+        ::chmod(path.c_str(), 0444);
+        const auto error = write_file_atomically(path, "new\n");
+        REQUIRE(error.has_value());
+        CHECK(error->kind == WriteError::Kind::read_only);
+        CHECK(error->message == fmt::format("cannot write {}: the file is read-only", path));
+        CHECK(read(path) == "old\n");
+        CHECK(entries(dir.path()) == 1);
+    }
+
+    TEST_CASE("a file in a missing folder is an error with the system's reason") {
+        TempDir dir;
+        const std::string path = dir.file("gone/okr.toml");
+        const auto error = write_file_atomically(path, "new\n");
+        REQUIRE(error.has_value());
+        CHECK(error->message == fmt::format("cannot write {}: No such file or directory", path));
+    }
+
+    TEST_CASE("creating a file never overwrites one") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        REQUIRE_FALSE(create_file(path, "first\n").has_value());
+        const auto error = create_file(path, "second\n");
+        REQUIRE(error.has_value());
+        CHECK(error->kind == WriteError::Kind::exists);
+        CHECK(read(path) == "first\n");
+        CHECK(entries(dir.path()) == 1);
+        const auto missing = create_file(dir.file("no/such/okr.toml"), "x");
+        REQUIRE(missing.has_value());
+        CHECK(missing->message == fmt::format("cannot create {}: the folder {} does not exist",
+                                              dir.file("no/such/okr.toml"), dir.file("no/such")));
+    }
+
+    TEST_CASE("a lock creates PATH.lock holding the pid and removes it when released") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "x\n");
+        {
+            auto lock = FileLock::acquire(path, std::chrono::milliseconds(100));
+            REQUIRE(std::holds_alternative<FileLock>(lock));
+            CHECK(std::get<FileLock>(lock).lock_path() == path + ".lock");
+            CHECK(read(path + ".lock") == fmt::format("{}\n", ::getpid()));
+        }
+        CHECK_FALSE(fs::exists(path + ".lock"));
+    }
+
+    TEST_CASE("a lock held by a live process makes a writer wait, then report it") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "x\n");
+        write(path + ".lock", "1\n"); // init is always running
+        const auto started = std::chrono::steady_clock::now();
+        auto lock = FileLock::acquire(path, std::chrono::milliseconds(200));
+        REQUIRE(std::holds_alternative<WriteError>(lock));
+        CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(200));
+        const WriteError& e = std::get<WriteError>(lock);
+        CHECK(e.kind == WriteError::Kind::lock_held);
+        CHECK(e.message ==
+              fmt::format("{} is locked by process 1 (another okr is writing it)", path));
+        CHECK(e.hint ==
+              fmt::format("try again in a moment; if no okr is running, clear it with `rm {}.lock`",
+                          path));
+        CHECK(read(path + ".lock") == "1\n");
+    }
+
+    TEST_CASE(
+        "a lock whose process has ended is reported as stale with the command that clears it") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "x\n");
+        const pid_t pid = dead_pid();
+        write(path + ".lock", fmt::format("{}\n", pid));
+        auto lock = FileLock::acquire(path, std::chrono::milliseconds(5000));
+        REQUIRE(std::holds_alternative<WriteError>(lock));
+        const WriteError& e = std::get<WriteError>(lock);
+        CHECK(e.kind == WriteError::Kind::lock_stale);
+        CHECK(e.message ==
+              fmt::format("{} is locked by process {}, which is no longer running (a stale lock)",
+                          path, pid));
+        CHECK(e.hint == fmt::format("if no okr is running, clear it with `rm {}.lock`", path));
+        CHECK(fs::exists(path + ".lock"));
+    }
+
+    TEST_CASE("a lock is removed when the process is ended by SIGTERM") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "x\n");
+        const pid_t child = ::fork();
+        if (child == 0) {
+            ::signal(SIGTERM, SIG_DFL); // not the test runner's crash handler
+            auto lock = FileLock::acquire(path, std::chrono::milliseconds(100));
+            if (!std::holds_alternative<FileLock>(lock)) ::_exit(3);
+            ::kill(::getpid(), SIGTERM);
+            ::_exit(4); // not reached: SIGTERM ends the process
+        }
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        CHECK(WIFSIGNALED(status));
+        CHECK(WTERMSIG(status) == SIGTERM);
+        CHECK_FALSE(fs::exists(path + ".lock"));
+    }
 
 } // TEST_SUITE
