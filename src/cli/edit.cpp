@@ -4,6 +4,7 @@
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/report/terminal.hpp"
+#include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -196,7 +197,7 @@ Runner setup_edit(CLI::App& command) {
         }
 
         if (opts->dry_run) {
-            out += io::unified_diff(*original, edited, path);
+            out += util::unified_diff(*original, edited, path);
             cleanup();
             return ExitCode::ok;
         }

@@ -2,6 +2,7 @@
 #include "okr/cli/write.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -128,7 +129,7 @@ Runner setup_init(CLI::App& command) {
                 throw CommandError(ExitCode::io,
                                    fmt::format("{} already exists; not overwriting it", path),
                                    "choose another path, or remove the file first");
-            out += io::unified_diff("", text, path);
+            out += util::unified_diff("", text, path);
             return ExitCode::ok;
         }
         if (auto e = io::create_file(path, text))

@@ -2,6 +2,7 @@
 
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -188,7 +189,7 @@ std::string write_edit(const std::string& path, bool dry_run, std::string& out,
     io::Edit result = edit(*text);
     if (!result.ok()) throw edit_failure(*result.error);
     if (dry_run) {
-        out += io::unified_diff(*text, result.text, path);
+        out += util::unified_diff(*text, result.text, path);
         return result.text;
     }
     if (result.text != *text)

@@ -1,6 +1,7 @@
 #include "okr/io/edit.hpp"
 
 #include "okr/io/parse.hpp"
+#include "okr/io/toml_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,91 +11,6 @@
 
 namespace okr::io {
 namespace {
-
-// The text of a goal file with its line starts, turning toml++ positions (1-based line, column
-// in code points) into byte offsets, and answering the layout questions edits ask.
-class Layout {
-  public:
-    explicit Layout(std::string_view text) : m_text(text) {
-        m_line_starts.push_back(0);
-        for (std::size_t i = 0; i < text.size(); ++i)
-            if (text[i] == '\n') m_line_starts.push_back(i + 1);
-        const std::size_t nl = text.find('\n');
-        m_eol = nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r' ? "\r\n" : "\n";
-        m_indent_unit = "  ";
-        for (std::size_t start : m_line_starts)
-            if (start < text.size() && text[start] == '\t') {
-                m_indent_unit = "\t";
-                break;
-            }
-    }
-
-    std::string_view text() const { return m_text; }
-    const std::string& eol() const { return m_eol; }
-    // One level of indentation as the file writes it: a tab where lines start with tabs.
-    const std::string& indent_unit() const { return m_indent_unit; }
-
-    std::size_t offset(const toml::source_position& p) const {
-        if (p.line == 0) return 0;
-        if (p.line > m_line_starts.size()) return m_text.size();
-        std::size_t i = m_line_starts[p.line - 1];
-        for (toml::source_index col = 1; col < p.column && i < m_text.size() && m_text[i] != '\n';
-             ++col)
-            i += utf8_length(static_cast<unsigned char>(m_text[i]));
-        return std::min(i, m_text.size());
-    }
-    std::size_t begin_of(const toml::node& n) const { return offset(n.source().begin); }
-    std::size_t end_of(const toml::node& n) const { return offset(n.source().end); }
-
-    std::size_t line_start(std::size_t off) const {
-        auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), off);
-        return *(it - 1);
-    }
-    // The offset just after the newline that ends `off`'s line, or the end of the text.
-    std::size_t next_line(std::size_t off) const {
-        const std::size_t nl = m_text.find('\n', off);
-        return nl == std::string_view::npos ? m_text.size() : nl + 1;
-    }
-    bool ends_with_newline() const { return !m_text.empty() && m_text.back() == '\n'; }
-    // The blanks at the start of `off`'s line.
-    std::string indentation(std::size_t off) const {
-        const std::size_t start = line_start(off);
-        std::size_t i = start;
-        while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t'))
-            ++i;
-        return std::string(m_text.substr(start, i - start));
-    }
-    // True when only blanks precede `off` on its line.
-    bool starts_line(std::size_t off) const {
-        for (std::size_t i = line_start(off); i < off; ++i)
-            if (m_text[i] != ' ' && m_text[i] != '\t') return false;
-        return true;
-    }
-    // True when the line starting at `start` holds only blanks.
-    bool blank_line(std::size_t start) const {
-        for (std::size_t i = start; i < m_text.size() && m_text[i] != '\n'; ++i)
-            if (m_text[i] != ' ' && m_text[i] != '\t' && m_text[i] != '\r') return false;
-        return true;
-    }
-    bool comment_line(std::size_t start) const {
-        std::size_t i = start;
-        while (i < m_text.size() && (m_text[i] == ' ' || m_text[i] == '\t'))
-            ++i;
-        return i < m_text.size() && m_text[i] == '#';
-    }
-    // The start of the line before the one starting at `start` (which must not be the first).
-    std::size_t previous_line(std::size_t start) const { return line_start(start - 1); }
-
-  private:
-    static std::size_t utf8_length(unsigned char c) {
-        return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    }
-
-    std::string_view m_text;
-    std::vector<std::size_t> m_line_starts;
-    std::string m_eol;
-    std::string m_indent_unit;
-};
 
 EditError fail(EditError::Kind kind, std::string message, std::string hint = {}) {
     return {kind, std::move(message), std::move(hint), {}};
@@ -135,102 +51,6 @@ const toml::table* find_table(const toml::table& root, const ItemId& item) {
     return table_with_id(objective->get("kr"), item.id);
 }
 
-enum class Form { header, inline_table, dotted };
-
-// How a key's value is written: on its own `key = value` line (or inside an inline table),
-// as a dotted-key table, or as a `[header]` table defined elsewhere.
-enum class Placement { value, dotted, header };
-
-Placement placement(const Layout& layout, const toml::key& key, const toml::node& value) {
-    const std::size_t k = layout.offset(key.source().begin);
-    const std::size_t v = layout.begin_of(value);
-    if (v < k) return Placement::header; // the value's region is a header naming the key later on
-    if (v == k && value.is_table()) return Placement::dotted;
-    return Placement::value;
-}
-
-Form form_of(const Layout& layout, const toml::table& t) {
-    const std::size_t b = layout.begin_of(t);
-    if (b < layout.text().size() && layout.text()[b] == '[') return Form::header;
-    if (b < layout.text().size() && layout.text()[b] == '{') return Form::inline_table;
-    return Form::dotted;
-}
-
-// The key-value child of `t` that ends last (dotted-key tables looked into), with its key's
-// offset; nullopt when the table has no key of its own.
-struct LastKey {
-    std::size_t key_offset = 0;
-    std::size_t end = 0;
-};
-
-void last_own_key(const Layout& layout, const toml::table& t, std::optional<LastKey>& best) {
-    for (auto&& [key, value] : t) {
-        switch (placement(layout, key, value)) {
-        case Placement::header:
-            break;
-        case Placement::dotted:
-            last_own_key(layout, *value.as_table(), best);
-            break;
-        case Placement::value: {
-            const std::size_t end = layout.end_of(value);
-            if (!best || end > best->end) best = LastKey{layout.offset(key.source().begin), end};
-            break;
-        }
-        }
-    }
-}
-
-std::optional<LastKey> last_own_key(const Layout& layout, const toml::table& t) {
-    std::optional<LastKey> best;
-    last_own_key(layout, t, best);
-    return best;
-}
-
-// The end of everything a table holds, its sub-tables (KRs of an objective) included.
-std::size_t extent_end(const Layout& layout, const toml::node& n) {
-    std::size_t end = layout.end_of(n);
-    if (const auto* t = n.as_table())
-        for (auto&& [key, value] : *t)
-            end = std::max(end, extent_end(layout, value));
-    if (const auto* a = n.as_array())
-        for (const toml::node& v : *a)
-            end = std::max(end, extent_end(layout, v));
-    return end;
-}
-
-// The separator between a key and its value as the table writes it: ` = ` or `=`.
-std::string separator_style(const Layout& layout, const toml::table& t) {
-    for (auto&& [key, value] : t) {
-        if (placement(layout, key, value) != Placement::value) continue;
-        const std::size_t k = layout.offset(key.source().end);
-        const std::size_t v = layout.begin_of(value);
-        if (k < v && layout.text().substr(k, v - k).find(' ') == std::string_view::npos) return "=";
-        return " = ";
-    }
-    return " = ";
-}
-
-// ---- Text of new entries ----------------------------------------------------------------------
-
-// How a file writes the inline tables of a `checkins` array: `{ date = D, value = V }` or tighter.
-struct InlineStyle {
-    bool padded = true;
-    std::string equals = " = ";
-    std::string comma = ", ";
-};
-
-InlineStyle inline_style_of(std::string_view entry) {
-    InlineStyle s;
-    if (entry.size() < 2) return s;
-    s.padded = entry[1] == ' ' || entry[1] == '\t';
-    const std::size_t eq = entry.find('=');
-    if (eq != std::string_view::npos && eq > 0) s.equals = entry[eq - 1] == ' ' ? " = " : "=";
-    const std::size_t comma = entry.find(',');
-    if (comma != std::string_view::npos && comma + 1 < entry.size())
-        s.comma = entry[comma + 1] == ' ' ? ", " : ",";
-    return s;
-}
-
 // The style of the last check-in written in `t`, else of any check-in in the file.
 InlineStyle checkin_style(const Layout& layout, const toml::table& root, const toml::table& t) {
     auto last_entry = [&](const toml::table& item) -> std::optional<std::string_view> {
@@ -255,32 +75,6 @@ InlineStyle checkin_style(const Layout& layout, const toml::table& root, const t
                 if (auto e = scan(ot->get("kr"))) return inline_style_of(*e);
     if (auto e = scan(root.get("kpi"))) return inline_style_of(*e);
     return {};
-}
-
-std::string checkin_text(const Checkin& c, const InlineStyle& s) {
-    std::string out = s.padded ? "{ " : "{";
-    out += fmt::format("date{}{}{}value{}{}", s.equals, c.date.iso(), s.comma, s.equals,
-                       toml_number(c.value));
-    if (c.has_confidence())
-        out += fmt::format("{}confidence{}{}", s.comma, s.equals, toml_number(c.confidence));
-    if (!c.note.empty()) out += fmt::format("{}note{}{}", s.comma, s.equals, toml_string(c.note));
-    out += s.padded ? " }" : "}";
-    return out;
-}
-
-std::string apply_splices(std::string_view text, std::vector<Splice>& splices) {
-    std::sort(splices.begin(), splices.end(),
-              [](const Splice& a, const Splice& b) { return a.offset < b.offset; });
-    std::string out;
-    out.reserve(text.size() + 256);
-    std::size_t at = 0;
-    for (const Splice& s : splices) {
-        out.append(text.substr(at, s.offset - at));
-        out += s.text;
-        at = s.offset + s.length;
-    }
-    out.append(text.substr(at));
-    return out;
 }
 
 // ---- The model, before and after -------------------------------------------------------------
@@ -584,21 +378,6 @@ std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::tab
                 "add the key by hand (`okr edit`)");
 }
 
-// The block of lines of a new item, inserted as its own paragraph at line start `at`.
-Splice insert_block(const Layout& layout, std::size_t at, const std::vector<std::string>& lines) {
-    const std::string& eol = layout.eol();
-    std::string block;
-    const std::string_view text = layout.text();
-    if (at == text.size() && !text.empty() && !layout.ends_with_newline()) block += eol;
-    bool blank_before = true; // at the start of the file no blank line is needed
-    if (at > 0) blank_before = !block.empty() ? false : layout.blank_line(layout.previous_line(at));
-    if (!blank_before) block += eol;
-    for (const std::string& line : lines)
-        block += line + eol;
-    if (at < text.size() && !layout.blank_line(at)) block += eol;
-    return Splice{at, 0, std::move(block)};
-}
-
 std::vector<std::string> item_lines(const std::string& header_indent, const std::string& header,
                                     const std::string& key_indent, const NewItem& item) {
     std::vector<std::string> lines{header_indent + header};
@@ -608,14 +387,6 @@ std::vector<std::string> item_lines(const std::string& header_indent, const std:
         lines.push_back(fmt::format("{}{} = {}", key_indent, key, toml_value(value)));
     return lines;
 }
-
-// The indentation of an existing item's header and keys, to copy for a new one.
-std::pair<std::string, std::string> indents_of(const Layout& layout, const toml::table& t) {
-    const std::string header = layout.indentation(layout.begin_of(t));
-    const auto last = last_own_key(layout, t);
-    return {header, last ? layout.indentation(last->key_offset) : header};
-}
-
 // Completes `expected` with the item `add` created, after checking the item reads back as written.
 std::string take_new_item(GoalFile& expected, const GoalFile& actual, const ItemId& item,
                           const NewItem& spec) {
@@ -654,59 +425,6 @@ std::string take_new_item(GoalFile& expected, const GoalFile& actual, const Item
 }
 
 } // namespace
-
-std::string toml_number(double value) {
-    if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
-        return fmt::format("{:.0f}", value);
-    return fmt::format("{}", value);
-}
-
-std::string toml_string(std::string_view text) {
-    std::string out = "\"";
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        default:
-            if (c < 0x20 || c == 0x7F)
-                out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
-            else
-                out += ch;
-        }
-    }
-    return out + "\"";
-}
-
-std::string toml_value(const Value& value) {
-    if (const double* n = std::get_if<double>(&value)) return toml_number(*n);
-    if (const std::string* s = std::get_if<std::string>(&value)) return toml_string(*s);
-    if (const Date* d = std::get_if<Date>(&value)) return d->iso();
-    std::string out = "[";
-    const auto& list = std::get<std::vector<std::string>>(value);
-    for (std::size_t i = 0; i < list.size(); ++i)
-        out += (i ? ", " : "") + toml_string(list[i]);
-    return out + "]";
-}
 
 Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
                     const Checkin& checkin) {
@@ -994,114 +712,6 @@ bool same_model(const GoalFile& a, const GoalFile& b) {
                      [](const Objective& x, const Objective& y) { return same(x, y); }) &&
            same_list(a.kpis, b.kpis, [](const Kpi& x, const Kpi& y) { return same(x, y); }) &&
            same_list(a.unknown_keys, b.unknown_keys, same_unknown);
-}
-
-namespace {
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        const std::size_t nl = text.find('\n', at);
-        const std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-        lines.push_back(text.substr(at, end - at));
-        at = end;
-    }
-    return lines;
-}
-
-} // namespace
-
-std::string unified_diff(std::string_view before, std::string_view after, const std::string& path) {
-    if (before == after) return {};
-    const auto a = split_lines(before), b = split_lines(after);
-    std::size_t pre = 0;
-    while (pre < a.size() && pre < b.size() && a[pre] == b[pre])
-        ++pre;
-    std::size_t suf = 0;
-    while (suf < a.size() - pre && suf < b.size() - pre &&
-           a[a.size() - 1 - suf] == b[b.size() - 1 - suf])
-        ++suf;
-    const std::size_t n = a.size() - pre - suf, m = b.size() - pre - suf;
-
-    // Operations over whole files: ' ' same, '-' only in before, '+' only in after.
-    struct Op {
-        char kind;
-        std::size_t ai, bi;
-    };
-    std::vector<Op> ops;
-    for (std::size_t i = 0; i < pre; ++i)
-        ops.push_back({' ', i, i});
-    if (n * m <= 4'000'000) {
-        // Longest common subsequence of the middle part, then walk it.
-        std::vector<std::vector<std::uint32_t>> lcs(n + 1, std::vector<std::uint32_t>(m + 1, 0));
-        for (std::size_t i = n; i-- > 0;)
-            for (std::size_t j = m; j-- > 0;)
-                lcs[i][j] = a[pre + i] == b[pre + j] ? lcs[i + 1][j + 1] + 1
-                                                     : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-        std::size_t i = 0, j = 0;
-        while (i < n || j < m) {
-            if (i < n && j < m && a[pre + i] == b[pre + j]) {
-                ops.push_back({' ', pre + i++, pre + j++});
-            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
-                ops.push_back({'-', pre + i++, pre + j});
-            } else {
-                ops.push_back({'+', pre + i, pre + j++});
-            }
-        }
-    } else {
-        for (std::size_t i = 0; i < n; ++i)
-            ops.push_back({'-', pre + i, pre});
-        for (std::size_t j = 0; j < m; ++j)
-            ops.push_back({'+', pre + n, pre + j});
-    }
-    for (std::size_t i = 0; i < suf; ++i)
-        ops.push_back({' ', pre + n + i, pre + m + i});
-
-    constexpr std::size_t k_context = 3;
-    // git's a/ and b/ prefixes; an absolute path keeps one slash ("a/tmp/x.toml").
-    const std::size_t first = path.find_first_not_of('/');
-    const std::string_view shown =
-        std::string_view(path).substr(first == std::string::npos ? 0 : first);
-    std::string out = fmt::format("--- a/{}\n+++ b/{}\n", shown, shown);
-    std::size_t i = 0;
-    while (i < ops.size()) {
-        while (i < ops.size() && ops[i].kind == ' ')
-            ++i;
-        if (i == ops.size()) break;
-        const std::size_t start = i >= k_context ? i - k_context : 0;
-        std::size_t end = i;
-        // Extend the hunk while the next change is close enough to share context.
-        for (;;) {
-            while (end < ops.size() && ops[end].kind != ' ')
-                ++end;
-            std::size_t next = end;
-            while (next < ops.size() && ops[next].kind == ' ')
-                ++next;
-            if (next < ops.size() && next - end <= 2 * k_context) {
-                end = next;
-                continue;
-            }
-            end = std::min(ops.size(), end + k_context);
-            break;
-        }
-        std::size_t a_len = 0, b_len = 0;
-        for (std::size_t k = start; k < end; ++k) {
-            if (ops[k].kind != '+') ++a_len;
-            if (ops[k].kind != '-') ++b_len;
-        }
-        const std::size_t a_start = a_len ? ops[start].ai + 1 : ops[start].ai;
-        const std::size_t b_start = b_len ? ops[start].bi + 1 : ops[start].bi;
-        out += fmt::format("@@ -{},{} +{},{} @@\n", a_start, a_len, b_start, b_len);
-        for (std::size_t k = start; k < end; ++k) {
-            const std::string_view line = ops[k].kind == '+' ? b[ops[k].bi] : a[ops[k].ai];
-            out += ops[k].kind;
-            out += line;
-            if (line.empty() || line.back() != '\n') out += "\n\\ No newline at end of file\n";
-        }
-        i = end;
-    }
-    return out;
 }
 
 } // namespace okr::io

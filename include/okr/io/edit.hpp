@@ -7,13 +7,13 @@
 
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
+#include "okr/io/toml_text.hpp"
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace okr::io {
@@ -31,21 +31,6 @@ struct ItemId {
         return {ItemKind::kr, std::move(objective), std::move(id)};
     }
     static ItemId of_kpi(std::string id) { return {ItemKind::kpi, {}, std::move(id)}; }
-};
-
-// A value to write for a key, in TOML's types: a number, a string, a date or a list of strings.
-using Value = std::variant<double, std::string, Date, std::vector<std::string>>;
-
-// TOML text for values: numbers without trailing noise (`12.5`, `3`), strings quoted and escaped.
-std::string toml_number(double value);
-std::string toml_string(std::string_view text);
-std::string toml_value(const Value& value);
-
-// One replacement of the old text: `length` bytes at `offset` became `text`.
-struct Splice {
-    std::size_t offset = 0;
-    std::size_t length = 0;
-    std::string text;
 };
 
 // Why an edit was not made.
@@ -101,10 +86,6 @@ Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi)
 
 // The 1-based line where an item's table starts (its `[[...]]` header), or 0 when not found.
 std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item);
-
-// A unified diff (`--- a/PATH`, `+++ b/PATH`, hunks with 3 lines of context) from `before` to
-// `after`; empty when they are equal.
-std::string unified_diff(std::string_view before, std::string_view after, const std::string& path);
 
 // True when two goal files hold the same model, ignoring source positions.
 bool same_model(const GoalFile& a, const GoalFile& b);

@@ -1,6 +1,7 @@
 #include "okr/io/edit.hpp"
 
 #include "okr/io/parse.hpp"
+#include "okr/util/diff.hpp"
 
 #include "../support.hpp"
 
@@ -38,7 +39,7 @@ std::string edited(const Edit& e) {
 // Lines added and removed between two texts, like `git diff --numstat`.
 std::pair<int, int> numstat(std::string_view before, std::string_view after) {
     int added = 0, removed = 0;
-    std::string diff = unified_diff(before, after, "x.toml");
+    std::string diff = okr::util::unified_diff(before, after, "x.toml");
     std::size_t at = 0;
     while (at < diff.size()) {
         std::size_t nl = diff.find('\n', at);
@@ -383,26 +384,6 @@ kr = [ { id = "k", title = "K", target = 5 } ]
         CHECK(after == "cycle = \"2026-Q4\"\n\n[[objective]]\nid = \"o\"\ntitle = \"O\"\n\n# the "
                        "KPIs\n[[kpi]]\nid = \"k\"\n"
                        "title = \"K\"\nmin = 1\n");
-    }
-
-    TEST_CASE("numbers and strings are written as TOML without noise") {
-        CHECK(toml_number(3) == "3");
-        CHECK(toml_number(-0.5) == "-0.5");
-        CHECK(toml_number(12.25) == "12.25");
-        CHECK(toml_number(1e20) == "1e+20");
-        CHECK(toml_number(0.1 + 0.2) == "0.30000000000000004");
-        CHECK(toml_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
-        CHECK(toml_value(std::vector<std::string>{"x", "y"}) == "[\"x\", \"y\"]");
-        CHECK(toml_value(day("2026-02-28")) == "2026-02-28");
-    }
-
-    TEST_CASE("the unified diff shows one hunk with three lines of context") {
-        const std::string diff =
-            unified_diff("a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nd\nX\ne\nf\ng\n", "p.toml");
-        CHECK(diff == "--- a/p.toml\n+++ b/p.toml\n@@ -2,6 +2,7 @@\n b\n c\n d\n+X\n e\n f\n g\n");
-        CHECK(unified_diff("same\n", "same\n", "p.toml").empty());
-        CHECK(unified_diff("", "new\n", "p.toml") ==
-              "--- a/p.toml\n+++ b/p.toml\n@@ -0,0 +1,1 @@\n+new\n");
     }
 
     TEST_CASE("the item line is where its table starts") {
