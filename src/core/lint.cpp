@@ -74,6 +74,11 @@ class Linter {
                 auto r = m_index.objective(obj.parent->text, f, explain());
                 dangling(file, *obj.parent, "objective", r.candidates, r.suggestions);
             }
+            if (obj.carried_from &&
+                !m_index.objective(obj.carried_from->text, f, WorkspaceIndex::Explain::no).found) {
+                auto r = m_index.objective(obj.carried_from->text, f, explain());
+                dangling(file, *obj.carried_from, "objective", r.candidates, r.suggestions);
+            }
             for (const RefText& k : obj.kpis) {
                 if (m_index.kpi(k.text, f, WorkspaceIndex::Explain::no).found) continue;
                 auto r = m_index.kpi(k.text, f, explain());

@@ -107,7 +107,8 @@ bool same(const KeyResult& a, const KeyResult& b) {
 bool same(const Objective& a, const Objective& b) {
     return a.id == b.id && a.title == b.title && a.owner == b.owner && a.cycle == b.cycle &&
            a.notes == b.notes && a.type == b.type && same_number(a.weight, b.weight) &&
-           a.dropped == b.dropped && same(a.parent, b.parent) &&
+           a.dropped == b.dropped && same(a.parent, b.parent) && a.closed == b.closed &&
+           same(a.carried_from, b.carried_from) &&
            same_list(a.kpis, b.kpis,
                      [](const RefText& x, const RefText& y) { return same(x, y); }) &&
            a.tags == b.tags && same_list(a.krs, b.krs, [](const KeyResult& x, const KeyResult& y) {
@@ -117,7 +118,8 @@ bool same(const Objective& a, const Objective& b) {
 bool same(const Kpi& a, const Kpi& b) {
     return a.id == b.id && a.title == b.title && a.unit == b.unit && a.owner == b.owner &&
            a.notes == b.notes && a.min == b.min && a.max == b.max && a.warn == b.warn &&
-           a.frequency == b.frequency && a.dropped == b.dropped && a.tags == b.tags &&
+           a.frequency == b.frequency && a.source == b.source && a.dropped == b.dropped &&
+           a.tags == b.tags &&
            same_list(a.checkins, b.checkins,
                      [](const Checkin& x, const Checkin& y) { return same(x, y); });
 }
@@ -190,6 +192,10 @@ bool assign(GoalFile& file, const ItemId& item, std::string_view key, const Valu
             o->dropped = *s == "dropped";
         else if (key == "cycle" && s)
             o->cycle = *s;
+        else if (key == "closed" && std::holds_alternative<Date>(v))
+            o->closed = std::get<Date>(v);
+        else if (key == "carried_from" && s)
+            o->carried_from = RefText{*s, {}};
         else
             return false;
         return true;
@@ -250,6 +256,8 @@ bool assign(GoalFile& file, const ItemId& item, std::string_view key, const Valu
             k->frequency = frequency(*s);
         else if (key == "owner" && s)
             k->owner = *s;
+        else if (key == "source" && s)
+            k->source = *s;
         else if (key == "tags" && list)
             k->tags = *list;
         else if (key == "status" && s)

@@ -20,15 +20,15 @@ using KeySet = std::span<const std::string_view>;
 
 constexpr std::string_view k_file_keys[] = {"title",  "owner",     "namespace", "cycle",
                                             "cycles", "workspace", "objective", "kpi"};
-constexpr std::string_view k_objective_keys[] = {"id",     "title",  "owner", "type",
-                                                 "parent", "kpis",   "tags",  "notes",
-                                                 "weight", "status", "cycle", "kr"};
+constexpr std::string_view k_objective_keys[] = {
+    "id",    "title",  "owner",  "type",  "parent", "kpis",         "tags",
+    "notes", "weight", "status", "cycle", "closed", "carried_from", "kr"};
 constexpr std::string_view k_kr_keys[] = {"id",    "title",  "start",    "target", "current",
                                           "unit",  "weight", "type",     "score",  "kpi",
                                           "owner", "status", "checkins", "notes"};
-constexpr std::string_view k_kpi_keys[] = {"id",   "title",  "unit",      "min",
-                                           "max",  "warn",   "frequency", "owner",
-                                           "tags", "status", "checkins",  "notes"};
+constexpr std::string_view k_kpi_keys[] = {"id",       "title",     "unit",  "min",  "max",
+                                           "warn",     "frequency", "owner", "tags", "status",
+                                           "checkins", "notes",     "source"};
 constexpr std::string_view k_checkin_keys[] = {"date", "value", "confidence", "note"};
 constexpr std::string_view k_cycle_keys[] = {"start", "end"};
 constexpr std::string_view k_workspace_keys[] = {"include"};
@@ -519,6 +519,12 @@ void Reader::read_objective(const toml::table& t) {
         o.type = *type == "committed" ? ObjectiveType::committed : ObjectiveType::aspirational;
     if (auto parent = string(t, "parent", "company/grow"))
         o.parent = RefText{std::move(*parent), pos_of(t.get("parent")->source())};
+    if (auto closed = date(t, "closed")) {
+        o.closed = *closed;
+        o.closed_pos = pos_of(t.get("closed")->source());
+    }
+    if (auto from = string(t, "carried_from", "growth/eco"))
+        o.carried_from = RefText{std::move(*from), pos_of(t.get("carried_from")->source())};
     if (const toml::node* kpis = t.get("kpis")) {
         if (const auto* arr = kpis->as_array()) {
             for (const toml::node& item : *arr) {
@@ -611,6 +617,16 @@ void Reader::read_kpi(const toml::table& t) {
     }
     k.tags = string_list(t, "tags");
     if (auto notes = string(t, "notes", "...")) k.notes = std::move(*notes);
+    if (auto source = string(t, "source", "./scripts/csat.sh")) {
+        const toml::node& n = *t.get("source");
+        if (source->find_first_not_of(" \t") == std::string::npos)
+            error_at(n, "`source` must not be empty",
+                     "write the command that prints the value, or remove the key");
+        else {
+            k.source = std::move(*source);
+            k.source_pos = pos_of(n.source());
+        }
+    }
     k.dropped = dropped(t);
     k.checkins = read_checkins(t, false);
     if (!id || !title) return;

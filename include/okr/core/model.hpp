@@ -63,6 +63,9 @@ struct Objective {
     double weight = 1;
     bool dropped = false;
     std::optional<RefText> parent;
+    std::optional<Date> closed; // set by `okr close`: KR scores are frozen from then on
+    SourcePos closed_pos;
+    std::optional<RefText> carried_from; // the objective of an earlier cycle this one continues
     std::vector<RefText> kpis;
     std::vector<std::string> tags;
     std::vector<KeyResult> krs;
@@ -79,6 +82,9 @@ struct Kpi {
     std::optional<double> max;
     std::optional<double> warn;
     std::optional<Frequency> frequency;
+    // A shell command that prints the KPI's value; run only by `okr pull`, after `okr trust`.
+    std::optional<std::string> source;
+    SourcePos source_pos;
     bool dropped = false;
     std::vector<std::string> tags;
     std::vector<Checkin> checkins;

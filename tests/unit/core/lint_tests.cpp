@@ -144,6 +144,27 @@ owner = "x"
             }
     }
 
+    TEST_CASE("a dangling carried_from is an error at the reference; a resolved one is fine") {
+        const std::string_view text = R"(
+cycle = "2027-Q1"
+[[objective]]
+id = "eco"
+title = "Eco"
+cycle = "2026-Q4"
+closed = 2026-12-31
+[[objective]]
+id = "eco-2027-q1"
+title = "Eco"
+carried_from = "eco"
+[[objective]]
+id = "old-2027-q1"
+title = "Old"
+carried_from = "ecco"
+)";
+        CHECK(findings(text, "2027-01-10", "dangling-ref") ==
+              Strings{"14:16: unknown objective `ecco`"});
+    }
+
     TEST_CASE("a check-in in the future is a warning at the check-in") {
         CHECK(findings(R"(
 cycle = "2026-Q4"

@@ -295,6 +295,19 @@ title = "Ünïcödé 🚀🚀🚀"
                              "[\"a\", \"b\"]\n\n") != std::string::npos);
     }
 
+    TEST_CASE("set writes closed as a date, carried_from and a KPI's source as strings") {
+        const std::string closed = edited(set_key(
+            k_commented, "x.toml", ItemId::of_objective("eco"), "closed", day("2026-12-31")));
+        CHECK(valid_file(closed).objectives[0].closed == day("2026-12-31"));
+        const std::string carried = edited(set_key(closed, "x.toml", ItemId::of_objective("eco"),
+                                                   "carried_from", std::string("growth/eco")));
+        CHECK(valid_file(carried).objectives[0].carried_from->text == "growth/eco");
+        CHECK(numstat(k_commented, carried) == std::pair{2, 0});
+        const std::string source = edited(set_key(k_commented, "x.toml", ItemId::of_kpi("csat"),
+                                                  "source", std::string("./csat.sh")));
+        CHECK(valid_file(source).kpis[0].source == "./csat.sh");
+    }
+
     TEST_CASE("a change that would make the file invalid is refused with the reason") {
         const Edit e = set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "target", 88.0);
         REQUIRE_FALSE(e.ok());

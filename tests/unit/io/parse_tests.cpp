@@ -222,6 +222,51 @@ owner = "ops"
         CHECK_FALSE(f.kpis[1].frequency);
     }
 
+    TEST_CASE("closed and carried_from of an objective are read with their positions") {
+        const GoalFile f = valid_file(R"(
+cycle = "2027-Q1"
+[[objective]]
+id = "eco-2027-q1"
+title = "Eco"
+closed = 2027-03-31
+carried_from = "growth/eco"
+[[objective]]
+id = "plain"
+title = "Plain"
+)");
+        REQUIRE(f.objectives.size() == 2);
+        const Objective& o = f.objectives[0];
+        REQUIRE(o.closed.has_value());
+        CHECK(o.closed->iso() == "2027-03-31");
+        CHECK(o.closed_pos == SourcePos{5, 10});
+        REQUIRE(o.carried_from.has_value());
+        CHECK(o.carried_from->text == "growth/eco");
+        CHECK(o.carried_from->pos == SourcePos{6, 16});
+        CHECK_FALSE(f.objectives[1].closed.has_value());
+        CHECK_FALSE(f.objectives[1].carried_from.has_value());
+        CHECK(f.unknown_keys.empty());
+    }
+
+    TEST_CASE("a KPI's source is read as written, with its position, and never run") {
+        const GoalFile f = valid_file(R"(
+[[kpi]]
+id = "csat"
+title = "CSAT"
+min = 90
+source = "./scripts/csat.sh --last 30d"
+[[kpi]]
+id = "nps"
+title = "NPS"
+min = 30
+)");
+        REQUIRE(f.kpis.size() == 2);
+        REQUIRE(f.kpis[0].source.has_value());
+        CHECK(*f.kpis[0].source == "./scripts/csat.sh --last 30d");
+        CHECK(f.kpis[0].source_pos == SourcePos{5, 10});
+        CHECK_FALSE(f.kpis[1].source.has_value());
+        CHECK(f.unknown_keys.empty());
+    }
+
     TEST_CASE("the namespace is the file stem unless the file names one") {
         CHECK(io::parse_goal_file("", "teams/growth.toml").file.name_space == "growth");
         CHECK(io::parse_goal_file("namespace = \"grow\"\n", "teams/growth.toml").file.name_space ==
@@ -497,6 +542,37 @@ id = "o"
 title = "O"
 kpis = ["csat", 2]
 )") == "5:17: `kpis` must hold only strings, found an integer");
+    }
+
+    TEST_CASE("closed must be a local date, at its value") {
+        const std::string head = "cycle = \"2026-Q4\"\n[[objective]]\nid = \"o\"\ntitle = \"O\"\n";
+        CHECK(only_error(head + "closed = \"2026-12-31\"\n") ==
+              "5:10: `closed` must be a date, found a string");
+        CHECK(only_hint(head + "closed = \"2026-12-31\"\n") ==
+              "remove the quotes: closed = 2026-12-31");
+        CHECK(only_error(head + "closed = 2026-12-31T10:00:00\n") ==
+              "5:10: `closed` must be a date, found a date-time");
+        CHECK(only_hint(head + "closed = 2026-12-31T10:00:00\n") ==
+              "drop the time of day: closed = 2026-12-31");
+        CHECK(only_error(head + "closed = true\n") ==
+              "5:10: `closed` must be a date, found a boolean");
+    }
+
+    TEST_CASE("carried_from must be a string reference, at its value") {
+        const std::string head = "cycle = \"2026-Q4\"\n[[objective]]\nid = \"o\"\ntitle = \"O\"\n";
+        CHECK(only_error(head + "carried_from = 3\n") ==
+              "5:16: `carried_from` must be a string, found an integer");
+        CHECK(only_error(head + "carried_from = [\"a\"]\n") ==
+              "5:16: `carried_from` must be a string, found an array");
+    }
+
+    TEST_CASE("a KPI's source must be a non-empty string, at its value") {
+        const std::string head = "[[kpi]]\nid = \"k\"\ntitle = \"K\"\nmin = 1\n";
+        CHECK(only_error(head + "source = [\"curl\", \"x\"]\n") ==
+              "5:10: `source` must be a string, found an array");
+        CHECK(only_error(head + "source = 42\n") ==
+              "5:10: `source` must be a string, found an integer");
+        CHECK(only_error(head + "source = \"  \"\n") == "5:10: `source` must not be empty");
     }
 
     TEST_CASE("a single [objective] table is an error: objectives are [[objective]]") {
