@@ -98,15 +98,30 @@ void check_enum(const std::string& what, const std::string& value,
 }
 
 // Writes the new item, then prints its reference as the reloaded workspace names it.
+// With --format json, prints what was written: the new item's keys, where it starts.
 template <class Edit, class Ref>
 ExitCode finish_add(const Session& session, LoadedGoals& goals, std::size_t file, bool dry_run,
-                    std::string& out, Edit edit, Ref ref_of_new) {
+                    std::string& out, const io::NewItem& item, const io::ItemId& id, Edit edit,
+                    Ref ref_of_new) {
     const std::string path = goals.loaded.workspace.files[file].path;
     const std::string text = write_edit(
         path, dry_run, out, [&](std::string_view current) { return edit(current, path); });
-    if (dry_run) return ExitCode::ok;
-    reload_file(goals, file, text, session.as_of());
-    out += ref_of_new(*goals.index) + "\n";
+    std::string ref;
+    if (!dry_run) {
+        reload_file(goals, file, text, session.as_of());
+        ref = ref_of_new(*goals.index);
+    }
+    if (session.options().format != "json") {
+        if (!dry_run) out += ref + "\n"; // also with -q: scripts take the reference
+        return ExitCode::ok;
+    }
+    Written written{"add",
+                    path,
+                    dry_run ? 0 : line_of(text, path, id),
+                    ref,
+                    {{"id", item.id}, {"title", item.title}}};
+    written.values.insert(written.values.end(), item.keys.begin(), item.keys.end());
+    finish_write(session, dry_run, {written}, {}, out);
     return ExitCode::ok;
 }
 
@@ -168,7 +183,7 @@ Runner setup_add_objective(CLI::App& command) {
         }
         if (!opts->tags.empty()) item.keys.emplace_back("tags", opts->tags);
         return finish_add(
-            session, goals, file, opts->dry_run, out,
+            session, goals, file, opts->dry_run, out, item, io::ItemId::of_objective(item.id),
             [&](std::string_view text, const std::string& path) {
                 return io::add_objective(text, path, item);
             },
@@ -266,7 +281,8 @@ Runner setup_add_kr(CLI::App& command) {
         }
         const std::string objective_id = o.id;
         return finish_add(
-            session, goals, objective.file, opts->dry_run, out,
+            session, goals, objective.file, opts->dry_run, out, item,
+            io::ItemId::of_kr(objective_id, item.id),
             [&](std::string_view text, const std::string& path) {
                 return io::add_kr(text, path, objective_id, item);
             },
@@ -354,7 +370,7 @@ Runner setup_add_kpi(CLI::App& command) {
         if (!opts->frequency.empty()) item.keys.emplace_back("frequency", opts->frequency);
         if (!opts->owner.empty()) item.keys.emplace_back("owner", opts->owner);
         return finish_add(
-            session, goals, file, opts->dry_run, out,
+            session, goals, file, opts->dry_run, out, item, io::ItemId::of_kpi(item.id),
             [&](std::string_view text, const std::string& path) {
                 return io::add_kpi(text, path, item);
             },

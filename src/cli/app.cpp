@@ -18,7 +18,7 @@
 namespace okr::cli {
 namespace {
 
-constexpr const char* k_formats[] = {"table", "json", "csv", "markdown", "html"};
+constexpr const char* k_formats[] = {"table", "json", "csv", "markdown", "html", "github"};
 
 Environment read_environment() {
     Environment env;
@@ -30,6 +30,8 @@ Environment read_environment() {
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
     env.okr_file = get("OKR_FILE");
+    env.xdg_data_home = get("XDG_DATA_HOME");
+    env.home = get("HOME");
     env.columns = get("COLUMNS");
     env.no_color = get("NO_COLOR").value_or("") != "";
     env.dumb_terminal = get("TERM").value_or("") == "dumb";
@@ -78,7 +80,8 @@ int run(int argc, char** argv) {
                    "(default: every cycle "
                    "containing the as-of date, else the one that ended last)")
         ->type_name("NAME");
-    app.add_option("--format", options.format, "Output format of read commands")
+    app.add_option("--format", options.format,
+                   "Output format: of read commands; json also for writes; github for check only")
         ->check(CLI::IsMember(std::vector<std::string>(std::begin(k_formats), std::end(k_formats))))
         ->type_name("FORMAT")
         ->capture_default_str();

@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/core/lint.hpp"
+#include "okr/report/annotations.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/terminal.hpp"
 
@@ -19,10 +20,11 @@ Runner setup_check(CLI::App& command) {
     command.add_flag("--strict", opts->strict, "Exit 1 on warnings too");
     return [opts](const Session& session, std::string& out) {
         const std::string& format = session.options().format;
-        if (format != "table" && format != "json")
+        if (format != "table" && format != "json" && format != "github")
             throw CommandError(ExitCode::usage,
-                               fmt::format("check prints table or json, not {}", format),
-                               "run `okr check --format json` for editors and CI");
+                               fmt::format("check prints table, json or github, not {}", format),
+                               "run `okr check --format json` for editors, `--format github` for "
+                               "GitHub Actions");
         const Date as_of = session.as_of();
         io::LoadedWorkspace loaded = io::load_workspace(session.source());
         if (loaded.problem)
@@ -48,8 +50,10 @@ Runner setup_check(CLI::App& command) {
         std::size_t errors = 0, warnings = 0;
         for (const auto& d : findings)
             (d.level == Level::error ? errors : warnings)++;
-        if (session.options().format == "json") {
+        if (format == "json") {
             out += report::check_json(findings);
+        } else if (format == "github") {
+            out += report::github_annotations(findings);
         } else {
             out += report::diagnostics_text(findings, session.look(), source_lines());
             if (!session.options().quiet || !findings.empty())

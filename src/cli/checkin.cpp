@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <iostream>
+#include <map>
 
 namespace okr::cli {
 
@@ -28,22 +29,6 @@ std::string with_unit(double value, const std::string& unit) {
     if (unit.empty()) return number;
     if (unit == "%") return number + "%";
     return number + " " + report::escape_control(unit);
-}
-
-// The value a check-in records: a number, or `done` (1) for a milestone.
-double checkin_value(const std::string& text, bool milestone, const std::string& ref) {
-    if (milestone) {
-        if (text == "done" || text == "1") return 1;
-        if (text == "0" || text == "not-done") return 0;
-        throw CommandError(
-            ExitCode::usage, fmt::format("VALUE: {} is a milestone, found \"{}\"", ref, text),
-            fmt::format("write `okr checkin {} done` when it is done (0 when it is not)", ref));
-    }
-    if (text == "done")
-        throw CommandError(ExitCode::usage,
-                           fmt::format("VALUE: `done` is for milestones, and {} is a metric", ref),
-                           "give the measured value, e.g. okr checkin " + ref + " 12.5");
-    return parse_number_arg("VALUE", text);
 }
 
 // One line on the item after the check-in: value, progress and status, or KPI health.
@@ -210,15 +195,18 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
                                   report::escape_control(item.title), item.context));
         if (!item.last_note.empty()) session.print("  last note: " + item.last_note + "\n");
         const std::string before = summary(goals, item.target);
-        const auto value_text = ask(
-            session, std::cin,
-            item.milestone ? "  done? (done / 0, Enter skips): " : "  value (Enter skips): ",
-            [&](const std::string& text) { checkin_value(text, item.milestone, item.target.ref); });
+        const auto value_text =
+            ask(session, std::cin,
+                item.milestone ? "  done? (done / 0, Enter skips): " : "  value (Enter skips): ",
+                [&](const std::string& text) {
+                    checkin_value("value", text, item.milestone, item.target.ref, item.unit);
+                });
         if (!value_text) break;
         if (value_text->empty()) continue;
         Checkin checkin;
         checkin.date = today;
-        checkin.value = checkin_value(*value_text, item.milestone, item.target.ref);
+        checkin.value =
+            checkin_value("value", *value_text, item.milestone, item.target.ref, item.unit);
         const std::string keep =
             item.last_confidence ? report::format_percent(*item.last_confidence) : "none";
         const auto confidence =
@@ -303,47 +291,23 @@ Runner setup_checkin(CLI::App& command) {
                 fmt::format("e.g. okr checkin {} 12.5, or `done` for a milestone", opts->ref));
         // The as-of date stands for today, so that a check-in can be recorded "as of" a day.
         const Date today = session.as_of();
-        Checkin checkin;
-        checkin.date = opts->date.empty() ? today : parse_date_arg("--date", opts->date, today);
-        if (!opts->confidence.empty())
-            checkin.confidence = parse_fraction_arg("--confidence", opts->confidence);
-        checkin.note = opts->note;
-
         LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
-        // An objective named here: say where its check-ins go instead.
-        if (auto o = index.objective(opts->ref, 0);
-            o.found && !index.kr(opts->ref, 0, true).found && !index.kpi(opts->ref, 0).found) {
-            std::vector<std::string> krs;
-            for (std::size_t r = 0; r < index.at(*o.found).krs.size(); ++r)
-                krs.push_back(index.ref_of(KrRef{o.found->file, o.found->objective, r}));
-            throw CommandError(
-                ExitCode::usage,
-                fmt::format("{} is an objective; check-ins go to its key results", opts->ref),
-                krs.empty() ? "add one with `okr add kr " + opts->ref + " TITLE --target N`"
-                            : fmt::format("one of: {}", fmt::join(krs, ", ")));
-        }
-        const WriteTarget target = resolve_target(index, opts->ref, {false, true, true});
-        if (const KeyResult* kr = kr_of(index, target)) {
-            if (kr->kpi)
-                throw CommandError(
-                    ExitCode::usage,
-                    fmt::format("{} takes its value from KPI `{}`; check in on the KPI instead",
-                                target.ref, kr->kpi->text),
-                    fmt::format("okr checkin {} {}", kr->kpi->text, opts->value));
-            checkin.value = checkin_value(opts->value, kr->type == KrType::milestone, target.ref);
-        } else {
-            checkin.value = checkin_value(opts->value, false, target.ref);
-        }
+        const CheckedCheckin checked = check_checkin(
+            index, {opts->ref, opts->value, opts->date, opts->confidence, opts->note}, today);
+        const WriteTarget& target = checked.target;
+        const Checkin& checkin = checked.checkin;
 
-        const std::string path = index.workspace().files[target.file].path;
-        const std::string text =
-            write_edit(path, opts->dry_run, out, [&](std::string_view current) {
-                return io::append_checkin(current, path, target.item, checkin);
-            });
-        if (opts->dry_run || session.options().quiet) return ExitCode::ok;
-        reload_file(goals, target.file, text, std::max(session.as_of(), checkin.date));
-        out += summary(goals, target);
+        std::map<std::string, std::string> texts;
+        const std::vector<Written> written =
+            record_checkins(session, index, {checked}, opts->dry_run, out, &texts);
+        std::string line;
+        if (!opts->dry_run && !session.options().quiet) {
+            const std::string path = index.workspace().files[target.file].path;
+            reload_file(goals, target.file, texts[path], std::max(today, checkin.date));
+            line = summary(goals, target);
+        }
+        finish_write(session, opts->dry_run, written, line, out);
         return ExitCode::ok;
     };
 }

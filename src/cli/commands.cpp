@@ -14,6 +14,8 @@ std::span<const Command> command_table() {
         {"init", "Create a commented starter goal file", setup_init},
         {"add", "Add an objective, key result or KPI", setup_add},
         {"checkin", "Record a check-in: a dated value of a key result or KPI", setup_checkin},
+        {"import", "Record check-ins in bulk from CSV or JSON (a file or standard input)",
+         setup_import},
         {"set", "Set one key of an objective, key result or KPI", setup_set},
         {"drop", "Drop an objective, key result or KPI: kept in the file, no longer scored",
          setup_drop},

@@ -42,38 +42,50 @@ Runner setup_drop(CLI::App& command) {
             notes = o->notes;
         }
         if (dropped && opts->note.empty()) {
-            if (!session.options().quiet)
-                out += fmt::format("{} is already dropped; nothing to change\n", target.ref);
+            finish_write(session, opts->dry_run, {},
+                         fmt::format("{} is already dropped; nothing to change\n", target.ref),
+                         out);
             return ExitCode::ok;
         }
         const std::string path = index.workspace().files[target.file].path;
-        write_edit(path, opts->dry_run, out, [&](std::string_view text) {
-            io::Edit edit = io::set_key(text, path, target.item, "status", std::string("dropped"));
-            if (!edit.ok() || opts->note.empty()) return edit;
-            // The notes as they are in the current text, which may have changed since loading.
-            const Workspace now{{io::parse_goal_file(text, path).file}};
-            const WorkspaceIndex here(now);
-            std::string notes_now = notes;
-            WriteTarget local = target;
-            local.file = 0;
-            if (const KeyResult* kr = kr_of(here, local))
-                notes_now = kr->notes;
-            else if (const Kpi* kpi = kpi_of(here, local))
-                notes_now = kpi->notes;
-            else if (const Objective* o = objective_of(here, local))
-                notes_now = o->notes;
-            const std::string note =
-                fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
-                            session.as_of().iso(), opts->note);
-            io::Edit with_note = io::set_key(edit.text, path, target.item, "notes", note);
-            with_note.splices
-                .clear(); // two edits: offsets of the second are not in the original text
-            return with_note;
-        });
-        if (!opts->dry_run && !session.options().quiet)
-            out += fmt::format("{}: dropped; it stays in the file and in reports, and no longer "
-                               "counts in scores\n",
-                               target.ref);
+        std::string new_notes;
+        const std::string written =
+            write_edit(path, opts->dry_run, out, [&](std::string_view text) {
+                io::Edit edit =
+                    io::set_key(text, path, target.item, "status", std::string("dropped"));
+                if (!edit.ok() || opts->note.empty()) return edit;
+                // The notes as they are in the current text, which may have changed since loading.
+                const Workspace now{{io::parse_goal_file(text, path).file}};
+                const WorkspaceIndex here(now);
+                std::string notes_now = notes;
+                WriteTarget local = target;
+                local.file = 0;
+                if (const KeyResult* kr = kr_of(here, local))
+                    notes_now = kr->notes;
+                else if (const Kpi* kpi = kpi_of(here, local))
+                    notes_now = kpi->notes;
+                else if (const Objective* o = objective_of(here, local))
+                    notes_now = o->notes;
+                const std::string note =
+                    fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
+                                session.as_of().iso(), opts->note);
+                new_notes = note;
+                io::Edit with_note = io::set_key(edit.text, path, target.item, "notes", note);
+                with_note.splices
+                    .clear(); // two edits: offsets of the second are not in the original text
+                return with_note;
+            });
+        Written w{"drop",
+                  path,
+                  line_of(written, path, target.item),
+                  target.ref,
+                  {{"status", std::string("dropped")}}};
+        if (!new_notes.empty()) w.values.emplace_back("notes", new_notes);
+        finish_write(session, opts->dry_run, {w},
+                     fmt::format("{}: dropped; it stays in the file and in reports, and no longer "
+                                 "counts in scores\n",
+                                 target.ref),
+                     out);
         return ExitCode::ok;
     };
 }

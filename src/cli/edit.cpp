@@ -161,7 +161,8 @@ Runner setup_edit(CLI::App& command) {
             edited = *text;
             if (edited == *original) {
                 cleanup();
-                if (!session.options().quiet) out += fmt::format("{}: no changes\n", path);
+                finish_write(session, opts->dry_run, {}, fmt::format("{}: no changes\n", path),
+                             out);
                 return ExitCode::ok;
             }
             const Diagnostics findings = check_edited(goals, target.file, edited, session.as_of());
@@ -196,9 +197,11 @@ Runner setup_edit(CLI::App& command) {
                                fmt::format("your edited version is kept at {}", copy));
         }
 
+        const Written written{"edit", path, line_of(edited, path, target.item), target.ref, {}};
         if (opts->dry_run) {
             out += util::unified_diff(*original, edited, path);
             cleanup();
+            finish_write(session, true, {written}, {}, out);
             return ExitCode::ok;
         }
         auto taken = io::FileLock::acquire(path, lock_timeout());
@@ -216,7 +219,7 @@ Runner setup_edit(CLI::App& command) {
             throw CommandError(ExitCode::io, e->message,
                                fmt::format("{}; your edited version is kept at {}", e->hint, copy));
         cleanup();
-        if (!session.options().quiet) out += fmt::format("{}: saved; it is valid\n", path);
+        finish_write(session, false, {written}, fmt::format("{}: saved; it is valid\n", path), out);
         return ExitCode::ok;
     };
 }

@@ -124,22 +124,26 @@ Runner setup_init(CLI::App& command) {
         if (has_errors(parsed.diagnostics))
             throw CommandError(ExitCode::usage, fmt::format("cannot make a valid starter file: {}",
                                                             parsed.diagnostics.front().message));
+        const Written written{
+            "init", path, 1, {}, {{"title", title}, {"owner", owner}, {"cycle", cycle->name}}};
         if (opts->dry_run) {
             if (fs::exists(fs::symlink_status(path, ec)))
                 throw CommandError(ExitCode::io,
                                    fmt::format("{} already exists; not overwriting it", path),
                                    "choose another path, or remove the file first");
             out += util::unified_diff("", text, path);
+            finish_write(session, true, {written}, {}, out);
             return ExitCode::ok;
         }
         if (auto e = io::create_file(path, text))
             throw CommandError(ExitCode::io, e->message, e->hint);
-        if (!session.options().quiet)
-            out += fmt::format("created {} for {} ({} to {})\nnext: edit it with `okr {}edit "
-                               "example`, then `okr {}status`\n",
-                               path, cycle->name, cycle->start.iso(), cycle->end.iso(),
-                               path == "okr.toml" ? "" : "-f " + path + " ",
-                               path == "okr.toml" ? "" : "-f " + path + " ");
+        finish_write(session, false, {written},
+                     fmt::format("created {} for {} ({} to {})\nnext: edit it with `okr {}edit "
+                                 "example`, then `okr {}status`\n",
+                                 path, cycle->name, cycle->start.iso(), cycle->end.iso(),
+                                 path == "okr.toml" ? "" : "-f " + path + " ",
+                                 path == "okr.toml" ? "" : "-f " + path + " "),
+                     out);
         return ExitCode::ok;
     };
 }

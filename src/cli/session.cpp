@@ -116,6 +116,9 @@ std::string Session::render(const std::function<std::string(const report::Spill&
                             const std::function<std::string(const report::Look&)>& table,
                             const std::function<report::Sheet()>& sheet) const {
     const std::string& format = m_options.format;
+    if (format == "github")
+        throw CommandError(ExitCode::usage, "--format github is for `okr check` only",
+                           "read commands print table, json, csv, markdown or html");
     if (format == "json") {
         if (!m_write) return json({});
         return json([this](std::string& text) {

@@ -196,11 +196,19 @@ Runner setup_set(CLI::App& command) {
         }
         const io::Value value = typed_value(index, target, opts->key, opts->value);
         const std::string path = index.workspace().files[target.file].path;
-        write_edit(path, opts->dry_run, out, [&](std::string_view text) {
-            return io::set_key(text, path, target.item, opts->key, value);
+        const std::string text = write_edit(path, opts->dry_run, out, [&](std::string_view now) {
+            return io::set_key(now, path, target.item, opts->key, value);
         });
-        if (!opts->dry_run && !session.options().quiet)
-            out += fmt::format("{}: {} = {}\n", target.ref, opts->key, io::toml_value(value));
+        // A new id moves the item: find it again under that id.
+        io::ItemId item = target.item;
+        if (opts->key == "id") {
+            item.id = opts->value;
+            if (item.kind == io::ItemKind::objective) item.objective = opts->value;
+        }
+        finish_write(session, opts->dry_run,
+                     {{"set", path, line_of(text, path, item), target.ref, {{opts->key, value}}}},
+                     fmt::format("{}: {} = {}\n", target.ref, opts->key, io::toml_value(value)),
+                     out);
         return ExitCode::ok;
     };
 }

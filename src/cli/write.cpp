@@ -3,6 +3,7 @@
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/util/diff.hpp"
+#include "okr/report/json.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
+#include <map>
 
 namespace okr::cli {
 namespace {
@@ -93,12 +95,16 @@ void add_dry_run_flag(CLI::App& command, bool& dry_run) {
                      "Print the unified diff of the change and write nothing");
 }
 
-WriteTarget resolve_target(const WorkspaceIndex& index, std::string_view ref, RefKinds kinds) {
-    std::vector<WriteTarget> found;
-    std::vector<std::pair<std::string, const char*>> candidates; // reference, kind
-    std::vector<std::string> suggestions;
+namespace {
+
+// The items of the allowed kinds that `ref` names, the candidates of an ambiguous reference
+// (with their kinds) and, with Explain::yes, suggestions for an unknown one.
+void lookup(const WorkspaceIndex& index, std::string_view ref, RefKinds kinds,
+            WorkspaceIndex::Explain explain, std::vector<WriteTarget>& found,
+            std::vector<std::pair<std::string, const char*>>& candidates,
+            std::vector<std::string>& suggestions) {
     if (kinds.objective) {
-        auto r = index.objective(ref, 0);
+        auto r = index.objective(ref, 0, explain);
         if (r.found) {
             const Objective& o = index.at(*r.found);
             found.push_back(
@@ -110,7 +116,7 @@ WriteTarget resolve_target(const WorkspaceIndex& index, std::string_view ref, Re
         add_unique(suggestions, r.suggestions);
     }
     if (kinds.kr) {
-        auto r = index.kr(ref, 0, true);
+        auto r = index.kr(ref, 0, true, explain);
         if (r.found) {
             const Objective& o = index.at(ObjectiveRef{r.found->file, r.found->objective});
             found.push_back({r.found->file, io::ItemId::of_kr(o.id, index.at(*r.found).id),
@@ -122,7 +128,7 @@ WriteTarget resolve_target(const WorkspaceIndex& index, std::string_view ref, Re
         add_unique(suggestions, r.suggestions);
     }
     if (kinds.kpi) {
-        auto r = index.kpi(ref, 0);
+        auto r = index.kpi(ref, 0, explain);
         if (r.found) {
             found.push_back(
                 {r.found->file, io::ItemId::of_kpi(index.at(*r.found).id), index.ref_of(*r.found)});
@@ -132,6 +138,21 @@ WriteTarget resolve_target(const WorkspaceIndex& index, std::string_view ref, Re
             candidates.emplace_back(c, "KPI");
         add_unique(suggestions, r.suggestions);
     }
+}
+
+} // namespace
+
+WriteTarget resolve_target(const WorkspaceIndex& index, std::string_view ref, RefKinds kinds) {
+    std::vector<WriteTarget> found;
+    std::vector<std::pair<std::string, const char*>> candidates; // reference, kind
+    std::vector<std::string> suggestions;
+    // The common case without suggestions, which cost a pass over every name (import checks
+    // thousands of rows); the failures again with them.
+    lookup(index, ref, kinds, WorkspaceIndex::Explain::no, found, candidates, suggestions);
+    if (found.size() == 1 && candidates.size() == 1) return found.front();
+    found.clear();
+    candidates.clear();
+    lookup(index, ref, kinds, WorkspaceIndex::Explain::yes, found, candidates, suggestions);
     if (found.size() == 1 && candidates.size() == 1) return found.front();
     if (!candidates.empty()) {
         // Name the kinds only when they differ: `eco (objective), growth/eco (KPI)`.
@@ -173,29 +194,196 @@ const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target) {
 
 std::string write_edit(const std::string& path, bool dry_run, std::string& out,
                        const std::function<io::Edit(std::string_view text)>& edit) {
+    return write_edits({{path, edit}}, dry_run, out).front();
+}
+
+std::vector<std::string> write_edits(const std::vector<FileEdit>& edits, bool dry_run,
+                                     std::string& out) {
+    std::vector<std::size_t> order(edits.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return edits[a].path < edits[b].path; });
     // Readers take no lock, and neither does a dry run: it writes nothing.
-    std::optional<io::FileLock> lock;
+    std::vector<io::FileLock> locks;
     if (!dry_run) {
-        auto taken = io::FileLock::acquire(path, lock_timeout());
-        if (auto* e = std::get_if<io::WriteError>(&taken))
-            throw CommandError(ExitCode::io, e->message, e->hint);
-        lock.emplace(std::move(std::get<io::FileLock>(taken)));
+        for (std::size_t i : order) {
+            auto taken = io::FileLock::acquire(edits[i].path, lock_timeout());
+            if (auto* e = std::get_if<io::WriteError>(&taken))
+                throw CommandError(ExitCode::io, e->message, e->hint);
+            locks.push_back(std::move(std::get<io::FileLock>(taken)));
+        }
     }
-    // The text as it is now, under the lock: a change saved since the workspace was loaded is kept.
-    const std::optional<std::string> text = io::read_file(path);
-    if (!text)
-        throw CommandError(ExitCode::io,
-                           fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-    io::Edit result = edit(*text);
-    if (!result.ok()) throw edit_failure(*result.error);
-    if (dry_run) {
-        out += util::unified_diff(*text, result.text, path);
-        return result.text;
+    // The texts as they are now, under the locks: a change saved since the workspace was loaded
+    // is kept.
+    std::vector<std::string> before(edits.size()), after(edits.size());
+    for (std::size_t i : order) {
+        const std::string& path = edits[i].path;
+        std::optional<std::string> text = io::read_file(path);
+        if (!text)
+            throw CommandError(ExitCode::io,
+                               fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+        io::Edit result = edits[i].edit(*text);
+        if (!result.ok()) throw edit_failure(*result.error);
+        before[i] = std::move(*text);
+        after[i] = std::move(result.text);
     }
-    if (result.text != *text)
-        if (auto e = io::write_file_atomically(path, result.text))
-            throw CommandError(ExitCode::io, e->message, e->hint);
-    return result.text;
+    for (std::size_t i : order) {
+        const std::string& path = edits[i].path;
+        if (dry_run) {
+            out += util::unified_diff(before[i], after[i], path);
+        } else if (after[i] != before[i]) {
+            if (auto e = io::write_file_atomically(path, after[i])) {
+                // Name what was written already, so that a partial failure is never silent.
+                std::vector<std::string> written;
+                for (std::size_t j : order) {
+                    if (j == i) break;
+                    if (after[j] != before[j]) written.push_back(edits[j].path);
+                }
+                throw CommandError(ExitCode::io, e->message,
+                                   written.empty() ? e->hint
+                                                   : fmt::format("{}{}already written: {}", e->hint,
+                                                                 e->hint.empty() ? "" : "; ",
+                                                                 fmt::join(written, ", ")));
+            }
+        }
+    }
+    return after;
+}
+
+std::vector<Written> record_checkins(const Session& session, const WorkspaceIndex& index,
+                                     const std::vector<CheckedCheckin>& checkins, bool dry_run,
+                                     std::string& out,
+                                     std::map<std::string, std::string>* new_texts) {
+    std::map<std::string, std::vector<std::pair<io::ItemId, Checkin>>> by_path;
+    std::vector<Written> written;
+    for (const CheckedCheckin& c : checkins) {
+        const std::string& path = index.workspace().files[c.target.file].path;
+        by_path[path].emplace_back(c.target.item, c.checkin);
+        written.push_back({"checkin", path, 0, c.target.ref, checkin_values(c.checkin)});
+    }
+    std::vector<FileEdit> edits;
+    for (const auto& entry : by_path) {
+        const std::string path = entry.first;
+        const auto* list = &entry.second;
+        edits.push_back({path, [path, list](std::string_view current) {
+                             return io::append_checkins(current, path, *list);
+                         }});
+    }
+    const std::vector<std::string> texts = write_edits(edits, dry_run, out);
+    if (new_texts)
+        for (std::size_t f = 0; f < edits.size(); ++f)
+            (*new_texts)[edits[f].path] = texts[f];
+    if (session.options().format != "json") return written;
+    // Where each new check-in landed: the appended ones are the last of their item's check-ins.
+    for (std::size_t f = 0; f < edits.size(); ++f) {
+        const GoalFile file = io::parse_goal_file(texts[f], edits[f].path).file;
+        std::map<std::pair<std::string, std::string>, std::size_t> taken; // item -> used
+        auto checkins_of = [&](const io::ItemId& item) -> const std::vector<Checkin>* {
+            if (item.kind == io::ItemKind::kpi) {
+                for (const Kpi& k : file.kpis)
+                    if (k.id == item.id) return &k.checkins;
+                return nullptr;
+            }
+            for (const Objective& o : file.objectives)
+                if (o.id == item.objective)
+                    for (const KeyResult& kr : o.krs)
+                        if (kr.id == item.id) return &kr.checkins;
+            return nullptr;
+        };
+        const auto& list = by_path[edits[f].path];
+        std::map<std::pair<std::string, std::string>, std::size_t> appended;
+        for (const auto& entry : list)
+            ++appended[{entry.first.objective, entry.first.id}];
+        std::vector<std::uint32_t> lines;
+        for (const auto& entry : list) {
+            const auto key = std::make_pair(entry.first.objective, entry.first.id);
+            const std::vector<Checkin>* all = checkins_of(entry.first);
+            const std::size_t n = taken[key]++;
+            std::uint32_t line = 0;
+            if (all && all->size() >= appended[key])
+                line = (*all)[all->size() - appended[key] + n].pos.line;
+            lines.push_back(line);
+        }
+        std::size_t next = 0;
+        for (Written& w : written)
+            if (w.path == edits[f].path) w.line = lines[next++];
+    }
+    return written;
+}
+
+std::vector<std::pair<std::string, io::Value>> checkin_values(const Checkin& checkin) {
+    std::vector<std::pair<std::string, io::Value>> values = {{"date", checkin.date},
+                                                             {"value", checkin.value}};
+    if (checkin.has_confidence()) values.emplace_back("confidence", checkin.confidence);
+    if (!checkin.note.empty()) values.emplace_back("note", checkin.note);
+    return values;
+}
+
+std::uint32_t line_of(std::string_view text, const std::string& path, const io::ItemId& item) {
+    return io::item_line(text, path, item);
+}
+
+void finish_write(const Session& session, bool dry_run, const std::vector<Written>& written,
+                  const std::string& text, std::string& out) {
+    if (session.options().format != "json") {
+        if (!dry_run && !session.options().quiet) out += text;
+        return;
+    }
+    std::string doc;
+    report::JsonWriter w(doc);
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("dry_run", dry_run);
+    w.key("written");
+    w.begin_array();
+    std::vector<std::string> files;
+    for (const Written& item : written) {
+        if (std::find(files.begin(), files.end(), item.path) == files.end())
+            files.push_back(item.path);
+        w.begin_object();
+        w.field("action", item.action);
+        w.field("file", item.path);
+        w.key("line");
+        if (item.line > 0)
+            w.value(static_cast<double>(item.line));
+        else
+            w.null();
+        w.key("ref");
+        if (item.ref.empty())
+            w.null();
+        else
+            w.value(item.ref);
+        w.key("values");
+        w.begin_object();
+        for (const auto& [key, value] : item.values) {
+            w.key(key);
+            if (const double* d = std::get_if<double>(&value))
+                w.value(*d);
+            else if (const std::string* s = std::get_if<std::string>(&value))
+                w.value(*s);
+            else if (const Date* day = std::get_if<Date>(&value))
+                w.value(day->iso());
+            else if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
+                w.begin_array();
+                for (const std::string& e : *list)
+                    w.value(e);
+                w.end_array();
+            }
+        }
+        w.end_object();
+        w.end_object();
+    }
+    w.end_array();
+    w.key("files");
+    w.begin_array();
+    for (const std::string& f : files)
+        w.value(f);
+    w.end_array();
+    if (dry_run) w.field("diff", out);
+    w.end_object();
+    doc += '\n';
+    out = std::move(doc);
 }
 
 void reload_file(LoadedGoals& goals, std::size_t file, std::string_view text, Date as_of) {
@@ -220,6 +408,110 @@ double parse_number_arg(std::string_view what, std::string_view text) {
         hint = "write it without thousands separators, with a `.` for decimals: 1200.5";
     throw CommandError(ExitCode::usage,
                        fmt::format("{}: expected a number, found \"{}\"", what, text), hint);
+}
+
+double parse_measure_arg(std::string_view what, std::string_view text, std::string_view unit) {
+    auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    while (!text.empty() && blank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && blank(text.back()))
+        text.remove_suffix(1);
+    // The number: sign, digits (with `_` between digits), point, exponent; the rest is a unit.
+    std::size_t end = 0;
+    auto digit = [&](std::size_t i) {
+        return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));
+    };
+    if (end < text.size() && (text[end] == '+' || text[end] == '-')) ++end;
+    std::string number(text.substr(0, end));
+    for (; end < text.size(); ++end) {
+        const char c = text[end];
+        if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+            number += c;
+        } else if (c == '_' && end > 0 && digit(end - 1) && digit(end + 1)) {
+            continue;
+        } else if ((c == 'e' || c == 'E') && !number.empty() &&
+                   (digit(end + 1) ||
+                    (end + 2 < text.size() && (text[end + 1] == '+' || text[end + 1] == '-') &&
+                     digit(end + 2)))) {
+            number += c;
+            if (!digit(end + 1)) number += text[++end];
+        } else {
+            break;
+        }
+    }
+    std::string_view rest = text.substr(end);
+    while (!rest.empty() && blank(rest.front()))
+        rest.remove_prefix(1);
+    if (rest.empty() || number.empty() || number == "+" || number == "-")
+        return parse_number_arg(what, rest.empty() ? std::string_view(number) : text);
+    if (!unit.empty() && rest == unit) return parse_number_arg(what, number);
+    const auto first = static_cast<unsigned char>(rest.front());
+    if (unit.empty() || (!std::isalpha(first) && first != '%' && first < 0x80))
+        return parse_number_arg(what, text);
+    // A suffix that is not the item's unit: say which unit the item has.
+    const std::string value_text = number.front() == '+' ? number.substr(1) : number;
+    throw CommandError(
+        ExitCode::usage, fmt::format("{}: expected a value in {}, found \"{}\"", what, unit, text),
+        fmt::format("write {} or {}{}{}", value_text, value_text, unit == "%" ? "" : " ", unit));
+}
+
+double checkin_value(std::string_view what, const std::string& text, bool milestone,
+                     const std::string& ref, std::string_view unit) {
+    if (milestone) {
+        if (text == "done" || text == "1" || text == "yes") return 1;
+        if (text == "0" || text == "no" || text == "not-done") return 0;
+        throw CommandError(
+            ExitCode::usage, fmt::format("{}: {} is a milestone, found \"{}\"", what, ref, text),
+            fmt::format("write `okr checkin {} done` when it is done (0 when it is not)", ref));
+    }
+    if (text == "done")
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("{}: `done` is for milestones, and {} is a metric", what, ref),
+            "give the measured value, e.g. okr checkin " + ref + " 12.5");
+    return parse_measure_arg(what, text, unit);
+}
+
+CheckedCheckin check_checkin(const WorkspaceIndex& index, const CheckinRequest& request, Date today,
+                             const CheckinFields& fields) {
+    CheckedCheckin result;
+    Checkin& checkin = result.checkin;
+    checkin.date = request.date.empty() ? today : parse_date_arg(fields.date, request.date, today);
+    if (!request.confidence.empty())
+        checkin.confidence = parse_fraction_arg(fields.confidence, request.confidence);
+    checkin.note = request.note;
+
+    // An objective named here: say where its check-ins go instead.
+    using Explain = WorkspaceIndex::Explain;
+    if (auto o = index.objective(request.ref, 0, Explain::no);
+        o.found && !index.kr(request.ref, 0, true, Explain::no).found &&
+        !index.kpi(request.ref, 0, Explain::no).found) {
+        std::vector<std::string> krs;
+        for (std::size_t r = 0; r < index.at(*o.found).krs.size(); ++r)
+            krs.push_back(index.ref_of(KrRef{o.found->file, o.found->objective, r}));
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("{} is an objective; check-ins go to its key results", request.ref),
+            krs.empty() ? "add one with `okr add kr " + request.ref + " TITLE --target N`"
+                        : fmt::format("one of: {}", fmt::join(krs, ", ")));
+    }
+    result.target = resolve_target(index, request.ref, {false, true, true});
+    const WriteTarget& target = result.target;
+    if (const KeyResult* kr = kr_of(index, target)) {
+        if (kr->kpi)
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("{} takes its value from KPI `{}`; check in on the KPI instead",
+                            target.ref, kr->kpi->text),
+                fmt::format("okr checkin {} {}", kr->kpi->text, request.value));
+        checkin.value = checkin_value(fields.value, request.value, kr->type == KrType::milestone,
+                                      target.ref, kr->unit);
+    } else {
+        const Kpi* kpi = kpi_of(index, target);
+        checkin.value =
+            checkin_value(fields.value, request.value, false, target.ref, kpi ? kpi->unit : "");
+    }
+    return result;
 }
 
 double parse_fraction_arg(std::string_view what, std::string_view text) {

@@ -434,34 +434,40 @@ std::string take_new_item(GoalFile& expected, const GoalFile& actual, const Item
 
 } // namespace
 
-Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
-                    const Checkin& checkin) {
-    if (item.kind == ItemKind::objective)
-        return failed(fail(EditError::Kind::unsupported, "objectives take no check-ins",
-                           "check in on one of its key results"));
-    auto located = locate(text, path, item);
-    if (auto* e = std::get_if<EditError>(&located)) return failed(std::move(*e));
-    Target& target = std::get<Target>(located);
-    const Layout layout(text);
-    const toml::table& t = *target.table;
-    const InlineStyle style = checkin_style(layout, *target.tree.root, t);
-    const std::string entry = checkin_text(checkin, style);
-    const bool inline_item = form_of(layout, t) == Form::inline_table;
+namespace {
 
+// The splices that append `checkins` (in order) to the item whose table is `t`, and the same
+// check-ins appended to `expected`; an EditError when the layout cannot take them.
+std::optional<EditError> checkin_splices(const Layout& layout, const toml::table& root,
+                                         const toml::table& t, const ItemId& item,
+                                         const std::vector<Checkin>& checkins,
+                                         const std::string& path, GoalFile& expected,
+                                         std::vector<Splice>& splices) {
+    const InlineStyle style = checkin_style(layout, root, t);
+    std::vector<std::string> entries;
+    for (const Checkin& c : checkins)
+        entries.push_back(checkin_text(c, style));
+    const bool inline_item = form_of(layout, t) == Form::inline_table;
+    // The entries one per line, each line starting with `indent`, with a comma after each.
+    auto lines = [&](const std::string& indent) {
+        std::string out;
+        for (const std::string& e : entries)
+            out += fmt::format("{}{},{}", indent, e, layout.eol());
+        return out;
+    };
     // The indentation of a new multi-line array's entries and closing bracket.
     auto new_array = [&](const std::string& key_indent) {
-        if (inline_item) return fmt::format("[ {} ]", entry);
-        return fmt::format("[{}{}{}{},{}{}]", layout.eol(), key_indent, layout.indent_unit(), entry,
-                           layout.eol(), key_indent);
+        if (inline_item) return fmt::format("[ {} ]", fmt::join(entries, ", "));
+        return fmt::format("[{}{}{}]", layout.eol(), lines(key_indent + layout.indent_unit()),
+                           key_indent);
     };
 
-    std::vector<Splice> splices;
     const toml::node* existing = t.get("checkins");
     if (!existing) {
         const auto last = last_own_key(layout, t);
         const std::string indent = layout.indentation(last ? last->key_offset : layout.begin_of(t));
         auto splice = insert_key(layout, t, "checkins", new_array(indent));
-        if (auto* e = std::get_if<EditError>(&splice)) return failed(std::move(*e));
+        if (auto* e = std::get_if<EditError>(&splice)) return std::move(*e);
         splices.push_back(std::move(std::get<Splice>(splice)));
     } else {
         const toml::key* key = nullptr;
@@ -469,22 +475,21 @@ Edit append_checkin(std::string_view text, const std::string& path, const ItemId
             if (&v == existing) key = &k;
         const auto* arr = existing->as_array();
         if (!arr || !key || placement(layout, *key, *existing) != Placement::value)
-            return failed(fail(
+            return fail(
                 EditError::Kind::unsupported,
                 fmt::format("the check-ins of {} are written as [[...checkins]] tables, which okr "
                             "cannot extend",
                             describe(item)),
                 "write them as checkins = [ { date = ..., value = ... }, ] or add this one by "
-                "hand"));
+                "hand");
         const std::size_t open = layout.begin_of(*existing);
         const std::size_t close = layout.end_of(*existing) - 1; // the `]`
         const std::string key_indent = layout.indentation(layout.offset(key->source().begin));
         if (arr->empty() && layout.starts_line(close) && layout.line_start(close) > open) {
-            // An empty multi-line array (perhaps with comments in it): the entry goes on the line
-            // before `]`.
+            // An empty multi-line array (perhaps with comments in it): the entries go on the
+            // lines before `]`.
             splices.push_back(
-                {layout.line_start(close), 0,
-                 fmt::format("{}{}{},{}", key_indent, layout.indent_unit(), entry, layout.eol())});
+                {layout.line_start(close), 0, lines(key_indent + layout.indent_unit())});
         } else if (arr->empty()) {
             splices.push_back({open, close + 1 - open, new_array(key_indent)});
         } else {
@@ -511,39 +516,94 @@ Edit append_checkin(std::string_view text, const std::string& path, const ItemId
                                                ? layout.indentation(first)
                                                : key_indent + layout.indent_unit();
                 if (!comma) splices.push_back({last_end, 0, ","});
-                splices.push_back(
-                    {layout.next_line(after_last), 0,
-                     fmt::format("{}{}{}{}", indent, entry, comma ? "," : "", layout.eol())});
+                std::string text;
+                for (std::size_t n = 0; n < entries.size(); ++n)
+                    text += fmt::format("{}{}{}{}", indent, entries[n],
+                                        comma || n + 1 < entries.size() ? "," : "", layout.eol());
+                splices.push_back({layout.next_line(after_last), 0, std::move(text)});
             } else if (comma) {
-                splices.push_back({after_last, 0, fmt::format(" {},", entry)});
+                std::string text;
+                for (const std::string& e : entries)
+                    text += fmt::format(" {},", e);
+                splices.push_back({after_last, 0, std::move(text)});
             } else {
-                splices.push_back({last_end, 0, fmt::format(", {}", entry)});
+                std::string text;
+                for (const std::string& e : entries)
+                    text += fmt::format(", {}", e);
+                splices.push_back({last_end, 0, std::move(text)});
             }
         }
     }
 
-    GoalFile expected = target.model;
-    std::vector<Checkin>* checkins = nullptr;
+    std::vector<Checkin>* list = nullptr;
     KeyResult* kr = nullptr;
     if (item.kind == ItemKind::kr) {
         kr = find_kr(expected, item.objective, item.id);
-        if (kr) checkins = &kr->checkins;
+        if (kr) list = &kr->checkins;
     } else if (Kpi* k = find_kpi(expected, item.id)) {
-        checkins = &k->checkins;
+        list = &k->checkins;
     }
-    if (!checkins)
-        return failed(fail(EditError::Kind::not_found,
-                           fmt::format("{} is no longer in {}", describe(item), path),
-                           "the file changed since it was read; run the command again"));
-    const bool latest = std::all_of(checkins->begin(), checkins->end(),
-                                    [&](const Checkin& c) { return c.date <= checkin.date; });
-    checkins->push_back(checkin);
-    if (kr && latest && kr->current && *kr->current != checkin.value)
+    if (!list)
+        return fail(EditError::Kind::not_found,
+                    fmt::format("{} is no longer in {}", describe(item), path),
+                    "the file changed since it was read; run the command again");
+    list->insert(list->end(), checkins.begin(), checkins.end());
+    // The latest check-in (ties: the later one in the file); `current` follows it when it is new.
+    const Checkin* latest = nullptr;
+    for (const Checkin& c : *list)
+        if (!latest || c.date >= latest->date) latest = &c;
+    const bool new_latest = latest >= &(*list)[list->size() - checkins.size()];
+    if (kr && new_latest && kr->current && *kr->current != latest->value)
         if (const toml::node* current = t.get("current")) {
             const std::size_t b = layout.begin_of(*current), e = layout.end_of(*current);
-            splices.push_back({b, e - b, toml_number(checkin.value)});
-            kr->current = checkin.value;
+            splices.push_back({b, e - b, toml_number(latest->value)});
+            kr->current = latest->value;
         }
+    return std::nullopt;
+}
+
+} // namespace
+
+Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
+                    const Checkin& checkin) {
+    return append_checkins(text, path, {{item, checkin}});
+}
+
+Edit append_checkins(std::string_view text, const std::string& path,
+                     const std::vector<std::pair<ItemId, Checkin>>& checkins) {
+    // The check-ins grouped by item, each group in the order given.
+    std::vector<std::pair<ItemId, std::vector<Checkin>>> groups;
+    for (const auto& [item, checkin] : checkins) {
+        if (item.kind == ItemKind::objective)
+            return failed(fail(EditError::Kind::unsupported, "objectives take no check-ins",
+                               "check in on one of its key results"));
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+            return g.first.kind == item.kind && g.first.objective == item.objective &&
+                   g.first.id == item.id;
+        });
+        if (it == groups.end()) {
+            groups.push_back({item, {}});
+            it = groups.end() - 1;
+        }
+        it->second.push_back(checkin);
+    }
+    if (groups.empty()) return Edit{std::string(text), {}, std::nullopt};
+    auto located = locate(text, path, groups.front().first);
+    if (auto* e = std::get_if<EditError>(&located)) return failed(std::move(*e));
+    Target& target = std::get<Target>(located);
+    const Layout layout(text);
+    GoalFile expected = target.model;
+    std::vector<Splice> splices;
+    for (const auto& [item, list] : groups) {
+        const toml::table* t = find_table(*target.tree.root, item);
+        if (!t)
+            return failed(fail(EditError::Kind::not_found,
+                               fmt::format("{} is no longer in {}", describe(item), path),
+                               "the file changed since it was read; run the command again"));
+        if (auto e =
+                checkin_splices(layout, *target.tree.root, *t, item, list, path, expected, splices))
+            return failed(std::move(*e));
+    }
     return finish(text, path, std::move(splices), std::move(expected));
 }
 

@@ -33,6 +33,7 @@ Runner setup_tree(CLI::App& command);
 Runner setup_log(CLI::App& command);
 Runner setup_checkin(CLI::App& command);
 Runner setup_set(CLI::App& command);
+Runner setup_import(CLI::App& command);
 Runner setup_drop(CLI::App& command);
 Runner setup_init(CLI::App& command);
 Runner setup_add(CLI::App& command);

@@ -56,7 +56,9 @@ struct Environment {
     bool dumb_terminal = false;         // TERM=dumb
     bool stdout_is_terminal = false;
     bool stdin_is_terminal = false;
-    std::size_t terminal_width = 0; // 0: unknown
+    std::size_t terminal_width = 0;           // 0: unknown
+    std::optional<std::string> xdg_data_home; // XDG_DATA_HOME: where the trust store lives
+    std::optional<std::string> home;          // HOME
 };
 
 // A loaded, valid workspace with its index and evaluation.

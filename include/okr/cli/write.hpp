@@ -7,8 +7,10 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -51,12 +53,93 @@ const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target);
 std::string write_edit(const std::string& path, bool dry_run, std::string& out,
                        const std::function<io::Edit(std::string_view text)>& edit);
 
+// A check-in as given on the command line or in a row of `okr import`, not yet checked.
+struct CheckinRequest {
+    std::string ref;
+    std::string value;      // a number (with the item's unit), or `done` for a milestone
+    std::string date;       // empty: today
+    std::string confidence; // empty: none
+    std::string note;
+};
+
+// What messages call the parts of a request: the command's arguments, or an import's columns.
+struct CheckinFields {
+    std::string_view value = "VALUE";
+    std::string_view date = "--date";
+    std::string_view confidence = "--confidence";
+};
+
+// A check-in that passed the rules of `okr checkin`, and the item it goes to.
+struct CheckedCheckin {
+    WriteTarget target;
+    Checkin checkin;
+};
+
+// Checks a check-in against the rules every writer of check-ins shares (`checkin`, `import`,
+// `pull`): the reference names a KR or KPI (not an objective, not a KR fed by a KPI), the value
+// suits the item (a number in its unit, `done` for a milestone), the date and confidence parse.
+// `today` is the as-of date. CommandError(usage) saying why.
+CheckedCheckin check_checkin(const WorkspaceIndex& index, const CheckinRequest& request, Date today,
+                             const CheckinFields& fields = {});
+
+// The value a check-in records: a number in `unit`, or `done` (1) for a milestone.
+double checkin_value(std::string_view what, const std::string& text, bool milestone,
+                     const std::string& ref, std::string_view unit);
+
+// One file that a command changes, and how: `edit` gets the file's current text.
+struct FileEdit {
+    std::string path;
+    std::function<io::Edit(std::string_view text)> edit;
+};
+
+// Changes several files as one write (SPEC §8): takes their locks in path order (so that two
+// writers cannot deadlock), reads and edits every file, and only when every edit succeeded
+// writes each file atomically. With `dry_run`, appends their unified diffs to `out` and writes
+// nothing. Returns the new texts, in the order of `edits`. CommandError as for `write_edit`.
+std::vector<std::string> write_edits(const std::vector<FileEdit>& edits, bool dry_run,
+                                     std::string& out);
+
+// One item a write command changed, for `--format json` (SPEC §6).
+struct Written {
+    std::string action;     // add, checkin, set, drop, edit, init (import and pull: checkin)
+    std::string path;       // the goal file
+    std::uint32_t line = 0; // the new check-in's line, else the item's `[[...]]` header line
+    std::string ref;        // the item's reference; empty for a whole file (init, edit)
+    std::vector<std::pair<std::string, io::Value>> values; // the new values, by key
+};
+
+// The values a check-in writes: date, value, then confidence and note where given.
+std::vector<std::pair<std::string, io::Value>> checkin_values(const Checkin& checkin);
+
+// The line of `item`'s `[[...]]` header in `text` (0 when it is not there).
+std::uint32_t line_of(std::string_view text, const std::string& path, const io::ItemId& item);
+
+// Ends a write command's output. With `--format json`: one document, `schema_version`,
+// `dry_run`, `written` [{action file line ref values}], `files` (the files changed), and with
+// `--dry-run` the unified `diff` that `out` holds so far (it replaces it). Otherwise `text` is
+// appended (unless -q or a dry run).
+void finish_write(const Session& session, bool dry_run, const std::vector<Written>& written,
+                  const std::string& text, std::string& out);
+
+// Records check-ins that passed `check_checkin`: one edit per goal file holding every check-in
+// for that file, all files changed as one write (`write_edits`). Returns one `Written` per
+// check-in, in the order given, with its line in the new text (also in a dry run).
+// `new_texts`, when given, receives each changed file's new text by path. Lines are found only
+// for `--format json` (they cost a parse of each file); 0 otherwise.
+std::vector<Written> record_checkins(const Session& session, const WorkspaceIndex& index,
+                                     const std::vector<CheckedCheckin>& checkins, bool dry_run,
+                                     std::string& out,
+                                     std::map<std::string, std::string>* new_texts = nullptr);
+
 // Replaces file `file` of `goals` with the model of `text` and re-evaluates as of `as_of`, so
 // that a command can report on the item it just changed.
 void reload_file(LoadedGoals& goals, std::size_t file, std::string_view text, Date as_of);
 
 // Command-line values, checked; CommandError(usage) naming `what` and what was expected.
 double parse_number_arg(std::string_view what, std::string_view text);
+// A measured value: a number with `_` digit separators allowed, optionally followed by `unit`
+// (`58 bpm`, `2.7s`, `70%`); another unit is refused, naming `unit`.
+double parse_measure_arg(std::string_view what, std::string_view text, std::string_view unit);
 // A fraction from 0 to 1, written `0.7` or `70%`.
 double parse_fraction_arg(std::string_view what, std::string_view text);
 Date parse_date_arg(std::string_view what, std::string_view text, Date today);

@@ -62,6 +62,10 @@ struct Edit {
 // entries. Where a KR has a `current` key and the check-in is its latest, `current` is updated too.
 Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
                     const Checkin& checkin);
+// Appends several check-ins at once (one parse, one verification): each item's check-ins in the
+// order given, as `append_checkin` would one by one.
+Edit append_checkins(std::string_view text, const std::string& path,
+                     const std::vector<std::pair<ItemId, Checkin>>& checkins);
 
 // Sets `key` of an item to `value`: replaces the value in place, or adds `key = value` after
 // the item's last key, indented like its siblings.

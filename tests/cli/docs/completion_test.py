@@ -43,7 +43,7 @@ def cases(okr):
         (team, "okr add ", ["objective", "kr", "kpi"]),
         (team, "okr add kr --k", ["--kpi"]),
         (team, "okr status --", sorted(status_options)),
-        (team, "okr --format ", ["table", "json", "csv", "markdown", "html"]),
+        (team, "okr --format ", ["table", "json", "csv", "markdown", "html", "github"]),
         (team, "okr --format=j", ["json"]),
         (team, "okr status --color ", ["auto", "always", "never"]),
         (team, "okr add kpi --frequency ", ["daily", "weekly", "monthly", "quarterly", "yearly"]),

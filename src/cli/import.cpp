@@ -1,0 +1,133 @@
+#include "okr/io/import.hpp"
+#include "okr/cli/commands.hpp"
+#include "okr/cli/write.hpp"
+#include "okr/io/workspace.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace okr::cli {
+
+namespace {
+
+struct ImportOptions {
+    std::string input;
+    bool dry_run = false;
+};
+
+// At most this many bad rows are listed; the count says how many there were.
+constexpr std::size_t k_max_listed_rows = 20;
+
+std::string read_input(const Session& session, const std::string& input) {
+    std::string text;
+    if (input.empty() || input == "-") {
+        if (input.empty() && session.env().stdin_is_terminal)
+            throw CommandError(ExitCode::usage,
+                               "import needs a FILE, or the rows on standard input",
+                               "e.g. okr import checkins.csv, or: some-export | okr import -");
+        char buffer[65536];
+        for (;;) {
+            const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0)
+                throw CommandError(ExitCode::io, fmt::format("cannot read standard input: {}",
+                                                             std::strerror(errno)));
+            if (n == 0) break;
+            text.append(buffer, static_cast<std::size_t>(n));
+        }
+        return text;
+    }
+    struct stat st {};
+    if (::stat(input.c_str(), &st) != 0)
+        throw CommandError(ExitCode::io,
+                           fmt::format("cannot read {}: {}", input, std::strerror(errno)));
+    if (!S_ISREG(st.st_mode))
+        throw CommandError(ExitCode::io, fmt::format("cannot read {}: not a regular file", input),
+                           "give a CSV or JSON file, or - for standard input");
+    std::optional<std::string> read = io::read_file(input);
+    if (!read)
+        throw CommandError(ExitCode::io,
+                           fmt::format("cannot read {}: {}", input, std::strerror(errno)));
+    return std::move(*read);
+}
+
+} // namespace
+
+Runner setup_import(CLI::App& command) {
+    auto opts = std::make_shared<ImportOptions>();
+    command.add_option("FILE", opts->input,
+                       "CSV (header ref,date,value[,confidence][,note]) or JSON (an array of "
+                       "objects with those keys); - or nothing: standard input");
+    add_dry_run_flag(command, opts->dry_run);
+    return [opts](const Session& session, std::string& out) {
+        const Date today = session.as_of();
+        const std::string name =
+            opts->input.empty() || opts->input == "-" ? "<stdin>" : opts->input;
+        const std::string text = read_input(session, opts->input);
+        auto parsed = io::parse_import(text);
+        if (auto* e = std::get_if<io::ImportError>(&parsed))
+            throw CommandError(ExitCode::usage,
+                               e->column ? fmt::format("{}:{}:{}: {}; nothing was imported", name,
+                                                       e->line, e->column, e->message)
+                                         : fmt::format("{}:{}: {}; nothing was imported", name,
+                                                       e->line, e->message),
+                               e->hint);
+        const auto& rows = std::get<std::vector<io::ImportRow>>(parsed);
+
+        // Every row is checked, against the rules of `okr checkin`, before anything is written.
+        LoadedGoals goals = session.load();
+        const WorkspaceIndex& index = *goals.index;
+        const CheckinFields fields{"value", "date", "confidence"};
+        std::vector<CheckedCheckin> checked;
+        checked.reserve(rows.size());
+        std::string bad;
+        std::size_t bad_rows = 0;
+        for (const io::ImportRow& row : rows) {
+            try {
+                checked.push_back(
+                    check_checkin(index, {row.ref, row.value, row.date, row.confidence, row.note},
+                                  today, fields));
+            } catch (const CommandError& e) {
+                if (++bad_rows > k_max_listed_rows) continue;
+                bad +=
+                    fmt::format("{}:{}: error: row {}: {}\n", name, row.line, row.number, e.what());
+                if (!e.hint.empty()) bad += fmt::format("  hint: {}\n", e.hint);
+            }
+        }
+        if (bad_rows > 0) {
+            if (bad_rows > k_max_listed_rows)
+                bad += fmt::format("... and {} more\n", bad_rows - k_max_listed_rows);
+            throw CommandError(ExitCode::usage,
+                               fmt::format("{} of {} row{} cannot be imported; nothing was written",
+                                           bad_rows, rows.size(), rows.size() == 1 ? "" : "s"),
+                               "fix those rows and run the import again", bad);
+        }
+        if (rows.empty()) {
+            finish_write(session, opts->dry_run, {},
+                         fmt::format("{}: no rows; nothing to import\n", name), out);
+            return ExitCode::ok;
+        }
+
+        const std::vector<Written> written =
+            record_checkins(session, index, checked, opts->dry_run, out);
+        std::map<std::string, std::size_t> per_file;
+        for (const Written& w : written)
+            ++per_file[w.path];
+        std::string summary;
+        for (const auto& [path, count] : per_file)
+            summary += fmt::format("{}: {} check-in{}\n", path, count, count == 1 ? "" : "s");
+        summary += fmt::format("imported {} check-in{} into {} file{}\n", written.size(),
+                               written.size() == 1 ? "" : "s", per_file.size(),
+                               per_file.size() == 1 ? "" : "s");
+        finish_write(session, opts->dry_run, written, summary, out);
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli
