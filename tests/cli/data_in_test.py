@@ -250,7 +250,7 @@ def test_pull():
         p = w.run("pull")
         check(p.returncode == 2, "pull: untrusted sources are refused (exit 2)", p.returncode)
         check("9 KPI sources are new or changed since `okr trust`; nothing was run" in p.stderr and
-              "okr.toml:38: okr/good: source = cat value.txt" in p.stderr and
+              "okr.toml:40: okr/good: source = cat value.txt" in p.stderr and
               "run `okr trust`" in p.stderr,
               "pull: lists the untrusted sources and points to `okr trust`", p.stderr)
         check(w.snapshot() == before, "pull: nothing written while untrusted")

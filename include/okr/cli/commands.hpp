@@ -34,6 +34,8 @@ Runner setup_log(CLI::App& command);
 Runner setup_checkin(CLI::App& command);
 Runner setup_set(CLI::App& command);
 Runner setup_import(CLI::App& command);
+Runner setup_pull(CLI::App& command);
+Runner setup_trust(CLI::App& command);
 Runner setup_drop(CLI::App& command);
 Runner setup_init(CLI::App& command);
 Runner setup_add(CLI::App& command);

@@ -1,0 +1,108 @@
+#include "okr/cli/commands.hpp"
+#include "okr/cli/sources.hpp"
+#include "okr/cli/write.hpp"
+#include "okr/report/text.hpp"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace okr::cli {
+
+namespace {
+
+struct TrustOptions {
+    bool revoke = false;
+};
+
+std::string absolute(const Session& session, const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::path full = std::filesystem::path(path).is_absolute()
+                                           ? std::filesystem::path(path)
+                                           : session.env().cwd / path;
+    std::filesystem::path canonical = std::filesystem::weakly_canonical(full, ec);
+    return (ec ? full.lexically_normal() : canonical).string();
+}
+
+} // namespace
+
+std::string workspace_root(const Session& session) {
+    auto roots = io::find_root_files(session.source());
+    if (auto* p = std::get_if<io::IoProblem>(&roots))
+        throw CommandError(ExitCode::io, p->message, p->hint);
+    const auto& files = std::get<std::vector<std::string>>(roots);
+    if (files.empty()) throw CommandError(ExitCode::io, "no goal file found", "run `okr init`");
+    return std::filesystem::path(absolute(session, files.front())).parent_path().string();
+}
+
+std::vector<KpiSource> kpi_sources(const Session& session, const WorkspaceIndex& index) {
+    std::vector<KpiSource> sources;
+    const Workspace& ws = index.workspace();
+    for (std::size_t f = 0; f < ws.files.size(); ++f) {
+        const GoalFile& file = ws.files[f];
+        const std::string path = absolute(session, file.path);
+        for (std::size_t k = 0; k < file.kpis.size(); ++k) {
+            const Kpi& kpi = file.kpis[k];
+            if (!kpi.source) continue;
+            KpiSource s;
+            s.kpi = KpiRef{f, k};
+            s.ref = index.ref_of(s.kpi);
+            s.path = file.path;
+            s.line = kpi.source_pos.line ? kpi.source_pos.line : kpi.pos.line;
+            s.folder = std::filesystem::path(path).parent_path().string();
+            s.command = *kpi.source;
+            s.hash = io::source_hash(path, *kpi.source);
+            sources.push_back(std::move(s));
+        }
+    }
+    return sources;
+}
+
+std::string trust_store_path(const Session& session) {
+    std::string path = io::trust_store_path(session.env().xdg_data_home, session.env().home);
+    if (path.empty())
+        throw CommandError(ExitCode::io,
+                           "cannot find the trust store: neither XDG_DATA_HOME nor HOME is an "
+                           "absolute path",
+                           "set XDG_DATA_HOME (or HOME)");
+    return path;
+}
+
+Runner setup_trust(CLI::App& command) {
+    auto opts = std::make_shared<TrustOptions>();
+    command.add_flag("--revoke", opts->revoke,
+                     "Forget every approved source of this workspace instead");
+    return [opts](const Session& session, std::string& out) {
+        const std::string store_path = trust_store_path(session);
+        const std::string root = workspace_root(session);
+        const io::TrustStore before = io::read_trust_store(store_path);
+        if (opts->revoke) {
+            if (auto e = io::update_trust_store(store_path, root, {}, lock_timeout()))
+                throw CommandError(ExitCode::io, e->message, e->hint);
+            if (!session.options().quiet)
+                out += fmt::format("{}: no KPI source is trusted any more\n", root);
+            return ExitCode::ok;
+        }
+        const LoadedGoals goals = session.load();
+        const std::vector<KpiSource> sources = kpi_sources(session, *goals.index);
+        std::set<std::string> hashes;
+        for (const KpiSource& s : sources)
+            hashes.insert(s.hash);
+        if (auto e = io::update_trust_store(store_path, root, hashes, lock_timeout()))
+            throw CommandError(ExitCode::io, e->message, e->hint);
+        if (session.options().quiet) return ExitCode::ok;
+        if (sources.empty()) {
+            out += fmt::format("{}: no KPI has a source; nothing to trust\n", root);
+            return ExitCode::ok;
+        }
+        out += fmt::format("{}: `okr pull` may now run {} source{}:\n", root, sources.size(),
+                           sources.size() == 1 ? "" : "s");
+        for (const KpiSource& s : sources)
+            out += fmt::format("  {}{}  {}:{}\n    {}\n", s.ref,
+                               before.trusts(root, s.hash) ? "" : " (new)", s.path, s.line,
+                               report::escape_control(s.command));
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli
