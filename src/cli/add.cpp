@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/write.hpp"
+#include "okr/core/schema.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/io/parse.hpp"
 
@@ -87,8 +88,11 @@ void check_title(const std::string& title) {
         throw CommandError(ExitCode::usage, "TITLE: must not be empty", "e.g. \"Grow revenue\"");
 }
 
-void check_enum(const std::string& what, const std::string& value,
-                const std::vector<std::string>& values) {
+// Checks an option against the values the schema allows for `key` of `table`.
+void check_enum(const std::string& what, const std::string& value, schema::Table table,
+                std::string_view key) {
+    const schema::Key& k = *schema::find(table, key);
+    const std::vector<std::string> values(k.values.begin(), k.values.end());
     if (std::find(values.begin(), values.end(), value) != values.end()) return;
     const std::string near = nearest(value, values);
     throw CommandError(
@@ -105,7 +109,7 @@ ExitCode finish_add(const Session& session, LoadedGoals& goals, std::size_t file
                     Ref ref_of_new) {
     const std::string path = goals.loaded.workspace.files[file].path;
     const std::string text = write_edit(
-        path, dry_run, out, [&](std::string_view current) { return edit(current, path); });
+        session, path, dry_run, out, [&](std::string_view current) { return edit(current, path); });
     std::string ref;
     if (!dry_run) {
         reload_file(goals, file, text, session.as_of());
@@ -159,7 +163,7 @@ Runner setup_add_objective(CLI::App& command) {
         item.title = opts->title;
         if (!opts->owner.empty()) item.keys.emplace_back("owner", opts->owner);
         if (!opts->type.empty()) {
-            check_enum("--type", opts->type, {"aspirational", "committed"});
+            check_enum("--type", opts->type, schema::Table::objective, "type");
             item.keys.emplace_back("type", opts->type);
         }
         if (!opts->parent.empty()) {
@@ -341,8 +345,7 @@ Runner setup_add_kpi(CLI::App& command) {
             throw CommandError(ExitCode::usage, fmt::format("--warn ({}) must be above --max ({})",
                                                             opts->warn, opts->max));
         if (!opts->frequency.empty())
-            check_enum("--frequency", opts->frequency,
-                       {"daily", "weekly", "monthly", "quarterly", "yearly"});
+            check_enum("--frequency", opts->frequency, schema::Table::kpi, "frequency");
 
         LoadedGoals goals = session.load();
         const std::size_t file = file_for_new_item(session, goals, opts->in);

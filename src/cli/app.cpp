@@ -35,6 +35,16 @@ Environment read_environment() {
     env.columns = get("COLUMNS");
     env.no_color = get("NO_COLOR").value_or("") != "";
     env.dumb_terminal = get("TERM").value_or("") == "dumb";
+    env.visual = get("VISUAL");
+    env.editor = get("EDITOR");
+    env.okr_pager = get("OKR_PAGER");
+    env.pager = get("PAGER");
+    env.lock_timeout = get("OKR_LOCK_TIMEOUT");
+    env.user = get("USER");
+    env.home = get("HOME");
+    env.xdg_data_home = get("XDG_DATA_HOME");
+    env.xdg_cache_home = get("XDG_CACHE_HOME");
+    env.okr_cache = get("OKR_CACHE");
     env.stdout_is_terminal = ::isatty(STDOUT_FILENO) == 1;
     env.stdin_is_terminal = ::isatty(STDIN_FILENO) == 1;
     struct winsize ws {};
@@ -144,10 +154,16 @@ int run(int argc, char** argv) {
             chosen = sub;
             runner = r;
         }
-    const Session session(options, read_environment(), [](std::string_view text) {
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fflush(stdout);
-    });
+    const Session session(
+        options, read_environment(),
+        [](std::string_view text) {
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            std::fflush(stdout);
+        },
+        [](std::string_view text) {
+            std::fwrite(text.data(), 1, text.size(), stderr);
+            std::fflush(stderr);
+        });
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (std::holds_alternative<io::IoProblem>(io::find_root_files(session.source()))) {
@@ -163,7 +179,9 @@ int run(int argc, char** argv) {
     try {
         std::string out;
         const ExitCode code = runner(session, out);
-        write_paged(out, pager_command(options.no_pager, session.env().stdout_is_terminal));
+        const Environment& env = session.env();
+        write_paged(
+            out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager, env.pager));
         return static_cast<int>(code);
     } catch (const CommandError& e) {
         write_all(stderr, e.details);

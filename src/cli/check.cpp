@@ -40,11 +40,7 @@ Runner setup_check(CLI::App& command) {
         } else {
             for (const auto& file : loaded.workspace.files)
                 for (const auto& u : file.unknown_keys)
-                    findings.push_back(
-                        {file.path, u.pos, Level::warning, fmt::format("unknown key `{}`", u.key),
-                         u.suggestion.empty() ? ""
-                                              : fmt::format("did you mean `{}`?", u.suggestion),
-                         "unknown-key"});
+                    findings.push_back(unknown_key_finding(file, u));
         }
         sort_diagnostics(findings);
         std::size_t errors = 0, warnings = 0;

@@ -222,9 +222,10 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
         checkin.note = *note;
         const std::string path = goals.index->workspace().files[item.target.file].path;
         std::string ignored;
-        const std::string text = write_edit(path, false, ignored, [&](std::string_view current) {
-            return io::append_checkin(current, path, item.target.item, checkin);
-        });
+        const std::string text =
+            write_edit(session, path, false, ignored, [&](std::string_view current) {
+                return io::append_checkin(current, path, item.target.item, checkin);
+            });
         reload_file(goals, item.target.file, text, today);
         const std::string after = summary(goals, item.target);
         session.print("  saved: " + after);

@@ -50,7 +50,7 @@ Runner setup_drop(CLI::App& command) {
         const std::string path = index.workspace().files[target.file].path;
         std::string new_notes;
         const std::string written =
-            write_edit(path, opts->dry_run, out, [&](std::string_view text) {
+            write_edit(session, path, opts->dry_run, out, [&](std::string_view text) {
                 io::Edit edit =
                     io::set_key(text, path, target.item, "status", std::string("dropped"));
                 if (!edit.ok() || opts->note.empty()) return edit;

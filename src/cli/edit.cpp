@@ -131,12 +131,11 @@ Runner setup_edit(CLI::App& command) {
                                    fmt::format("cannot write the temporary copy {}", copy));
             }
         }
-        const char* visual = std::getenv("VISUAL");
-        const char* editor_env = std::getenv("EDITOR");
-        const std::string editor = visual && *visual           ? visual
-                                   : editor_env && *editor_env ? editor_env
-                                                               : "vi";
-        const bool interactive = ::isatty(STDIN_FILENO) == 1;
+        const Environment& env = session.env();
+        const std::string editor = env.visual && !env.visual->empty()   ? *env.visual
+                                   : env.editor && !env.editor->empty() ? *env.editor
+                                                                        : "vi";
+        const bool interactive = env.stdin_is_terminal;
 
         std::uint32_t line = io::item_line(*original, path, target.item);
         std::string edited;
@@ -204,7 +203,7 @@ Runner setup_edit(CLI::App& command) {
             finish_write(session, true, {written}, {}, out);
             return ExitCode::ok;
         }
-        auto taken = io::FileLock::acquire(path, lock_timeout());
+        auto taken = io::FileLock::acquire(path, lock_timeout(session.env()));
         if (auto* e = std::get_if<io::WriteError>(&taken))
             throw CommandError(ExitCode::io, e->message,
                                fmt::format("{}; your edited version is kept at {}", e->hint, copy));

@@ -112,8 +112,8 @@ Runner setup_init(CLI::App& command) {
                                "[cycles] afterwards");
         std::string owner = opts->owner;
         if (owner.empty()) {
-            const char* user = std::getenv("USER");
-            owner = user && *user ? user : "me";
+            const auto& user = session.env().user;
+            owner = user && !user->empty() ? *user : "me";
         }
         const std::string title = !opts->title.empty() ? opts->title
                                   : owner == "me"      ? std::string("My goals")

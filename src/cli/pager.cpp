@@ -14,11 +14,6 @@
 namespace okr::cli {
 namespace {
 
-std::optional<std::string> get_env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? std::optional<std::string>(v) : std::nullopt;
-}
-
 // Rows of the terminal on standard output; 0 when unknown.
 std::size_t terminal_rows() {
     struct winsize ws {};
@@ -35,10 +30,6 @@ std::string pager_command(bool no_pager, bool stdout_is_terminal,
     const std::string command = okr_pager ? *okr_pager : pager ? *pager : "less -FRX";
     if (command.find_first_not_of(" \t") == std::string::npos || command == "cat") return {};
     return command;
-}
-
-std::string pager_command(bool no_pager, bool stdout_is_terminal) {
-    return pager_command(no_pager, stdout_is_terminal, get_env("OKR_PAGER"), get_env("PAGER"));
 }
 
 void write_paged(std::string_view text, const std::string& command) {

@@ -1,5 +1,6 @@
 #include "okr/cli/session.hpp"
 
+#include "okr/core/lint.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
 
@@ -41,12 +42,18 @@ io::WorkspaceSource Session::source() const {
     return {m_options.files, m_env.okr_file, m_env.cwd};
 }
 
+void Session::warn(std::string_view text) const {
+    if (m_warn && !m_options.quiet) m_warn(fmt::format("okr: warning: {}\n", text));
+}
+
 LoadedGoals Session::load() const {
     const Date date = as_of();
     LoadedGoals goals;
     goals.loaded = io::load_workspace(source());
     if (goals.loaded.problem)
         throw CommandError(ExitCode::io, goals.loaded.problem->message, goals.loaded.problem->hint);
+    if (const std::string unknown = unknown_keys_summary(goals.loaded.workspace); !unknown.empty())
+        warn(unknown);
     Diagnostics errors;
     for (const auto& d : goals.loaded.diagnostics)
         if (d.level == Level::error) errors.push_back(d);

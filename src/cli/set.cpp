@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/write.hpp"
+#include "okr/core/schema.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/io/parse.hpp"
 
@@ -19,26 +20,19 @@ struct SetOptions {
     bool dry_run = false;
 };
 
-// The keys `okr set` may change, per kind of item (SPEC §3; check-ins and KRs have commands of
-// their own).
-constexpr std::string_view k_objective_keys[] = {
-    "id", "title", "owner", "type", "parent", "kpis", "tags", "notes", "weight", "status", "cycle"};
-constexpr std::string_view k_kr_keys[] = {"id",    "title",  "start", "target", "current",
-                                          "unit",  "weight", "type",  "score",  "kpi",
-                                          "owner", "status", "notes"};
-constexpr std::string_view k_kpi_keys[] = {"id",        "title", "unit", "min",    "max",  "warn",
-                                           "frequency", "owner", "tags", "status", "notes"};
+schema::Table table_of(io::ItemKind kind) {
+    return kind == io::ItemKind::objective ? schema::Table::objective
+           : kind == io::ItemKind::kr      ? schema::Table::kr
+                                           : schema::Table::kpi;
+}
 
-std::span<const std::string_view> keys_of(io::ItemKind kind) {
-    switch (kind) {
-    case io::ItemKind::objective:
-        return k_objective_keys;
-    case io::ItemKind::kr:
-        return k_kr_keys;
-    case io::ItemKind::kpi:
-        return k_kpi_keys;
-    }
-    return {};
+// The keys `okr set` may change on this kind of item (check-ins, key results: commands of their
+// own).
+std::vector<std::string_view> settable_keys(io::ItemKind kind) {
+    std::vector<std::string_view> out;
+    for (const schema::Key& k : schema::keys_of(table_of(kind)))
+        if (k.settable) out.push_back(k.name);
+    return out;
 }
 
 const char* kind_name(io::ItemKind kind) {
@@ -48,7 +42,7 @@ const char* kind_name(io::ItemKind kind) {
 }
 
 std::string enum_arg(const std::string& key, const std::string& text,
-                     std::initializer_list<const char*> values) {
+                     std::span<const std::string_view> values) {
     std::vector<std::string> names(values.begin(), values.end());
     if (std::find(names.begin(), names.end(), text) != names.end()) return text;
     std::string expected;
@@ -86,62 +80,74 @@ void check_kpi_ref(const WorkspaceIndex& index, std::size_t file, const std::str
             fmt::format("{}: {}", what, describe_failure("KPI", ref, r.candidates, r.suggestions)));
 }
 
-// The value for `key` of the target typed and range-checked as the file format wants it.
-io::Value typed_value(const WorkspaceIndex& index, const WriteTarget& target,
-                      const std::string& key, const std::string& text) {
+void check_objective_ref(const WorkspaceIndex& index, const WriteTarget& target,
+                         const std::string& key, const std::string& ref) {
+    auto r = index.objective(ref, target.file);
+    if (!r.found)
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("{}: {}", key,
+                        describe_failure("objective", ref, r.candidates, r.suggestions)));
+    if (r.found->file == target.file && index.at(*r.found).id == target.item.id)
+        throw CommandError(ExitCode::usage,
+                           key == "parent"
+                               ? std::string("parent: an objective cannot be its own parent")
+                               : fmt::format("{}: an objective cannot name itself", key));
+}
+
+// The value for `key` of the target, typed and checked by the key's schema entry as the file
+// format wants it, plus what only the workspace can tell (references resolve, ids are free).
+io::Value typed_value(const Session& session, const WorkspaceIndex& index,
+                      const WriteTarget& target, const schema::Key& key, const std::string& text) {
     const io::ItemKind kind = target.item.kind;
     const GoalFile& file = index.workspace().files[target.file];
-    if (key == "start" || key == "target" || key == "current" || key == "min" || key == "max" ||
-        key == "warn")
-        return parse_number_arg(key, text);
-    if (key == "weight") {
-        const double w = parse_number_arg(key, text);
-        if (w <= 0)
+    const std::string name(key.name);
+    switch (key.type) {
+    case schema::Type::number: {
+        if (key.rule == schema::Rule::fraction) return parse_fraction_arg(name, text);
+        const double n = parse_number_arg(name, text);
+        if (key.rule == schema::Rule::positive && n <= 0)
             throw CommandError(
-                ExitCode::usage, fmt::format("weight: must be greater than 0, found {}", text),
+                ExitCode::usage, fmt::format("{}: must be greater than 0, found {}", name, text),
                 fmt::format("to stop counting it, drop it instead: okr drop {}", target.ref));
-        return w;
+        return n;
     }
-    if (key == "score") return parse_fraction_arg(key, text);
-    if (key == "type")
-        return kind == io::ItemKind::objective ? enum_arg(key, text, {"aspirational", "committed"})
-                                               : enum_arg(key, text, {"metric", "milestone"});
-    if (key == "status") return enum_arg(key, text, {"active", "dropped"});
-    if (key == "frequency")
-        return enum_arg(key, text, {"daily", "weekly", "monthly", "quarterly", "yearly"});
-    if (key == "tags") return list_arg(text);
-    if (key == "kpis") {
-        auto refs = list_arg(text);
-        for (const std::string& r : refs)
-            check_kpi_ref(index, target.file, key, r);
-        return refs;
+    case schema::Type::date:
+        return parse_date_arg(name, text, session.as_of());
+    case schema::Type::string_list: {
+        auto items = list_arg(text);
+        if (key.rule == schema::Rule::kpi_ref)
+            for (const std::string& r : items)
+                check_kpi_ref(index, target.file, name, r);
+        return items;
     }
-    if (key == "kpi") {
-        check_kpi_ref(index, target.file, key, text);
+    case schema::Type::string:
+    case schema::Type::tables:
+        break;
+    }
+    switch (key.rule) {
+    case schema::Rule::one_of:
+        return enum_arg(name, text, key.values);
+    case schema::Rule::kpi_ref:
+        check_kpi_ref(index, target.file, name, text);
         return text;
-    }
-    if (key == "parent") {
-        auto r = index.objective(text, target.file);
-        if (!r.found)
-            throw CommandError(
-                ExitCode::usage,
-                fmt::format("parent: {}",
-                            describe_failure("objective", text, r.candidates, r.suggestions)));
-        if (r.found->file == target.file && index.at(*r.found).id == target.item.id)
-            throw CommandError(ExitCode::usage, "parent: an objective cannot be its own parent");
+    case schema::Rule::objective_ref:
+        check_objective_ref(index, target, name, text);
         return text;
-    }
-    if (key == "cycle") {
+    case schema::Rule::cycle_name:
         if (!index.cycle(text) && !builtin_cycle(text))
             throw CommandError(
-                ExitCode::usage, fmt::format("cycle: unknown cycle \"{}\"", text),
+                ExitCode::usage, fmt::format("{}: unknown cycle \"{}\"", name, text),
                 "use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or a cycle declared under [cycles]");
         return text;
-    }
-    if (key == "id") {
+    case schema::Rule::not_empty:
+        if (text.find_first_not_of(" \t") == std::string::npos)
+            throw CommandError(ExitCode::usage, fmt::format("{}: must not be empty", name));
+        return text;
+    case schema::Rule::id: {
         if (!io::is_valid_id(text))
             throw CommandError(
-                ExitCode::usage, fmt::format("id: invalid id \"{}\"", text),
+                ExitCode::usage, fmt::format("{}: invalid id \"{}\"", name, text),
                 "ids start with a letter or digit and contain only letters, digits, `-` and `_`");
         bool taken = false;
         if (kind == io::ItemKind::objective)
@@ -154,11 +160,18 @@ io::Value typed_value(const WorkspaceIndex& index, const WriteTarget& target,
             taken = std::any_of(o->krs.begin(), o->krs.end(),
                                 [&](const KeyResult& k) { return k.id == text; });
         if (taken && text != target.item.id)
-            throw CommandError(ExitCode::usage, fmt::format("id: \"{}\" is already taken", text),
+            throw CommandError(ExitCode::usage,
+                               fmt::format("{}: \"{}\" is already taken", name, text),
                                "choose another id");
         return text;
     }
-    if (key == "title" && text.empty())
+    case schema::Rule::none:
+    case schema::Rule::positive:
+    case schema::Rule::fraction:
+        break;
+    }
+    // An item is named by its title: an empty one would leave it nameless in every report.
+    if (key.name == "title" && text.empty())
         throw CommandError(ExitCode::usage, "title: must not be empty");
     return text;
 }
@@ -176,8 +189,9 @@ Runner setup_set(CLI::App& command) {
         const LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
-        const auto keys = keys_of(target.item.kind);
-        if (std::find(keys.begin(), keys.end(), opts->key) == keys.end()) {
+        const auto keys = settable_keys(target.item.kind);
+        const schema::Key* key = schema::find(table_of(target.item.kind), opts->key);
+        if (!key || !key->settable) {
             if (opts->key == "checkins")
                 throw CommandError(
                     ExitCode::usage, "checkins: set adds no check-ins",
@@ -194,11 +208,12 @@ Runner setup_set(CLI::App& command) {
                                near.empty() ? fmt::format("its keys: {}", fmt::join(keys, ", "))
                                             : fmt::format("did you mean `{}`?", near));
         }
-        const io::Value value = typed_value(index, target, opts->key, opts->value);
+        const io::Value value = typed_value(session, index, target, *key, opts->value);
         const std::string path = index.workspace().files[target.file].path;
-        const std::string text = write_edit(path, opts->dry_run, out, [&](std::string_view now) {
-            return io::set_key(now, path, target.item, opts->key, value);
-        });
+        const std::string text =
+            write_edit(session, path, opts->dry_run, out, [&](std::string_view now) {
+                return io::set_key(now, path, target.item, opts->key, value);
+            });
         // A new id moves the item: find it again under that id.
         io::ItemId item = target.item;
         if (opts->key == "id") {

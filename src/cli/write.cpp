@@ -2,8 +2,8 @@
 
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
-#include "okr/util/diff.hpp"
 #include "okr/report/json.hpp"
+#include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -192,13 +192,14 @@ const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target) {
     return nullptr;
 }
 
-std::string write_edit(const std::string& path, bool dry_run, std::string& out,
+std::string write_edit(const Session& session, const std::string& path, bool dry_run,
+                       std::string& out,
                        const std::function<io::Edit(std::string_view text)>& edit) {
-    return write_edits({{path, edit}}, dry_run, out).front();
+    return write_edits(session, {{path, edit}}, dry_run, out).front();
 }
 
-std::vector<std::string> write_edits(const std::vector<FileEdit>& edits, bool dry_run,
-                                     std::string& out) {
+std::vector<std::string> write_edits(const Session& session, const std::vector<FileEdit>& edits,
+                                     bool dry_run, std::string& out) {
     std::vector<std::size_t> order(edits.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
@@ -208,7 +209,7 @@ std::vector<std::string> write_edits(const std::vector<FileEdit>& edits, bool dr
     std::vector<io::FileLock> locks;
     if (!dry_run) {
         for (std::size_t i : order) {
-            auto taken = io::FileLock::acquire(edits[i].path, lock_timeout());
+            auto taken = io::FileLock::acquire(edits[i].path, lock_timeout(session.env()));
             if (auto* e = std::get_if<io::WriteError>(&taken))
                 throw CommandError(ExitCode::io, e->message, e->hint);
             locks.push_back(std::move(std::get<io::FileLock>(taken)));
@@ -270,7 +271,7 @@ std::vector<Written> record_checkins(const Session& session, const WorkspaceInde
                              return io::append_checkins(current, path, *list);
                          }});
     }
-    const std::vector<std::string> texts = write_edits(edits, dry_run, out);
+    const std::vector<std::string> texts = write_edits(session, edits, dry_run, out);
     if (new_texts)
         for (std::size_t f = 0; f < edits.size(); ++f)
             (*new_texts)[edits[f].path] = texts[f];
@@ -578,9 +579,9 @@ std::string make_id(std::string_view title, std::string_view fallback,
     }
 }
 
-std::chrono::milliseconds lock_timeout() {
-    // Read here rather than in Environment: only writers need it, and tests shorten it.
-    if (const char* v = std::getenv("OKR_LOCK_TIMEOUT")) {
+std::chrono::milliseconds lock_timeout(const Environment& env) {
+    if (env.lock_timeout) {
+        const char* v = env.lock_timeout->c_str();
         char* end = nullptr;
         const double seconds = std::strtod(v, &end);
         if (end != v && *end == '\0' && seconds >= 0 && seconds < 3600)

@@ -64,9 +64,7 @@ class Linter {
         const GoalFile& file = m_index.workspace().files[f];
         const Date as_of = m_ev.as_of;
         for (const UnknownKey& u : file.unknown_keys)
-            add(file, u.pos, Level::warning, "unknown-key", fmt::format("unknown key `{}`", u.key),
-                u.suggestion.empty() ? "okr keeps it, but does not use it"
-                                     : fmt::format("did you mean `{}`?", u.suggestion));
+            m_out.push_back(unknown_key_finding(file, u));
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
             const Objective& obj = file.objectives[o];
             const ObjectiveEval& oe = m_ev.objectives[f][o];
@@ -173,7 +171,57 @@ class Linter {
     int m_explained = 0;
 };
 
+// How a message names an unknown key: `kpis`, or the table `[[kpis]]`; and its suggestion in
+// the same form: `kpi`, `[[kpi]]`.
+std::string shown(const UnknownKey& u) {
+    return u.header.empty() ? fmt::format("key `{}`", u.key) : fmt::format("table `{}`", u.header);
+}
+std::string suggested(const UnknownKey& u) {
+    if (u.suggestion.empty()) return {};
+    if (u.header.empty()) return fmt::format("`{}`", u.suggestion);
+    const std::size_t brackets = u.header.starts_with("[[") ? 2 : 1;
+    std::string header = u.header.substr(0, u.header.size() - brackets - u.key.size());
+    return fmt::format("`{}{}{}`", header, u.suggestion,
+                       u.header.substr(u.header.size() - brackets));
+}
+
 } // namespace
+
+Diagnostic unknown_key_finding(const GoalFile& file, const UnknownKey& key) {
+    const std::string suggestion = suggested(key);
+    return {file.path,
+            key.pos,
+            Level::warning,
+            fmt::format("unknown {}", shown(key)),
+            suggestion.empty()
+                ? std::string(key.header.empty() ? "okr keeps it, but does not use it"
+                                                 : "okr keeps it, but reads nothing in it")
+                : fmt::format("did you mean {}?", suggestion),
+            "unknown-key"};
+}
+
+std::string unknown_keys_summary(const Workspace& workspace) {
+    std::size_t count = 0;
+    const GoalFile* first_file = nullptr;
+    const UnknownKey* first = nullptr;
+    for (const GoalFile& f : workspace.files)
+        for (const UnknownKey& u : f.unknown_keys) {
+            ++count;
+            if (!first || (&f == first_file && SourcePos(u.pos) < SourcePos(first->pos))) {
+                first_file = &f;
+                first = &u;
+            }
+        }
+    if (!first) return {};
+    const std::string suggestion = suggested(*first);
+    std::string line = fmt::format("{}:{}:{}: unknown {} is not read", first_file->path,
+                                   first->pos.line, first->pos.column, shown(*first));
+    if (!suggestion.empty()) line += fmt::format("; did you mean {}?", suggestion);
+    if (count > 1)
+        line += fmt::format(" (and {} more unknown key{}: `okr check` lists them)", count - 1,
+                            count == 2 ? "" : "s");
+    return line;
+}
 
 Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation) {
     auto out = Linter(index, evaluation).run();

@@ -35,7 +35,7 @@ Resolution<Handle> pick(std::vector<Handle> matches, bool has_namespace, std::si
 
 } // namespace
 
-WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(workspace) {
+WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&workspace) {
     for (std::size_t f = 0; f < workspace.files.size(); ++f) {
         const GoalFile& file = workspace.files[f];
         m_namespaces[file.name_space].push_back(f);
@@ -67,7 +67,7 @@ WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Han
     std::vector<Handle> matches;
     if (auto it = by_id.find(std::string(s.rest)); it != by_id.end())
         for (const auto& m : it->second)
-            if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space)
+            if (s.name_space.empty() || m_workspace->files[m.file].name_space == s.name_space)
                 matches.push_back(m);
     auto r =
         pick(matches, !s.name_space.empty(), from_file, [](const Handle& m) { return m.file; });
@@ -106,12 +106,12 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
         if (auto it = m_krs.find(std::string(id)); it != m_krs.end())
             for (const auto& m : it->second)
                 if (at(ObjectiveRef{m.file, m.objective}).id == obj &&
-                    (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space))
+                    (s.name_space.empty() || m_workspace->files[m.file].name_space == s.name_space))
                     matches.push_back(m);
     } else if (allow_bare) {
         if (auto it = m_krs.find(std::string(s.rest)); it != m_krs.end())
             for (const auto& m : it->second)
-                if (s.name_space.empty() || m_workspace.files[m.file].name_space == s.name_space)
+                if (s.name_space.empty() || m_workspace->files[m.file].name_space == s.name_space)
                     matches.push_back(m);
     }
     // A bare id means "unique in the workspace", so it does not prefer the current file.
@@ -158,7 +158,7 @@ std::vector<const Cycle*> WorkspaceIndex::all_cycles() const {
 }
 
 std::string WorkspaceIndex::ref_of(ObjectiveRef r) const {
-    return fmt::format("{}/{}", m_workspace.files[r.file].name_space, at(r).id);
+    return fmt::format("{}/{}", m_workspace->files[r.file].name_space, at(r).id);
 }
 
 std::string WorkspaceIndex::ref_of(KrRef r) const {
@@ -166,7 +166,7 @@ std::string WorkspaceIndex::ref_of(KrRef r) const {
 }
 
 std::string WorkspaceIndex::ref_of(KpiRef r) const {
-    return fmt::format("{}/{}", m_workspace.files[r.file].name_space, at(r).id);
+    return fmt::format("{}/{}", m_workspace->files[r.file].name_space, at(r).id);
 }
 
 Diagnostics check_workspace_cycles(const Workspace& workspace) {

@@ -79,51 +79,6 @@ InlineStyle checkin_style(const Layout& layout, const toml::table& root, const t
 
 // ---- The model, before and after -------------------------------------------------------------
 
-bool same_number(double a, double b) {
-    return a == b || (std::isnan(a) && std::isnan(b));
-}
-
-bool same(const Checkin& a, const Checkin& b) {
-    return a.date == b.date && same_number(a.value, b.value) &&
-           same_number(a.confidence, b.confidence) && a.note == b.note;
-}
-bool same(const RefText& a, const RefText& b) {
-    return a.text == b.text;
-}
-bool same(const std::optional<RefText>& a, const std::optional<RefText>& b) {
-    return a.has_value() == b.has_value() && (!a || same(*a, *b));
-}
-template <class T, class F> bool same_list(const std::vector<T>& a, const std::vector<T>& b, F eq) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), eq);
-}
-bool same(const KeyResult& a, const KeyResult& b) {
-    return a.id == b.id && a.title == b.title && a.unit == b.unit && a.owner == b.owner &&
-           a.notes == b.notes && a.type == b.type && same_number(a.start, b.start) &&
-           same_number(a.target, b.target) && a.current == b.current && a.score == b.score &&
-           same_number(a.weight, b.weight) && a.dropped == b.dropped && same(a.kpi, b.kpi) &&
-           same_list(a.checkins, b.checkins,
-                     [](const Checkin& x, const Checkin& y) { return same(x, y); });
-}
-bool same(const Objective& a, const Objective& b) {
-    return a.id == b.id && a.title == b.title && a.owner == b.owner && a.cycle == b.cycle &&
-           a.notes == b.notes && a.type == b.type && same_number(a.weight, b.weight) &&
-           a.dropped == b.dropped && same(a.parent, b.parent) && a.closed == b.closed &&
-           same(a.carried_from, b.carried_from) &&
-           same_list(a.kpis, b.kpis,
-                     [](const RefText& x, const RefText& y) { return same(x, y); }) &&
-           a.tags == b.tags && same_list(a.krs, b.krs, [](const KeyResult& x, const KeyResult& y) {
-               return same(x, y);
-           });
-}
-bool same(const Kpi& a, const Kpi& b) {
-    return a.id == b.id && a.title == b.title && a.unit == b.unit && a.owner == b.owner &&
-           a.notes == b.notes && a.min == b.min && a.max == b.max && a.warn == b.warn &&
-           a.frequency == b.frequency && a.source == b.source && a.dropped == b.dropped &&
-           a.tags == b.tags &&
-           same_list(a.checkins, b.checkins,
-                     [](const Checkin& x, const Checkin& y) { return same(x, y); });
-}
-
 Objective* find_objective(GoalFile& f, std::string_view id) {
     for (Objective& o : f.objectives)
         if (o.id == id) return &o;
@@ -142,131 +97,36 @@ Kpi* find_kpi(GoalFile& f, std::string_view id) {
     return nullptr;
 }
 
-const std::string* as_string(const Value& v) {
-    return std::get_if<std::string>(&v);
-}
-const double* as_number(const Value& v) {
-    return std::get_if<double>(&v);
-}
-const std::vector<std::string>* as_list(const Value& v) {
-    return std::get_if<std::vector<std::string>>(&v);
-}
-
-// Applies `key = value` to an item of the model the way the parser would read it; false when
-// the key or the value's type is not one this item takes.
+// Applies `key = value` to an item of the model the way the parser would read it (the schema's
+// setter of the key); false when the item does not take the key or the value has another type.
 bool assign(GoalFile& file, const ItemId& item, std::string_view key, const Value& v) {
-    const std::string* s = as_string(v);
-    const double* n = as_number(v);
-    const std::vector<std::string>* list = as_list(v);
-    auto frequency = [](const std::string& f) -> std::optional<Frequency> {
-        for (Frequency x : {Frequency::daily, Frequency::weekly, Frequency::monthly,
-                            Frequency::quarterly, Frequency::yearly})
-            if (f == to_string(x)) return x;
-        return std::nullopt;
-    };
+    const schema::Table table = item.kind == ItemKind::objective ? schema::Table::objective
+                                : item.kind == ItemKind::kr      ? schema::Table::kr
+                                                                 : schema::Table::kpi;
+    const schema::Key* k = schema::find(table, key);
+    if (!k || !k->settable || !schema::holds(k->type, v)) return false;
+    if (k->rule == schema::Rule::one_of &&
+        std::find(k->values.begin(), k->values.end(), std::get<std::string>(v)) == k->values.end())
+        return false;
+    const schema::Where nowhere{};
     switch (item.kind) {
     case ItemKind::objective: {
         Objective* o = find_objective(file, item.id);
-        if (!o) return false;
-        if (key == "id" && s)
-            o->id = *s;
-        else if (key == "title" && s)
-            o->title = *s;
-        else if (key == "owner" && s)
-            o->owner = *s;
-        else if (key == "type" && s)
-            o->type = *s == "committed" ? ObjectiveType::committed : ObjectiveType::aspirational;
-        else if (key == "parent" && s)
-            o->parent = RefText{*s, {}};
-        else if (key == "kpis" && list) {
-            o->kpis.clear();
-            for (const std::string& r : *list)
-                o->kpis.push_back({r, {}});
-        } else if (key == "tags" && list)
-            o->tags = *list;
-        else if (key == "notes" && s)
-            o->notes = *s;
-        else if (key == "weight" && n)
-            o->weight = *n;
-        else if (key == "status" && s)
-            o->dropped = *s == "dropped";
-        else if (key == "cycle" && s)
-            o->cycle = *s;
-        else if (key == "closed" && std::holds_alternative<Date>(v))
-            o->closed = std::get<Date>(v);
-        else if (key == "carried_from" && s)
-            o->carried_from = RefText{*s, {}};
-        else
-            return false;
-        return true;
+        return o && k->apply(*o, v, nowhere);
     }
     case ItemKind::kr: {
         KeyResult* kr = find_kr(file, item.objective, item.id);
-        if (!kr) return false;
-        if (key == "id" && s)
-            kr->id = *s;
-        else if (key == "title" && s)
-            kr->title = *s;
-        else if (key == "start" && n)
-            kr->start = *n;
-        else if (key == "target" && n)
-            kr->target = *n;
-        else if (key == "current" && n)
-            kr->current = *n;
-        else if (key == "unit" && s)
-            kr->unit = *s;
-        else if (key == "weight" && n)
-            kr->weight = *n;
-        else if (key == "type" && s) {
-            kr->type = *s == "milestone" ? KrType::milestone : KrType::metric;
-            if (kr->type == KrType::milestone) {
-                kr->start = 0;
-                kr->target = 1;
-            }
-        } else if (key == "score" && n)
-            kr->score = *n;
-        else if (key == "kpi" && s)
-            kr->kpi = RefText{*s, {}};
-        else if (key == "owner" && s)
-            kr->owner = *s;
-        else if (key == "status" && s)
-            kr->dropped = *s == "dropped";
-        else if (key == "notes" && s)
-            kr->notes = *s;
-        else
-            return false;
+        if (!kr || !k->apply(*kr, v, nowhere)) return false;
+        // As the parser reads a milestone: from 0 to 1.
+        if (kr->type == KrType::milestone) {
+            kr->start = 0;
+            kr->target = 1;
+        }
         return true;
     }
     case ItemKind::kpi: {
-        Kpi* k = find_kpi(file, item.id);
-        if (!k) return false;
-        if (key == "id" && s)
-            k->id = *s;
-        else if (key == "title" && s)
-            k->title = *s;
-        else if (key == "unit" && s)
-            k->unit = *s;
-        else if (key == "min" && n)
-            k->min = *n;
-        else if (key == "max" && n)
-            k->max = *n;
-        else if (key == "warn" && n)
-            k->warn = *n;
-        else if (key == "frequency" && s && frequency(*s))
-            k->frequency = frequency(*s);
-        else if (key == "owner" && s)
-            k->owner = *s;
-        else if (key == "source" && s)
-            k->source = *s;
-        else if (key == "tags" && list)
-            k->tags = *list;
-        else if (key == "status" && s)
-            k->dropped = *s == "dropped";
-        else if (key == "notes" && s)
-            k->notes = *s;
-        else
-            return false;
-        return true;
+        Kpi* kpi = find_kpi(file, item.id);
+        return kpi && k->apply(*kpi, v, nowhere);
     }
     }
     return false;
@@ -767,19 +627,7 @@ std::uint32_t item_line(std::string_view text, const std::string& path, const It
 }
 
 bool same_model(const GoalFile& a, const GoalFile& b) {
-    auto same_cycle = [](const Cycle& x, const Cycle& y) { return x == y; };
-    auto same_unknown = [](const UnknownKey& x, const UnknownKey& y) {
-        return x.key == y.key && x.suggestion == y.suggestion;
-    };
-    return a.path == b.path && a.title == b.title && a.owner == b.owner &&
-           a.name_space == b.name_space && a.cycle == b.cycle &&
-           same_list(a.cycles, b.cycles, same_cycle) &&
-           same_list(a.includes, b.includes,
-                     [](const RefText& x, const RefText& y) { return same(x, y); }) &&
-           same_list(a.objectives, b.objectives,
-                     [](const Objective& x, const Objective& y) { return same(x, y); }) &&
-           same_list(a.kpis, b.kpis, [](const Kpi& x, const Kpi& y) { return same(x, y); }) &&
-           same_list(a.unknown_keys, b.unknown_keys, same_unknown);
+    return a == b;
 }
 
 } // namespace okr::io

@@ -1,5 +1,6 @@
 #include "okr/io/parse.hpp"
 
+#include "okr/core/schema.hpp"
 #include "okr/core/suggest.hpp"
 
 #include <algorithm>
@@ -7,7 +8,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
-#include <initializer_list>
 #include <span>
 #include <toml++/toml.h>
 #include <unordered_map>
@@ -15,23 +15,11 @@
 namespace okr::io {
 namespace {
 
-using KeyList = std::initializer_list<std::string_view>;
-using KeySet = std::span<const std::string_view>;
-
-constexpr std::string_view k_file_keys[] = {"title",  "owner",     "namespace", "cycle",
-                                            "cycles", "workspace", "objective", "kpi"};
-constexpr std::string_view k_objective_keys[] = {
-    "id",    "title",  "owner",  "type",  "parent", "kpis",         "tags",
-    "notes", "weight", "status", "cycle", "closed", "carried_from", "kr"};
-constexpr std::string_view k_kr_keys[] = {"id",    "title",  "start",    "target", "current",
-                                          "unit",  "weight", "type",     "score",  "kpi",
-                                          "owner", "status", "checkins", "notes"};
-constexpr std::string_view k_kpi_keys[] = {"id",       "title",     "unit",  "min",  "max",
-                                           "warn",     "frequency", "owner", "tags", "status",
-                                           "checkins", "notes",     "source"};
-constexpr std::string_view k_checkin_keys[] = {"date", "value", "confidence", "note"};
-constexpr std::string_view k_cycle_keys[] = {"start", "end"};
-constexpr std::string_view k_workspace_keys[] = {"include"};
+using schema::Key;
+using schema::Rule;
+using schema::Table;
+using schema::Type;
+using schema::Value;
 
 SourcePos pos_of(const toml::source_region& r) {
     return {static_cast<std::uint32_t>(r.begin.line), static_cast<std::uint32_t>(r.begin.column)};
@@ -66,7 +54,42 @@ std::string format_number(double v) {
     return fmt::format("{}", v);
 }
 
-// Reads one file's TOML tree into the model, collecting every violation.
+// "\"a\", \"b\" or \"c\""
+std::string quoted_choices(std::span<const std::string_view> values) {
+    std::string out;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        out += fmt::format("{}\"{}\"", i == 0 ? "" : (i + 1 == values.size() ? " or " : ", "),
+                           values[i]);
+    return out;
+}
+
+// How the file writes an unknown key that holds a table: `[[objective.krs]]`, `[extra]`; empty
+// for a plain value or an inline table.
+std::string table_header(std::string_view prefix, std::string_view key, const toml::node& n) {
+    if (const auto* t = n.as_table())
+        return t->is_inline() ? std::string() : fmt::format("[{}{}]", prefix, key);
+    if (const auto* a = n.as_array())
+        if (!a->empty() && std::all_of(a->begin(), a->end(), [](const toml::node& item) {
+                return item.is_table() && !item.as_table()->is_inline();
+            }))
+            return fmt::format("[[{}{}]]", prefix, key);
+    return {};
+}
+
+// Which keys of an item were read without error (bit i: the i-th key of its table).
+struct Read {
+    std::span<const Key> keys;
+    std::uint64_t ok = 0;
+    bool has(std::string_view name) const {
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (keys[i].name == name) return (ok >> i) & 1U;
+        return false;
+    }
+};
+
+// Reads one file's TOML tree into the model, collecting every violation. What each key is and
+// where its value goes comes from the schema table; this code adds the rules that tie keys
+// together (a milestone takes no target, warn lies beyond its bound, ids are unique, ...).
 class Reader {
   public:
     Reader(const std::string& path, GoalFile& file, Diagnostics& diags)
@@ -82,27 +105,26 @@ class Reader {
         error(pos_of(n.source()), std::move(message), std::move(hint));
     }
 
-    void check_keys(const toml::table& t, KeySet known);
-    std::optional<std::string> string(const toml::table& t, std::string_view key,
+    // Reads every key of `t` that `table` knows into `item` and records the others as unknown.
+    template <class Item>
+    Read read_keys(const toml::table& t, Table table, Item& item, std::string_view prefix);
+    std::optional<Value> value(const toml::node& n, const Key& key,
+                               std::vector<SourcePos>& entries);
+    std::optional<std::string> string(const toml::node& n, std::string_view key,
                                       std::string_view example);
-    std::optional<double> number(const toml::table& t, std::string_view key);
-    std::optional<Date> date(const toml::table& t, std::string_view key);
-    std::optional<std::string> required_id(const toml::table& t, std::string_view what);
-    std::optional<std::string> required_title(const toml::table& t, std::string_view what);
-    std::vector<std::string> string_list(const toml::table& t, std::string_view key);
-    std::optional<std::string> enum_value(const toml::table& t, std::string_view key,
-                                          KeyList values);
-    bool dropped(const toml::table& t);
-    std::optional<double> positive_weight(const toml::table& t);
-    std::optional<double> unit_interval(const toml::table& t, std::string_view key);
-    void cycle_name(const toml::table& t, std::string& out, SourcePos& out_pos);
+    std::optional<double> number(const toml::node& n, std::string_view key);
+    std::optional<Date> date(const toml::node& n, std::string_view key);
+    bool checked(const toml::node& n, const Key& key, const Value& v);
+    bool cycle_name(const toml::node& n, const std::string& name);
+    void require(const toml::table& t, std::string_view key, std::string_view what);
 
     void read_cycles(const toml::node& n);
     void read_workspace(const toml::node& n);
     void read_objective(const toml::table& t);
     void read_kr(const toml::table& t, Objective& objective);
     void read_kpi(const toml::table& t);
-    std::vector<Checkin> read_checkins(const toml::table& owner, bool milestone);
+    std::vector<Checkin> read_checkins(const toml::table& owner, bool milestone,
+                                       std::string_view prefix);
     const toml::array* array_of_tables(const toml::node& n, std::string_view key,
                                        std::string_view example);
 
@@ -112,36 +134,154 @@ class Reader {
     const toml::table* m_root = nullptr;
 };
 
-void Reader::check_keys(const toml::table& t, KeySet known) {
-    for (auto&& [key, value] : t) {
-        const std::string_view k = key.str();
-        if (std::find(known.begin(), known.end(), k) != known.end()) continue;
-        std::vector<std::string> candidates(known.begin(), known.end());
-        m_file.unknown_keys.push_back(
-            {std::string(k), nearest(k, candidates), pos_of(key.source())});
+template <class Item>
+Read Reader::read_keys(const toml::table& t, Table table, Item& item, std::string_view prefix) {
+    Read read{schema::keys_of(table)};
+    std::vector<SourcePos> entries;
+    for (auto&& [k, node] : t) {
+        const std::string_view name = k.str();
+        std::size_t i = 0;
+        while (i < read.keys.size() && read.keys[i].name != name)
+            ++i;
+        if (i == read.keys.size()) {
+            m_file.unknown_keys.push_back({std::string(name), table_header(prefix, name, node),
+                                           nearest(name, schema::names_of(table)),
+                                           pos_of(k.source())});
+            continue;
+        }
+        const Key& key = read.keys[i];
+        if (key.type == Type::tables) continue; // read by code of its own
+        entries.clear();
+        auto v = value(node, key, entries);
+        if (!v || !checked(node, key, *v)) continue;
+        key.apply(item, *v, {pos_of(node.source()), entries});
+        read.ok |= std::uint64_t{1} << i;
     }
+    return read;
 }
 
-std::optional<std::string> Reader::string(const toml::table& t, std::string_view key,
+std::optional<Value> Reader::value(const toml::node& n, const Key& key,
+                                   std::vector<SourcePos>& entries) {
+    switch (key.type) {
+    case Type::string:
+        return string(n, key.name, key.rule == Rule::one_of ? key.values.front() : key.example);
+    case Type::number:
+        return number(n, key.name);
+    case Type::date:
+        return date(n, key.name);
+    case Type::string_list: {
+        const auto* arr = n.as_array();
+        const std::string example = key.rule == Rule::kpi_ref ? "[\"csat\"]"
+                                    : key.name == "include"   ? "[\"teams/*.toml\"]"
+                                                              : "[\"a\", \"b\"]";
+        if (!arr) {
+            error_at(
+                n,
+                fmt::format("`{}` must be an array of strings, found {}", key.name, type_name(n)),
+                fmt::format("e.g. {} = {}", key.name, example));
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        out.reserve(arr->size());
+        for (const toml::node& item : *arr) {
+            if (const auto* s = item.as_string()) {
+                out.push_back(s->get());
+                entries.push_back(pos_of(item.source()));
+            } else {
+                error_at(
+                    item,
+                    fmt::format("`{}` must hold only strings, found {}", key.name, type_name(item)),
+                    key.rule == Rule::kpi_ref
+                        ? fmt::format("list KPI references in quotes, e.g. {} = {}", key.name,
+                                      example)
+                    : key.name == "include" ? "put each glob in quotes"
+                                            : "put each entry in quotes");
+            }
+        }
+        return out;
+    }
+    case Type::tables:
+        break;
+    }
+    return std::nullopt;
+}
+
+bool Reader::checked(const toml::node& n, const Key& key, const Value& v) {
+    switch (key.rule) {
+    case Rule::none:
+    case Rule::objective_ref:
+    case Rule::kpi_ref:
+        return true;
+    case Rule::id: {
+        const std::string& id = std::get<std::string>(v);
+        if (schema::is_valid_id(id)) return true;
+        if (key.name == "id")
+            error_at(n, fmt::format("invalid id \"{}\"", id),
+                     "ids start with a letter or digit and contain only letters, digits, `-` and "
+                     "`_`");
+        else
+            error_at(n, fmt::format("invalid {} \"{}\"", key.name, id),
+                     fmt::format("a {} starts with a letter or digit and contains only letters, "
+                                 "digits, `-` and `_`",
+                                 key.name));
+        return false;
+    }
+    case Rule::not_empty:
+        if (std::get<std::string>(v).find_first_not_of(" \t") != std::string::npos) return true;
+        error_at(n, fmt::format("`{}` must not be empty", key.name),
+                 "write the command that prints the value, or remove the key");
+        return false;
+    case Rule::positive: {
+        const double w = std::get<double>(v);
+        if (w > 0) return true;
+        error_at(n,
+                 fmt::format("`{}` must be greater than 0, found {}", key.name, format_number(w)),
+                 "use a positive number; drop an item with status = \"dropped\" instead");
+        return false;
+    }
+    case Rule::fraction: {
+        const double x = std::get<double>(v);
+        if (x >= 0 && x <= 1) return true;
+        error_at(n,
+                 fmt::format("`{}` must be between 0 and 1, found {}", key.name, format_number(x)),
+                 x >= 2 && x <= 100 && x == std::floor(x)
+                     ? fmt::format("write a fraction: {} = {}", key.name, format_number(x / 100))
+                     : std::string("use a fraction from 0.0 to 1.0"));
+        return false;
+    }
+    case Rule::one_of: {
+        const std::string& s = std::get<std::string>(v);
+        if (std::find(key.values.begin(), key.values.end(), s) != key.values.end()) return true;
+        const std::string near =
+            nearest(s, std::vector<std::string>(key.values.begin(), key.values.end()));
+        error_at(
+            n,
+            fmt::format("unknown {} \"{}\": expected {}", key.name, s, quoted_choices(key.values)),
+            near.empty() ? "" : fmt::format("did you mean \"{}\"?", near));
+        return false;
+    }
+    case Rule::cycle_name:
+        return cycle_name(n, std::get<std::string>(v));
+    }
+    return true;
+}
+
+std::optional<std::string> Reader::string(const toml::node& n, std::string_view key,
                                           std::string_view example) {
-    const toml::node* n = t.get(key);
-    if (!n) return std::nullopt;
-    if (const auto* s = n->as_string()) return s->get();
-    error_at(*n, fmt::format("`{}` must be a string, found {}", key, type_name(*n)),
+    if (const auto* s = n.as_string()) return s->get();
+    error_at(n, fmt::format("`{}` must be a string, found {}", key, type_name(n)),
              fmt::format("write it in quotes, e.g. {} = \"{}\"", key, example));
     return std::nullopt;
 }
 
-std::optional<double> Reader::number(const toml::table& t, std::string_view key) {
-    const toml::node* n = t.get(key);
-    if (!n) return std::nullopt;
+std::optional<double> Reader::number(const toml::node& n, std::string_view key) {
     double v = 0;
-    if (const auto* i = n->as_integer()) {
+    if (const auto* i = n.as_integer()) {
         v = static_cast<double>(i->get());
-    } else if (const auto* f = n->as_floating_point()) {
+    } else if (const auto* f = n.as_floating_point()) {
         v = f->get();
         if (!std::isfinite(v)) {
-            error_at(*n,
+            error_at(n,
                      fmt::format("`{}` must be a finite number, found {}", key,
                                  std::isnan(v) ? "nan"
                                  : v < 0       ? "-inf"
@@ -151,7 +291,7 @@ std::optional<double> Reader::number(const toml::table& t, std::string_view key)
         }
     } else {
         std::string hint = "write a number without quotes, e.g. " + std::string(key) + " = 10";
-        if (const auto* str = n->as_string()) {
+        if (const auto* str = n.as_string()) {
             const std::string& text = str->get();
             double parsed = 0;
             const char* end = text.data() + text.size();
@@ -170,148 +310,58 @@ std::optional<double> Reader::number(const toml::table& t, std::string_view key)
                 hint = fmt::format("remove the quotes: {} = {}", key, text);
             }
         }
-        error_at(*n, fmt::format("`{}` must be a number, found {}", key, type_name(*n)), hint);
+        error_at(n, fmt::format("`{}` must be a number, found {}", key, type_name(n)), hint);
         return std::nullopt;
     }
     return v;
 }
 
-std::optional<Date> Reader::date(const toml::table& t, std::string_view key) {
-    const toml::node* n = t.get(key);
-    if (!n) return std::nullopt;
-    if (const auto* d = n->as_date()) {
+std::optional<Date> Reader::date(const toml::node& n, std::string_view key) {
+    if (const auto* d = n.as_date()) {
         const toml::date v = d->get();
         if (auto out = Date::from_ymd(v.year, v.month, v.day)) return out;
-        error_at(*n, fmt::format("`{}` is not a supported date", key),
+        error_at(n, fmt::format("`{}` is not a supported date", key),
                  "use a year between 1 and 9999");
         return std::nullopt;
     }
     std::string hint = fmt::format("write a local date without quotes, e.g. {} = 2026-11-04", key);
-    if (const auto* s = n->as_string())
+    if (const auto* s = n.as_string())
         if (Date::parse_iso(s->get()))
             hint = fmt::format("remove the quotes: {} = {}", key, s->get());
-    if (const auto* dt = n->as_date_time())
+    if (const auto* dt = n.as_date_time())
         hint = fmt::format(
             "drop the time of day: {} = {}", key,
             Date::from_ymd(dt->get().date.year, dt->get().date.month, dt->get().date.day)
                 .value_or(Date())
                 .iso());
-    error_at(*n, fmt::format("`{}` must be a date, found {}", key, type_name(*n)), hint);
+    error_at(n, fmt::format("`{}` must be a date, found {}", key, type_name(n)), hint);
     return std::nullopt;
 }
 
-std::optional<std::string> Reader::required_id(const toml::table& t, std::string_view what) {
-    const toml::node* n = t.get("id");
-    if (!n) {
-        error(pos_of(t.source()), fmt::format("{} is missing `id`", what),
-              "add a short identifier, e.g. id = \"grow-revenue\"");
-        return std::nullopt;
-    }
-    auto id = string(t, "id", "grow-revenue");
-    if (!id) return std::nullopt;
-    if (!is_valid_id(*id)) {
-        error_at(*n, fmt::format("invalid id \"{}\"", *id),
-                 "ids start with a letter or digit and contain only letters, digits, `-` and `_`");
-        return std::nullopt;
-    }
-    return id;
-}
-
-std::optional<std::string> Reader::required_title(const toml::table& t, std::string_view what) {
-    if (!t.get("title")) {
-        error(pos_of(t.source()), fmt::format("{} is missing `title`", what),
-              "add title = \"...\"");
-        return std::nullopt;
-    }
-    return string(t, "title", "...");
-}
-
-std::vector<std::string> Reader::string_list(const toml::table& t, std::string_view key) {
-    std::vector<std::string> out;
-    const toml::node* n = t.get(key);
-    if (!n) return out;
-    const auto* arr = n->as_array();
-    if (!arr) {
-        error_at(*n, fmt::format("`{}` must be an array of strings, found {}", key, type_name(*n)),
-                 fmt::format("e.g. {} = [\"a\", \"b\"]", key));
-        return out;
-    }
-    for (const toml::node& item : *arr) {
-        if (const auto* s = item.as_string())
-            out.push_back(s->get());
-        else
-            error_at(item,
-                     fmt::format("`{}` must hold only strings, found {}", key, type_name(item)),
-                     "put each entry in quotes");
-    }
-    return out;
-}
-
-std::optional<std::string> Reader::enum_value(const toml::table& t, std::string_view key,
-                                              KeyList values) {
-    auto v = string(t, key, *values.begin());
-    if (!v) return std::nullopt;
-    if (std::find(values.begin(), values.end(), *v) != values.end()) return v;
-    std::vector<std::string> candidates(values.begin(), values.end());
-    std::string expected;
-    for (std::size_t i = 0; i < candidates.size(); ++i)
-        expected += fmt::format(
-            "{}\"{}\"", i == 0 ? "" : (i + 1 == candidates.size() ? " or " : ", "), candidates[i]);
-    const std::string near = nearest(*v, candidates);
-    error_at(*t.get(key), fmt::format("unknown {} \"{}\": expected {}", key, *v, expected),
-             near.empty() ? "" : fmt::format("did you mean \"{}\"?", near));
-    return std::nullopt;
-}
-
-bool Reader::dropped(const toml::table& t) {
-    auto s = enum_value(t, "status", {"active", "dropped"});
-    return s && *s == "dropped";
-}
-
-std::optional<double> Reader::positive_weight(const toml::table& t) {
-    auto w = number(t, "weight");
-    if (w && *w <= 0) {
-        error_at(*t.get("weight"),
-                 fmt::format("`weight` must be greater than 0, found {}", format_number(*w)),
-                 "use a positive number; drop an item with status = \"dropped\" instead");
-        return std::nullopt;
-    }
-    return w;
-}
-
-std::optional<double> Reader::unit_interval(const toml::table& t, std::string_view key) {
-    auto v = number(t, key);
-    if (v && (*v < 0 || *v > 1)) {
-        error_at(*t.get(key),
-                 fmt::format("`{}` must be between 0 and 1, found {}", key, format_number(*v)),
-                 *v >= 2 && *v <= 100 && *v == std::floor(*v)
-                     ? fmt::format("write a fraction: {} = {}", key, format_number(*v / 100))
-                     : std::string("use a fraction from 0.0 to 1.0"));
-        return std::nullopt;
-    }
-    return v;
-}
-
-void Reader::cycle_name(const toml::table& t, std::string& out, SourcePos& out_pos) {
-    auto c = string(t, "cycle", "2026-Q4");
-    if (!c) return;
-    const toml::node& n = *t.get("cycle");
-    if (!builtin_cycle(*c) && !is_valid_id(*c)) {
-        error_at(n, fmt::format("invalid cycle name \"{}\"", *c),
+bool Reader::cycle_name(const toml::node& n, const std::string& c) {
+    if (!builtin_cycle(c) && !schema::is_valid_id(c)) {
+        error_at(n, fmt::format("invalid cycle name \"{}\"", c),
                  "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4, YYYY-MM or a name declared under [cycles]");
-        return;
+        return false;
     }
     const bool looks_builtin =
-        c->size() >= 5 && std::all_of(c->begin(), c->begin() + 4, ::isdigit) && (*c)[4] == '-';
-    if (looks_builtin && !builtin_cycle(*c) &&
+        c.size() >= 5 && std::all_of(c.begin(), c.begin() + 4, ::isdigit) && c[4] == '-';
+    if (looks_builtin && !builtin_cycle(c) &&
         std::none_of(m_file.cycles.begin(), m_file.cycles.end(),
-                     [&](const Cycle& k) { return k.name == *c; })) {
-        error_at(n, fmt::format("invalid cycle name \"{}\"", *c),
+                     [&](const Cycle& k) { return k.name == c; })) {
+        error_at(n, fmt::format("invalid cycle name \"{}\"", c),
                  "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4, YYYY-MM or a name declared under [cycles]");
-        return;
+        return false;
     }
-    out = *c;
-    out_pos = pos_of(n.source());
+    return true;
+}
+
+// An item without a required `id` or `title` is reported at its header.
+void Reader::require(const toml::table& t, std::string_view key, std::string_view what) {
+    if (t.get(key)) return;
+    error(pos_of(t.source()), fmt::format("{} is missing `{}`", what, key),
+          key == "id" ? "add a short identifier, e.g. id = \"grow-revenue\""
+                      : fmt::format("add {} = \"...\"", key));
 }
 
 const toml::array* Reader::array_of_tables(const toml::node& n, std::string_view key,
@@ -349,28 +399,27 @@ void Reader::read_cycles(const toml::node& n) {
                      fmt::format("write [cycles.{}] followed by start = ... and end = ...", name));
             continue;
         }
-        if (!is_valid_id(name) || builtin_cycle(name)) {
+        if (!schema::is_valid_id(name) || builtin_cycle(name)) {
             error(pos_of(key.source()), fmt::format("invalid custom cycle name \"{}\"", name),
                   "use letters, digits, `-` and `_`, not a built-in name like 2026-Q4");
             continue;
         }
-        check_keys(*ct, k_cycle_keys);
-        auto start = date(*ct, "start");
-        auto end = date(*ct, "end");
+        Cycle cycle{name, {}, {}};
+        const Read read = read_keys(*ct, Table::cycle, cycle, "cycles." + name + ".");
         for (auto key_name : {"start", "end"})
             if (!ct->get(key_name))
                 error(pos_of(ct->source()),
                       fmt::format("cycle `{}` is missing `{}`", name, key_name),
                       fmt::format("add {} = 2026-11-01", key_name));
-        if (start && end) {
-            if (*end <= *start) {
+        if (read.has("start") && read.has("end")) {
+            if (cycle.end <= cycle.start) {
                 error_at(*ct->get("end"),
                          fmt::format("cycle `{}` must end after it starts ({} is not after {})",
-                                     name, end->iso(), start->iso()),
+                                     name, cycle.end.iso(), cycle.start.iso()),
                          "swap the dates or fix the end date");
                 continue;
             }
-            m_file.cycles.push_back({name, *start, *end});
+            m_file.cycles.push_back(std::move(cycle));
         }
     }
 }
@@ -382,28 +431,11 @@ void Reader::read_workspace(const toml::node& n) {
                  "write [workspace] followed by include = [\"teams/*.toml\"]");
         return;
     }
-    check_keys(*t, k_workspace_keys);
-    const toml::node* include = t->get("include");
-    if (!include) return;
-    const auto* arr = include->as_array();
-    if (!arr) {
-        error_at(
-            *include,
-            fmt::format("`include` must be an array of strings, found {}", type_name(*include)),
-            "e.g. include = [\"teams/*.toml\"]");
-        return;
-    }
-    for (const toml::node& item : *arr) {
-        if (const auto* s = item.as_string())
-            m_file.includes.push_back({s->get(), pos_of(item.source())});
-        else
-            error_at(item,
-                     fmt::format("`include` must hold only strings, found {}", type_name(item)),
-                     "put each glob in quotes");
-    }
+    read_keys(*t, Table::workspace, m_file, "workspace.");
 }
 
-std::vector<Checkin> Reader::read_checkins(const toml::table& owner, bool milestone) {
+std::vector<Checkin> Reader::read_checkins(const toml::table& owner, bool milestone,
+                                           std::string_view prefix) {
     std::vector<Checkin> out;
     const toml::node* n = owner.get("checkins");
     if (!n) return out;
@@ -412,52 +444,33 @@ std::vector<Checkin> Reader::read_checkins(const toml::table& owner, bool milest
     out.reserve(arr->size());
     for (const toml::node& item : *arr) {
         const toml::table& t = *item.as_table();
-        check_keys(t, k_checkin_keys);
         Checkin c;
         c.pos = pos_of(t.source());
-        bool ok = true;
-        if (!t.get("date")) {
-            error(c.pos, "check-in is missing `date`", "add date = 2026-11-04");
-            ok = false;
-        } else if (auto d = date(t, "date")) {
-            c.date = *d;
-        } else {
-            ok = false;
-        }
-        if (!t.get("value")) {
-            error(c.pos, "check-in is missing `value`", "add value = 12.5");
-            ok = false;
-        } else if (auto v = number(t, "value")) {
-            c.value = *v;
-            if (milestone && *v != 0 && *v != 1) {
-                error_at(*t.get("value"),
-                         fmt::format("a milestone check-in is 0 or 1, found {}", format_number(*v)),
-                         "write value = 1 when it is done, 0 when it is not");
-                ok = false;
-            }
-        } else {
+        const Read read = read_keys(t, Table::checkin, c, prefix);
+        bool ok = read.has("date") && read.has("value");
+        if (!t.get("date")) error(c.pos, "check-in is missing `date`", "add date = 2026-11-04");
+        if (!t.get("value")) error(c.pos, "check-in is missing `value`", "add value = 12.5");
+        if (milestone && read.has("value") && c.value != 0 && c.value != 1) {
+            error_at(
+                *t.get("value"),
+                fmt::format("a milestone check-in is 0 or 1, found {}", format_number(c.value)),
+                "write value = 1 when it is done, 0 when it is not");
             ok = false;
         }
-        if (auto conf = unit_interval(t, "confidence")) c.confidence = *conf;
-        if (auto note = string(t, "note", "...")) c.note = std::move(*note);
         if (ok) out.push_back(std::move(c));
     }
     return out;
 }
 
 void Reader::read_kr(const toml::table& t, Objective& objective) {
-    check_keys(t, k_kr_keys);
     KeyResult kr;
     kr.pos = pos_of(t.source());
-    auto id = required_id(t, "key result");
-    auto title = required_title(t, "key result");
-    const auto type = enum_value(t, "type", {"metric", "milestone"});
-    if (type) kr.type = *type == "milestone" ? KrType::milestone : KrType::metric;
+    const Read read = read_keys(t, Table::kr, kr, "objective.kr.");
+    require(t, "id", "key result");
+    require(t, "title", "key result");
     const bool milestone = kr.type == KrType::milestone;
     // With an unknown type we cannot tell whether a target is needed: report only the type.
-    const bool type_known = type || !t.get("type");
-    auto start = number(t, "start");
-    auto target = number(t, "target");
+    const bool type_known = read.has("type") || !t.get("type");
     if (milestone) {
         for (auto key : {"start", "target"})
             if (const toml::node* n = t.get(key))
@@ -466,89 +479,43 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
         kr.start = 0;
         kr.target = 1;
     } else {
-        kr.start = start.value_or(0);
+        if (!read.has("start")) kr.start = 0;
         if (!t.get("target") && type_known) {
-            error(kr.pos, fmt::format("key result \"{}\" is missing `target`", id.value_or("?")),
+            error(kr.pos,
+                  fmt::format("key result \"{}\" is missing `target`",
+                              read.has("id") ? kr.id : std::string("?")),
                   "add target = N, or type = \"milestone\" for a done / not done result");
-        } else if (target) {
-            kr.target = *target;
-            if (*target == kr.start)
-                error_at(*t.get("target"),
-                         fmt::format("`target` must differ from `start` (both are {})",
-                                     format_number(*target)),
-                         "set the target you aim for, or the baseline with start = N");
+        } else if (read.has("target") && kr.target == kr.start) {
+            error_at(*t.get("target"),
+                     fmt::format("`target` must differ from `start` (both are {})",
+                                 format_number(kr.target)),
+                     "set the target you aim for, or the baseline with start = N");
         }
     }
-    if (auto c = number(t, "current")) {
-        kr.current = *c;
-        kr.current_pos = pos_of(t.get("current")->source());
-    }
-    if (auto unit = string(t, "unit", "users")) kr.unit = std::move(*unit);
-    if (auto w = positive_weight(t)) kr.weight = *w;
-    kr.score = unit_interval(t, "score");
-    if (auto kpi = string(t, "kpi", "csat"))
-        kr.kpi = RefText{std::move(*kpi), pos_of(t.get("kpi")->source())};
-    if (auto owner = string(t, "owner", "alice")) kr.owner = std::move(*owner);
-    if (auto notes = string(t, "notes", "...")) kr.notes = std::move(*notes);
-    kr.dropped = dropped(t);
-    kr.checkins = read_checkins(t, milestone);
-    if (!id || !title) return;
+    kr.checkins = read_checkins(t, milestone, "objective.kr.checkins.");
+    if (!read.has("id") || !read.has("title")) return;
     for (const auto& other : objective.krs)
-        if (other.id == *id) {
+        if (other.id == kr.id) {
             error_at(*t.get("id"),
-                     fmt::format("duplicate key result id \"{}\" in objective \"{}\"", *id,
+                     fmt::format("duplicate key result id \"{}\" in objective \"{}\"", kr.id,
                                  objective.id),
                      fmt::format("the first one is at line {}; give each key result its own id",
                                  other.pos.line));
             return;
         }
-    kr.id = std::move(*id);
-    kr.title = std::move(*title);
     objective.krs.push_back(std::move(kr));
 }
 
 void Reader::read_objective(const toml::table& t) {
-    check_keys(t, k_objective_keys);
     Objective o;
     o.pos = pos_of(t.source());
-    auto id = required_id(t, "objective");
-    auto title = required_title(t, "objective");
-    o.id = id.value_or("");
-    o.owner = string(t, "owner", "alice").value_or(m_file.owner);
-    if (auto type = enum_value(t, "type", {"aspirational", "committed"}))
-        o.type = *type == "committed" ? ObjectiveType::committed : ObjectiveType::aspirational;
-    if (auto parent = string(t, "parent", "company/grow"))
-        o.parent = RefText{std::move(*parent), pos_of(t.get("parent")->source())};
-    if (auto closed = date(t, "closed")) {
-        o.closed = *closed;
-        o.closed_pos = pos_of(t.get("closed")->source());
-    }
-    if (auto from = string(t, "carried_from", "growth/eco"))
-        o.carried_from = RefText{std::move(*from), pos_of(t.get("carried_from")->source())};
-    if (const toml::node* kpis = t.get("kpis")) {
-        if (const auto* arr = kpis->as_array()) {
-            for (const toml::node& item : *arr) {
-                if (const auto* s = item.as_string())
-                    o.kpis.push_back({s->get(), pos_of(item.source())});
-                else
-                    error_at(
-                        item,
-                        fmt::format("`kpis` must hold only strings, found {}", type_name(item)),
-                        "list KPI references in quotes, e.g. kpis = [\"csat\"]");
-            }
-        } else {
-            error_at(*kpis,
-                     fmt::format("`kpis` must be an array of strings, found {}", type_name(*kpis)),
-                     "e.g. kpis = [\"csat\"]");
-        }
-    }
-    o.tags = string_list(t, "tags");
-    if (auto notes = string(t, "notes", "...")) o.notes = std::move(*notes);
-    if (auto w = positive_weight(t)) o.weight = *w;
-    o.dropped = dropped(t);
+    o.owner = m_file.owner;
     o.cycle = m_file.cycle;
     o.cycle_pos = m_file.cycle_pos;
-    cycle_name(t, o.cycle, o.cycle_pos);
+    const Read read = read_keys(t, Table::objective, o, "objective.");
+    require(t, "id", "objective");
+    require(t, "title", "objective");
+    if (!read.has("id")) o.id.clear();
     if (o.cycle.empty() && !t.get("cycle") && !m_root->get("cycle"))
         error(o.pos, fmt::format("objective \"{}\" has no cycle", o.id),
               "add cycle = \"2026-Q4\" at the top of the file or to the objective");
@@ -556,7 +523,7 @@ void Reader::read_objective(const toml::table& t) {
         if (const auto* arr = array_of_tables(*krs, "kr", "[[objective.kr]]"))
             for (const toml::node& item : *arr)
                 read_kr(*item.as_table(), o);
-    if (!id || !title) return;
+    if (!read.has("id") || !read.has("title")) return;
     for (const auto& other : m_file.objectives)
         if (other.id == o.id) {
             error_at(*t.get("id"), fmt::format("duplicate objective id \"{}\"", o.id),
@@ -564,24 +531,21 @@ void Reader::read_objective(const toml::table& t) {
                                  other.pos.line));
             return;
         }
-    o.title = std::move(*title);
     m_file.objectives.push_back(std::move(o));
 }
 
 void Reader::read_kpi(const toml::table& t) {
-    check_keys(t, k_kpi_keys);
     Kpi k;
     k.pos = pos_of(t.source());
-    auto id = required_id(t, "KPI");
-    auto title = required_title(t, "KPI");
-    if (auto unit = string(t, "unit", "%")) k.unit = std::move(*unit);
-    k.owner = string(t, "owner", "support").value_or(m_file.owner);
-    k.min = number(t, "min");
-    k.max = number(t, "max");
-    k.warn = number(t, "warn");
+    k.owner = m_file.owner;
+    const Read read = read_keys(t, Table::kpi, k, "kpi.");
+    require(t, "id", "KPI");
+    require(t, "title", "KPI");
     if (!t.get("min") && !t.get("max"))
         error(
-            k.pos, fmt::format("KPI \"{}\" has neither `min` nor `max`", id.value_or("?")),
+            k.pos,
+            fmt::format("KPI \"{}\" has neither `min` nor `max`",
+                        read.has("id") ? k.id : std::string("?")),
             "add min = N (healthy at or above), max = N (healthy at or below), or both for a band");
     if (k.min && k.max && *k.min > *k.max)
         error_at(*t.get("min"),
@@ -604,60 +568,24 @@ void Reader::read_kpi(const toml::table& t) {
                                  format_number(*k.max)),
                      "warn marks the end of the warning zone above the healthy maximum");
     }
-    if (auto f =
-            enum_value(t, "frequency", {"daily", "weekly", "monthly", "quarterly", "yearly"})) {
-        static constexpr std::pair<std::string_view, Frequency> k_map[] = {
-            {"daily", Frequency::daily},
-            {"weekly", Frequency::weekly},
-            {"monthly", Frequency::monthly},
-            {"quarterly", Frequency::quarterly},
-            {"yearly", Frequency::yearly}};
-        for (auto [name, value] : k_map)
-            if (name == *f) k.frequency = value;
-    }
-    k.tags = string_list(t, "tags");
-    if (auto notes = string(t, "notes", "...")) k.notes = std::move(*notes);
-    if (auto source = string(t, "source", "./scripts/csat.sh")) {
-        const toml::node& n = *t.get("source");
-        if (source->find_first_not_of(" \t") == std::string::npos)
-            error_at(n, "`source` must not be empty",
-                     "write the command that prints the value, or remove the key");
-        else {
-            k.source = std::move(*source);
-            k.source_pos = pos_of(n.source());
-        }
-    }
-    k.dropped = dropped(t);
-    k.checkins = read_checkins(t, false);
-    if (!id || !title) return;
+    k.checkins = read_checkins(t, false, "kpi.checkins.");
+    if (!read.has("id") || !read.has("title")) return;
     for (const auto& other : m_file.kpis)
-        if (other.id == *id) {
-            error_at(*t.get("id"), fmt::format("duplicate KPI id \"{}\"", *id),
+        if (other.id == k.id) {
+            error_at(*t.get("id"), fmt::format("duplicate KPI id \"{}\"", k.id),
                      fmt::format("the first one is at line {}; give each KPI its own id",
                                  other.pos.line));
             return;
         }
-    k.id = std::move(*id);
-    k.title = std::move(*title);
     m_file.kpis.push_back(std::move(k));
 }
 
 void Reader::read(const toml::table& root) {
     m_root = &root;
-    check_keys(root, k_file_keys);
-    if (auto title = string(root, "title", "Growth team")) m_file.title = std::move(*title);
-    if (auto owner = string(root, "owner", "growth")) m_file.owner = std::move(*owner);
-    if (auto ns = string(root, "namespace", "growth")) {
-        if (is_valid_id(*ns))
-            m_file.name_space = std::move(*ns);
-        else
-            error_at(*root.get("namespace"), fmt::format("invalid namespace \"{}\"", *ns),
-                     "a namespace starts with a letter or digit and contains only letters, digits, "
-                     "`-` and `_`");
-    }
+    // Cycles first: the file's `cycle` may name one of them.
     if (const toml::node* c = root.get("cycles")) read_cycles(*c);
     if (const toml::node* w = root.get("workspace")) read_workspace(*w);
-    cycle_name(root, m_file.cycle, m_file.cycle_pos);
+    read_keys(root, Table::file, m_file, "");
     if (const toml::node* objectives = root.get("objective"))
         if (const auto* arr = array_of_tables(*objectives, "objective", "[[objective]]"))
             for (const toml::node& item : *arr)
@@ -751,12 +679,7 @@ std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos 
 } // namespace
 
 bool is_valid_id(std::string_view id) {
-    auto alnum = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    };
-    if (id.empty() || !alnum(id.front())) return false;
-    return std::all_of(id.begin(), id.end(),
-                       [&](char c) { return alnum(c) || c == '-' || c == '_'; });
+    return schema::is_valid_id(id);
 }
 
 ParsedFile parse_goal_file(std::string_view text, const std::string& path) {

@@ -176,7 +176,7 @@ std::string checkin_text(const Checkin& c, const InlineStyle& s) {
     out += fmt::format("date{}{}{}value{}{}", s.equals, c.date.iso(), s.comma, s.equals,
                        toml_number(c.value));
     if (c.has_confidence())
-        out += fmt::format("{}confidence{}{}", s.comma, s.equals, toml_number(c.confidence));
+        out += fmt::format("{}confidence{}{}", s.comma, s.equals, toml_number(*c.confidence));
     if (!c.note.empty()) out += fmt::format("{}note{}{}", s.comma, s.equals, toml_string(c.note));
     out += s.padded ? " }" : "}";
     return out;

@@ -14,9 +14,6 @@ std::string pager_command(bool no_pager, bool stdout_is_terminal,
                           const std::optional<std::string>& okr_pager,
                           const std::optional<std::string>& pager);
 
-// The same, with OKR_PAGER and PAGER read from the environment.
-std::string pager_command(bool no_pager, bool stdout_is_terminal);
-
 // Writes `text` to standard output: through `command` (run by /bin/sh, with LESS=FRX and LV=-c
 // unless they are set) when the command is not empty and `text` has more lines than the
 // terminal has rows, else directly. A pager that cannot be started leaves the text on

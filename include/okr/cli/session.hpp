@@ -46,14 +46,25 @@ struct GlobalOptions {
     bool quiet = false;
 };
 
-// The process environment, read once by `run` so that commands need no globals.
+// The process environment, read once by `run` (the only code that calls getenv) so that
+// commands need no globals; each value is passed down to what needs it.
 struct Environment {
     Date today;
     std::filesystem::path cwd;
     std::optional<std::string> okr_file;
-    std::optional<std::string> columns; // COLUMNS
-    bool no_color = false;              // NO_COLOR set and non-empty
-    bool dumb_terminal = false;         // TERM=dumb
+    std::optional<std::string> columns;        // COLUMNS
+    bool no_color = false;                     // NO_COLOR set and non-empty
+    bool dumb_terminal = false;                // TERM=dumb
+    std::optional<std::string> visual;         // VISUAL, then EDITOR: the editor of `okr edit`
+    std::optional<std::string> editor;         // EDITOR
+    std::optional<std::string> okr_pager;      // OKR_PAGER, then PAGER
+    std::optional<std::string> pager;          // PAGER
+    std::optional<std::string> lock_timeout;   // OKR_LOCK_TIMEOUT, in seconds
+    std::optional<std::string> user;           // USER: the owner `okr init` suggests
+    std::optional<std::string> home;           // HOME
+    std::optional<std::string> xdg_data_home;  // XDG_DATA_HOME (default ~/.local/share)
+    std::optional<std::string> xdg_cache_home; // XDG_CACHE_HOME (default ~/.cache)
+    std::optional<std::string> okr_cache;      // OKR_CACHE (`off` turns the cache off)
     bool stdout_is_terminal = false;
     bool stdin_is_terminal = false;
     std::size_t terminal_width = 0;           // 0: unknown
@@ -61,11 +72,24 @@ struct Environment {
     std::optional<std::string> home;          // HOME
 };
 
-// A loaded, valid workspace with its index and evaluation.
+// A loaded, valid workspace with its index and evaluation. It owns all three: moving it moves
+// the workspace and keeps the index on it, so the index never points at a workspace that is gone.
 struct LoadedGoals {
     io::LoadedWorkspace loaded;
     std::unique_ptr<WorkspaceIndex> index;
     Evaluation evaluation;
+
+    LoadedGoals() = default;
+    LoadedGoals(LoadedGoals&& other) noexcept { *this = std::move(other); }
+    LoadedGoals& operator=(LoadedGoals&& other) noexcept {
+        loaded = std::move(other.loaded);
+        index = std::move(other.index);
+        evaluation = std::move(other.evaluation);
+        if (index) index->follow(loaded.workspace);
+        return *this;
+    }
+    LoadedGoals(const LoadedGoals&) = delete;
+    LoadedGoals& operator=(const LoadedGoals&) = delete;
 };
 
 // Source lines for diagnostics, read from the goal files on demand.
@@ -73,10 +97,13 @@ report::SourceLines source_lines();
 
 class Session {
   public:
-    // `write` sends text to standard output; commands that stream large output use it.
+    // `write` sends text to standard output; commands that stream large output use it. `warn`
+    // sends a line to standard error (warnings that do not stop the command).
     Session(GlobalOptions options, Environment env,
-            std::function<void(std::string_view)> write = {})
-        : m_options(std::move(options)), m_env(std::move(env)), m_write(std::move(write)) {}
+            std::function<void(std::string_view)> write = {},
+            std::function<void(std::string_view)> warn = {})
+        : m_options(std::move(options)), m_env(std::move(env)), m_write(std::move(write)),
+          m_warn(std::move(warn)) {}
 
     const GlobalOptions& options() const { return m_options; }
     const Environment& env() const { return m_env; }
@@ -92,7 +119,11 @@ class Session {
     report::Look look() const;
     // Where -f, OKR_FILE or the upward search points.
     io::WorkspaceSource source() const;
+    // Prints `okr: warning: TEXT` on standard error, unless -q.
+    void warn(std::string_view text) const;
+
     // Loads and evaluates the workspace; CommandError(io) or CommandError(invalid) on failure.
+    // Unknown keys in its files are reported in one warning line (SPEC §3).
     LoadedGoals load() const;
     // The selection for reports from --cycle and the command's filters; CommandError(usage)
     // when a reference or cycle does not resolve.
@@ -109,6 +140,7 @@ class Session {
     GlobalOptions m_options;
     Environment m_env;
     std::function<void(std::string_view)> m_write;
+    std::function<void(std::string_view)> m_warn;
 };
 
 } // namespace okr::cli

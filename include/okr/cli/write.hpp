@@ -45,12 +45,13 @@ const Objective* objective_of(const WorkspaceIndex& index, const WriteTarget& ta
 const KeyResult* kr_of(const WorkspaceIndex& index, const WriteTarget& target);
 const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target);
 
-// Changes the file at `path`: takes its lock, reads its current text, applies `edit` to that
-// text (so a change made meanwhile is kept), and writes the verified result atomically. With
-// `dry_run`, appends the unified diff to `out` instead and writes nothing. Returns the new text.
-// CommandError: io (lock, read, write), usage (the change would make the file invalid or the
-// layout cannot be edited), invalid (the file is invalid now).
-std::string write_edit(const std::string& path, bool dry_run, std::string& out,
+// Changes the file at `path`: takes its lock (waiting as long as the session's environment says),
+// reads its current text, applies `edit` to that text (so a change made meanwhile is kept), and
+// writes the verified result atomically. With `dry_run`, appends the unified diff to `out` instead
+// and writes nothing. Returns the new text. CommandError: io (lock, read, write), usage (the change
+// would make the file invalid or the layout cannot be edited), invalid (the file is invalid now).
+std::string write_edit(const Session& session, const std::string& path, bool dry_run,
+                       std::string& out,
                        const std::function<io::Edit(std::string_view text)>& edit);
 
 // A check-in as given on the command line or in a row of `okr import`, not yet checked.
@@ -96,8 +97,8 @@ struct FileEdit {
 // writers cannot deadlock), reads and edits every file, and only when every edit succeeded
 // writes each file atomically. With `dry_run`, appends their unified diffs to `out` and writes
 // nothing. Returns the new texts, in the order of `edits`. CommandError as for `write_edit`.
-std::vector<std::string> write_edits(const std::vector<FileEdit>& edits, bool dry_run,
-                                     std::string& out);
+std::vector<std::string> write_edits(const Session& session, const std::vector<FileEdit>& edits,
+                                     bool dry_run, std::string& out);
 
 // One item a write command changed, for `--format json` (SPEC §6).
 struct Written {
@@ -151,6 +152,6 @@ std::string make_id(std::string_view title, std::string_view fallback,
                     const std::function<bool(const std::string&)>& taken);
 
 // How long a writer waits for another's lock: OKR_LOCK_TIMEOUT seconds, else 10 s.
-std::chrono::milliseconds lock_timeout();
+std::chrono::milliseconds lock_timeout(const Environment& env);
 
 } // namespace okr::cli

@@ -5,28 +5,40 @@
 #include "okr/core/date.hpp"
 #include "okr/core/diagnostic.hpp"
 
-#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace okr {
 
+// Where a part of the model was written. Positions are not part of the goals: two of them always
+// compare equal, so that `==` on the model compares what the files say, wherever they say it
+// (write verification re-parses a changed file and compares). Compared with a plain SourcePos,
+// a position compares as a place.
+struct ModelPos : SourcePos {
+    ModelPos() = default;
+    ModelPos(SourcePos p) : SourcePos(p) {}
+    bool operator==(const ModelPos&) const { return true; }
+    bool operator==(const SourcePos& p) const { return static_cast<const SourcePos&>(*this) == p; }
+};
+
 // One dated measurement of a KR or KPI.
 struct Checkin {
     Date date;
-    SourcePos pos;
+    ModelPos pos;
     double value = 0;
-    double confidence = NAN; // NaN: not given
+    std::optional<double> confidence;
     std::string note;
 
-    bool has_confidence() const { return !std::isnan(confidence); }
+    bool has_confidence() const { return confidence.has_value(); }
+    bool operator==(const Checkin&) const = default;
 };
 
 // A reference as written in a file, with where it was written.
 struct RefText {
     std::string text;
-    SourcePos pos;
+    ModelPos pos;
+    bool operator==(const RefText&) const = default;
 };
 
 enum class KrType { metric, milestone };
@@ -48,28 +60,30 @@ struct KeyResult {
     bool dropped = false;
     std::optional<RefText> kpi;
     std::vector<Checkin> checkins; // in file order
-    SourcePos pos;                 // of the KR's table
-    SourcePos current_pos;
+    ModelPos pos;                  // of the KR's table
+    ModelPos current_pos;
+    bool operator==(const KeyResult&) const = default;
 };
 
 struct Objective {
     std::string id;
     std::string title;
-    std::string owner;   // resolved: the file's owner when the key is absent
-    std::string cycle;   // resolved: the file's cycle when the key is absent
-    SourcePos cycle_pos; // of the objective's `cycle` value, else of the file's
+    std::string owner;  // resolved: the file's owner when the key is absent
+    std::string cycle;  // resolved: the file's cycle when the key is absent
+    ModelPos cycle_pos; // of the objective's `cycle` value, else of the file's
     std::string notes;
     ObjectiveType type = ObjectiveType::aspirational;
     double weight = 1;
     bool dropped = false;
     std::optional<RefText> parent;
     std::optional<Date> closed; // set by `okr close`: KR scores are frozen from then on
-    SourcePos closed_pos;
+    ModelPos closed_pos;
     std::optional<RefText> carried_from; // the objective of an earlier cycle this one continues
     std::vector<RefText> kpis;
     std::vector<std::string> tags;
     std::vector<KeyResult> krs;
-    SourcePos pos;
+    ModelPos pos;
+    bool operator==(const Objective&) const = default;
 };
 
 struct Kpi {
@@ -84,18 +98,21 @@ struct Kpi {
     std::optional<Frequency> frequency;
     // A shell command that prints the KPI's value; run only by `okr pull`, after `okr trust`.
     std::optional<std::string> source;
-    SourcePos source_pos;
+    ModelPos source_pos;
     bool dropped = false;
     std::vector<std::string> tags;
     std::vector<Checkin> checkins;
-    SourcePos pos;
+    ModelPos pos;
+    bool operator==(const Kpi&) const = default;
 };
 
 // A key the schema does not know; kept in the file, reported by `okr check`.
 struct UnknownKey {
     std::string key;
+    std::string header;     // `[[objective.krs]]` when it is a table, else empty
     std::string suggestion; // nearest known key, or empty
-    SourcePos pos;
+    ModelPos pos;
+    bool operator==(const UnknownKey&) const = default;
 };
 
 // One goal file after loading.
@@ -105,12 +122,14 @@ struct GoalFile {
     std::string owner;
     std::string name_space; // `namespace` key, else the file stem
     std::string cycle;      // the file's default cycle, may be empty
-    SourcePos cycle_pos;
+    ModelPos cycle_pos;
     std::vector<Cycle> cycles;     // declared under [cycles]
     std::vector<RefText> includes; // [workspace] include globs
     std::vector<Objective> objectives;
     std::vector<Kpi> kpis;
     std::vector<UnknownKey> unknown_keys;
+    // Equal when the files say the same, positions aside (see ModelPos).
+    bool operator==(const GoalFile&) const = default;
 };
 
 // All files that form one workspace, in load order (sorted by path).

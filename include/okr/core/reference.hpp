@@ -65,12 +65,15 @@ class WorkspaceIndex {
     std::string ref_of(KrRef r) const;
     std::string ref_of(KpiRef r) const;
 
-    const Workspace& workspace() const { return m_workspace; }
+    const Workspace& workspace() const { return *m_workspace; }
+    // Follows the indexed workspace to where it was moved. Moving a workspace keeps its files'
+    // storage, so every handle and lookup stays valid; `moved` must be that same workspace.
+    void follow(const Workspace& moved) { m_workspace = &moved; }
     const Objective& at(ObjectiveRef r) const {
-        return m_workspace.files[r.file].objectives[r.objective];
+        return m_workspace->files[r.file].objectives[r.objective];
     }
     const KeyResult& at(KrRef r) const { return at(ObjectiveRef{r.file, r.objective}).krs[r.kr]; }
-    const Kpi& at(KpiRef r) const { return m_workspace.files[r.file].kpis[r.kpi]; }
+    const Kpi& at(KpiRef r) const { return m_workspace->files[r.file].kpis[r.kpi]; }
 
   private:
     // `[NS/]ID` looked up in `by_id` (objectives or KPIs): the current file first, then a unique
@@ -81,7 +84,7 @@ class WorkspaceIndex {
                                   Explain explain) const;
     std::vector<std::size_t> files_in(std::string_view name_space) const;
 
-    const Workspace& m_workspace;
+    const Workspace* m_workspace;
     std::unordered_map<std::string, std::vector<ObjectiveRef>> m_objectives;
     std::unordered_map<std::string, std::vector<KrRef>> m_krs; // by bare KR id
     std::unordered_map<std::string, std::vector<KpiRef>> m_kpis;

@@ -5,6 +5,7 @@
 
 #include "okr/core/date.hpp"
 #include "okr/core/model.hpp"
+#include "okr/core/schema.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -18,7 +19,7 @@
 namespace okr::io {
 
 // A value to write for a key, in TOML's types: a number, a string, a date or a list of strings.
-using Value = std::variant<double, std::string, Date, std::vector<std::string>>;
+using Value = schema::Value;
 
 // TOML text for values: numbers without trailing noise (`12.5`, `3`), strings quoted and escaped.
 std::string toml_number(double value);

@@ -22,7 +22,7 @@ Checkin checkin(std::string_view date, double value, double confidence = NAN) {
     Checkin c;
     c.date = day(date);
     c.value = value;
-    c.confidence = confidence;
+    if (!std::isnan(confidence)) c.confidence = confidence;
     return c;
 }
 

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,7 +26,7 @@ Checkin checkin(std::string_view date, double value, double confidence = NAN,
     Checkin c;
     c.date = day(date);
     c.value = value;
-    c.confidence = confidence;
+    if (!std::isnan(confidence)) c.confidence = confidence;
     c.note = std::move(note);
     return c;
 }
