@@ -204,10 +204,17 @@ std::string unknown_keys_summary(const Workspace& workspace) {
     std::size_t count = 0;
     const GoalFile* first_file = nullptr;
     const UnknownKey* first = nullptr;
+    // The first unknown table comes first, as it hides whole goals; else the first key.
+    auto before = [&](const GoalFile& f, const UnknownKey& u) {
+        if (!first) return true;
+        const bool table = !u.header.empty(), first_table = !first->header.empty();
+        if (table != first_table) return table;
+        return &f == first_file && SourcePos(u.pos) < SourcePos(first->pos);
+    };
     for (const GoalFile& f : workspace.files)
         for (const UnknownKey& u : f.unknown_keys) {
             ++count;
-            if (!first || (&f == first_file && SourcePos(u.pos) < SourcePos(first->pos))) {
+            if (before(f, u)) {
                 first_file = &f;
                 first = &u;
             }

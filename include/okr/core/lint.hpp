@@ -15,9 +15,10 @@ Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation);
 // The `unknown-key` finding (a warning) for a key or table the schema does not know.
 Diagnostic unknown_key_finding(const GoalFile& file, const UnknownKey& key);
 
-// One line that says a workspace has unknown keys: how many, the first with its position and
-// suggestion, and where to see them all (SPEC §3); empty when there are none. Every command but
-// `okr check` prints it, so that a typo such as `[[kpis]]` never hides goals without a word.
+// One line that says a workspace has unknown keys: how many, the first (a table before a key)
+// with its position and suggestion, and where to see them all (SPEC §3); empty when there are none.
+// Every command but `okr check` prints it, so that a typo such as `[[kpis]]` never hides goals
+// without a word.
 std::string unknown_keys_summary(const Workspace& workspace);
 
 // Days without a check-in after which a KR in a running cycle is flagged.
