@@ -30,8 +30,6 @@ Environment read_environment() {
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
     env.okr_file = get("OKR_FILE");
-    env.xdg_data_home = get("XDG_DATA_HOME");
-    env.home = get("HOME");
     env.columns = get("COLUMNS");
     env.no_color = get("NO_COLOR").value_or("") != "";
     env.dumb_terminal = get("TERM").value_or("") == "dumb";

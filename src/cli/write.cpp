@@ -316,7 +316,7 @@ std::vector<Written> record_checkins(const Session& session, const WorkspaceInde
 std::vector<std::pair<std::string, io::Value>> checkin_values(const Checkin& checkin) {
     std::vector<std::pair<std::string, io::Value>> values = {{"date", checkin.date},
                                                              {"value", checkin.value}};
-    if (checkin.has_confidence()) values.emplace_back("confidence", checkin.confidence);
+    if (checkin.has_confidence()) values.emplace_back("confidence", *checkin.confidence);
     if (!checkin.note.empty()) values.emplace_back("note", checkin.note);
     return values;
 }

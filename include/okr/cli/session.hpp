@@ -62,14 +62,12 @@ struct Environment {
     std::optional<std::string> lock_timeout;   // OKR_LOCK_TIMEOUT, in seconds
     std::optional<std::string> user;           // USER: the owner `okr init` suggests
     std::optional<std::string> home;           // HOME
-    std::optional<std::string> xdg_data_home;  // XDG_DATA_HOME (default ~/.local/share)
+    std::optional<std::string> xdg_data_home;  // XDG_DATA_HOME: where the trust store lives
     std::optional<std::string> xdg_cache_home; // XDG_CACHE_HOME (default ~/.cache)
     std::optional<std::string> okr_cache;      // OKR_CACHE (`off` turns the cache off)
     bool stdout_is_terminal = false;
     bool stdin_is_terminal = false;
-    std::size_t terminal_width = 0;           // 0: unknown
-    std::optional<std::string> xdg_data_home; // XDG_DATA_HOME: where the trust store lives
-    std::optional<std::string> home;          // HOME
+    std::size_t terminal_width = 0; // 0: unknown
 };
 
 // A loaded, valid workspace with its index and evaluation. It owns all three: moving it moves
