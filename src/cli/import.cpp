@@ -1,5 +1,6 @@
 #include "okr/io/import.hpp"
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/workspace.hpp"
 
@@ -61,9 +62,11 @@ std::string read_input(const Session& session, const std::string& input) {
 
 Runner setup_import(CLI::App& command) {
     auto opts = std::make_shared<ImportOptions>();
-    command.add_option("FILE", opts->input,
-                       "CSV (header ref,date,value[,confidence][,note]) or JSON (an array of "
-                       "objects with those keys); - or nothing: standard input");
+    command
+        .add_option("FILE", opts->input,
+                    "CSV (header ref,date,value[,confidence][,note]) or JSON (an array of "
+                    "objects with those keys); - or nothing: standard input")
+        ->check(completes(Complete::files));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const Date today = session.as_of();
