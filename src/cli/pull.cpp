@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/sources.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/source.hpp"
@@ -82,12 +83,15 @@ std::string run_failure(const io::SourceRun& run, double timeout) {
 
 Runner setup_pull(CLI::App& command) {
     auto opts = std::make_shared<PullOptions>();
-    command.add_option("KPI", opts->refs,
-                       "KPIs whose sources to run (default: every KPI with a source whose period "
-                       "has passed)");
+    command
+        .add_option("KPI", opts->refs,
+                    "KPIs whose sources to run (default: every KPI with a source whose period "
+                    "has passed)")
+        ->check(completes(Complete::kpis));
     command
         .add_option("--timeout", opts->timeout, "Seconds each source may run before it is stopped")
         ->type_name("SECONDS")
+        ->check(completes(Complete::nothing))
         ->capture_default_str();
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
