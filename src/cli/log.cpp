@@ -1,7 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
-#include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -43,7 +42,6 @@ Runner setup_log(CLI::App& command) {
         }
         out +=
             session.render([&](const report::Spill& spill) { return report::log_json(log, spill); },
-                           [&](const report::Look& look) { return report::log_text(log, look); },
                            [&] { return report::log_sheet(log); });
         return ExitCode::ok;
     };

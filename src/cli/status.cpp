@@ -1,7 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
-#include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -29,7 +28,6 @@ Runner setup_status(CLI::App& command) {
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);
         out += session.render(
             [&](const report::Spill& spill) { return report::status_json(report, spill); },
-            [&](const report::Look& look) { return report::status_table(report, look); },
             [&] { return report::status_sheet(report); });
         return ExitCode::ok;
     };
