@@ -130,7 +130,7 @@ int run(int argc, char** argv) {
         }
         for (const auto& [sub, runner] : runners)
             if (sub->get_name() == help_topic) {
-                write_all(stdout, sub->help());
+                write_all(stdout, sub->help("okr"));
                 return 0;
             }
         return report_error(fmt::format("unknown command \"{}\"", help_topic),
@@ -144,10 +144,16 @@ int run(int argc, char** argv) {
             chosen = sub;
             runner = r;
         }
-    const Session session(options, read_environment(), [](std::string_view text) {
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fflush(stdout);
-    });
+    const Session session(
+        options, read_environment(),
+        [](std::string_view text) {
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            std::fflush(stdout);
+        },
+        [](std::string_view text) {
+            std::fwrite(text.data(), 1, text.size(), stderr);
+            std::fflush(stderr);
+        });
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (std::holds_alternative<io::IoProblem>(io::find_root_files(session.source()))) {

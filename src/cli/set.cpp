@@ -86,14 +86,65 @@ void check_kpi_ref(const WorkspaceIndex& index, std::size_t file, const std::str
             fmt::format("{}: {}", what, describe_failure("KPI", ref, r.candidates, r.suggestions)));
 }
 
+// `set REF id X` on an objective or KPI that other goals point at would leave their references
+// dangling: refused, naming where they are; `okr mv` renames and rewrites them.
+void refuse_referenced_rename(const WorkspaceIndex& index, const WriteTarget& target,
+                              const std::string& new_id) {
+    const Workspace& ws = index.workspace();
+    std::vector<std::string> where;
+    auto note = [&](const GoalFile& file, const RefText& ref, std::string_view key) {
+        where.push_back(fmt::format("{}:{}:{} ({} = \"{}\")", file.path, ref.pos.line,
+                                    ref.pos.column, key, ref.text));
+    };
+    const auto self_obj =
+        target.item.kind == io::ItemKind::objective
+            ? index.objective(target.ref, target.file, WorkspaceIndex::Explain::no).found
+            : std::nullopt;
+    const auto self_kpi =
+        target.item.kind == io::ItemKind::kpi
+            ? index.kpi(target.ref, target.file, WorkspaceIndex::Explain::no).found
+            : std::nullopt;
+    if (!self_obj && !self_kpi) return;
+    for (std::size_t f = 0; f < ws.files.size(); ++f) {
+        const GoalFile& file = ws.files[f];
+        auto is_obj = [&](const RefText& r) {
+            return self_obj &&
+                   index.objective(r.text, f, WorkspaceIndex::Explain::no).found == self_obj;
+        };
+        auto is_kpi = [&](const RefText& r) {
+            return self_kpi && index.kpi(r.text, f, WorkspaceIndex::Explain::no).found == self_kpi;
+        };
+        for (const Objective& o : file.objectives) {
+            if (o.parent && is_obj(*o.parent)) note(file, *o.parent, "parent");
+            for (const RefText& k : o.kpis)
+                if (is_kpi(k)) note(file, k, "kpis");
+            for (const KeyResult& kr : o.krs)
+                if (kr.kpi && is_kpi(*kr.kpi)) note(file, *kr.kpi, "kpi");
+        }
+    }
+    if (where.empty()) return;
+    throw CommandError(
+        ExitCode::usage,
+        fmt::format("id: {} is referenced {} time{}: {}; renaming it here would leave {} dangling",
+                    target.ref, where.size(), where.size() == 1 ? "" : "s", fmt::join(where, ", "),
+                    where.size() == 1 ? "it" : "them"),
+        fmt::format("rename it with `okr mv {} {}`, which rewrites every reference", target.ref,
+                    new_id));
+}
+
 // The value for `key` of the target typed and range-checked as the file format wants it.
 io::Value typed_value(const WorkspaceIndex& index, const WriteTarget& target,
                       const std::string& key, const std::string& text) {
     const io::ItemKind kind = target.item.kind;
     const GoalFile& file = index.workspace().files[target.file];
-    if (key == "start" || key == "target" || key == "current" || key == "min" || key == "max" ||
-        key == "warn")
-        return parse_number_arg(key, text);
+    if (key == "start" || key == "target" || key == "current") {
+        const KeyResult* kr = kr_of(index, target);
+        return parse_quantity_arg(key, text, kr ? kr->unit : std::string());
+    }
+    if (key == "min" || key == "max" || key == "warn") {
+        const Kpi* kpi = kpi_of(index, target);
+        return parse_quantity_arg(key, text, kpi ? kpi->unit : std::string());
+    }
     if (key == "weight") {
         const double w = parse_number_arg(key, text);
         if (w <= 0)
@@ -156,6 +207,7 @@ io::Value typed_value(const WorkspaceIndex& index, const WriteTarget& target,
         if (taken && text != target.item.id)
             throw CommandError(ExitCode::usage, fmt::format("id: \"{}\" is already taken", text),
                                "choose another id");
+        if (text != target.item.id) refuse_referenced_rename(index, target, text);
         return text;
     }
     if (key == "title" && text.empty())
@@ -199,6 +251,7 @@ Runner setup_set(CLI::App& command) {
         const std::string text = write_edit(path, opts->dry_run, out, [&](std::string_view now) {
             return io::set_key(now, path, target.item, opts->key, value);
         });
+        warn_new_findings(session, goals, target.file, text);
         // A new id moves the item: find it again under that id.
         io::ItemId item = target.item;
         if (opts->key == "id") {

@@ -74,9 +74,12 @@ report::SourceLines source_lines();
 class Session {
   public:
     // `write` sends text to standard output; commands that stream large output use it.
+    // `warn` sends text to standard error at once (hints and findings beside the output).
     Session(GlobalOptions options, Environment env,
-            std::function<void(std::string_view)> write = {})
-        : m_options(std::move(options)), m_env(std::move(env)), m_write(std::move(write)) {}
+            std::function<void(std::string_view)> write = {},
+            std::function<void(std::string_view)> warn = {})
+        : m_options(std::move(options)), m_env(std::move(env)), m_write(std::move(write)),
+          m_warn(std::move(warn)) {}
 
     const GlobalOptions& options() const { return m_options; }
     const Environment& env() const { return m_env; }
@@ -84,6 +87,10 @@ class Session {
     // Writes `text` to standard output at once (for prompts); without a writer, nowhere.
     void print(std::string_view text) const {
         if (m_write) m_write(text);
+    }
+    // Writes `text` to standard error at once; without a writer, nowhere.
+    void warn(std::string_view text) const {
+        if (m_warn) m_warn(text);
     }
 
     // The --as-of date (default today); CommandError(usage) when it does not parse.
@@ -106,9 +113,15 @@ class Session {
                        const std::function<report::Sheet()>& sheet) const;
 
   private:
+    // CommandError(usage) when --owner or --tag `value` matches nothing in the workspace (with
+    // "did you mean"); a hint on stderr when it matches only outside the selected cycles.
+    void check_filter(const LoadedGoals& goals, std::string_view option, const std::string& value,
+                      bool kpis_only) const;
+
     GlobalOptions m_options;
     Environment m_env;
     std::function<void(std::string_view)> m_write;
+    std::function<void(std::string_view)> m_warn;
 };
 
 } // namespace okr::cli
