@@ -2,6 +2,7 @@
 
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 #include "okr/report/json.hpp"
 
@@ -204,36 +205,27 @@ std::vector<std::string> write_edits(const std::vector<FileEdit>& edits, bool dr
         order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return edits[a].path < edits[b].path; });
-    // Readers take no lock, and neither does a dry run: it writes nothing.
-    std::vector<io::FileLock> locks;
-    if (!dry_run) {
-        for (std::size_t i : order) {
-            auto taken = io::FileLock::acquire(edits[i].path, lock_timeout());
-            if (auto* e = std::get_if<io::WriteError>(&taken))
-                throw CommandError(ExitCode::io, e->message, e->hint);
-            locks.push_back(std::move(std::get<io::FileLock>(taken)));
-        }
-    }
-    // The texts as they are now, under the locks: a change saved since the workspace was loaded
-    // is kept.
+    // Readers take no lock, and neither does a dry run: it writes nothing. Each path is
+    // resolved once and read through a descriptor under its lock (taken in path order, so two
+    // writers cannot deadlock): a change saved since the workspace was loaded is kept.
+    std::vector<std::optional<io::LockedFile>> files(edits.size());
     std::vector<std::string> before(edits.size()), after(edits.size());
     for (std::size_t i : order) {
-        const std::string& path = edits[i].path;
-        std::optional<std::string> text = io::read_file(path);
-        if (!text)
-            throw CommandError(ExitCode::io,
-                               fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-        io::Edit result = edits[i].edit(*text);
+        auto opened = io::LockedFile::open(edits[i].path, lock_timeout(), !dry_run);
+        if (auto* e = std::get_if<io::WriteError>(&opened))
+            throw CommandError(ExitCode::io, e->message, e->hint);
+        files[i].emplace(std::move(std::get<io::LockedFile>(opened)));
+        io::Edit result = edits[i].edit(files[i]->text());
         if (!result.ok()) throw edit_failure(*result.error);
-        before[i] = std::move(*text);
+        before[i] = files[i]->text();
         after[i] = std::move(result.text);
     }
     for (std::size_t i : order) {
         const std::string& path = edits[i].path;
         if (dry_run) {
-            out += util::unified_diff(before[i], after[i], path);
+            out += report::escape_lines(util::unified_diff(before[i], after[i], path));
         } else if (after[i] != before[i]) {
-            if (auto e = io::write_file_atomically(path, after[i])) {
+            if (auto e = files[i]->replace(after[i])) {
                 // Name what was written already, so that a partial failure is never silent.
                 std::vector<std::string> written;
                 for (std::size_t j : order) {
@@ -399,8 +391,12 @@ double parse_number_arg(std::string_view what, std::string_view text) {
     double value = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (!digits.empty() && ec == std::errc{} && ptr == digits.data() + digits.size() &&
-        std::isfinite(value))
-        return value;
+        std::isfinite(value)) {
+        if (io::is_number_in_range(value)) return value;
+        throw CommandError(ExitCode::usage, fmt::format("{}: {} is out of range", what, text),
+                           "okr takes numbers from -1e15 to 1e15, and none closer to 0 than "
+                           "2.2e-308 (okr-format(5))");
+    }
     std::string hint = "write digits, with a `.` for decimals: 12.5, -3, 1200";
     if (!text.empty() && text.back() == '%')
         hint = fmt::format("write it without the `%`: {}", text.substr(0, text.size() - 1));
