@@ -2,6 +2,7 @@
 #include "okr/cli/write.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
@@ -131,19 +132,21 @@ Runner setup_init(CLI::App& command) {
                 throw CommandError(ExitCode::io,
                                    fmt::format("{} already exists; not overwriting it", path),
                                    "choose another path, or remove the file first");
-            out += util::unified_diff("", text, path);
+            out += report::escape_lines(util::unified_diff("", text, path));
             finish_write(session, true, {written}, {}, out);
             return ExitCode::ok;
         }
         if (auto e = io::create_file(path, text))
             throw CommandError(ExitCode::io, e->message, e->hint);
-        finish_write(session, false, {written},
-                     fmt::format("created {} for {} ({} to {})\nnext: edit it with `okr {}edit "
-                                 "example`, then `okr {}status`\n",
-                                 path, cycle->name, cycle->start.iso(), cycle->end.iso(),
-                                 path == "okr.toml" ? "" : "-f " + path + " ",
-                                 path == "okr.toml" ? "" : "-f " + path + " "),
-                     out);
+        finish_write(
+            session, false, {written},
+            fmt::format("created {} for {} ({} to {})\nnext: edit it with `okr {}edit "
+                        "example`, then `okr {}status`\n",
+                        report::escape_control(path), cycle->name, cycle->start.iso(),
+                        cycle->end.iso(),
+                        path == "okr.toml" ? "" : "-f " + report::escape_control(path) + " ",
+                        path == "okr.toml" ? "" : "-f " + report::escape_control(path) + " "),
+            out);
         return ExitCode::ok;
     };
 }

@@ -3,11 +3,13 @@
 #include "okr/core/suggest.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <initializer_list>
+#include <limits>
 #include <span>
 #include <toml++/toml.h>
 #include <unordered_map>
@@ -110,6 +112,8 @@ class Reader {
     GoalFile& m_file;
     Diagnostics& m_diags;
     const toml::table* m_root = nullptr;
+    // Line of each id seen so far, so that duplicates are found in linear time.
+    std::unordered_map<std::string, std::uint32_t> m_objective_lines, m_kpi_lines, m_kr_lines;
 };
 
 void Reader::check_keys(const toml::table& t, KeySet known) {
@@ -171,6 +175,13 @@ std::optional<double> Reader::number(const toml::table& t, std::string_view key)
             }
         }
         error_at(*n, fmt::format("`{}` must be a number, found {}", key, type_name(*n)), hint);
+        return std::nullopt;
+    }
+    if (!is_number_in_range(v)) {
+        error_at(*n, fmt::format("`{}` is out of range: {}", key, format_number(v)),
+                 fmt::format("okr takes numbers from -{0} to {0}, and none closer to 0 than {1} "
+                             "(okr-format(5))",
+                             format_number(k_max_magnitude), "2.2e-308"));
         return std::nullopt;
     }
     return v;
@@ -493,15 +504,14 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
     kr.dropped = dropped(t);
     kr.checkins = read_checkins(t, milestone);
     if (!id || !title) return;
-    for (const auto& other : objective.krs)
-        if (other.id == *id) {
-            error_at(*t.get("id"),
-                     fmt::format("duplicate key result id \"{}\" in objective \"{}\"", *id,
-                                 objective.id),
-                     fmt::format("the first one is at line {}; give each key result its own id",
-                                 other.pos.line));
-            return;
-        }
+    if (auto [first, fresh] = m_kr_lines.emplace(*id, kr.pos.line); !fresh) {
+        error_at(
+            *t.get("id"),
+            fmt::format("duplicate key result id \"{}\" in objective \"{}\"", *id, objective.id),
+            fmt::format("the first one is at line {}; give each key result its own id",
+                        first->second));
+        return;
+    }
     kr.id = std::move(*id);
     kr.title = std::move(*title);
     objective.krs.push_back(std::move(kr));
@@ -552,18 +562,18 @@ void Reader::read_objective(const toml::table& t) {
     if (o.cycle.empty() && !t.get("cycle") && !m_root->get("cycle"))
         error(o.pos, fmt::format("objective \"{}\" has no cycle", o.id),
               "add cycle = \"2026-Q4\" at the top of the file or to the objective");
+    m_kr_lines.clear();
     if (const toml::node* krs = t.get("kr"))
         if (const auto* arr = array_of_tables(*krs, "kr", "[[objective.kr]]"))
             for (const toml::node& item : *arr)
                 read_kr(*item.as_table(), o);
     if (!id || !title) return;
-    for (const auto& other : m_file.objectives)
-        if (other.id == o.id) {
-            error_at(*t.get("id"), fmt::format("duplicate objective id \"{}\"", o.id),
-                     fmt::format("the first one is at line {}; give each objective its own id",
-                                 other.pos.line));
-            return;
-        }
+    if (auto [first, fresh] = m_objective_lines.emplace(o.id, o.pos.line); !fresh) {
+        error_at(*t.get("id"), fmt::format("duplicate objective id \"{}\"", o.id),
+                 fmt::format("the first one is at line {}; give each objective its own id",
+                             first->second));
+        return;
+    }
     o.title = std::move(*title);
     m_file.objectives.push_back(std::move(o));
 }
@@ -630,13 +640,12 @@ void Reader::read_kpi(const toml::table& t) {
     k.dropped = dropped(t);
     k.checkins = read_checkins(t, false);
     if (!id || !title) return;
-    for (const auto& other : m_file.kpis)
-        if (other.id == *id) {
-            error_at(*t.get("id"), fmt::format("duplicate KPI id \"{}\"", *id),
-                     fmt::format("the first one is at line {}; give each KPI its own id",
-                                 other.pos.line));
-            return;
-        }
+    if (auto [first, fresh] = m_kpi_lines.emplace(*id, k.pos.line); !fresh) {
+        error_at(
+            *t.get("id"), fmt::format("duplicate KPI id \"{}\"", *id),
+            fmt::format("the first one is at line {}; give each KPI its own id", first->second));
+        return;
+    }
     k.id = std::move(*id);
     k.title = std::move(*title);
     m_file.kpis.push_back(std::move(k));
@@ -750,6 +759,86 @@ std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos 
 
 } // namespace
 
+std::optional<TomlHazard> toml_hazard(std::string_view text) {
+    std::uint32_t line = 1;
+    std::size_t line_start = 0;
+    auto column_of = [&](std::size_t at) {
+        std::uint32_t column = 1;
+        for (std::size_t i = line_start; i < at; ++i)
+            if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+        return column;
+    };
+    // Skips a string opened just before `from` and closed by `close`; returns where it ends.
+    auto skip_string = [&](std::size_t from, std::string_view close, bool escapes, bool one_line) {
+        for (std::size_t i = from; i < text.size(); ++i) {
+            if (escapes && text[i] == '\\') {
+                ++i;
+                if (i < text.size() && text[i] == '\n') {
+                    ++line;
+                    line_start = i + 1;
+                }
+                continue;
+            }
+            if (text[i] == '\n') {
+                if (one_line) return i; // unterminated: the parser reports it
+                ++line;
+                line_start = i + 1;
+            }
+            if (text.substr(i, close.size()) == close) return i + close.size();
+        }
+        return text.size();
+    };
+    // A run is bare-key characters, quoted strings, blanks and dots: it counts the dots of one
+    // dotted key or table header (a number or a date has at most one).
+    std::size_t dots = 0, run_start = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == '#') {
+            while (i < text.size() && text[i] != '\n')
+                ++i;
+            dots = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            const std::string_view quotes = c == '"' ? R"(""")" : R"(''')";
+            const bool multi = text.substr(i, 3) == quotes;
+            if (multi) dots = 0; // a multi-line string is a value, never a key
+            i = skip_string(i + (multi ? 3 : 1), multi ? quotes : quotes.substr(0, 1), c == '"',
+                            !multi);
+            continue;
+        }
+        if (c == '.') {
+            if (dots == 0) run_start = i;
+            if (++dots >= k_max_key_parts) {
+                // Point at the start of the key: back over the run to what precedes it.
+                std::size_t at = run_start;
+                while (at > line_start && text[at - 1] != '[' && text[at - 1] != '{' &&
+                       text[at - 1] != ',' && text[at - 1] != '=')
+                    --at;
+                while (at < i && (text[at] == ' ' || text[at] == '\t'))
+                    ++at;
+                return TomlHazard{
+                    {line, column_of(at)},
+                    fmt::format("a dotted key with more than {} parts", k_max_key_parts)};
+            }
+        } else if (c == '\n') {
+            ++line;
+            line_start = i + 1;
+            dots = 0;
+        } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                     c == ' ' || c == '\t')) {
+            dots = 0;
+        }
+        ++i;
+    }
+    return std::nullopt;
+}
+
+bool is_number_in_range(double v) {
+    const double a = std::fabs(v);
+    return a <= k_max_magnitude && (a == 0 || a >= std::numeric_limits<double>::min());
+}
+
 bool is_valid_id(std::string_view id) {
     auto alnum = [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -763,6 +852,17 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
     ParsedFile out;
     out.file.path = path;
     out.file.name_space = std::filesystem::path(path).stem().string();
+    if (auto hazard = toml_hazard(text)) {
+        out.diagnostics.push_back({path,
+                                   hazard->pos,
+                                   Level::error,
+                                   hazard->message,
+                                   fmt::format("okr reads keys and table headers of at most {} "
+                                               "dotted parts (okr-format(5))",
+                                               k_max_key_parts),
+                                   {}});
+        return out;
+    }
     toml::table root;
     try {
         root = toml::parse(text, path);

@@ -294,28 +294,42 @@ std::string diagnostics_text(const Diagnostics& findings, const Look& look,
         if (auto text = source && d.pos.line ? source(d.path, d.pos.line) : std::nullopt) {
             // The caret goes under the column (counted in code points, as toml++ counts them);
             // tabs are shown as four spaces so that it lines up in any terminal.
-            std::string line = *text;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            std::string before;
-            std::uint32_t column = 1;
-            std::size_t i = 0;
-            for (; i < line.size() && column < d.pos.column; ++column) {
+            // A long line is clipped around the caret, so that an error on a 10 MB line prints
+            // a line, not 10 MB.
+            std::string_view line = *text;
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            constexpr std::uint32_t k_context = 60; // code points shown on each side
+            auto next_point = [&](std::size_t at) {
                 std::size_t n = 1;
-                while (i + n < line.size() &&
-                       (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80)
+                while (at + n < line.size() &&
+                       (static_cast<unsigned char>(line[at + n]) & 0xC0) == 0x80)
                     ++n;
-                before += line.substr(i, n);
-                i += n;
+                return at + n;
+            };
+            const std::uint32_t first = d.pos.column > k_context ? d.pos.column - k_context : 1;
+            std::size_t start = 0, i = 0;
+            std::uint32_t column = 1;
+            for (; i < line.size() && column < d.pos.column; ++column) {
+                if (column == first) start = i;
+                i = next_point(i);
             }
-            auto shown = [](const std::string& raw) {
+            if (column <= first) start = i;
+            std::size_t end = i;
+            for (std::uint32_t n = 0; end < line.size() && n < k_context; ++n)
+                end = next_point(end);
+            const std::string lead = start > 0 ? "…" : "";
+            const std::string before = lead + std::string(line.substr(start, i - start));
+            auto shown = [](std::string_view raw) {
                 std::string expanded;
                 for (char c : raw)
                     expanded += c == '\t' ? std::string(4, ' ') : std::string(1, c);
                 return escape_control(expanded);
             };
             const std::string pad(display_width(shown(before)), ' ');
+            const std::string clipped =
+                before + std::string(line.substr(i, end - i)) + (end < line.size() ? "…" : "");
             const std::string number = fmt::format("{}", d.pos.line);
-            out += fmt::format(" {} | {}\n", number, shown(line));
+            out += fmt::format(" {} | {}\n", number, shown(clipped));
             out += fmt::format(" {} | {}{}\n", std::string(number.size(), ' '), pad,
                                paint("^", error ? Style::red : Style::yellow, look.color));
         }
@@ -521,9 +535,13 @@ std::string tree_text(const Tree& tree, const Look& look) {
              {"SUBTREE", Align::right, false, 3},
              {"NOTE", Align::left, true, 5, 12}});
     for (const auto& n : tree.nodes) {
+        // Indentation stops growing at some depth, or a deep chain would print in quadratic
+        // size; the depth is then written out.
+        constexpr int k_max_indent = 12;
         std::string indent;
-        for (int d = 0; d < n.depth; ++d)
-            indent += d + 1 == n.depth ? "└─ " : "   ";
+        for (int d = 0; d < std::min(n.depth, k_max_indent); ++d)
+            indent += d + 1 == std::min(n.depth, k_max_indent) ? "└─ " : "   ";
+        if (n.depth > k_max_indent) indent += fmt::format("({}) ", n.depth);
         t.add_row(
             {{indent + escape_control(n.ref + "  " + n.title),
               n.depth == 0 ? Style::bold : Style::plain},

@@ -90,12 +90,19 @@ std::string pad_left(std::string_view text, std::size_t width) {
     return std::string(w < width ? width - w : 0, ' ') + std::string(text);
 }
 
+bool is_invisible_format(char32_t cp) {
+    return cp == 0x061C || cp == 0x180E || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+           cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
 std::string escape_control(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     const auto size = static_cast<utf8proc_ssize_t>(text.size());
     utf8proc_ssize_t i = 0;
+    utf8proc_int32_t prev = 0;
     while (i < size) {
         utf8proc_int32_t cp = 0;
         const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
@@ -103,8 +110,19 @@ std::string escape_control(std::string_view text) {
             out += fmt::format("\\x{:02x}",
                                static_cast<unsigned char>(text[static_cast<std::size_t>(i)]));
             ++i;
+            prev = 0;
             continue;
         }
+        // A joiner between two non-ASCII characters joins them (emoji, Indic and Arabic
+        // scripts); anywhere else it only hides something.
+        auto joins = [&] {
+            if (cp != 0x200C && cp != 0x200D) return false;
+            utf8proc_int32_t next = 0;
+            const bool has_next =
+                i + n < size && utf8proc_iterate(data + i + n, size - i - n, &next) > 0;
+            return prev >= 0x80 && has_next && next >= 0x80 &&
+                   !is_invisible_format(static_cast<char32_t>(next));
+        };
         if (cp == '\n')
             out += "\\n";
         else if (cp == '\t')
@@ -115,13 +133,27 @@ std::string escape_control(std::string_view text) {
             out += fmt::format("\\x{:02x}", cp);
         else if (cp >= 0x80 && cp < 0xa0)
             out += fmt::format("\\u{:04x}", cp);
-        else if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-                 (cp >= 0x2066 && cp <= 0x2069))
-            out += fmt::format("\\u{:04x}", cp); // line separators and bidi overrides
+        else if (is_invisible_format(static_cast<char32_t>(cp)) ||
+                 ((cp == 0x200C || cp == 0x200D) && !joins()))
+            out += fmt::format("\\u{:04x}", cp); // bidi marks, zero-width, line separators
         else
             out.append(text.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(n)));
+        prev = cp;
         i += n;
     }
+    return out;
+}
+
+std::string escape_lines(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i)
+        if (i == text.size() || text[i] == '\n' || text[i] == '\t') {
+            out += escape_control(text.substr(start, i - start));
+            if (i < text.size()) out += text[i];
+            start = i + 1;
+        }
     return out;
 }
 
