@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
@@ -12,6 +13,7 @@ struct KpiOptions {
     std::vector<std::string> refs;
     std::string owner;
     std::string tag;
+    std::vector<std::string> fail_on;
 };
 } // namespace
 
@@ -20,6 +22,7 @@ Runner setup_kpi(CLI::App& command) {
     command.add_option("REF", opts->refs, "KPIs to show (default: all)");
     command.add_option("--owner", opts->owner, "Only KPIs owned by OWNER")->type_name("OWNER");
     command.add_option("--tag", opts->tag, "Only KPIs with tag TAG")->type_name("TAG");
+    add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, true);
@@ -29,7 +32,8 @@ Runner setup_kpi(CLI::App& command) {
             [&](const report::Spill& spill) { return report::kpi_json(as_of, rows, spill); },
             [&](const report::Look& look) { return report::kpi_table(rows, look); },
             [&] { return report::kpi_sheet(as_of, rows); });
-        return ExitCode::ok;
+        return fail_on_exit(session,
+                            report::failing(rows, as_of, fail_on_conditions(opts->fail_on)));
     };
 }
 

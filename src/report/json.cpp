@@ -242,10 +242,13 @@ void write_objective(JsonWriter& w, const ObjectiveRow& o) {
     w.field("score", o.score);
     status_field(w, o.status);
     band_field(w, o.band);
+    w.field("confidence", o.confidence);
     w.field("cycle", o.cycle);
     w.field("weight", o.weight);
     w.field("expected", o.expected);
     w.field("missed_commitment", o.missed_commitment);
+    date_field(w, "closed", o.closed);
+    optional_text(w, "carried_from", o.carried_from);
     optional_text(w, "parent", o.parent);
     w.field("parent_unresolved", o.parent_unresolved);
     strings(w, "tags", o.tags);
@@ -290,26 +293,35 @@ void write_report_body(JsonWriter& w, const Report& r) {
     w.end_array();
 }
 
+// Owner totals, with the average confidence of their objectives' active KRs.
+void owners_array(JsonWriter& w, const Report& report) {
+    w.key("owners");
+    w.begin_array();
+    for (const auto& o : report.owners) {
+        w.begin_object();
+        w.field("owner", o.owner);
+        w.field("score", o.score);
+        band_field(w, o.band);
+        w.field("objectives", static_cast<double>(o.objectives));
+        w.field("confidence", o.confidence);
+        w.end_object();
+    }
+    w.end_array();
+}
+
 } // namespace
 
 std::string status_json(const Report& report, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) { write_report_body(w, report); });
+    return document(spill, [&](JsonWriter& w) {
+        write_report_body(w, report);
+        owners_array(w, report);
+    });
 }
 
 std::string score_json(const Report& report, const Spill& spill) {
     return document(spill, [&](JsonWriter& w) {
         write_report_body(w, report);
-        w.key("owners");
-        w.begin_array();
-        for (const auto& o : report.owners) {
-            w.begin_object();
-            w.field("owner", o.owner);
-            w.field("score", o.score);
-            band_field(w, o.band);
-            w.field("objectives", static_cast<double>(o.objectives));
-            w.end_object();
-        }
-        w.end_array();
+        owners_array(w, report);
         w.field("overall", report.overall);
         band_field(w, report.overall_band);
     });
@@ -423,16 +435,7 @@ void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kp
 std::string review_json(const Review& rv, const Spill& spill) {
     return document(spill, [&](JsonWriter& w) {
         write_report_body(w, rv.report);
-        w.key("owners");
-        w.begin_array();
-        for (const auto& o : rv.report.owners) {
-            w.begin_object();
-            w.field("owner", o.owner);
-            w.field("score", o.score);
-            band_field(w, o.band);
-            w.end_object();
-        }
-        w.end_array();
+        owners_array(w, rv.report);
         w.field("overall", rv.report.overall);
         band_field(w, rv.report.overall_band);
         date_field(w, "since", rv.since);

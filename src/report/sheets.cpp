@@ -214,22 +214,33 @@ Sheet review_sheet(const Review& rv) {
     sheet.subtitle = report_subtitle(r);
     Section summary;
     summary.heading = "Scores";
-    summary.columns = {"owner", "objectives", "score", "band"};
+    summary.columns = {"owner", "objectives", "score", "band", "confidence"};
     for (const auto& o : r.owners)
-        summary.rows.push_back({"owner",
-                                0,
-                                {text_cell(o.owner), number_cell(static_cast<double>(o.objectives)),
-                                 score_cell(o.score), status_cell(band_word(o.band))}});
+        summary.rows.push_back(
+            {"owner",
+             0,
+             {text_cell(o.owner), number_cell(static_cast<double>(o.objectives)),
+              score_cell(o.score), status_cell(band_word(o.band)), percent_cell(o.confidence)}});
     summary.rows.push_back(
         {"overall",
          0,
          {text_cell("overall"), number_cell(static_cast<double>(r.objectives.size())),
-          score_cell(r.overall), status_cell(band_word(r.overall_band))}});
+          score_cell(r.overall), status_cell(band_word(r.overall_band)), text_cell("")}});
+    Section confidence;
+    confidence.heading = "Confidence by objective";
+    confidence.columns = {"ref", "title", "score", "confidence", "carried_from"};
+    for (const auto& o : r.objectives)
+        if (o.status != Status::dropped)
+            confidence.rows.push_back({"objective",
+                                       0,
+                                       {text_cell(o.ref), text_cell(o.title), score_cell(o.score),
+                                        percent_cell(o.confidence), text_cell(o.carried_from)}});
     if (rv.since) {
         summary.paragraphs.push_back(
             fmt::format("Overall score on {}: {}.", rv.since->iso(),
                         rv.overall_before ? format_score(*rv.overall_before) : "-"));
         sheet.sections.push_back(std::move(summary));
+        sheet.sections.push_back(std::move(confidence));
         sheet.sections.push_back(kr_section("Moved since " + rv.since->iso(), rv.moved, true));
         sheet.sections.push_back(kr_section("Did not move", rv.not_moved, false));
         sheet.sections.push_back(kpi_section("KPIs in warning or breach", rv.kpi_alerts));
@@ -243,14 +254,17 @@ Sheet review_sheet(const Review& rv) {
     sheet.sections.push_back(std::move(summary));
     Section objectives;
     objectives.heading = "Objectives";
-    objectives.columns = {"ref", "title", "owner", "type", "score", "band", "note"};
+    objectives.columns = {"ref", "title", "owner", "type", "score", "band", "confidence", "note"};
     for (const auto& o : r.objectives)
         objectives.rows.push_back(
             {o.status == Status::dropped ? "dropped" : "objective",
              0,
              {text_cell(o.ref), text_cell(o.title), text_cell(o.owner),
               text_cell(to_string(o.type)), bar_cell(o.score), status_cell(band_word(o.band)),
-              text_cell(o.missed_commitment ? "missed commitment" : "")}});
+              percent_cell(o.confidence),
+              text_cell(o.missed_commitment      ? "missed commitment"
+                        : o.carried_from.empty() ? ""
+                                                 : "carried from " + o.carried_from)}});
     sheet.sections.push_back(std::move(objectives));
     sheet.sections.push_back(kr_section("Delivered (score >= 0.7)", rv.delivered, false));
     sheet.sections.push_back(kr_section("In progress", rv.in_progress, false));

@@ -446,9 +446,18 @@ std::string review_text(const Review& rv, const Look& look) {
     out += fmt::format("Overall score {} ({})\n", overall(r.overall),
                        paint(to_string(r.overall_band), style_of(r.overall_band), look.color));
     for (const auto& o : r.owners)
-        out += fmt::format("  {}  {} ({})\n", pad_right(escape_control(o.owner), 12),
+        out += fmt::format("  {}  {} ({}){}\n", pad_right(escape_control(o.owner), 12),
                            o.score ? format_score(*o.score) : "-",
-                           paint(to_string(o.band), style_of(o.band), look.color));
+                           paint(to_string(o.band), style_of(o.band), look.color),
+                           o.confidence ? " · confidence " + format_percent(*o.confidence) : "");
+    out += section_heading("Confidence by objective (average of its active KRs)", look);
+    for (const auto& o : r.objectives) {
+        if (o.status == Status::dropped) continue;
+        out += fmt::format("  {}  {}  {}\n", escape_control(o.ref), escape_control(o.title),
+                           o.confidence ? format_percent(*o.confidence) : "-");
+        if (!o.carried_from.empty())
+            out += fmt::format("    carried from {}\n", escape_control(o.carried_from));
+    }
     const std::size_t total = rv.bands[0] + rv.bands[1] + rv.bands[2];
     out += section_heading(fmt::format("Key result scores ({})", total), look);
     static const char* k_buckets[] = {"0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"};
@@ -610,7 +619,10 @@ std::string chart_text(const Chart& chart, const Look& look, std::size_t height)
     out += std::string(k_axis + 1, ' ') + from +
            std::string(width > from.size() + to.size() ? width - from.size() - to.size() : 1, ' ') +
            to + "\n";
-    std::string legend = std::string(k_axis + 1, ' ') + "● check-in";
+    std::string legend =
+        std::string(k_axis + 1, ' ') + "● " +
+        (chart.series.empty() || chart.series[0].label == "check-ins" ? std::string("check-in")
+                                                                      : chart.series[0].label);
     for (std::size_t si = 1; si < chart.series.size(); ++si)
         legend += fmt::format("  {} {}", si == 1 ? "·" : "┄", chart.series[si].label);
     for (const auto& [label, v] : chart.bounds)
