@@ -145,16 +145,18 @@ KpiEval evaluate_kpi(const Kpi& kpi, Date as_of) {
 }
 
 KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,
-                   const Kpi* kpi) {
+                   const Kpi* kpi, std::optional<Date> closed) {
     KrEval e;
+    // After its objective is closed, a check-in no longer counts (the grade is frozen).
+    const Date counted = closed ? std::min(as_of, *closed) : as_of;
     // A KR that follows a KPI reads only the KPI's check-ins; an unresolved KPI gives none.
     static const std::vector<Checkin> k_none;
     const std::vector<Checkin>& source = kpi ? kpi->checkins : (kr.kpi ? k_none : kr.checkins);
     const Cycle* window = kpi ? &cycle : nullptr;
     std::vector<const Checkin*> used;
     for (const Checkin& c : source)
-        if (c.date <= as_of && (!window || window->contains(c.date))) used.push_back(&c);
-    if (const Checkin* latest = latest_checkin(source, as_of, window)) {
+        if (c.date <= counted && (!window || window->contains(c.date))) used.push_back(&c);
+    if (const Checkin* latest = latest_checkin(source, counted, window)) {
         e.current = latest->value;
         e.last_checkin = latest->date;
     } else {
@@ -219,7 +221,7 @@ Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
                         unresolved = true;
                     }
                 }
-                KrEval ke = evaluate_kr(kr, cycle, as_of, obj.dropped, kpi);
+                KrEval ke = evaluate_kr(kr, cycle, as_of, obj.dropped, kpi, obj.closed);
                 ke.kpi = kpi_ref;
                 ke.kpi_unresolved = unresolved;
                 if (ke.score) scores.push_back({*ke.score, kr.weight});
