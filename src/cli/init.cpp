@@ -2,6 +2,7 @@
 #include "okr/cli/write.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/io/workspace.hpp"
 #include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <variant>
 
 namespace okr::cli {
 
@@ -20,6 +22,7 @@ struct InitOptions {
     std::string cycle;
     std::string title;
     bool dry_run = false;
+    bool git = false;
 };
 
 // The starter file: valid as written, with one example objective of two key results and the
@@ -92,14 +95,24 @@ Runner setup_init(CLI::App& command) {
                     "The cycle: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM (default: this quarter)")
         ->type_name("C");
     command.add_option("--title", opts->title, "Shown in report headers")->type_name("T");
+    command.add_flag("--git", opts->git,
+                     "Set up the git merge driver for the workspace's files (also when the "
+                     "workspace exists)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         namespace fs = std::filesystem;
+        std::error_code ec;
+        // `init --git` in an existing workspace only sets up git.
+        if (opts->git && (opts->path.empty() ? std::holds_alternative<std::vector<std::string>>(
+                                                   io::find_root_files(session.source()))
+                                             : fs::exists(opts->path, ec))) {
+            set_up_git_merge(session, opts->dry_run, out);
+            return ExitCode::ok;
+        }
         std::string path = opts->path;
         if (path.empty())
             path =
                 session.options().files.size() == 1 ? session.options().files.front() : "okr.toml";
-        std::error_code ec;
         if (fs::is_directory(path, ec)) path = (fs::path(path) / "okr.toml").string();
 
         std::string cycle_name = opts->cycle.empty() ? session.options().cycle : opts->cycle;
@@ -144,6 +157,7 @@ Runner setup_init(CLI::App& command) {
                                  path == "okr.toml" ? "" : "-f " + path + " ",
                                  path == "okr.toml" ? "" : "-f " + path + " "),
                      out);
+        if (opts->git) set_up_git_merge(session, false, out, path);
         return ExitCode::ok;
     };
 }

@@ -156,6 +156,19 @@ io::Value typed_value(const WorkspaceIndex& index, const WriteTarget& target,
         if (taken && text != target.item.id)
             throw CommandError(ExitCode::usage, fmt::format("id: \"{}\" is already taken", text),
                                "choose another id");
+        const std::vector<Referrer> referrers = referrers_of_target(index, target);
+        if (!referrers.empty() && text != target.item.id) {
+            std::string details;
+            for (const Referrer& r : referrers)
+                details += describe_referrer(index, r) + "\n";
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("id: {} is referred to {} time{}; renaming it here "
+                            "would leave them dangling",
+                            target.ref, referrers.size(), referrers.size() == 1 ? "" : "s"),
+                fmt::format("`okr mv {} {}` renames it and rewrites them", target.ref, text),
+                details);
+        }
         return text;
     }
     if (key == "title" && text.empty())
