@@ -181,34 +181,53 @@ std::variant<std::vector<std::string>, IoProblem> find_root_files(const Workspac
     return files;
 }
 
+std::optional<std::string> DiskFiles::read(const std::string& path, std::string& why) const {
+    auto text = read_file(path);
+    if (!text) why = describe_errno(errno);
+    return text;
+}
+
+std::vector<std::string> DiskFiles::glob(const std::string& base,
+                                         const std::string& pattern) const {
+    return expand_glob(base, pattern);
+}
+
+std::string DiskFiles::identity(const std::string& path) const {
+    std::error_code ec;
+    fs::path key = fs::weakly_canonical(path, ec);
+    return ec ? path : key.string();
+}
+
 LoadedWorkspace load_workspace(const WorkspaceSource& source) {
-    LoadedWorkspace out;
     auto roots = find_root_files(source);
     if (auto* problem = std::get_if<IoProblem>(&roots)) {
+        LoadedWorkspace out;
         out.problem = *problem;
         return out;
     }
-    std::vector<std::string> pending = std::get<std::vector<std::string>>(roots);
+    return load_workspace(std::get<std::vector<std::string>>(roots), DiskFiles{});
+}
+
+LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files) {
+    LoadedWorkspace out;
+    std::vector<std::string> pending = roots;
     std::set<std::string> seen;
     std::vector<ParsedFile> parsed;
     while (!pending.empty()) {
         std::vector<std::string> batch;
-        for (auto& p : pending) {
-            std::error_code ec;
-            fs::path key = fs::weakly_canonical(p, ec);
-            if (seen.insert(ec ? p : key.string()).second) batch.push_back(p);
-        }
+        for (auto& p : pending)
+            if (seen.insert(files.identity(p)).second) batch.push_back(p);
         pending.clear();
         std::vector<ParsedFile> results(batch.size());
         std::vector<std::optional<IoProblem>> problems(batch.size());
         std::atomic<std::size_t> next{0};
         auto worker = [&] {
             for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
-                auto text = read_file(batch[i]);
+                std::string why;
+                auto text = files.read(batch[i], why);
                 if (!text) {
-                    problems[i] = IoProblem{
-                        fmt::format("{}: cannot read: {}", batch[i], describe_errno(errno)),
-                        "check that the file exists and that you may read it"};
+                    problems[i] = IoProblem{fmt::format("{}: cannot read: {}", batch[i], why),
+                                            "check that the file exists and that you may read it"};
                     continue;
                 }
                 results[i] = parse_goal_file(*text, batch[i]);
@@ -227,7 +246,7 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
             if (problems[i]) continue;
             const std::string dir = fs::path(batch[i]).parent_path().string();
             for (const auto& include : results[i].file.includes) {
-                auto matches = expand_glob(dir, include.text);
+                auto matches = files.glob(dir, include.text);
                 if (matches.empty())
                     results[i].diagnostics.push_back(
                         {batch[i], include.pos, Level::warning,
