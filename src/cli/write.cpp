@@ -3,6 +3,7 @@
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/util/diff.hpp"
+#include "okr/util/utf8.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -56,22 +57,20 @@ constexpr std::string_view k_latin1_ascii =
 // other characters separate words.
 std::vector<std::string> id_words(std::string_view title) {
     std::vector<std::string> words(1);
-    for (std::size_t i = 0; i < title.size(); ++i) {
-        const auto c = static_cast<unsigned char>(title[i]);
+    for (std::size_t i = 0; i < title.size();) {
+        const util::Decoded d = util::decode_utf8(title, i);
+        i += d.length;
+        const char32_t c = d.valid ? d.code_point : 0;
         char out = 0;
-        if (std::isalnum(c)) {
-            out = static_cast<char>(std::tolower(c));
-        } else if (c == 0xC3 && i + 1 < title.size()) {
-            const auto c1 = static_cast<unsigned char>(title[i + 1]);
-            if (c1 >= 0x80 && c1 <= 0xBF) {
-                out = k_latin1_ascii[c1 - 0x80];
-                ++i;
-                if (out == '.') out = 0;
-            }
+        if (c < 0x80 && std::isalnum(static_cast<int>(c))) {
+            out = static_cast<char>(std::tolower(static_cast<int>(c)));
+        } else if (c >= 0xC0 && c <= 0xFF) {
+            out = k_latin1_ascii[c - 0xC0];
+            if (out == '.') out = 0;
         }
         if (out) {
             words.back() += out;
-        } else if (c != '\'') { // "Sam's" is one word
+        } else if (c != U'\'') { // "Sam's" is one word
             if (!words.back().empty()) words.emplace_back();
         }
     }

@@ -1,6 +1,7 @@
 #include "okr/io/parse.hpp"
 
 #include "okr/core/suggest.hpp"
+#include "okr/util/utf8.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -681,37 +682,15 @@ std::string syntax_hint(std::string_view description) {
 }
 
 // The position of the first byte that is not valid UTF-8 (toml++ points one column early).
-std::optional<SourcePos> first_invalid_utf8(std::string_view text) {
-    std::uint32_t line = 1, column = 1;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t len = c < 0x80           ? 1
-                          : (c >> 5) == 0x6  ? 2
-                          : (c >> 4) == 0xE  ? 3
-                          : (c >> 3) == 0x1E ? 4
-                                             : 0;
-        bool ok =
-            len > 0 && i + len <= text.size() && !(len == 2 && c < 0xC2) && !(len == 4 && c > 0xF4);
-        for (std::size_t k = 1; ok && k < len; ++k)
-            ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        if (ok && len == 3) {
-            const auto c1 = static_cast<unsigned char>(text[i + 1]);
-            ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0); // overlong, surrogates
-        }
-        if (ok && len == 4) {
-            const auto c1 = static_cast<unsigned char>(text[i + 1]);
-            ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-        }
-        if (!ok) return SourcePos{line, column};
-        if (c == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-        i += len;
-    }
-    return std::nullopt;
+std::optional<SourcePos> invalid_utf8_position(std::string_view text) {
+    const std::size_t bad = util::first_invalid_utf8(text);
+    if (bad == std::string_view::npos) return std::nullopt;
+    const std::string_view before = text.substr(0, bad);
+    const std::size_t line_start = before.rfind('\n') + 1; // npos + 1 is 0
+    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    return SourcePos{
+        static_cast<std::uint32_t>(line),
+        static_cast<std::uint32_t>(1 + util::count_code_points(before.substr(line_start)))};
 }
 
 // toml++ notices an unclosed string only at the end of its line; point at its opening quote.
@@ -742,10 +721,8 @@ std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos 
     }
     if (!open) return std::nullopt;
     // Columns count code points, as toml++ does.
-    std::uint32_t column = 1;
-    for (std::size_t i = 0; i < open_at; ++i)
-        if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
-    return SourcePos{at.line, column};
+    return SourcePos{
+        at.line, static_cast<std::uint32_t>(1 + util::count_code_points(line.substr(0, open_at)))};
 }
 
 } // namespace
@@ -773,7 +750,7 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
         if (description.rfind("Error while parsing ", 0) == 0)
             message = "TOML syntax error in " +
                       description.substr(std::string_view("Error while parsing ").size());
-        if (auto bad = first_invalid_utf8(text)) {
+        if (auto bad = invalid_utf8_position(text)) {
             pos = *bad;
             message = "the file is not valid UTF-8";
         } else if (description.find("string") != std::string::npos)

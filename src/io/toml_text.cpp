@@ -1,15 +1,13 @@
 #include "okr/io/toml_text.hpp"
 
+#include "okr/util/utf8.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
 namespace okr::io {
 namespace {
-
-std::size_t utf8_length(unsigned char c) {
-    return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-}
 
 void last_own_key(const Layout& layout, const toml::table& t, std::optional<LastKey>& best) {
     for (auto&& [key, value] : t) {
@@ -50,7 +48,7 @@ std::size_t Layout::offset(const toml::source_position& p) const {
     std::size_t i = m_line_starts[p.line - 1];
     for (toml::source_index col = 1; col < p.column && i < m_text.size() && m_text[i] != '\n';
          ++col)
-        i += utf8_length(static_cast<unsigned char>(m_text[i]));
+        i += util::decode_utf8(m_text, i).length;
     return std::min(i, m_text.size());
 }
 

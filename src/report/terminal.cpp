@@ -2,6 +2,7 @@
 
 #include "okr/report/sheets.hpp"
 #include "okr/report/text.hpp"
+#include "okr/util/utf8.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -296,17 +297,8 @@ std::string diagnostics_text(const Diagnostics& findings, const Look& look,
             // tabs are shown as four spaces so that it lines up in any terminal.
             std::string line = *text;
             if (!line.empty() && line.back() == '\r') line.pop_back();
-            std::string before;
-            std::uint32_t column = 1;
-            std::size_t i = 0;
-            for (; i < line.size() && column < d.pos.column; ++column) {
-                std::size_t n = 1;
-                while (i + n < line.size() &&
-                       (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80)
-                    ++n;
-                before += line.substr(i, n);
-                i += n;
-            }
+            const std::string before = line.substr(
+                0, util::skip_code_points(line, 0, d.pos.column ? d.pos.column - 1 : 0));
             auto shown = [](const std::string& raw) {
                 std::string expanded;
                 for (char c : raw)

@@ -1,5 +1,7 @@
 #include "okr/report/text.hpp"
 
+#include "okr/util/utf8.hpp"
+
 #include <cmath>
 #include <fmt/format.h>
 #include <utf8proc.h>
@@ -9,9 +11,7 @@ namespace {
 
 // Walks `text` one grapheme cluster at a time, calling fn(bytes, width).
 template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
-    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-    const auto size = static_cast<utf8proc_ssize_t>(text.size());
-    utf8proc_ssize_t i = 0;
+    std::size_t i = 0;
     utf8proc_int32_t state = 0;
     utf8proc_int32_t prev = -1;
     std::size_t cluster_start = 0;
@@ -29,26 +29,26 @@ template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
         emoji_presentation = false;
         regional_indicators = 0;
     };
-    while (i < size) {
-        utf8proc_int32_t cp = 0;
-        const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
-        if (n <= 0) { // an invalid byte is a cluster of its own, one column wide
-            flush(static_cast<std::size_t>(i));
+    while (i < text.size()) {
+        const util::Decoded d = util::decode_utf8(text, i);
+        if (!d.valid) { // an invalid byte is a cluster of its own, one column wide
+            flush(i);
             cluster_width = 1;
-            flush(static_cast<std::size_t>(i + 1));
+            flush(i + 1);
             ++i;
             prev = -1;
             state = 0;
             continue;
         }
+        const auto cp = static_cast<utf8proc_int32_t>(d.code_point);
         if (prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state)) {
-            flush(static_cast<std::size_t>(i));
+            flush(i);
             cluster_width = static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
         }
         if (cp == 0xFE0F) emoji_presentation = true;
         if (cp >= 0x1F1E6 && cp <= 0x1F1FF) ++regional_indicators;
         prev = cp;
-        i += n;
+        i += d.length;
     }
     flush(text.size());
 }
@@ -93,18 +93,14 @@ std::string pad_left(std::string_view text, std::size_t width) {
 std::string escape_control(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-    const auto size = static_cast<utf8proc_ssize_t>(text.size());
-    utf8proc_ssize_t i = 0;
-    while (i < size) {
-        utf8proc_int32_t cp = 0;
-        const utf8proc_ssize_t n = utf8proc_iterate(data + i, size - i, &cp);
-        if (n <= 0) {
-            out += fmt::format("\\x{:02x}",
-                               static_cast<unsigned char>(text[static_cast<std::size_t>(i)]));
+    for (std::size_t i = 0; i < text.size();) {
+        const util::Decoded d = util::decode_utf8(text, i);
+        if (!d.valid) {
+            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
             ++i;
             continue;
         }
+        const auto cp = static_cast<std::uint32_t>(d.code_point);
         if (cp == '\n')
             out += "\\n";
         else if (cp == '\t')
@@ -119,8 +115,8 @@ std::string escape_control(std::string_view text) {
                  (cp >= 0x2066 && cp <= 0x2069))
             out += fmt::format("\\u{:04x}", cp); // line separators and bidi overrides
         else
-            out.append(text.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(n)));
-        i += n;
+            out.append(text.substr(i, d.length));
+        i += d.length;
     }
     return out;
 }
