@@ -19,8 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/cli
+import tools  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = os.path.abspath(sys.argv[1])
+tools.require_pty()
 failures = []
 passed = 0
 

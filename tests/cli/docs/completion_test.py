@@ -20,6 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import tools  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 
 TEAM_OBJECTIVES = ["delight", "grow", "reliable", "onboarding-experiments", "time-to-value", "latency",
@@ -141,6 +144,7 @@ def main():
         for p in problems:
             print(p)
         return 1 if problems else 0
+    tools.require(shell)
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         script_name = {"bash": "okr", "zsh": "_okr", "fish": "okr.fish"}[shell]

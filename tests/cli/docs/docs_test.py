@@ -22,6 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import tools  # noqa: E402
+
 ESCAPES = {
     r"\-": "-", r"\e": "\\", r"\&": "", r"\(aq": "'", r"\(dq": '"', r"\(lq": '"', r"\(rq": '"',
     r"\(mu": "x", r"\(->": "->", r"\(ua": "^", r"\(rh": ">", r"\[u2026]": "...", r"\fB": "", r"\fI": "",
@@ -358,13 +361,12 @@ def main():
     what, args = sys.argv[1], sys.argv[2:]
     problems = []
     if what == "lint":
-        mandoc = shutil.which("mandoc")
-        if not mandoc:
-            raise SystemExit("mandoc is not installed: apt-get install mandoc (bash .ci/deps)")
+        mandoc = tools.require("mandoc")
         r = subprocess.run([mandoc, "-T", "lint", "-W", "warning", *args], capture_output=True, text=True)
         if r.returncode != 0 or r.stdout or r.stderr:
             problems.append(r.stdout + r.stderr)
     elif what == "render":
+        tools.require("man", "man-db")
         for page in args:
             r = subprocess.run(["man", "--warnings", "-l", page], capture_output=True, text=True,
                                env=dict(os.environ, MANWIDTH="80", MAN_KEEP_FORMATTING="0"))

@@ -18,6 +18,9 @@ import tempfile
 import termios
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import tools  # noqa: E402
+
 
 def run_on_terminal(args, env, rows=10, cols=100):
     """Runs okr with its standard output on a pseudo-terminal; returns (exit code, terminal text)."""
@@ -40,6 +43,7 @@ def run_on_terminal(args, env, rows=10, cols=100):
 
 def main():
     okr = str(Path(sys.argv[1]).resolve())
+    tools.require_pty()
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         paged = Path(tmp) / "paged"
