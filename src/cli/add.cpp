@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/io/parse.hpp"
@@ -112,20 +113,30 @@ ExitCode finish_add(const Session& session, LoadedGoals& goals, std::size_t file
 
 Runner setup_add_objective(CLI::App& command) {
     auto opts = std::make_shared<AddObjectiveOptions>();
-    command.add_option("TITLE", opts->title, "What the objective is about")->required();
-    command.add_option("--id", opts->id, "Its id (default: made from the title)");
-    command.add_option("--owner", opts->owner, "Its owner (default: the file's owner)");
+    command.add_option("TITLE", opts->title, "What the objective is about")
+        ->required()
+        ->check(completes(Complete::nothing));
+    command.add_option("--id", opts->id, "Its id (default: made from the title)")
+        ->check(completes(Complete::nothing));
+    command.add_option("--owner", opts->owner, "Its owner (default: the file's owner)")
+        ->check(completes(Complete::owners));
     command.add_option("--type", opts->type, "aspirational (default) or committed")
-        ->type_name("TYPE");
+        ->type_name("TYPE")
+        ->check(completes({"aspirational", "committed"}));
     command.add_option("--parent", opts->parent, "The objective it supports: [NAMESPACE/]OBJ")
-        ->type_name("REF");
+        ->type_name("REF")
+        ->check(completes(Complete::objectives));
     command
         .add_option("--cycle", opts->cycle,
                     "Its cycle (default: the file's cycle, else this quarter)")
-        ->type_name("NAME");
-    command.add_option("--tag", opts->tags, "A tag (repeatable)")->type_name("TAG");
+        ->type_name("NAME")
+        ->check(completes(Complete::cycles));
+    command.add_option("--tag", opts->tags, "A tag (repeatable)")
+        ->type_name("TAG")
+        ->check(completes(Complete::tags));
     command.add_option("--in", opts->in, "The goal file to add it to (default: the root file)")
-        ->type_name("PATH");
+        ->type_name("PATH")
+        ->check(completes(Complete::files));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         check_title(opts->title);
@@ -183,19 +194,30 @@ Runner setup_add_objective(CLI::App& command) {
 
 Runner setup_add_kr(CLI::App& command) {
     auto opts = std::make_shared<AddKrOptions>();
-    command.add_option("OBJ", opts->objective, "The objective it belongs to")->required();
-    command.add_option("TITLE", opts->title, "What result is measured")->required();
+    command.add_option("OBJ", opts->objective, "The objective it belongs to")
+        ->required()
+        ->check(completes(Complete::objectives));
+    command.add_option("TITLE", opts->title, "What result is measured")
+        ->required()
+        ->check(completes(Complete::nothing));
     command.add_option("--target", opts->target, "The value to reach (a metric key result)")
-        ->type_name("N");
-    command.add_option("--start", opts->start, "The baseline (default 0)")->type_name("N");
+        ->type_name("N")
+        ->check(completes(Complete::nothing));
+    command.add_option("--start", opts->start, "The baseline (default 0)")
+        ->type_name("N")
+        ->check(completes(Complete::nothing));
     command.add_flag("--milestone", opts->milestone, "Done / not done instead of a number");
     command.add_option("--unit", opts->unit, "Unit of the values, e.g. km, %, users")
-        ->type_name("U");
+        ->type_name("U")
+        ->check(completes(Complete::nothing));
     command.add_option("--weight", opts->weight, "Weight in the objective's score (default 1)")
-        ->type_name("W");
-    command.add_option("--id", opts->id, "Its id (default: made from the title)");
+        ->type_name("W")
+        ->check(completes(Complete::nothing));
+    command.add_option("--id", opts->id, "Its id (default: made from the title)")
+        ->check(completes(Complete::nothing));
     command.add_option("--kpi", opts->kpi, "Take its current value from this KPI")
-        ->type_name("REF");
+        ->type_name("REF")
+        ->check(completes(Complete::kpis));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         check_title(opts->title);
@@ -284,21 +306,34 @@ Runner setup_add_kr(CLI::App& command) {
 
 Runner setup_add_kpi(CLI::App& command) {
     auto opts = std::make_shared<AddKpiOptions>();
-    command.add_option("TITLE", opts->title, "What the KPI measures")->required();
-    command.add_option("--min", opts->min, "Healthy at or above this value")->type_name("N");
-    command.add_option("--max", opts->max, "Healthy at or below this value")->type_name("N");
+    command.add_option("TITLE", opts->title, "What the KPI measures")
+        ->required()
+        ->check(completes(Complete::nothing));
+    command.add_option("--min", opts->min, "Healthy at or above this value")
+        ->type_name("N")
+        ->check(completes(Complete::nothing));
+    command.add_option("--max", opts->max, "Healthy at or below this value")
+        ->type_name("N")
+        ->check(completes(Complete::nothing));
     command
         .add_option("--warn", opts->warn,
                     "Start of the breach zone beyond the one bound (warning in between)")
-        ->type_name("N");
-    command.add_option("--unit", opts->unit, "Unit of the values, e.g. %, ms")->type_name("U");
+        ->type_name("N")
+        ->check(completes(Complete::nothing));
+    command.add_option("--unit", opts->unit, "Unit of the values, e.g. %, ms")
+        ->type_name("U")
+        ->check(completes(Complete::nothing));
     command
         .add_option("--frequency", opts->frequency, "daily, weekly, monthly, quarterly or yearly")
-        ->type_name("F");
-    command.add_option("--id", opts->id, "Its id (default: made from the title)");
-    command.add_option("--owner", opts->owner, "Its owner (default: the file's owner)");
+        ->type_name("F")
+        ->check(completes({"daily", "weekly", "monthly", "quarterly", "yearly"}));
+    command.add_option("--id", opts->id, "Its id (default: made from the title)")
+        ->check(completes(Complete::nothing));
+    command.add_option("--owner", opts->owner, "Its owner (default: the file's owner)")
+        ->check(completes(Complete::owners));
     command.add_option("--in", opts->in, "The goal file to add it to (default: the root file)")
-        ->type_name("PATH");
+        ->type_name("PATH")
+        ->check(completes(Complete::files));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         check_title(opts->title);

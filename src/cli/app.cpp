@@ -1,6 +1,7 @@
 #include "okr/cli/app.hpp"
 
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/pager.hpp"
 #include "okr/core/suggest.hpp"
 
@@ -69,15 +70,18 @@ int run(int argc, char** argv) {
     app.add_option("-f,--file", options.files,
                    "Goal file or directory (repeatable; default: OKR_FILE, else the "
                    "nearest okr.toml above the working directory)")
-        ->type_name("PATH");
+        ->type_name("PATH")
+        ->check(completes(Complete::files));
     app.add_option("--as-of", options.as_of,
                    "Report as of DATE: YYYY-MM-DD, today, yesterday, -3d, -2w (default: today)")
-        ->type_name("DATE");
+        ->type_name("DATE")
+        ->check(completes(Complete::dates));
     app.add_option("--cycle", options.cycle,
                    "Cycle to report: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, a declared name, or all "
                    "(default: every cycle "
                    "containing the as-of date, else the one that ended last)")
-        ->type_name("NAME");
+        ->type_name("NAME")
+        ->check(completes(Complete::cycles_or_all));
     app.add_option("--format", options.format, "Output format of read commands")
         ->check(CLI::IsMember(std::vector<std::string>(std::begin(k_formats), std::end(k_formats))))
         ->type_name("FORMAT")
@@ -97,7 +101,8 @@ int run(int argc, char** argv) {
     }
     std::string help_topic;
     CLI::App* help = app.add_subcommand("help", "Show help for a command: okr help COMMAND");
-    help->add_option("COMMAND", help_topic, "The command to explain");
+    help->add_option("COMMAND", help_topic, "The command to explain")
+        ->check(completes(Complete::commands));
 
     try {
         app.parse(argc, argv);

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/report/text.hpp"
 
@@ -269,23 +270,31 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
 
 Runner setup_checkin(CLI::App& command) {
     auto opts = std::make_shared<CheckinOptions>();
-    command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI");
-    command.add_option("VALUE", opts->value, "The measured value, or `done` for a milestone");
+    command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI")
+        ->check(completes(Complete::key_results_and_kpis));
+    command.add_option("VALUE", opts->value, "The measured value, or `done` for a milestone")
+        ->check(completes(Complete::nothing));
     command
         .add_option("--date", opts->date,
                     "Date of the measurement: YYYY-MM-DD, today, yesterday, -3d, -2w (default: "
                     "today, or --as-of)")
-        ->type_name("DATE");
+        ->type_name("DATE")
+        ->check(completes(Complete::dates));
     command
         .add_option("--confidence", opts->confidence,
                     "How likely the target is reached: 0.7 or 70%")
-        ->type_name("C");
-    command.add_option("--note", opts->note, "A note kept with the check-in")->type_name("TEXT");
+        ->type_name("C")
+        ->check(completes(Complete::nothing));
+    command.add_option("--note", opts->note, "A note kept with the check-in")
+        ->type_name("TEXT")
+        ->check(completes(Complete::nothing));
     command.add_option("--owner", opts->owner, "Interactive walk: only items owned by OWNER")
-        ->type_name("OWNER");
+        ->type_name("OWNER")
+        ->check(completes(Complete::owners));
     command
         .add_option("--tag", opts->tag, "Interactive walk: only objectives and KPIs with tag TAG")
-        ->type_name("TAG");
+        ->type_name("TAG")
+        ->check(completes(Complete::tags));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         if (opts->ref.empty()) {

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/parse.hpp"
 
@@ -19,11 +20,14 @@ struct DropOptions {
 
 Runner setup_drop(CLI::App& command) {
     auto opts = std::make_shared<DropOptions>();
-    command.add_option("REF", opts->ref, "The objective, key result or KPI to drop")->required();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to drop")
+        ->required()
+        ->check(completes(Complete::references));
     command
         .add_option("--note", opts->note,
                     "Why it was dropped; added to its notes with today's date (or --as-of)")
-        ->type_name("TEXT");
+        ->type_name("TEXT")
+        ->check(completes(Complete::nothing));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/core/lint.hpp"
 #include "okr/io/parse.hpp"
@@ -100,7 +101,9 @@ std::optional<std::string> read_text(const std::string& path) {
 
 Runner setup_edit(CLI::App& command) {
     auto opts = std::make_shared<EditOptions>();
-    command.add_option("REF", opts->ref, "The objective, key result or KPI to open")->required();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to open")
+        ->required()
+        ->check(completes(Complete::references));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
@@ -84,14 +85,21 @@ type = "aspirational"        # or "committed": must be fully delivered
 
 Runner setup_init(CLI::App& command) {
     auto opts = std::make_shared<InitOptions>();
-    command.add_option("PATH", opts->path,
-                       "The file to create, or a folder for PATH/okr.toml (default: okr.toml)");
-    command.add_option("--owner", opts->owner, "The file's owner (default: $USER)")->type_name("O");
+    command
+        .add_option("PATH", opts->path,
+                    "The file to create, or a folder for PATH/okr.toml (default: okr.toml)")
+        ->check(completes(Complete::files));
+    command.add_option("--owner", opts->owner, "The file's owner (default: $USER)")
+        ->type_name("O")
+        ->check(completes(Complete::owners));
     command
         .add_option("--cycle", opts->cycle,
                     "The cycle: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM (default: this quarter)")
-        ->type_name("C");
-    command.add_option("--title", opts->title, "Shown in report headers")->type_name("T");
+        ->type_name("C")
+        ->check(completes(Complete::cycles));
+    command.add_option("--title", opts->title, "Shown in report headers")
+        ->type_name("T")
+        ->check(completes(Complete::nothing));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         namespace fs = std::filesystem;

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
@@ -17,9 +18,14 @@ struct KpiOptions {
 
 Runner setup_kpi(CLI::App& command) {
     auto opts = std::make_shared<KpiOptions>();
-    command.add_option("REF", opts->refs, "KPIs to show (default: all)");
-    command.add_option("--owner", opts->owner, "Only KPIs owned by OWNER")->type_name("OWNER");
-    command.add_option("--tag", opts->tag, "Only KPIs with tag TAG")->type_name("TAG");
+    command.add_option("REF", opts->refs, "KPIs to show (default: all)")
+        ->check(completes(Complete::kpis));
+    command.add_option("--owner", opts->owner, "Only KPIs owned by OWNER")
+        ->type_name("OWNER")
+        ->check(completes(Complete::owners));
+    command.add_option("--tag", opts->tag, "Only KPIs with tag TAG")
+        ->type_name("TAG")
+        ->check(completes(Complete::tags));
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, true);

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
@@ -16,7 +17,8 @@ struct LogOptions {
 Runner setup_log(CLI::App& command) {
     auto opts = std::make_shared<LogOptions>();
     command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI")
-        ->required();
+        ->required()
+        ->check(completes(Complete::key_results_and_kpis));
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
@@ -21,12 +22,16 @@ Runner setup_review(CLI::App& command) {
     command
         .add_option("--since", opts->since,
                     "Weekly view: what moved since DATE (YYYY-MM-DD, yesterday, -3d, -2w)")
-        ->type_name("DATE");
+        ->type_name("DATE")
+        ->check(completes(Complete::dates));
     command
         .add_option("--owner", opts->owner,
                     "Only objectives owned by OWNER (or with a KR they own)")
-        ->type_name("OWNER");
-    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")->type_name("TAG");
+        ->type_name("OWNER")
+        ->check(completes(Complete::owners));
+    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
+        ->type_name("TAG")
+        ->check(completes(Complete::tags));
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         std::optional<Date> since;

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/io/parse.hpp"
@@ -167,10 +168,15 @@ io::Value typed_value(const WorkspaceIndex& index, const WriteTarget& target,
 
 Runner setup_set(CLI::App& command) {
     auto opts = std::make_shared<SetOptions>();
-    command.add_option("REF", opts->ref, "The objective, key result or KPI")->required();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI")
+        ->required()
+        ->check(completes(Complete::references));
     command.add_option("KEY", opts->key, "The key to set, e.g. target, title, weight, status")
-        ->required();
-    command.add_option("VALUE", opts->value, "The new value (lists: comma-separated)")->required();
+        ->required()
+        ->check(completes(Complete::nothing));
+    command.add_option("VALUE", opts->value, "The new value (lists: comma-separated)")
+        ->required()
+        ->check(completes(Complete::nothing));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

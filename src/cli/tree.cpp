@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
@@ -17,8 +18,11 @@ struct TreeOptions {
 Runner setup_tree(CLI::App& command) {
     auto opts = std::make_shared<TreeOptions>();
     command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")
-        ->type_name("OWNER");
-    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")->type_name("TAG");
+        ->type_name("OWNER")
+        ->check(completes(Complete::owners));
+    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
+        ->type_name("TAG")
+        ->check(completes(Complete::tags));
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, {}, opts->owner, opts->tag, false);

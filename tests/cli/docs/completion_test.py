@@ -4,11 +4,15 @@ zsh and fish, complete command lines against the built binary and examples/team.
 
   completion_test.py OKR SHELL [LIMIT_MS]
 
-SHELL is bash, zsh, fish or timing. bash: the script is sourced and its function called with
+SHELL is bash, zsh, fish, declared or timing. Each shell first lints its template
+(src/cli/completion/*.in) and the script generated from it (`bash -n`, `zsh -n`,
+`fish --no-execute`). bash: the script is sourced and its function called with
 COMP_WORDS/COMP_CWORD set as bash sets them; the test compares COMPREPLY. zsh: `zsh -n`, then a
 real interactive zsh (zsh_capture.zsh, under zsh/zpty) with compinit loads `_okr` from a
 folder on $fpath and completes each line. fish: `complete -C`. timing: `okr __complete` for the
 references of examples/team answers within LIMIT_MS (median of 21 runs; default 50).
+declared: every option and argument of every command that takes a value declares what it
+completes (`completes(...)` in src/cli, or CLI::IsMember), so none is left to guess.
 Run from the source tree's root.
 """
 import os
@@ -24,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
 import tools  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE.parents[2] / "src" / "cli" / "completion"
 
 TEAM_OBJECTIVES = ["delight", "grow", "reliable", "onboarding-experiments", "time-to-value", "latency",
                    "calm-on-call", "activation", "first-week", "insights-launch", "reliability", "ship-faster"]
@@ -136,9 +141,29 @@ def timing(okr, limit_ms):
     return [] if median < limit_ms else [f"median {median:.1f} ms is over {limit_ms} ms"]
 
 
+def undeclared(okr, path=()):
+    """Options and arguments below `okr PATH` that declare no completion."""
+    found = []
+    for line in subprocess.run([okr, "__complete", "options", *path], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        name, _, kind = line.split("\t")
+        if kind == "undeclared":
+            found.append(f"`okr {' '.join(path)}` {name}: declares no completion (completes(...) in src/cli)")
+    for sub in binary_words(okr, "commands", *path):
+        found += undeclared(okr, (*path, sub))
+    return found
+
+
 def main():
     okr = str(Path(sys.argv[1]).resolve())
     shell = sys.argv[2]
+    if shell == "declared":
+        problems = undeclared(okr)
+        if len(binary_words(okr, "options", "add", "kr")) < 5:
+            problems.append("`okr __complete options add kr` lists too few options to be right")
+        for p in problems:
+            print(p)
+        return 1 if problems else 0
     if shell == "timing":
         problems = timing(okr, float(sys.argv[3]) if len(sys.argv) > 3 else 50)
         for p in problems:
@@ -152,9 +177,11 @@ def main():
         script.write_text(subprocess.run([okr, "completion", shell], capture_output=True, text=True,
                                          check=True).stdout)
         syntax = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}[shell]
-        r = subprocess.run(syntax + [str(script)], capture_output=True, text=True)
-        if r.returncode != 0:
-            problems.append(f"{' '.join(syntax)}: {r.stderr}")
+        templates = [TEMPLATES / f"okr.{shell}.in"] + ([TEMPLATES / "walk.sh.in"] if shell != "fish" else [])
+        for checked in [script, *templates]:
+            r = subprocess.run(syntax + [str(checked)], capture_output=True, text=True)
+            if r.returncode != 0 or r.stderr:
+                problems.append(f"{' '.join(syntax)} {checked.name}: {r.stderr}")
         base = {k: v for k, v in os.environ.items() if k not in ("OKR_FILE",)}
         base["PATH"] = str(Path(okr).parent) + os.pathsep + base.get("PATH", "")
         base["HOME"] = tmp
