@@ -331,7 +331,9 @@ std::variant<FileLock, WriteError> FileLock::acquire(const std::string& path,
                                 folder_of(lock_path)));
         }
         const std::optional<long> pid = read_pid(lock_path);
-        if (pid && !process_alive(*pid))
+        // A holder that released the lock and ended between the read and the check is no
+        // stale lock: only a lock file that still names a process that is gone is one.
+        if (pid && !process_alive(*pid) && read_pid(lock_path) == pid)
             return WriteError{
                 WriteError::Kind::lock_stale,
                 fmt::format("{} is locked by process {}, which is no longer running (a stale lock)",
