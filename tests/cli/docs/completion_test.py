@@ -10,12 +10,13 @@ SHELL is bash, zsh, fish, declared or timing. Each shell first lints its templat
 COMP_WORDS/COMP_CWORD set as bash sets them; the test compares COMPREPLY. zsh: `zsh -n`, then a
 real interactive zsh (zsh_capture.zsh, under zsh/zpty) with compinit loads `_okr` from a
 folder on $fpath and completes each line. fish: `complete -C`. timing: `okr __complete` for the
-references of examples/team answers within LIMIT_MS (median of 21 runs; default 50).
+references of examples/team answers within LIMIT_MS of CPU time (median of 21 runs; default 50).
 declared: every option and argument of every command that takes a value declares what it
 completes (`completes(...)` in src/cli, or CLI::IsMember), so none is left to guess.
 Run from the source tree's root.
 """
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -127,17 +128,24 @@ def run_zsh(folder, line, env):
 
 
 def timing(okr, limit_ms):
+    # CPU time (user + system) of the okr process, not wall time: the work okr does is what is
+    # measured, the same on an idle machine and on one busy with other builds.
     def once():
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([okr, "-f", "examples/team", "__complete", "objectives,krs,kpis", "--", ""],
                        capture_output=True, check=True)
-        return (time.perf_counter() - start) * 1000
+        wall = (time.perf_counter() - start) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+        return cpu, wall
 
     once()
-    times = sorted(once() for _ in range(21))
+    runs = [once() for _ in range(21)]
+    times = sorted(cpu for cpu, _ in runs)
     median = statistics.median(times)
-    print(f"reference completion on examples/team: median {median:.1f} ms, max {times[-1]:.1f} ms "
-          f"(limit {limit_ms} ms)")
+    print(f"reference completion on examples/team: median {median:.1f} ms of CPU, max {times[-1]:.1f} ms "
+          f"(limit {limit_ms} ms; median wall time {statistics.median(w for _, w in runs):.1f} ms)")
     return [] if median < limit_ms else [f"median {median:.1f} ms is over {limit_ms} ms"]
 
 
