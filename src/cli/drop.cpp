@@ -52,8 +52,9 @@ Runner setup_drop(CLI::App& command) {
         }
         const std::string path = index.workspace().files[target.file].path;
         write_edit(path, opts->dry_run, out, [&](std::string_view text) {
-            io::Edit edit = io::set_key(text, path, target.item, "status", std::string("dropped"));
-            if (!edit.ok() || opts->note.empty()) return edit;
+            Result<io::Edit> edit =
+                io::set_key(text, path, target.item, "status", std::string("dropped"));
+            if (!edit || opts->note.empty()) return edit;
             // The notes as they are in the current text, which may have changed since loading.
             const Workspace now{{io::parse_goal_file(text, path).file}};
             const WorkspaceIndex here(now);
@@ -69,9 +70,9 @@ Runner setup_drop(CLI::App& command) {
             const std::string note =
                 fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
                             session.as_of().iso(), opts->note);
-            io::Edit with_note = io::set_key(edit.text, path, target.item, "notes", note);
-            with_note.splices
-                .clear(); // two edits: offsets of the second are not in the original text
+            Result<io::Edit> with_note = io::set_key(edit->text, path, target.item, "notes", note);
+            // Two edits: the offsets of the second are not in the original text.
+            if (with_note) with_note->splices.clear();
             return with_note;
         });
         if (!opts->dry_run && !session.options().quiet)

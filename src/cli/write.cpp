@@ -33,8 +33,8 @@ void add_unique(std::vector<std::string>& to, const std::vector<std::string>& fr
         if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
 }
 
-CommandError edit_failure(const io::EditError& e) {
-    using Kind = io::EditError::Kind;
+CommandError edit_failure(const Failure& e) {
+    using Kind = Failure::Kind;
     switch (e.kind) {
     case Kind::would_be_invalid:
     case Kind::unsupported:
@@ -45,6 +45,12 @@ CommandError edit_failure(const io::EditError& e) {
         return CommandError(ExitCode::io, e.message + "; nothing was written", e.hint);
     case Kind::unverified:
         break;
+    case Kind::io:
+    case Kind::read_only:
+    case Kind::exists:
+    case Kind::lock_held:
+    case Kind::lock_stale:
+        return CommandError(ExitCode::io, e.message, e.hint);
     }
     return CommandError(ExitCode::invalid, e.message, e.hint);
 }
@@ -171,7 +177,7 @@ const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target) {
 }
 
 std::string write_edit(const std::string& path, bool dry_run, std::string& out,
-                       const std::function<io::Edit(std::string_view text)>& edit) {
+                       const std::function<Result<io::Edit>(std::string_view text)>& edit) {
     // Readers take no lock, and neither does a dry run: it writes nothing.
     std::optional<io::FileLock> lock;
     if (!dry_run) {
@@ -185,16 +191,16 @@ std::string write_edit(const std::string& path, bool dry_run, std::string& out,
     if (!text)
         throw CommandError(ExitCode::io,
                            fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-    io::Edit result = edit(*text);
-    if (!result.ok()) throw edit_failure(*result.error);
+    Result<io::Edit> result = edit(*text);
+    if (!result) throw edit_failure(result.failure());
     if (dry_run) {
-        out += util::unified_diff(*text, result.text, path);
-        return result.text;
+        out += util::unified_diff(*text, result->text, path);
+        return result->text;
     }
-    if (result.text != *text)
-        if (auto e = io::write_file_atomically(path, result.text))
+    if (result->text != *text)
+        if (auto e = io::write_file_atomically(path, result->text))
             throw CommandError(ExitCode::io, e->message, e->hint);
-    return result.text;
+    return result->text;
 }
 
 void reload_file(LoadedGoals& goals, std::size_t file, std::string_view text, Date as_of) {

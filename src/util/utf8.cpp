@@ -6,6 +6,8 @@ namespace okr::util {
 
 Decoded decode_utf8(std::string_view text, std::size_t at) {
     if (at >= text.size()) return {0, 0, false};
+    const auto lead = static_cast<unsigned char>(text[at]);
+    if (lead < 0x80) return {lead, 1, true}; // ASCII, most of a goal file
     utf8proc_int32_t cp = 0;
     const utf8proc_ssize_t n =
         utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + at),

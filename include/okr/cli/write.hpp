@@ -49,7 +49,7 @@ const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target);
 // CommandError: io (lock, read, write), usage (the change would make the file invalid or the
 // layout cannot be edited), invalid (the file is invalid now).
 std::string write_edit(const std::string& path, bool dry_run, std::string& out,
-                       const std::function<io::Edit(std::string_view text)>& edit);
+                       const std::function<Result<io::Edit>(std::string_view text)>& edit);
 
 // Replaces file `file` of `goals` with the model of `text` and re-evaluates as of `as_of`, so
 // that a command can report on the item it just changed.
