@@ -2,7 +2,6 @@
 #include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
-#include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -33,8 +32,9 @@ Runner setup_kpi(CLI::App& command) {
         const Date as_of = goals.evaluation.as_of;
         out += session.render(
             [&](const report::Spill& spill) { return report::kpi_json(as_of, rows, spill); },
-            [&](const report::Look& look) { return report::kpi_table(rows, look); },
-            [&] { return report::kpi_sheet(as_of, rows); });
+            [&] {
+                return report::kpi_sheet(as_of, rows, goals.index->workspace().files.size() == 1);
+            });
         return ExitCode::ok;
     };
 }

@@ -2,7 +2,6 @@
 #include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
-#include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -45,7 +44,6 @@ Runner setup_log(CLI::App& command) {
         }
         out +=
             session.render([&](const report::Spill& spill) { return report::log_json(log, spill); },
-                           [&](const report::Look& look) { return report::log_text(log, look); },
                            [&] { return report::log_sheet(log); });
         return ExitCode::ok;
     };

@@ -2,7 +2,6 @@
 #include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
-#include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -54,7 +53,6 @@ Runner setup_review(CLI::App& command) {
             report::build_review(*goals.index, goals.evaluation, before, sel, since);
         out += session.render(
             [&](const report::Spill& spill) { return report::review_json(review, spill); },
-            [&](const report::Look& look) { return report::review_text(review, look); },
             [&] { return report::review_sheet(review); });
         return ExitCode::ok;
     };

@@ -120,7 +120,6 @@ report::SourceLines source_lines() {
 }
 
 std::string Session::render(const std::function<std::string(const report::Spill&)>& json,
-                            const std::function<std::string(const report::Look&)>& table,
                             const std::function<report::Sheet()>& sheet) const {
     const std::string& format = m_options.format;
     if (format == "github")
@@ -133,8 +132,7 @@ std::string Session::render(const std::function<std::string(const report::Spill&
             text.clear();
         });
     }
-    if (format == "table") return table(look());
-    return report::render_sheet(sheet(), format);
+    return report::render_sheet(sheet(), format, look());
 }
 
 } // namespace okr::cli

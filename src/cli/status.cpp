@@ -2,7 +2,6 @@
 #include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
-#include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -34,7 +33,6 @@ Runner setup_status(CLI::App& command) {
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);
         out += session.render(
             [&](const report::Spill& spill) { return report::status_json(report, spill); },
-            [&](const report::Look& look) { return report::status_table(report, look); },
             [&] { return report::status_sheet(report); });
         return ExitCode::ok;
     };

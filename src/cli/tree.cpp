@@ -2,7 +2,6 @@
 #include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
-#include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -30,7 +29,6 @@ Runner setup_tree(CLI::App& command) {
             report::build_tree(report::build_report(*goals.index, goals.evaluation, sel));
         out += session.render(
             [&](const report::Spill& spill) { return report::tree_json(tree, spill); },
-            [&](const report::Look& look) { return report::tree_text(tree, look); },
             [&] { return report::tree_sheet(tree); });
         return ExitCode::ok;
     };

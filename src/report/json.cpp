@@ -1,5 +1,7 @@
 #include "okr/report/json.hpp"
 
+#include "okr/report/text.hpp"
+
 #include <cmath>
 #include <fmt/format.h>
 
@@ -99,7 +101,8 @@ void JsonWriter::write_string(std::string_view s) {
 void JsonWriter::value(double d) {
     if (!std::isfinite(d)) return null();
     separate();
-    m_out += fmt::format("{}", d);
+    // Derived numbers carry no float noise (SPEC §5): 12 significant digits, and no -0.
+    m_out += fmt::format("{}", tidy(d));
 }
 
 void JsonWriter::value(bool b) {
@@ -290,6 +293,23 @@ void write_report_body(JsonWriter& w, const Report& r) {
     w.end_array();
 }
 
+// The totals of `score` and `review`: per owner, then overall; built once for both.
+void write_totals(JsonWriter& w, const Report& r) {
+    w.key("owners");
+    w.begin_array();
+    for (const auto& o : r.owners) {
+        w.begin_object();
+        w.field("owner", o.owner);
+        w.field("score", o.score);
+        band_field(w, o.band);
+        w.field("objectives", static_cast<double>(o.objectives));
+        w.end_object();
+    }
+    w.end_array();
+    w.field("overall", r.overall);
+    band_field(w, r.overall_band);
+}
+
 } // namespace
 
 std::string status_json(const Report& report, const Spill& spill) {
@@ -299,19 +319,7 @@ std::string status_json(const Report& report, const Spill& spill) {
 std::string score_json(const Report& report, const Spill& spill) {
     return document(spill, [&](JsonWriter& w) {
         write_report_body(w, report);
-        w.key("owners");
-        w.begin_array();
-        for (const auto& o : report.owners) {
-            w.begin_object();
-            w.field("owner", o.owner);
-            w.field("score", o.score);
-            band_field(w, o.band);
-            w.field("objectives", static_cast<double>(o.objectives));
-            w.end_object();
-        }
-        w.end_array();
-        w.field("overall", report.overall);
-        band_field(w, report.overall_band);
+        write_totals(w, report);
     });
 }
 
@@ -423,18 +431,7 @@ void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kp
 std::string review_json(const Review& rv, const Spill& spill) {
     return document(spill, [&](JsonWriter& w) {
         write_report_body(w, rv.report);
-        w.key("owners");
-        w.begin_array();
-        for (const auto& o : rv.report.owners) {
-            w.begin_object();
-            w.field("owner", o.owner);
-            w.field("score", o.score);
-            band_field(w, o.band);
-            w.end_object();
-        }
-        w.end_array();
-        w.field("overall", rv.report.overall);
-        band_field(w, rv.report.overall_band);
+        write_totals(w, rv.report);
         date_field(w, "since", rv.since);
         w.field("window_start", rv.window_start.iso());
         w.field("overall_before", rv.overall_before);

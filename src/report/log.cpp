@@ -34,6 +34,7 @@ LogReport build_kr_log(const WorkspaceIndex& index, const Evaluation& ev, KrRef 
     log.unit = kr.unit;
     log.as_of = ev.as_of;
     if (oe.cycle) log.cycle = *oe.cycle;
+    log.milestone = kr.type == KrType::milestone;
     log.start = kr.start;
     log.target = kr.target;
     log.current = ke.current;
@@ -81,6 +82,22 @@ Chart log_chart(const LogReport& log) {
         chart.to = log.cycle->end;
         if (actual.points.empty() || actual.points.front().first > log.cycle->start)
             actual.points.insert(actual.points.begin(), {log.cycle->start, log.start});
+        if (log.milestone) {
+            // A step from not done to done: each check-in holds until the next one.
+            ChartSeries step{"check-ins", {}, false, false};
+            for (const auto& point : actual.points) {
+                if (!step.points.empty() && point.first > step.points.back().first)
+                    step.points.emplace_back(point.first, step.points.back().second);
+                step.points.emplace_back(point.first, point.second >= 1 ? 1.0 : 0.0);
+            }
+            const Date end = std::min(log.as_of, log.cycle->end);
+            if (!step.points.empty() && end > step.points.back().first)
+                step.points.emplace_back(end, step.points.back().second);
+            chart.series.push_back(step);
+            chart.axis = std::pair{0.0, 1.0};
+            chart.axis_words = {"not done", "done"};
+            return chart;
+        }
         chart.series.push_back(actual);
         chart.series.push_back(
             {"ideal", {{log.cycle->start, log.start}, {log.cycle->end, log.target}}, true, false});

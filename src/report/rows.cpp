@@ -71,6 +71,7 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
     Report report;
     report.as_of = ev.as_of;
     if (!ws.files.empty()) report.title = ws.files.front().title;
+    report.one_file = ws.files.size() == 1;
     const auto cycles = selected_cycles(index, sel.cycle, ev.as_of);
     for (const Cycle* c : cycles)
         report.cycles.push_back({c->name, c->start, c->end, c->elapsed(ev.as_of)});

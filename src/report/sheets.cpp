@@ -1,5 +1,6 @@
 #include "okr/report/sheets.hpp"
 
+#include "okr/core/lint.hpp"
 #include "okr/report/text.hpp"
 
 #include <fmt/format.h>
@@ -7,36 +8,120 @@
 namespace okr::report {
 namespace {
 
-std::string status_word(Status s) {
-    return s == Status::none ? "" : to_string(s);
-}
-std::string band_word(Band b) {
-    return b == Band::none ? "" : to_string(b);
+constexpr Media k_all = Media::all;
+constexpr Media k_term = Media::terminal;
+constexpr Media k_docs = Media::documents;
+
+SheetColumn col(std::string key, std::string header, Media media = k_all, Align align = Align::left,
+                bool shrinks = false, int drop_rank = 0, std::size_t comfortable = 26) {
+    return {std::move(key), std::move(header), media, align, shrinks, drop_rank, comfortable};
 }
 
-SheetCell score_cell(std::optional<double> s) {
-    SheetCell c = number_cell(s);
-    if (s) c.text = format_score(*s);
-    return c;
-}
-
-// The cells of a KPI row, after a leading `objective` cell when `objective` is given.
-std::vector<SheetCell> kpi_cells(const KpiRow& k, std::optional<std::string> objective) {
-    std::vector<SheetCell> cells;
-    if (objective) cells.push_back(text_cell(*objective));
-    for (auto& c : {text_cell(k.ref), text_cell(k.title)})
-        cells.push_back(c);
-    if (!objective) cells.push_back(text_cell(k.owner));
-    for (auto& c : {number_cell(k.value), text_cell(k.unit), number_cell(k.min), number_cell(k.max),
-                    number_cell(k.warn), status_cell(k.dropped ? "dropped" : to_string(k.health)),
-                    text_cell(k.stale ? "stale" : ""), text_cell(k.date ? k.date->iso() : ""),
-                    spark_cell(k.history)})
-        cells.push_back(c);
-    return cells;
+// The terminal's first line: title, cycles and as-of date, then a blank line.
+std::vector<Line> report_head(const Report& r) {
+    std::string text = r.title.empty() ? std::string() : r.title + " · ";
+    text += describe_cycles(r.cycles) + " · as of " + r.as_of.iso();
+    return {line(text, Style::bold, k_term), line({}, Style::plain, k_term)};
 }
 
 std::vector<std::string> report_subtitle(const Report& r) {
     return {describe_cycles(r.cycles), "as of " + r.as_of.iso()};
+}
+
+// Objective titles show the reference when the report spans several files.
+bool multi_file(const Report& r) {
+    for (const auto& o : r.objectives)
+        if (o.file != r.objectives.front().file) return true;
+    return false;
+}
+
+std::string age_text(std::optional<int> days) {
+    if (!days) return "-";
+    if (*days < 0) return "future";
+    return fmt::format("{}d", *days);
+}
+
+std::string kpi_bounds(const KpiRow& k) {
+    if (k.min && k.max) return fmt::format("{}..{}", format_number(*k.min), format_number(*k.max));
+    std::string out;
+    if (k.min) out = fmt::format(">= {}", format_number(*k.min));
+    if (k.max) out = fmt::format("<= {}", format_number(*k.max));
+    if (k.warn) out += fmt::format(" (warn {})", format_number(*k.warn));
+    return out;
+}
+
+// The latest value of a KPI with its unit, "-" when it has none.
+SheetCell kpi_value(const KpiRow& k) {
+    return k.value ? number_cell(*k.value, k.unit) : number_cell(std::nullopt);
+}
+
+// A state cell for a KPI: its health, or dropped; the stale marker stays with it, so it
+// survives every width (SPEC §9).
+SheetCell kpi_health(const KpiRow& k, bool stale) {
+    if (k.dropped) return styled(status_cell("dropped"), Style::dim);
+    return health_cell(k.health, stale && k.stale);
+}
+
+// The KPI columns shared by `kpi` and the review's KPI lists; `full` adds trend and owner.
+std::vector<SheetColumn> kpi_columns(bool full) {
+    std::vector<SheetColumn> c = {
+        col("kpi", "KPI", k_term, Align::left, true),
+        col("ref", "Ref", k_docs),
+        col("title", "Title", k_docs),
+        col("owner", "Owner", k_docs),
+        col("value", "Value", k_term, Align::right),
+        col("value", "Value", k_docs),
+        col("unit", "Unit", k_docs),
+        col("min", "Min", k_docs),
+        col("max", "Max", k_docs),
+        col("warn", "Warn", k_docs),
+        col("healthy", "Healthy", k_term, Align::left, false, full ? 3 : 2),
+        col("health", "Health", k_term),
+        col("health", "Health", k_docs),
+        col("stale", "Stale", k_docs),
+        col("last", "Last", k_term, Align::left, false, full ? 4 : 3),
+        col("last_checkin", "Last check-in", k_docs),
+    };
+    if (full) {
+        c.push_back(col("trend", "Trend", k_term, Align::left, false, 2));
+        c.push_back(col("owner", "Owner", k_term, Align::left, true, 5));
+    }
+    c.push_back(col("trend", "Trend", k_docs));
+    return c;
+}
+
+SheetRow kpi_row(const KpiRow& k, const std::string& ref, bool full) {
+    SheetRow row{k.dropped ? "dropped" : "kpi", 0, {}, k_all};
+    row.cells = {
+        text_cell(ref + "  " + k.title, k.dropped ? Style::dim : Style::plain),
+        text_cell(ref),
+        text_cell(k.title),
+        text_cell(k.owner),
+        kpi_value(k),
+        number_cell(k.value),
+        text_cell(k.unit),
+        number_cell(k.min),
+        number_cell(k.max),
+        number_cell(k.warn),
+        text_cell(kpi_bounds(k), Style::dim),
+        kpi_health(k, true),
+        kpi_health(k, false),
+        text_cell(k.stale ? "stale" : ""),
+        styled(date_cell(k.date, "never"), k.stale ? Style::yellow : Style::dim),
+        date_cell(k.date),
+    };
+    if (full) {
+        row.cells.push_back(spark_cell(k.history));
+        row.cells.push_back(text_cell(k.owner));
+    }
+    row.cells.push_back(spark_cell(k.history));
+    return row;
+}
+
+std::string shown_ref(const std::string& ref, bool one_file) {
+    if (!one_file) return ref;
+    const auto slash = ref.rfind('/');
+    return slash == std::string::npos ? ref : ref.substr(slash + 1);
 }
 
 } // namespace
@@ -55,40 +140,133 @@ Sheet status_sheet(const Report& r) {
     Sheet sheet;
     sheet.title = r.title.empty() ? "Status" : r.title + " — status";
     sheet.subtitle = report_subtitle(r);
+    sheet.head = report_head(r);
+    const bool refs = multi_file(r);
     Section s;
-    s.heading = "Objectives and key results";
-    s.columns = {"ref",  "title",    "owner",  "progress",   "current",      "target",
-                 "unit", "expected", "status", "confidence", "last_checkin", "forecast"};
+    s.name = s.heading = "Objectives and key results";
+    s.heading_media = k_docs;
+    s.empty = "No objectives in this selection. Try --cycle all, or add one with `okr add "
+              "objective`.";
+    s.columns = {
+        col("item", "Objective / key result", k_term, Align::left, true),
+        col("ref", "Ref", k_docs),
+        col("title", "Title", k_docs),
+        col("owner", "Owner", k_docs),
+        col("bar", "Progress", k_term, Align::left, false, 3),
+        col("progress", "Progress", k_docs),
+        col("percent", "", k_term, Align::right),
+        col("now", "Now / target", k_term, Align::left, true, 5, 16),
+        col("current", "Current", k_docs),
+        col("target", "Target", k_docs),
+        col("unit", "Unit", k_docs),
+        col("expected", "Exp", k_term, Align::right, false, 4),
+        col("expected", "Expected", k_docs),
+        col("status", "Status"),
+        col("conf", "Conf", k_term, Align::right, false, 6),
+        col("confidence", "Confidence", k_docs),
+        col("last", "Last", k_term, Align::right, false, 7),
+        col("last_checkin", "Last check-in", k_docs),
+        col("forecast", "Forecast", k_docs),
+    };
     for (const auto& o : r.objectives) {
+        const std::string name = (refs ? o.ref : o.id) + "  " + o.title;
+        const std::string type = o.type == ObjectiveType::committed ? " [committed]" : "";
+        SheetCell parent = text_cell(
+            o.parent.empty() ? "" : "↑ " + o.parent + (o.parent_unresolved ? " (unresolved)" : ""),
+            o.parent_unresolved ? Style::red : Style::dim);
         s.rows.push_back(
             {"objective",
              0,
-             {text_cell(o.ref), text_cell(o.title), text_cell(o.owner), bar_cell(o.score),
-              text_cell(""), text_cell(""), text_cell(""), percent_cell(o.expected),
-              status_cell(status_word(o.status)), text_cell(""), text_cell(""), text_cell("")}});
-        for (const auto& kr : o.krs)
+             {text_cell(name + type, Style::bold), text_cell(o.ref), text_cell(o.title),
+              text_cell(o.owner), styled(bar_cell(o.score), style_of(o.status)), bar_cell(o.score),
+              percent_cell(o.score), parent, text_cell(""), text_cell(""), text_cell(""),
+              styled(percent_cell(o.expected), Style::dim), percent_cell(o.expected),
+              status_cell(o.status), text_cell(""), text_cell(""), text_cell(""), text_cell(""),
+              text_cell("")}});
+        for (const auto& kr : o.krs) {
+            const bool dropped = kr.status == Status::dropped;
+            const bool milestone = kr.type == KrType::milestone;
+            SheetCell value = value_cell(kr.current, kr.target, kr.unit, milestone);
+            if (!kr.kpi_ref.empty())
+                value.text += kr.kpi_unresolved ? " (kpi " + kr.kpi_ref + " unresolved)"
+                                                : " (kpi " + kr.kpi_ref + ")";
+            value.style = kr.kpi_unresolved ? Style::red : Style::plain;
             s.rows.push_back(
-                {kr.status == Status::dropped ? "dropped" : "kr",
+                {dropped ? "dropped" : "kr",
                  1,
-                 {text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner),
-                  bar_cell(kr.progress), number_cell(kr.current), number_cell(kr.target),
-                  text_cell(kr.unit), percent_cell(kr.expected),
-                  status_cell(status_word(kr.status)), percent_cell(kr.confidence),
-                  text_cell(kr.last_checkin ? kr.last_checkin->iso() : ""),
-                  percent_cell(kr.forecast_score)}});
+                 {text_cell("  " + kr.id + "  " + kr.title, dropped ? Style::dim : Style::plain),
+                  text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner),
+                  styled(bar_cell(kr.progress), dropped ? Style::dim : style_of(kr.status)),
+                  bar_cell(kr.progress), percent_cell(kr.progress), value,
+                  milestone ? milestone_cell(kr.current) : number_cell(kr.current),
+                  milestone ? milestone_cell(kr.target) : number_cell(kr.target),
+                  text_cell(kr.unit), styled(percent_cell(kr.expected), Style::dim),
+                  percent_cell(kr.expected), status_cell(kr.status),
+                  kr.confidence ? percent_cell(kr.confidence) : text_cell(""),
+                  percent_cell(kr.confidence),
+                  styled(text_cell(age_text(kr.age_days)),
+                         kr.age_days && *kr.age_days > 14 ? Style::yellow : Style::dim),
+                  date_cell(kr.last_checkin), percent_cell(kr.forecast_score)}});
+        }
+        for (const auto& k : o.kpis) {
+            SheetCell value = kpi_value(k);
+            value.text += "  " + kpi_bounds(k);
+            SheetRow row{"kpi", 2, {}, k_term};
+            row.cells = {text_cell("  ◆ " + k.id + "  " + k.title, Style::cyan),
+                         text_cell(""),
+                         text_cell(""),
+                         text_cell(""),
+                         spark_cell(k.history),
+                         text_cell(""),
+                         text_cell(""),
+                         value,
+                         text_cell(""),
+                         text_cell(""),
+                         text_cell(""),
+                         text_cell(""),
+                         text_cell(""),
+                         health_cell(k.health, k.stale),
+                         text_cell(""),
+                         text_cell(""),
+                         styled(text_cell(k.date ? age_text(r.as_of - *k.date) : "-"), Style::dim),
+                         text_cell(""),
+                         text_cell("")};
+            s.rows.push_back(std::move(row));
+        }
+        for (const auto& missing : o.missing_kpis) {
+            SheetRow row{"kpi", 2, std::vector<SheetCell>(s.columns.size(), text_cell("")), k_term};
+            row.cells[0] = text_cell("  ◆ " + missing, Style::red);
+            row.cells[7] = text_cell("unresolved KPI", Style::red);
+            s.rows.push_back(std::move(row));
+        }
     }
-    if (r.overall)
-        s.paragraphs.push_back(fmt::format("Overall score {} ({}) over {} objectives.",
-                                           format_score(*r.overall), to_string(r.overall_band),
-                                           r.objectives.size()));
+    if (r.overall) {
+        s.after.push_back(line({}, Style::plain, k_term));
+        Line overall;
+        overall.spans = {
+            {fmt::format("{} objective{} · overall score {} (", r.objectives.size(),
+                         r.objectives.size() == 1 ? "" : "s", format_score(*r.overall))},
+            {std::string(to_string(r.overall_band)), style_of(r.overall_band)},
+            {")"}};
+        s.after.push_back(std::move(overall));
+    }
     sheet.sections.push_back(std::move(s));
     Section kpis;
-    kpis.heading = "Supporting KPIs";
-    kpis.columns = {"objective", "ref",  "title",  "value", "unit",         "min",
-                    "max",       "warn", "health", "stale", "last_checkin", "trend"};
+    kpis.name = kpis.heading = "Supporting KPIs";
+    kpis.media = k_docs;
+    // Under its objective a KPI needs no owner column.
+    constexpr std::size_t k_owner = 3;
+    kpis.columns = kpi_columns(false);
+    kpis.columns.erase(kpis.columns.begin() + k_owner);
+    kpis.columns.insert(kpis.columns.begin(), col("objective", "Objective", k_docs));
     for (const auto& o : r.objectives)
-        for (const auto& k : o.kpis)
-            kpis.rows.push_back({"kpi", 0, kpi_cells(k, o.ref)});
+        for (const auto& k : o.kpis) {
+            SheetRow row = kpi_row(k, k.ref, false);
+            row.kind = "kpi";
+            row.cells.erase(row.cells.begin() + k_owner);
+            row.cells.insert(row.cells.begin(), text_cell(o.ref));
+            kpis.rows.push_back(std::move(row));
+        }
     if (!kpis.rows.empty()) sheet.sections.push_back(std::move(kpis));
     return sheet;
 }
@@ -97,65 +275,94 @@ Sheet score_sheet(const Report& r) {
     Sheet sheet;
     sheet.title = r.title.empty() ? "Scores" : r.title + " — scores";
     sheet.subtitle = report_subtitle(r);
+    sheet.head = report_head(r);
+    const bool refs = multi_file(r);
     Section s;
-    s.heading = "Grading sheet";
-    s.columns = {"ref", "title", "owner", "type", "weight", "score", "band", "note"};
+    s.name = s.heading = "Grading sheet";
+    s.heading_media = k_docs;
+    s.empty = "No objectives in this selection. Try --cycle all.";
+    s.columns = {
+        col("item", "Objective / key result", k_term, Align::left, true),
+        col("ref", "Ref", k_docs),
+        col("title", "Title", k_docs),
+        col("owner", "Owner", k_term, Align::left, true, 3),
+        col("owner", "Owner", k_docs),
+        col("type", "Type", k_all, Align::left, false, 2),
+        col("weight", "Weight", k_all, Align::right, false, 4),
+        col("score", "Score", k_all, Align::right),
+        col("band", "Band"),
+        col("note", "Note", k_all, Align::left, true, 5),
+    };
     for (const auto& o : r.objectives) {
-        std::string note = o.missed_commitment ? "missed commitment"
-                                               : (o.status == Status::dropped ? "dropped" : "");
-        s.rows.push_back({o.status == Status::dropped ? "dropped" : "objective",
-                          0,
-                          {text_cell(o.ref), text_cell(o.title), text_cell(o.owner),
-                           text_cell(to_string(o.type)), number_cell(o.weight), score_cell(o.score),
-                           status_cell(band_word(o.band)), text_cell(note)}});
-        for (const auto& kr : o.krs)
+        std::string note;
+        if (o.status == Status::dropped) note = "dropped";
+        if (o.missed_commitment) note = "missed commitment";
+        s.rows.push_back(
+            {o.status == Status::dropped ? "dropped" : "objective",
+             0,
+             {text_cell((refs ? o.ref : o.id) + "  " + o.title, Style::bold), text_cell(o.ref),
+              text_cell(o.title), text_cell(o.owner), text_cell(o.owner),
+              text_cell(to_string(o.type),
+                        o.type == ObjectiveType::committed ? Style::bold : Style::plain),
+              number_cell(o.weight), styled(score_cell(o.score), style_of(o.band)),
+              band_cell(o.band), text_cell(note, o.missed_commitment ? Style::red : Style::dim)}});
+        for (const auto& kr : o.krs) {
+            const bool dropped = kr.status == Status::dropped;
             s.rows.push_back(
-                {kr.status == Status::dropped ? "dropped" : "kr",
+                {dropped ? "dropped" : "kr",
                  1,
-                 {text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner), text_cell(""),
-                  number_cell(kr.weight), score_cell(kr.score), status_cell(band_word(kr.band)),
-                  text_cell(kr.status == Status::dropped ? "dropped"
-                            : kr.manual_score            ? "manual score"
-                                                         : "")}});
+                 {text_cell("  " + kr.id + "  " + kr.title, dropped ? Style::dim : Style::plain),
+                  text_cell(kr.ref), text_cell(kr.title),
+                  text_cell(kr.owner == o.owner ? "" : kr.owner), text_cell(kr.owner),
+                  text_cell(""), number_cell(kr.weight),
+                  styled(score_cell(kr.score), style_of(kr.band)), band_cell(kr.band),
+                  text_cell(dropped           ? "dropped"
+                            : kr.manual_score ? "manual score"
+                                              : "",
+                            Style::dim)}});
+        }
     }
     sheet.sections.push_back(std::move(s));
     Section totals;
-    totals.heading = "Totals";
-    totals.columns = {"owner", "objectives", "score", "band"};
+    if (r.objectives.empty()) totals.media = k_docs;
+    totals.name = totals.heading = "Totals";
+    totals.heading_media = k_docs;
+    totals.before.push_back(line({}, Style::plain, k_term));
+    totals.columns = {col("owner", "Owner", k_all, Align::left, true),
+                      col("objectives", "Objectives", k_all, Align::right),
+                      col("score", "Score", k_all, Align::right), col("band", "Band")};
     for (const auto& o : r.owners)
         totals.rows.push_back({"owner",
                                0,
-                               {text_cell(o.owner), number_cell(static_cast<double>(o.objectives)),
-                                score_cell(o.score), status_cell(band_word(o.band))}});
+                               {text_cell(o.owner.empty() ? "(no owner)" : o.owner),
+                                number_cell(static_cast<double>(o.objectives)),
+                                styled(score_cell(o.score), style_of(o.band)), band_cell(o.band)}});
     std::size_t counted = 0;
     for (const auto& o : r.owners)
         counted += o.objectives;
-    totals.rows.push_back({"overall",
-                           0,
-                           {text_cell("overall"), number_cell(static_cast<double>(counted)),
-                            score_cell(r.overall), status_cell(band_word(r.overall_band))}});
+    totals.rows.push_back(
+        {"overall",
+         0,
+         {text_cell("overall", Style::bold),
+          styled(number_cell(static_cast<double>(counted)), Style::bold),
+          styled(score_cell(r.overall), style_of(r.overall_band)), band_cell(r.overall_band)}});
     sheet.sections.push_back(std::move(totals));
     return sheet;
 }
 
-Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis) {
+Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file) {
     Sheet sheet;
     sheet.title = "KPI health";
     sheet.subtitle = {"as of " + as_of.iso()};
     Section s;
-    s.heading = "KPIs";
-    s.columns = {"ref", "title", "owner",  "value", "unit",         "min",
-                 "max", "warn",  "health", "stale", "last_checkin", "trend"};
+    s.name = s.heading = "KPIs";
+    s.heading_media = k_docs;
+    s.empty = "No KPIs in this selection. Add one with `okr add kpi`.";
+    s.columns = kpi_columns(true);
     for (const auto& k : kpis)
-        s.rows.push_back({k.dropped ? "dropped" : "kpi", 0, kpi_cells(k, std::nullopt)});
+        s.rows.push_back(kpi_row(k, shown_ref(k.ref, one_file), true));
     sheet.sections.push_back(std::move(s));
     return sheet;
-}
-
-std::string render_sheet(const Sheet& sheet, std::string_view format) {
-    if (format == "csv") return render_csv(sheet);
-    if (format == "markdown") return render_markdown(sheet);
-    return render_html(sheet);
 }
 
 } // namespace okr::report
@@ -163,125 +370,306 @@ std::string render_sheet(const Sheet& sheet, std::string_view format) {
 namespace okr::report {
 namespace {
 
-Section kr_section(std::string heading, const std::vector<ReviewKr>& krs, bool window) {
+// A list of KRs: reference, owner, value against target, score and outcome.
+Section kr_section(std::string name, std::string heading, const std::vector<ReviewKr>& krs,
+                   bool one_file) {
     Section s;
+    s.name = std::move(name);
     s.heading = std::move(heading);
-    s.columns = {"ref", "title", "owner", "value", "target", "unit", "score", "outcome"};
-    if (window)
-        s.columns = {"ref",    "title",           "owner", "value_before", "value",
-                     "change", "progress_change", "unit",  "notes"};
+    s.empty = "  none";
+    s.columns = {
+        col("kr", "Key result", k_term, Align::left, true),
+        col("ref", "Ref", k_docs),
+        col("title", "Title", k_docs),
+        col("owner", "Owner", k_all, Align::left, true, 3),
+        col("now", "Now / target", k_term, Align::left, true, 2, 14),
+        col("value", "Value", k_docs),
+        col("target", "Target", k_docs),
+        col("unit", "Unit", k_docs),
+        col("score", "Score", k_all, Align::right),
+        col("outcome", "Outcome", k_docs),
+    };
     for (const auto& kr : krs) {
-        if (!window) {
-            s.rows.push_back({"kr",
-                              0,
-                              {text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner),
-                               number_cell(kr.value), number_cell(kr.target), text_cell(kr.unit),
-                               score_cell(kr.score), status_cell(kr.outcome)}});
-            continue;
-        }
-        std::string notes;
-        for (const auto& n : kr.notes)
-            if (!n.note.empty())
-                notes += (notes.empty() ? "" : "; ") + n.date.iso() + ": " + n.note;
-        s.rows.push_back({"kr",
-                          0,
-                          {text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner),
-                           number_cell(kr.value_before), number_cell(kr.value),
-                           number_cell(kr.value - kr.value_before),
-                           percent_cell(kr.progress - kr.progress_before), text_cell(kr.unit),
-                           text_cell(notes)}});
+        const std::string ref = shown_ref(kr.ref, one_file);
+        s.rows.push_back(
+            {"kr",
+             0,
+             {text_cell(ref + "  " + kr.title), text_cell(ref), text_cell(kr.title),
+              text_cell(kr.owner, Style::dim),
+              value_cell(kr.value, kr.target, kr.unit, kr.milestone),
+              value_cell(kr.value, std::nullopt, "", kr.milestone),
+              value_cell(kr.target, std::nullopt, "", kr.milestone), text_cell(kr.unit),
+              styled(score_cell(kr.score), style_of(band_for(kr.score))),
+              status_cell(kr.outcome)}});
     }
     return s;
 }
 
-Section kpi_section(std::string heading, const std::vector<KpiRow>& kpis) {
+// KRs over a window: value before and now, the change, the change of progress in points, and
+// the notes of the check-ins in the window (under the KR in the terminal).
+Section moved_section(std::string name, std::string heading, const std::vector<ReviewKr>& krs,
+                      bool one_file) {
     Section s;
+    s.name = std::move(name);
     s.heading = std::move(heading);
-    s.columns = {"ref", "title", "owner",  "value", "unit",         "min",
-                 "max", "warn",  "health", "stale", "last_checkin", "trend"};
-    for (const auto& k : kpis)
-        s.rows.push_back({"kpi", 0, kpi_cells(k, std::nullopt)});
+    s.empty = "  none";
+    s.columns = {
+        col("kr", "Key result", k_term, Align::left, true),
+        col("ref", "Ref", k_docs),
+        col("title", "Title", k_docs),
+        col("owner", "Owner", k_docs),
+        col("value_before", "Before", k_all, Align::right, false, 3),
+        col("value", "Now", k_all, Align::right),
+        col("change", "Change", k_all, Align::right),
+        col("progress_change", "Progress", k_all, Align::right, false, 2),
+        col("unit", "Unit", k_docs),
+        col("notes", "Notes", k_docs),
+    };
+    for (const auto& kr : krs) {
+        const std::string ref = shown_ref(kr.ref, one_file);
+        std::string notes;
+        for (const auto& n : kr.notes)
+            if (!n.note.empty())
+                notes += (notes.empty() ? "" : "; ") + n.date.iso() + ": " + n.note;
+        s.rows.push_back(
+            {"kr",
+             0,
+             {text_cell(ref + "  " + kr.title), text_cell(ref), text_cell(kr.title),
+              text_cell(kr.owner),
+              styled(value_cell(kr.value_before, std::nullopt, "", kr.milestone), Style::dim),
+              value_cell(kr.value, std::nullopt, kr.unit, kr.milestone),
+              change_cell(kr.value - kr.value_before),
+              points_cell(kr.progress - kr.progress_before), text_cell(kr.unit),
+              text_cell(notes)}});
+        for (const auto& n : kr.notes)
+            if (!n.note.empty()) {
+                SheetRow note{"note", 1, std::vector<SheetCell>(s.columns.size(), text_cell("")),
+                              k_term};
+                note.cells[0] = text_cell("    " + n.date.iso() + "  " + n.note, Style::dim);
+                s.rows.push_back(std::move(note));
+            }
+    }
     return s;
+}
+
+Section kpi_section(std::string name, std::string heading, const std::vector<KpiRow>& kpis,
+                    bool one_file) {
+    Section s;
+    s.name = std::move(name);
+    s.heading = std::move(heading);
+    s.empty = "  none";
+    s.columns = kpi_columns(false);
+    for (const auto& k : kpis) {
+        SheetRow row = kpi_row(k, shown_ref(k.ref, one_file), false);
+        row.kind = "kpi";
+        s.rows.push_back(std::move(row));
+    }
+    return s;
+}
+
+// A terminal line that names an item: "  ref  title", then `tail` spans.
+Line item_line(const std::string& ref, const std::string& title, std::vector<Span> tail = {}) {
+    Line l = line("  " + ref + "  " + title, Style::plain, k_term);
+    for (auto& span : tail)
+        l.spans.push_back(std::move(span));
+    return l;
+}
+
+Line none_line() {
+    return line("  none", Style::plain, k_term);
 }
 
 } // namespace
 
 Sheet review_sheet(const Review& rv) {
     const Report& r = rv.report;
+    const bool one = r.one_file;
     Sheet sheet;
     sheet.title = (r.title.empty() ? std::string() : r.title + " — ") +
                   (rv.since ? "weekly review" : "review");
     sheet.subtitle = report_subtitle(r);
+    sheet.head = report_head(r);
+    const auto score_text = [](std::optional<double> s) {
+        return s ? format_score(*s) : std::string("-");
+    };
+
     Section summary;
-    summary.heading = "Scores";
-    summary.columns = {"owner", "objectives", "score", "band"};
+    summary.name = summary.heading = "Scores";
+    summary.heading_media = k_docs;
+    summary.columns = {col("owner", "Owner", k_docs), col("objectives", "Objectives", k_docs),
+                       col("score", "Score", k_docs), col("band", "Band", k_docs)};
     for (const auto& o : r.owners)
         summary.rows.push_back({"owner",
                                 0,
                                 {text_cell(o.owner), number_cell(static_cast<double>(o.objectives)),
-                                 score_cell(o.score), status_cell(band_word(o.band))}});
+                                 score_cell(o.score), band_cell(o.band)}});
     summary.rows.push_back(
         {"overall",
          0,
          {text_cell("overall"), number_cell(static_cast<double>(r.objectives.size())),
-          score_cell(r.overall), status_cell(band_word(r.overall_band))}});
+          score_cell(r.overall), band_cell(r.overall_band)}});
+    const Span band{std::string(to_string(r.overall_band)), style_of(r.overall_band)};
     if (rv.since) {
-        summary.paragraphs.push_back(
-            fmt::format("Overall score on {}: {}.", rv.since->iso(),
-                        rv.overall_before ? format_score(*rv.overall_before) : "-"));
+        const std::string since = rv.since->iso();
+        Line l;
+        l.media = k_term;
+        l.spans = {{fmt::format("Since {}: overall score {} → {} (", since,
+                                score_text(rv.overall_before), score_text(r.overall))},
+                   band,
+                   {")"}};
+        summary.before.push_back(std::move(l));
+        summary.after.push_back(
+            line(fmt::format("Overall score on {}: {}.", since, score_text(rv.overall_before)),
+                 Style::plain, k_docs));
         sheet.sections.push_back(std::move(summary));
-        sheet.sections.push_back(kr_section("Moved since " + rv.since->iso(), rv.moved, true));
-        sheet.sections.push_back(kr_section("Did not move", rv.not_moved, false));
-        sheet.sections.push_back(kpi_section("KPIs in warning or breach", rv.kpi_alerts));
+        sheet.sections.push_back(moved_section(
+            "Moved since " + since, fmt::format("Moved since {} ({})", since, rv.moved.size()),
+            rv.moved, one));
+        sheet.sections.push_back(kr_section("Did not move",
+                                            fmt::format("Did not move ({})", rv.not_moved.size()),
+                                            rv.not_moved, one));
+        sheet.sections.push_back(
+            kpi_section("KPIs in warning or breach",
+                        fmt::format("KPIs in warning or breach ({})", rv.kpi_alerts.size()),
+                        rv.kpi_alerts, one));
         return sheet;
     }
-    summary.paragraphs.push_back(
+    Line overall;
+    overall.media = k_term;
+    overall.spans = {{"Overall score " + score_text(r.overall) + " ("}, band, {")"}};
+    summary.before.push_back(std::move(overall));
+    for (const auto& o : r.owners) {
+        Line l;
+        l.media = k_term;
+        l.spans = {{fmt::format("  {}  {} (", pad_right(escape_control(o.owner), 12),
+                                score_text(o.score))},
+                   {std::string(to_string(o.band)), style_of(o.band)},
+                   {")"}};
+        summary.before.push_back(std::move(l));
+    }
+    summary.after.push_back(line(
         fmt::format("Key result scores: 0.0-0.2: {}, 0.2-0.4: {}, 0.4-0.6: {}, 0.6-0.8: {}, "
                     "0.8-1.0: {} (green {}, yellow {}, red {}).",
                     rv.distribution[0], rv.distribution[1], rv.distribution[2], rv.distribution[3],
-                    rv.distribution[4], rv.bands[0], rv.bands[1], rv.bands[2]));
+                    rv.distribution[4], rv.bands[0], rv.bands[1], rv.bands[2]),
+        Style::plain, k_docs));
     sheet.sections.push_back(std::move(summary));
+
+    Section distribution;
+    distribution.media = k_term;
+    distribution.heading =
+        fmt::format("Key result scores ({})", rv.bands[0] + rv.bands[1] + rv.bands[2]);
+    static const char* k_buckets[] = {"0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"};
+    std::size_t most = 1;
+    for (auto n : rv.distribution)
+        most = std::max(most, n);
+    for (std::size_t i = 0; i < 5; ++i) {
+        std::string blocks;
+        for (std::size_t b = 0; b < rv.distribution[i] * 30 / most; ++b)
+            blocks += "█";
+        Line l;
+        l.media = k_term;
+        l.spans = {{fmt::format("  {}  {}  ", k_buckets[i],
+                                pad_left(fmt::format("{}", rv.distribution[i]), 3))},
+                   {blocks, i >= 3   ? Style::green
+                            : i == 2 ? Style::yellow
+                                     : Style::red}};
+        distribution.before.push_back(std::move(l));
+    }
+    distribution.before.push_back(
+        line(fmt::format("  green {} · yellow {} · red {}", rv.bands[0], rv.bands[1], rv.bands[2]),
+             Style::plain, k_term));
+    sheet.sections.push_back(std::move(distribution));
+
     Section objectives;
-    objectives.heading = "Objectives";
-    objectives.columns = {"ref", "title", "owner", "type", "score", "band", "note"};
+    objectives.name = objectives.heading = "Objectives";
+    objectives.media = k_docs;
+    objectives.columns = {col("ref", "Ref"),   col("title", "Title"), col("owner", "Owner"),
+                          col("type", "Type"), col("score", "Score"), col("band", "Band"),
+                          col("note", "Note")};
     for (const auto& o : r.objectives)
         objectives.rows.push_back(
             {o.status == Status::dropped ? "dropped" : "objective",
              0,
-             {text_cell(o.ref), text_cell(o.title), text_cell(o.owner),
-              text_cell(to_string(o.type)), bar_cell(o.score), status_cell(band_word(o.band)),
+             {text_cell(shown_ref(o.ref, one)), text_cell(o.title), text_cell(o.owner),
+              text_cell(to_string(o.type)), score_cell(o.score), band_cell(o.band),
               text_cell(o.missed_commitment ? "missed commitment" : "")}});
     sheet.sections.push_back(std::move(objectives));
-    sheet.sections.push_back(kr_section("Delivered (score >= 0.7)", rv.delivered, false));
-    sheet.sections.push_back(kr_section("In progress", rv.in_progress, false));
-    sheet.sections.push_back(kr_section("Missed", rv.missed, false));
+
+    sheet.sections.push_back(kr_section(
+        "Delivered (score >= 0.7)",
+        fmt::format("Delivered, score >= 0.7 ({})", rv.delivered.size()), rv.delivered, one));
+    sheet.sections.push_back(kr_section("In progress",
+                                        fmt::format("In progress ({})", rv.in_progress.size()),
+                                        rv.in_progress, one));
+    sheet.sections.push_back(
+        kr_section("Missed", fmt::format("Missed ({})", rv.missed.size()), rv.missed, one));
+
     Section commitments;
-    commitments.heading = "Missed commitments";
-    commitments.columns = {"ref", "title", "owner", "score"};
-    for (const auto& o : rv.missed_commitments)
+    commitments.name = "Missed commitments";
+    commitments.heading = fmt::format("Missed commitments ({})", rv.missed_commitments.size());
+    commitments.columns = {col("ref", "Ref", k_docs), col("title", "Title", k_docs),
+                           col("owner", "Owner", k_docs), col("score", "Score", k_docs)};
+    if (rv.missed_commitments.empty()) commitments.before.push_back(none_line());
+    for (const auto& o : rv.missed_commitments) {
+        const std::string ref = shown_ref(o.ref, one);
+        commitments.before.push_back(
+            item_line(ref, o.title, {{"  "}, {score_text(o.score), Style::red}}));
         commitments.rows.push_back(
             {"objective",
              0,
-             {text_cell(o.ref), text_cell(o.title), text_cell(o.owner), score_cell(o.score)}});
+             {text_cell(ref), text_cell(o.title), text_cell(o.owner), score_cell(o.score)}});
+    }
     sheet.sections.push_back(std::move(commitments));
+
     Section dropped;
-    dropped.heading = "Dropped";
-    dropped.columns = {"item"};
-    for (const auto& d : rv.dropped)
+    dropped.name = "Dropped";
+    dropped.heading = fmt::format("Dropped ({})", rv.dropped.size());
+    dropped.columns = {col("item", "Item", k_docs)};
+    if (rv.dropped.empty()) dropped.before.push_back(none_line());
+    for (const auto& d : rv.dropped) {
+        dropped.before.push_back(line("  " + d, Style::plain, k_term));
         dropped.rows.push_back({"dropped", 0, {text_cell(d)}});
+    }
     sheet.sections.push_back(std::move(dropped));
-    sheet.sections.push_back(
-        kr_section("Biggest movers since " + rv.window_start.iso(), rv.movers, true));
-    Section silent = kr_section("No check-in for 14 days", rv.silent, false);
+
+    const std::string window = rv.window_start.iso();
+    sheet.sections.push_back(moved_section("Biggest movers since " + window,
+                                           "Biggest movers since " + window, rv.movers, one));
+
+    Section silent = kr_section(
+        "No check-in for 14 days",
+        fmt::format("No check-in for {} days ({})", k_checkin_gap_days, rv.silent.size()),
+        rv.silent, one);
+    // The terminal names each silent KR on a line with its days; documents keep the table.
+    for (auto& c : silent.columns)
+        c.media = k_docs;
+    silent.empty.clear();
+    if (rv.silent.empty()) silent.before.push_back(none_line());
+    for (const auto& kr : rv.silent)
+        silent.before.push_back(item_line(
+            shown_ref(kr.ref, one), kr.title,
+            {{"  "}, {fmt::format("{} days", kr.days_silent.value_or(0)), Style::yellow}}));
     sheet.sections.push_back(std::move(silent));
-    sheet.sections.push_back(kpi_section("KPIs in warning or breach", rv.kpi_alerts));
-    sheet.sections.push_back(kpi_section("Stale KPIs", rv.kpi_stale));
+
+    sheet.sections.push_back(kpi_section(
+        "KPIs in warning or breach",
+        fmt::format("KPIs in warning or breach ({})", rv.kpi_alerts.size()), rv.kpi_alerts, one));
+    sheet.sections.push_back(kpi_section(
+        "Stale KPIs", fmt::format("Stale KPIs ({})", rv.kpi_stale.size()), rv.kpi_stale, one));
+
     Section notes;
-    notes.heading = "Notes";
-    notes.columns = {"ref", "title", "notes"};
-    for (const auto& o : rv.retro)
+    notes.name = notes.heading = "Notes";
+    notes.columns = {col("ref", "Ref", k_docs), col("title", "Title", k_docs),
+                     col("notes", "Notes", k_docs)};
+    if (rv.retro.empty()) notes.before.push_back(none_line());
+    for (const auto& o : rv.retro) {
+        const std::string ref = shown_ref(o.ref, one);
+        notes.before.push_back(item_line(ref, o.title));
+        notes.before.push_back(line("    " + o.notes, Style::plain, k_term));
         notes.rows.push_back(
-            {"objective", 0, {text_cell(o.ref), text_cell(o.title), text_cell(o.notes)}});
+            {"objective", 0, {text_cell(ref), text_cell(o.title), text_cell(o.notes)}});
+    }
     sheet.sections.push_back(std::move(notes));
     return sheet;
 }
@@ -290,18 +678,42 @@ Sheet tree_sheet(const Tree& tree) {
     Sheet sheet;
     sheet.title = "Alignment tree";
     sheet.subtitle = {describe_cycles(tree.cycles), "as of " + tree.as_of.iso()};
+    sheet.head = {
+        line(describe_cycles(tree.cycles) + " · as of " + tree.as_of.iso(), Style::bold, k_term),
+        line({}, Style::plain, k_term)};
     Section s;
-    s.heading = "Objectives by alignment";
-    s.columns = {"ref", "title", "owner", "depth", "score", "status", "subtree_score", "note"};
-    for (const auto& n : tree.nodes)
+    s.name = s.heading = "Objectives by alignment";
+    s.heading_media = k_docs;
+    s.empty = "No objectives in this selection.";
+    s.columns = {
+        col("objective", "Objective", k_term, Align::left, true, 0, 30),
+        col("ref", "Ref", k_docs),
+        col("title", "Title", k_docs),
+        col("owner", "Owner", k_all, Align::left, true, 4, 8),
+        col("depth", "Depth", k_docs),
+        col("score", "Score", k_all, Align::right),
+        col("status", "Status", k_all, Align::left, false, 2),
+        col("subtree_score", "Subtree", k_all, Align::right, false, 3),
+        col("note", "Note", k_all, Align::left, true, 5, 12),
+    };
+    for (const auto& n : tree.nodes) {
+        std::string indent;
+        for (int d = 0; d < n.depth; ++d)
+            indent += d + 1 == n.depth ? "└─ " : "   ";
         s.rows.push_back(
             {n.depth == 0 ? "root" : "objective",
              n.depth,
-             {text_cell(n.ref), text_cell(n.title), text_cell(n.owner), number_cell(n.depth),
-              bar_cell(n.score), status_cell(status_word(n.status)),
-              n.descendants ? score_cell(n.rollup) : text_cell(""), text_cell(n.note)}});
+             {text_cell(indent + n.ref + "  " + n.title, n.depth == 0 ? Style::bold : Style::plain),
+              text_cell(n.ref), text_cell(n.title), text_cell(n.owner, Style::dim),
+              number_cell(n.depth), styled(score_cell(n.score), style_of(n.band)),
+              status_cell(n.status),
+              n.descendants && n.rollup ? styled(score_cell(n.rollup), style_of(n.rollup_band))
+                                        : text_cell(""),
+              text_cell(n.note, n.note.empty() ? Style::dim : Style::yellow)}});
+    }
     for (const auto& loop : tree.loops)
-        s.paragraphs.push_back("Alignment loop: " + loop);
+        s.after.push_back(
+            line("warning: alignment loop " + loop + " (fix a `parent`)", Style::yellow));
     sheet.sections.push_back(std::move(s));
     return sheet;
 }
@@ -309,24 +721,60 @@ Sheet tree_sheet(const Tree& tree) {
 Sheet log_sheet(const LogReport& log) {
     Sheet sheet;
     sheet.title = log.ref + "  " + log.title;
-    if (log.is_kpi)
+    sheet.head = {line(log.ref + "  " + log.title, Style::bold, k_term)};
+    Line info;
+    info.media = k_term;
+    if (log.is_kpi) {
+        KpiRow k;
+        k.min = log.min;
+        k.max = log.max;
+        k.warn = log.warn;
+        k.unit = log.unit;
+        if (!log.entries.empty()) k.value = log.entries.back().value;
         sheet.subtitle = {fmt::format("KPI · health {}{} · as of {}", to_string(log.health),
                                       log.stale ? " (stale)" : "", log.as_of.iso())};
-    else
+        info.spans = {{fmt::format("{} · healthy {} · ", kpi_value(k).text, kpi_bounds(k))},
+                      {std::string(to_string(log.health)), style_of(log.health)},
+                      {fmt::format("{} · as of {}", log.stale ? " (stale)" : "", log.as_of.iso())}};
+    } else {
+        const std::string status = log.status == Status::none ? "-" : to_string(log.status);
         sheet.subtitle = {fmt::format("from {} to {}{} · now {} · progress {} · {} · as of {}",
                                       format_number(log.start), format_number(log.target),
                                       log.unit.empty() ? "" : " " + log.unit,
                                       format_number(log.current), format_percent(log.progress),
-                                      status_word(log.status), log.as_of.iso())};
+                                      log.status == Status::none ? "" : status, log.as_of.iso())};
+        std::string tail;
+        if (log.forecast_score && !log.milestone)
+            tail += fmt::format(" · forecast {}", format_score(*log.forecast_score));
+        if (!log.follows_kpi.empty()) tail += " · follows " + log.follows_kpi;
+        tail += fmt::format(" · as of {}", log.as_of.iso());
+        info.spans = {{fmt::format("{} → {} · now {} · progress {} · ", format_number(log.start),
+                                   number_cell(log.target, log.unit).text,
+                                   format_number(log.current), format_percent(log.progress))},
+                      {status, style_of(log.status)},
+                      {tail}};
+    }
     Section s;
-    s.heading = "Check-ins";
-    s.columns = {"date", "value", "change", "confidence", "note"};
-    for (const auto& e : log.entries)
-        s.rows.push_back({"checkin",
-                          0,
-                          {text_cell(e.date.iso()), number_cell(e.value), number_cell(e.delta),
-                           percent_cell(e.confidence), text_cell(e.note)}});
+    s.name = s.heading = "Check-ins";
+    s.heading_media = k_docs;
+    s.before = {std::move(info), line({}, Style::plain, k_term)};
     s.charts.push_back(log_chart(log));
+    s.empty = "No check-ins yet.";
+    s.columns = {col("date", "Date"),
+                 col("value", "Value", k_all, Align::right),
+                 col("change", "Change", k_all, Align::right),
+                 col("conf", "Conf", k_term, Align::right, false, 2),
+                 col("confidence", "Confidence", k_docs),
+                 col("note", "Note", k_all, Align::left, true, 0, 20)};
+    for (const auto& e : log.entries) {
+        const SheetCell confidence = e.confidence ? percent_cell(e.confidence) : text_cell("");
+        s.rows.push_back(
+            {"checkin",
+             0,
+             {date_cell(e.date), value_cell(e.value, std::nullopt, log.unit, log.milestone),
+              e.delta ? styled(change_cell(*e.delta), Style::dim) : text_cell(""), confidence,
+              confidence, text_cell(e.note, Style::dim)}});
+    }
     sheet.sections.push_back(std::move(s));
     return sheet;
 }

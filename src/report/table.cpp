@@ -89,6 +89,15 @@ std::string Table::render(const Look& look) const {
             any = any || (c < row.size() && !row[c].text.empty());
         shown[c] = any;
     }
+    // A shrinking column never cuts into the part of a cell that must be kept whole: its floor
+    // leaves room for that part (and the "…" after it when the rest is cut).
+    std::vector<std::size_t> kept(n, 0);
+    for (const auto& row : m_rows)
+        for (std::size_t c = 0; c < n && c < row.size(); ++c)
+            if (row[c].keep)
+                kept[c] =
+                    std::max(kept[c], row[c].keep < display_width(row[c].text) ? row[c].keep + 1
+                                                                               : row[c].keep);
     std::vector<std::size_t> widths = natural;
     auto total = [&] {
         std::size_t sum = 0, count = 0;
@@ -107,8 +116,9 @@ std::string Table::render(const Look& look) const {
             const std::size_t t = total();
             if (t <= look.width) return;
             const std::size_t floor_width = comfortable ? m_columns[c].comfortable : k_min_shrunk;
-            const std::size_t floor =
-                std::min(natural[c], std::max(floor_width, display_width(m_columns[c].header)));
+            const std::size_t floor = std::max(
+                kept[c],
+                std::min(natural[c], std::max(floor_width, display_width(m_columns[c].header))));
             const std::size_t room = widths[c] > floor ? widths[c] - floor : 0;
             widths[c] -= std::min(t - look.width, room);
         }

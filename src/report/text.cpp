@@ -2,6 +2,7 @@
 
 #include "okr/util/utf8.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <fmt/format.h>
 #include <utf8proc.h>
@@ -121,6 +122,24 @@ std::string escape_control(std::string_view text) {
     return out;
 }
 
+double tidy(double value) {
+    if (!std::isfinite(value) || value == 0) return value == 0 ? 0.0 : value;
+    const std::string text = fmt::format("{:.12g}", value);
+    double out = value;
+    std::from_chars(text.data(), text.data() + text.size(), out);
+    return out == 0 ? 0.0 : out;
+}
+
+namespace {
+
+// Hundredths of `fraction`, cut toward zero after tidying (0.57 * 100 is 56.99999999999999).
+double cut_hundredths(double fraction) {
+    const double t = std::trunc(tidy(tidy(fraction) * 100));
+    return t == 0 ? 0.0 : t;
+}
+
+} // namespace
+
 std::string format_number(double value, int decimals) {
     if (!std::isfinite(value)) return "-";
     const double scale = std::pow(10.0, decimals);
@@ -138,14 +157,18 @@ std::string format_number(double value, int decimals) {
 
 std::string format_score(double score) {
     if (!std::isfinite(score)) return "-";
-    // The epsilon keeps 0.57 (stored as 0.56999...) at 0.57.
-    return format_number(std::floor(score * 100 + 1e-9) / 100);
+    return format_number(cut_hundredths(score) / 100);
 }
 
 std::string format_percent(double fraction) {
     if (!std::isfinite(fraction)) return "-";
-    const double p = std::round(fraction * 100);
-    return fmt::format("{}%", p == 0 ? 0.0 : p);
+    return fmt::format("{}%", cut_hundredths(fraction));
+}
+
+std::string format_points(double delta_fraction) {
+    if (!std::isfinite(delta_fraction)) return "-";
+    const double p = cut_hundredths(delta_fraction);
+    return fmt::format("{}{} pts", p > 0 ? "+" : "", p);
 }
 
 } // namespace okr::report

@@ -128,10 +128,9 @@ class Session {
     report::Selection selection(const LoadedGoals& goals, std::vector<std::string> refs,
                                 std::string owner, std::string tag, bool kpi_refs) const;
 
-    // The command's output in the --format asked for: JSON and table from their own renderers,
-    // csv, markdown and html from the sheet.
+    // The command's output in the --format asked for: JSON from the report rows (SPEC §9),
+    // every other format rendered from the report's one description (its sheet).
     std::string render(const std::function<std::string(const report::Spill&)>& json,
-                       const std::function<std::string(const report::Look&)>& table,
                        const std::function<report::Sheet()>& sheet) const;
 
   private:

@@ -28,6 +28,7 @@ struct LogReport {
     std::vector<LogEntry> entries; // dated on or before as_of, by date (ties in file order)
     // KR only:
     std::optional<Cycle> cycle;
+    bool milestone = false;
     double start = 0, target = 1, current = 0, progress = 0;
     std::optional<double> score, forecast, forecast_score;
     Status status = Status::none;
@@ -41,7 +42,8 @@ struct LogReport {
 LogReport build_kr_log(const WorkspaceIndex& index, const Evaluation& ev, KrRef ref);
 LogReport build_kpi_log(const WorkspaceIndex& index, const Evaluation& ev, KpiRef ref);
 
-// The chart of a log: check-ins, the ideal line and forecast (KR), or the bounds (KPI).
+// The chart of a log: check-ins, the ideal line and forecast (metric KR), a step from not done
+// to done on a 0..1 axis (milestone), or the check-ins and bounds (KPI).
 Chart log_chart(const LogReport& log);
 
 } // namespace okr::report

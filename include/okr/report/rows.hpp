@@ -99,6 +99,7 @@ struct Report {
     std::vector<OwnerTotal> owners;
     std::optional<double> overall;
     Band overall_band = Band::none;
+    bool one_file = false; // the workspace is one file: references show without namespace
 };
 
 // The cycles a selection covers: named, all, or those containing the as-of date (else the one

@@ -13,6 +13,7 @@ enum class Style { plain, dim, bold, green, yellow, red, blue, cyan };
 struct Cell {
     std::string text; // already escaped; must not contain control characters
     Style style = Style::plain;
+    std::size_t keep = 0; // leading display columns never shortened (a number, date or status)
 };
 
 enum class Align { left, right };

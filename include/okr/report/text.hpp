@@ -23,14 +23,21 @@ std::string pad_left(std::string_view text, std::size_t width);
 // invalid UTF-8 become visible escapes such as `\x1b`, `\n`, `\t`.
 std::string escape_control(std::string_view text);
 
+// `value` rounded to 12 significant digits, the precision of every derived number before any
+// output (SPEC §5), so that 0.45 never shows as 0.44999999999999996; -0 becomes 0.
+double tidy(double value);
+
 // A number without trailing noise: 0.7, 12.5, 1200; at most `decimals` decimals.
 std::string format_number(double value, int decimals = 2);
 
-// A score (0..1) for display: cut, not rounded, to two decimals, so that the number shown
-// never crosses a band boundary the score has not (0.699 shows as 0.69, yellow).
+// A score (0..1) for display: cut toward zero, not rounded, to two decimals, so that the number
+// shown never crosses a band boundary the score has not (0.699 shows as 0.69, yellow).
 std::string format_score(double score);
 
-// A fraction as a whole percentage: 0.625 -> "63%".
+// A fraction as a whole percentage, cut toward zero like a score: 0.625 -> "62%", 0.849 -> "84%".
 std::string format_percent(double fraction);
+
+// A change of progress in percentage points, cut toward zero: 0.67 -> "+67 pts", -0.05 -> "-5 pts".
+std::string format_points(double delta_fraction);
 
 } // namespace okr::report

@@ -167,8 +167,12 @@ TEST_SUITE("okr::report::text") {
         CHECK(format_score(NAN) == "-");
     }
 
-    TEST_CASE("percentages are rounded to whole numbers") {
-        CHECK(format_percent(0.625) == "63%");
+    TEST_CASE("percentages are cut toward zero to whole numbers, like scores") {
+        CHECK(format_percent(0.625) == "62%");
+        CHECK(format_percent(0.849) == "84%");
+        CHECK(format_percent(0.57) == "57%");
+        CHECK(format_percent(0.29) == "29%");
+        CHECK(format_percent(-0.337) == "-33%");
         CHECK(format_percent(0.7) == "70%");
         CHECK(format_percent(0.0) == "0%");
         CHECK(format_percent(1.0) == "100%");
@@ -184,6 +188,33 @@ TEST_SUITE("okr::report::text") {
         CHECK(format_score(0.7) == "0.7");
         CHECK(format_score(1.0) == "1");
         CHECK(format_score(0.0) == "0");
+        CHECK(format_score(0.849) == "0.84");
+    }
+
+    TEST_CASE("a score and its percentage show the same cut number") {
+        for (double s : {0.849, 0.6899999, 0.57, 0.29, 0.999, 0.0101}) {
+            CAPTURE(s);
+            const std::string score = format_score(s);
+            const std::string percent = format_percent(s);
+            CHECK(std::stod(score) * 100 == doctest::Approx(std::stod(percent)));
+        }
+    }
+
+    TEST_CASE("a change of progress reads in points, cut toward zero") {
+        CHECK(format_points(0.6667) == "+66 pts");
+        CHECK(format_points(1.0) == "+100 pts");
+        CHECK(format_points(-0.05) == "-5 pts");
+        CHECK(format_points(0.0) == "0 pts");
+        CHECK(format_points(-0.004) == "0 pts");
+    }
+
+    TEST_CASE("derived numbers are tidied to 12 significant digits, and -0 is 0") {
+        CHECK(tidy(-0.20000000000000018) == -0.2);
+        CHECK(tidy(0.44999999999999996) == 0.45);
+        CHECK(tidy(0.1 + 0.2) == 0.3);
+        CHECK(std::signbit(tidy(-0.0)) == false);
+        CHECK(tidy(1460000) == 1460000);
+        CHECK(tidy(123456.789) == 123456.789);
     }
 
 } // TEST_SUITE
