@@ -38,5 +38,23 @@ assert distinct > 8, f"the screenshot looks blank ({distinct} distinct sampled b
 print(f"{sys.argv[1]}: {width}x{height}, {len(data)} bytes, {distinct} distinct sampled bytes")
 PY
 done
+# Every HTML report fits a 1,000 px window (SPEC §9): a wide table scrolls in its own box, so the
+# page itself never scrolls sideways. A copy of each page gets a script that writes the page's
+# scroll width into its title, which --dump-dom then prints.
+for command in status score kpi review tree "log p95" "log growth/activation.checklist"; do
+  name=$(echo "$command" | tr ' /' '--')
+  "$okr" -f examples/team --as-of 2026-11-23 $command --format html |
+    sed 's|</body>|<script>document.title = "width=" + document.documentElement.scrollWidth;</script></body>|' \
+    > "$work/fit-$name.html"
+  width=$(timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$work/profile" --window-size=1000,900 --dump-dom "file://$work/fit-$name.html" 2>/dev/null |
+    sed -n 's|.*<title>width=\([0-9]*\)</title>.*|\1|p')
+  if [ -z "$width" ] || [ "$width" -gt 1000 ]; then
+    echo "okr $command --format html is ${width:-?} px wide in a 1000 px window"
+    exit 1
+  fi
+  echo "$command: $width px wide in a 1000 px window"
+done
 if [ -n "${OKR_KEEP_SCREENSHOTS:-}" ]; then cp "$work"/*.png "$OKR_KEEP_SCREENSHOTS"/; fi
 echo "1 passed, 0 failed"
