@@ -74,14 +74,16 @@ Runner setup_import(CLI::App& command) {
             opts->input.empty() || opts->input == "-" ? "<stdin>" : opts->input;
         const std::string text = read_input(session, opts->input);
         auto parsed = io::parse_import(text);
-        if (auto* e = std::get_if<io::ImportError>(&parsed))
+        if (!parsed) {
+            const Failure& e = parsed.failure();
             throw CommandError(ExitCode::usage,
-                               e->column ? fmt::format("{}:{}:{}: {}; nothing was imported", name,
-                                                       e->line, e->column, e->message)
-                                         : fmt::format("{}:{}: {}; nothing was imported", name,
-                                                       e->line, e->message),
-                               e->hint);
-        const auto& rows = std::get<std::vector<io::ImportRow>>(parsed);
+                               e.pos.column ? fmt::format("{}:{}:{}: {}; nothing was imported",
+                                                          name, e.pos.line, e.pos.column, e.message)
+                                            : fmt::format("{}:{}: {}; nothing was imported", name,
+                                                          e.pos.line, e.message),
+                               e.hint);
+        }
+        const auto& rows = *parsed;
 
         // Every row is checked, against the rules of `okr checkin`, before anything is written.
         LoadedGoals goals = session.load();

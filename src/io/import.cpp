@@ -27,9 +27,12 @@ std::string_view skip_bom(std::string_view text) {
     return text;
 }
 
-ImportError error_at(std::uint32_t line, std::uint32_t column, std::string message,
-                     std::string hint = {}) {
-    return {line, column, std::move(message), std::move(hint)};
+Failure error_at(std::uint32_t line, std::uint32_t column, std::string message,
+                 std::string hint = {}) {
+    Failure failure =
+        make_failure(Failure::Kind::file_invalid, std::move(message), std::move(hint));
+    failure.pos = {line, column};
+    return failure;
 }
 
 std::string trim(std::string_view s) {
@@ -50,7 +53,7 @@ struct CsvRecord {
 // The records of RFC 4180 text: fields separated by commas, records by LF or CRLF; a quoted
 // field may hold commas, line breaks and doubled quotes. Unquoted fields lose surrounding blanks;
 // blank lines are skipped.
-std::variant<std::vector<CsvRecord>, ImportError> csv_records(std::string_view text) {
+Result<std::vector<CsvRecord>> csv_records(std::string_view text) {
     std::vector<CsvRecord> records;
     std::uint32_t line = 1;
     std::size_t line_start = 0;
@@ -126,7 +129,7 @@ class JsonReader {
   public:
     explicit JsonReader(std::string_view text) : m_text(text) {}
 
-    std::variant<std::vector<ImportRow>, ImportError> rows() {
+    Result<std::vector<ImportRow>> rows() {
         std::vector<ImportRow> rows;
         skip_blanks();
         if (!eat('[')) return fail("expected `[`: an import in JSON is an array of objects");
@@ -137,7 +140,7 @@ class JsonReader {
             ImportRow row;
             row.number = rows.size() + 1;
             row.line = m_line;
-            if (auto e = object(row)) return *e;
+            if (auto parsed = object(row); !parsed) return std::move(parsed).failure();
             rows.push_back(std::move(row));
             skip_blanks();
             if (eat(',')) continue;
@@ -147,13 +150,13 @@ class JsonReader {
     }
 
   private:
-    std::variant<std::vector<ImportRow>, ImportError> finish(std::vector<ImportRow> rows) {
+    Result<std::vector<ImportRow>> finish(std::vector<ImportRow> rows) {
         skip_blanks();
         if (m_at != m_text.size()) return fail("unexpected text after the array");
         return rows;
     }
 
-    std::optional<ImportError> object(ImportRow& row) {
+    Result<void> object(ImportRow& row) {
         if (!eat('{'))
             return fail(fmt::format("row {}: expected an object `{{ \"ref\": ..., \"date\": ..., "
                                     "\"value\": ... }}`",
@@ -210,7 +213,7 @@ class JsonReader {
                 return error_at(row.line, 0,
                                 fmt::format("row {}: \"{}\" is missing", row.number, required),
                                 "each object needs \"ref\", \"date\" and \"value\"");
-        return std::nullopt;
+        return {};
     }
 
     std::optional<std::string> string() {
@@ -350,7 +353,7 @@ class JsonReader {
         }
     }
     std::uint32_t column() const { return static_cast<std::uint32_t>(m_at - m_line_start + 1); }
-    ImportError fail(std::string message) { return error_at(m_line, column(), std::move(message)); }
+    Failure fail(std::string message) { return error_at(m_line, column(), std::move(message)); }
 
     std::string_view m_text;
     std::size_t m_at = 0;
@@ -360,10 +363,10 @@ class JsonReader {
 
 } // namespace
 
-std::variant<std::vector<ImportRow>, ImportError> parse_import_csv(std::string_view text) {
+Result<std::vector<ImportRow>> parse_import_csv(std::string_view text) {
     auto parsed = csv_records(skip_bom(text));
-    if (auto* e = std::get_if<ImportError>(&parsed)) return *e;
-    auto& records = std::get<std::vector<CsvRecord>>(parsed);
+    if (!parsed) return std::move(parsed).failure();
+    auto& records = *parsed;
     if (records.empty())
         return error_at(1, 1, "no header: an import in CSV starts with the line ref,date,value",
                         "optional columns: confidence, note");
@@ -405,11 +408,11 @@ std::variant<std::vector<ImportRow>, ImportError> parse_import_csv(std::string_v
     return rows;
 }
 
-std::variant<std::vector<ImportRow>, ImportError> parse_import_json(std::string_view text) {
+Result<std::vector<ImportRow>> parse_import_json(std::string_view text) {
     return JsonReader(skip_bom(text)).rows();
 }
 
-std::variant<std::vector<ImportRow>, ImportError> parse_import(std::string_view text) {
+Result<std::vector<ImportRow>> parse_import(std::string_view text) {
     std::string_view t = skip_bom(text);
     std::size_t i = 0;
     while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i])))

@@ -3,11 +3,12 @@
 // optional `confidence` and `note`) or JSON (an array of objects with those keys). Pure: the rows
 // are text, checked later against the rules of `okr checkin`.
 
+#include "okr/core/result.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 namespace okr::io {
@@ -24,19 +25,12 @@ struct ImportRow {
     std::string note;
 };
 
-// Why the text is not an import file, and where.
-struct ImportError {
-    std::uint32_t line = 0;
-    std::uint32_t column = 0;
-    std::string message;
-    std::string hint;
-};
-
 // The rows of a CSV or JSON import; JSON when the first character after blanks (and a UTF-8 byte
-// order mark) is `[`, CSV otherwise.
-std::variant<std::vector<ImportRow>, ImportError> parse_import(std::string_view text);
+// order mark) is `[`, CSV otherwise. A text that is not an import fails with Kind::file_invalid,
+// its message and the line (and column, where known) of the problem.
+Result<std::vector<ImportRow>> parse_import(std::string_view text);
 
-std::variant<std::vector<ImportRow>, ImportError> parse_import_csv(std::string_view text);
-std::variant<std::vector<ImportRow>, ImportError> parse_import_json(std::string_view text);
+Result<std::vector<ImportRow>> parse_import_csv(std::string_view text);
+Result<std::vector<ImportRow>> parse_import_json(std::string_view text);
 
 } // namespace okr::io

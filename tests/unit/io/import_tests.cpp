@@ -11,16 +11,18 @@ namespace {
 
 std::vector<ImportRow> rows_of(std::string_view text) {
     auto parsed = parse_import(text);
-    if (auto* e = std::get_if<ImportError>(&parsed))
-        FAIL(e->line, ":", e->column, ": ", e->message);
-    return std::get<std::vector<ImportRow>>(parsed);
+    if (!parsed)
+        FAIL(parsed.failure().pos.line, ":", parsed.failure().pos.column, ": ",
+             parsed.failure().message);
+    return std::move(parsed).value();
 }
 
 std::string error_of(std::string_view text) {
     auto parsed = parse_import(text);
-    auto* e = std::get_if<ImportError>(&parsed);
-    REQUIRE(e != nullptr);
-    return std::to_string(e->line) + ":" + std::to_string(e->column) + ": " + e->message;
+    REQUIRE_FALSE(parsed.ok());
+    const okr::Failure& e = parsed.failure();
+    CHECK(e.kind == okr::Failure::Kind::file_invalid);
+    return std::to_string(e.pos.line) + ":" + std::to_string(e.pos.column) + ": " + e.message;
 }
 
 } // namespace
