@@ -111,6 +111,7 @@ ExitCode finish_add(const Session& session, LoadedGoals& goals, std::size_t file
     const std::string path = goals.loaded.workspace.files[file].path;
     const std::string text = write_edit(
         session, path, dry_run, out, [&](std::string_view current) { return edit(current, path); });
+    warn_new_findings(session, goals, file, text);
     std::string ref;
     if (!dry_run) {
         reload_file(goals, file, text, session.as_of());
@@ -276,8 +277,9 @@ Runner setup_add_kr(CLI::App& command) {
         if (opts->milestone) {
             item.keys.emplace_back("type", std::string("milestone"));
         } else {
-            const double target = parse_number_arg("--target", opts->target);
-            const double start = opts->start.empty() ? 0 : parse_number_arg("--start", opts->start);
+            const double target = parse_quantity_arg("--target", opts->target, opts->unit);
+            const double start =
+                opts->start.empty() ? 0 : parse_quantity_arg("--start", opts->start, opts->unit);
             if (target == start)
                 throw CommandError(ExitCode::usage,
                                    fmt::format("--target must differ from --start (both are {})",
@@ -362,9 +364,9 @@ Runner setup_add_kpi(CLI::App& command) {
                 ExitCode::usage, "add kpi: expected --min N, --max N or both",
                 "--min: healthy at or above; --max: healthy at or below; both: a healthy band");
         std::optional<double> min, max, warn;
-        if (!opts->min.empty()) min = parse_number_arg("--min", opts->min);
-        if (!opts->max.empty()) max = parse_number_arg("--max", opts->max);
-        if (!opts->warn.empty()) warn = parse_number_arg("--warn", opts->warn);
+        if (!opts->min.empty()) min = parse_quantity_arg("--min", opts->min, opts->unit);
+        if (!opts->max.empty()) max = parse_quantity_arg("--max", opts->max, opts->unit);
+        if (!opts->warn.empty()) warn = parse_quantity_arg("--warn", opts->warn, opts->unit);
         if (min && max && *min > *max)
             throw CommandError(
                 ExitCode::usage,

@@ -143,7 +143,7 @@ int run(int argc, char** argv) {
         }
         for (const auto& [sub, runner] : runners)
             if (sub->get_name() == help_topic) {
-                write_all(stdout, sub->help());
+                write_all(stdout, sub->help("okr"));
                 return 0;
             }
         return report_error(fmt::format("unknown command \"{}\"", help_topic),

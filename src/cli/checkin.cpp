@@ -1,11 +1,14 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
+#include "okr/core/lint.hpp"
 #include "okr/report/text.hpp"
 
 #include "okr/report/table.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <iostream>
 #include <map>
@@ -23,6 +26,7 @@ struct CheckinOptions {
     std::string confidence;
     std::string note;
     bool dry_run = false;
+    bool force = false;
 };
 
 std::string with_unit(double value, const std::string& unit) {
@@ -65,6 +69,51 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
     return {};
 }
 
+// Refuses a check-in that `okr check` would flag as one that does not count (SPEC §8): dated in
+// the future, after its cycle's end, or on a dropped item. `--force` records it anyway.
+void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Date date,
+                      Date as_of) {
+    const std::string force = "--force records it anyway";
+    if (date > as_of)
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("check-in dated {} is in the future (as of {}); nothing was written",
+                        date.iso(), as_of.iso()),
+            fmt::format("date it today or earlier with --date, or set --as-of; {}", force));
+    if (const KeyResult* kr = kr_of(index, target)) {
+        const Objective* obj = objective_of(index, target);
+        const Cycle* cycle = obj ? index.cycle(obj->cycle) : nullptr;
+        if (cycle && date > cycle->end)
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("check-in dated {} is after the end of cycle {} ({}): it would not "
+                            "count for {}; nothing was written",
+                            date.iso(), cycle->name, cycle->end.iso(), target.ref),
+                fmt::format("to grade {}, date it --date {}; {}", cycle->name, cycle->end.iso(),
+                            force));
+        // Dropped: from the day it was dropped, as `okr check` counts (a check-in backdated to
+        // before that day is history, and counts as it did).
+        const std::optional<Date> dropped_on = drop_date(kr->dropped ? kr->notes
+                                                         : obj       ? obj->notes
+                                                                     : std::string());
+        if ((kr->dropped || (obj && obj->dropped)) && (!dropped_on || date >= *dropped_on))
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("{} is dropped{}: a check-in would not count; nothing was written",
+                            target.ref, kr->dropped ? "" : " with its objective"),
+                fmt::format("make it count again with `okr set {} status active`; {}",
+                            kr->dropped ? target.ref : obj->id, force));
+    } else if (const Kpi* kpi = kpi_of(index, target);
+               kpi && kpi->dropped && (!drop_date(kpi->notes) || date >= *drop_date(kpi->notes))) {
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("KPI {} is dropped: a check-in would not count; nothing was written",
+                        target.ref),
+            fmt::format("make it count again with `okr set {} status active`; {}", target.ref,
+                        force));
+    }
+}
+
 // One question of the weekly walk: a KR of the selected cycles, or a KPI that is due.
 struct WalkItem {
     WriteTarget target;
@@ -75,7 +124,9 @@ struct WalkItem {
     std::string context;   // current value, target and pace, or bounds and health
     std::string last_note; // the latest note, with its date
     std::optional<double> last_confidence;
-    std::string before; // what the summary line said before the walk
+    std::string before;       // what the summary line said before the walk
+    std::optional<Date> date; // the answer's date when the KR's cycle has ended: its last day
+    const Cycle* ended = nullptr;
 };
 
 // What the walk asks about: active KRs (not following a KPI) of the selected objectives, then
@@ -122,6 +173,14 @@ std::vector<WalkItem> walk_items(const LoadedGoals& goals, const report::Selecti
                                   report::format_percent(kr_row.expected));
             item.last_note = last_note(kr.checkins, ev.as_of);
             item.last_confidence = kr_row.confidence;
+            // Grading day: a cycle that has ended takes its answers on its last day, the last
+            // day a check-in counts for it (SPEC §3).
+            if (const Cycle* c =
+                    index.cycle(index.at(ObjectiveRef{ref->file, ref->objective}).cycle);
+                c && c->end < ev.as_of) {
+                item.date = c->end;
+                item.ended = c;
+            }
             items.push_back(std::move(item));
         }
     }
@@ -185,6 +244,14 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
     session.print(fmt::format(
         "Weekly check-in, {}: {} item{}. Enter skips; Ctrl-D stops (answers so far are saved).\n",
         today.iso(), items.size(), items.size() == 1 ? "" : "s"));
+    std::vector<const Cycle*> ended;
+    for (const WalkItem& item : items)
+        if (item.ended && std::find(ended.begin(), ended.end(), item.ended) == ended.end())
+            ended.push_back(item.ended);
+    for (const Cycle* c : ended)
+        session.print(fmt::format("Cycle {} ended on {}: its answers are dated {}, its last day, "
+                                  "so they count for its grade.\n",
+                                  c->name, c->end.iso(), c->end.iso()));
     struct Change {
         std::string ref, before, after;
     };
@@ -198,14 +265,14 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
         const std::string before = summary(goals, item.target);
         const auto value_text =
             ask(session, std::cin,
-                item.milestone ? "  done? (done / 0, Enter skips): " : "  value (Enter skips): ",
+                item.milestone ? "  done? (done / no, Enter skips): " : "  value (Enter skips): ",
                 [&](const std::string& text) {
                     checkin_value("value", text, item.milestone, item.target.ref, item.unit);
                 });
         if (!value_text) break;
         if (value_text->empty()) continue;
         Checkin checkin;
-        checkin.date = today;
+        checkin.date = item.date.value_or(today);
         checkin.value =
             checkin_value("value", *value_text, item.milestone, item.target.ref, item.unit);
         const std::string keep =
@@ -227,6 +294,7 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
             write_edit(session, path, false, ignored, [&](std::string_view current) {
                 return io::append_checkin(current, path, item.target.item, checkin);
             });
+        warn_new_findings(session, goals, item.target.file, text);
         reload_file(goals, item.target.file, text, today);
         const std::string after = summary(goals, item.target);
         session.print("  saved: " + after);
@@ -284,6 +352,9 @@ Runner setup_checkin(CLI::App& command) {
         .add_option("--tag", opts->tag, "Interactive walk: only objectives and KPIs with tag TAG")
         ->type_name("TAG")
         ->check(completes(Complete::tags));
+    command.add_flag("--force", opts->force,
+                     "Record a check-in that would not count (in the future, after its cycle, on "
+                     "a dropped item)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         if (opts->ref.empty()) {
@@ -307,14 +378,17 @@ Runner setup_checkin(CLI::App& command) {
             index, {opts->ref, opts->value, opts->date, opts->confidence, opts->note}, today);
         const WriteTarget& target = checked.target;
         const Checkin& checkin = checked.checkin;
+        if (!opts->force) refuse_uncounted(index, target, checkin.date, today);
 
         std::map<std::string, std::string> texts;
         const std::vector<Written> written =
             record_checkins(session, index, {checked}, opts->dry_run, out, &texts);
+        warn_new_findings(session, goals, target.file,
+                          texts[index.workspace().files[target.file].path]);
         std::string line;
         if (!opts->dry_run && !session.options().quiet) {
             const std::string path = index.workspace().files[target.file].path;
-            reload_file(goals, target.file, texts[path], std::max(today, checkin.date));
+            reload_file(goals, target.file, texts[path], today);
             line = summary(goals, target);
         }
         finish_write(session, opts->dry_run, written, line, out);

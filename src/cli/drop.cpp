@@ -24,8 +24,9 @@ Runner setup_drop(CLI::App& command) {
         ->required()
         ->check(completes(Complete::references));
     command
-        .add_option("--note", opts->note,
-                    "Why it was dropped; added to its notes with today's date (or --as-of)")
+        .add_option(
+            "--note", opts->note,
+            "Why it was dropped; its notes record the date (today, or --as-of) with or without it")
         ->type_name("TEXT")
         ->check(completes(Complete::nothing));
     add_dry_run_flag(command, opts->dry_run);
@@ -57,7 +58,9 @@ Runner setup_drop(CLI::App& command) {
             write_edit(session, path, opts->dry_run, out, [&](std::string_view text) {
                 io::Edit edit =
                     io::set_key(text, path, target.item, "status", std::string("dropped"));
-                if (!edit.ok() || opts->note.empty()) return edit;
+                // The notes keep the day it was dropped, even without --note: `okr check` flags the
+                // check-ins recorded from then on.
+                if (!edit.ok()) return edit;
                 // The notes as they are in the current text, which may have changed since loading.
                 const Workspace now{{io::parse_goal_file(text, path).file}};
                 const WorkspaceIndex here(now);
@@ -71,14 +74,18 @@ Runner setup_drop(CLI::App& command) {
                 else if (const Objective* o = objective_of(here, local))
                     notes_now = o->notes;
                 const std::string note =
-                    fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
-                                session.as_of().iso(), opts->note);
+                    opts->note.empty()
+                        ? fmt::format("{}{}Dropped {}.", notes_now, notes_now.empty() ? "" : " ",
+                                      session.as_of().iso())
+                        : fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
+                                      session.as_of().iso(), opts->note);
                 new_notes = note;
                 io::Edit with_note = io::set_key(edit.text, path, target.item, "notes", note);
                 with_note.splices
                     .clear(); // two edits: offsets of the second are not in the original text
                 return with_note;
             });
+        warn_new_findings(session, goals, target.file, written);
         Written w{"drop",
                   path,
                   line_of(written, path, target.item),

@@ -200,6 +200,7 @@ Runner setup_edit(CLI::App& command) {
         }
 
         const Written written{"edit", path, line_of(edited, path, target.item), target.ref, {}};
+        warn_new_findings(session, goals, target.file, edited);
         if (opts->dry_run) {
             out += util::unified_diff(*original, edited, path);
             cleanup();

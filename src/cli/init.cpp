@@ -1,8 +1,10 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
+#include "okr/io/include_edit.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/io/workspace.hpp"
 #include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
@@ -10,6 +12,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fnmatch.h>
+#include <functional>
+#include <optional>
 
 namespace okr::cli {
 
@@ -23,8 +28,8 @@ struct InitOptions {
     bool dry_run = false;
 };
 
-// The starter file: valid as written, with one example objective of two key results and the
-// file format explained in comments.
+// The starter file: valid as written, with the file format explained in comments and an example
+// objective of two key results that is commented out, so that it never counts in scores.
 std::string starter_file(const std::string& title, const std::string& owner, const Cycle& cycle,
                          Date today) {
     const Date baseline = std::clamp(today, cycle.start, cycle.end);
@@ -32,9 +37,10 @@ std::string starter_file(const std::string& title, const std::string& owner, con
     return fmt::format(R"(# Goals for {cycle}: objectives, key results and KPIs, kept by okr.
 # Every key is explained in `man okr-format`; `okr check` validates this file.
 #
+#   okr add objective "TITLE"         a new objective (prints its id, OBJ)
+#   okr add kr OBJ "TITLE" --target N a key result of it
+#   okr checkin OBJ.KR 40             record a new value (today's date)
 #   okr status                        progress of every key result
-#   okr checkin first-users 40        record a new value (today's date)
-#   okr add kr example "TITLE" --target N
 #
 # Dates are TOML dates without quotes: 2026-11-04.
 
@@ -42,30 +48,33 @@ title = {title}
 owner = {owner}              # owner of everything below unless it says otherwise
 cycle = "{cycle}"            # the cycle objectives are graded in: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM
 
-# An objective is qualitative: where you want to be at the end of the cycle.
-[[objective]]
-id = "example"               # the short name used on the command line
-title = "Replace this with your first objective"
-type = "aspirational"        # or "committed": must be fully delivered
-# parent = "company/grow"    # the objective of another file this one supports
-
-  # A key result is measurable: a number moving from `start` to `target`...
-  [[objective.kr]]
-  id = "first-users"
-  title = "Reach 100 weekly users"
-  start = 0
-  target = 100
-  unit = "users"
-  # One check-in per line; `okr checkin` appends them for you.
-  checkins = [
-    {{ date = {start}, value = 0, confidence = 0.5, note = "baseline" }},
-  ]
-
-  # ...or a milestone: done or not done.
-  [[objective.kr]]
-  id = "launch"
-  title = "Launch the beta by {mid}"
-  type = "milestone"
+# An objective is qualitative: where you want to be at the end of the cycle. The example
+# below is commented out, so it never counts: remove the leading `# ` of its lines to use it,
+# or add your own with `okr add objective "TITLE"`.
+#
+# [[objective]]
+# id = "example"               # the short name used on the command line
+# title = "Replace this with your first objective"
+# type = "aspirational"        # or "committed": must be fully delivered
+# # parent = "company/grow"    # the objective of another file this one supports
+#
+#   # A key result is measurable: a number moving from `start` to `target`...
+#   [[objective.kr]]
+#   id = "first-users"
+#   title = "Reach 100 weekly users"
+#   start = 0
+#   target = 100
+#   unit = "users"
+#   # One check-in per line; `okr checkin` appends them for you.
+#   checkins = [
+#     {{ date = {start}, value = 0, confidence = 0.5, note = "baseline" }},
+#   ]
+#
+#   # ...or a milestone: done or not done.
+#   [[objective.kr]]
+#   id = "launch"
+#   title = "Launch the beta by {mid}"
+#   type = "milestone"
 
 # A KPI is a health metric with bounds instead of a target:
 #
@@ -79,6 +88,55 @@ type = "aspirational"        # or "committed": must be fully delivered
                        fmt::arg("cycle", cycle.name), fmt::arg("title", io::toml_string(title)),
                        fmt::arg("owner", io::toml_string(owner)), fmt::arg("start", baseline.iso()),
                        fmt::arg("mid", mid.iso()));
+}
+
+// True when the include glob `pattern` (`*`, `?`, `[...]` within a name, `**` for any number of
+// folders) matches `relative`, a path relative to the root's folder.
+bool glob_covers(const std::string& pattern, const std::string& relative) {
+    auto split = [](const std::string& text) {
+        std::vector<std::string> parts;
+        std::size_t at = 0;
+        while (at <= text.size()) {
+            std::size_t slash = text.find('/', at);
+            if (slash == std::string::npos) slash = text.size();
+            if (slash > at && text.substr(at, slash - at) != ".")
+                parts.push_back(text.substr(at, slash - at));
+            at = slash + 1;
+        }
+        return parts;
+    };
+    const std::vector<std::string> p = split(pattern), r = split(relative);
+    std::function<bool(std::size_t, std::size_t)> match = [&](std::size_t i, std::size_t j) {
+        if (i == p.size()) return j == r.size();
+        if (p[i] == "**") {
+            for (std::size_t k = j; k <= r.size(); ++k) {
+                if (match(i + 1, k)) return true;
+                if (k < r.size() && r[k].starts_with(".")) break; // hidden folders are skipped
+            }
+            return false;
+        }
+        return j < r.size() && fnmatch(p[i].c_str(), r[j].c_str(), FNM_PERIOD) == 0 &&
+               match(i + 1, j + 1);
+    };
+    return match(0, 0);
+}
+
+// The workspace root a new file at `path` would belong to: the nearest okr.toml in a folder
+// above it. A new okr.toml starts a workspace of its own, so it has none.
+std::optional<std::string> enclosing_root(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path target = fs::absolute(path, ec).lexically_normal();
+    if (target.filename() == "okr.toml") return std::nullopt;
+    for (fs::path dir = target.parent_path();; dir = dir.parent_path()) {
+        const fs::path candidate = dir / "okr.toml";
+        if (fs::is_regular_file(candidate, ec)) {
+            const fs::path shown = candidate.lexically_proximate(fs::current_path(ec));
+            return shown.empty() ? candidate.string() : shown.string();
+        }
+        if (dir == dir.parent_path() || dir.empty()) break;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -134,24 +192,57 @@ Runner setup_init(CLI::App& command) {
                                                             parsed.diagnostics.front().message));
         const Written written{
             "init", path, 1, {}, {{"title", title}, {"owner", owner}, {"cycle", cycle->name}}};
+        if (fs::exists(fs::symlink_status(path, ec)))
+            throw CommandError(ExitCode::io,
+                               fmt::format("{} already exists; not overwriting it", path),
+                               "choose another path, or remove the file first");
+        const std::optional<std::string> root = enclosing_root(path);
+        std::optional<std::string> include;
+        if (root) {
+            const fs::path dir = fs::weakly_canonical(fs::absolute(*root).parent_path(), ec);
+            const std::string relative = fs::weakly_canonical(fs::absolute(path), ec)
+                                             .lexically_relative(dir)
+                                             .generic_string();
+            const io::ParsedFile root_file =
+                io::parse_goal_file(io::read_file(*root).value_or(std::string()), *root);
+            const bool covered =
+                std::any_of(root_file.file.includes.begin(), root_file.file.includes.end(),
+                            [&](const RefText& glob) { return glob_covers(glob.text, relative); });
+            if (!covered && !relative.empty() && !relative.starts_with("..")) include = relative;
+        }
         if (opts->dry_run) {
-            if (fs::exists(fs::symlink_status(path, ec)))
-                throw CommandError(ExitCode::io,
-                                   fmt::format("{} already exists; not overwriting it", path),
-                                   "choose another path, or remove the file first");
             out += util::unified_diff("", text, path);
+            if (include)
+                write_edit(session, *root, true, out, [&](std::string_view current) {
+                    return io::add_include(current, *root, *include);
+                });
             finish_write(session, true, {written}, {}, out);
             return ExitCode::ok;
         }
+        // Missing folders are created, as `mkdir -p` would.
+        if (const fs::path folder = fs::path(path).parent_path(); !folder.empty()) {
+            fs::create_directories(folder, ec);
+            if (ec)
+                throw CommandError(
+                    ExitCode::io,
+                    fmt::format("cannot create the folder {}: {}", folder.string(), ec.message()),
+                    "check the path and your permissions");
+        }
         if (auto e = io::create_file(path, text))
             throw CommandError(ExitCode::io, e->message, e->hint);
-        finish_write(session, false, {written},
-                     fmt::format("created {} for {} ({} to {})\nnext: edit it with `okr {}edit "
-                                 "example`, then `okr {}status`\n",
-                                 path, cycle->name, cycle->start.iso(), cycle->end.iso(),
-                                 path == "okr.toml" ? "" : "-f " + path + " ",
-                                 path == "okr.toml" ? "" : "-f " + path + " "),
-                     out);
+        if (include) {
+            std::string ignored;
+            write_edit(session, *root, false, ignored, [&](std::string_view current) {
+                return io::add_include(current, *root, *include);
+            });
+        }
+        std::string said = fmt::format("created {} for {} ({} to {})\n", path, cycle->name,
+                                       cycle->start.iso(), cycle->end.iso());
+        if (include)
+            said += fmt::format("added \"{}\" to [workspace] include in {}\n", *include, *root);
+        const std::string f = path == "okr.toml" || include || root ? "" : "-f " + path + " ";
+        said += fmt::format("next: `okr {}add objective \"TITLE\"`, then `okr {}status`\n", f, f);
+        finish_write(session, false, {written}, said, out);
         return ExitCode::ok;
     };
 }

@@ -20,7 +20,8 @@ Runner setup_review(CLI::App& command) {
     auto opts = std::make_shared<ReviewOptions>();
     command
         .add_option("--since", opts->since,
-                    "Weekly view: what moved since DATE (YYYY-MM-DD, yesterday, -3d, -2w)")
+                    "Weekly view: what moved since DATE (YYYY-MM-DD, yesterday, -3d, -2w; relative "
+                    "to --as-of)")
         ->type_name("DATE")
         ->check(completes(Complete::dates));
     command
@@ -35,7 +36,7 @@ Runner setup_review(CLI::App& command) {
         const LoadedGoals goals = session.load();
         std::optional<Date> since;
         if (!opts->since.empty()) {
-            since = parse_cli_date(opts->since, session.env().today);
+            since = parse_cli_date(opts->since, goals.evaluation.as_of);
             if (!since)
                 throw CommandError(ExitCode::usage,
                                    fmt::format("--since: not a date: \"{}\"", opts->since),

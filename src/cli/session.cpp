@@ -1,9 +1,11 @@
 #include "okr/cli/session.hpp"
 
 #include "okr/core/lint.hpp"
+#include "okr/core/suggest.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -109,9 +111,82 @@ report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::
                            describe_failure("objective or key result", r, {}, suggestions));
     }
     sel.refs = std::move(refs);
+    check_filter(goals, "--owner", owner, kpi_refs);
+    check_filter(goals, "--tag", tag, kpi_refs);
     sel.owner = std::move(owner);
     sel.tag = std::move(tag);
     return sel;
+}
+
+void Session::check_filter(const LoadedGoals& goals, std::string_view option,
+                           const std::string& value, bool kpis_only) const {
+    if (value.empty()) return;
+    const bool by_owner = option == "--owner";
+    const auto cycles = report::selected_cycles(*goals.index, m_options.cycle, as_of());
+    std::vector<std::string> known;     // every owner or tag of the workspace
+    std::vector<std::string> elsewhere; // cycles where it matches, not selected
+    bool matched = false, matched_here = false;
+    auto note = [&](const std::string& v) {
+        if (std::find(known.begin(), known.end(), v) == known.end()) known.push_back(v);
+    };
+    for (const GoalFile& file : goals.index->workspace().files) {
+        for (const Objective& o : file.objectives) {
+            bool hit = false;
+            if (by_owner) {
+                note(o.owner);
+                hit = o.owner == value;
+                for (const KeyResult& kr : o.krs) {
+                    if (kr.owner.empty()) continue;
+                    note(kr.owner);
+                    hit = hit || kr.owner == value;
+                }
+            } else {
+                for (const std::string& t : o.tags)
+                    note(t);
+                hit = std::find(o.tags.begin(), o.tags.end(), value) != o.tags.end();
+            }
+            if (!hit) continue;
+            matched = true;
+            const bool selected = std::any_of(cycles.begin(), cycles.end(),
+                                              [&](const Cycle* c) { return c->name == o.cycle; });
+            if (selected || kpis_only)
+                matched_here = matched_here || selected;
+            else if (std::find(elsewhere.begin(), elsewhere.end(), o.cycle) == elsewhere.end())
+                elsewhere.push_back(o.cycle);
+        }
+        for (const Kpi& k : file.kpis) {
+            const bool hit = by_owner
+                                 ? k.owner == value
+                                 : std::find(k.tags.begin(), k.tags.end(), value) != k.tags.end();
+            if (by_owner)
+                note(k.owner);
+            else
+                for (const std::string& t : k.tags)
+                    note(t);
+            // KPIs have no cycle: a match is a match in every report that lists KPIs.
+            if (hit) matched = matched_here = true;
+        }
+    }
+    known.erase(std::remove(known.begin(), known.end(), std::string()), known.end());
+    if (!matched) {
+        const std::string near = nearest(value, known);
+        std::sort(known.begin(), known.end());
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("{}: no {} \"{}\" in this workspace", option, by_owner ? "owner" : "tag",
+                        value),
+            !near.empty()   ? fmt::format("did you mean \"{}\"?", near)
+            : known.empty() ? std::string(by_owner ? "no item has an owner yet"
+                                                   : "no objective or KPI has a tag yet")
+            : known.size() <= 8
+                ? fmt::format("{}: {}", by_owner ? "owners" : "tags", fmt::join(known, ", "))
+                : std::string());
+    }
+    if (!matched_here && !elsewhere.empty() && !m_options.quiet && m_warn)
+        m_warn(fmt::format("okr: {} \"{}\" has goals only in {}; nothing in the selected cycle{}\n"
+                           "  hint: add --cycle {} (or --cycle all)\n",
+                           option, value, fmt::join(elsewhere, ", "), cycles.size() == 1 ? "" : "s",
+                           elsewhere.front()));
 }
 
 report::SourceLines source_lines() {

@@ -96,6 +96,54 @@ void check_objective_ref(const WorkspaceIndex& index, const WriteTarget& target,
                                : fmt::format("{}: an objective cannot name itself", key));
 }
 
+// `set REF id X` on an objective or KPI that other goals point at would leave their references
+// dangling: refused, naming where they are; `okr mv` renames and rewrites them.
+void refuse_referenced_rename(const WorkspaceIndex& index, const WriteTarget& target,
+                              const std::string& new_id) {
+    const Workspace& ws = index.workspace();
+    std::vector<std::string> where;
+    auto note = [&](const GoalFile& file, const RefText& ref, std::string_view key) {
+        where.push_back(fmt::format("{}:{}:{} ({} = \"{}\")", file.path, ref.pos.line,
+                                    ref.pos.column, key, ref.text));
+    };
+    const auto self_obj =
+        target.item.kind == io::ItemKind::objective
+            ? index.objective(target.ref, target.file, WorkspaceIndex::Explain::no).found
+            : std::nullopt;
+    const auto self_kpi =
+        target.item.kind == io::ItemKind::kpi
+            ? index.kpi(target.ref, target.file, WorkspaceIndex::Explain::no).found
+            : std::nullopt;
+    if (!self_obj && !self_kpi) return;
+    for (std::size_t f = 0; f < ws.files.size(); ++f) {
+        const GoalFile& file = ws.files[f];
+        auto is_obj = [&](const RefText& r) {
+            return self_obj &&
+                   index.objective(r.text, f, WorkspaceIndex::Explain::no).found == self_obj;
+        };
+        auto is_kpi = [&](const RefText& r) {
+            return self_kpi && index.kpi(r.text, f, WorkspaceIndex::Explain::no).found == self_kpi;
+        };
+        for (const Objective& o : file.objectives) {
+            if (o.parent && is_obj(*o.parent)) note(file, *o.parent, "parent");
+            if (o.carried_from && is_obj(*o.carried_from))
+                note(file, *o.carried_from, "carried_from");
+            for (const RefText& k : o.kpis)
+                if (is_kpi(k)) note(file, k, "kpis");
+            for (const KeyResult& kr : o.krs)
+                if (kr.kpi && is_kpi(*kr.kpi)) note(file, *kr.kpi, "kpi");
+        }
+    }
+    if (where.empty()) return;
+    throw CommandError(
+        ExitCode::usage,
+        fmt::format("id: {} is referenced {} time{}: {}; renaming it here would leave {} dangling",
+                    target.ref, where.size(), where.size() == 1 ? "" : "s", fmt::join(where, ", "),
+                    where.size() == 1 ? "it" : "them"),
+        fmt::format("rename it with `okr mv {} {}`, which rewrites every reference", target.ref,
+                    new_id));
+}
+
 // The value for `key` of the target, typed and checked by the key's schema entry as the file
 // format wants it, plus what only the workspace can tell (references resolve, ids are free).
 io::Value typed_value(const Session& session, const WorkspaceIndex& index,
@@ -106,7 +154,16 @@ io::Value typed_value(const Session& session, const WorkspaceIndex& index,
     switch (key.type) {
     case schema::Type::number: {
         if (key.rule == schema::Rule::fraction) return parse_fraction_arg(name, text);
-        const double n = parse_number_arg(name, text);
+        // A quantity may carry the item's own unit (`58 bpm`, `70%`).
+        const KeyResult* kr = kind == io::ItemKind::kr ? kr_of(index, target) : nullptr;
+        const Kpi* kpi = kind == io::ItemKind::kpi ? kpi_of(index, target) : nullptr;
+        const bool quantity = name == "start" || name == "target" || name == "current" ||
+                              name == "min" || name == "max" || name == "warn";
+        const double n = quantity ? parse_quantity_arg(name, text,
+                                                       kr    ? kr->unit
+                                                       : kpi ? kpi->unit
+                                                             : std::string())
+                                  : parse_number_arg(name, text);
         if (key.rule == schema::Rule::positive && n <= 0)
             throw CommandError(
                 ExitCode::usage, fmt::format("{}: must be greater than 0, found {}", name, text),
@@ -164,6 +221,7 @@ io::Value typed_value(const Session& session, const WorkspaceIndex& index,
             throw CommandError(ExitCode::usage,
                                fmt::format("{}: \"{}\" is already taken", name, text),
                                "choose another id");
+        if (text != target.item.id) refuse_referenced_rename(index, target, text);
         return text;
     }
     case schema::Rule::none:
@@ -220,6 +278,7 @@ Runner setup_set(CLI::App& command) {
             write_edit(session, path, opts->dry_run, out, [&](std::string_view now) {
                 return io::set_key(now, path, target.item, opts->key, value);
             });
+        warn_new_findings(session, goals, target.file, text);
         // A new id moves the item: find it again under that id.
         io::ItemId item = target.item;
         if (opts->key == "id") {

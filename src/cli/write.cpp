@@ -1,5 +1,6 @@
 #include "okr/cli/write.hpp"
 
+#include "okr/core/lint.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/report/json.hpp"
@@ -16,6 +17,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <map>
+#include <set>
+#include <tuple>
 
 namespace okr::cli {
 namespace {
@@ -386,6 +389,57 @@ void finish_write(const Session& session, bool dry_run, const std::vector<Writte
     out = std::move(doc);
 }
 
+Diagnostics new_findings(const LoadedGoals& goals, std::size_t file, std::string_view text,
+                         Date as_of) {
+    const Workspace& before_ws = goals.index->workspace();
+    const std::string& path = before_ws.files[file].path;
+    io::ParsedFile parsed = io::parse_goal_file(text, path);
+    if (has_errors(parsed.diagnostics)) return {};
+    Workspace after_ws = before_ws;
+    after_ws.files[file] = std::move(parsed.file);
+    const WorkspaceIndex after_index(after_ws);
+    Diagnostics before = lint(*goals.index, evaluate(*goals.index, as_of));
+    Diagnostics after = lint(after_index, evaluate(after_index, as_of));
+    // A finding is the same before and after when its file, rule and message are: lines move
+    // when a write adds some. Each one before cancels one after, so a second copy is new.
+    std::multiset<std::tuple<std::string, std::string, std::string>> old;
+    for (const Diagnostic& d : before)
+        old.insert({d.path, d.rule, d.message});
+    Diagnostics out;
+    for (Diagnostic& d : after) {
+        auto it = old.find({d.path, d.rule, d.message});
+        if (it != old.end())
+            old.erase(it);
+        else
+            out.push_back(std::move(d));
+    }
+    return out;
+}
+
+void warn_new_findings(const Session& session, const LoadedGoals& goals, std::size_t file,
+                       const std::string& text) {
+    if (session.options().quiet) return;
+    const Diagnostics found = new_findings(goals, file, text, session.as_of());
+    if (found.empty()) return;
+    const std::string path = goals.index->workspace().files[file].path;
+    report::Look plain = session.look();
+    plain.color = false;
+    auto fallback = source_lines();
+    session.print_stderr(report::diagnostics_text(
+        found, plain, [&](const std::string& p, std::uint32_t n) -> std::optional<std::string> {
+            if (p != path) return fallback(p, n);
+            std::size_t at = 0;
+            for (std::uint32_t i = 1; i < n; ++i) {
+                at = text.find('\n', at);
+                if (at == std::string::npos) return std::nullopt;
+                ++at;
+            }
+            std::string line = text.substr(at, text.find('\n', at) - at);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            return line;
+        }));
+}
+
 void reload_file(LoadedGoals& goals, std::size_t file, std::string_view text, Date as_of) {
     io::ParsedFile parsed = io::parse_goal_file(text, goals.loaded.workspace.files[file].path);
     goals.loaded.workspace.files[file] = std::move(parsed.file);
@@ -394,18 +448,70 @@ void reload_file(LoadedGoals& goals, std::size_t file, std::string_view text, Da
 }
 
 double parse_number_arg(std::string_view what, std::string_view text) {
-    std::string_view digits = text;
-    if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+    return parse_quantity_arg(what, text, std::nullopt);
+}
+
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+} // namespace
+
+double parse_quantity_arg(std::string_view what, std::string_view text,
+                          std::optional<std::string_view> unit) {
+    // `_` separates digits (1_200), as in TOML: only between two digits.
+    std::string digits;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool between = i > 0 && i + 1 < text.size() &&
+                             std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
+                             std::isdigit(static_cast<unsigned char>(text[i + 1]));
+        if (text[i] == '_' && between) continue;
+        digits += text[i];
+    }
+    std::string_view number = trimmed(digits);
+    if (!number.empty() && number.front() == '+') number.remove_prefix(1);
     double value = 0;
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (!digits.empty() && ec == std::errc{} && ptr == digits.data() + digits.size() &&
-        std::isfinite(value))
-        return value;
+    auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+    const bool parsed =
+        !number.empty() && ec == std::errc{} && std::isfinite(value) && ptr != number.data();
+    const std::string_view suffix =
+        parsed ? trimmed(number.substr(static_cast<std::size_t>(ptr - number.data())))
+               : std::string_view();
+    const std::string shown = parsed ? io::toml_number(value) : std::string();
+    if (parsed && suffix.empty()) return value;
+    // The item's own unit may follow the number: `58 bpm`, `2.7s`, `70%`.
+    if (parsed && unit && !unit->empty() && lower(suffix) == lower(trimmed(*unit))) return value;
+    if (parsed && suffix.find_first_of("0123456789") == std::string_view::npos &&
+        suffix.find(',') == std::string_view::npos) {
+        if (unit && !unit->empty())
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("{}: expected a number in {}, found \"{}\"", what, *unit, text),
+                fmt::format("write {} or {}{}{}", shown, shown, *unit == "%" ? "" : " ", *unit));
+        std::string hint = fmt::format("write the number alone: {}", shown);
+        if (suffix == "%") hint = fmt::format("write it without the `%`: {}", shown);
+        throw CommandError(ExitCode::usage,
+                           fmt::format("{}: expected a number{}, found \"{}\"", what,
+                                       unit ? " (this item has no unit)" : "", text),
+                           hint);
+    }
     std::string hint = "write digits, with a `.` for decimals: 12.5, -3, 1200";
-    if (!text.empty() && text.back() == '%')
-        hint = fmt::format("write it without the `%`: {}", text.substr(0, text.size() - 1));
-    else if (text.find(',') != std::string_view::npos)
-        hint = "write it without thousands separators, with a `.` for decimals: 1200.5";
+    if (text.find(',') != std::string_view::npos)
+        hint = "write it without thousands separators, or with `_`, and a `.` for decimals: "
+               "1200.5 or 1_200.5";
     throw CommandError(ExitCode::usage,
                        fmt::format("{}: expected a number, found \"{}\"", what, text), hint);
 }

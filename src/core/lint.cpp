@@ -60,6 +60,33 @@ class Linter {
         }
     }
 
+    // A dropped item's check-ins from the day it was dropped on (all of them when the notes do
+    // not say when): one finding per item, at its latest such check-in.
+    void lint_dropped_checkins(const GoalFile& file, const std::vector<Checkin>& checkins,
+                               const std::string& notes, std::string_view kind,
+                               const std::string& name, const std::string& ref) {
+        const std::optional<Date> since = drop_date(notes);
+        const Checkin* latest = nullptr;
+        std::size_t count = 0;
+        for (const Checkin& c : checkins) {
+            if (since && c.date < *since) continue;
+            ++count;
+            if (!latest || c.date >= latest->date) latest = &c;
+        }
+        if (!latest) return;
+        add(file, latest->pos, Level::warning, "checkin-dropped",
+            count == 1
+                ? fmt::format("{} \"{}\" is dropped, yet has a check-in dated {}", kind, name,
+                              latest->date.iso())
+                : fmt::format("{} \"{}\" is dropped, yet has {} check-ins{}, the latest "
+                              "dated {}",
+                              kind, name, count, since ? " since " + since->iso() : std::string(),
+                              latest->date.iso()),
+            fmt::format("a dropped item's check-ins do not count; remove them, or make it count "
+                        "again with `okr set {} status active`",
+                        ref));
+    }
+
     void lint_file(std::size_t f) {
         const GoalFile& file = m_index.workspace().files[f];
         const Date as_of = m_ev.as_of;
@@ -101,6 +128,10 @@ class Linter {
                     dangling(file, *kr.kpi, "KPI", r.candidates, r.suggestions);
                 }
                 lint_checkins(file, kr.checkins, oe.cycle);
+                if (kr.dropped || obj.dropped)
+                    lint_dropped_checkins(file, kr.checkins, kr.dropped ? kr.notes : obj.notes,
+                                          "key result", obj.id + "." + kr.id,
+                                          obj.dropped ? obj.id : obj.id + "." + kr.id);
                 if (kr.current && !kr.checkins.empty()) {
                     const Checkin* latest = latest_checkin(kr.checkins, Date::from_days(INT32_MAX));
                     if (latest && latest->value != *kr.current)
@@ -133,6 +164,8 @@ class Linter {
             const Kpi& kpi = file.kpis[k];
             const KpiEval& ke = m_ev.kpis[f][k];
             lint_checkins(file, kpi.checkins, nullptr);
+            if (kpi.dropped)
+                lint_dropped_checkins(file, kpi.checkins, kpi.notes, "KPI", kpi.id, kpi.id);
             if (kpi.dropped) continue;
             if (kpi.owner.empty())
                 add(file, kpi.pos, Level::warning, "kpi-no-owner",
@@ -228,6 +261,15 @@ std::string unknown_keys_summary(const Workspace& workspace) {
         line += fmt::format(" (and {} more unknown key{}: `okr check` lists them)", count - 1,
                             count == 2 ? "" : "s");
     return line;
+}
+
+std::optional<Date> drop_date(std::string_view notes) {
+    constexpr std::string_view k_marker = "Dropped ";
+    std::optional<Date> found;
+    for (std::size_t at = notes.find(k_marker); at != std::string_view::npos;
+         at = notes.find(k_marker, at + 1))
+        if (auto d = Date::parse_iso(notes.substr(at + k_marker.size(), 10))) found = d;
+    return found;
 }
 
 Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation) {

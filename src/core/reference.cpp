@@ -35,6 +35,24 @@ Resolution<Handle> pick(std::vector<Handle> matches, bool has_namespace, std::si
 
 } // namespace
 
+template <class Handle>
+std::vector<std::string> WorkspaceIndex::candidate_names(const std::vector<Handle>& matches) const {
+    // Each candidate once, and one the user can type: a reference that two files share (a
+    // broken workspace) is told apart by its file.
+    std::vector<std::string> refs;
+    for (const auto& m : matches)
+        refs.push_back(ref_of(m));
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < matches.size(); ++i) {
+        const bool shared = std::count(refs.begin(), refs.end(), refs[i]) > 1;
+        std::string name =
+            shared ? fmt::format("{} (in {})", refs[i], m_workspace->files[matches[i].file].path)
+                   : refs[i];
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+    }
+    return out;
+}
+
 WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&workspace) {
     for (std::size_t f = 0; f < workspace.files.size(); ++f) {
         const GoalFile& file = workspace.files[f];
@@ -73,8 +91,7 @@ WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Han
         pick(matches, !s.name_space.empty(), from_file, [](const Handle& m) { return m.file; });
     if (r.found) return r;
     if (matches.size() > 1) {
-        for (const auto& m : matches)
-            r.candidates.push_back(ref_of(m));
+        r.candidates = candidate_names(matches);
         return r;
     }
     if (explain == Explain::no) return r;
@@ -119,8 +136,7 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
     auto r = pick(matches, exact, from_file, [](const KrRef& m) { return m.file; });
     if (r.found) return r;
     if (matches.size() > 1) {
-        for (const auto& m : matches)
-            r.candidates.push_back(ref_of(m));
+        r.candidates = candidate_names(matches);
         return r;
     }
     if (explain == Explain::no) return r;
@@ -201,6 +217,64 @@ Diagnostics check_workspace_cycles(const Workspace& workspace) {
                                : fmt::format("did you mean \"{}\"?", near),
                            {}});
         }
+    return out;
+}
+
+Diagnostics check_workspace_namespaces(const Workspace& workspace) {
+    Diagnostics out;
+    std::unordered_map<std::string, const GoalFile*> first;
+    for (const GoalFile& file : workspace.files) {
+        auto [it, inserted] = first.try_emplace(file.name_space, &file);
+        if (inserted) continue;
+        const GoalFile& other = *it->second;
+        // Sharing a namespace is a choice each file states; a name that comes from two file
+        // stems is an accident that would mix their ids.
+        if (file.namespace_declared && other.namespace_declared) continue;
+        out.push_back(
+            {file.path,
+             {},
+             Level::error,
+             fmt::format("namespace \"{}\" of {}{} is also the namespace of {}{}", file.name_space,
+                         file.path, file.namespace_declared ? "" : " (its file name)", other.path,
+                         other.namespace_declared ? "" : " (its file name)"),
+             fmt::format("give each file its own namespace = \"...\" (or, to share one on purpose, "
+                         "declare namespace = \"{}\" in both)",
+                         file.name_space),
+             {}});
+    }
+    // Ids are unique within a namespace, across the files that share it.
+    std::unordered_map<std::string, std::pair<const GoalFile*, SourcePos>> objectives, kpis;
+    for (const GoalFile& file : workspace.files) {
+        for (const Objective& o : file.objectives) {
+            auto [it, inserted] =
+                objectives.try_emplace(file.name_space + "/" + o.id, &file, o.pos);
+            if (!inserted && it->second.first != &file && file.namespace_declared &&
+                it->second.first->namespace_declared)
+                out.push_back({file.path,
+                               o.pos,
+                               Level::error,
+                               fmt::format("duplicate objective id \"{}\" in namespace \"{}\": "
+                                           "first defined at {}:{}",
+                                           o.id, file.name_space, it->second.first->path,
+                                           it->second.second.line),
+                               "ids are unique within a namespace; rename one",
+                               {}});
+        }
+        for (const Kpi& k : file.kpis) {
+            auto [it, inserted] = kpis.try_emplace(file.name_space + "/" + k.id, &file, k.pos);
+            if (!inserted && it->second.first != &file && file.namespace_declared &&
+                it->second.first->namespace_declared)
+                out.push_back({file.path,
+                               k.pos,
+                               Level::error,
+                               fmt::format("duplicate KPI id \"{}\" in namespace \"{}\": first "
+                                           "defined at {}:{}",
+                                           k.id, file.name_space, it->second.first->path,
+                                           it->second.second.line),
+                               "ids are unique within a namespace; rename one",
+                               {}});
+        }
+    }
     return out;
 }
 

@@ -80,7 +80,10 @@ const Key k_keys[] = {
      {},
      "growth",
      false,
-     on<GoalFile>([](GoalFile& f, V v, W) { f.name_space = text(v); })},
+     on<GoalFile>([](GoalFile& f, V v, W) {
+         f.name_space = text(v);
+         f.namespace_declared = true;
+     })},
     {T::file,
      "cycle",
      Y::string,

@@ -133,6 +133,10 @@ std::optional<double> weighted_mean(std::span<const Weighted> items) {
     return sum / weights;
 }
 
+Date counted_until(const Cycle& cycle, Date as_of) {
+    return std::min(as_of, cycle.end);
+}
+
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of) {
     KpiEval e;
     if (const Checkin* latest = latest_checkin(kpi.checkins, as_of)) {
@@ -150,11 +154,14 @@ KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool obj
     // A KR that follows a KPI reads only the KPI's check-ins; an unresolved KPI gives none.
     static const std::vector<Checkin> k_none;
     const std::vector<Checkin>& source = kpi ? kpi->checkins : (kr.kpi ? k_none : kr.checkins);
+    // A check-in counts for the cycle only up to its end, so a late one never regrades a
+    // finished cycle; a KPI's measurements count only from the cycle's start.
+    const Date cutoff = counted_until(cycle, as_of);
     const Cycle* window = kpi ? &cycle : nullptr;
     std::vector<const Checkin*> used;
     for (const Checkin& c : source)
-        if (c.date <= as_of && (!window || window->contains(c.date))) used.push_back(&c);
-    if (const Checkin* latest = latest_checkin(source, as_of, window)) {
+        if (c.date <= cutoff && (!window || window->contains(c.date))) used.push_back(&c);
+    if (const Checkin* latest = latest_checkin(source, cutoff, window)) {
         e.current = latest->value;
         e.last_checkin = latest->date;
     } else {

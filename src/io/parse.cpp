@@ -655,6 +655,22 @@ std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos 
 
 } // namespace
 
+std::optional<SourcePos> first_conflict_marker(std::string_view text) {
+    std::uint32_t line = 1;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::string_view rest = text.substr(at);
+        for (std::string_view marker : {"<<<<<<<", "=======", ">>>>>>>"})
+            if (rest.starts_with(marker) &&
+                (rest.size() == 7 || rest[7] == ' ' || rest[7] == '\n' || rest[7] == '\r'))
+                return SourcePos{line, 1};
+        const std::size_t eol = text.find('\n', at);
+        if (eol == std::string_view::npos) break;
+        at = eol + 1;
+        ++line;
+    }
+    return std::nullopt;
+}
+
 bool is_valid_id(std::string_view id) {
     return schema::is_valid_id(id);
 }
@@ -663,6 +679,17 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
     ParsedFile out;
     out.file.path = path;
     out.file.name_space = std::filesystem::path(path).stem().string();
+    if (auto marker = first_conflict_marker(text)) {
+        out.diagnostics.push_back(
+            {path,
+             *marker,
+             Level::error,
+             "unresolved merge conflict",
+             "resolve the conflict and remove the markers, or set up okr's merge driver so "
+             "check-ins merge by themselves: `okr init --git`",
+             {}});
+        return out;
+    }
     toml::table root;
     try {
         root = toml::parse(text, path);

@@ -250,6 +250,8 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
     }
     auto cross = check_workspace_cycles(out.workspace);
     out.diagnostics.insert(out.diagnostics.end(), cross.begin(), cross.end());
+    auto names = check_workspace_namespaces(out.workspace);
+    out.diagnostics.insert(out.diagnostics.end(), names.begin(), names.end());
     sort_diagnostics(out.diagnostics);
     return out;
 }

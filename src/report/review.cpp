@@ -58,8 +58,12 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
             line.progress_before = kb.progress;
             const std::vector<Checkin>* source = &kr.checkins;
             if (ke.kpi) source = &index.at(*ke.kpi).checkins;
+            // Only check-ins that count for the cycle: none after its end, and a KPI's only
+            // from its start.
+            const Date until = oe.cycle ? counted_until(*oe.cycle, as_of) : as_of;
             for (const Checkin& c : *source)
-                if (c.date > before.as_of && c.date <= as_of)
+                if (c.date > before.as_of && c.date <= until &&
+                    !(ke.kpi && oe.cycle && c.date < oe.cycle->start))
                     line.notes.push_back({c.date, c.value, c.note});
             std::stable_sort(
                 line.notes.begin(), line.notes.end(),

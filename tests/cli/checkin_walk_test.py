@@ -5,7 +5,9 @@ Scenarios on a copy of examples/personal/okr.toml (as of 2026-11-23):
   answer + skip + a bad value asked again + end of input: exactly the answered check-ins are
   written, each a one-line diff, and the walk ends with a table of what changed;
   Ctrl-C half-way: what was answered before it is kept, nothing is half-written, the file parses;
-  no terminal on standard input: exit 2 and a hint to pass REF VALUE.
+  no terminal on standard input: exit 2 and a hint to pass REF VALUE;
+  grading day (as of 2027-01-05, after 2026-Q4 ended): the walk says so first and dates each
+  answer on the cycle's last day; an answer may carry the KR's unit (`16 km`).
 Usage: checkin_walk_test.py OKR_BINARY"""
 import difflib
 import os
@@ -40,12 +42,12 @@ def check(condition, what):
 class Session:
     """okr under a pty: wait for a prompt, type an answer."""
 
-    def __init__(self, cwd):
+    def __init__(self, cwd, as_of="2026-11-23"):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.chdir(cwd)
             os.environ.update({"COLUMNS": "120", "TERM": "xterm", "NO_COLOR": "1"})
-            os.execv(BINARY, [BINARY, "--as-of", "2026-11-23", "checkin"])
+            os.execv(BINARY, [BINARY, "--as-of", as_of, "checkin"])
         self.screen = ""
 
     def read_until(self, text, timeout=10):
@@ -163,6 +165,29 @@ tmp = workspace()
 proc = subprocess.run([BINARY, "--as-of", "2026-11-23", "checkin"], cwd=tmp, stdin=subprocess.DEVNULL, capture_output=True)
 check(proc.returncode == 2, f"no terminal: exit {proc.returncode}")
 check(b"REF VALUE" in proc.stderr, f"no terminal: message {proc.stderr!r}")
+
+# 4. grading day: the quarter has ended, answers are dated on its last day, and said so first
+tmp = workspace()
+before = (tmp / "okr.toml").read_text()
+s = Session(tmp, "2027-01-05")
+s.read_until("value (Enter skips): ")
+check("Cycle 2026-Q4 ended on 2026-12-31: its answers are dated 2026-12-31" in s.screen,
+      f"grading day: said first: {s.screen[:400]!r}")
+check(s.screen.index("ended on 2026-12-31") < s.screen.index("[1/"), "grading day: said before the first question")
+s.type("17.5 km", "confidence")          # the KR's own unit is accepted
+s.type("", "note (optional): ")
+s.type("", "saved:")
+s.read_until("value (Enter skips): ")
+os.write(s.fd, b"\x04")
+status = s.finish()
+after = (tmp / "okr.toml").read_text()
+added, removed = diff(before, after)
+check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, f"grading day: exit status {status}")
+check(len(added) == 1 and not removed and "{ date = 2026-12-31, value = 17.5" in added[0],
+      f"grading day: one check-in dated 2026-12-31: {added} {removed}")
+score = subprocess.run([BINARY, "-f", str(tmp / "okr.toml"), "--as-of", "2027-01-05", "--format", "json", "status"],
+                       capture_output=True, text=True).stdout
+check('"current": 17.5' in score, "grading day: the answer counts for the ended quarter's grade")
 
 if failures:
     print("\n".join(failures))

@@ -96,7 +96,7 @@ report::SourceLines source_lines();
 class Session {
   public:
     // `write` sends text to standard output; commands that stream large output use it. `warn`
-    // sends a line to standard error (warnings that do not stop the command).
+    // sends text to standard error (warnings, hints and findings beside the output).
     Session(GlobalOptions options, Environment env,
             std::function<void(std::string_view)> write = {},
             std::function<void(std::string_view)> warn = {})
@@ -109,6 +109,10 @@ class Session {
     // Writes `text` to standard output at once (for prompts); without a writer, nowhere.
     void print(std::string_view text) const {
         if (m_write) m_write(text);
+    }
+    // Writes `text` to standard error as it is, at once; without a writer, nowhere.
+    void print_stderr(std::string_view text) const {
+        if (m_warn) m_warn(text);
     }
 
     // The --as-of date (default today); CommandError(usage) when it does not parse.
@@ -134,6 +138,11 @@ class Session {
                        const std::function<report::Sheet()>& sheet) const;
 
   private:
+    // CommandError(usage) when --owner or --tag `value` matches nothing in the workspace (with
+    // "did you mean"); a hint on stderr when it matches only outside the selected cycles.
+    void check_filter(const LoadedGoals& goals, std::string_view option, const std::string& value,
+                      bool kpis_only) const;
+
     GlobalOptions m_options;
     Environment m_env;
     std::function<void(std::string_view)> m_write;

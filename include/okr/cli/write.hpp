@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,6 +132,14 @@ std::vector<Written> record_checkins(const Session& session, const WorkspaceInde
                                      const std::vector<CheckedCheckin>& checkins, bool dry_run,
                                      std::string& out,
                                      std::map<std::string, std::string>* new_texts = nullptr);
+// The lint findings (SPEC §7) that replacing file `file` of `goals` by `text` brings in, as of
+// `as_of`: those of the new workspace that the loaded one did not have. Empty when `text` does
+// not parse.
+Diagnostics new_findings(const LoadedGoals& goals, std::size_t file, std::string_view text,
+                         Date as_of);
+// Prints those findings on stderr, as `okr check` does (SPEC §8: a write is honest); -q silences.
+void warn_new_findings(const Session& session, const LoadedGoals& goals, std::size_t file,
+                       const std::string& text);
 
 // Replaces file `file` of `goals` with the model of `text` and re-evaluates as of `as_of`, so
 // that a command can report on the item it just changed.
@@ -141,6 +150,11 @@ double parse_number_arg(std::string_view what, std::string_view text);
 // A measured value: a number with `_` digit separators allowed, optionally followed by `unit`
 // (`58 bpm`, `2.7s`, `70%`); another unit is refused, naming `unit`.
 double parse_measure_arg(std::string_view what, std::string_view text, std::string_view unit);
+// A number that may carry `unit`, the item's own unit (`58 bpm`, `2.7s`, `70%`, case aside), and
+// `_` between digits (1_200). Another unit is a usage error naming the expected one. Without
+// `unit` (nullopt), a number alone.
+double parse_quantity_arg(std::string_view what, std::string_view text,
+                          std::optional<std::string_view> unit);
 // A fraction from 0 to 1, written `0.7` or `70%`.
 double parse_fraction_arg(std::string_view what, std::string_view text);
 Date parse_date_arg(std::string_view what, std::string_view text, Date today);

@@ -5,11 +5,14 @@
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
 
+#include <optional>
+#include <string_view>
+
 namespace okr {
 
 // Every lint finding for the workspace as of `evaluation.as_of`, each with its rule id.
 // Rules: kr-count, objective-count, dangling-ref, checkin-outside-cycle, checkin-future,
-// kr-no-checkin, kpi-no-owner, kpi-stale, current-mismatch, unknown-key.
+// checkin-dropped, kr-no-checkin, kpi-no-owner, kpi-stale, current-mismatch, unknown-key.
 Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation);
 
 // The `unknown-key` finding (a warning) for a key or table the schema does not know.
@@ -20,6 +23,10 @@ Diagnostic unknown_key_finding(const GoalFile& file, const UnknownKey& key);
 // Every command but `okr check` prints it, so that a typo such as `[[kpis]]` never hides goals
 // without a word.
 std::string unknown_keys_summary(const Workspace& workspace);
+
+// The day an item was dropped, as `okr drop` records it in the notes ("Dropped 2026-11-23"; the
+// last such date); nullopt when the notes do not say.
+std::optional<Date> drop_date(std::string_view notes);
 
 // Days without a check-in after which a KR in a running cycle is flagged.
 inline constexpr int k_checkin_gap_days = 14;

@@ -120,8 +120,9 @@ struct GoalFile {
     std::string path; // as given or discovered, used in messages
     std::string title;
     std::string owner;
-    std::string name_space; // `namespace` key, else the file stem
-    std::string cycle;      // the file's default cycle, may be empty
+    std::string name_space;          // `namespace` key, else the file stem
+    bool namespace_declared = false; // the file has a valid `namespace` key
+    std::string cycle;               // the file's default cycle, may be empty
     ModelPos cycle_pos;
     std::vector<Cycle> cycles;     // declared under [cycles]
     std::vector<RefText> includes; // [workspace] include globs

@@ -83,6 +83,9 @@ class WorkspaceIndex {
                                   std::string_view ref, std::size_t from_file,
                                   Explain explain) const;
     std::vector<std::size_t> files_in(std::string_view name_space) const;
+    // The references of ambiguous matches, each once, file-qualified where two read the same.
+    template <class Handle>
+    std::vector<std::string> candidate_names(const std::vector<Handle>& matches) const;
 
     const Workspace* m_workspace;
     std::unordered_map<std::string, std::vector<ObjectiveRef>> m_objectives;
@@ -95,6 +98,10 @@ class WorkspaceIndex {
 // Workspace-wide cycle rules: every cycle name an objective uses exists, and a custom cycle
 // declared in two files has the same dates in both.
 Diagnostics check_workspace_cycles(const Workspace& workspace);
+
+// Namespace rules: several files share a namespace only when each declares it; two files whose
+// namespace comes from the same file stem is an error naming both paths.
+Diagnostics check_workspace_namespaces(const Workspace& workspace);
 
 // A one-line explanation of a failed resolution: "unknown KR `x`; did you mean ...".
 std::string describe_failure(std::string_view kind, std::string_view ref,

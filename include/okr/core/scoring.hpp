@@ -96,6 +96,10 @@ struct Evaluation {
     const KpiEval& at(KpiRef r) const { return kpis[r.file][r.kpi]; }
 };
 
+// The last day whose check-ins count for a KR of `cycle` as of `as_of`: min(as_of, cycle end)
+// (SPEC §3). A check-in after the end belongs to no grade of that cycle.
+Date counted_until(const Cycle& cycle, Date as_of);
+
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of);
 KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,
                    const Kpi* kpi);

@@ -4,6 +4,7 @@
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,9 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path);
 
 // True when `id` matches [A-Za-z0-9][A-Za-z0-9_-]*.
 bool is_valid_id(std::string_view id);
+
+// The position of the first merge-conflict marker (`<<<<<<<`, `=======`, `>>>>>>>` at the start
+// of a line) in `text`, if any.
+std::optional<SourcePos> first_conflict_marker(std::string_view text);
 
 } // namespace okr::io

@@ -311,4 +311,44 @@ title = "O"
             CHECK(d[i - 1].pos <= d[i].pos);
     }
 
+    TEST_CASE("a check-in on a dropped item is a warning, from the day it was dropped") {
+        constexpr std::string_view text = R"(
+cycle = "2026-Q4"
+[[objective]]
+id = "o"
+title = "O"
+  [[objective.kr]]
+  id = "k"
+  title = "K"
+  target = 10
+  status = "dropped"
+  notes = "Dropped 2026-11-10: no longer a goal"
+  checkins = [
+    { date = 2026-11-01, value = 1 },
+    { date = 2026-11-10, value = 2 },
+    { date = 2026-11-20, value = 3 },
+  ]
+  [[objective.kr]]
+  id = "j"
+  title = "J"
+  target = 10
+  status = "dropped"
+  checkins = [ { date = 2026-11-01, value = 1 } ]
+[[kpi]]
+id = "p"
+title = "P"
+owner = "x"
+min = 1
+status = "dropped"
+checkins = [ { date = 2026-11-01, value = 1 } ]
+)";
+        CHECK(findings(text, "2026-11-23", "checkin-dropped") ==
+              Strings{"14:5: key result \"o.k\" is dropped, yet has 2 check-ins since "
+                      "2026-11-10, the latest dated 2026-11-20",
+                      "21:16: key result \"o.j\" is dropped, yet has a check-in dated 2026-11-01",
+                      "28:14: KPI \"p\" is dropped, yet has a check-in dated 2026-11-01"});
+        CHECK(drop_date("Retro. Dropped 2026-11-10: x. Dropped 2026-11-12.") == day("2026-11-12"));
+        CHECK_FALSE(drop_date("Dropped soon"));
+    }
+
 } // TEST_SUITE

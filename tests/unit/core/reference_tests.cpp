@@ -317,4 +317,55 @@ cycle = "zzzzzzzzzz"
                            "YYYY-Hn, YYYY-Qn or YYYY-MM");
     }
 
+    TEST_CASE("two files whose namespace comes from the same stem is an error naming both paths") {
+        // Issue 9: a/web.toml and b/web.toml silently shared namespace "web".
+        Workspace ws;
+        ws.files.push_back(okr::test::valid_file(
+            "cycle = \"2026-Q4\"\n[[objective]]\nid = \"fast\"\ntitle = \"A\"\n", "a/web.toml"));
+        ws.files.push_back(okr::test::valid_file(
+            "cycle = \"2026-Q4\"\n[[objective]]\nid = \"fast\"\ntitle = \"B\"\n", "b/web.toml"));
+        const Diagnostics d = check_workspace_namespaces(ws);
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].path == "b/web.toml");
+        CHECK(d[0].message == "namespace \"web\" of b/web.toml (its file name) is also the "
+                              "namespace of a/web.toml (its file name)");
+        // The ambiguity that follows still lists actionable, distinct candidates.
+        const WorkspaceIndex index(ws);
+        const auto r = index.objective("fast", 5);
+        CHECK(r.candidates == Strings{"web/fast (in a/web.toml)", "web/fast (in b/web.toml)"});
+    }
+
+    TEST_CASE("a stem that equals another file's declared namespace is an error too") {
+        Workspace ws;
+        ws.files.push_back(okr::test::valid_file("namespace = \"web\"\n", "site.toml"));
+        ws.files.push_back(okr::test::valid_file("", "teams/web.toml"));
+        const Diagnostics d = check_workspace_namespaces(ws);
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].message == "namespace \"web\" of teams/web.toml (its file name) is also the "
+                              "namespace of site.toml");
+    }
+
+    TEST_CASE("files that each declare a namespace share it, with ids unique across them") {
+        Workspace ws;
+        ws.files.push_back(
+            okr::test::valid_file("namespace = \"web\"\ncycle = \"2026-Q4\"\n[[objective]]\nid = "
+                                  "\"fast\"\ntitle = \"A\"\n",
+                                  "q3.toml"));
+        ws.files.push_back(
+            okr::test::valid_file("namespace = \"web\"\ncycle = \"2026-Q4\"\n[[objective]]\nid = "
+                                  "\"faster\"\ntitle = \"B\"\n",
+                                  "q4.toml"));
+        CHECK(check_workspace_namespaces(ws).empty());
+        ws.files.push_back(
+            okr::test::valid_file("namespace = \"web\"\ncycle = \"2026-Q4\"\n\n[[objective]]\nid = "
+                                  "\"fast\"\ntitle = \"C\"\n",
+                                  "q5.toml"));
+        const Diagnostics d = check_workspace_namespaces(ws);
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].path == "q5.toml");
+        CHECK(d[0].pos.line == 4);
+        CHECK(d[0].message ==
+              "duplicate objective id \"fast\" in namespace \"web\": first defined at q3.toml:3");
+    }
+
 } // TEST_SUITE

@@ -189,10 +189,10 @@ title = "O"
         CHECK(e.score == 0.0);
     }
 
-    TEST_CASE("a KR's own check-ins count even when dated outside its cycle") {
-        // §3: the latest check-in on or before D; only KPI values are limited to the cycle.
+    TEST_CASE("a KR's own check-ins count from before its cycle, but not after its end") {
+        // §3: the latest check-in on or before min(D, E); only KPI values start at S.
         CHECK(eval(metric(0, 10, {checkin("2025-12-20", 2)}), "2026-01-15").current == 2);
-        CHECK(eval(metric(0, 10, {checkin("2026-04-20", 8)}), "2026-05-01").current == 8);
+        CHECK(eval(metric(0, 10, {checkin("2026-04-20", 8)}), "2026-05-01").current == 0);
     }
 
     TEST_CASE("confidence comes from the latest check-in that states one") {
@@ -708,6 +708,69 @@ checkins = [
         REQUIRE(e.forecast);
         const double slope = ((-30) * (88 - 89.2) + 0 + 30 * (88.4 - 89.2)) / 1800.0;
         CHECK(*e.forecast == doctest::Approx(89.2 + slope * (91 - 30)));
+    }
+
+    TEST_CASE("a check-in dated after the cycle's end does not regrade it") {
+        // Issue 9: a late check-in regraded a finished quarter.
+        const Cycle q4 = *builtin_cycle("2026-Q4");
+        const KeyResult kr = metric(0, 10,
+                                    {checkin("2026-11-01", 4, 0.5), checkin("2026-12-20", 6, 0.6),
+                                     checkin("2027-01-04", 10, 0.9)});
+        const KrEval after = eval(kr, "2027-01-10", q4);
+        CHECK(after.current == 6);
+        CHECK(after.score == doctest::Approx(0.6));
+        CHECK(after.last_checkin == day("2026-12-20"));
+        CHECK(after.confidence == 0.6);
+        // As of any date past the end, everything equals what it was on the last day.
+        const KrEval at_end = eval(kr, "2026-12-31", q4);
+        CHECK(after.current == at_end.current);
+        CHECK(after.score == at_end.score);
+        CHECK(after.status == at_end.status);
+        CHECK(after.forecast == at_end.forecast);
+    }
+
+    TEST_CASE("a late check-in alone leaves a KR at its current value, else its start") {
+        const Cycle q4 = *builtin_cycle("2026-Q4");
+        KeyResult kr = metric(2, 10, {checkin("2027-01-02", 10)});
+        CHECK(eval(kr, "2027-01-10", q4).current == 2);
+        CHECK_FALSE(eval(kr, "2027-01-10", q4).last_checkin);
+        CHECK_FALSE(eval(kr, "2027-01-10", q4).forecast);
+        kr.current = 5;
+        CHECK(eval(kr, "2027-01-10", q4).current == 5);
+    }
+
+    TEST_CASE("a KR following a KPI and a KR with its own check-ins both stop at the cycle's end") {
+        // Issue 9: the KR fed by a KPI stopped at the end, a KR's own check-ins did not.
+        Loaded ws(k_following, day("2027-02-01"));
+        CHECK(ws.kr_eval("o.sat").current == 93);
+        CHECK(ws.kr_eval("o.sat").last_checkin == day("2026-12-15"));
+        CHECK(counted_until(*builtin_cycle("2026-Q4"), day("2027-02-01")) == day("2026-12-31"));
+        CHECK(counted_until(*builtin_cycle("2026-Q4"), day("2026-11-02")) == day("2026-11-02"));
+    }
+
+    TEST_CASE("an objective's grade after its cycle ignores late check-ins") {
+        Loaded ws(R"(
+cycle = "2026-Q3"
+[[objective]]
+id = "o"
+title = "O"
+type = "committed"
+  [[objective.kr]]
+  id = "k"
+  title = "K"
+  target = 10
+  checkins = [ { date = 2026-09-01, value = 5 }, { date = 2026-10-01, value = 10 } ]
+  [[objective.kr]]
+  id = "m"
+  title = "M"
+  type = "milestone"
+  checkins = [ { date = 2026-10-02, value = 1 } ]
+)",
+                  day("2026-10-20"));
+        const ObjectiveEval& o = ws.objective_eval("o");
+        CHECK(o.score == doctest::Approx(0.25));
+        CHECK(o.missed_commitment);
+        CHECK(ws.kr_eval("o.m").status == Status::off_track);
     }
 
 } // TEST_SUITE

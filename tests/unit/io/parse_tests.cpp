@@ -1086,4 +1086,25 @@ title = "K"
                "12:1: KPI \"k\" has neither `min` nor `max`"});
     }
 
+    TEST_CASE("merge-conflict markers are an unresolved merge conflict at the first marker") {
+        CHECK(only_error(R"(
+title = "T"
+[[objective]]
+id = "a"
+title = "A"
+<<<<<<< HEAD
+owner = "x"
+=======
+owner = "y"
+>>>>>>> theirs
+)") == "5:1: unresolved merge conflict");
+        CHECK(only_error("title = \"T\"\n=======\n") == "2:1: unresolved merge conflict");
+        CHECK(io::first_conflict_marker("a = 1\r\n>>>>>>> b\r\n") == SourcePos{2, 1});
+        // Not at the start of a line, or longer runs, are not markers.
+        CHECK_FALSE(io::first_conflict_marker("notes = \"<<<<<<< x\"\n  =======\n"));
+        CHECK_FALSE(io::first_conflict_marker("# ========== a banner\n"));
+        CHECK(parse("title = \"T\"\n=======\n").diagnostics.front().hint.find("okr init --git") !=
+              std::string::npos);
+    }
+
 } // TEST_SUITE
