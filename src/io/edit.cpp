@@ -246,6 +246,55 @@ std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::tab
                 "add the key by hand (`okr edit`)");
 }
 
+// A splice adding a new key that `okr set` writes (SPEC §8): after the item's last plain key
+// (not an array, not a sub-table) that comes before its first array, so that it never lands
+// after `checkins`; its `=` at the column where that key's `=` is when the keys are aligned.
+// Elsewhere (inline or dotted tables, no plain key), as insert_key.
+std::variant<Splice, EditError> insert_plain_key(const Layout& layout, const toml::table& t,
+                                                 std::string_view key, const std::string& value) {
+    if (form_of(layout, t) != Form::header) return insert_key(layout, t, key, value);
+    std::size_t first_array = layout.text().size();
+    for (auto&& [k, v] : t)
+        if (placement(layout, k, v) == Placement::value && v.is_array())
+            first_array = std::min(first_array, layout.offset(k.source().begin));
+    const toml::key* anchor = nullptr;
+    std::size_t anchor_end = 0;
+    for (auto&& [k, v] : t) {
+        if (placement(layout, k, v) != Placement::value || v.is_array()) continue;
+        const std::size_t begin = layout.offset(k.source().begin), end = layout.end_of(v);
+        if (begin < first_array && (!anchor || end > anchor_end)) {
+            anchor = &k;
+            anchor_end = end;
+        }
+    }
+    if (!anchor) return insert_key(layout, t, key, value);
+    const std::string_view text = layout.text();
+    const std::size_t key_begin = layout.offset(anchor->source().begin);
+    const std::size_t key_end = layout.offset(anchor->source().end);
+    std::string sep = separator_style(layout, t);
+    const std::size_t eq = text.find('=', key_end);
+    if (eq != std::string_view::npos &&
+        text.substr(key_end, eq - key_end).find_first_not_of(" \t") == std::string_view::npos) {
+        // The neighbour's spacing around `=`; when keys are aligned (more than one space before
+        // `=`), the new `=` goes in the same column.
+        std::size_t after = eq + 1;
+        while (after < text.size() && (text[after] == ' ' || text[after] == '\t'))
+            ++after;
+        const std::string tail = "=" + std::string(text.substr(eq + 1, after - eq - 1));
+        if (eq > key_end + 1) {
+            const std::size_t column = eq - key_begin;
+            sep = std::string(column > key.size() ? column - key.size() : 1, ' ') + tail;
+        } else {
+            sep = std::string(text.substr(key_end, eq - key_end)) + tail;
+        }
+    }
+    const std::string indent = layout.indentation(key_begin);
+    const std::size_t at = layout.next_line(anchor_end);
+    if (at == text.size() && !layout.ends_with_newline())
+        return Splice{at, 0, fmt::format("{}{}{}{}{}", layout.eol(), indent, key, sep, value)};
+    return Splice{at, 0, fmt::format("{}{}{}{}{}", indent, key, sep, value, layout.eol())};
+}
+
 std::vector<std::string> item_lines(const std::string& header_indent, const std::string& header,
                                     const std::string& key_indent, const NewItem& item) {
     std::vector<std::string> lines{header_indent + header};
@@ -499,7 +548,7 @@ Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
         splices.push_back({b, e - b, text_value});
     }
     if (!found) {
-        auto splice = insert_key(layout, t, key, text_value);
+        auto splice = insert_plain_key(layout, t, key, text_value);
         if (auto* e = std::get_if<EditError>(&splice)) return failed(std::move(*e));
         splices.push_back(std::move(std::get<Splice>(splice)));
     }

@@ -68,7 +68,8 @@ Edit append_checkins(std::string_view text, const std::string& path,
                      const std::vector<std::pair<ItemId, Checkin>>& checkins);
 
 // Sets `key` of an item to `value`: replaces the value in place, or adds `key = value` after
-// the item's last key, indented like its siblings.
+// the item's last plain key (before its arrays, such as `checkins`, and its sub-tables),
+// indented like its siblings and with the `=` where an aligned neighbour has it.
 Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
              const std::string& key, const Value& value);
 

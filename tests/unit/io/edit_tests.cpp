@@ -247,7 +247,10 @@ meta.team   = "growth"
         CHECK(after == before + "checkins = [\n  { date = 2026-11-01, value = 3 },\n]\n");
         const std::string with_unit = edited(
             set_key(before, "x.toml", ItemId::of_kr("o", "k"), "unit", std::string("deals")));
-        CHECK(with_unit == before + "unit = \"deals\"\n");
+        // A new key goes after the last plain key, before the dotted sub-table, spaced like it.
+        std::string expected = before;
+        expected.insert(expected.find("meta.source"), "unit=\"deals\"\n");
+        CHECK(with_unit == expected);
     }
 
     TEST_CASE("UTF-8 titles before an edit do not shift its position, and notes are escaped") {
