@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Safety of the write path (SPEC §8): a read-only file, a missing folder, a held or stale lock and
+"""Safety of the write path (SPEC §8): a read-only file, a missing folder (init creates it), a held or stale lock and
 a full disk fail with exit 4 and leave the file as it was; symlinks are followed, permissions
 kept, and a change saved while a writer waited for the lock is kept.
 
@@ -39,9 +39,15 @@ def main():
     t.check(p.returncode == 4, "a missing folder: exit 4", p)
     t.check(p.stderr.startswith("okr: error: missing/dir/okr.toml: no such file or directory\n"),
             "a missing folder: the message names the path", p.stderr)
+    # init creates missing folders (issue 9): a new okr.toml there starts its own workspace.
     p = run(okr, w, "init", "missing/dir/okr.toml")
-    t.check(p.returncode == 4 and not os.path.exists(os.path.join(w.dir, "missing")),
-            "init into a missing folder: exit 4, nothing created", p)
+    t.check(p.returncode == 0 and os.path.isfile(os.path.join(w.dir, "missing/dir/okr.toml")),
+            "init into a missing folder: the folders are created", p)
+    # A folder that cannot be created (a file is in the way): exit 4, nothing written.
+    w.write(b"", "blocker")
+    p = run(okr, w, "init", "blocker/okr.toml")
+    t.check(p.returncode == 4 and "cannot create the folder blocker" in p.stderr,
+            "init where a file blocks the folder: exit 4, named", p)
     w.cleanup()
 
     # A lock held by a running process: the writer waits, then gives up.
