@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
+#include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 
@@ -12,6 +13,7 @@ struct KpiOptions {
     std::vector<std::string> refs;
     std::string owner;
     std::string tag;
+    std::vector<std::string> fail_on;
 };
 } // namespace
 
@@ -25,6 +27,7 @@ Runner setup_kpi(CLI::App& command) {
     command.add_option("--tag", opts->tag, "Only KPIs with tag TAG")
         ->type_name("TAG")
         ->check(completes(Complete::tags));
+    add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, true);
@@ -35,7 +38,8 @@ Runner setup_kpi(CLI::App& command) {
             [&] {
                 return report::kpi_sheet(as_of, rows, goals.index->workspace().files.size() == 1);
             });
-        return ExitCode::ok;
+        return fail_on_exit(session,
+                            report::failing(rows, as_of, fail_on_conditions(opts->fail_on)));
     };
 }
 

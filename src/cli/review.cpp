@@ -1,9 +1,11 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
+#include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace okr::cli {
@@ -13,6 +15,7 @@ struct ReviewOptions {
     std::string since;
     std::string owner;
     std::string tag;
+    std::vector<std::string> fail_on;
 };
 } // namespace
 
@@ -32,6 +35,7 @@ Runner setup_review(CLI::App& command) {
     command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
         ->type_name("TAG")
         ->check(completes(Complete::tags));
+    add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         std::optional<Date> since;
@@ -55,7 +59,18 @@ Runner setup_review(CLI::App& command) {
         out += session.render(
             [&](const report::Spill& spill) { return report::review_json(review, spill); },
             [&] { return report::review_sheet(review); });
-        return ExitCode::ok;
+        // The review shows its objectives and KRs, and the KPIs it raises (alerts, stale).
+        const auto conditions = fail_on_conditions(opts->fail_on);
+        auto failing = report::failing(review.report, conditions);
+        std::vector<report::KpiRow> shown = review.kpi_alerts;
+        for (const auto& k : review.kpi_stale)
+            if (std::none_of(shown.begin(), shown.end(),
+                             [&](const report::KpiRow& s) { return s.ref == k.ref; }))
+                shown.push_back(k);
+        for (auto& f : report::failing(shown, goals.evaluation.as_of, conditions))
+            if (std::find(failing.begin(), failing.end(), f) == failing.end())
+                failing.push_back(std::move(f));
+        return fail_on_exit(session, failing);
     };
 }
 

@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
+#include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 
@@ -12,6 +13,9 @@ struct StatusOptions {
     std::vector<std::string> refs;
     std::string owner;
     std::string tag;
+    std::vector<std::string> statuses;
+    std::string sort;
+    std::vector<std::string> fail_on;
 };
 } // namespace
 
@@ -27,14 +31,17 @@ Runner setup_status(CLI::App& command) {
     command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
         ->type_name("TAG")
         ->check(completes(Complete::tags));
+    add_status_sort_options(command, opts->statuses, opts->sort);
+    add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
-        const auto report = report::build_report(*goals.index, goals.evaluation, sel);
+        auto report = report::build_report(*goals.index, goals.evaluation, sel);
+        apply_status_sort(report, opts->statuses, opts->sort);
         out += session.render(
             [&](const report::Spill& spill) { return report::status_json(report, spill); },
             [&] { return report::status_sheet(report); });
-        return ExitCode::ok;
+        return fail_on_exit(session, report::failing(report, fail_on_conditions(opts->fail_on)));
     };
 }
 

@@ -245,10 +245,13 @@ void write_objective(JsonWriter& w, const ObjectiveRow& o) {
     w.field("score", o.score);
     status_field(w, o.status);
     band_field(w, o.band);
+    w.field("confidence", o.confidence);
     w.field("cycle", o.cycle);
     w.field("weight", o.weight);
     w.field("expected", o.expected);
     w.field("missed_commitment", o.missed_commitment);
+    date_field(w, "closed", o.closed);
+    optional_text(w, "carried_from", o.carried_from);
     optional_text(w, "parent", o.parent);
     w.field("parent_unresolved", o.parent_unresolved);
     strings(w, "tags", o.tags);
@@ -293,8 +296,9 @@ void write_report_body(JsonWriter& w, const Report& r) {
     w.end_array();
 }
 
-// The totals of `score` and `review`: per owner, then overall; built once for both.
-void write_totals(JsonWriter& w, const Report& r) {
+// Per owner: score, band, objectives and the average confidence of their objectives' active
+// KRs (status, score and review).
+void write_owners(JsonWriter& w, const Report& r) {
     w.key("owners");
     w.begin_array();
     for (const auto& o : r.owners) {
@@ -303,9 +307,15 @@ void write_totals(JsonWriter& w, const Report& r) {
         w.field("score", o.score);
         band_field(w, o.band);
         w.field("objectives", static_cast<double>(o.objectives));
+        w.field("confidence", o.confidence);
         w.end_object();
     }
     w.end_array();
+}
+
+// The totals of `score` and `review`: per owner, then overall; built once for both.
+void write_totals(JsonWriter& w, const Report& r) {
+    write_owners(w, r);
     w.field("overall", r.overall);
     band_field(w, r.overall_band);
 }
@@ -313,7 +323,10 @@ void write_totals(JsonWriter& w, const Report& r) {
 } // namespace
 
 std::string status_json(const Report& report, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) { write_report_body(w, report); });
+    return document(spill, [&](JsonWriter& w) {
+        write_report_body(w, report);
+        write_owners(w, report);
+    });
 }
 
 std::string score_json(const Report& report, const Spill& spill) {
@@ -530,6 +543,38 @@ std::string log_json(const LogReport& log, const Spill& spill) {
             w.field("delta", e.delta);
             w.field("confidence", e.confidence);
             optional_text(w, "note", e.note);
+            w.end_object();
+        }
+        w.end_array();
+    });
+}
+
+std::string due_json(const DueReport& due, const Spill& spill) {
+    return document(spill, [&](JsonWriter& w) {
+        w.field("schema_version", 1.0);
+        w.field("as_of", due.as_of.iso());
+        w.key("cycles");
+        w.begin_array();
+        for (const CycleInfo& c : due.cycles)
+            write_cycle(w, c);
+        w.end_array();
+        w.key("due");
+        w.begin_array();
+        for (const DueItem& i : due.items) {
+            w.begin_object();
+            w.field("kind", i.kpi ? "kpi" : "kr");
+            w.field("ref", i.ref);
+            w.field("title", i.title);
+            w.field("owner", i.owner);
+            w.field("file", i.file);
+            date_field(w, "last_checkin", i.last);
+            w.key("days");
+            if (i.days)
+                w.value(static_cast<double>(*i.days));
+            else
+                w.null();
+            w.field("period_days", static_cast<double>(i.period));
+            w.field("command", i.command);
             w.end_object();
         }
         w.end_array();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <type_traits>
 
 namespace okr::report {
 namespace {
@@ -15,6 +16,7 @@ KpiRow kpi_row(const WorkspaceIndex& index, const Evaluation& ev, KpiRef ref) {
     row.title = k.title;
     row.unit = k.unit;
     row.owner = k.owner;
+    row.file = index.workspace().files[ref.file].path;
     row.min = k.min;
     row.max = k.max;
     row.warn = k.warn;
@@ -93,8 +95,6 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
         }
     }
 
-    std::map<std::string, std::vector<Weighted>> by_owner;
-    std::vector<Weighted> overall;
     for (std::size_t f = 0; f < ws.files.size(); ++f) {
         const GoalFile& file = ws.files[f];
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
@@ -127,6 +127,11 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
             row.status = oe.status;
             row.band = oe.band;
             row.missed_commitment = oe.missed_commitment;
+            row.closed = obj.closed;
+            if (obj.carried_from) {
+                auto from = index.objective(obj.carried_from->text, f, WorkspaceIndex::Explain::no);
+                row.carried_from = from.found ? index.ref_of(*from.found) : obj.carried_from->text;
+            }
             row.notes = obj.notes;
             row.tags = obj.tags;
             if (obj.parent) {
@@ -163,31 +168,148 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
                 kr_row.kpi_unresolved = ke.kpi_unresolved;
                 row.krs.push_back(std::move(kr_row));
             }
+            for (const KrEval& ke : oe.krs)
+                if (ke.status != Status::dropped && ke.confidence)
+                    row.confidences.push_back(*ke.confidence);
+            if (!row.confidences.empty()) {
+                double sum = 0;
+                for (double c : row.confidences)
+                    sum += c;
+                row.confidence = sum / static_cast<double>(row.confidences.size());
+            }
             for (const RefText& k : obj.kpis) {
                 if (auto r = index.kpi(k.text, f, WorkspaceIndex::Explain::no).found)
                     row.kpis.push_back(kpi_row(index, ev, *r));
                 else
                     row.missing_kpis.push_back(k.text);
             }
-            if (row.score && !obj.dropped) {
-                by_owner[obj.owner].push_back({*row.score, obj.weight});
-                overall.push_back({*row.score, obj.weight});
-            }
             report.objectives.push_back(std::move(row));
         }
     }
+    compute_totals(report);
+    report.kpis = build_kpi_rows(index, ev, Selection{});
+    return report;
+}
+
+void compute_totals(Report& report) {
+    std::map<std::string, std::vector<Weighted>> by_owner;
+    std::map<std::string, std::vector<double>> confidences;
+    std::vector<Weighted> overall;
+    for (const ObjectiveRow& row : report.objectives) {
+        if (!row.score || row.status == Status::dropped) continue;
+        by_owner[row.owner].push_back({*row.score, row.weight});
+        overall.push_back({*row.score, row.weight});
+        auto& c = confidences[row.owner];
+        c.insert(c.end(), row.confidences.begin(), row.confidences.end());
+    }
+    report.owners.clear();
     for (const auto& [owner, scores] : by_owner) {
         OwnerTotal t;
         t.owner = owner;
         t.score = weighted_mean(scores);
         t.band = band_for(t.score);
         t.objectives = scores.size();
+        const auto& c = confidences[owner];
+        if (!c.empty()) {
+            double sum = 0;
+            for (double v : c)
+                sum += v;
+            t.confidence = sum / static_cast<double>(c.size());
+        }
         report.owners.push_back(std::move(t));
     }
     report.overall = weighted_mean(overall);
     report.overall_band = band_for(report.overall);
-    report.kpis = build_kpi_rows(index, ev, Selection{});
-    return report;
+}
+
+std::optional<Status> parse_status(std::string_view word) {
+    for (Status s :
+         {Status::on_track, Status::at_risk, Status::off_track, Status::done, Status::dropped})
+        if (word == to_string(s)) return s;
+    return std::nullopt;
+}
+
+void keep_statuses(Report& report, const std::vector<Status>& statuses) {
+    auto listed = [&](Status s) {
+        return std::find(statuses.begin(), statuses.end(), s) != statuses.end();
+    };
+    std::vector<ObjectiveRow> kept;
+    for (ObjectiveRow& o : report.objectives) {
+        std::erase_if(o.krs, [&](const KrRow& kr) { return !listed(kr.status); });
+        if (listed(o.status) || !o.krs.empty()) kept.push_back(std::move(o));
+    }
+    report.objectives = std::move(kept);
+    compute_totals(report);
+}
+
+namespace {
+
+int severity(Status s) {
+    switch (s) {
+    case Status::off_track:
+        return 0;
+    case Status::at_risk:
+        return 1;
+    case Status::on_track:
+        return 2;
+    case Status::done:
+        return 3;
+    case Status::none:
+        return 4;
+    case Status::dropped:
+        return 5;
+    }
+    return 6;
+}
+
+// A missing number sorts last for score and progress, first for the last check-in.
+template <class Row> bool less_by(const Row& a, const Row& b, SortKey key) {
+    auto number = [](std::optional<double> x, std::optional<double> y) {
+        if (x && y) return *x < *y;
+        return x.has_value() && !y.has_value();
+    };
+    switch (key) {
+    case SortKey::score:
+        return number(a.score, b.score);
+    case SortKey::progress:
+        if constexpr (std::is_same_v<Row, KrRow>)
+            return a.progress < b.progress;
+        else
+            return number(a.score, b.score);
+    case SortKey::status:
+        return severity(a.status) < severity(b.status);
+    case SortKey::owner:
+        return a.owner < b.owner;
+    case SortKey::last: {
+        const auto la = last_of(a), lb = last_of(b);
+        if (la && lb) return *la < *lb;
+        return !la.has_value() && lb.has_value();
+    }
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<Date> last_of(const KrRow& kr) {
+    return kr.last_checkin;
+}
+
+std::optional<Date> last_of(const ObjectiveRow& o) {
+    std::optional<Date> last;
+    for (const KrRow& kr : o.krs)
+        if (kr.status != Status::dropped && kr.last_checkin && (!last || *kr.last_checkin > *last))
+            last = kr.last_checkin;
+    return last;
+}
+
+void sort_report(Report& report, SortKey key) {
+    for (ObjectiveRow& o : report.objectives)
+        std::stable_sort(o.krs.begin(), o.krs.end(),
+                         [&](const KrRow& a, const KrRow& b) { return less_by(a, b, key); });
+    std::stable_sort(
+        report.objectives.begin(), report.objectives.end(),
+        [&](const ObjectiveRow& a, const ObjectiveRow& b) { return less_by(a, b, key); });
 }
 
 std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& ev,

@@ -3,6 +3,7 @@
 #include "okr/core/lint.hpp"
 #include "okr/report/text.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace okr::report {
@@ -497,18 +498,41 @@ Sheet review_sheet(const Review& rv) {
     summary.name = summary.heading = "Scores";
     summary.heading_media = k_docs;
     summary.columns = {col("owner", "Owner", k_docs), col("objectives", "Objectives", k_docs),
-                       col("score", "Score", k_docs), col("band", "Band", k_docs)};
+                       col("score", "Score", k_docs), col("band", "Band", k_docs),
+                       col("confidence", "Confidence", k_docs)};
     for (const auto& o : r.owners)
-        summary.rows.push_back({"owner",
-                                0,
-                                {text_cell(o.owner), number_cell(static_cast<double>(o.objectives)),
-                                 score_cell(o.score), band_cell(o.band)}});
+        summary.rows.push_back(
+            {"owner",
+             0,
+             {text_cell(o.owner), number_cell(static_cast<double>(o.objectives)),
+              score_cell(o.score), band_cell(o.band), percent_cell(o.confidence)}});
     summary.rows.push_back(
         {"overall",
          0,
          {text_cell("overall"), number_cell(static_cast<double>(r.objectives.size())),
-          score_cell(r.overall), band_cell(r.overall_band)}});
+          score_cell(r.overall), band_cell(r.overall_band), text_cell("")}});
     const Span band{std::string(to_string(r.overall_band)), style_of(r.overall_band)};
+    // The average confidence of each objective's active KRs, and where a carried one came from.
+    Section confidence;
+    confidence.name = "Confidence by objective";
+    confidence.heading = "Confidence by objective (average of its active KRs)";
+    confidence.columns = {col("ref", "Ref", k_docs), col("title", "Title", k_docs),
+                          col("score", "Score", k_docs), col("confidence", "Confidence", k_docs),
+                          col("carried_from", "Carried from", k_docs)};
+    for (const auto& o : r.objectives) {
+        if (o.status == Status::dropped) continue;
+        const std::string ref = shown_ref(o.ref, one);
+        const SheetCell conf = percent_cell(o.confidence);
+        confidence.before.push_back(item_line(ref, o.title, {{"  " + conf.text}}));
+        if (!o.carried_from.empty())
+            confidence.before.push_back(
+                line("    carried from " + o.carried_from, Style::dim, k_term));
+        confidence.rows.push_back({"objective",
+                                   0,
+                                   {text_cell(ref), text_cell(o.title), score_cell(o.score), conf,
+                                    text_cell(o.carried_from)}});
+    }
+    if (confidence.rows.empty()) confidence.before.push_back(none_line());
     if (rv.since) {
         const std::string since = rv.since->iso();
         Line l;
@@ -522,6 +546,7 @@ Sheet review_sheet(const Review& rv) {
             line(fmt::format("Overall score on {}: {}.", since, score_text(rv.overall_before)),
                  Style::plain, k_docs));
         sheet.sections.push_back(std::move(summary));
+        sheet.sections.push_back(std::move(confidence));
         sheet.sections.push_back(moved_section(
             "Moved since " + since, fmt::format("Moved since {} ({})", since, rv.moved.size()),
             rv.moved, one));
@@ -544,7 +569,7 @@ Sheet review_sheet(const Review& rv) {
         l.spans = {{fmt::format("  {}  {} (", pad_right(escape_control(o.owner), 12),
                                 score_text(o.score))},
                    {std::string(to_string(o.band)), style_of(o.band)},
-                   {")"}};
+                   {o.confidence ? ") · confidence " + format_percent(*o.confidence) : ")"}};
         summary.before.push_back(std::move(l));
     }
     summary.after.push_back(line(
@@ -554,6 +579,7 @@ Sheet review_sheet(const Review& rv) {
                     rv.distribution[4], rv.bands[0], rv.bands[1], rv.bands[2]),
         Style::plain, k_docs));
     sheet.sections.push_back(std::move(summary));
+    sheet.sections.push_back(std::move(confidence));
 
     Section distribution;
     distribution.media = k_term;
@@ -584,16 +610,19 @@ Sheet review_sheet(const Review& rv) {
     Section objectives;
     objectives.name = objectives.heading = "Objectives";
     objectives.media = k_docs;
-    objectives.columns = {col("ref", "Ref"),   col("title", "Title"), col("owner", "Owner"),
-                          col("type", "Type"), col("score", "Score"), col("band", "Band"),
-                          col("note", "Note")};
+    objectives.columns = {col("ref", "Ref"),         col("title", "Title"), col("owner", "Owner"),
+                          col("type", "Type"),       col("score", "Score"), col("band", "Band"),
+                          col("confidence", "Confidence"), col("note", "Note")};
     for (const auto& o : r.objectives)
         objectives.rows.push_back(
             {o.status == Status::dropped ? "dropped" : "objective",
              0,
              {text_cell(shown_ref(o.ref, one)), text_cell(o.title), text_cell(o.owner),
               text_cell(to_string(o.type)), score_cell(o.score), band_cell(o.band),
-              text_cell(o.missed_commitment ? "missed commitment" : "")}});
+              percent_cell(o.confidence),
+              text_cell(o.missed_commitment      ? "missed commitment"
+                        : o.carried_from.empty() ? ""
+                                                 : "carried from " + o.carried_from)}});
     sheet.sections.push_back(std::move(objectives));
 
     sheet.sections.push_back(kr_section(
@@ -774,6 +803,73 @@ Sheet log_sheet(const LogReport& log) {
              {date_cell(e.date), value_cell(e.value, std::nullopt, log.unit, log.milestone),
               e.delta ? styled(change_cell(*e.delta), Style::dim) : text_cell(""), confidence,
               confidence, text_cell(e.note, Style::dim)}});
+    }
+    sheet.sections.push_back(std::move(s));
+    return sheet;
+}
+
+Sheet due_sheet(const DueReport& due) {
+    Sheet sheet;
+    sheet.title = "Due for a check-in";
+    std::string cycles;
+    for (const CycleInfo& c : due.cycles)
+        cycles += (cycles.empty() ? "" : ", ") + c.name;
+    sheet.subtitle = {"as of " + due.as_of.iso()};
+    if (!cycles.empty()) sheet.subtitle.push_back(cycles);
+    sheet.head = {line("Due for a check-in · as of " + due.as_of.iso() +
+                           (cycles.empty() ? "" : " · " + cycles),
+                       Style::bold, k_term),
+                  line({}, Style::plain, k_term)};
+    Section s;
+    s.name = s.heading = "Due";
+    s.heading_media = k_docs;
+    s.empty = fmt::format("Nothing is due: every key result has a check-in from the last {} days "
+                          "and every KPI is within its period.",
+                          k_due_days);
+    s.columns = {
+        col("kind", "", k_term),
+        col("item", "Item", k_term, Align::left, true),
+        col("ref", "Ref", k_docs),
+        col("title", "Title", k_docs),
+        col("owner", "Owner", k_all, Align::left, true, 3, 10),
+        col("last", "Last", k_term),
+        col("last_checkin", "Last check-in", k_docs),
+        col("age", "Age", k_term, Align::right),
+        col("days", "Days", k_docs),
+        col("period_days", "Period (days)", k_docs),
+        col("command", "Command", k_docs),
+    };
+    std::size_t krs = 0;
+    for (const DueItem& i : due.items) {
+        krs += i.kpi ? 0 : 1;
+        const std::optional<double> days =
+            i.days ? std::optional<double>(*i.days) : std::optional<double>();
+        s.rows.push_back(
+            {i.kpi ? "kpi" : "kr",
+             0,
+             {text_cell(i.kpi ? "KPI" : "KR", Style::dim), text_cell(i.ref + "  " + i.title),
+              text_cell(i.ref), text_cell(i.title), text_cell(i.owner),
+              styled(date_cell(i.last, "never"), i.last ? Style::plain : Style::yellow),
+              date_cell(i.last), styled(text_cell(i.days ? fmt::format("{}d", *i.days) : "-"), Style::yellow),
+              number_cell(days), number_cell(static_cast<double>(i.period)),
+              text_cell(i.command)}});
+    }
+    if (!due.items.empty()) {
+        // The commands get lines of their own in the terminal, so that no width ever cuts them.
+        s.after.push_back(line({}, Style::plain, k_term));
+        s.after.push_back(line("To check in:", Style::plain, k_term));
+        std::vector<std::string> commands;
+        for (const DueItem& i : due.items)
+            if (std::find(commands.begin(), commands.end(), i.command) == commands.end())
+                commands.push_back(i.command);
+        for (const std::string& c : commands)
+            s.after.push_back(line("  " + c, Style::plain, k_term));
+        s.after.push_back(line({}, Style::plain, k_term));
+        const std::size_t kpis = due.items.size() - krs;
+        s.after.push_back(line(fmt::format("{} key result{} with no check-in for {} days, {} KPI{} "
+                                           "past {} period.",
+                                           krs, krs == 1 ? "" : "s", k_due_days, kpis,
+                                           kpis == 1 ? "" : "s", kpis == 1 ? "its" : "their")));
     }
     sheet.sections.push_back(std::move(s));
     return sheet;

@@ -2,6 +2,7 @@
 // JSON output (SPEC §9): one document per command, stable key names, null for missing numbers.
 
 #include "okr/core/diagnostic.hpp"
+#include "okr/report/due.hpp"
 #include "okr/report/log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
@@ -63,6 +64,9 @@ std::string review_json(const Review& review, const Spill& spill = {});
 std::string tree_json(const Tree& tree, const Spill& spill = {});
 // `okr log --format json`: the item and its check-ins.
 std::string log_json(const LogReport& log, const Spill& spill = {});
+// `okr due --format json`: schema_version, as_of, the running cycles, and the due items with
+// the command to run for each.
+std::string due_json(const DueReport& due, const Spill& spill = {});
 // `okr check --format json`: schema_version, findings, errors, warnings.
 std::string check_json(const Diagnostics& findings);
 

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace okr::report {
@@ -26,6 +27,7 @@ struct KpiRow {
     std::string title;
     std::string unit;
     std::string owner;
+    std::string file; // the goal file that defines it
     std::optional<double> min, max, warn;
     std::optional<Frequency> frequency;
     std::optional<double> value;
@@ -64,10 +66,14 @@ struct ObjectiveRow {
     ObjectiveType type = ObjectiveType::aspirational;
     double weight = 1, expected = 0;
     std::optional<double> score;
+    std::optional<double> confidence; // mean confidence of its active KRs that state one
+    std::vector<double> confidences;  // those KRs' confidences, for the owner roll-up
     Status status = Status::none;
     Band band = Band::none;
     bool missed_commitment = false;
-    std::string parent; // canonical ref when resolved, else as written
+    std::optional<Date> closed; // set by `okr close`: its KRs' scores are frozen
+    std::string carried_from;   // the objective it continues, as written
+    std::string parent;         // canonical ref when resolved, else as written
     bool parent_unresolved = false;
     std::string notes;
     std::vector<std::string> tags;
@@ -81,6 +87,7 @@ struct OwnerTotal {
     std::optional<double> score;
     Band band = Band::none;
     std::size_t objectives = 0;
+    std::optional<double> confidence; // mean confidence of the active KRs of those objectives
 };
 
 struct CycleInfo {
@@ -110,6 +117,27 @@ std::vector<const Cycle*> selected_cycles(const WorkspaceIndex& index, const std
 // Builds the report for objectives; refs that do not resolve are skipped (the caller checks them).
 Report build_report(const WorkspaceIndex& index, const Evaluation& evaluation,
                     const Selection& selection);
+
+// Owner totals and the overall score, from the report's objectives (build_report calls it; call
+// it again after filtering).
+void compute_totals(Report& report);
+
+// `--status LIST`: keeps the KRs whose status is listed, and the objectives that are listed or
+// keep a KR; the totals are recomputed over what is left.
+void keep_statuses(Report& report, const std::vector<Status>& statuses);
+
+// `--sort KEY`: objectives and, within each, KRs. score and progress: lowest first; status:
+// off-track, at-risk, on-track, done, none, dropped; owner: by name; last: the oldest (or
+// missing) last check-in first. Ties keep file order.
+enum class SortKey { score, progress, status, owner, last };
+void sort_report(Report& report, SortKey key);
+
+// The last check-in of a KR row, and the latest of an objective row's active KRs.
+std::optional<Date> last_of(const KrRow& kr);
+std::optional<Date> last_of(const ObjectiveRow& objective);
+
+// The status words `--status` takes, and the parse of one (nullopt when unknown).
+std::optional<Status> parse_status(std::string_view word);
 
 // Builds the KPI rows of the workspace, filtered by refs, owner and tag.
 std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& evaluation,

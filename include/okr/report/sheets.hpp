@@ -2,6 +2,7 @@
 // The description (sheet) of each read command: built once, rendered by `render_sheet` as the
 // terminal table, CSV, Markdown or HTML.
 
+#include "okr/report/due.hpp"
 #include "okr/report/log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
@@ -21,6 +22,7 @@ Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file = fal
 Sheet review_sheet(const Review& review);
 Sheet tree_sheet(const Tree& tree);
 Sheet log_sheet(const LogReport& log);
+Sheet due_sheet(const DueReport& due);
 
 // "2026-Q4 (2026-10-01 → 2026-12-31, 58% elapsed)" for each cycle, joined by " · ".
 std::string describe_cycles(const std::vector<CycleInfo>& cycles);

@@ -1,0 +1,39 @@
+#include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
+#include "okr/cli/filters.hpp"
+#include "okr/report/due.hpp"
+#include "okr/report/json.hpp"
+#include "okr/report/sheets.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace okr::cli {
+
+namespace {
+struct DueOptions {
+    std::string owner;
+    std::vector<std::string> fail_on;
+};
+} // namespace
+
+Runner setup_due(CLI::App& command) {
+    auto opts = std::make_shared<DueOptions>();
+    command.add_option("--owner", opts->owner, "Only key results and KPIs that OWNER owns")
+        ->type_name("OWNER")
+        ->check(completes(Complete::owners));
+    add_fail_on_option(command, opts->fail_on);
+    return [opts](const Session& session, std::string& out) {
+        const LoadedGoals goals = session.load();
+        // Due is about running cycles only: never the one that ended last.
+        const auto sel = session.selection(goals, {}, {}, {}, false);
+        const auto report = report::build_report(*goals.index, goals.evaluation, sel);
+        const auto due = report::build_due(report, report.kpis, opts->owner,
+                                           goals.loaded.workspace.files.size() == 1);
+        out +=
+            session.render([&](const report::Spill& spill) { return report::due_json(due, spill); },
+                           [&] { return report::due_sheet(due); });
+        return fail_on_exit(session, report::failing(due, fail_on_conditions(opts->fail_on)));
+    };
+}
+
+} // namespace okr::cli
