@@ -149,14 +149,15 @@ KpiEval evaluate_kpi(const Kpi& kpi, Date as_of) {
 }
 
 KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,
-                   const Kpi* kpi) {
+                   const Kpi* kpi, std::optional<Date> closed) {
     KrEval e;
     // A KR that follows a KPI reads only the KPI's check-ins; an unresolved KPI gives none.
     static const std::vector<Checkin> k_none;
     const std::vector<Checkin>& source = kpi ? kpi->checkins : (kr.kpi ? k_none : kr.checkins);
     // A check-in counts for the cycle only up to its end, so a late one never regrades a
     // finished cycle; a KPI's measurements count only from the cycle's start.
-    const Date cutoff = counted_until(cycle, as_of);
+    // After its objective is closed, a check-in no longer counts (the grade is frozen).
+    const Date cutoff = counted_until(cycle, closed ? std::min(as_of, *closed) : as_of);
     const Cycle* window = kpi ? &cycle : nullptr;
     std::vector<const Checkin*> used;
     for (const Checkin& c : source)
@@ -226,7 +227,7 @@ Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
                         unresolved = true;
                     }
                 }
-                KrEval ke = evaluate_kr(kr, cycle, as_of, obj.dropped, kpi);
+                KrEval ke = evaluate_kr(kr, cycle, as_of, obj.dropped, kpi, obj.closed);
                 ke.kpi = kpi_ref;
                 ke.kpi_unresolved = unresolved;
                 if (ke.score) scores.push_back({*ke.score, kr.weight});

@@ -101,8 +101,9 @@ struct Evaluation {
 Date counted_until(const Cycle& cycle, Date as_of);
 
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of);
+// `closed`: the objective's `closed` date; check-ins after it do not count.
 KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,
-                   const Kpi* kpi);
+                   const Kpi* kpi, std::optional<Date> closed = std::nullopt);
 Evaluation evaluate(const WorkspaceIndex& index, Date as_of);
 
 } // namespace okr
