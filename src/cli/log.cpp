@@ -1,6 +1,7 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/report/json.hpp"
+#include "okr/report/objective_log.hpp"
 #include "okr/report/sheets.hpp"
 
 #include <CLI/CLI.hpp>
@@ -15,14 +16,33 @@ struct LogOptions {
 
 Runner setup_log(CLI::App& command) {
     auto opts = std::make_shared<LogOptions>();
-    command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI")
+    command
+        .add_option("REF", opts->ref,
+                    "The key result (OBJ.KR, or a unique KR id), KPI or objective")
         ->required()
-        ->check(completes(Complete::key_results_and_kpis));
+        ->check(completes(Complete::references));
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         auto kr = index.kr(opts->ref, 0, true);
         auto kpi = index.kpi(opts->ref, 0);
+        if (!kr.found && !kpi.found) {
+            // An objective: its score and confidence week by week, back through carried_from.
+            auto obj = index.objective(opts->ref, 0, WorkspaceIndex::Explain::no);
+            if (obj.found) {
+                const auto olog =
+                    report::build_objective_log(index, *obj.found, goals.evaluation.as_of);
+                out += session.render(
+                    [&](const report::Spill& spill) {
+                        return report::objective_log_json(olog, spill);
+                    },
+                    [&](const report::Look& look) {
+                        return report::objective_log_text(olog, look);
+                    },
+                    [&] { return report::objective_log_sheet(olog); });
+                return ExitCode::ok;
+            }
+        }
         if (kr.found && kpi.found)
             throw CommandError(ExitCode::usage,
                                describe_failure("reference", opts->ref,

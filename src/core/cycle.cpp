@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <string>
 
 namespace okr {
 
@@ -37,6 +38,22 @@ std::optional<Cycle> builtin_cycle(std::string_view name) {
         }
     }
     return std::nullopt;
+}
+
+std::optional<std::string> next_cycle_name(std::string_view name) {
+    const auto cycle = builtin_cycle(name);
+    if (!cycle) return std::nullopt;
+    const int year = std::stoi(std::string(name.substr(0, 4)));
+    if (name.size() == 4) return std::to_string(year + 1);
+    const char kind = name[5];
+    const int n =
+        kind == 'H' || kind == 'Q' ? name[6] - '0' : std::stoi(std::string(name.substr(5)));
+    const int last = kind == 'H' ? 2 : kind == 'Q' ? 4 : 12;
+    const int next_year = n == last ? year + 1 : year;
+    const int next = n == last ? 1 : n + 1;
+    if (kind == 'H' || kind == 'Q')
+        return std::to_string(next_year) + '-' + kind + std::to_string(next);
+    return std::to_string(next_year) + (next < 10 ? "-0" : "-") + std::to_string(next);
 }
 
 std::string quarter_name(Date d) {

@@ -66,6 +66,9 @@ Tree build_tree(const Report& report) {
         node.rollup_band = band_for(node.rollup);
         node.descendants = count[i];
         node.note = std::move(note);
+        if (!o.carried_from.empty())
+            node.note += (node.note.empty() ? "" : "; ") + ("carried from " + o.carried_from);
+        if (o.closed) node.note += (node.note.empty() ? "" : "; ") + ("closed " + o.closed->iso());
         tree.nodes.push_back(std::move(node));
         for (std::size_t c : children[i])
             if (!placed[c]) self(self, c, depth + 1, "");

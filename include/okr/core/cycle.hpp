@@ -24,6 +24,10 @@ struct Cycle {
 // The cycle for a built-in name: `YYYY`, `YYYY-Hn`, `YYYY-Qn` or `YYYY-MM`; nullopt otherwise.
 std::optional<Cycle> builtin_cycle(std::string_view name);
 
+// The built-in cycle after `name`, of the same kind: 2026 -> 2027, 2026-H2 -> 2027-H1,
+// 2026-Q4 -> 2027-Q1, 2026-12 -> 2027-01; nullopt for a custom name.
+std::optional<std::string> next_cycle_name(std::string_view name);
+
 // The calendar quarter containing `d`, e.g. `2026-Q4`.
 std::string quarter_name(Date d);
 

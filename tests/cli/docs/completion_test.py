@@ -60,7 +60,7 @@ def cases(okr):
         (team, "okr help ch", ["check", "checkin"]),
         (team, "okr -f exa", ["examples"]),
         (team, "okr -f examples/team log plat",
-         ["platform/reliability.p95", "platform/reliability.error-rate", "platform/reliability.pg17",
+         ["platform/reliability", "platform/ship-faster", "platform/reliability.p95", "platform/reliability.error-rate", "platform/reliability.pg17",
           "platform/ship-faster.ci-time", "platform/ship-faster.deploys", "platform/ship-faster.preview-envs"]),
         (team, "okr -f examples/team status growth/a",
          ["growth/activation", "growth/activation.activation-rate", "growth/activation.checklist",
@@ -75,7 +75,7 @@ def cases(okr):
          ["ceo", "support", "success", "platform", "alice", "bob", "growth"]),
         (team, "okr -f examples/team status --tag cu", ["customer"]),
         ({"OKR_FILE": "examples/team"}, "okr log calm",
-         ["calm-on-call.night-pages", "calm-on-call.runbooks"]),
+         ["calm-on-call", "calm-on-call.night-pages", "calm-on-call.runbooks"]),
         ({"OKR_FILE": "/nonexistent/okr.toml"}, "okr log ", []),
     ]
 

@@ -1,0 +1,222 @@
+#include "okr/report/objective_log.hpp"
+
+#include "okr/report/terminal.hpp"
+#include "okr/report/text.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace okr::report {
+namespace {
+
+ObjectiveWeek week_of(const WorkspaceIndex& index, ObjectiveRef ref, const Cycle& cycle, Date d) {
+    const Objective& obj = index.at(ref);
+    std::vector<Weighted> scores;
+    std::vector<double> confidences;
+    for (const KeyResult& kr : obj.krs) {
+        const Kpi* kpi = nullptr;
+        if (kr.kpi)
+            if (auto r = index.kpi(kr.kpi->text, ref.file, WorkspaceIndex::Explain::no).found)
+                kpi = &index.at(*r);
+        // Before `closed`, the score as it was computed then, not the one frozen later.
+        KeyResult as_then = kr;
+        if (obj.closed && d < *obj.closed) as_then.score.reset();
+        const KrEval e = evaluate_kr(as_then, cycle, d, obj.dropped, kpi, obj.closed);
+        if (!e.score) continue;
+        scores.push_back({*e.score, kr.weight});
+        if (e.confidence) confidences.push_back(*e.confidence);
+    }
+    ObjectiveWeek w{d, weighted_mean(scores), std::nullopt};
+    if (!confidences.empty()) {
+        double sum = 0;
+        for (double c : confidences)
+            sum += c;
+        w.confidence = sum / static_cast<double>(confidences.size());
+    }
+    return w;
+}
+
+std::string percent_or_dash(std::optional<double> x) {
+    return x ? format_percent(*x) : "-";
+}
+
+} // namespace
+
+ObjectiveLog build_objective_log(const WorkspaceIndex& index, ObjectiveRef ref, Date as_of) {
+    ObjectiveLog log;
+    log.ref = index.ref_of(ref);
+    log.title = index.at(ref).title;
+    log.as_of = as_of;
+    std::vector<ObjectiveRef> chain{ref};
+    for (ObjectiveRef at = ref;;) {
+        const Objective& o = index.at(at);
+        if (!o.carried_from) break;
+        auto from = index.objective(o.carried_from->text, at.file, WorkspaceIndex::Explain::no);
+        if (!from.found) {
+            log.unresolved.push_back(o.carried_from->text);
+            break;
+        }
+        if (std::find(chain.begin(), chain.end(), *from.found) != chain.end()) {
+            log.unresolved.push_back(index.ref_of(*from.found) + " (a loop)");
+            break;
+        }
+        chain.push_back(*from.found);
+        at = *from.found;
+    }
+    std::reverse(chain.begin(), chain.end());
+    for (ObjectiveRef r : chain) {
+        const Objective& o = index.at(r);
+        ObjectiveSpan span;
+        span.ref = index.ref_of(r);
+        span.title = o.title;
+        span.closed = o.closed;
+        if (const Cycle* c = index.cycle(o.cycle)) {
+            span.cycle = *c;
+            const Date last = std::min(as_of, c->end);
+            for (Date d = c->start; d <= last; d = d.plus_days(7))
+                span.weeks.push_back(week_of(index, r, *c, d));
+            if (last >= c->start && (span.weeks.empty() || span.weeks.back().date != last))
+                span.weeks.push_back(week_of(index, r, *c, last));
+        }
+        log.spans.push_back(std::move(span));
+    }
+    return log;
+}
+
+Chart objective_log_chart(const ObjectiveLog& log) {
+    Chart chart;
+    chart.title = log.ref + "  " + log.title;
+    ChartSeries score{"score", {}, false, true};
+    ChartSeries confidence{"confidence", {}, true, false};
+    for (const ObjectiveSpan& s : log.spans)
+        for (const ObjectiveWeek& w : s.weeks) {
+            if (w.score) score.points.emplace_back(w.date, *w.score);
+            if (w.confidence) confidence.points.emplace_back(w.date, *w.confidence);
+        }
+    chart.from = log.as_of;
+    chart.to = log.as_of;
+    for (const ObjectiveSpan& s : log.spans)
+        if (s.cycle) {
+            chart.from = std::min(chart.from, s.cycle->start);
+            chart.to = s.cycle->end;
+        }
+    chart.series.push_back(std::move(score));
+    if (!confidence.points.empty()) chart.series.push_back(std::move(confidence));
+    chart.bounds.emplace_back("done", 1.0);
+    return chart;
+}
+
+std::string objective_log_text(const ObjectiveLog& log, const Look& look) {
+    std::string out =
+        paint(truncate_to_width(escape_control(log.ref + "  " + log.title), look.width),
+              Style::bold, look.color) +
+        "\n";
+    std::vector<std::string> path;
+    for (const ObjectiveSpan& s : log.spans)
+        path.push_back(s.ref + (s.cycle ? " (" + s.cycle->name + ")" : ""));
+    out += escape_control(fmt::format("{}{} · as of {}", log.spans.size() > 1 ? "carried: " : "",
+                                      fmt::join(path, " → "), log.as_of.iso())) +
+           "\n";
+    for (const std::string& u : log.unresolved)
+        out += paint(escape_control("carried_from " + u +
+                                    " does not resolve; the history stops there"),
+                     Style::yellow, look.color) +
+               "\n";
+    out += "\n" + chart_text(objective_log_chart(log), look) + "\n";
+    Table t({{"DATE", Align::left, false, 0},
+             {"CYCLE", Align::left, false, 2},
+             {"OBJECTIVE", Align::left, true, 3, 16},
+             {"SCORE", Align::right, false, 0},
+             {"", Align::left, false, 4},
+             {"CONF", Align::right, false, 0}});
+    for (const ObjectiveSpan& s : log.spans)
+        for (const ObjectiveWeek& w : s.weeks)
+            t.add_row({{w.date.iso(), Style::plain},
+                       {s.cycle ? escape_control(s.cycle->name) : "-", Style::dim},
+                       {escape_control(s.ref), Style::dim},
+                       {w.score ? format_score(*w.score) : "-", style_of(band_for(w.score))},
+                       {w.score ? progress_bar(*w.score, 10) : "", style_of(band_for(w.score))},
+                       {percent_or_dash(w.confidence), Style::plain}});
+    if (t.rows() == 0) return out + "No weeks to show: its cycle has not started.\n";
+    out += t.render(look);
+    for (const ObjectiveSpan& s : log.spans)
+        if (s.closed)
+            out += escape_control(
+                fmt::format("{} was closed on {}; its last score is the frozen grade\n", s.ref,
+                            s.closed->iso()));
+    return out;
+}
+
+std::string objective_log_json(const ObjectiveLog& log, const Spill& spill) {
+    std::string out;
+    JsonWriter w(out, spill);
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("as_of", log.as_of.iso());
+    w.field("kind", "objective");
+    w.field("ref", log.ref);
+    w.field("title", log.title);
+    w.key("chain");
+    w.begin_array();
+    for (const ObjectiveSpan& s : log.spans) {
+        w.begin_object();
+        w.field("ref", s.ref);
+        w.field("title", s.title);
+        w.key("cycle");
+        if (s.cycle) {
+            w.begin_object();
+            w.field("name", s.cycle->name);
+            w.field("start", s.cycle->start.iso());
+            w.field("end", s.cycle->end.iso());
+            w.end_object();
+        } else {
+            w.null();
+        }
+        w.key("closed");
+        if (s.closed)
+            w.value(s.closed->iso());
+        else
+            w.null();
+        w.key("weeks");
+        w.begin_array();
+        for (const ObjectiveWeek& week : s.weeks) {
+            w.begin_object();
+            w.field("date", week.date.iso());
+            w.field("score", week.score);
+            w.field("confidence", week.confidence);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+    w.key("unresolved");
+    w.begin_array();
+    for (const std::string& u : log.unresolved)
+        w.value(u);
+    w.end_array();
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+Sheet objective_log_sheet(const ObjectiveLog& log) {
+    Sheet sheet;
+    sheet.title = log.ref + ": " + log.title;
+    sheet.subtitle = {"as of " + log.as_of.iso()};
+    Section s;
+    s.heading = "Week by week";
+    s.columns = {"date", "cycle", "objective", "score", "confidence"};
+    for (const ObjectiveSpan& span : log.spans)
+        for (const ObjectiveWeek& w : span.weeks)
+            s.rows.push_back(
+                {"week",
+                 0,
+                 {text_cell(w.date.iso()), text_cell(span.cycle ? span.cycle->name : ""),
+                  text_cell(span.ref), bar_cell(w.score), percent_cell(w.confidence)}});
+    s.charts.push_back(objective_log_chart(log));
+    sheet.sections.push_back(std::move(s));
+    return sheet;
+}
+
+} // namespace okr::report
