@@ -1,13 +1,10 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
-#include "okr/io/safe_write.hpp"
-#include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <fmt/format.h>
 #include <map>
 
@@ -40,32 +37,29 @@ struct FilePlan {
     std::vector<std::string> closed;                   // objective ids
     // Carried objectives, each with its KRs.
     std::vector<std::pair<io::NewItem, std::vector<io::NewItem>>> carried;
-    std::vector<std::string> closed_refs, carried_refs;
+    std::vector<std::string> score_refs, closed_refs, carried_refs;
+    std::string prefix; // the file's namespace and "/", or nothing (a one-file workspace)
 };
 
-CommandError edit_error(const io::EditError& e) {
-    using Kind = io::EditError::Kind;
-    const ExitCode code = e.kind == Kind::file_invalid ? ExitCode::invalid
-                          : e.kind == Kind::not_found  ? ExitCode::io
-                                                       : ExitCode::usage;
-    return CommandError(code, e.message + "; nothing was written", e.hint);
-}
-
-// Applies a file's plan to its current text, one edit after another.
-std::string apply(const FilePlan& plan, const std::string& text, Date as_of) {
-    std::string now = text;
+// Applies a file's plan to its current text, one edit after another; the first edit that fails
+// is returned as it is (write_edits reports it and writes nothing).
+io::Edit apply(const FilePlan& plan, std::string_view text, Date as_of) {
+    io::Edit now{std::string(text), {}, std::nullopt};
     auto step = [&](io::Edit edit) {
-        if (!edit.ok()) throw edit_error(*edit.error);
-        now = std::move(edit.text);
+        if (!now.ok()) return;
+        if (!edit.ok())
+            now.error = std::move(edit.error);
+        else
+            now.text = std::move(edit.text);
     };
     for (const auto& [item, score] : plan.scores)
-        step(io::set_key(now, plan.path, item, "score", score));
+        step(io::set_key(now.text, plan.path, item, "score", score));
     for (const std::string& id : plan.closed)
-        step(io::set_key(now, plan.path, io::ItemId::of_objective(id), "closed", as_of));
+        step(io::set_key(now.text, plan.path, io::ItemId::of_objective(id), "closed", as_of));
     for (const auto& [objective, krs] : plan.carried) {
-        step(io::add_objective(now, plan.path, objective));
+        step(io::add_objective(now.text, plan.path, objective));
         for (const io::NewItem& kr : krs)
-            step(io::add_kr(now, plan.path, objective.id, kr));
+            step(io::add_kr(now.text, plan.path, objective.id, kr));
     }
     return now;
 }
@@ -74,7 +68,9 @@ std::string apply(const FilePlan& plan, const std::string& text, Date as_of) {
 
 Runner setup_close(CLI::App& command) {
     auto opts = std::make_shared<CloseOptions>();
-    command.add_option("CYCLE", opts->cycle, "The cycle to close, e.g. 2026-Q4")->required();
+    command.add_option("CYCLE", opts->cycle, "The cycle to close, e.g. 2026-Q4")
+        ->required()
+        ->check(completes(Complete::cycles));
     auto* carry = command.add_flag(
         "--carry", opts->carry,
         "Continue each closed objective below 1.0 in the next cycle, with its unfinished KRs");
@@ -83,7 +79,8 @@ Runner setup_close(CLI::App& command) {
                     "The cycle to carry into (default: the next of the same kind, 2026-Q4 -> "
                     "2027-Q1; required for a custom cycle)")
         ->type_name("NEXT")
-        ->needs(carry);
+        ->needs(carry)
+        ->check(completes(Complete::cycles));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
@@ -148,6 +145,7 @@ Runner setup_close(CLI::App& command) {
                     if (!kr.score) {
                         grade = cut_score(*ke.score);
                         plan.scores.emplace_back(io::ItemId::of_kr(obj.id, kr.id), grade);
+                        plan.score_refs.push_back(index.ref_of(KrRef{f, o, k}));
                         ++frozen;
                     }
                     grades.push_back({grade, kr.weight});
@@ -170,6 +168,8 @@ Runner setup_close(CLI::App& command) {
                 }
                 plan.closed.push_back(obj.id);
                 plan.closed_refs.push_back(index.ref_of(ObjectiveRef{f, o}));
+                const std::string& own = plan.closed_refs.back();
+                plan.prefix = own.substr(0, own.size() - obj.id.size());
                 ++closed;
                 const auto grade = weighted_mean(grades);
                 if (!opts->carry || !grade || *grade >= 1 || unfinished.empty()) continue;
@@ -207,40 +207,69 @@ Runner setup_close(CLI::App& command) {
                                fmt::format("no objective is graded in {}", cycle->name),
                                "`okr status --cycle all` lists the objectives and their cycles");
         if (closed == 0) {
-            if (!session.options().quiet)
-                out += fmt::format("{} is already closed: every objective has `closed`; nothing "
-                                   "to change\n",
-                                   cycle->name);
+            const std::string text = fmt::format(
+                "{} is already closed: every objective has `closed`; nothing to change\n",
+                cycle->name);
+            if (opts->dry_run && session.options().format != "json" && !session.options().quiet)
+                out += text;
+            finish_write(session, opts->dry_run, {}, text, out);
             return ExitCode::ok;
         }
 
-        // Lock every file first, in path order, so that two writers cannot deadlock; change
-        // each in memory; write only when every change succeeded.
-        std::vector<io::FileLock> locks;
-        if (!opts->dry_run)
-            for (const auto& [path, plan] : plans) {
-                auto taken = io::FileLock::acquire(path, lock_timeout());
-                if (auto* e = std::get_if<io::WriteError>(&taken))
-                    throw CommandError(ExitCode::io, e->message, e->hint);
-                locks.push_back(std::move(std::get<io::FileLock>(taken)));
-            }
-        std::vector<std::pair<std::string, std::string>> texts; // path, new text
-        for (const auto& [path, plan] : plans) {
-            const std::optional<std::string> text = io::read_file(path);
-            if (!text)
-                throw CommandError(ExitCode::io,
-                                   fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-            std::string changed = apply(plan, *text, as_of);
-            if (opts->dry_run) out += util::unified_diff(*text, changed, path);
-            texts.emplace_back(path, std::move(changed));
+        // One write (SPEC §8): every file locked in path order, changed and verified in memory,
+        // and written only when every change succeeded.
+        std::vector<FileEdit> edits;
+        for (const auto& entry : plans) {
+            const FilePlan* plan = &entry.second;
+            edits.push_back({entry.first, [plan, as_of](std::string_view current) {
+                                 return apply(*plan, current, as_of);
+                             }});
         }
-        if (!opts->dry_run)
-            for (const auto& [path, text] : texts)
-                if (auto e = io::write_file_atomically(path, text))
-                    throw CommandError(ExitCode::io, e->message, e->hint);
-        if (session.options().quiet) return ExitCode::ok;
-        if (opts->dry_run) out += "\n";
-        out += fmt::format(
+        const std::vector<std::string> texts = write_edits(session, edits, opts->dry_run, out);
+
+        // What was written, for --format json: each frozen score, each closed objective, each
+        // carried objective and KR, with its line in the new text.
+        std::vector<Written> written;
+        if (session.options().format == "json") {
+            std::size_t i = 0;
+            for (const auto& [path, plan] : plans) {
+                const std::string& text = texts[i++];
+                auto ref = [&](const std::string& local) { return plan.prefix + local; };
+                for (std::size_t n = 0; n < plan.scores.size(); ++n)
+                    written.push_back({"close",
+                                       path,
+                                       line_of(text, path, plan.scores[n].first),
+                                       plan.score_refs[n],
+                                       {{"score", plan.scores[n].second}}});
+                for (std::size_t n = 0; n < plan.closed.size(); ++n)
+                    written.push_back(
+                        {"close",
+                         path,
+                         line_of(text, path, io::ItemId::of_objective(plan.closed[n])),
+                         plan.closed_refs[n],
+                         {{"closed", as_of}}});
+                for (const auto& [objective, krs] : plan.carried) {
+                    std::vector<std::pair<std::string, io::Value>> values = {
+                        {"title", objective.title}};
+                    for (const auto& kv : objective.keys)
+                        values.push_back(kv);
+                    written.push_back({"carry", path,
+                                       line_of(text, path, io::ItemId::of_objective(objective.id)),
+                                       ref(objective.id), std::move(values)});
+                    for (const io::NewItem& kr : krs) {
+                        std::vector<std::pair<std::string, io::Value>> kr_values = {
+                            {"title", kr.title}};
+                        for (const auto& kv : kr.keys)
+                            kr_values.push_back(kv);
+                        const io::ItemId id = io::ItemId::of_kr(objective.id, kr.id);
+                        written.push_back({"carry", path, line_of(text, path, id),
+                                           ref(objective.id + "." + kr.id), std::move(kr_values)});
+                    }
+                }
+            }
+        }
+
+        std::string summary = fmt::format(
             "{} {} as of {}: {} objective{} closed, {} score{} frozen{}\n",
             opts->dry_run ? "Would close" : "Closed", cycle->name, as_of.iso(), closed,
             closed == 1 ? "" : "s", frozen, frozen == 1 ? "" : "s",
@@ -248,14 +277,18 @@ Runner setup_close(CLI::App& command) {
                 ? fmt::format(" (graded as of {}, before the cycle's end)", graded_at.iso())
                 : "");
         if (opts->carry)
-            out +=
+            summary +=
                 fmt::format("{} {} objective{} to {}\n", opts->dry_run ? "Would carry" : "Carried",
                             carried, carried == 1 ? "" : "s", next);
         for (const auto& [path, plan] : plans) {
-            out += fmt::format("{} {}\n", opts->dry_run ? "would change" : "changed", path);
+            summary += fmt::format("{} {}\n", opts->dry_run ? "would change" : "changed", path);
             for (const std::string& r : plan.carried_refs)
-                out += fmt::format("  carried {}\n", r);
+                summary += fmt::format("  carried {}\n", r);
         }
+        // A dry run shows the diff, then what it would do.
+        if (opts->dry_run && session.options().format != "json" && !session.options().quiet)
+            out += "\n" + summary;
+        finish_write(session, opts->dry_run, written, summary, out);
         return ExitCode::ok;
     };
 }

@@ -1,7 +1,7 @@
+#include "okr/report/due.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/report/due.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 

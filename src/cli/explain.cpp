@@ -1,6 +1,9 @@
 #include "okr/report/explain.hpp"
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
+#include "okr/report/json.hpp"
+#include "okr/report/sheets.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -14,7 +17,9 @@ struct ExplainOptions {
 
 Runner setup_explain(CLI::App& command) {
     auto opts = std::make_shared<ExplainOptions>();
-    command.add_option("REF", opts->ref, "The objective, key result or KPI to explain")->required();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to explain")
+        ->required()
+        ->check(completes(Complete::references));
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
@@ -30,7 +35,6 @@ Runner setup_explain(CLI::App& command) {
                                           as_of);
         out += session.render(
             [&](const report::Spill& spill) { return report::explain_json(e, spill); },
-            [&](const report::Look& look) { return report::explain_text(e, look); },
             [&] { return report::explain_sheet(e); });
         return ExitCode::ok;
     };

@@ -36,9 +36,6 @@ Runner setup_log(CLI::App& command) {
                     [&](const report::Spill& spill) {
                         return report::objective_log_json(olog, spill);
                     },
-                    [&](const report::Look& look) {
-                        return report::objective_log_text(olog, look);
-                    },
                     [&] { return report::objective_log_sheet(olog); });
                 return ExitCode::ok;
             }

@@ -276,9 +276,9 @@ Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
     ExplainStep& co = add(e, "confidence", "Confidence");
     if (confident) {
         co.lines.push_back(fmt::format("{}, from the check-in of {} ({})",
-                                       num(confident->confidence), confident->date.iso(),
+                                       num(*confident->confidence), confident->date.iso(),
                                        where(source_path, confident->pos)));
-        co.values = {{"confidence", confident->confidence}};
+        co.values = {{"confidence", *confident->confidence}};
     } else {
         co.lines.push_back("none stated");
         co.values = {{"confidence", std::monostate{}}};
@@ -558,112 +558,6 @@ Explanation explain_kpi(const WorkspaceIndex& index, KpiRef ref, Date as_of) {
     e.result.health = health;
     e.result.stale = stale;
     return e;
-}
-
-std::string explain_text(const Explanation& e, const Look& look) {
-    const char* kind = e.kind == "kr" ? "Key result" : e.kind == "kpi" ? "KPI" : "Objective";
-    std::string out = paint(escape_control(fmt::format("{} {}  {}", kind, e.ref, e.title)),
-                            Style::bold, look.color) +
-                      "\n";
-    out += paint(escape_control(fmt::format("{}:{} · as of {}", e.file, e.line, e.as_of.iso())),
-                 Style::dim, look.color) +
-           "\n\n";
-    std::size_t width = 0;
-    for (const ExplainStep& s : e.steps)
-        width = std::max(width, display_width(s.label));
-    for (const ExplainStep& s : e.steps)
-        for (std::size_t i = 0; i < s.lines.size(); ++i)
-            out += fmt::format("{}  {}\n",
-                               i == 0 ? paint(pad_right(s.label, width), Style::bold, look.color)
-                                      : std::string(width, ' '),
-                               escape_control(s.lines[i]));
-    return out;
-}
-
-std::string explain_json(const Explanation& e, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    auto put = [&](std::string_view key, const ExplainValue& v) {
-        w.key(key);
-        if (const double* d = std::get_if<double>(&v))
-            w.value(*d);
-        else if (const std::string* s = std::get_if<std::string>(&v))
-            w.value(*s);
-        else if (const bool* b = std::get_if<bool>(&v))
-            w.value(*b);
-        else
-            w.null();
-    };
-    auto opt = [](std::optional<double> d) { return d ? ExplainValue(*d) : ExplainValue(); };
-    w.begin_object();
-    w.field("schema_version", 1.0);
-    w.field("as_of", e.as_of.iso());
-    w.field("kind", e.kind);
-    w.field("ref", e.ref);
-    w.field("title", e.title);
-    w.field("file", e.file);
-    w.field("line", static_cast<double>(e.line));
-    w.key("steps");
-    w.begin_array();
-    for (const ExplainStep& s : e.steps) {
-        w.begin_object();
-        w.field("step", s.step);
-        w.key("text");
-        w.begin_array();
-        for (const std::string& l : s.lines)
-            w.value(l);
-        w.end_array();
-        for (const auto& [k, v] : s.values)
-            put(k, v);
-        w.end_object();
-    }
-    w.end_array();
-    w.key("result");
-    w.begin_object();
-    if (e.kind == "kpi") {
-        put("value", opt(e.result.value));
-        w.field("health", to_string(e.result.health));
-        w.field("stale", e.result.stale);
-    } else {
-        if (e.kind == "kr") {
-            put("current", opt(e.result.current));
-            put("progress", opt(e.result.progress));
-        }
-        put("score", opt(e.result.score));
-        put("status", e.result.status == Status::none
-                          ? ExplainValue()
-                          : ExplainValue(std::string(to_string(e.result.status))));
-        put("band", e.result.band == Band::none
-                        ? ExplainValue()
-                        : ExplainValue(std::string(to_string(e.result.band))));
-        put("confidence", opt(e.result.confidence));
-        if (e.kind == "kr") {
-            put("forecast", opt(e.result.forecast));
-            put("forecast_value", opt(e.result.forecast_value));
-        }
-    }
-    w.end_object();
-    w.end_object();
-    out += '\n';
-    return out;
-}
-
-Sheet explain_sheet(const Explanation& e) {
-    Sheet sheet;
-    sheet.title = fmt::format("{} {}: {}",
-                              e.kind == "kr"    ? "Key result"
-                              : e.kind == "kpi" ? "KPI"
-                                                : "Objective",
-                              e.ref, e.title);
-    sheet.subtitle = {fmt::format("{}:{}", e.file, e.line), "as of " + e.as_of.iso()};
-    Section s;
-    s.heading = "Steps";
-    s.columns = {"step", "text"};
-    for (const ExplainStep& step : e.steps)
-        for (const std::string& line : step.lines)
-            s.rows.push_back({"step", 0, {text_cell(step.label), text_cell(line)}});
-    sheet.sections.push_back(std::move(s));
-    return sheet;
 }
 
 } // namespace okr::report

@@ -581,4 +581,125 @@ std::string due_json(const DueReport& due, const Spill& spill) {
     });
 }
 
+std::string explain_json(const Explanation& e, const Spill& spill) {
+    std::string out;
+    JsonWriter w(out, spill);
+    auto put = [&](std::string_view key, const ExplainValue& v) {
+        w.key(key);
+        if (const double* d = std::get_if<double>(&v))
+            w.value(*d);
+        else if (const std::string* s = std::get_if<std::string>(&v))
+            w.value(*s);
+        else if (const bool* b = std::get_if<bool>(&v))
+            w.value(*b);
+        else
+            w.null();
+    };
+    auto opt = [](std::optional<double> d) { return d ? ExplainValue(*d) : ExplainValue(); };
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("as_of", e.as_of.iso());
+    w.field("kind", e.kind);
+    w.field("ref", e.ref);
+    w.field("title", e.title);
+    w.field("file", e.file);
+    w.field("line", static_cast<double>(e.line));
+    w.key("steps");
+    w.begin_array();
+    for (const ExplainStep& s : e.steps) {
+        w.begin_object();
+        w.field("step", s.step);
+        w.key("text");
+        w.begin_array();
+        for (const std::string& l : s.lines)
+            w.value(l);
+        w.end_array();
+        for (const auto& [k, v] : s.values)
+            put(k, v);
+        w.end_object();
+    }
+    w.end_array();
+    w.key("result");
+    w.begin_object();
+    if (e.kind == "kpi") {
+        put("value", opt(e.result.value));
+        w.field("health", to_string(e.result.health));
+        w.field("stale", e.result.stale);
+    } else {
+        if (e.kind == "kr") {
+            put("current", opt(e.result.current));
+            put("progress", opt(e.result.progress));
+        }
+        put("score", opt(e.result.score));
+        put("status", e.result.status == Status::none
+                          ? ExplainValue()
+                          : ExplainValue(std::string(to_string(e.result.status))));
+        put("band", e.result.band == Band::none
+                        ? ExplainValue()
+                        : ExplainValue(std::string(to_string(e.result.band))));
+        put("confidence", opt(e.result.confidence));
+        if (e.kind == "kr") {
+            put("forecast", opt(e.result.forecast));
+            put("forecast_value", opt(e.result.forecast_value));
+        }
+    }
+    w.end_object();
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+std::string objective_log_json(const ObjectiveLog& log, const Spill& spill) {
+    std::string out;
+    JsonWriter w(out, spill);
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("as_of", log.as_of.iso());
+    w.field("kind", "objective");
+    w.field("ref", log.ref);
+    w.field("title", log.title);
+    w.key("chain");
+    w.begin_array();
+    for (const ObjectiveSpan& s : log.spans) {
+        w.begin_object();
+        w.field("ref", s.ref);
+        w.field("title", s.title);
+        w.key("cycle");
+        if (s.cycle) {
+            w.begin_object();
+            w.field("name", s.cycle->name);
+            w.field("start", s.cycle->start.iso());
+            w.field("end", s.cycle->end.iso());
+            w.end_object();
+        } else {
+            w.null();
+        }
+        w.key("closed");
+        if (s.closed)
+            w.value(s.closed->iso());
+        else
+            w.null();
+        w.key("weeks");
+        w.begin_array();
+        for (const ObjectiveWeek& week : s.weeks) {
+            w.begin_object();
+            w.field("date", week.date.iso());
+            w.field("score", week.score);
+            w.field("confidence", week.confidence);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+    w.key("unresolved");
+    w.begin_array();
+    for (const std::string& u : log.unresolved)
+        w.value(u);
+    w.end_array();
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
 } // namespace okr::report

@@ -1,8 +1,5 @@
 #include "okr/report/objective_log.hpp"
 
-#include "okr/report/terminal.hpp"
-#include "okr/report/text.hpp"
-
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -34,10 +31,6 @@ ObjectiveWeek week_of(const WorkspaceIndex& index, ObjectiveRef ref, const Cycle
         w.confidence = sum / static_cast<double>(confidences.size());
     }
     return w;
-}
-
-std::string percent_or_dash(std::optional<double> x) {
-    return x ? format_percent(*x) : "-";
 }
 
 } // namespace
@@ -104,119 +97,6 @@ Chart objective_log_chart(const ObjectiveLog& log) {
     if (!confidence.points.empty()) chart.series.push_back(std::move(confidence));
     chart.bounds.emplace_back("done", 1.0);
     return chart;
-}
-
-std::string objective_log_text(const ObjectiveLog& log, const Look& look) {
-    std::string out =
-        paint(truncate_to_width(escape_control(log.ref + "  " + log.title), look.width),
-              Style::bold, look.color) +
-        "\n";
-    std::vector<std::string> path;
-    for (const ObjectiveSpan& s : log.spans)
-        path.push_back(s.ref + (s.cycle ? " (" + s.cycle->name + ")" : ""));
-    out += escape_control(fmt::format("{}{} · as of {}", log.spans.size() > 1 ? "carried: " : "",
-                                      fmt::join(path, " → "), log.as_of.iso())) +
-           "\n";
-    for (const std::string& u : log.unresolved)
-        out += paint(escape_control("carried_from " + u +
-                                    " does not resolve; the history stops there"),
-                     Style::yellow, look.color) +
-               "\n";
-    out += "\n" + chart_text(objective_log_chart(log), look) + "\n";
-    Table t({{"DATE", Align::left, false, 0},
-             {"CYCLE", Align::left, false, 2},
-             {"OBJECTIVE", Align::left, true, 3, 16},
-             {"SCORE", Align::right, false, 0},
-             {"", Align::left, false, 4},
-             {"CONF", Align::right, false, 0}});
-    for (const ObjectiveSpan& s : log.spans)
-        for (const ObjectiveWeek& w : s.weeks)
-            t.add_row({{w.date.iso(), Style::plain},
-                       {s.cycle ? escape_control(s.cycle->name) : "-", Style::dim},
-                       {escape_control(s.ref), Style::dim},
-                       {w.score ? format_score(*w.score) : "-", style_of(band_for(w.score))},
-                       {w.score ? progress_bar(*w.score, 10) : "", style_of(band_for(w.score))},
-                       {percent_or_dash(w.confidence), Style::plain}});
-    if (t.rows() == 0) return out + "No weeks to show: its cycle has not started.\n";
-    out += t.render(look);
-    for (const ObjectiveSpan& s : log.spans)
-        if (s.closed)
-            out += escape_control(
-                fmt::format("{} was closed on {}; its last score is the frozen grade\n", s.ref,
-                            s.closed->iso()));
-    return out;
-}
-
-std::string objective_log_json(const ObjectiveLog& log, const Spill& spill) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    w.field("schema_version", 1.0);
-    w.field("as_of", log.as_of.iso());
-    w.field("kind", "objective");
-    w.field("ref", log.ref);
-    w.field("title", log.title);
-    w.key("chain");
-    w.begin_array();
-    for (const ObjectiveSpan& s : log.spans) {
-        w.begin_object();
-        w.field("ref", s.ref);
-        w.field("title", s.title);
-        w.key("cycle");
-        if (s.cycle) {
-            w.begin_object();
-            w.field("name", s.cycle->name);
-            w.field("start", s.cycle->start.iso());
-            w.field("end", s.cycle->end.iso());
-            w.end_object();
-        } else {
-            w.null();
-        }
-        w.key("closed");
-        if (s.closed)
-            w.value(s.closed->iso());
-        else
-            w.null();
-        w.key("weeks");
-        w.begin_array();
-        for (const ObjectiveWeek& week : s.weeks) {
-            w.begin_object();
-            w.field("date", week.date.iso());
-            w.field("score", week.score);
-            w.field("confidence", week.confidence);
-            w.end_object();
-        }
-        w.end_array();
-        w.end_object();
-    }
-    w.end_array();
-    w.key("unresolved");
-    w.begin_array();
-    for (const std::string& u : log.unresolved)
-        w.value(u);
-    w.end_array();
-    w.end_object();
-    out += '\n';
-    return out;
-}
-
-Sheet objective_log_sheet(const ObjectiveLog& log) {
-    Sheet sheet;
-    sheet.title = log.ref + ": " + log.title;
-    sheet.subtitle = {"as of " + log.as_of.iso()};
-    Section s;
-    s.heading = "Week by week";
-    s.columns = {"date", "cycle", "objective", "score", "confidence"};
-    for (const ObjectiveSpan& span : log.spans)
-        for (const ObjectiveWeek& w : span.weeks)
-            s.rows.push_back(
-                {"week",
-                 0,
-                 {text_cell(w.date.iso()), text_cell(span.cycle ? span.cycle->name : ""),
-                  text_cell(span.ref), bar_cell(w.score), percent_cell(w.confidence)}});
-    s.charts.push_back(objective_log_chart(log));
-    sheet.sections.push_back(std::move(s));
-    return sheet;
 }
 
 } // namespace okr::report

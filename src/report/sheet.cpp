@@ -811,8 +811,13 @@ std::string chart_text(const Chart& chart, const Look& look, std::size_t height)
            std::string(width > from.size() + to.size() ? width - from.size() - to.size() : 1, ' ') +
            to + "\n";
     std::string legend = std::string(k_axis + 1, ' ');
-    if (!chart.series.empty())
-        legend += chart.series.front().markers ? "● check-in" : "• " + chart.series.front().label;
+    if (!chart.series.empty()) {
+        // A KR's or KPI's check-ins, or another first series (an objective's weekly score).
+        const std::string& first = chart.series.front().label;
+        legend += chart.series.front().markers
+                      ? "● " + (first == "check-ins" ? std::string("check-in") : first)
+                      : "• " + first;
+    }
     for (std::size_t si = 1; si < chart.series.size(); ++si)
         legend += fmt::format("  {} {}", si == 1 ? "·" : "┄", chart.series[si].label);
     for (const auto& [label, v] : chart.bounds)

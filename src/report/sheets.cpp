@@ -526,11 +526,11 @@ Sheet review_sheet(const Review& rv) {
         confidence.before.push_back(item_line(ref, o.title, {{"  " + conf.text}}));
         if (!o.carried_from.empty())
             confidence.before.push_back(
-                line("    carried from " + o.carried_from, Style::dim, k_term));
+                line("    carried from " + shown_ref(o.carried_from, one), Style::dim, k_term));
         confidence.rows.push_back({"objective",
                                    0,
                                    {text_cell(ref), text_cell(o.title), score_cell(o.score), conf,
-                                    text_cell(o.carried_from)}});
+                                    text_cell(shown_ref(o.carried_from, one))}});
     }
     if (confidence.rows.empty()) confidence.before.push_back(none_line());
     if (rv.since) {
@@ -610,9 +610,14 @@ Sheet review_sheet(const Review& rv) {
     Section objectives;
     objectives.name = objectives.heading = "Objectives";
     objectives.media = k_docs;
-    objectives.columns = {col("ref", "Ref"),         col("title", "Title"), col("owner", "Owner"),
-                          col("type", "Type"),       col("score", "Score"), col("band", "Band"),
-                          col("confidence", "Confidence"), col("note", "Note")};
+    objectives.columns = {col("ref", "Ref"),
+                          col("title", "Title"),
+                          col("owner", "Owner"),
+                          col("type", "Type"),
+                          col("score", "Score"),
+                          col("band", "Band"),
+                          col("confidence", "Confidence"),
+                          col("note", "Note")};
     for (const auto& o : r.objectives)
         objectives.rows.push_back(
             {o.status == Status::dropped ? "dropped" : "objective",
@@ -620,9 +625,10 @@ Sheet review_sheet(const Review& rv) {
              {text_cell(shown_ref(o.ref, one)), text_cell(o.title), text_cell(o.owner),
               text_cell(to_string(o.type)), score_cell(o.score), band_cell(o.band),
               percent_cell(o.confidence),
-              text_cell(o.missed_commitment      ? "missed commitment"
-                        : o.carried_from.empty() ? ""
-                                                 : "carried from " + o.carried_from)}});
+              text_cell(o.missed_commitment ? "missed commitment"
+                        : o.carried_from.empty()
+                            ? ""
+                            : "carried from " + shown_ref(o.carried_from, one))}});
     sheet.sections.push_back(std::move(objectives));
 
     sheet.sections.push_back(kr_section(
@@ -850,7 +856,8 @@ Sheet due_sheet(const DueReport& due) {
              {text_cell(i.kpi ? "KPI" : "KR", Style::dim), text_cell(i.ref + "  " + i.title),
               text_cell(i.ref), text_cell(i.title), text_cell(i.owner),
               styled(date_cell(i.last, "never"), i.last ? Style::plain : Style::yellow),
-              date_cell(i.last), styled(text_cell(i.days ? fmt::format("{}d", *i.days) : "-"), Style::yellow),
+              date_cell(i.last),
+              styled(text_cell(i.days ? fmt::format("{}d", *i.days) : "-"), Style::yellow),
               number_cell(days), number_cell(static_cast<double>(i.period)),
               text_cell(i.command)}});
     }
@@ -871,6 +878,87 @@ Sheet due_sheet(const DueReport& due) {
                                            krs, krs == 1 ? "" : "s", k_due_days, kpis,
                                            kpis == 1 ? "" : "s", kpis == 1 ? "its" : "their")));
     }
+    sheet.sections.push_back(std::move(s));
+    return sheet;
+}
+
+Sheet explain_sheet(const Explanation& e) {
+    const char* kind = e.kind == "kr" ? "Key result" : e.kind == "kpi" ? "KPI" : "Objective";
+    Sheet sheet;
+    sheet.title = fmt::format("{} {}: {}", kind, e.ref, e.title);
+    sheet.subtitle = {fmt::format("{}:{}", e.file, e.line), "as of " + e.as_of.iso()};
+    sheet.head = {
+        line(fmt::format("{} {}  {}", kind, e.ref, e.title), Style::bold, k_term),
+        line(fmt::format("{}:{} · as of {}", e.file, e.line, e.as_of.iso()), Style::dim, k_term),
+        line({}, Style::plain, k_term)};
+    Section s;
+    s.name = s.heading = "Steps";
+    s.heading_media = k_docs;
+    s.columns = {col("step", "Step", k_docs), col("text", "Text", k_docs)};
+    // The terminal aligns each step's lines after its label; no width cuts a formula.
+    std::size_t width = 0;
+    for (const ExplainStep& step : e.steps)
+        width = std::max(width, display_width(step.label));
+    for (const ExplainStep& step : e.steps)
+        for (std::size_t i = 0; i < step.lines.size(); ++i) {
+            Line l;
+            l.media = k_term;
+            l.spans = {{i == 0 ? pad_right(step.label, width) : std::string(width, ' '),
+                        i == 0 ? Style::bold : Style::plain},
+                       {"  " + step.lines[i]}};
+            s.before.push_back(std::move(l));
+            s.rows.push_back({"step", 0, {text_cell(step.label), text_cell(step.lines[i])}});
+        }
+    sheet.sections.push_back(std::move(s));
+    return sheet;
+}
+
+Sheet objective_log_sheet(const ObjectiveLog& log) {
+    Sheet sheet;
+    sheet.title = log.ref + ": " + log.title;
+    std::string path;
+    for (const ObjectiveSpan& span : log.spans)
+        path += (path.empty() ? "" : " → ") + span.ref +
+                (span.cycle ? " (" + span.cycle->name + ")" : "");
+    const std::string chain = fmt::format(
+        "{}{} · as of {}", log.spans.size() > 1 ? "carried: " : "", path, log.as_of.iso());
+    sheet.subtitle = {chain};
+    sheet.head = {line(log.ref + "  " + log.title, Style::bold, k_term),
+                  line(chain, Style::plain, k_term)};
+    for (const std::string& u : log.unresolved) {
+        const std::string text = "carried_from " + u + " does not resolve; the history stops there";
+        sheet.head.push_back(line(text, Style::yellow, k_term));
+        sheet.subtitle.push_back(text);
+    }
+    sheet.head.push_back(line({}, Style::plain, k_term));
+    Section s;
+    s.name = s.heading = "Week by week";
+    s.heading_media = k_docs;
+    s.charts.push_back(objective_log_chart(log));
+    s.empty = "No weeks to show: its cycle has not started.";
+    s.columns = {col("date", "Date"),
+                 col("cycle", "Cycle", k_all, Align::left, false, 2),
+                 col("objective", "Objective", k_all, Align::left, true, 3, 16),
+                 col("score", "Score", k_all, Align::right),
+                 col("bar", "", k_term, Align::left, false, 4),
+                 col("conf", "Conf", k_term, Align::right),
+                 col("confidence", "Confidence", k_docs)};
+    for (const ObjectiveSpan& span : log.spans)
+        for (const ObjectiveWeek& w : span.weeks) {
+            const Style band = style_of(band_for(w.score));
+            s.rows.push_back({"week",
+                              0,
+                              {date_cell(w.date),
+                               styled(text_cell(span.cycle ? span.cycle->name : "-"), Style::dim),
+                               text_cell(span.ref, Style::dim), styled(score_cell(w.score), band),
+                               styled(bar_cell(w.score), band), percent_cell(w.confidence),
+                               percent_cell(w.confidence)}});
+        }
+    for (const ObjectiveSpan& span : log.spans)
+        if (span.closed)
+            s.after.push_back(
+                line(fmt::format("{} was closed on {}; its last score is the frozen grade.",
+                                 span.ref, span.closed->iso())));
     sheet.sections.push_back(std::move(s));
     return sheet;
 }

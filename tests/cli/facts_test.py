@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The same facts read the same way in every format (one description per report).
 
-For `tree`, `review`, `status` and `score` on the team example, at two dates, in table, CSV,
+For `tree`, `review`, `status`, `score`, `due`, `explain` (an objective, a KR and a KPI), `log` of
+an objective, and `status --status/--sort` on the team example, at two dates, in table, CSV,
 Markdown and HTML:
   - Markdown and HTML show the same cells, row by row;
   - each score, percentage, change in points, done / not done and state word that Markdown shows
@@ -21,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = sys.argv[1]
-COMMANDS = [["tree"], ["review"], ["status"], ["score"]]
+COMMANDS = [["tree"], ["review"], ["status"], ["score"], ["due"], ["explain", "platform/reliability"],
+            ["explain", "platform/reliability.p95"], ["explain", "company/uptime"], ["log", "platform/reliability"],
+            ["status", "--status", "at-risk,off-track", "--sort", "score"], ["score", "--sort", "owner"]]
 DATES = ["2026-11-23", "2027-01-05"]
 STATES = ["not done", "done", "on-track", "at-risk", "off-track", "dropped", "green", "yellow", "red",
           "ok", "warn", "breach", "delivered", "in-progress", "missed"]

@@ -5,9 +5,6 @@
 
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
-#include "okr/report/json.hpp"
-#include "okr/report/sheet.hpp"
-#include "okr/report/table.hpp"
 
 #include <optional>
 #include <string>
@@ -49,10 +46,5 @@ struct Explanation {
 Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of);
 Explanation explain_objective(const WorkspaceIndex& index, ObjectiveRef ref, Date as_of);
 Explanation explain_kpi(const WorkspaceIndex& index, KpiRef ref, Date as_of);
-
-std::string explain_text(const Explanation& e, const Look& look);
-std::string explain_json(const Explanation& e, const Spill& spill = {});
-// One row per line of each step, for CSV, Markdown and HTML.
-Sheet explain_sheet(const Explanation& e);
 
 } // namespace okr::report

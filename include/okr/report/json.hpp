@@ -3,7 +3,9 @@
 
 #include "okr/core/diagnostic.hpp"
 #include "okr/report/due.hpp"
+#include "okr/report/explain.hpp"
 #include "okr/report/log.hpp"
+#include "okr/report/objective_log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
 #include "okr/report/tree.hpp"
@@ -67,6 +69,10 @@ std::string log_json(const LogReport& log, const Spill& spill = {});
 // `okr due --format json`: schema_version, as_of, the running cycles, and the due items with
 // the command to run for each.
 std::string due_json(const DueReport& due, const Spill& spill = {});
+// `okr explain --format json`: the item, its steps as text and data, and the result.
+std::string explain_json(const Explanation& e, const Spill& spill = {});
+// `okr log OBJ --format json`: the chain of objectives back through carried_from, week by week.
+std::string objective_log_json(const ObjectiveLog& log, const Spill& spill = {});
 // `okr check --format json`: schema_version, findings, errors, warnings.
 std::string check_json(const Diagnostics& findings);
 

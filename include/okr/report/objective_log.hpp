@@ -4,9 +4,7 @@
 
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
-#include "okr/report/json.hpp"
 #include "okr/report/sheet.hpp"
-#include "okr/report/table.hpp"
 
 #include <optional>
 #include <string>
@@ -43,9 +41,5 @@ ObjectiveLog build_objective_log(const WorkspaceIndex& index, ObjectiveRef ref, 
 
 // Score and confidence as two series over the chain's weeks.
 Chart objective_log_chart(const ObjectiveLog& log);
-
-std::string objective_log_text(const ObjectiveLog& log, const Look& look);
-std::string objective_log_json(const ObjectiveLog& log, const Spill& spill = {});
-Sheet objective_log_sheet(const ObjectiveLog& log);
 
 } // namespace okr::report

@@ -3,7 +3,9 @@
 // terminal table, CSV, Markdown or HTML.
 
 #include "okr/report/due.hpp"
+#include "okr/report/explain.hpp"
 #include "okr/report/log.hpp"
+#include "okr/report/objective_log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
 #include "okr/report/sheet.hpp"
@@ -23,6 +25,9 @@ Sheet review_sheet(const Review& review);
 Sheet tree_sheet(const Tree& tree);
 Sheet log_sheet(const LogReport& log);
 Sheet due_sheet(const DueReport& due);
+// The steps in the terminal as "Label  text" lines; documents: one row per line of a step.
+Sheet explain_sheet(const Explanation& e);
+Sheet objective_log_sheet(const ObjectiveLog& log);
 
 // "2026-Q4 (2026-10-01 → 2026-12-31, 58% elapsed)" for each cycle, joined by " · ".
 std::string describe_cycles(const std::vector<CycleInfo>& cycles);

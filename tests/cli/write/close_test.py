@@ -49,6 +49,12 @@ CASES = [
     ("personal-close-early", PERSONAL, ["--as-of 2026-11-23 close 2026-Q4 --carry",
                                         "--as-of 2027-01-05 log money-2027-q1",
                                         "--as-of 2026-11-23 explain money"]),
+    # --format json: one document of what was written (each frozen score, closed objective,
+    # carried objective and KR with its line), as every write command prints; a dry run adds the
+    # diff; closing again writes nothing.
+    ("team-close-json", TEAM, ["--as-of 2027-01-05 close 2026-Q4 --carry --dry-run --format json",
+                               "--as-of 2027-01-05 close 2026-Q4 --carry --format json",
+                               "--as-of 2027-01-06 close 2026-Q4 --format json"]),
     ("close-errors", PERSONAL, ["--as-of 2027-01-05 close 2026-Q5",
                                 "--as-of 2027-01-05 close 2027-Q3",
                                 "--as-of 2027-01-05 close 2026-Q4 --to 2027-Q1"]),

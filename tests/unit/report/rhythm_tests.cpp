@@ -8,6 +8,7 @@
 #include "okr/report/objective_log.hpp"
 #include "okr/report/rows.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 
 using namespace okr;
