@@ -5,6 +5,7 @@
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/report/terminal.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
@@ -161,10 +162,19 @@ Runner setup_edit(CLI::App& command) {
                                    fmt::format("cannot read the edited copy {}", copy));
             }
             edited = *text;
+            // An emptied file is much more likely an editor or a crash gone wrong than a wish
+            // to delete every goal: `okr drop` removes items, `rm` the file.
+            if (edited.find_first_not_of(" \t\r\n") == std::string::npos && !original->empty())
+                throw CommandError(
+                    ExitCode::invalid,
+                    fmt::format("the edited copy of {} is empty; nothing was written", path),
+                    fmt::format("your edited version is kept at {}; to remove goals use `okr "
+                                "drop`, to remove the file `rm` it",
+                                copy));
             if (edited == *original) {
                 cleanup();
-                finish_write(session, opts->dry_run, {}, fmt::format("{}: no changes\n", path),
-                             out);
+                finish_write(session, opts->dry_run, {},
+                             fmt::format("{}: no changes\n", report::escape_control(path)), out);
                 return ExitCode::ok;
             }
             const Diagnostics findings = check_edited(goals, target.file, edited, session.as_of());
@@ -202,27 +212,30 @@ Runner setup_edit(CLI::App& command) {
         const Written written{"edit", path, line_of(edited, path, target.item), target.ref, {}};
         warn_new_findings(session, goals, target.file, edited);
         if (opts->dry_run) {
-            out += util::unified_diff(*original, edited, path);
+            out += report::escape_lines(util::unified_diff(*original, edited, path));
             cleanup();
             finish_write(session, true, {written}, {}, out);
             return ExitCode::ok;
         }
-        auto taken = io::FileLock::acquire(path, lock_timeout(session.env()));
-        if (auto* e = std::get_if<io::WriteError>(&taken))
+        auto opened = io::LockedFile::open(path, lock_timeout(session.env()));
+        if (auto* e = std::get_if<io::WriteError>(&opened))
             throw CommandError(ExitCode::io, e->message,
-                               fmt::format("{}; your edited version is kept at {}", e->hint, copy));
+                               fmt::format("{}{}your edited version is kept at {}", e->hint,
+                                           e->hint.empty() ? "" : "; ", copy));
+        io::LockedFile& file = std::get<io::LockedFile>(opened);
         // Someone else wrote the file meanwhile: replacing it would lose their change.
-        const std::optional<std::string> now = read_text(path);
-        if (!now || *now != *original)
+        if (file.text() != *original)
             throw CommandError(
                 ExitCode::io,
                 fmt::format("{} changed while you were editing it; nothing was written", path),
                 fmt::format("your edited version is kept at {}; merge it by hand", copy));
-        if (auto e = io::write_file_atomically(path, edited))
+        if (auto e = file.replace(edited))
             throw CommandError(ExitCode::io, e->message,
-                               fmt::format("{}; your edited version is kept at {}", e->hint, copy));
+                               fmt::format("{}{}your edited version is kept at {}", e->hint,
+                                           e->hint.empty() ? "" : "; ", copy));
         cleanup();
-        finish_write(session, false, {written}, fmt::format("{}: saved; it is valid\n", path), out);
+        finish_write(session, false, {written},
+                     fmt::format("{}: saved; it is valid\n", report::escape_control(path)), out);
         return ExitCode::ok;
     };
 }

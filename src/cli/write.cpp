@@ -3,6 +3,7 @@
 #include "okr/core/lint.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/report/text.hpp"
 #include "okr/report/json.hpp"
 #include "okr/util/diff.hpp"
 #include "okr/util/utf8.hpp"
@@ -207,36 +208,27 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
         order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return edits[a].path < edits[b].path; });
-    // Readers take no lock, and neither does a dry run: it writes nothing.
-    std::vector<io::FileLock> locks;
-    if (!dry_run) {
-        for (std::size_t i : order) {
-            auto taken = io::FileLock::acquire(edits[i].path, lock_timeout(session.env()));
-            if (auto* e = std::get_if<io::WriteError>(&taken))
-                throw CommandError(ExitCode::io, e->message, e->hint);
-            locks.push_back(std::move(std::get<io::FileLock>(taken)));
-        }
-    }
-    // The texts as they are now, under the locks: a change saved since the workspace was loaded
-    // is kept.
+    // Readers take no lock, and neither does a dry run: it writes nothing. Each path is
+    // resolved once and read through a descriptor under its lock (taken in path order, so two
+    // writers cannot deadlock): a change saved since the workspace was loaded is kept.
+    std::vector<std::optional<io::LockedFile>> files(edits.size());
     std::vector<std::string> before(edits.size()), after(edits.size());
     for (std::size_t i : order) {
-        const std::string& path = edits[i].path;
-        std::optional<std::string> text = io::read_file(path);
-        if (!text)
-            throw CommandError(ExitCode::io,
-                               fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-        io::Edit result = edits[i].edit(*text);
+        auto opened = io::LockedFile::open(edits[i].path, lock_timeout(session.env()), !dry_run);
+        if (auto* e = std::get_if<io::WriteError>(&opened))
+            throw CommandError(ExitCode::io, e->message, e->hint);
+        files[i].emplace(std::move(std::get<io::LockedFile>(opened)));
+        io::Edit result = edits[i].edit(files[i]->text());
         if (!result.ok()) throw edit_failure(*result.error);
-        before[i] = std::move(*text);
+        before[i] = files[i]->text();
         after[i] = std::move(result.text);
     }
     for (std::size_t i : order) {
         const std::string& path = edits[i].path;
         if (dry_run) {
-            out += util::unified_diff(before[i], after[i], path);
+            out += report::escape_lines(util::unified_diff(before[i], after[i], path));
         } else if (after[i] != before[i]) {
-            if (auto e = io::write_file_atomically(path, after[i])) {
+            if (auto e = files[i]->replace(after[i])) {
                 // Name what was written already, so that a partial failure is never silent.
                 std::vector<std::string> written;
                 for (std::size_t j : order) {
@@ -491,9 +483,14 @@ double parse_quantity_arg(std::string_view what, std::string_view text,
         parsed ? trimmed(number.substr(static_cast<std::size_t>(ptr - number.data())))
                : std::string_view();
     const std::string shown = parsed ? io::toml_number(value) : std::string();
-    if (parsed && suffix.empty()) return value;
     // The item's own unit may follow the number: `58 bpm`, `2.7s`, `70%`.
-    if (parsed && unit && !unit->empty() && lower(suffix) == lower(trimmed(*unit))) return value;
+    if (parsed && (suffix.empty() || (unit && !unit->empty() &&
+                                      lower(suffix) == lower(trimmed(*unit))))) {
+        if (io::is_number_in_range(value)) return value;
+        throw CommandError(ExitCode::usage, fmt::format("{}: {} is out of range", what, text),
+                           "okr takes numbers from -1e15 to 1e15, and none closer to 0 than "
+                           "2.2e-308 (okr-format(5))");
+    }
     if (parsed && suffix.find_first_of("0123456789") == std::string_view::npos &&
         suffix.find(',') == std::string_view::npos) {
         if (unit && !unit->empty())

@@ -1,10 +1,15 @@
 #include "okr/io/safe_write.hpp"
 
+#include "okr/io/workspace.hpp"
+
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
@@ -12,6 +17,7 @@
 #include <mutex>
 #include <pthread.h>
 #include <random>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -119,30 +125,87 @@ std::string folder_of(const std::string& path) {
     return parent.empty() ? std::string(".") : parent.string();
 }
 
-// Fsyncs a folder so that a rename or link in it survives a crash.
-bool sync_folder(const std::string& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return false;
-    const bool ok = ::fsync(fd) == 0 || errno == EINVAL; // some file systems cannot sync folders
-    ::close(fd);
-    return ok;
+std::string name_of(const std::string& path) {
+    return fs::path(path).filename().string();
 }
 
-// A temporary file next to `target`, removed on failure or signal unless kept.
+// A file descriptor, closed when it goes out of scope.
+class Fd {
+  public:
+    explicit Fd(int fd = -1) : m_fd(fd) {}
+    Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    Fd& operator=(Fd&& other) noexcept {
+        if (this != &other) {
+            reset();
+            m_fd = std::exchange(other.m_fd, -1);
+        }
+        return *this;
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() { reset(); }
+    int get() const { return m_fd; }
+    bool ok() const { return m_fd >= 0; }
+    int release() { return std::exchange(m_fd, -1); }
+    void reset() {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = -1;
+    }
+
+  private:
+    int m_fd;
+};
+
+Fd open_folder(const std::string& dir) {
+    return Fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
+// Fsyncs a folder so that a rename or link in it survives a crash.
+bool sync_folder(int dir_fd) {
+    return ::fsync(dir_fd) == 0 || errno == EINVAL; // some file systems cannot sync folders
+}
+
+constexpr std::string_view k_temp_marker = ".tmp-";
+constexpr std::size_t k_temp_suffix = 6;
+
+// `.NAME.tmp-XXXXXX`: the temporary file a writer of NAME makes beside it.
+bool is_temp_of(std::string_view entry, std::string_view name) {
+    const std::size_t prefix = 1 + name.size() + k_temp_marker.size();
+    if (entry.size() != prefix + k_temp_suffix || entry[0] != '.' ||
+        entry.substr(1, name.size()) != name ||
+        entry.substr(1 + name.size(), k_temp_marker.size()) != k_temp_marker)
+        return false;
+    return std::all_of(entry.begin() + static_cast<std::ptrdiff_t>(prefix), entry.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+// A temporary file `.NAME.tmp-XXXXXX` in the folder `dir_fd` (path `dir`), removed on failure
+// or signal unless kept.
 class TempFile {
   public:
-    explicit TempFile(const std::string& target) {
-        const fs::path t(target);
-        m_path =
-            (fs::path(folder_of(target)) / ("." + t.filename().string() + ".tmp-XXXXXX")).string();
-        SignalBlock block;
-        m_fd = ::mkstemp(m_path.data());
-        m_created = m_fd >= 0;
-        if (m_created) m_slot = register_cleanup(m_path);
+    TempFile(int dir_fd, const std::string& dir, const std::string& name) : m_dir_fd(dir_fd) {
+        static constexpr char k_chars[] =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        std::random_device seed;
+        std::minstd_rand random(seed() ^ static_cast<unsigned>(::getpid()));
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            m_name = "." + name + std::string(k_temp_marker);
+            for (std::size_t i = 0; i < k_temp_suffix; ++i)
+                m_name += k_chars[random() % (sizeof k_chars - 1)];
+            m_path = (fs::path(dir) / m_name).string();
+            SignalBlock block;
+            m_fd = ::openat(dir_fd, m_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (m_fd >= 0) {
+                m_created = true;
+                m_slot = register_cleanup(m_path);
+                return;
+            }
+            if (errno != EEXIST) return;
+        }
     }
     ~TempFile() {
         if (m_fd >= 0) ::close(m_fd);
-        if (m_created && !m_kept) ::unlink(m_path.c_str());
+        if (m_created && !m_kept) ::unlinkat(m_dir_fd, m_name.c_str(), 0);
         unregister_cleanup(m_slot);
     }
     TempFile(const TempFile&) = delete;
@@ -151,6 +214,7 @@ class TempFile {
     bool ok() const { return m_fd >= 0; }
     int fd() const { return m_fd; }
     const std::string& path() const { return m_path; }
+    const std::string& name() const { return m_name; }
     // Closes the file, reporting a failed close (some file systems report write errors there).
     bool close() {
         const int fd = m_fd;
@@ -161,6 +225,8 @@ class TempFile {
     void keep() { m_kept = true; }
 
   private:
+    int m_dir_fd;
+    std::string m_name;
     std::string m_path;
     int m_fd = -1;
     int m_slot = -1;
@@ -193,12 +259,9 @@ mode_t current_umask() {
     return mask;
 }
 
-std::optional<long> read_pid(const std::string& lock_path) {
-    const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
+std::optional<long> read_pid(int fd) {
     char buf[32] = {};
-    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-    ::close(fd);
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
     if (n <= 0) return std::nullopt;
     char* end = nullptr;
     const long pid = std::strtol(buf, &end, 10);
@@ -206,41 +269,115 @@ std::optional<long> read_pid(const std::string& lock_path) {
     return pid;
 }
 
-bool process_alive(long pid) {
-    if (pid == static_cast<long>(::getpid()))
-        return false; // a leftover of an earlier process with our pid
-    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+WriteError changed_error(const std::string& path) {
+    return {WriteError::Kind::changed,
+            fmt::format("{} was replaced while okr was writing it (it is not the file that was "
+                        "read); nothing was written",
+                        path),
+            "check what replaced it, then run the command again"};
 }
 
 } // namespace
 
 std::string write_target(const std::string& path) {
-    fs::path p(path);
-    std::error_code ec;
-    for (int hops = 0; hops < 40 && fs::is_symlink(p, ec); ++hops) {
-        const fs::path link = fs::read_symlink(p, ec);
-        if (ec) break;
-        p = link.is_absolute() ? link : (p.parent_path() / link);
-        p = p.lexically_normal();
-    }
-    return p.string();
+    // The file system resolves every link, `..` after a linked folder included: never as text.
+    char* resolved = ::realpath(path.c_str(), nullptr);
+    if (!resolved) return path;
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
 }
 
-std::optional<WriteError> write_file_atomically(const std::string& path, std::string_view text) {
+std::size_t remove_leftovers(const std::string& path) {
     const std::string target = write_target(path);
-    struct stat st {};
-    if (::stat(target.c_str(), &st) != 0) return io_error("cannot write", path, errno);
-    if (!S_ISREG(st.st_mode))
-        return WriteError{
-            WriteError::Kind::io, fmt::format("cannot write {}: not a regular file", path), {}};
+    const Fd dir = open_folder(folder_of(target));
+    if (!dir.ok()) return 0;
+    const int copy = ::dup(dir.get());
+    if (copy < 0) return 0;
+    DIR* listing = ::fdopendir(copy);
+    if (!listing) {
+        ::close(copy);
+        return 0;
+    }
+    const std::string name = name_of(target);
+    std::vector<std::string> found;
+    while (const dirent* entry = ::readdir(listing))
+        if (is_temp_of(entry->d_name, name)) found.emplace_back(entry->d_name);
+    ::closedir(listing);
+    std::size_t removed = 0;
+    for (const std::string& f : found)
+        if (::unlinkat(dir.get(), f.c_str(), 0) == 0) ++removed;
+    return removed;
+}
+
+std::variant<LockedFile, WriteError>
+LockedFile::open(const std::string& path, std::chrono::milliseconds timeout, bool lock) {
+    LockedFile out;
+    out.m_path = path;
+    // Resolved once; everything after goes through the folder's descriptor and the file's.
+    const std::string target = write_target(path);
+    out.m_dir_path = folder_of(target);
+    out.m_name = name_of(target);
+    Fd dir = open_folder(out.m_dir_path);
+    if (!dir.ok()) return io_error("cannot read", path, errno);
+    if (lock) {
+        auto taken = FileLock::acquire(path, timeout);
+        if (auto* e = std::get_if<WriteError>(&taken)) return std::move(*e);
+        out.m_lock.emplace(std::move(std::get<FileLock>(taken)));
+        // Only a lock holder writes beside this file: what is there is left by a killed writer.
+        remove_leftovers(target);
+    }
+    Fd file(
+        ::openat(dir.get(), out.m_name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!file.ok()) {
+        if (errno == ELOOP) return changed_error(path);
+        return io_error("cannot read", path, errno);
+    }
+    std::string why;
+    auto text = read_descriptor(file.get(), &why);
+    if (!text)
+        return WriteError{WriteError::Kind::io, fmt::format("cannot read {}: {}", path, why), {}};
+    if (::fstat(file.get(), &out.m_stat) != 0) return io_error("cannot read", path, errno);
+    out.m_text = std::move(*text);
+    out.m_dir_fd = ::dup(dir.get());
+    if (out.m_dir_fd < 0) return io_error("cannot read", path, errno);
+    return out;
+}
+
+LockedFile::LockedFile(LockedFile&& other) noexcept
+    : m_path(std::move(other.m_path)), m_dir_path(std::move(other.m_dir_path)),
+      m_name(std::move(other.m_name)), m_text(std::move(other.m_text)), m_stat(other.m_stat),
+      m_dir_fd(std::exchange(other.m_dir_fd, -1)), m_lock(std::move(other.m_lock)) {}
+
+LockedFile& LockedFile::operator=(LockedFile&& other) noexcept {
+    if (this != &other) {
+        if (m_dir_fd >= 0) ::close(m_dir_fd);
+        m_path = std::move(other.m_path);
+        m_dir_path = std::move(other.m_dir_path);
+        m_name = std::move(other.m_name);
+        m_text = std::move(other.m_text);
+        m_stat = other.m_stat;
+        m_dir_fd = std::exchange(other.m_dir_fd, -1);
+        m_lock = std::move(other.m_lock);
+    }
+    return *this;
+}
+
+LockedFile::~LockedFile() {
+    if (m_dir_fd >= 0) ::close(m_dir_fd);
+}
+
+std::optional<WriteError> LockedFile::replace(std::string_view text) {
+    const std::string& path = m_path;
     // Root may write anything, so the permission bits are checked too: a file nobody may write
     // is read-only on purpose.
-    if ((st.st_mode & 0222) == 0 || ::access(target.c_str(), W_OK) != 0)
+    if ((m_stat.st_mode & 0222) == 0 ||
+        ::faccessat(m_dir_fd, m_name.c_str(), W_OK, AT_EACCESS) != 0)
         return WriteError{
             WriteError::Kind::read_only,
             fmt::format("cannot write {}: the file is read-only", path),
             fmt::format("make it writable (chmod u+w {}) and run the command again", path)};
-    TempFile temp(target);
+    TempFile temp(m_dir_fd, m_dir_path, m_name);
     if (!temp.ok()) {
         const int err = errno;
         return io_error(
@@ -248,17 +385,31 @@ std::optional<WriteError> write_file_atomically(const std::string& path, std::st
             err == EACCES || err == EROFS
                 ? fmt::format(
                       "okr writes a temporary file next to it: the folder {} must be writable",
-                      folder_of(target))
+                      m_dir_path)
                 : "");
     }
-    if (auto error = fill(temp, path, text, st.st_mode & 07777, &st)) return error;
-    if (::rename(temp.path().c_str(), target.c_str()) != 0)
+    if (auto error = fill(temp, path, text, m_stat.st_mode & 07777, &m_stat)) return error;
+    // The name must still be the file that was read: a file swapped for a link (or anything
+    // else) meanwhile is refused rather than replaced.
+    struct stat now {};
+    if (::fstatat(m_dir_fd, m_name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+        now.st_dev != m_stat.st_dev || now.st_ino != m_stat.st_ino)
+        return changed_error(path);
+    if (::renameat(m_dir_fd, temp.name().c_str(), m_dir_fd, m_name.c_str()) != 0)
         return io_error("cannot write", path, errno);
     temp.keep();
-    if (!sync_folder(folder_of(target)))
+    m_text.assign(text);
+    if (::fstatat(m_dir_fd, m_name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0) m_stat = now;
+    if (!sync_folder(m_dir_fd))
         return io_error("wrote but could not sync the folder of", path, errno,
                         "the new content is in place; a power loss now could undo it");
     return std::nullopt;
+}
+
+std::optional<WriteError> write_file_atomically(const std::string& path, std::string_view text) {
+    auto opened = LockedFile::open(path, std::chrono::milliseconds(0), false);
+    if (auto* e = std::get_if<WriteError>(&opened)) return std::move(*e);
+    return std::get<LockedFile>(opened).replace(text);
 }
 
 std::optional<WriteError> create_file(const std::string& path, std::string_view text) {
@@ -268,17 +419,18 @@ std::optional<WriteError> create_file(const std::string& path, std::string_view 
                           fmt::format("{} already exists; not overwriting it", path),
                           "choose another path, or remove the file first"};
     const std::string folder = folder_of(path);
-    struct stat dir {};
-    if (::stat(folder.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode))
+    const Fd dir = open_folder(folder);
+    if (!dir.ok())
         return WriteError{
             WriteError::Kind::io,
             fmt::format("cannot create {}: the folder {} does not exist", path, folder),
             fmt::format("create it first: mkdir -p {}", folder)};
-    TempFile temp(path);
+    const std::string name = name_of(path);
+    TempFile temp(dir.get(), folder, name);
     if (!temp.ok()) return io_error("cannot create", path, errno);
     if (auto error = fill(temp, path, text, 0666 & ~current_umask(), nullptr)) return error;
     // link() fails when the name exists, so a file created meanwhile is never replaced.
-    if (::link(temp.path().c_str(), path.c_str()) != 0) {
+    if (::linkat(dir.get(), temp.name().c_str(), dir.get(), name.c_str(), 0) != 0) {
         const int err = errno;
         if (err == EEXIST)
             return WriteError{WriteError::Kind::exists,
@@ -287,17 +439,18 @@ std::optional<WriteError> create_file(const std::string& path, std::string_view 
         if (err != EPERM && err != ENOTSUP && err != EOPNOTSUPP)
             return io_error("cannot create", path, err);
         // A file system without hard links: create the name exclusively and write it in place.
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        const int fd = ::openat(dir.get(), name.c_str(),
+                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (fd < 0) return io_error("cannot create", path, errno);
         const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
         const int write_err = errno;
         ::close(fd);
         if (!ok) {
-            ::unlink(path.c_str());
+            ::unlinkat(dir.get(), name.c_str(), 0);
             return io_error("cannot write", path, write_err);
         }
     }
-    if (!sync_folder(folder))
+    if (!sync_folder(dir.get()))
         return io_error("created but could not sync the folder of", path, errno);
     return std::nullopt;
 }
@@ -309,57 +462,61 @@ std::variant<FileLock, WriteError> FileLock::acquire(const std::string& path,
     std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
     const std::string pid_text = fmt::format("{}\n", ::getpid());
     for (;;) {
+        std::optional<long> holder;
         {
             SignalBlock block;
-            const int fd = ::open(lock_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-            if (fd >= 0) {
-                const int slot = register_cleanup(lock_path);
-                const bool wrote = write_all(fd, pid_text);
-                ::close(fd);
-                if (!wrote) {
-                    const int err = errno;
-                    ::unlink(lock_path.c_str());
-                    unregister_cleanup(slot);
-                    return io_error("cannot create the lock file", lock_path, err);
-                }
-                return FileLock(lock_path, slot);
-            }
-            if (errno != EEXIST)
+            Fd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+            if (!fd.ok())
                 return io_error(
                     "cannot create the lock file", lock_path, errno,
                     fmt::format("okr locks a file while writing it: the folder {} must be writable",
                                 folder_of(lock_path)));
+            // The kernel releases an flock when its holder dies, however it dies: a lock file
+            // left by a killed writer is simply taken over.
+            if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+                // The holder before us may have removed the name after we opened it: the lock
+                // counts only while the name is still this file.
+                struct stat held {
+                }, named{};
+                if (::fstat(fd.get(), &held) == 0 && ::stat(lock_path.c_str(), &named) == 0 &&
+                    held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+                    const int slot = register_cleanup(lock_path);
+                    if (::ftruncate(fd.get(), 0) != 0 || !write_all(fd.get(), pid_text)) {
+                        const int err = errno;
+                        ::unlink(lock_path.c_str());
+                        unregister_cleanup(slot);
+                        return io_error("cannot write the lock file", lock_path, err);
+                    }
+                    return FileLock(lock_path, slot, fd.release());
+                }
+                continue;
+            }
+            if (errno != EWOULDBLOCK && errno != EINTR)
+                return io_error("cannot lock", lock_path, errno);
+            holder = read_pid(fd.get());
         }
-        const std::optional<long> pid = read_pid(lock_path);
-        // A holder that released the lock and ended between the read and the check is no
-        // stale lock: only a lock file that still names a process that is gone is one.
-        if (pid && !process_alive(*pid) && read_pid(lock_path) == pid)
-            return WriteError{
-                WriteError::Kind::lock_stale,
-                fmt::format("{} is locked by process {}, which is no longer running (a stale lock)",
-                            path, *pid),
-                fmt::format("if no okr is running, clear it with `rm {}`", lock_path)};
         if (std::chrono::steady_clock::now() >= deadline)
             return WriteError{
                 WriteError::Kind::lock_held,
-                pid ? fmt::format("{} is locked by process {} (another okr is writing it)", path,
-                                  *pid)
-                    : fmt::format("{} is locked (another okr is writing it)", path),
-                fmt::format("try again in a moment; if no okr is running, clear it with `rm {}`",
-                            lock_path)};
+                holder ? fmt::format("{} is locked by process {} (another okr is writing it)", path,
+                                     *holder)
+                       : fmt::format("{} is locked (another okr is writing it)", path),
+                "try again when it has finished; OKR_LOCK_TIMEOUT sets how many seconds okr "
+                "waits for a lock"};
         std::this_thread::sleep_for(std::chrono::milliseconds(2 + jitter() % 15));
     }
 }
 
 FileLock::FileLock(FileLock&& other) noexcept
     : m_lock_path(std::move(other.m_lock_path)), m_slot(std::exchange(other.m_slot, -1)),
-      m_held(std::exchange(other.m_held, false)) {}
+      m_fd(std::exchange(other.m_fd, -1)), m_held(std::exchange(other.m_held, false)) {}
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
     if (this != &other) {
         release();
         m_lock_path = std::move(other.m_lock_path);
         m_slot = std::exchange(other.m_slot, -1);
+        m_fd = std::exchange(other.m_fd, -1);
         m_held = std::exchange(other.m_held, false);
     }
     return *this;
@@ -371,8 +528,12 @@ FileLock::~FileLock() {
 
 void FileLock::release() {
     if (!m_held) return;
+    // Removed while still held, so the next writer never locks a name that is going away
+    // unnoticed (it checks the name after locking).
     ::unlink(m_lock_path.c_str());
     unregister_cleanup(m_slot);
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = -1;
     m_slot = -1;
     m_held = false;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <variant>
 
 namespace okr::io {
@@ -13,35 +14,39 @@ namespace okr::io {
 // Why a write did not happen. Every kind is an I/O error (exit 4) for the CLI; the file is
 // left as it was.
 struct WriteError {
-    enum class Kind { io, read_only, exists, lock_held, lock_stale };
+    enum class Kind { io, read_only, exists, lock_held, changed };
     Kind kind = Kind::io;
     std::string message; // names the file and, where there is one, the errno text
     std::string hint;
 };
 
-// The file that `path` names after following symbolic links on its last component (`path`
-// itself when it is not a link); relative link targets are resolved against the link's folder.
+// The file that `path` names, resolved by the file system (realpath: every symbolic link, and
+// `..` after a linked folder, as the kernel sees them); `path` itself when it cannot be resolved.
 std::string write_target(const std::string& path);
 
+// Removes the temporary files `.NAME.tmp-XXXXXX` that killed writers left beside the file at
+// `path`; only call it holding that file's lock. Returns how many were removed.
+std::size_t remove_leftovers(const std::string& path);
+
 // Replaces the content of the existing file `path` (or of the file its symlink points at) with
-// `text`: a temporary file in the same folder is written, fsynced, given the original's
-// permission bits (and owner, where allowed) and renamed over the original; then the folder is
-// fsynced. A read-only file, a full disk or a missing folder fails and leaves the original as it
-// was.
+// `text`, without a lock (LockedFile::open and replace, for one file): a temporary file in the same
+// folder is written, fsynced, given the original's permission bits (and owner, where allowed) and
+// renamed over the original; then the folder is fsynced. A read-only file, a full disk or a missing
+// folder fails and leaves the original as it was.
 std::optional<WriteError> write_file_atomically(const std::string& path, std::string_view text);
 
 // Creates `path` holding `text`, atomically and durably; fails with Kind::exists when
 // something is already there (it is never overwritten).
 std::optional<WriteError> create_file(const std::string& path, std::string_view text);
 
-// An exclusive lock on a goal file: `TARGET.lock` created with O_EXCL, holding the owner's pid,
+// An exclusive lock on a goal file: an flock(2) on `TARGET.lock`, which holds the owner's pid,
 // removed when the lock is released or destroyed, and also when the process is ended by
-// SIGINT, SIGTERM or SIGHUP. The lock is taken on the symlink's target.
+// SIGINT, SIGTERM or SIGHUP. The kernel drops an flock when its holder dies, so a lock file left
+// by a killed writer is taken over by the next one. The lock is taken on the resolved target.
 class FileLock {
   public:
-    // Takes the lock on `path`, waiting up to `timeout` while another live process holds it.
-    // A lock whose process no longer runs is reported as stale at once (with the `rm` that
-    // clears it), never removed silently.
+    // Takes the lock on `path`, waiting up to `timeout` while another process holds it; the
+    // error then names the holder's pid.
     static std::variant<FileLock, WriteError> acquire(const std::string& path,
                                                       std::chrono::milliseconds timeout);
 
@@ -57,12 +62,47 @@ class FileLock {
     void release();
 
   private:
-    FileLock(std::string lock_path, int slot)
-        : m_lock_path(std::move(lock_path)), m_slot(slot), m_held(true) {}
+    FileLock(std::string lock_path, int slot, int fd)
+        : m_lock_path(std::move(lock_path)), m_slot(slot), m_fd(fd), m_held(true) {}
 
     std::string m_lock_path;
     int m_slot = -1; // cleanup slot of the signal handler, -1 when none
+    int m_fd = -1;   // the open lock file holding the flock
     bool m_held = false;
+};
+
+// A goal file held for a change (SPEC §8): `path` is resolved once by the file system, its folder
+// is held open, its lock taken (unless for a dry run), leftovers of killed writers removed, and
+// its text read through a descriptor. `replace` then writes beside it and renames over it in
+// that folder, only if the name still refers to the very file that was read (same device and
+// inode): a file swapped meanwhile (for a symlink, say) is refused, and nothing is written.
+class LockedFile {
+  public:
+    // Opens `path` for a change, waiting up to `timeout` for its lock when `lock` is set.
+    // Fails on a lock held too long, a file that cannot be read or is not a regular file.
+    static std::variant<LockedFile, WriteError>
+    open(const std::string& path, std::chrono::milliseconds timeout, bool lock = true);
+    LockedFile(LockedFile&& other) noexcept;
+    LockedFile& operator=(LockedFile&& other) noexcept;
+    LockedFile(const LockedFile&) = delete;
+    LockedFile& operator=(const LockedFile&) = delete;
+    ~LockedFile();
+
+    // The text as read under the lock.
+    const std::string& text() const { return m_text; }
+    // Replaces the content atomically and durably, keeping permission bits and owner; fails
+    // with Kind::changed when the name no longer refers to the file that was read.
+    std::optional<WriteError> replace(std::string_view text);
+
+  private:
+    LockedFile() = default;
+    std::string m_path;     // as the user named it, for messages
+    std::string m_dir_path; // the resolved folder
+    std::string m_name;     // the resolved file name in it
+    std::string m_text;
+    struct stat m_stat {};
+    int m_dir_fd = -1;
+    std::optional<FileLock> m_lock;
 };
 
 // How long writers wait for a lock by default.

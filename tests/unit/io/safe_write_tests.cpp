@@ -5,10 +5,12 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <string>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,37 +155,86 @@ TEST_SUITE("okr::safe_write") {
         TempDir dir;
         const std::string path = dir.file("okr.toml");
         write(path, "x\n");
-        write(path + ".lock", "1\n"); // init is always running
+        write(path + ".lock", "1\n");
+        // An flock on another open file description conflicts even within one process.
+        const int holder = ::open((path + ".lock").c_str(), O_RDWR);
+        REQUIRE(holder >= 0);
+        REQUIRE(::flock(holder, LOCK_EX | LOCK_NB) == 0);
         const auto started = std::chrono::steady_clock::now();
         auto lock = FileLock::acquire(path, std::chrono::milliseconds(200));
+        ::close(holder);
         REQUIRE(std::holds_alternative<WriteError>(lock));
         CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(200));
         const WriteError& e = std::get<WriteError>(lock);
         CHECK(e.kind == WriteError::Kind::lock_held);
         CHECK(e.message ==
               fmt::format("{} is locked by process 1 (another okr is writing it)", path));
-        CHECK(e.hint ==
-              fmt::format("try again in a moment; if no okr is running, clear it with `rm {}.lock`",
-                          path));
+        CHECK(e.hint == "try again when it has finished; OKR_LOCK_TIMEOUT sets how many seconds "
+                        "okr waits for a lock");
         CHECK(read(path + ".lock") == "1\n");
     }
 
-    TEST_CASE(
-        "a lock whose process has ended is reported as stale with the command that clears it") {
+    TEST_CASE("a lock file left by a writer that died is taken over at once") {
         TempDir dir;
         const std::string path = dir.file("okr.toml");
         write(path, "x\n");
         const pid_t pid = dead_pid();
         write(path + ".lock", fmt::format("{}\n", pid));
-        auto lock = FileLock::acquire(path, std::chrono::milliseconds(5000));
-        REQUIRE(std::holds_alternative<WriteError>(lock));
-        const WriteError& e = std::get<WriteError>(lock);
-        CHECK(e.kind == WriteError::Kind::lock_stale);
-        CHECK(e.message ==
-              fmt::format("{} is locked by process {}, which is no longer running (a stale lock)",
-                          path, pid));
-        CHECK(e.hint == fmt::format("if no okr is running, clear it with `rm {}.lock`", path));
-        CHECK(fs::exists(path + ".lock"));
+        const auto started = std::chrono::steady_clock::now();
+        {
+            auto lock = FileLock::acquire(path, std::chrono::milliseconds(5000));
+            REQUIRE(std::holds_alternative<FileLock>(lock));
+            CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1000));
+            CHECK(read(path + ".lock") == fmt::format("{}\n", ::getpid()));
+        }
+        CHECK_FALSE(fs::exists(path + ".lock"));
+    }
+
+    TEST_CASE("a lock holder removes the temporary files killed writers left beside the file") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "x\n");
+        write(dir.file(".okr.toml.tmp-aB3xYz"), "half");
+        write(dir.file(".other.toml.tmp-aB3xYz"), "not ours");
+        write(dir.file(".okr.toml.tmp-toolong1"), "not a temporary file of okr");
+        auto opened = LockedFile::open(path, std::chrono::milliseconds(100));
+        REQUIRE(std::holds_alternative<LockedFile>(opened));
+        CHECK_FALSE(fs::exists(dir.file(".okr.toml.tmp-aB3xYz")));
+        CHECK(fs::exists(dir.file(".other.toml.tmp-aB3xYz")));
+        CHECK(fs::exists(dir.file(".okr.toml.tmp-toolong1")));
+    }
+
+    TEST_CASE("a file swapped for a symlink after it was read is not written through the link") {
+        TempDir dir;
+        const std::string path = dir.file("okr.toml");
+        write(path, "mine\n");
+        write(dir.file("victim"), "precious\n");
+        auto opened = LockedFile::open(path, std::chrono::milliseconds(100));
+        REQUIRE(std::holds_alternative<LockedFile>(opened));
+        LockedFile& file = std::get<LockedFile>(opened);
+        CHECK(file.text() == "mine\n");
+        fs::remove(path);
+        fs::create_symlink("victim", path);
+        const auto error = file.replace("attacker text\n");
+        REQUIRE(error.has_value());
+        CHECK(error->kind == WriteError::Kind::changed);
+        CHECK(read(dir.file("victim")) == "precious\n");
+        CHECK(fs::is_symlink(path));
+    }
+
+    TEST_CASE("a relative link with .. reached through a linked folder is resolved by the file "
+              "system") {
+        TempDir dir;
+        // real/sub/okr.toml -> ../okr.toml means real/okr.toml; read textually through the
+        // linked folder `link` it would wrongly be dir/okr.toml.
+        fs::create_directories(dir.file("real/sub"));
+        write(dir.file("real/okr.toml"), "right\n");
+        write(dir.file("okr.toml"), "wrong\n");
+        fs::create_symlink("../okr.toml", dir.file("real/sub/okr.toml"));
+        fs::create_directory_symlink("real/sub", dir.file("link"));
+        REQUIRE_FALSE(write_file_atomically(dir.file("link/okr.toml"), "new\n").has_value());
+        CHECK(read(dir.file("real/okr.toml")) == "new\n");
+        CHECK(read(dir.file("okr.toml")) == "wrong\n");
     }
 
     TEST_CASE("a lock is removed when the process is ended by SIGTERM") {
