@@ -4,6 +4,7 @@
 #include "okr/core/schema.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/io/parse.hpp"
+#include "okr/report/text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -118,7 +119,8 @@ ExitCode finish_add(const Session& session, LoadedGoals& goals, std::size_t file
         ref = ref_of_new(*goals.index);
     }
     if (session.options().format != "json") {
-        if (!dry_run) out += ref + "\n"; // also with -q: scripts take the reference
+        if (!dry_run)
+            out += report::escape_control(ref) + "\n"; // also with -q: scripts take the reference
         return ExitCode::ok;
     }
     Written written{"add",

@@ -4,10 +4,13 @@
 #include "okr/cli/completion.hpp"
 #include "okr/cli/pager.hpp"
 #include "okr/core/suggest.hpp"
+#include "okr/report/text.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -58,8 +61,8 @@ void write_all(std::FILE* stream, const std::string& text) {
 }
 
 int report_error(const std::string& message, const std::string& hint) {
-    std::string text = fmt::format("okr: error: {}\n", message);
-    if (!hint.empty()) text += fmt::format("  hint: {}\n", hint);
+    std::string text = fmt::format("okr: error: {}\n", report::escape_control(message));
+    if (!hint.empty()) text += fmt::format("  hint: {}\n", report::escape_control(hint));
     write_all(stderr, text);
     return static_cast<int>(ExitCode::usage);
 }
@@ -157,16 +160,28 @@ int run(int argc, char** argv) {
             chosen = sub;
             runner = r;
         }
+    // The first error writing standard output (0: none); EPIPE, a reader that quit, is quiet.
+    static int output_error = 0;
+    output_error = 0; // run() may be called again in one process (the CLI fuzz target)
     const Session session(
         options, read_environment(),
         [](std::string_view text) {
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            std::fflush(stdout);
+            if (output_error) return;
+            if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+                std::fflush(stdout) != 0)
+                output_error = errno ? errno : EIO;
         },
         [](std::string_view text) {
             std::fwrite(text.data(), 1, text.size(), stderr);
             std::fflush(stderr);
         });
+    // Output that could not be written is an I/O error: a report cut short must not pass as one.
+    auto finish_output = [](int code) {
+        if (output_error == 0 || output_error == EPIPE) return code;
+        write_all(stderr, fmt::format("okr: error: cannot write the output: {}\n",
+                                      std::strerror(output_error)));
+        return static_cast<int>(ExitCode::io);
+    };
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (std::holds_alternative<io::IoProblem>(io::find_root_files(session.source()))) {
@@ -183,13 +198,16 @@ int run(int argc, char** argv) {
         std::string out;
         const ExitCode code = runner(session, out);
         const Environment& env = session.env();
-        write_paged(
-            out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager, env.pager));
-        return static_cast<int>(code);
+        if (!output_error &&
+            !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal,
+                                            env.okr_pager, env.pager)))
+            output_error = errno ? errno : EIO;
+        return finish_output(static_cast<int>(code));
     } catch (const CommandError& e) {
         write_all(stderr, e.details);
-        std::string text = fmt::format("okr: error: {}\n", e.what());
-        if (!e.hint.empty()) text += fmt::format("  hint: {}\n", e.hint);
+        // Messages name files and items: what came from outside cannot drive the terminal.
+        std::string text = fmt::format("okr: error: {}\n", report::escape_control(e.what()));
+        if (!e.hint.empty()) text += fmt::format("  hint: {}\n", report::escape_control(e.hint));
         write_all(stderr, text);
         return static_cast<int>(e.code);
     }

@@ -44,7 +44,7 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
         for (std::size_t k = 0; k < file.kpis.size(); ++k) {
             if (file.kpis[k].id != target.item.id) continue;
             const KpiEval& ev = goals.evaluation.at(KpiRef{target.file, k});
-            return fmt::format("{}: {}, health {}{}\n", target.ref,
+            return fmt::format("{}: {}, health {}{}\n", report::escape_control(target.ref),
                                ev.value ? with_unit(*ev.value, file.kpis[k].unit) : "-",
                                to_string(ev.health), ev.stale ? ", stale" : "");
         }
@@ -61,8 +61,8 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
                     ? (ev.current >= 1 ? "done" : "not done")
                     : fmt::format("{} / {}", report::format_number(ev.current),
                                   with_unit(kr.target, kr.unit));
-            return fmt::format("{}: {}, progress {}, {}\n", target.ref, value,
-                               report::format_percent(ev.progress),
+            return fmt::format("{}: {}, progress {}, {}\n", report::escape_control(target.ref),
+                               value, report::format_percent(ev.progress),
                                ev.status == Status::none ? "-" : to_string(ev.status));
         }
     }
@@ -315,9 +315,9 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
         return line;
     };
     for (const auto& c : changes)
-        table.add_row({{c.ref, report::Style::bold},
-                       {strip(c.before, c.ref), report::Style::dim},
-                       {strip(c.after, c.ref)}});
+        table.add_row({{report::escape_control(c.ref), report::Style::bold},
+                       {report::escape_control(strip(c.before, c.ref)), report::Style::dim},
+                       {report::escape_control(strip(c.after, c.ref))}});
     out += fmt::format("{} check-in{} recorded:\n", changes.size(), changes.size() == 1 ? "" : "s");
     out += table.render(session.look());
     return ExitCode::ok;

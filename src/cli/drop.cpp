@@ -2,6 +2,7 @@
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/parse.hpp"
+#include "okr/report/text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -48,7 +49,8 @@ Runner setup_drop(CLI::App& command) {
         }
         if (dropped && opts->note.empty()) {
             finish_write(session, opts->dry_run, {},
-                         fmt::format("{} is already dropped; nothing to change\n", target.ref),
+                         fmt::format("{} is already dropped; nothing to change\n",
+                                     report::escape_control(target.ref)),
                          out);
             return ExitCode::ok;
         }
@@ -95,7 +97,7 @@ Runner setup_drop(CLI::App& command) {
         finish_write(session, opts->dry_run, {w},
                      fmt::format("{}: dropped; it stays in the file and in reports, and no longer "
                                  "counts in scores\n",
-                                 target.ref),
+                                 report::escape_control(target.ref)),
                      out);
         return ExitCode::ok;
     };

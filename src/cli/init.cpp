@@ -5,6 +5,7 @@
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/io/workspace.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
@@ -211,7 +212,7 @@ Runner setup_init(CLI::App& command) {
             if (!covered && !relative.empty() && !relative.starts_with("..")) include = relative;
         }
         if (opts->dry_run) {
-            out += util::unified_diff("", text, path);
+            out += report::escape_lines(util::unified_diff("", text, path));
             if (include)
                 write_edit(session, *root, true, out, [&](std::string_view current) {
                     return io::add_include(current, *root, *include);
@@ -236,11 +237,14 @@ Runner setup_init(CLI::App& command) {
                 return io::add_include(current, *root, *include);
             });
         }
-        std::string said = fmt::format("created {} for {} ({} to {})\n", path, cycle->name,
+        // Paths come from outside: they cannot drive the terminal.
+        const std::string shown = report::escape_control(path);
+        std::string said = fmt::format("created {} for {} ({} to {})\n", shown, cycle->name,
                                        cycle->start.iso(), cycle->end.iso());
         if (include)
-            said += fmt::format("added \"{}\" to [workspace] include in {}\n", *include, *root);
-        const std::string f = path == "okr.toml" || include || root ? "" : "-f " + path + " ";
+            said += fmt::format("added \"{}\" to [workspace] include in {}\n",
+                                report::escape_control(*include), report::escape_control(*root));
+        const std::string f = path == "okr.toml" || include || root ? "" : "-f " + shown + " ";
         said += fmt::format("next: `okr {}add objective \"TITLE\"`, then `okr {}status`\n", f, f);
         finish_write(session, false, {written}, said, out);
         return ExitCode::ok;

@@ -32,21 +32,18 @@ std::string pager_command(bool no_pager, bool stdout_is_terminal,
     return command;
 }
 
-void write_paged(std::string_view text, const std::string& command) {
-    std::fflush(stdout);
+bool write_paged(std::string_view text, const std::string& command) {
+    if (std::fflush(stdout) != 0) return false;
     const std::size_t rows = terminal_rows();
     const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
     int fds[2];
-    if (command.empty() || (rows > 0 && lines < rows) || ::pipe(fds) != 0) {
-        io::write_all(STDOUT_FILENO, text);
-        return;
-    }
+    if (command.empty() || (rows > 0 && lines < rows) || ::pipe(fds) != 0)
+        return io::write_all(STDOUT_FILENO, text);
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);
         ::close(fds[1]);
-        io::write_all(STDOUT_FILENO, text);
-        return;
+        return io::write_all(STDOUT_FILENO, text);
     }
     if (pid == 0) {
         ::dup2(fds[0], STDIN_FILENO);
@@ -72,7 +69,7 @@ void write_paged(std::string_view text, const std::string& command) {
     // The shell could not run the pager (127: not found, 126: not executable).
     const bool not_run =
         WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 126);
-    if (not_run) io::write_all(STDOUT_FILENO, text);
+    return !not_run || io::write_all(STDOUT_FILENO, text);
 }
 
 } // namespace okr::cli

@@ -4,6 +4,7 @@
 #include "okr/core/schema.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/io/parse.hpp"
+#include "okr/report/text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -287,7 +288,9 @@ Runner setup_set(CLI::App& command) {
         }
         finish_write(session, opts->dry_run,
                      {{"set", path, line_of(text, path, item), target.ref, {{opts->key, value}}}},
-                     fmt::format("{}: {} = {}\n", target.ref, opts->key, io::toml_value(value)),
+                     fmt::format("{}: {} = {}\n", report::escape_control(target.ref),
+                                 report::escape_control(opts->key),
+                                 report::escape_control(io::toml_value(value))),
                      out);
         return ExitCode::ok;
     };

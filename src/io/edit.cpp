@@ -157,6 +157,10 @@ struct Tree {
 };
 
 std::variant<Tree, EditError> parse_tree(std::string_view text, const std::string& path) {
+    if (auto hazard = toml_hazard(text))
+        return fail(EditError::Kind::file_invalid,
+                    fmt::format("{} is not a valid goal file: {}", path, hazard->message),
+                    "fix it first; `okr check` shows where");
     try {
         return Tree{std::make_unique<toml::table>(toml::parse(text, std::string_view(path)))};
     } catch (const toml::parse_error& e) {

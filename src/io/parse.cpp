@@ -5,10 +5,12 @@
 #include "okr/util/utf8.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
+#include <limits>
 #include <span>
 #include <toml++/toml.h>
 #include <unordered_map>
@@ -133,6 +135,8 @@ class Reader {
     GoalFile& m_file;
     Diagnostics& m_diags;
     const toml::table* m_root = nullptr;
+    // Line of each id seen so far, so that duplicates are found in linear time.
+    std::unordered_map<std::string, std::uint32_t> m_objective_lines, m_kpi_lines, m_kr_lines;
 };
 
 template <class Item>
@@ -312,6 +316,13 @@ std::optional<double> Reader::number(const toml::node& n, std::string_view key) 
             }
         }
         error_at(n, fmt::format("`{}` must be a number, found {}", key, type_name(n)), hint);
+        return std::nullopt;
+    }
+    if (!is_number_in_range(v)) {
+        error_at(n, fmt::format("`{}` is out of range: {}", key, format_number(v)),
+                 fmt::format("okr takes numbers from -{0} to {0}, and none closer to 0 than {1} "
+                             "(okr-format(5))",
+                             format_number(k_max_magnitude), "2.2e-308"));
         return std::nullopt;
     }
     return v;
@@ -495,15 +506,14 @@ void Reader::read_kr(const toml::table& t, Objective& objective) {
     }
     kr.checkins = read_checkins(t, milestone, "objective.kr.checkins.");
     if (!read.has("id") || !read.has("title")) return;
-    for (const auto& other : objective.krs)
-        if (other.id == kr.id) {
-            error_at(*t.get("id"),
-                     fmt::format("duplicate key result id \"{}\" in objective \"{}\"", kr.id,
-                                 objective.id),
-                     fmt::format("the first one is at line {}; give each key result its own id",
-                                 other.pos.line));
-            return;
-        }
+    if (auto [first, fresh] = m_kr_lines.emplace(kr.id, kr.pos.line); !fresh) {
+        error_at(
+            *t.get("id"),
+            fmt::format("duplicate key result id \"{}\" in objective \"{}\"", kr.id, objective.id),
+            fmt::format("the first one is at line {}; give each key result its own id",
+                        first->second));
+        return;
+    }
     objective.krs.push_back(std::move(kr));
 }
 
@@ -520,18 +530,18 @@ void Reader::read_objective(const toml::table& t) {
     if (o.cycle.empty() && !t.get("cycle") && !m_root->get("cycle"))
         error(o.pos, fmt::format("objective \"{}\" has no cycle", o.id),
               "add cycle = \"2026-Q4\" at the top of the file or to the objective");
+    m_kr_lines.clear();
     if (const toml::node* krs = t.get("kr"))
         if (const auto* arr = array_of_tables(*krs, "kr", "[[objective.kr]]"))
             for (const toml::node& item : *arr)
                 read_kr(*item.as_table(), o);
     if (!read.has("id") || !read.has("title")) return;
-    for (const auto& other : m_file.objectives)
-        if (other.id == o.id) {
-            error_at(*t.get("id"), fmt::format("duplicate objective id \"{}\"", o.id),
-                     fmt::format("the first one is at line {}; give each objective its own id",
-                                 other.pos.line));
-            return;
-        }
+    if (auto [first, fresh] = m_objective_lines.emplace(o.id, o.pos.line); !fresh) {
+        error_at(*t.get("id"), fmt::format("duplicate objective id \"{}\"", o.id),
+                 fmt::format("the first one is at line {}; give each objective its own id",
+                             first->second));
+        return;
+    }
     m_file.objectives.push_back(std::move(o));
 }
 
@@ -571,13 +581,12 @@ void Reader::read_kpi(const toml::table& t) {
     }
     k.checkins = read_checkins(t, false, "kpi.checkins.");
     if (!read.has("id") || !read.has("title")) return;
-    for (const auto& other : m_file.kpis)
-        if (other.id == k.id) {
-            error_at(*t.get("id"), fmt::format("duplicate KPI id \"{}\"", k.id),
-                     fmt::format("the first one is at line {}; give each KPI its own id",
-                                 other.pos.line));
-            return;
-        }
+    if (auto [first, fresh] = m_kpi_lines.emplace(k.id, k.pos.line); !fresh) {
+        error_at(
+            *t.get("id"), fmt::format("duplicate KPI id \"{}\"", k.id),
+            fmt::format("the first one is at line {}; give each KPI its own id", first->second));
+        return;
+    }
     m_file.kpis.push_back(std::move(k));
 }
 
@@ -671,6 +680,86 @@ std::optional<SourcePos> first_conflict_marker(std::string_view text) {
     return std::nullopt;
 }
 
+std::optional<TomlHazard> toml_hazard(std::string_view text) {
+    std::uint32_t line = 1;
+    std::size_t line_start = 0;
+    auto column_of = [&](std::size_t at) {
+        std::uint32_t column = 1;
+        for (std::size_t i = line_start; i < at; ++i)
+            if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+        return column;
+    };
+    // Skips a string opened just before `from` and closed by `close`; returns where it ends.
+    auto skip_string = [&](std::size_t from, std::string_view close, bool escapes, bool one_line) {
+        for (std::size_t i = from; i < text.size(); ++i) {
+            if (escapes && text[i] == '\\') {
+                ++i;
+                if (i < text.size() && text[i] == '\n') {
+                    ++line;
+                    line_start = i + 1;
+                }
+                continue;
+            }
+            if (text[i] == '\n') {
+                if (one_line) return i; // unterminated: the parser reports it
+                ++line;
+                line_start = i + 1;
+            }
+            if (text.substr(i, close.size()) == close) return i + close.size();
+        }
+        return text.size();
+    };
+    // A run is bare-key characters, quoted strings, blanks and dots: it counts the dots of one
+    // dotted key or table header (a number or a date has at most one).
+    std::size_t dots = 0, run_start = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == '#') {
+            while (i < text.size() && text[i] != '\n')
+                ++i;
+            dots = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            const std::string_view quotes = c == '"' ? R"(""")" : R"(''')";
+            const bool multi = text.substr(i, 3) == quotes;
+            if (multi) dots = 0; // a multi-line string is a value, never a key
+            i = skip_string(i + (multi ? 3 : 1), multi ? quotes : quotes.substr(0, 1), c == '"',
+                            !multi);
+            continue;
+        }
+        if (c == '.') {
+            if (dots == 0) run_start = i;
+            if (++dots >= k_max_key_parts) {
+                // Point at the start of the key: back over the run to what precedes it.
+                std::size_t at = run_start;
+                while (at > line_start && text[at - 1] != '[' && text[at - 1] != '{' &&
+                       text[at - 1] != ',' && text[at - 1] != '=')
+                    --at;
+                while (at < i && (text[at] == ' ' || text[at] == '\t'))
+                    ++at;
+                return TomlHazard{
+                    {line, column_of(at)},
+                    fmt::format("a dotted key with more than {} parts", k_max_key_parts)};
+            }
+        } else if (c == '\n') {
+            ++line;
+            line_start = i + 1;
+            dots = 0;
+        } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                     c == ' ' || c == '\t')) {
+            dots = 0;
+        }
+        ++i;
+    }
+    return std::nullopt;
+}
+
+bool is_number_in_range(double v) {
+    const double a = std::fabs(v);
+    return a <= k_max_magnitude && (a == 0 || a >= std::numeric_limits<double>::min());
+}
+
 bool is_valid_id(std::string_view id) {
     return schema::is_valid_id(id);
 }
@@ -688,6 +777,17 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
              "resolve the conflict and remove the markers, or set up okr's merge driver so "
              "check-ins merge by themselves: `okr init --git`",
              {}});
+        return out;
+    }
+    if (auto hazard = toml_hazard(text)) {
+        out.diagnostics.push_back({path,
+                                   hazard->pos,
+                                   Level::error,
+                                   hazard->message,
+                                   fmt::format("okr reads keys and table headers of at most {} "
+                                               "dotted parts (okr-format(5))",
+                                               k_max_key_parts),
+                                   {}});
         return out;
     }
     toml::table root;

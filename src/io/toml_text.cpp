@@ -29,7 +29,8 @@ void last_own_key(const Layout& layout, const toml::table& t, std::optional<Last
 } // namespace
 
 Layout::Layout(std::string_view text) : m_text(text) {
-    m_line_starts.push_back(0);
+    // toml++ skips a UTF-8 byte order mark: line 1 starts after it.
+    m_line_starts.push_back(text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
     for (std::size_t i = 0; i < text.size(); ++i)
         if (text[i] == '\n') m_line_starts.push_back(i + 1);
     const std::size_t nl = text.find('\n');
@@ -54,7 +55,7 @@ std::size_t Layout::offset(const toml::source_position& p) const {
 
 std::size_t Layout::line_start(std::size_t off) const {
     auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), off);
-    return *(it - 1);
+    return it == m_line_starts.begin() ? 0 : *(it - 1);
 }
 
 std::size_t Layout::next_line(std::size_t off) const {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -20,14 +21,35 @@ namespace fs = std::filesystem;
 namespace okr::io {
 namespace {
 
+std::string describe_errno(int err) {
+    return std::strerror(err);
+}
+
 bool is_hidden(const fs::path& p) {
     const std::string name = p.filename().string();
     return name.size() > 1 && name[0] == '.' && name != "..";
 }
 
+// `dir/name`, left to the file system to resolve: `..` after a linked folder is where the
+// kernel says, never where the text suggests.
 std::string join(const std::string& dir, const std::string& name) {
     if (dir.empty() || dir == ".") return name;
-    return (fs::path(dir) / name).lexically_normal().string();
+    return (fs::path(dir) / name).string();
+}
+
+std::string real_path(const std::string& path) {
+    char* resolved = ::realpath(path.empty() ? "." : path.c_str(), nullptr);
+    if (!resolved) return {};
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+}
+
+// True when the resolved `path` is `folder` or below it (both resolved).
+bool is_inside(const std::string& path, const std::string& folder) {
+    if (path.empty() || folder.empty()) return false;
+    if (folder == "/") return true;
+    return path == folder || (path.starts_with(folder) && path[folder.size()] == '/');
 }
 
 void toml_files_below(const std::string& dir, std::vector<std::string>& out) {
@@ -44,8 +66,11 @@ void toml_files_below(const std::string& dir, std::vector<std::string>& out) {
     }
 }
 
+// Walks `parts` from `dir`; with a `root`, a folder reached through a link or `..` is entered
+// only when it resolves inside `root`, so that no walk strays outside the workspace.
 void glob_walk(const std::string& dir, const std::vector<std::string>& parts, std::size_t i,
-               std::set<std::string>& out) {
+               const std::string& root, std::set<std::string>& out,
+               std::vector<std::string>* outside) {
     std::error_code ec;
     if (i == parts.size()) {
         if (fs::is_regular_file(dir.empty() ? "." : dir, ec)) out.insert(dir);
@@ -53,65 +78,105 @@ void glob_walk(const std::string& dir, const std::vector<std::string>& parts, st
     }
     const std::string& part = parts[i];
     const fs::path here = dir.empty() ? fs::path(".") : fs::path(dir);
+    auto may_enter = [&](const std::string& next) {
+        if (root.empty() || i + 1 == parts.size()) return true;
+        if (part != ".." && !fs::is_symlink(next, ec)) return true;
+        if (is_inside(real_path(next), root)) return true;
+        if (outside) outside->push_back(next);
+        return false;
+    };
     if (part == "**") {
-        glob_walk(dir, parts, i + 1, out); // zero directories
+        glob_walk(dir, parts, i + 1, root, out, outside); // zero directories
+        // A linked folder is not followed: two `ln -s .` would make the walk endless.
         for (fs::directory_iterator it(here, ec), end; !ec && it != end; it.increment(ec))
-            if (it->is_directory(ec) && !is_hidden(it->path()))
-                glob_walk(join(dir, it->path().filename().string()), parts, i, out);
+            if (!it->is_symlink(ec) && it->is_directory(ec) && !is_hidden(it->path()))
+                glob_walk(join(dir, it->path().filename().string()), parts, i, root, out, outside);
         return;
     }
     if (part.find_first_of("*?[") == std::string::npos) {
         const std::string next = join(dir, part);
-        if (fs::exists(next, ec)) glob_walk(next, parts, i + 1, out);
+        if (fs::exists(next, ec) && may_enter(next))
+            glob_walk(next, parts, i + 1, root, out, outside);
         return;
     }
     for (fs::directory_iterator it(here, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (fnmatch(part.c_str(), name.c_str(), FNM_PERIOD) == 0)
-            glob_walk(join(dir, name), parts, i + 1, out);
+        if (fnmatch(part.c_str(), name.c_str(), FNM_PERIOD) == 0 && may_enter(join(dir, name)))
+            glob_walk(join(dir, name), parts, i + 1, root, out, outside);
     }
-}
-
-std::string describe_errno(int err) {
-    return std::strerror(err);
 }
 
 } // namespace
 
-std::optional<std::string> read_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::string text;
+std::optional<std::string> read_descriptor(int fd, std::string* why) {
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size));
+    if (::fstat(fd, &st) != 0) {
+        if (why) *why = describe_errno(errno);
+        return std::nullopt;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        if (why) *why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+        errno = EINVAL;
+        return std::nullopt;
+    }
+    auto too_large = [&] {
+        if (why)
+            *why = fmt::format("larger than {} MiB, the limit for a goal file",
+                               k_max_file_bytes >> 20);
+        errno = EFBIG;
+        return std::nullopt;
+    };
+    if (static_cast<std::uint64_t>(st.st_size) > k_max_file_bytes) return too_large();
+    std::string text;
+    if (st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size));
     char buffer[65536];
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0) {
             if (errno == EINTR) continue;
-            const int saved = errno;
-            ::close(fd);
-            errno = saved;
+            if (why) *why = describe_errno(errno);
             return std::nullopt;
         }
         if (n == 0) break;
         text.append(buffer, static_cast<std::size_t>(n));
+        // A file that grows while it is read is bounded too.
+        if (text.size() > k_max_file_bytes) return too_large();
     }
+    return text;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string* why) {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused as not regular.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (why) *why = describe_errno(errno);
+        return std::nullopt;
+    }
+    auto text = read_descriptor(fd, why);
+    const int saved = errno;
     ::close(fd);
+    errno = saved;
     return text;
 }
 
 std::optional<std::string> SourceCache::line(const std::string& path, std::uint32_t line) {
     auto it = m_texts.find(path);
-    if (it == m_texts.end()) it = m_texts.emplace(path, read_file(path)).first;
-    if (!it->second || line == 0) return std::nullopt;
-    const std::string& text = *it->second;
-    std::size_t start = 0;
-    for (std::uint32_t n = 1; n < line; ++n) {
-        start = text.find('\n', start);
-        if (start == std::string::npos) return std::nullopt;
-        ++start;
+    if (it == m_texts.end()) {
+        // The line starts are found once per file, so that many findings print in linear time.
+        File file;
+        file.text = read_file(path);
+        if (file.text) {
+            file.starts.push_back(0);
+            for (std::size_t at = 0; (at = file.text->find('\n', at)) != std::string::npos;)
+                file.starts.push_back(++at);
+        }
+        it = m_texts.emplace(path, std::move(file)).first;
     }
+    const File& file = it->second;
+    if (!file.text || line == 0 || line > file.starts.size()) return std::nullopt;
+    const std::string& text = *file.text;
+    const std::size_t start = file.starts[line - 1];
+    if (start > text.size()) return std::nullopt;
     const std::size_t end = text.find('\n', start);
     std::string out =
         text.substr(start, end == std::string::npos ? std::string::npos : end - start);
@@ -119,7 +184,8 @@ std::optional<std::string> SourceCache::line(const std::string& path, std::uint3
     return out;
 }
 
-std::vector<std::string> expand_glob(const std::string& base, const std::string& pattern) {
+std::vector<std::string> expand_glob(const std::string& base, const std::string& pattern,
+                                     const std::string& root, std::vector<std::string>* outside) {
     std::vector<std::string> parts;
     std::string dir = base;
     std::string rest = pattern;
@@ -137,7 +203,7 @@ std::vector<std::string> expand_glob(const std::string& base, const std::string&
         start = slash + 1;
     }
     std::set<std::string> found;
-    glob_walk(dir, parts, 0, found);
+    glob_walk(dir, parts, 0, root, found, outside);
     return {found.begin(), found.end()};
 }
 
@@ -188,15 +254,22 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         out.problem = *problem;
         return out;
     }
-    std::vector<std::string> pending = std::get<std::vector<std::string>>(roots);
+    // Each file with the folder of the root file it came from: includes stay inside it.
+    struct Pending {
+        std::string path;
+        std::string root; // resolved folder of the root file
+    };
+    std::vector<Pending> pending;
+    for (const std::string& r : std::get<std::vector<std::string>>(roots))
+        pending.push_back({r, real_path(fs::path(r).parent_path().string())});
     std::set<std::string> seen;
     std::vector<ParsedFile> parsed;
     while (!pending.empty()) {
-        std::vector<std::string> batch;
+        std::vector<Pending> batch;
         for (auto& p : pending) {
-            std::error_code ec;
-            fs::path key = fs::weakly_canonical(p, ec);
-            if (seen.insert(ec ? p : key.string()).second) batch.push_back(p);
+            // Resolved by the file system, so that a file reached twice is loaded once.
+            const std::string key = real_path(p.path);
+            if (seen.insert(key.empty() ? p.path : key).second) batch.push_back(std::move(p));
         }
         pending.clear();
         std::vector<ParsedFile> results(batch.size());
@@ -204,14 +277,17 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         std::atomic<std::size_t> next{0};
         auto worker = [&] {
             for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
-                auto text = read_file(batch[i]);
+                std::string why;
+                auto text = read_file(batch[i].path, &why);
                 if (!text) {
                     problems[i] = IoProblem{
-                        fmt::format("{}: cannot read: {}", batch[i], describe_errno(errno)),
-                        "check that the file exists and that you may read it"};
+                        fmt::format("{}: cannot read: {}", batch[i].path, why),
+                        errno == EINVAL || errno == EFBIG
+                            ? "okr reads regular goal files (okr-format(5)); name another file"
+                            : "check that the file exists and that you may read it"};
                     continue;
                 }
-                results[i] = parse_goal_file(*text, batch[i]);
+                results[i] = parse_goal_file(*text, batch[i].path);
             }
         };
         const std::size_t threads =
@@ -225,16 +301,65 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         for (std::size_t i = 0; i < batch.size(); ++i) {
             if (problems[i] && !out.problem) out.problem = problems[i];
             if (problems[i]) continue;
-            const std::string dir = fs::path(batch[i]).parent_path().string();
+            const std::string& path = batch[i].path;
+            const std::string& root = batch[i].root;
+            const std::string dir = fs::path(path).parent_path().string();
             for (const auto& include : results[i].file.includes) {
-                auto matches = expand_glob(dir, include.text);
+                auto outside = [&](const std::string& why) {
+                    results[i].diagnostics.push_back(
+                        {path, include.pos, Level::error,
+                         fmt::format("include \"{}\" {}", include.text, why),
+                         fmt::format("an include stays inside {}, the folder of the root file",
+                                     root.empty() ? std::string(".") : root),
+                         "include-outside"});
+                };
+                if (include.text.starts_with('/')) {
+                    outside("is an absolute path");
+                    continue;
+                }
+                // Climbing above the root's folder is refused before any walk.
+                const std::string here = real_path(dir);
+                long depth = 0;
+                if (is_inside(here, root) && here.size() > root.size())
+                    for (char c : std::string_view(here).substr(root.size()))
+                        depth += c == '/';
+                bool climbs = false;
+                for (const auto& part : fs::path(include.text)) {
+                    if (part == "..")
+                        climbs = climbs || --depth < 0;
+                    else if (part != "." && part != "**" && !part.empty())
+                        ++depth;
+                }
+                if (climbs) {
+                    outside("leaves the folder of the root file");
+                    continue;
+                }
+                std::vector<std::string> strayed;
+                auto matches = expand_glob(dir, include.text, root, &strayed);
+                if (!strayed.empty()) {
+                    outside(fmt::format("reaches {}, outside the folder of the root file",
+                                        strayed.front()));
+                    continue;
+                }
                 if (matches.empty())
                     results[i].diagnostics.push_back(
-                        {batch[i], include.pos, Level::warning,
+                        {path, include.pos, Level::warning,
                          fmt::format("include \"{}\" matches no file", include.text),
                          "check the glob; it is relative to this file", "include-empty"});
-                for (auto& m : matches)
-                    if (m.size() > 5 && m.ends_with(".toml")) pending.push_back(m);
+                bool reported = false;
+                for (auto& m : matches) {
+                    if (m.size() <= 5 || !m.ends_with(".toml")) continue;
+                    // A link may lead outside even when the text stays inside.
+                    if (!is_inside(real_path(m), root)) {
+                        if (!reported)
+                            outside(fmt::format("reaches {}, outside the folder of the "
+                                                "root file",
+                                                m));
+                        reported = true;
+                        continue;
+                    }
+                    pending.push_back({m, root});
+                }
             }
             parsed.push_back(std::move(results[i]));
         }

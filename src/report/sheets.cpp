@@ -732,12 +732,17 @@ Sheet tree_sheet(const Tree& tree) {
         col("note", "Note", k_all, Align::left, true, 5, 12),
     };
     for (const auto& n : tree.nodes) {
+        // Indentation stops growing at some depth, or a deep chain would print in quadratic
+        // size (in every format); the depth is then written out.
+        constexpr int k_max_indent = 12;
+        const int shown = std::min(n.depth, k_max_indent);
         std::string indent;
-        for (int d = 0; d < n.depth; ++d)
-            indent += d + 1 == n.depth ? "└─ " : "   ";
+        for (int d = 0; d < shown; ++d)
+            indent += d + 1 == shown ? "└─ " : "   ";
+        if (n.depth > k_max_indent) indent += fmt::format("({}) ", n.depth);
         s.rows.push_back(
             {n.depth == 0 ? "root" : "objective",
-             n.depth,
+             shown,
              {text_cell(indent + n.ref + "  " + n.title, n.depth == 0 ? Style::bold : Style::plain),
               text_cell(n.ref), text_cell(n.title), text_cell(n.owner, Style::dim),
               number_cell(n.depth), styled(score_cell(n.score), style_of(n.band)),

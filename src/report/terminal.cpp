@@ -23,19 +23,29 @@ std::string diagnostics_text(const Diagnostics& findings, const Look& look,
         if (auto text = source && d.pos.line ? source(d.path, d.pos.line) : std::nullopt) {
             // The caret goes under the column (counted in code points, as toml++ counts them);
             // tabs are shown as four spaces so that it lines up in any terminal.
-            std::string line = *text;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            const std::string before = line.substr(
-                0, util::skip_code_points(line, 0, d.pos.column ? d.pos.column - 1 : 0));
-            auto shown = [](const std::string& raw) {
+            // A long line is clipped around the caret, so that an error on a 10 MB line prints
+            // a line, not 10 MB.
+            std::string_view line = *text;
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            constexpr std::size_t k_context = 60; // code points shown on each side
+            const std::size_t column = d.pos.column ? d.pos.column - 1 : 0; // before the caret
+            const std::size_t skipped = column > k_context ? column - k_context : 0;
+            const std::size_t start = util::skip_code_points(line, 0, skipped);
+            const std::size_t i = util::skip_code_points(line, start, column - skipped);
+            const std::size_t end = util::skip_code_points(line, i, k_context);
+            const std::string lead = start > 0 ? "…" : "";
+            const std::string before = lead + std::string(line.substr(start, i - start));
+            auto shown = [](std::string_view raw) {
                 std::string expanded;
                 for (char c : raw)
                     expanded += c == '\t' ? std::string(4, ' ') : std::string(1, c);
                 return escape_control(expanded);
             };
             const std::string pad(display_width(shown(before)), ' ');
+            const std::string clipped =
+                before + std::string(line.substr(i, end - i)) + (end < line.size() ? "…" : "");
             const std::string number = fmt::format("{}", d.pos.line);
-            out += fmt::format(" {} | {}\n", number, shown(line));
+            out += fmt::format(" {} | {}\n", number, shown(clipped));
             out += fmt::format(" {} | {}{}\n", std::string(number.size(), ' '), pad,
                                paint("^", error ? Style::red : Style::yellow, look.color));
         }

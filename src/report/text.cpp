@@ -91,17 +91,33 @@ std::string pad_left(std::string_view text, std::size_t width) {
     return std::string(w < width ? width - w : 0, ' ') + std::string(text);
 }
 
+bool is_invisible_format(char32_t cp) {
+    return cp == 0x061C || cp == 0x180E || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+           cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
 std::string escape_control(std::string_view text) {
     std::string out;
     out.reserve(text.size());
+    char32_t prev = 0;
     for (std::size_t i = 0; i < text.size();) {
         const util::Decoded d = util::decode_utf8(text, i);
         if (!d.valid) {
             out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
             ++i;
+            prev = 0;
             continue;
         }
         const auto cp = static_cast<std::uint32_t>(d.code_point);
+        // A joiner between two non-ASCII characters joins them (emoji, Indic and Arabic
+        // scripts); anywhere else it only hides something.
+        auto joins = [&] {
+            if (cp != 0x200C && cp != 0x200D) return false;
+            const util::Decoded next = util::decode_utf8(text, i + d.length);
+            return prev >= 0x80 && next.valid && next.code_point >= 0x80 &&
+                   !is_invisible_format(next.code_point);
+        };
         if (cp == '\n')
             out += "\\n";
         else if (cp == '\t')
@@ -112,11 +128,12 @@ std::string escape_control(std::string_view text) {
             out += fmt::format("\\x{:02x}", cp);
         else if (cp >= 0x80 && cp < 0xa0)
             out += fmt::format("\\u{:04x}", cp);
-        else if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-                 (cp >= 0x2066 && cp <= 0x2069))
-            out += fmt::format("\\u{:04x}", cp); // line separators and bidi overrides
+        else if (is_invisible_format(static_cast<char32_t>(cp)) ||
+                 ((cp == 0x200C || cp == 0x200D) && !joins()))
+            out += fmt::format("\\u{:04x}", cp); // bidi marks, zero-width, line separators
         else
             out.append(text.substr(i, d.length));
+        prev = d.code_point;
         i += d.length;
     }
     return out;
@@ -139,6 +156,19 @@ double cut_hundredths(double fraction) {
 }
 
 } // namespace
+
+std::string escape_lines(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i)
+        if (i == text.size() || text[i] == '\n' || text[i] == '\t') {
+            out += escape_control(text.substr(start, i - start));
+            if (i < text.size()) out += text[i];
+            start = i + 1;
+        }
+    return out;
+}
 
 std::string format_number(double value, int decimals) {
     if (!std::isfinite(value)) return "-";

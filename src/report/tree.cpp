@@ -26,52 +26,77 @@ Tree build_tree(const Report& report) {
         }
     }
 
-    // Rolled-up scores, computed bottom-up with an explicit colour marking so loops terminate.
+    // Rolled-up scores, computed bottom-up with an explicit colour marking so loops terminate,
+    // and an explicit stack: a `parent` chain may be as deep as the file is long.
     std::vector<int> state(objectives.size(), 0); // 0 new, 1 in progress, 2 done
     std::vector<double> sum(objectives.size(), 0), weight(objectives.size(), 0);
     std::vector<std::size_t> count(objectives.size(), 0);
-    auto rollup = [&](auto&& self, std::size_t i) -> void {
-        state[i] = 1;
-        const auto& o = objectives[i];
-        if (o.score && o.status != Status::dropped) {
-            sum[i] += *o.score * o.weight;
-            weight[i] += o.weight;
+    std::vector<std::pair<std::size_t, std::size_t>> stack; // objective, next child to visit
+    for (std::size_t root = 0; root < objectives.size(); ++root) {
+        if (state[root] != 0) continue;
+        stack.emplace_back(root, 0);
+        state[root] = 1;
+        while (!stack.empty()) {
+            auto& [i, next] = stack.back();
+            if (next == 0) {
+                const auto& o = objectives[i];
+                if (o.score && o.status != Status::dropped) {
+                    sum[i] += *o.score * o.weight;
+                    weight[i] += o.weight;
+                }
+            }
+            if (next < children[i].size()) {
+                const std::size_t c = children[i][next++];
+                if (state[c] == 0) {
+                    state[c] = 1;
+                    // Visit the child first; its parent adds it up when the child is done.
+                    --next;
+                    stack.emplace_back(c, 0);
+                    continue;
+                }
+                if (state[c] == 2) {
+                    sum[i] += sum[c];
+                    weight[i] += weight[c];
+                    count[i] += count[c] + 1;
+                }
+                continue; // state 1: a loop, reported below
+            }
+            state[i] = 2;
+            stack.pop_back();
         }
-        for (std::size_t c : children[i]) {
-            if (state[c] == 1) continue; // a loop: reported below
-            if (state[c] == 0) self(self, c);
-            sum[i] += sum[c];
-            weight[i] += weight[c];
-            count[i] += count[c] + 1;
-        }
-        state[i] = 2;
-    };
-    for (std::size_t i = 0; i < objectives.size(); ++i)
-        if (state[i] == 0) rollup(rollup, i);
+    }
 
     std::vector<bool> placed(objectives.size(), false);
-    auto emit = [&](auto&& self, std::size_t i, int depth, std::string note) -> void {
-        placed[i] = true;
-        const auto& o = objectives[i];
-        TreeNode node;
-        node.ref = o.ref;
-        node.title = o.title;
-        node.owner = o.owner;
-        node.cycle = o.cycle;
-        node.depth = depth;
-        node.score = o.score;
-        node.status = o.status;
-        node.band = o.band;
-        if (weight[i] > 0) node.rollup = sum[i] / weight[i];
-        node.rollup_band = band_for(node.rollup);
-        node.descendants = count[i];
-        node.note = std::move(note);
-        if (!o.carried_from.empty())
-            node.note += (node.note.empty() ? "" : "; ") + ("carried from " + o.carried_from);
-        if (o.closed) node.note += (node.note.empty() ? "" : "; ") + ("closed " + o.closed->iso());
-        tree.nodes.push_back(std::move(node));
-        for (std::size_t c : children[i])
-            if (!placed[c]) self(self, c, depth + 1, "");
+    auto emit = [&](std::size_t top, std::string note) {
+        std::vector<std::pair<std::size_t, int>> pending{{top, 0}}; // objective, depth
+        while (!pending.empty()) {
+            const auto [i, depth] = pending.back();
+            pending.pop_back();
+            if (placed[i]) continue;
+            placed[i] = true;
+            const auto& o = objectives[i];
+            TreeNode node;
+            node.ref = o.ref;
+            node.title = o.title;
+            node.owner = o.owner;
+            node.cycle = o.cycle;
+            node.depth = depth;
+            node.score = o.score;
+            node.status = o.status;
+            node.band = o.band;
+            if (weight[i] > 0) node.rollup = sum[i] / weight[i];
+            node.rollup_band = band_for(node.rollup);
+            node.descendants = count[i];
+            node.note = i == top ? std::move(note) : std::string();
+            if (!o.carried_from.empty())
+                node.note += (node.note.empty() ? "" : "; ") + ("carried from " + o.carried_from);
+            if (o.closed)
+                node.note += (node.note.empty() ? "" : "; ") + ("closed " + o.closed->iso());
+            tree.nodes.push_back(std::move(node));
+            // Reversed, so that the first child comes off the stack first.
+            for (auto c = children[i].rbegin(); c != children[i].rend(); ++c)
+                if (!placed[*c]) pending.emplace_back(*c, depth + 1);
+        }
     };
     for (std::size_t i = 0; i < objectives.size(); ++i) {
         const auto& o = objectives[i];
@@ -81,7 +106,7 @@ Tree build_tree(const Report& report) {
             note = fmt::format("parent {} is unresolved", o.parent);
         else if (!o.parent.empty())
             note = fmt::format("aligned to {} (outside this selection)", o.parent);
-        emit(emit, i, 0, note);
+        emit(i, note);
     }
     // Whatever is left hangs off a loop: report each loop once and show it from its first member.
     for (std::size_t i = 0; i < objectives.size(); ++i) {
@@ -103,7 +128,7 @@ Tree build_tree(const Report& report) {
         }
         loop += objectives[at].ref;
         tree.loops.push_back(loop);
-        emit(emit, at, 0, "alignment loop: " + loop);
+        emit(at, "alignment loop: " + loop);
     }
     return tree;
 }

@@ -4,6 +4,7 @@
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,27 @@ struct ParsedFile {
 // Parses and validates `text` as a goal file (SPEC §3). `path` is used in diagnostics and for
 // the default namespace (the file stem). Pure: reads no file.
 ParsedFile parse_goal_file(std::string_view text, const std::string& path);
+
+// The largest magnitude of a number in a goal file (okr-format(5)): beyond it sums and ratios
+// lose their digits or overflow. Subnormal numbers (closer to 0 than 2.2e-308) are refused too.
+inline constexpr double k_max_magnitude = 1e15;
+
+// True when `v` is finite, at most k_max_magnitude in size, and 0 or not subnormal.
+bool is_number_in_range(double v);
+
+// The most parts a dotted key or table header may have (`a.b.c` has 3): the TOML parser recurses
+// once per part, so a deeper one is refused before parsing rather than overflowing the stack.
+inline constexpr std::size_t k_max_key_parts = 64;
+
+// Why `text` must not reach the TOML parser, and where.
+struct TomlHazard {
+    SourcePos pos;
+    std::string message;
+};
+
+// Scans `text` (outside strings and comments) for what the TOML parser cannot take safely: a
+// dotted key or table header of more than k_max_key_parts parts. Linear in the text.
+std::optional<TomlHazard> toml_hazard(std::string_view text);
 
 // True when `id` matches [A-Za-z0-9][A-Za-z0-9_-]*.
 bool is_valid_id(std::string_view id);

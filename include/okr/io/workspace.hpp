@@ -40,8 +40,12 @@ std::variant<std::vector<std::string>, IoProblem> find_root_files(const Workspac
 LoadedWorkspace load_workspace(const WorkspaceSource& source);
 
 // Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
-// any number of directories), sorted; hidden directories are skipped.
-std::vector<std::string> expand_glob(const std::string& base, const std::string& pattern);
+// any number of directories), sorted; hidden directories are skipped, and `**` does not follow
+// linked folders. With a `root` (a resolved folder), a folder reached through a link or `..` is
+// entered only when it resolves inside `root`; such folders left out are added to `outside`.
+std::vector<std::string> expand_glob(const std::string& base, const std::string& pattern,
+                                     const std::string& root = {},
+                                     std::vector<std::string>* outside = nullptr);
 
 // Lines of goal files for showing the context of a diagnostic; each file is read once.
 class SourceCache {
@@ -51,10 +55,23 @@ class SourceCache {
     std::optional<std::string> line(const std::string& path, std::uint32_t line);
 
   private:
-    std::unordered_map<std::string, std::optional<std::string>> m_texts;
+    struct File {
+        std::optional<std::string> text;
+        std::vector<std::size_t> starts; // byte offset of each line
+    };
+    std::unordered_map<std::string, File> m_texts;
 };
 
-// Reads a whole file; nullopt with errno set on failure.
-std::optional<std::string> read_file(const std::string& path);
+// The largest goal file okr reads (okr-format(5)): a larger one is an I/O error, so that a
+// device or a runaway file cannot exhaust memory.
+inline constexpr std::uint64_t k_max_file_bytes = std::uint64_t{64} << 20;
+
+// Reads a whole regular file of at most k_max_file_bytes; nullopt with errno set on failure,
+// and why (the errno text, "not a regular file", "larger than ...") in `why` when given. A FIFO
+// or device is refused without blocking.
+std::optional<std::string> read_file(const std::string& path, std::string* why = nullptr);
+
+// The same, from an open descriptor (read from its current offset).
+std::optional<std::string> read_descriptor(int fd, std::string* why = nullptr);
 
 } // namespace okr::io

@@ -20,12 +20,23 @@ std::string pad_right(std::string_view text, std::size_t width);
 std::string pad_left(std::string_view text, std::size_t width);
 
 // Text from a goal file made safe for a terminal: control characters (C0, DEL, C1) and
-// invalid UTF-8 become visible escapes such as `\x1b`, `\n`, `\t`.
+// invalid UTF-8 become visible escapes such as `\x1b`, `\n`, `\t`; so do the invisible
+// characters that could make text read as something else: bidi marks and overrides (U+200E,
+// U+200F, U+061C, U+202A..U+202E, U+2066..U+2069), zero-width characters (U+200B, U+2060..U+2064,
+// U+FEFF, U+180E; U+200C and U+200D unless between two non-ASCII characters, as in emoji and
+// the scripts that join with them) and line separators (`\u200f`).
 std::string escape_control(std::string_view text);
 
 // `value` rounded to 12 significant digits, the precision of every derived number before any
 // output (SPEC §5), so that 0.45 never shows as 0.44999999999999996; -0 becomes 0.
 double tidy(double value);
+
+// escape_control for text of several lines that keeps its newlines and tabs (a diff, a
+// confirmation naming files).
+std::string escape_lines(std::string_view text);
+
+// True for a code point escape_control always escapes as `\uXXXX` (not C0/C1 controls).
+bool is_invisible_format(char32_t cp);
 
 // A number without trailing noise: 0.7, 12.5, 1200; at most `decimals` decimals.
 std::string format_number(double value, int decimals = 2);

@@ -1,0 +1,85 @@
+// Fuzz target: the CLI end to end, in process. The input is a goal file and a choice of
+// command: the bytes before the first NUL are written to okr.toml in a private temporary
+// folder, the byte after it picks a command line (reads in every format, writes with --force or
+// --dry-run). Standard output goes to /dev/null. No file outside the temporary folder is written.
+#include "okr/cli/app.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+const std::vector<std::vector<std::string>> k_commands = {
+    {"status"},
+    {"--format", "json", "status"},
+    {"--format", "csv", "status"},
+    {"--format", "markdown", "review"},
+    {"--format", "html", "status"},
+    {"check"},
+    {"check", "--format", "json"},
+    {"tree"},
+    {"kpi"},
+    {"score"},
+    {"review"},
+    {"log", "fit.run"},
+    {"checkin", "run", "5"},
+    {"checkin", "sleep", "8", "--note", "\x1b[2J"},
+    {"set", "fit", "title", "New title"},
+    {"drop", "run"},
+    {"add", "kr", "fit", "Swim", "--target", "5"},
+    {"add", "objective", "Another one"},
+    {"add", "kpi", "Steps", "--min", "8000"},
+    {"checkin", "run", "5", "--dry-run"},
+};
+
+std::string g_dir;
+
+void setup() {
+    if (!g_dir.empty()) return;
+    char pattern[] = "/tmp/okr-fuzz-cli-XXXXXX";
+    if (!::mkdtemp(pattern)) std::abort();
+    g_dir = pattern;
+    if (::chdir(g_dir.c_str()) != 0) std::abort();
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(null, STDERR_FILENO) < 0)
+        std::abort();
+    ::close(null);
+    ::setenv("NO_COLOR", "1", 1);
+    ::setenv("OKR_LOCK_TIMEOUT", "0", 1);
+    ::setenv("COLUMNS", "100", 1);
+    ::unsetenv("OKR_FILE");
+    ::setenv("EDITOR", "false", 1);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    setup();
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    const std::size_t nul = input.find('\0');
+    const std::string_view text = input.substr(0, nul);
+    const unsigned pick = nul != std::string_view::npos && nul + 1 < input.size()
+                              ? static_cast<unsigned char>(input[nul + 1])
+                              : static_cast<unsigned>(size);
+    const std::string file = g_dir + "/okr.toml";
+    if (FILE* f = std::fopen(file.c_str(), "wb")) {
+        std::fwrite(text.data(), 1, text.size(), f);
+        std::fclose(f);
+    }
+    std::vector<std::string> args = {"okr", "--as-of", "2026-11-23", "--no-pager", "-f", file};
+    const auto& command = k_commands[pick % k_commands.size()];
+    args.insert(args.end(), command.begin(), command.end());
+    std::vector<char*> argv;
+    for (std::string& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    (void)okr::cli::run(static_cast<int>(args.size()), argv.data());
+    return 0;
+}
