@@ -319,9 +319,10 @@ LockedFile::open(const std::string& path, std::chrono::milliseconds timeout, boo
     out.m_dir_path = folder_of(target);
     out.m_name = name_of(target);
     Fd dir = open_folder(out.m_dir_path);
-    if (!dir.ok()) return io_error("cannot read", path, errno);
+    if (!dir.ok()) return io_error("cannot write", path, errno);
     if (lock) {
-        auto taken = FileLock::acquire(path, timeout);
+        // The lock of the file resolved above, not of a name resolved again.
+        auto taken = FileLock::acquire_at(path, target + ".lock", timeout);
         if (auto* e = std::get_if<WriteError>(&taken)) return std::move(*e);
         out.m_lock.emplace(std::move(std::get<FileLock>(taken)));
         // Only a lock holder writes beside this file: what is there is left by a killed writer.
@@ -331,7 +332,7 @@ LockedFile::open(const std::string& path, std::chrono::milliseconds timeout, boo
         ::openat(dir.get(), out.m_name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!file.ok()) {
         if (errno == ELOOP) return changed_error(path);
-        return io_error("cannot read", path, errno);
+        return io_error("cannot write", path, errno);
     }
     std::string why;
     auto text = read_descriptor(file.get(), &why);
@@ -339,25 +340,29 @@ LockedFile::open(const std::string& path, std::chrono::milliseconds timeout, boo
         return WriteError{WriteError::Kind::io, fmt::format("cannot read {}: {}", path, why), {}};
     if (::fstat(file.get(), &out.m_stat) != 0) return io_error("cannot read", path, errno);
     out.m_text = std::move(*text);
-    out.m_dir_fd = ::dup(dir.get());
-    if (out.m_dir_fd < 0) return io_error("cannot read", path, errno);
+    out.m_dir_fd = dir.release();
+    // Held open, so that the inode cannot be freed and reused by whatever replaces the name.
+    out.m_file_fd = file.release();
     return out;
 }
 
 LockedFile::LockedFile(LockedFile&& other) noexcept
     : m_path(std::move(other.m_path)), m_dir_path(std::move(other.m_dir_path)),
       m_name(std::move(other.m_name)), m_text(std::move(other.m_text)), m_stat(other.m_stat),
-      m_dir_fd(std::exchange(other.m_dir_fd, -1)), m_lock(std::move(other.m_lock)) {}
+      m_dir_fd(std::exchange(other.m_dir_fd, -1)), m_file_fd(std::exchange(other.m_file_fd, -1)),
+      m_lock(std::move(other.m_lock)) {}
 
 LockedFile& LockedFile::operator=(LockedFile&& other) noexcept {
     if (this != &other) {
         if (m_dir_fd >= 0) ::close(m_dir_fd);
+        if (m_file_fd >= 0) ::close(m_file_fd);
         m_path = std::move(other.m_path);
         m_dir_path = std::move(other.m_dir_path);
         m_name = std::move(other.m_name);
         m_text = std::move(other.m_text);
         m_stat = other.m_stat;
         m_dir_fd = std::exchange(other.m_dir_fd, -1);
+        m_file_fd = std::exchange(other.m_file_fd, -1);
         m_lock = std::move(other.m_lock);
     }
     return *this;
@@ -365,6 +370,7 @@ LockedFile& LockedFile::operator=(LockedFile&& other) noexcept {
 
 LockedFile::~LockedFile() {
     if (m_dir_fd >= 0) ::close(m_dir_fd);
+    if (m_file_fd >= 0) ::close(m_file_fd);
 }
 
 std::optional<WriteError> LockedFile::replace(std::string_view text) {
@@ -393,13 +399,20 @@ std::optional<WriteError> LockedFile::replace(std::string_view text) {
     // else) meanwhile is refused rather than replaced.
     struct stat now {};
     if (::fstatat(m_dir_fd, m_name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0 ||
-        now.st_dev != m_stat.st_dev || now.st_ino != m_stat.st_ino)
+        !S_ISREG(now.st_mode) || now.st_dev != m_stat.st_dev || now.st_ino != m_stat.st_ino)
         return changed_error(path);
     if (::renameat(m_dir_fd, temp.name().c_str(), m_dir_fd, m_name.c_str()) != 0)
         return io_error("cannot write", path, errno);
     temp.keep();
     m_text.assign(text);
-    if (::fstatat(m_dir_fd, m_name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0) m_stat = now;
+    // The new file is the one to check against from now on (and to hold open).
+    const int fresh =
+        ::openat(m_dir_fd, m_name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fresh >= 0) {
+        if (::fstat(fresh, &now) == 0) m_stat = now;
+        if (m_file_fd >= 0) ::close(m_file_fd);
+        m_file_fd = fresh;
+    }
     if (!sync_folder(m_dir_fd))
         return io_error("wrote but could not sync the folder of", path, errno,
                         "the new content is in place; a power loss now could undo it");
@@ -457,7 +470,12 @@ std::optional<WriteError> create_file(const std::string& path, std::string_view 
 
 std::variant<FileLock, WriteError> FileLock::acquire(const std::string& path,
                                                      std::chrono::milliseconds timeout) {
-    const std::string lock_path = write_target(path) + ".lock";
+    return acquire_at(path, write_target(path) + ".lock", timeout);
+}
+
+std::variant<FileLock, WriteError> FileLock::acquire_at(const std::string& path,
+                                                        const std::string& lock_path,
+                                                        std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
     const std::string pid_text = fmt::format("{}\n", ::getpid());

@@ -32,26 +32,26 @@ Tree build_tree(const Report& report) {
     std::vector<double> sum(objectives.size(), 0), weight(objectives.size(), 0);
     std::vector<std::size_t> count(objectives.size(), 0);
     std::vector<std::pair<std::size_t, std::size_t>> stack; // objective, next child to visit
+    auto enter = [&](std::size_t i) {
+        state[i] = 1;
+        const auto& o = objectives[i];
+        if (o.score && o.status != Status::dropped) {
+            sum[i] += *o.score * o.weight;
+            weight[i] += o.weight;
+        }
+        stack.emplace_back(i, 0);
+    };
     for (std::size_t root = 0; root < objectives.size(); ++root) {
         if (state[root] != 0) continue;
-        stack.emplace_back(root, 0);
-        state[root] = 1;
+        enter(root);
         while (!stack.empty()) {
             auto& [i, next] = stack.back();
-            if (next == 0) {
-                const auto& o = objectives[i];
-                if (o.score && o.status != Status::dropped) {
-                    sum[i] += *o.score * o.weight;
-                    weight[i] += o.weight;
-                }
-            }
             if (next < children[i].size()) {
                 const std::size_t c = children[i][next++];
                 if (state[c] == 0) {
-                    state[c] = 1;
                     // Visit the child first; its parent adds it up when the child is done.
                     --next;
-                    stack.emplace_back(c, 0);
+                    enter(c);
                     continue;
                 }
                 if (state[c] == 2) {

@@ -49,6 +49,10 @@ class FileLock {
     // error then names the holder's pid.
     static std::variant<FileLock, WriteError> acquire(const std::string& path,
                                                       std::chrono::milliseconds timeout);
+    // The same with the lock file given: `path` (as the user named it) is only for messages.
+    static std::variant<FileLock, WriteError> acquire_at(const std::string& path,
+                                                         const std::string& lock_path,
+                                                         std::chrono::milliseconds timeout);
 
     FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&& other) noexcept;
@@ -102,6 +106,7 @@ class LockedFile {
     std::string m_text;
     struct stat m_stat {};
     int m_dir_fd = -1;
+    int m_file_fd = -1; // the file read, held open so that its inode is not reused
     std::optional<FileLock> m_lock;
 };
 
