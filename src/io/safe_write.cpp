@@ -281,11 +281,20 @@ WriteError changed_error(const std::string& path) {
 
 std::string write_target(const std::string& path) {
     // The file system resolves every link, `..` after a linked folder included: never as text.
-    char* resolved = ::realpath(path.c_str(), nullptr);
-    if (!resolved) return path;
-    std::string out(resolved);
-    std::free(resolved);
-    return out;
+    auto real = [](const std::string& p) -> std::optional<std::string> {
+        char* resolved = ::realpath(p.c_str(), nullptr);
+        if (!resolved) return std::nullopt;
+        std::string out(resolved);
+        std::free(resolved);
+        return out;
+    };
+    if (auto out = real(path)) return *out;
+    // A file not created yet: its folder resolved, so that its creator and its later writers
+    // take the same lock.
+    if (errno == ENOENT)
+        if (auto folder = real(folder_of(path)); folder && name_of(path) != "..")
+            return (*folder == "/" ? "" : *folder) + "/" + name_of(path);
+    return path;
 }
 
 std::size_t remove_leftovers(const std::string& path) {

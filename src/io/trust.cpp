@@ -157,25 +157,31 @@ std::optional<WriteError> update_trust_store(const std::string& path, const std:
                               fmt::format("cannot create {}: {}", folder, std::strerror(errno)),
                               {}};
     }
-    auto taken = FileLock::acquire(path, lock_timeout);
-    if (auto* e = std::get_if<WriteError>(&taken)) return *e;
-    TrustStore store;
-    struct stat st {};
-    const bool exists = ::stat(path.c_str(), &st) == 0;
-    if (exists) {
-        const std::optional<std::string> text = read_file(path);
-        if (!text)
-            return WriteError{WriteError::Kind::io,
-                              fmt::format("cannot read {}: {}", path, std::strerror(errno)),
-                              {}};
-        store = parse_trust_store(*text);
+    auto updated = [&](std::string_view old_text) {
+        TrustStore store = parse_trust_store(old_text);
+        if (hashes.empty())
+            store.roots.erase(root);
+        else
+            store.roots[root] = hashes;
+        return trust_store_text(store);
+    };
+    // An existing store is resolved once, read and replaced under its lock like a goal file
+    // (SPEC §8); a new one is created under the lock of the same resolved name, never over a
+    // file created meanwhile.
+    for (int attempt = 0;; ++attempt) {
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) == 0 || attempt > 0) {
+            auto opened = LockedFile::open(path, lock_timeout);
+            if (auto* e = std::get_if<WriteError>(&opened)) return *e;
+            LockedFile& file = std::get<LockedFile>(opened);
+            return file.replace(updated(file.text()));
+        }
+        auto taken = FileLock::acquire(path, lock_timeout);
+        if (auto* e = std::get_if<WriteError>(&taken)) return *e;
+        auto created = create_file(path, updated({}));
+        if (!created || created->kind != WriteError::Kind::exists) return created;
+        // Created by someone else since the check: update that one.
     }
-    if (hashes.empty())
-        store.roots.erase(root);
-    else
-        store.roots[root] = hashes;
-    const std::string text = trust_store_text(store);
-    return exists ? write_file_atomically(path, text) : create_file(path, text);
 }
 
 } // namespace okr::io

@@ -9,6 +9,7 @@ pull        sources that work, hang, fail, print nothing / garbage / megabytes /
 never-runs  no read command, completion or check ever runs a source (a marker file stays absent)
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -207,9 +208,12 @@ def test_import():
 
         # A held lock on one file: nothing is written to the other either.
         before = w.snapshot()
+        # (The lock is an flock on the lock file; the pid inside only names the holder.)
         with open(w.path("teams/web.toml.lock"), "w") as f:
             f.write(f"{os.getpid()}\n")
-        p = w.run("import", "in.csv", env=w.env(OKR_LOCK_TIMEOUT="0.2"))
+            f.flush()
+            fcntl.flock(f, fcntl.LOCK_EX)
+            p = w.run("import", "in.csv", env=w.env(OKR_LOCK_TIMEOUT="0.2"))
         os.unlink(w.path("teams/web.toml.lock"))
         check(p.returncode == 4 and w.snapshot() == before,
               "import: a lock held on one file means no file is written", p.stderr)

@@ -21,7 +21,8 @@ struct WriteError {
 };
 
 // The file that `path` names, resolved by the file system (realpath: every symbolic link, and
-// `..` after a linked folder, as the kernel sees them); `path` itself when it cannot be resolved.
+// `..` after a linked folder, as the kernel sees them); for a file that does not exist yet, its
+// resolved folder and its name; `path` itself when it cannot be resolved.
 std::string write_target(const std::string& path);
 
 // Removes the temporary files `.NAME.tmp-XXXXXX` that killed writers left beside the file at
