@@ -199,8 +199,8 @@ int run(int argc, char** argv) {
         const ExitCode code = runner(session, out);
         const Environment& env = session.env();
         if (!output_error &&
-            !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal,
-                                            env.okr_pager, env.pager)))
+            !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager,
+                                            env.pager)))
             output_error = errno ? errno : EIO;
         return finish_output(static_cast<int>(code));
     } catch (const CommandError& e) {

@@ -3,8 +3,8 @@
 #include "okr/core/lint.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
-#include "okr/report/text.hpp"
 #include "okr/report/json.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 #include "okr/util/utf8.hpp"
 
@@ -484,8 +484,8 @@ double parse_quantity_arg(std::string_view what, std::string_view text,
                : std::string_view();
     const std::string shown = parsed ? io::toml_number(value) : std::string();
     // The item's own unit may follow the number: `58 bpm`, `2.7s`, `70%`.
-    if (parsed && (suffix.empty() || (unit && !unit->empty() &&
-                                      lower(suffix) == lower(trimmed(*unit))))) {
+    if (parsed &&
+        (suffix.empty() || (unit && !unit->empty() && lower(suffix) == lower(trimmed(*unit))))) {
         if (io::is_number_in_range(value)) return value;
         throw CommandError(ExitCode::usage, fmt::format("{}: {} is out of range", what, text),
                            "okr takes numbers from -1e15 to 1e15, and none closer to 0 than "

@@ -23,16 +23,18 @@ std::string diagnostics_text(const Diagnostics& findings, const Look& look,
         if (auto text = source && d.pos.line ? source(d.path, d.pos.line) : std::nullopt) {
             // The caret goes under the column (counted in code points, as toml++ counts them);
             // tabs are shown as four spaces so that it lines up in any terminal.
-            // A long line is clipped around the caret, so that an error on a 10 MB line prints
-            // a line, not 10 MB.
+            // A long line (over 200 code points) is clipped to 80 code points on each side of
+            // the caret, so that an error on a 10 MB line prints a line, not 10 MB.
             std::string_view line = *text;
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            constexpr std::size_t k_context = 60; // code points shown on each side
+            constexpr std::size_t k_whole = 200, k_context = 80;
+            const bool clip = util::skip_code_points(line, 0, k_whole) < line.size();
+            const std::size_t context = clip ? k_context : k_whole;
             const std::size_t column = d.pos.column ? d.pos.column - 1 : 0; // before the caret
-            const std::size_t skipped = column > k_context ? column - k_context : 0;
+            const std::size_t skipped = clip && column > context ? column - context : 0;
             const std::size_t start = util::skip_code_points(line, 0, skipped);
             const std::size_t i = util::skip_code_points(line, start, column - skipped);
-            const std::size_t end = util::skip_code_points(line, i, k_context);
+            const std::size_t end = clip ? util::skip_code_points(line, i, context) : line.size();
             const std::string lead = start > 0 ? "…" : "";
             const std::string before = lead + std::string(line.substr(start, i - start));
             auto shown = [](std::string_view raw) {
