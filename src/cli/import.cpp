@@ -41,6 +41,12 @@ std::string read_input(const Session& session, const std::string& input) {
                                                              std::strerror(errno)));
             if (n == 0) break;
             text.append(buffer, static_cast<std::size_t>(n));
+            // Bounded like a file: `okr import - < /dev/zero` must end.
+            if (text.size() > io::k_max_file_bytes)
+                throw CommandError(ExitCode::io,
+                                   fmt::format("cannot read standard input: larger than {} MiB",
+                                               io::k_max_file_bytes >> 20),
+                                   "import at most 64 MiB at a time; split the rows");
         }
         return text;
     }

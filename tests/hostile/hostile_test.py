@@ -229,6 +229,11 @@ def crashes():
         p = okr(d.path, "-f", "/dev/zero", "status", timeout=20)
         check(p.returncode == 4 and "not a regular file" in p.stderr,
               "-f /dev/zero: an I/O error, exit 4, no endless read", f"{p.returncode} {p.stderr}")
+        d.write("okr.toml", GOALS)
+        with open("/dev/zero", "rb") as zero:
+            p = okr(d.path, "import", "-", stdin=zero, timeout=60)
+        check(p.returncode == 4 and "larger than 64 MiB" in p.stderr,
+              "import - from /dev/zero: an I/O error, exit 4, no endless read", f"{p.returncode} {p.stderr}")
 
 
 # 4. Nothing makes okr hang, and output stays proportionate.
