@@ -416,6 +416,12 @@ def toml_ub():
             p = okr(d.path, "-f", "u.toml", "check")
             check(p.returncode == 3 and (":1:" in p.stdout or ":2:" in p.stdout),
                   f"{data!r}: a positioned syntax error, exit 3", f"{p.returncode} {p.stdout} {p.stderr}")
+        # Upstream #190: valid TOML (a line-ending backslash, then U+00A7) that reached it too.
+        d.write("u.toml", 's = """\\\n\u00a7"""\n')
+        p = okr(d.path, "-f", "u.toml", "check")
+        check(p.returncode in (0, 1) and "syntax error" not in p.stdout and not crashed(p),
+              "upstream #190 (a line-ending backslash, then U+00A7): read as the valid TOML it is",
+              f"{p.returncode} {p.stdout} {p.stderr}")
 
 
 # 9. Numbers out of range, output that cannot be written, an emptied edit.
