@@ -70,7 +70,8 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
 }
 
 // Refuses a check-in that `okr check` would flag as one that does not count (SPEC §8): dated in
-// the future, after its cycle's end, or on a dropped item. `--force` records it anyway.
+// the future, after its cycle's end, after its objective's `closed`, or on a dropped item.
+// `--force` records it anyway.
 void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Date date,
                       Date as_of) {
     const std::string force = "--force records it anyway";
@@ -90,6 +91,17 @@ void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Da
                             "count for {}; nothing was written",
                             date.iso(), cycle->name, cycle->end.iso(), target.ref),
                 fmt::format("to grade {}, date it --date {}; {}", cycle->name, cycle->end.iso(),
+                            force));
+        // Closed by `okr close`: a check-in dated after that day does not count.
+        if (obj && obj->closed && date > *obj->closed)
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("{} was closed on {}: its grade is frozen and a check-in dated {} "
+                            "would not count; nothing was written",
+                            target.ref.substr(0, target.ref.rfind('.')), obj->closed->iso(),
+                            date.iso()),
+                fmt::format("record it in the objective that carries it on (`okr status --cycle "
+                            "all`); {}",
                             force));
         // Dropped: from the day it was dropped, as `okr check` counts (a check-in backdated to
         // before that day is history, and counts as it did).

@@ -11,7 +11,7 @@ std::span<const Command> command_table() {
         {"tree", "The alignment tree across files, with rolled-up scores", setup_tree},
         {"due", "What needs a check-in now: silent key results and KPIs past their period",
          setup_due},
-        {"log", "A key result's or KPI's check-in history with a chart", setup_log},
+        {"log", "A key result's, KPI's or objective's history with a chart", setup_log},
         {"explain", "Every step of an item's arithmetic, with its numbers and their sources",
          setup_explain},
         {"check", "Validate goal files and lint the goals", setup_check},

@@ -87,6 +87,29 @@ class Linter {
                         ref));
     }
 
+    // Check-ins dated after their objective's `closed` (written by `okr close`): they do not
+    // count, the grade is frozen. One finding per KR, at its latest such check-in.
+    void lint_closed_checkins(const GoalFile& file, const std::vector<Checkin>& checkins,
+                              const Objective& obj, const KeyResult& kr) {
+        const Checkin* latest = nullptr;
+        std::size_t count = 0;
+        for (const Checkin& c : checkins) {
+            if (c.date <= *obj.closed) continue;
+            ++count;
+            if (!latest || c.date >= latest->date) latest = &c;
+        }
+        if (!latest) return;
+        add(file, latest->pos, Level::warning, "checkin-after-closed",
+            count == 1 ? fmt::format("key result \"{}.{}\" has a check-in dated {}, after its "
+                                     "objective was closed on {}",
+                                     obj.id, kr.id, latest->date.iso(), obj.closed->iso())
+                       : fmt::format("key result \"{}.{}\" has {} check-ins after its objective "
+                                     "was closed on {}, the latest dated {}",
+                                     obj.id, kr.id, count, obj.closed->iso(), latest->date.iso()),
+            "a closed objective's grade is frozen and these check-ins do not count; record them "
+            "in the objective that carries it on (`okr status --cycle all`), or remove them");
+    }
+
     void lint_file(std::size_t f) {
         const GoalFile& file = m_index.workspace().files[f];
         const Date as_of = m_ev.as_of;
@@ -128,6 +151,7 @@ class Linter {
                     dangling(file, *kr.kpi, "KPI", r.candidates, r.suggestions);
                 }
                 lint_checkins(file, kr.checkins, oe.cycle);
+                if (obj.closed) lint_closed_checkins(file, kr.checkins, obj, kr);
                 if (kr.dropped || obj.dropped)
                     lint_dropped_checkins(file, kr.checkins, kr.dropped ? kr.notes : obj.notes,
                                           "key result", obj.id + "." + kr.id,
