@@ -58,7 +58,7 @@ Runner setup_drop(CLI::App& command) {
         std::string new_notes;
         const std::string written =
             write_edit(session, path, opts->dry_run, out, [&](std::string_view text) {
-                io::Edit edit =
+                Result<io::Edit> edit =
                     io::set_key(text, path, target.item, "status", std::string("dropped"));
                 // The notes keep the day it was dropped, even without --note: `okr check` flags the
                 // check-ins recorded from then on.
@@ -82,9 +82,11 @@ Runner setup_drop(CLI::App& command) {
                         : fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
                                       session.as_of().iso(), opts->note);
                 new_notes = note;
-                io::Edit with_note = io::set_key(edit.text, path, target.item, "notes", note);
-                with_note.splices
-                    .clear(); // two edits: offsets of the second are not in the original text
+                Result<io::Edit> with_note =
+                    io::set_key(edit->text, path, target.item, "notes", note);
+                if (with_note)
+                    with_note->splices
+                        .clear(); // two edits: offsets of the second are not in the original text
                 return with_note;
             });
         warn_new_findings(session, goals, target.file, written);

@@ -11,6 +11,28 @@
 
 namespace okr::cli {
 
+CommandError command_error(const Failure& failure, std::string_view suffix) {
+    using Kind = Failure::Kind;
+    std::string message = failure.message + std::string(suffix);
+    switch (failure.kind) {
+    case Kind::would_be_invalid:
+    case Kind::unsupported:
+        return CommandError(ExitCode::usage, std::move(message), failure.hint);
+    case Kind::file_invalid:
+        return CommandError(ExitCode::invalid, std::move(message), failure.hint);
+    case Kind::unverified:
+        return CommandError(ExitCode::invalid, failure.message, failure.hint);
+    case Kind::io:
+    case Kind::not_found:
+    case Kind::read_only:
+    case Kind::exists:
+    case Kind::lock_held:
+    case Kind::lock_stale:
+        break;
+    }
+    return CommandError(ExitCode::io, std::move(message), failure.hint);
+}
+
 Date Session::as_of() const {
     if (m_options.as_of.empty()) return m_env.today;
     if (auto d = parse_cli_date(m_options.as_of, m_env.today)) return *d;

@@ -39,22 +39,6 @@ void add_unique(std::vector<std::string>& to, const std::vector<std::string>& fr
         if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
 }
 
-CommandError edit_failure(const io::EditError& e) {
-    using Kind = io::EditError::Kind;
-    switch (e.kind) {
-    case Kind::would_be_invalid:
-    case Kind::unsupported:
-        return CommandError(ExitCode::usage, e.message + "; nothing was written", e.hint);
-    case Kind::file_invalid:
-        return CommandError(ExitCode::invalid, e.message + "; nothing was written", e.hint);
-    case Kind::not_found:
-        return CommandError(ExitCode::io, e.message + "; nothing was written", e.hint);
-    case Kind::unverified:
-        break;
-    }
-    return CommandError(ExitCode::invalid, e.message, e.hint);
-}
-
 // Latin-1 letters with accents, U+00C0 to U+00FF, as the ASCII letter ids use ('.' = none).
 constexpr std::string_view k_latin1_ascii =
     "aaaaaaaceeeeiiiidnooooo.ouuuuy.saaaaaaaceeeeiiiidnooooo.ouuuuy.y";
@@ -197,7 +181,7 @@ const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target) {
 
 std::string write_edit(const Session& session, const std::string& path, bool dry_run,
                        std::string& out,
-                       const std::function<io::Edit(std::string_view text)>& edit) {
+                       const std::function<Result<io::Edit>(std::string_view text)>& edit) {
     return write_edits(session, {{path, edit}}, dry_run, out).front();
 }
 
@@ -218,10 +202,10 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
         if (auto* e = std::get_if<io::WriteError>(&opened))
             throw CommandError(ExitCode::io, e->message, e->hint);
         files[i].emplace(std::move(std::get<io::LockedFile>(opened)));
-        io::Edit result = edits[i].edit(files[i]->text());
-        if (!result.ok()) throw edit_failure(*result.error);
+        Result<io::Edit> result = edits[i].edit(files[i]->text());
+        if (!result) throw command_error(result.failure(), "; nothing was written");
         before[i] = files[i]->text();
-        after[i] = std::move(result.text);
+        after[i] = std::move(result->text);
     }
     for (std::size_t i : order) {
         const std::string& path = edits[i].path;

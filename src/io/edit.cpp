@@ -12,14 +12,8 @@
 namespace okr::io {
 namespace {
 
-EditError fail(EditError::Kind kind, std::string message, std::string hint = {}) {
-    return {kind, std::move(message), std::move(hint), {}};
-}
-
-Edit failed(EditError error) {
-    Edit e;
-    e.error = std::move(error);
-    return e;
+Failure fail(Failure::Kind kind, std::string message, std::string hint = {}) {
+    return make_failure(kind, std::move(message), std::move(hint));
 }
 
 std::string describe(const ItemId& item) {
@@ -132,21 +126,20 @@ bool assign(GoalFile& file, const ItemId& item, std::string_view key, const Valu
     return false;
 }
 
-// The parsed model of a text that must be valid; an EditError otherwise.
-std::variant<GoalFile, EditError> valid_model(std::string_view text, const std::string& path,
-                                              bool after_edit) {
+// The parsed model of a text that must be valid; a Failure otherwise.
+Result<GoalFile> valid_model(std::string_view text, const std::string& path, bool after_edit) {
     ParsedFile parsed = parse_goal_file(text, path);
     Diagnostics errors;
     for (Diagnostic& d : parsed.diagnostics)
         if (d.level == Level::error) errors.push_back(std::move(d));
     if (errors.empty()) return std::move(parsed.file);
-    EditError e = after_edit ? fail(EditError::Kind::would_be_invalid,
-                                    fmt::format("the change would make {} invalid: {}", path,
-                                                errors.front().message),
-                                    errors.front().hint)
-                             : fail(EditError::Kind::file_invalid,
-                                    fmt::format("{} is not a valid goal file", path),
-                                    "fix it first; `okr check` lists every problem");
+    Failure e = after_edit ? fail(Failure::Kind::would_be_invalid,
+                                  fmt::format("the change would make {} invalid: {}", path,
+                                              errors.front().message),
+                                  errors.front().hint)
+                           : fail(Failure::Kind::file_invalid,
+                                  fmt::format("{} is not a valid goal file", path),
+                                  "fix it first; `okr check` lists every problem");
     e.diagnostics = std::move(errors);
     return e;
 }
@@ -156,15 +149,15 @@ struct Tree {
     std::unique_ptr<toml::table> root; // on the heap, so that pointers into it survive moves
 };
 
-std::variant<Tree, EditError> parse_tree(std::string_view text, const std::string& path) {
+Result<Tree> parse_tree(std::string_view text, const std::string& path) {
     if (auto hazard = toml_hazard(text))
-        return fail(EditError::Kind::file_invalid,
+        return fail(Failure::Kind::file_invalid,
                     fmt::format("{} is not a valid goal file: {}", path, hazard->message),
                     "fix it first; `okr check` shows where");
     try {
         return Tree{std::make_unique<toml::table>(toml::parse(text, std::string_view(path)))};
     } catch (const toml::parse_error& e) {
-        return fail(EditError::Kind::file_invalid,
+        return fail(Failure::Kind::file_invalid,
                     fmt::format("{} is not valid TOML: {}", path, e.description()),
                     "fix it first; `okr check` shows where");
     }
@@ -174,29 +167,29 @@ std::variant<Tree, EditError> parse_tree(std::string_view text, const std::strin
 // (built by the caller from the old model). `expected_fixup` may complete `expected` from the
 // new model first (adds take the new item as parsed).
 template <class Fixup>
-Edit finish(std::string_view text, const std::string& path, std::vector<Splice> splices,
-            GoalFile expected, Fixup expected_fixup) {
+Result<Edit> finish(std::string_view text, const std::string& path, std::vector<Splice> splices,
+                    GoalFile expected, Fixup expected_fixup) {
     Edit edit;
     edit.text = apply_splices(text, splices);
     edit.splices = std::move(splices);
     auto after = valid_model(edit.text, path, true);
-    if (auto* e = std::get_if<EditError>(&after)) return failed(std::move(*e));
-    GoalFile& actual = std::get<GoalFile>(after);
+    if (!after) return std::move(after).failure();
+    GoalFile& actual = (*after);
     if (auto problem = expected_fixup(expected, actual); !problem.empty())
-        return failed(fail(EditError::Kind::unverified,
-                           fmt::format("internal error: {}; {} was not changed", problem, path),
-                           "please report this with the file attached"));
+        return fail(Failure::Kind::unverified,
+                    fmt::format("internal error: {}; {} was not changed", problem, path),
+                    "please report this with the file attached");
     if (!same_model(expected, actual))
-        return failed(fail(
-            EditError::Kind::unverified,
+        return fail(
+            Failure::Kind::unverified,
             fmt::format("internal error: the edit changed more than intended; {} was not changed",
                         path),
-            "please report this with the file attached"));
+            "please report this with the file attached");
     return edit;
 }
 
-Edit finish(std::string_view text, const std::string& path, std::vector<Splice> splices,
-            GoalFile expected) {
+Result<Edit> finish(std::string_view text, const std::string& path, std::vector<Splice> splices,
+                    GoalFile expected) {
     return finish(text, path, std::move(splices), std::move(expected),
                   [](GoalFile&, const GoalFile&) { return std::string(); });
 }
@@ -208,24 +201,23 @@ struct Target {
     const toml::table* table = nullptr;
 };
 
-std::variant<Target, EditError> locate(std::string_view text, const std::string& path,
-                                       const ItemId& item) {
+Result<Target> locate(std::string_view text, const std::string& path, const ItemId& item) {
     auto model = valid_model(text, path, false);
-    if (auto* e = std::get_if<EditError>(&model)) return std::move(*e);
+    if (!model) return std::move(model).failure();
     auto tree = parse_tree(text, path);
-    if (auto* e = std::get_if<EditError>(&tree)) return std::move(*e);
-    Target t{std::move(std::get<GoalFile>(model)), std::move(std::get<Tree>(tree)), nullptr};
+    if (!tree) return std::move(tree).failure();
+    Target t{std::move(model).value(), std::move(tree).value(), nullptr};
     t.table = find_table(*t.tree.root, item);
     if (!t.table)
-        return fail(EditError::Kind::not_found,
+        return fail(Failure::Kind::not_found,
                     fmt::format("{} is no longer in {}", describe(item), path),
                     "the file changed since it was read; run the command again");
     return t;
 }
 
 // A splice adding `key = value` to table `t` after its last own key, indented like it.
-std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::table& t,
-                                           std::string_view key, const std::string& value) {
+Result<Splice> insert_key(const Layout& layout, const toml::table& t, std::string_view key,
+                          const std::string& value) {
     const std::string sep = separator_style(layout, t);
     const auto last = last_own_key(layout, t);
     switch (form_of(layout, t)) {
@@ -245,7 +237,7 @@ std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::tab
     case Form::dotted:
         break;
     }
-    return fail(EditError::Kind::unsupported,
+    return fail(Failure::Kind::unsupported,
                 "this item is written as a dotted-key table, which okr cannot extend",
                 "add the key by hand (`okr edit`)");
 }
@@ -254,8 +246,8 @@ std::variant<Splice, EditError> insert_key(const Layout& layout, const toml::tab
 // (not an array, not a sub-table) that comes before its first array, so that it never lands
 // after `checkins`; its `=` at the column where that key's `=` is when the keys are aligned.
 // Elsewhere (inline or dotted tables, no plain key), as insert_key.
-std::variant<Splice, EditError> insert_plain_key(const Layout& layout, const toml::table& t,
-                                                 std::string_view key, const std::string& value) {
+Result<Splice> insert_plain_key(const Layout& layout, const toml::table& t, std::string_view key,
+                                const std::string& value) {
     if (form_of(layout, t) != Form::header) return insert_key(layout, t, key, value);
     std::size_t first_array = layout.text().size();
     for (auto&& [k, v] : t)
@@ -350,12 +342,11 @@ std::string take_new_item(GoalFile& expected, const GoalFile& actual, const Item
 namespace {
 
 // The splices that append `checkins` (in order) to the item whose table is `t`, and the same
-// check-ins appended to `expected`; an EditError when the layout cannot take them.
-std::optional<EditError> checkin_splices(const Layout& layout, const toml::table& root,
-                                         const toml::table& t, const ItemId& item,
-                                         const std::vector<Checkin>& checkins,
-                                         const std::string& path, GoalFile& expected,
-                                         std::vector<Splice>& splices) {
+// check-ins appended to `expected`; a Failure when the layout cannot take them.
+Result<void> checkin_splices(const Layout& layout, const toml::table& root, const toml::table& t,
+                             const ItemId& item, const std::vector<Checkin>& checkins,
+                             const std::string& path, GoalFile& expected,
+                             std::vector<Splice>& splices) {
     const InlineStyle style = checkin_style(layout, root, t);
     std::vector<std::string> entries;
     for (const Checkin& c : checkins)
@@ -380,8 +371,8 @@ std::optional<EditError> checkin_splices(const Layout& layout, const toml::table
         const auto last = last_own_key(layout, t);
         const std::string indent = layout.indentation(last ? last->key_offset : layout.begin_of(t));
         auto splice = insert_key(layout, t, "checkins", new_array(indent));
-        if (auto* e = std::get_if<EditError>(&splice)) return std::move(*e);
-        splices.push_back(std::move(std::get<Splice>(splice)));
+        if (!splice) return std::move(splice).failure();
+        splices.push_back(std::move(splice).value());
     } else {
         const toml::key* key = nullptr;
         for (auto&& [k, v] : t)
@@ -389,7 +380,7 @@ std::optional<EditError> checkin_splices(const Layout& layout, const toml::table
         const auto* arr = existing->as_array();
         if (!arr || !key || placement(layout, *key, *existing) != Placement::value)
             return fail(
-                EditError::Kind::unsupported,
+                Failure::Kind::unsupported,
                 fmt::format("the check-ins of {} are written as [[...checkins]] tables, which okr "
                             "cannot extend",
                             describe(item)),
@@ -457,7 +448,7 @@ std::optional<EditError> checkin_splices(const Layout& layout, const toml::table
         list = &k->checkins;
     }
     if (!list)
-        return fail(EditError::Kind::not_found,
+        return fail(Failure::Kind::not_found,
                     fmt::format("{} is no longer in {}", describe(item), path),
                     "the file changed since it was read; run the command again");
     list->insert(list->end(), checkins.begin(), checkins.end());
@@ -472,24 +463,24 @@ std::optional<EditError> checkin_splices(const Layout& layout, const toml::table
             splices.push_back({b, e - b, toml_number(latest->value)});
             kr->current = latest->value;
         }
-    return std::nullopt;
+    return {};
 }
 
 } // namespace
 
-Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
-                    const Checkin& checkin) {
+Result<Edit> append_checkin(std::string_view text, const std::string& path, const ItemId& item,
+                            const Checkin& checkin) {
     return append_checkins(text, path, {{item, checkin}});
 }
 
-Edit append_checkins(std::string_view text, const std::string& path,
-                     const std::vector<std::pair<ItemId, Checkin>>& checkins) {
+Result<Edit> append_checkins(std::string_view text, const std::string& path,
+                             const std::vector<std::pair<ItemId, Checkin>>& checkins) {
     // The check-ins grouped by item, each group in the order given.
     std::vector<std::pair<ItemId, std::vector<Checkin>>> groups;
     for (const auto& [item, checkin] : checkins) {
         if (item.kind == ItemKind::objective)
-            return failed(fail(EditError::Kind::unsupported, "objectives take no check-ins",
-                               "check in on one of its key results"));
+            return fail(Failure::Kind::unsupported, "objectives take no check-ins",
+                        "check in on one of its key results");
         auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
             return g.first.kind == item.kind && g.first.objective == item.objective &&
                    g.first.id == item.id;
@@ -500,40 +491,41 @@ Edit append_checkins(std::string_view text, const std::string& path,
         }
         it->second.push_back(checkin);
     }
-    if (groups.empty()) return Edit{std::string(text), {}, std::nullopt};
+    if (groups.empty()) return Edit{std::string(text), {}};
     auto located = locate(text, path, groups.front().first);
-    if (auto* e = std::get_if<EditError>(&located)) return failed(std::move(*e));
-    Target& target = std::get<Target>(located);
+    if (!located) return std::move(located).failure();
+    Target& target = *located;
     const Layout layout(text);
     GoalFile expected = target.model;
     std::vector<Splice> splices;
     for (const auto& [item, list] : groups) {
         const toml::table* t = find_table(*target.tree.root, item);
         if (!t)
-            return failed(fail(EditError::Kind::not_found,
-                               fmt::format("{} is no longer in {}", describe(item), path),
-                               "the file changed since it was read; run the command again"));
-        if (auto e =
-                checkin_splices(layout, *target.tree.root, *t, item, list, path, expected, splices))
-            return failed(std::move(*e));
+            return fail(Failure::Kind::not_found,
+                        fmt::format("{} is no longer in {}", describe(item), path),
+                        "the file changed since it was read; run the command again");
+        if (auto spliced =
+                checkin_splices(layout, *target.tree.root, *t, item, list, path, expected, splices);
+            !spliced)
+            return std::move(spliced).failure();
     }
     return finish(text, path, std::move(splices), std::move(expected));
 }
 
-Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
-             const std::string& key, const Value& value) {
+Result<Edit> set_key(std::string_view text, const std::string& path, const ItemId& item,
+                     const std::string& key, const Value& value) {
     auto located = locate(text, path, item);
-    if (auto* e = std::get_if<EditError>(&located)) return failed(std::move(*e));
-    Target& target = std::get<Target>(located);
+    if (!located) return std::move(located).failure();
+    Target& target = *located;
     const Layout layout(text);
     const toml::table& t = *target.table;
     GoalFile expected = target.model;
     if (!assign(expected, item, key, value))
-        return failed(fail(EditError::Kind::unsupported,
-                           fmt::format("`{}` cannot be set on a {}", key,
-                                       item.kind == ItemKind::kpi  ? "KPI"
-                                       : item.kind == ItemKind::kr ? "key result"
-                                                                   : "objective")));
+        return fail(Failure::Kind::unsupported,
+                    fmt::format("`{}` cannot be set on a {}", key,
+                                item.kind == ItemKind::kpi  ? "KPI"
+                                : item.kind == ItemKind::kr ? "key result"
+                                                            : "objective"));
     std::vector<Splice> splices;
     const std::string text_value = toml_value(value);
     bool found = false;
@@ -541,11 +533,10 @@ Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
         if (k.str() != key) continue;
         found = true;
         if (placement(layout, k, v) != Placement::value)
-            return failed(
-                fail(EditError::Kind::unsupported,
-                     fmt::format("`{}` of {} is written as a table, which okr cannot replace", key,
-                                 describe(item)),
-                     "change it by hand (`okr edit`)"));
+            return fail(Failure::Kind::unsupported,
+                        fmt::format("`{}` of {} is written as a table, which okr cannot replace",
+                                    key, describe(item)),
+                        "change it by hand (`okr edit`)");
         const std::size_t b = layout.begin_of(v), e = layout.end_of(v);
         if (layout.text().substr(b, e - b) == text_value)
             return finish(text, path, {}, std::move(expected));
@@ -553,18 +544,19 @@ Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
     }
     if (!found) {
         auto splice = insert_plain_key(layout, t, key, text_value);
-        if (auto* e = std::get_if<EditError>(&splice)) return failed(std::move(*e));
-        splices.push_back(std::move(std::get<Splice>(splice)));
+        if (!splice) return std::move(splice).failure();
+        splices.push_back(std::move(splice).value());
     }
     return finish(text, path, std::move(splices), std::move(expected));
 }
 
-Edit add_objective(std::string_view text, const std::string& path, const NewItem& objective) {
+Result<Edit> add_objective(std::string_view text, const std::string& path,
+                           const NewItem& objective) {
     auto model = valid_model(text, path, false);
-    if (auto* e = std::get_if<EditError>(&model)) return failed(std::move(*e));
+    if (!model) return std::move(model).failure();
     auto tree = parse_tree(text, path);
-    if (auto* e = std::get_if<EditError>(&tree)) return failed(std::move(*e));
-    const toml::table& root = *std::get<Tree>(tree).root;
+    if (!tree) return std::move(tree).failure();
+    const toml::table& root = *(*tree).root;
     const Layout layout(text);
     std::size_t at = text.size();
     std::string header_indent, key_indent;
@@ -573,9 +565,9 @@ Edit add_objective(std::string_view text, const std::string& path, const NewItem
     if (objectives && !objectives->empty() && objectives->back().is_table()) {
         const toml::table& last = *objectives->back().as_table();
         if (form_of(layout, last) != Form::header)
-            return failed(fail(EditError::Kind::unsupported,
-                               "the objectives are written inline, which okr cannot extend",
-                               "add the objective by hand (`okr edit`)"));
+            return fail(Failure::Kind::unsupported,
+                        "the objectives are written inline, which okr cannot extend",
+                        "add the objective by hand (`okr edit`)");
         at = layout.next_line(extent_end(layout, last));
         std::tie(header_indent, key_indent) = indents_of(layout, last);
     } else if (kpis && !kpis->empty() && kpis->front().is_table() &&
@@ -589,33 +581,33 @@ Edit add_objective(std::string_view text, const std::string& path, const NewItem
         item_lines(header_indent, "[[objective]]", key_indent, objective);
     std::vector<Splice> splices{insert_block(layout, at, lines)};
     const ItemId id = ItemId::of_objective(objective.id);
-    return finish(text, path, std::move(splices), std::get<GoalFile>(std::move(model)),
+    return finish(text, path, std::move(splices), std::move(model).value(),
                   [&](GoalFile& expected, const GoalFile& actual) {
                       return take_new_item(expected, actual, id, objective);
                   });
 }
 
-Edit add_kr(std::string_view text, const std::string& path, const std::string& objective_id,
-            const NewItem& kr) {
+Result<Edit> add_kr(std::string_view text, const std::string& path, const std::string& objective_id,
+                    const NewItem& kr) {
     auto located = locate(text, path, ItemId::of_objective(objective_id));
-    if (auto* e = std::get_if<EditError>(&located)) return failed(std::move(*e));
-    Target& target = std::get<Target>(located);
+    if (!located) return std::move(located).failure();
+    Target& target = *located;
     const Layout layout(text);
     const toml::table& o = *target.table;
     if (form_of(layout, o) != Form::header)
-        return failed(fail(EditError::Kind::unsupported,
-                           "this objective is written inline, which okr cannot extend",
-                           "add the key result by hand (`okr edit`)"));
+        return fail(Failure::Kind::unsupported,
+                    "this objective is written inline, which okr cannot extend",
+                    "add the key result by hand (`okr edit`)");
     const toml::node* krs = o.get("kr");
     std::optional<std::pair<std::string, std::string>> indents;
     if (krs) {
         const auto* arr = krs->as_array();
         if (!arr || arr->empty() || !arr->back().is_table() ||
             form_of(layout, *arr->back().as_table()) != Form::header)
-            return failed(fail(
-                EditError::Kind::unsupported,
+            return fail(
+                Failure::Kind::unsupported,
                 "the key results of this objective are written inline, which okr cannot extend",
-                "add the key result by hand (`okr edit`)"));
+                "add the key result by hand (`okr edit`)");
         indents = indents_of(layout, *arr->back().as_table());
     } else if (const auto* objectives = target.tree.root->get_as<toml::array>("objective")) {
         // Copy the indentation of key results elsewhere in the file.
@@ -641,12 +633,12 @@ Edit add_kr(std::string_view text, const std::string& path, const std::string& o
                   });
 }
 
-Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi) {
+Result<Edit> add_kpi(std::string_view text, const std::string& path, const NewItem& kpi) {
     auto model = valid_model(text, path, false);
-    if (auto* e = std::get_if<EditError>(&model)) return failed(std::move(*e));
+    if (!model) return std::move(model).failure();
     auto tree = parse_tree(text, path);
-    if (auto* e = std::get_if<EditError>(&tree)) return failed(std::move(*e));
-    const toml::table& root = *std::get<Tree>(tree).root;
+    if (!tree) return std::move(tree).failure();
+    const toml::table& root = *(*tree).root;
     const Layout layout(text);
     std::size_t at = text.size();
     std::string header_indent, key_indent;
@@ -654,9 +646,9 @@ Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi)
         kpis && !kpis->empty() && kpis->back().is_table()) {
         const toml::table& last = *kpis->back().as_table();
         if (form_of(layout, last) != Form::header)
-            return failed(fail(EditError::Kind::unsupported,
-                               "the KPIs are written inline, which okr cannot extend",
-                               "add the KPI by hand (`okr edit`)"));
+            return fail(Failure::Kind::unsupported,
+                        "the KPIs are written inline, which okr cannot extend",
+                        "add the KPI by hand (`okr edit`)");
         at = layout.next_line(extent_end(layout, last));
         std::tie(header_indent, key_indent) = indents_of(layout, last);
     } else if (const auto* objectives = root.get_as<toml::array>("objective");
@@ -666,7 +658,7 @@ Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi)
     std::vector<std::string> lines = item_lines(header_indent, "[[kpi]]", key_indent, kpi);
     std::vector<Splice> splices{insert_block(layout, at, lines)};
     const ItemId id = ItemId::of_kpi(kpi.id);
-    return finish(text, path, std::move(splices), std::get<GoalFile>(std::move(model)),
+    return finish(text, path, std::move(splices), std::move(model).value(),
                   [&](GoalFile& expected, const GoalFile& actual) {
                       return take_new_item(expected, actual, id, kpi);
                   });
@@ -674,8 +666,8 @@ Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi)
 
 std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item) {
     auto tree = parse_tree(text, path);
-    if (std::holds_alternative<EditError>(tree)) return 0;
-    const toml::table* t = find_table(*std::get<Tree>(tree).root, item);
+    if (!tree) return 0;
+    const toml::table* t = find_table(*(*tree).root, item);
     return t ? static_cast<std::uint32_t>(t->source().begin.line) : 0;
 }
 

@@ -61,18 +61,17 @@ std::size_t after_workspace_header(std::string_view text) {
     return std::string_view::npos;
 }
 
-Edit fail(EditError::Kind kind, std::string message, std::string hint = {}) {
-    Edit e;
-    e.error = EditError{kind, std::move(message), std::move(hint), {}};
-    return e;
+Failure fail(Failure::Kind kind, std::string message, std::string hint = {}) {
+    return make_failure(kind, std::move(message), std::move(hint));
 }
 
 } // namespace
 
-Edit add_include(std::string_view text, const std::string& path, const std::string& pattern) {
+Result<Edit> add_include(std::string_view text, const std::string& path,
+                         const std::string& pattern) {
     const ParsedFile before = parse_goal_file(text, path);
     if (has_errors(before.diagnostics))
-        return fail(EditError::Kind::file_invalid, fmt::format("{} is not a valid goal file", path),
+        return fail(Failure::Kind::file_invalid, fmt::format("{} is not a valid goal file", path),
                     "run `okr check` to see why");
     const std::string eol = text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
     const std::string quoted = toml_string(pattern);
@@ -82,7 +81,7 @@ Edit add_include(std::string_view text, const std::string& path, const std::stri
         const std::size_t start = offset_of(text, includes.back().pos);
         const std::size_t end = string_end(text, start);
         if (end == std::string_view::npos)
-            return fail(EditError::Kind::unsupported,
+            return fail(Failure::Kind::unsupported,
                         fmt::format("cannot find the include list's last entry in {}", path),
                         fmt::format("add \"{}\" to [workspace] include by hand", pattern));
         const std::size_t ls = line_start(text, start);
@@ -107,7 +106,7 @@ Edit add_include(std::string_view text, const std::string& path, const std::stri
                 const ParsedFile after = parse_goal_file(e.text, path);
                 if (has_errors(after.diagnostics) ||
                     after.file.includes.size() != includes.size() + 1)
-                    return fail(EditError::Kind::unsupported,
+                    return fail(Failure::Kind::unsupported,
                                 fmt::format("cannot add an include to {} safely", path),
                                 fmt::format("add \"{}\" to [workspace] include by hand", pattern));
                 return e;
@@ -142,7 +141,7 @@ Edit add_include(std::string_view text, const std::string& path, const std::stri
     const ParsedFile after = parse_goal_file(e.text, path);
     if (has_errors(after.diagnostics) || after.file.includes.size() != includes.size() + 1 ||
         after.file.includes.back().text != pattern)
-        return fail(EditError::Kind::unsupported,
+        return fail(Failure::Kind::unsupported,
                     fmt::format("cannot add an include to {} safely", path),
                     fmt::format("add \"{}\" to [workspace] include by hand", pattern));
     return e;

@@ -4,6 +4,7 @@
 
 #include "okr/core/date.hpp"
 #include "okr/core/reference.hpp"
+#include "okr/core/result.hpp"
 #include "okr/core/scoring.hpp"
 #include "okr/io/workspace.hpp"
 #include "okr/report/json.hpp"
@@ -18,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace okr::cli {
@@ -35,6 +37,12 @@ struct CommandError : std::runtime_error {
     std::string hint;
     std::string details;
 };
+
+// The CommandError for a failure below the CLI, with the exit code of its kind (SPEC §6): a
+// change that would make a file invalid or that the layout cannot take is a usage error, a file
+// that is invalid already is invalid, everything about reaching or writing files is an I/O error.
+// `suffix` is added to the message (e.g. "; nothing was written").
+CommandError command_error(const Failure& failure, std::string_view suffix = {});
 
 struct GlobalOptions {
     std::vector<std::string> files;

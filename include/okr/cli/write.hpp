@@ -53,7 +53,7 @@ const Kpi* kpi_of(const WorkspaceIndex& index, const WriteTarget& target);
 // would make the file invalid or the layout cannot be edited), invalid (the file is invalid now).
 std::string write_edit(const Session& session, const std::string& path, bool dry_run,
                        std::string& out,
-                       const std::function<io::Edit(std::string_view text)>& edit);
+                       const std::function<Result<io::Edit>(std::string_view text)>& edit);
 
 // A check-in as given on the command line or in a row of `okr import`, not yet checked.
 struct CheckinRequest {
@@ -91,7 +91,7 @@ double checkin_value(std::string_view what, const std::string& text, bool milest
 // One file that a command changes, and how: `edit` gets the file's current text.
 struct FileEdit {
     std::string path;
-    std::function<io::Edit(std::string_view text)> edit;
+    std::function<Result<io::Edit>(std::string_view text)> edit;
 };
 
 // Changes several files as one write (SPEC §8): takes their locks in path order (so that two

@@ -7,6 +7,7 @@
 
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
+#include "okr/core/result.hpp"
 #include "okr/io/toml_text.hpp"
 
 #include <cstddef>
@@ -33,45 +34,32 @@ struct ItemId {
     static ItemId of_kpi(std::string id) { return {ItemKind::kpi, {}, std::move(id)}; }
 };
 
-// Why an edit was not made.
-struct EditError {
-    enum class Kind {
-        not_found,        // the item is not in the text (it changed since it was read)
-        unsupported,      // the file is laid out in a way the engine cannot change safely
-        file_invalid,     // the text is not a valid goal file to begin with
-        would_be_invalid, // the result would not be a valid goal file (diagnostics say why)
-        unverified,       // the result parsed but its model differs from the intended one (a bug)
-    };
-    Kind kind = Kind::unsupported;
-    std::string message;
-    std::string hint;
-    Diagnostics diagnostics; // the errors of the text (file_invalid) or of the would-be text
-};
-
-// The outcome of an edit: the new text and the splices that made it, or why there is none.
+// A change made to a text: the new text and the splices that made it. The functions below return
+// it in a Result: a Failure says why there is none (Kind::not_found: the item is not in the text,
+// it changed since it was read; unsupported: the file is laid out in a way the engine cannot
+// change safely; file_invalid: the text is not a valid goal file to begin with; would_be_invalid:
+// the result would not be valid, its `diagnostics` say why; unverified: the result parsed but its
+// model differs from the intended one, a bug).
 struct Edit {
     std::string text;
     std::vector<Splice> splices; // in increasing offset order, offsets in the old text
-    std::optional<EditError> error;
-
-    bool ok() const { return !error.has_value(); }
 };
 
 // Appends one check-in to a KR's or KPI's `checkins` (creating the array where there is none):
 // one new line in a multi-line array, matching the indentation and trailing-comma style of its
 // entries. Where a KR has a `current` key and the check-in is its latest, `current` is updated too.
-Edit append_checkin(std::string_view text, const std::string& path, const ItemId& item,
-                    const Checkin& checkin);
+Result<Edit> append_checkin(std::string_view text, const std::string& path, const ItemId& item,
+                            const Checkin& checkin);
 // Appends several check-ins at once (one parse, one verification): each item's check-ins in the
 // order given, as `append_checkin` would one by one.
-Edit append_checkins(std::string_view text, const std::string& path,
-                     const std::vector<std::pair<ItemId, Checkin>>& checkins);
+Result<Edit> append_checkins(std::string_view text, const std::string& path,
+                             const std::vector<std::pair<ItemId, Checkin>>& checkins);
 
 // Sets `key` of an item to `value`: replaces the value in place, or adds `key = value` after
 // the item's last plain key (before its arrays, such as `checkins`, and its sub-tables),
 // indented like its siblings and with the `=` where an aligned neighbour has it.
-Edit set_key(std::string_view text, const std::string& path, const ItemId& item,
-             const std::string& key, const Value& value);
+Result<Edit> set_key(std::string_view text, const std::string& path, const ItemId& item,
+                     const std::string& key, const Value& value);
 
 // A new objective, KR or KPI: its id and title, then further keys in the order given.
 struct NewItem {
@@ -82,12 +70,13 @@ struct NewItem {
 
 // Appends a `[[objective]]` block after the last objective (else before the first KPI, else at
 // the end of the file).
-Edit add_objective(std::string_view text, const std::string& path, const NewItem& objective);
+Result<Edit> add_objective(std::string_view text, const std::string& path,
+                           const NewItem& objective);
 // Appends a `[[objective.kr]]` block after the objective's last KR (or its own keys).
-Edit add_kr(std::string_view text, const std::string& path, const std::string& objective_id,
-            const NewItem& kr);
+Result<Edit> add_kr(std::string_view text, const std::string& path, const std::string& objective_id,
+                    const NewItem& kr);
 // Appends a `[[kpi]]` block after the last KPI (else at the end of the file).
-Edit add_kpi(std::string_view text, const std::string& path, const NewItem& kpi);
+Result<Edit> add_kpi(std::string_view text, const std::string& path, const NewItem& kpi);
 
 // The 1-based line where an item's table starts (its `[[...]]` header), or 0 when not found.
 std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item);

@@ -12,6 +12,7 @@ namespace okr::io {
 // Adds `pattern` to the `include` array of the root file's `[workspace]` table: after its last
 // entry (on a line of its own when entries are one per line), into `include = []`, as a new
 // `include` key under an existing `[workspace]`, or as a new `[workspace]` table at the end.
-Edit add_include(std::string_view text, const std::string& path, const std::string& pattern);
+Result<Edit> add_include(std::string_view text, const std::string& path,
+                         const std::string& pattern);
 
 } // namespace okr::io

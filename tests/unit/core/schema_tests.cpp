@@ -131,18 +131,18 @@ TEST_SUITE("okr::schema") {
             for (const schema::Value& value : candidates(key)) {
                 // set_key builds the intended model with the key's setter, writes the text,
                 // re-parses it and compares the two models with ==.
-                const io::Edit e =
+                const Result<io::Edit> e =
                     io::set_key(k_base, "x.toml", item_of(key.table), std::string(key.name), value);
                 if (!e.ok()) {
                     // Only a value the rest of the item forbids may be refused (a milestone
                     // takes no target).
-                    CHECK(e.error->kind == io::EditError::Kind::would_be_invalid);
+                    CHECK(e.failure().kind == Failure::Kind::would_be_invalid);
                     continue;
                 }
                 ++written;
-                CHECK(e.text != k_base);
-                CHECK(e.text.find(std::string(key.name) + " = ") != std::string::npos);
-                const GoalFile after = valid_file(e.text);
+                CHECK(e->text != k_base);
+                CHECK(e->text.find(std::string(key.name) + " = ") != std::string::npos);
+                const GoalFile after = valid_file(e->text);
                 CHECK(after.unknown_keys.empty());
                 // A default value written out changes the text, not the goals.
                 const bool is_default = key.rule == schema::Rule::one_of &&

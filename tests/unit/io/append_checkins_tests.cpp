@@ -21,9 +21,9 @@ Checkin checkin(std::string_view date, double value) {
     return c;
 }
 
-std::string edited(const Edit& e) {
-    if (!e.ok()) FAIL(e.error->message);
-    return e.text;
+std::string edited(const Result<Edit>& e) {
+    if (!e.ok()) FAIL(e.failure().message);
+    return e->text;
 }
 
 const std::string k_file = std::string(text_of(R"(
@@ -136,10 +136,11 @@ checkins = [
     }
 
     TEST_CASE("a batch with an unknown item changes nothing") {
-        const Edit e = append_checkins(k_file, "x.toml",
-                                       {{ItemId::of_kr("eco", "launch"), checkin("2026-11-20", 2)},
-                                        {ItemId::of_kpi("nps"), checkin("2026-11-20", 2)}});
+        const Result<Edit> e =
+            append_checkins(k_file, "x.toml",
+                            {{ItemId::of_kr("eco", "launch"), checkin("2026-11-20", 2)},
+                             {ItemId::of_kpi("nps"), checkin("2026-11-20", 2)}});
         REQUIRE_FALSE(e.ok());
-        CHECK(e.error->kind == EditError::Kind::not_found);
+        CHECK(e.failure().kind == okr::Failure::Kind::not_found);
     }
 }

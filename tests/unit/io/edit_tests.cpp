@@ -32,9 +32,9 @@ Checkin checkin(std::string_view date, double value, double confidence = NAN,
 }
 
 // The new text of an edit that must succeed.
-std::string edited(const Edit& e) {
-    if (!e.ok()) FAIL(e.error->message);
-    return e.text;
+std::string edited(const Result<Edit>& e) {
+    if (!e.ok()) FAIL(e.failure().message);
+    return e->text;
 }
 
 // Lines added and removed between two texts, like `git diff --numstat`.
@@ -313,19 +313,21 @@ title = "Ünïcödé 🚀🚀🚀"
     }
 
     TEST_CASE("a change that would make the file invalid is refused with the reason") {
-        const Edit e = set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "target", 88.0);
+        const Result<Edit> e =
+            set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "target", 88.0);
         REQUIRE_FALSE(e.ok());
-        CHECK(e.error->kind == EditError::Kind::would_be_invalid);
-        CHECK(e.error->message == "the change would make x.toml invalid: `target` must differ from "
-                                  "`start` (both are 88)");
+        CHECK(e.failure().kind == okr::Failure::Kind::would_be_invalid);
+        CHECK(e.failure().message ==
+              "the change would make x.toml invalid: `target` must differ from "
+              "`start` (both are 88)");
     }
 
     TEST_CASE("an item that is no longer in the text is reported, not guessed") {
-        const Edit e = append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "gone"),
-                                      checkin("2026-11-01", 1));
+        const Result<Edit> e = append_checkin(k_commented, "x.toml", ItemId::of_kr("eco", "gone"),
+                                              checkin("2026-11-01", 1));
         REQUIRE_FALSE(e.ok());
-        CHECK(e.error->kind == EditError::Kind::not_found);
-        CHECK(e.error->message == "key result \"eco.gone\" is no longer in x.toml");
+        CHECK(e.failure().kind == okr::Failure::Kind::not_found);
+        CHECK(e.failure().message == "key result \"eco.gone\" is no longer in x.toml");
     }
 
     TEST_CASE("check-ins written as [[...checkins]] tables are not extended") {
@@ -339,10 +341,10 @@ date = 2026-10-01
 value = 2
 )")
                                        .data();
-        const Edit e =
+        const Result<Edit> e =
             append_checkin(before, "x.toml", ItemId::of_kpi("k"), checkin("2026-11-01", 3));
         REQUIRE_FALSE(e.ok());
-        CHECK(e.error->kind == EditError::Kind::unsupported);
+        CHECK(e.failure().kind == okr::Failure::Kind::unsupported);
     }
 
     TEST_CASE("a key result inside an inline table gets its keys inside the braces") {
@@ -515,7 +517,7 @@ kr = [ { id = "k", title = "K", target = 5 } ]
             GoalFile model = valid_file(text);
             for (int step = 0; step < 20; ++step, ++edits) {
                 GoalFile expected = model;
-                Edit e;
+                Result<Edit> e = Edit{};
                 const std::size_t what = pick(6);
                 std::vector<std::pair<std::size_t, std::size_t>> krs;
                 for (std::size_t o = 0; o < model.objectives.size(); ++o)
@@ -565,22 +567,22 @@ kr = [ { id = "k", title = "K", target = 5 } ]
                     expected.objectives[o].krs.push_back(kr);
                 }
                 if (!e.ok()) {
-                    FAIL_CHECK("edit ", edits, " failed: ", e.error->message, "\n--- text ---\n",
+                    FAIL_CHECK("edit ", edits, " failed: ", e.failure().message, "\n--- text ---\n",
                                text);
                     break;
                 }
                 // Every byte outside the spliced spans is unchanged.
                 std::string rebuilt;
                 std::size_t at = 0;
-                for (const Splice& s : e.splices) {
+                for (const Splice& s : e->splices) {
                     REQUIRE(s.offset >= at);
                     rebuilt.append(text, at, s.offset - at);
                     rebuilt += s.text;
                     at = s.offset + s.length;
                 }
                 rebuilt.append(text, at);
-                REQUIRE(rebuilt == e.text);
-                for (const Splice& s : e.splices) {
+                REQUIRE(rebuilt == e->text);
+                for (const Splice& s : e->splices) {
                     // Splices insert whole lines or replace a value: never a line ending of the old
                     // text.
                     CHECK(std::string_view(text).substr(s.offset, s.length).find('\n') ==
@@ -588,19 +590,19 @@ kr = [ { id = "k", title = "K", target = 5 } ]
                 }
                 // The line endings stay those of the file.
                 if (style.eol == "\r\n")
-                    CHECK(count_lines(e.text) == static_cast<std::size_t>([&] {
+                    CHECK(count_lines(e->text) == static_cast<std::size_t>([&] {
                               std::size_t n = 0;
-                              for (std::size_t i = 1; i < e.text.size(); ++i)
-                                  n += e.text[i] == '\n' && e.text[i - 1] == '\r';
+                              for (std::size_t i = 1; i < e->text.size(); ++i)
+                                  n += e->text[i] == '\n' && e->text[i - 1] == '\r';
                               return n;
                           }()));
-                const GoalFile now = valid_file(e.text);
+                const GoalFile now = valid_file(e->text);
                 if (!same_model(expected, now)) {
                     FAIL_CHECK("edit ", edits, " changed the model unexpectedly\n--- before ---\n",
-                               text, "\n--- after ---\n", e.text);
+                               text, "\n--- after ---\n", e->text);
                     break;
                 }
-                text = e.text;
+                text = e->text;
                 model = now;
             }
         }

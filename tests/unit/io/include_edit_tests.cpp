@@ -10,9 +10,9 @@ namespace {
 
 // The new text of an include edit that must succeed.
 std::string added(std::string_view text, const std::string& pattern) {
-    const io::Edit e = io::add_include(text, "okr.toml", pattern);
-    REQUIRE_MESSAGE(e.ok(), (e.error ? e.error->message : std::string()));
-    return e.text;
+    const Result<io::Edit> e = io::add_include(text, "okr.toml", pattern);
+    REQUIRE_MESSAGE(e.ok(), (e.ok() ? std::string() : e.failure().message));
+    return e->text;
 }
 
 } // namespace
