@@ -43,25 +43,27 @@ struct FilePlan {
 
 // Applies a file's plan to its current text, one edit after another; the first edit that fails
 // is returned as it is (write_edits reports it and writes nothing).
-io::Edit apply(const FilePlan& plan, std::string_view text, Date as_of) {
-    io::Edit now{std::string(text), {}, std::nullopt};
-    auto step = [&](io::Edit edit) {
-        if (!now.ok()) return;
-        if (!edit.ok())
-            now.error = std::move(edit.error);
+Result<io::Edit> apply(const FilePlan& plan, std::string_view text, Date as_of) {
+    std::string now(text);
+    std::optional<Failure> failed;
+    auto step = [&](Result<io::Edit> edit) {
+        if (failed) return;
+        if (!edit)
+            failed = std::move(edit).failure();
         else
-            now.text = std::move(edit.text);
+            now = std::move(edit->text);
     };
     for (const auto& [item, score] : plan.scores)
-        step(io::set_key(now.text, plan.path, item, "score", score));
+        step(io::set_key(now, plan.path, item, "score", score));
     for (const std::string& id : plan.closed)
-        step(io::set_key(now.text, plan.path, io::ItemId::of_objective(id), "closed", as_of));
+        step(io::set_key(now, plan.path, io::ItemId::of_objective(id), "closed", as_of));
     for (const auto& [objective, krs] : plan.carried) {
-        step(io::add_objective(now.text, plan.path, objective));
+        step(io::add_objective(now, plan.path, objective));
         for (const io::NewItem& kr : krs)
-            step(io::add_kr(now.text, plan.path, objective.id, kr));
+            step(io::add_kr(now, plan.path, objective.id, kr));
     }
-    return now;
+    if (failed) return std::move(*failed);
+    return io::Edit{std::move(now), {}};
 }
 
 } // namespace
