@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             items.push_back(okr::io::ItemId::of_kpi(k.id));
         const okr::io::ItemId item = items.empty() ? okr::io::ItemId::of_objective("none")
                                                    : items[script.next() % items.size()];
-        okr::io::Edit edit;
+        okr::Result<okr::io::Edit> edit = okr::io::Edit{};
         switch (script.next() % 5) {
         case 0: {
             okr::Checkin c;
@@ -120,15 +120,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         }
         if (!edit.ok()) {
-            if (edit.error->kind == okr::io::EditError::Kind::unverified)
+            if (edit.failure().kind == okr::Failure::Kind::unverified)
                 fail("an edit was made but its result differs from the intended model", text);
-            if (edit.error->message.empty()) fail("an edit failed without saying why", text);
+            if (edit.failure().message.empty()) fail("an edit failed without saying why", text);
             continue;
         }
-        okr::io::ParsedFile after = okr::io::parse_goal_file(edit.text, path);
+        okr::io::ParsedFile after = okr::io::parse_goal_file(edit->text, path);
         if (okr::has_errors(after.diagnostics))
-            fail("an edit that succeeded left an invalid goal file", edit.text);
-        text = std::move(edit.text);
+            fail("an edit that succeeded left an invalid goal file", edit->text);
+        text = std::move(edit->text);
         parsed = std::move(after);
     }
     return 0;
