@@ -107,23 +107,35 @@ void refuse_referenced_rename(const WorkspaceIndex& index, const WriteTarget& ta
         where.push_back(fmt::format("{}:{}:{} ({} = \"{}\")", file.path, ref.pos.line,
                                     ref.pos.column, key, ref.text));
     };
-    const auto self_obj =
-        target.item.kind == io::ItemKind::objective
-            ? index.objective(target.ref, target.file, WorkspaceIndex::Explain::no).found
-            : std::nullopt;
-    const auto self_kpi =
-        target.item.kind == io::ItemKind::kpi
-            ? index.kpi(target.ref, target.file, WorkspaceIndex::Explain::no).found
-            : std::nullopt;
-    if (!self_obj && !self_kpi) return;
+    // Plain handles and flags, not optionals: g++ 12 at -O2 takes a defaulted == on an
+    // optional of a struct for a read of uninitialised memory (-Wmaybe-uninitialized).
+    ObjectiveRef self_obj{};
+    KpiRef self_kpi{};
+    bool is_objective = false, is_kpi_item = false;
+    if (target.item.kind == io::ItemKind::objective) {
+        if (auto found =
+                index.objective(target.ref, target.file, WorkspaceIndex::Explain::no).found) {
+            self_obj = *found;
+            is_objective = true;
+        }
+    } else if (target.item.kind == io::ItemKind::kpi) {
+        if (auto found = index.kpi(target.ref, target.file, WorkspaceIndex::Explain::no).found) {
+            self_kpi = *found;
+            is_kpi_item = true;
+        }
+    }
+    if (!is_objective && !is_kpi_item) return;
     for (std::size_t f = 0; f < ws.files.size(); ++f) {
         const GoalFile& file = ws.files[f];
         auto is_obj = [&](const RefText& r) {
-            return self_obj &&
-                   index.objective(r.text, f, WorkspaceIndex::Explain::no).found == self_obj;
+            if (!is_objective) return false;
+            const auto found = index.objective(r.text, f, WorkspaceIndex::Explain::no).found;
+            return found.has_value() && *found == self_obj;
         };
         auto is_kpi = [&](const RefText& r) {
-            return self_kpi && index.kpi(r.text, f, WorkspaceIndex::Explain::no).found == self_kpi;
+            if (!is_kpi_item) return false;
+            const auto found = index.kpi(r.text, f, WorkspaceIndex::Explain::no).found;
+            return found.has_value() && *found == self_kpi;
         };
         for (const Objective& o : file.objectives) {
             if (o.parent && is_obj(*o.parent)) note(file, *o.parent, "parent");
