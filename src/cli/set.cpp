@@ -103,38 +103,9 @@ void refuse_referenced_rename(const WorkspaceIndex& index, const WriteTarget& ta
                               const std::string& new_id) {
     const Workspace& ws = index.workspace();
     std::vector<std::string> where;
-    auto note = [&](const GoalFile& file, const RefText& ref, std::string_view key) {
-        where.push_back(fmt::format("{}:{}:{} ({} = \"{}\")", file.path, ref.pos.line,
-                                    ref.pos.column, key, ref.text));
-    };
-    const auto self_obj =
-        target.item.kind == io::ItemKind::objective
-            ? index.objective(target.ref, target.file, WorkspaceIndex::Explain::no).found
-            : std::nullopt;
-    const auto self_kpi =
-        target.item.kind == io::ItemKind::kpi
-            ? index.kpi(target.ref, target.file, WorkspaceIndex::Explain::no).found
-            : std::nullopt;
-    if (!self_obj && !self_kpi) return;
-    for (std::size_t f = 0; f < ws.files.size(); ++f) {
-        const GoalFile& file = ws.files[f];
-        auto is_obj = [&](const RefText& r) {
-            return self_obj &&
-                   index.objective(r.text, f, WorkspaceIndex::Explain::no).found == self_obj;
-        };
-        auto is_kpi = [&](const RefText& r) {
-            return self_kpi && index.kpi(r.text, f, WorkspaceIndex::Explain::no).found == self_kpi;
-        };
-        for (const Objective& o : file.objectives) {
-            if (o.parent && is_obj(*o.parent)) note(file, *o.parent, "parent");
-            if (o.carried_from && is_obj(*o.carried_from))
-                note(file, *o.carried_from, "carried_from");
-            for (const RefText& k : o.kpis)
-                if (is_kpi(k)) note(file, k, "kpis");
-            for (const KeyResult& kr : o.krs)
-                if (kr.kpi && is_kpi(*kr.kpi)) note(file, *kr.kpi, "kpi");
-        }
-    }
+    for (const Referrer& r : referrers_of_target(index, target))
+        where.push_back(fmt::format("{}:{}:{} ({} = \"{}\")", ws.files[r.file].path, r.ref.pos.line,
+                                    r.ref.pos.column, r.key, r.ref.text));
     if (where.empty()) return;
     throw CommandError(
         ExitCode::usage,
