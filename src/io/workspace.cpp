@@ -264,6 +264,8 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         pending.push_back({r, real_path(fs::path(r).parent_path().string())});
     std::set<std::string> seen;
     std::vector<ParsedFile> parsed;
+    std::optional<ModelCache> cache;
+    if (source.cache) cache.emplace(*source.cache);
     while (!pending.empty()) {
         std::vector<Pending> batch;
         for (auto& p : pending) {
@@ -287,7 +289,17 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
                             : "check that the file exists and that you may read it"};
                     continue;
                 }
-                results[i] = parse_goal_file(*text, batch[i].path);
+                if (!cache) {
+                    results[i] = parse_goal_file(*text, batch[i].path);
+                    continue;
+                }
+                const CacheKey key = cache_key(*text, batch[i].path);
+                if (auto hit = cache->load(key, batch[i].path)) {
+                    results[i] = std::move(*hit);
+                } else {
+                    results[i] = parse_goal_file(*text, batch[i].path);
+                    cache->store(key, results[i]);
+                }
             }
         };
         const std::size_t threads =
@@ -364,6 +376,7 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
             parsed.push_back(std::move(results[i]));
         }
     }
+    if (cache) cache->trim();
     if (out.problem) return out;
     std::sort(parsed.begin(), parsed.end(),
               [](const ParsedFile& a, const ParsedFile& b) { return a.file.path < b.file.path; });

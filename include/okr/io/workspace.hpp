@@ -3,6 +3,7 @@
 
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
+#include "okr/io/cache.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -19,6 +20,8 @@ struct WorkspaceSource {
     std::vector<std::string> paths;
     std::optional<std::string> env_file;
     std::filesystem::path cwd;
+    // The model cache (SPEC §14); none: every file is parsed.
+    std::optional<CacheSettings> cache;
 };
 
 // A problem reaching the files themselves (exit 4), as opposed to their content.
@@ -36,7 +39,8 @@ struct LoadedWorkspace {
 // The root files named by `source`, before includes; an IoProblem when none can be found.
 std::variant<std::vector<std::string>, IoProblem> find_root_files(const WorkspaceSource& source);
 
-// Loads the root files and everything they include, parsing files in parallel.
+// Loads the root files and everything they include, parsing files in parallel; a file whose
+// bytes are in the cache is not parsed (the result is the same either way).
 LoadedWorkspace load_workspace(const WorkspaceSource& source);
 
 // Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
