@@ -16,6 +16,7 @@
 #include <fnmatch.h>
 #include <functional>
 #include <optional>
+#include <variant>
 
 namespace okr::cli {
 
@@ -27,6 +28,7 @@ struct InitOptions {
     std::string cycle;
     std::string title;
     bool dry_run = false;
+    bool git = false;
 };
 
 // The starter file: valid as written, with the file format explained in comments and an example
@@ -159,14 +161,24 @@ Runner setup_init(CLI::App& command) {
     command.add_option("--title", opts->title, "Shown in report headers")
         ->type_name("T")
         ->check(completes(Complete::nothing));
+    command.add_flag("--git", opts->git,
+                     "Set up the git merge driver for the workspace's files (also when the "
+                     "workspace exists)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         namespace fs = std::filesystem;
+        std::error_code ec;
+        // `init --git` in an existing workspace only sets up git.
+        if (opts->git && (opts->path.empty() ? std::holds_alternative<std::vector<std::string>>(
+                                                   io::find_root_files(session.source()))
+                                             : fs::exists(opts->path, ec))) {
+            set_up_git_merge(session, opts->dry_run, out);
+            return ExitCode::ok;
+        }
         std::string path = opts->path;
         if (path.empty())
             path =
                 session.options().files.size() == 1 ? session.options().files.front() : "okr.toml";
-        std::error_code ec;
         if (fs::is_directory(path, ec)) path = (fs::path(path) / "okr.toml").string();
 
         std::string cycle_name = opts->cycle.empty() ? session.options().cycle : opts->cycle;
@@ -247,6 +259,7 @@ Runner setup_init(CLI::App& command) {
         const std::string f = path == "okr.toml" || include || root ? "" : "-f " + shown + " ";
         said += fmt::format("next: `okr {}add objective \"TITLE\"`, then `okr {}status`\n", f, f);
         finish_write(session, false, {written}, said, out);
+        if (opts->git) set_up_git_merge(session, false, out, path);
         return ExitCode::ok;
     };
 }

@@ -1,5 +1,7 @@
 #include "okr/io/parse.hpp"
 
+#include "parse_tree.hpp"
+
 #include "okr/core/schema.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/util/utf8.hpp"
@@ -811,6 +813,14 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
         out.diagnostics.push_back({path, pos, Level::error, message, syntax_hint(description), {}});
         return out;
     }
+    Reader(path, out.file, out.diagnostics).read(root);
+    return out;
+}
+
+ParsedFile read_goal_table(const toml::table& root, const std::string& path) {
+    ParsedFile out;
+    out.file.path = path;
+    out.file.name_space = std::filesystem::path(path).stem().string();
     Reader(path, out.file, out.diagnostics).read(root);
     return out;
 }

@@ -3,6 +3,7 @@
 // resolving the item to change, and the locked read-edit-verify-write cycle of SPEC §8.
 
 #include "okr/cli/session.hpp"
+#include "okr/core/referrers.hpp"
 #include "okr/io/edit.hpp"
 
 #include <chrono>
@@ -167,5 +168,18 @@ std::string make_id(std::string_view title, std::string_view fallback,
 
 // How long a writer waits for another's lock: OKR_LOCK_TIMEOUT seconds, else 10 s.
 std::chrono::milliseconds lock_timeout(const Environment& env);
+
+// The references in the workspace to the objective or KPI of `target` (none for a KR).
+std::vector<Referrer> referrers_of_target(const WorkspaceIndex& index, const WriteTarget& target);
+// `FILE:LINE:COL: REF KEY = "TEXT"`, for listing referrers.
+std::string describe_referrer(const WorkspaceIndex& index, const Referrer& referrer);
+
+// Changes several files at once (SPEC §8): locks them in path order, makes and verifies every
+// new text from the current ones, then writes each atomically; with `dry_run`, appends the
+// diff of each to `out` instead. The files that changed are added to `changed`.
+void write_files(
+    const std::vector<std::string>& paths, bool dry_run, std::string& out,
+    const std::function<io::Edit(const std::string& path, std::string_view text)>& edit,
+    std::vector<std::string>* changed);
 
 } // namespace okr::cli

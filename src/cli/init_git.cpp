@@ -1,0 +1,157 @@
+#include "okr/cli/commands.hpp"
+#include "okr/io/git.hpp"
+#include "okr/io/parse.hpp"
+#include "okr/io/safe_write.hpp"
+#include "okr/io/workspace.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <variant>
+
+namespace okr::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const k_driver = "okr merge %O %A %B %P";
+const char* const k_driver_name = "okr goal files";
+
+// `path` relative to the work tree's top, as an anchored .gitattributes pattern.
+std::string anchored(const fs::path& top, const fs::path& path) {
+    std::error_code ec;
+    fs::path full = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    const fs::path rel = full.lexically_relative(top);
+    std::string text = rel.generic_string();
+    if (rel.empty() || text.starts_with(".."))
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("{} is outside the git work tree {}", path.string(), top.string()),
+            "run `okr init --git` inside the repository that holds the goal files");
+    return "/" + text;
+}
+
+// The patterns that name the workspace's goal files: each root file and its include globs, or
+// every *.toml below a folder given with -f.
+std::vector<std::string> workspace_patterns(const Session& session, const fs::path& top,
+                                            const std::string& created) {
+    std::vector<std::string> given = session.options().files;
+    if (given.empty() && session.env().okr_file && !session.env().okr_file->empty())
+        given.push_back(*session.env().okr_file);
+    if (given.empty()) {
+        auto roots = io::find_root_files(session.source());
+        if (auto* problem = std::get_if<io::IoProblem>(&roots)) {
+            if (created.empty()) throw CommandError(ExitCode::io, problem->message, problem->hint);
+            given.push_back(created);
+        } else {
+            given = std::get<std::vector<std::string>>(roots);
+        }
+    }
+    std::vector<std::string> patterns;
+    auto add = [&](std::string p) {
+        if (std::find(patterns.begin(), patterns.end(), p) == patterns.end())
+            patterns.push_back(std::move(p));
+    };
+    for (const std::string& path : given) {
+        fs::path p = fs::path(path).is_absolute() ? fs::path(path) : session.env().cwd / path;
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            add(anchored(top, p) + "/**/*.toml");
+            continue;
+        }
+        add(anchored(top, p));
+        auto text = io::read_file(p.string());
+        if (!text) continue;
+        const io::ParsedFile parsed = io::parse_goal_file(*text, path);
+        const std::string dir = anchored(top, p.parent_path());
+        for (const RefText& include : parsed.file.includes) {
+            std::string glob = include.text;
+            while (glob.starts_with("./"))
+                glob.erase(0, 2);
+            add((dir == "/" ? "" : dir) + "/" + glob);
+        }
+    }
+    return patterns;
+}
+
+bool has_pattern(std::string_view attributes, std::string_view pattern) {
+    std::size_t at = 0;
+    while (at < attributes.size()) {
+        std::size_t end = attributes.find('\n', at);
+        if (end == std::string_view::npos) end = attributes.size();
+        std::string_view line = attributes.substr(at, end - at);
+        at = end + 1;
+        if (line.starts_with(pattern) && line.size() > pattern.size() &&
+            (line[pattern.size()] == ' ' || line[pattern.size()] == '\t') &&
+            line.find("merge=okr") != std::string_view::npos)
+            return true;
+    }
+    return false;
+}
+
+std::string git_config(const std::string& top, const std::string& key) {
+    io::ProgramRun run = io::run_program({"git", "config", "--get", key}, top);
+    while (!run.out.empty() && run.out.back() == '\n')
+        run.out.pop_back();
+    return run.status == 0 ? run.out : std::string();
+}
+
+} // namespace
+
+void set_up_git_merge(const Session& session, bool dry_run, std::string& out,
+                      const std::string& created) {
+    const fs::path cwd = session.env().cwd;
+    const auto top_text = io::git_toplevel(cwd.string());
+    if (!top_text)
+        throw CommandError(ExitCode::usage, "--git: not inside a git repository",
+                           "run `git init` first, or run okr inside the repository");
+    const fs::path top(*top_text);
+    const std::vector<std::string> patterns = workspace_patterns(session, top, created);
+
+    const std::string attributes_path = (top / ".gitattributes").string();
+    const auto existing = io::read_file(attributes_path);
+    std::string attributes = existing.value_or("");
+    std::vector<std::string> added;
+    for (const std::string& p : patterns)
+        if (!has_pattern(attributes, p)) {
+            if (!attributes.empty() && attributes.back() != '\n') attributes += '\n';
+            attributes += p + " merge=okr\n";
+            added.push_back(p);
+        }
+    const bool set_driver = git_config(*top_text, "merge.okr.driver") != k_driver;
+    const bool set_name = git_config(*top_text, "merge.okr.name") != k_driver_name;
+    const bool quiet = session.options().quiet;
+    const char* verb = dry_run ? "would add" : "added";
+    if (!added.empty()) {
+        if (!dry_run) {
+            auto e = existing ? io::write_file_atomically(attributes_path, attributes)
+                              : io::create_file(attributes_path, attributes);
+            if (e) throw CommandError(ExitCode::io, e->message, e->hint);
+        }
+        if (!quiet)
+            for (const std::string& p : added)
+                out += fmt::format("{} to .gitattributes: {} merge=okr\n", verb, p);
+    }
+    if (set_driver || set_name) {
+        if (!dry_run) {
+            for (auto [key, value] : {std::pair{"merge.okr.name", k_driver_name},
+                                      std::pair{"merge.okr.driver", k_driver}}) {
+                const io::ProgramRun run =
+                    io::run_program({"git", "config", key, value}, *top_text);
+                if (run.status != 0)
+                    throw CommandError(ExitCode::io,
+                                       fmt::format("git config {} failed: {}", key, run.err),
+                                       "check that the repository's config can be written");
+            }
+        }
+        if (!quiet)
+            out += fmt::format("{} merge.okr.driver = \"{}\" to the repository's config\n",
+                               dry_run ? "would set" : "set", k_driver);
+    }
+    if (added.empty() && !set_driver && !set_name && !quiet)
+        out += "the git merge driver is already set up; nothing to change\n";
+    if (!added.empty() && !dry_run && !quiet)
+        out += "commit .gitattributes; each clone runs `okr init --git` once for the config\n";
+}
+
+} // namespace okr::cli

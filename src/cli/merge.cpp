@@ -1,0 +1,74 @@
+#include "okr/io/merge.hpp"
+#include "okr/cli/commands.hpp"
+#include "okr/io/git.hpp"
+#include "okr/io/safe_write.hpp"
+#include "okr/io/workspace.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+namespace okr::cli {
+
+namespace {
+
+struct MergeOptions {
+    std::string base;
+    std::string ours;
+    std::string theirs;
+    std::string path;
+};
+
+std::string read_version(const std::string& path, std::string_view name) {
+    auto text = io::read_file(path);
+    if (!text)
+        throw CommandError(ExitCode::io,
+                           fmt::format("{}: cannot read {}: {}", path, name, std::strerror(errno)),
+                           "okr merge is run by git as `okr merge %O %A %B %P`");
+    return *text;
+}
+
+} // namespace
+
+Runner setup_merge(CLI::App& command) {
+    auto opts = std::make_shared<MergeOptions>();
+    command.add_option("BASE", opts->base, "The common ancestor's version (git's %O)")->required();
+    command.add_option("OURS", opts->ours, "Our version; the result is written here (git's %A)")
+        ->required();
+    command.add_option("THEIRS", opts->theirs, "Their version (git's %B)")->required();
+    command.add_option("PATH", opts->path, "The file's path in the repository, for messages (%P)");
+    return [opts](const Session& session, std::string&) {
+        const std::string base = read_version(opts->base, "BASE");
+        const std::string ours = read_version(opts->ours, "OURS");
+        const std::string theirs = read_version(opts->theirs, "THEIRS");
+        const std::string path = opts->path.empty() ? opts->ours : opts->path;
+        const io::MergeLabels labels;
+        const io::GoalMerge merged = io::merge_goal_files(base, ours, theirs, path, labels);
+        if (!merged.merged) {
+            // Not goals: a line merge, exactly as git would do it itself.
+            if (!session.options().quiet)
+                fmt::print(stderr, "okr merge: {}: merged as text: {}\n", path, merged.reason);
+            const io::ProgramRun run =
+                io::run_program({"git", "merge-file", "-L", labels.ours, "-L", labels.base, "-L",
+                                 labels.theirs, opts->ours, opts->base, opts->theirs},
+                                {});
+            if (run.status < 0)
+                throw CommandError(ExitCode::io, "cannot run `git merge-file`",
+                                   "okr merges files that are not goal files with git");
+            if (!run.err.empty()) fmt::print(stderr, "{}", run.err);
+            return run.status == 0 ? ExitCode::ok : ExitCode::problems;
+        }
+        if (auto e = io::write_file_atomically(opts->ours, merged.text))
+            throw CommandError(ExitCode::io, e->message, e->hint);
+        if (merged.conflicts > 0) {
+            if (!session.options().quiet)
+                fmt::print(stderr, "okr merge: {}: {} conflict{} left between markers\n", path,
+                           merged.conflicts, merged.conflicts == 1 ? "" : "s");
+            return ExitCode::problems;
+        }
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

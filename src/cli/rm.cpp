@@ -1,0 +1,49 @@
+#include "okr/cli/commands.hpp"
+#include "okr/cli/write.hpp"
+#include "okr/io/remove.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace okr::cli {
+
+namespace {
+
+struct RmOptions {
+    std::string ref;
+    bool dry_run = false;
+};
+
+} // namespace
+
+Runner setup_rm(CLI::App& command) {
+    auto opts = std::make_shared<RmOptions>();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to delete")->required();
+    add_dry_run_flag(command, opts->dry_run);
+    return [opts](const Session& session, std::string& out) {
+        const LoadedGoals goals = session.load();
+        const WorkspaceIndex& index = *goals.index;
+        const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
+        const std::vector<Referrer> referrers = referrers_of_target(index, target);
+        if (!referrers.empty()) {
+            std::string details;
+            for (const Referrer& r : referrers)
+                details += describe_referrer(index, r) + "\n";
+            throw CommandError(ExitCode::usage,
+                               fmt::format("{} is referred to {} time{}; nothing was deleted",
+                                           target.ref, referrers.size(),
+                                           referrers.size() == 1 ? "" : "s"),
+                               "change or remove those references first (`okr set`), or drop "
+                               "the item instead (`okr drop`)",
+                               details);
+        }
+        const std::string path = index.workspace().files[target.file].path;
+        write_edit(path, opts->dry_run, out,
+                   [&](std::string_view text) { return io::remove_item(text, path, target.item); });
+        if (!opts->dry_run && !session.options().quiet)
+            out += fmt::format("{}: deleted from {}\n", target.ref, path);
+        return ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""The git merge driver, `okr merge`, with real git in temporary repositories (SPEC §12).
+
+Each test builds a repository, sets the driver up with `okr init --git`, makes branches with
+check-ins and edits, and merges, rebases or cherry-picks with git itself.
+
+    merge_test.py OKR
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+OKR = os.path.abspath(sys.argv[1])
+FAILURES = []
+
+BASE = textwrap.dedent("""\
+    # Growth team
+    title = "Growth team"
+    owner = "growth"
+    cycle = "2026-Q4"
+
+    [[objective]]
+    id = "eco"
+    title = "Become a market leader in eco-friendly products"
+
+      [[objective.kr]]
+      id = "launch"
+      title = "Launch two new sustainable products"
+      target = 2
+      checkins = [
+        { date = 2026-10-14, value = 1, confidence = 0.6, note = "first in beta" },
+      ]
+
+      [[objective.kr]]
+      id = "sat"
+      title = "Customer satisfaction reaches 95%"
+      start = 88
+      target = 95
+      checkins = [ { date = 2026-10-20, value = 89 } ]
+
+    [[kpi]]
+    id = "csat"
+    title = "Customer satisfaction score"
+    unit = "%"
+    min = 90
+    checkins = [
+      { date = 2026-10-31, value = 91.2 },
+    ]
+    """)
+
+
+def env():
+    e = dict(os.environ)
+    e["PATH"] = os.path.dirname(OKR) + os.pathsep + e.get("PATH", "/usr/bin:/bin")
+    e.update({"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+              "GIT_COMMITTER_EMAIL": "t@x", "GIT_CONFIG_NOSYSTEM": "1", "HOME": os.environ["TMP_HOME"],
+              "LANG": "C.UTF-8", "TZ": "UTC", "NO_COLOR": "1", "OKR_CACHE": "off"})
+    return e
+
+
+def run(cwd, *args, check=True):
+    p = subprocess.run(list(args), cwd=cwd, env=env(), capture_output=True, text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} exited {p.returncode}\n{p.stdout}{p.stderr}")
+    return p
+
+
+def okr(cwd, *args, check=True):
+    return run(cwd, OKR, *args, check=check)
+
+
+def git(cwd, *args, check=True):
+    return run(cwd, "git", *args, check=check)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def repo(tmp, text=BASE, name="okr.toml"):
+    """A repository with one commit of `name`, the driver set up, on branch main."""
+    d = os.path.join(tmp, "repo")
+    os.makedirs(d)
+    git(d, "init", "-q", "-b", "main")
+    write(os.path.join(d, name), text)
+    okr(d, "init", "--git")
+    git(d, "add", "-A")
+    git(d, "commit", "-q", "-m", "base")
+    return d
+
+
+def commit_all(d, message):
+    git(d, "commit", "-q", "-am", message)
+
+
+def expect(name, cond, detail=""):
+    if not cond:
+        FAILURES.append(f"{name}: {detail}")
+
+
+def test(fn):
+    with tempfile.TemporaryDirectory(prefix="okr-git-") as tmp:
+        os.environ["TMP_HOME"] = tmp
+        try:
+            fn(tmp)
+            print(f"ok   {fn.__name__}")
+        except AssertionError as e:
+            FAILURES.append(f"{fn.__name__}: {e}")
+            print(f"FAIL {fn.__name__}")
+
+
+def two_branch_checkins(d):
+    """Branch alice and bob check in to the same KR and KPI (and the one-line array too)."""
+    git(d, "checkout", "-q", "-b", "alice")
+    okr(d, "checkin", "eco.launch", "2", "--date", "2026-11-04", "--note", "second product live")
+    okr(d, "checkin", "csat", "92.5", "--date", "2026-11-30")
+    okr(d, "checkin", "sat", "90", "--date", "2026-11-02")
+    commit_all(d, "alice checks in")
+    git(d, "checkout", "-q", "main")
+    git(d, "checkout", "-q", "-b", "bob")
+    okr(d, "checkin", "eco.launch", "1", "--date", "2026-11-01", "--confidence", "0.4")
+    okr(d, "checkin", "csat", "88.4", "--date", "2026-11-15", "--note", "holiday backlog")
+    okr(d, "checkin", "sat", "91", "--date", "2026-11-09")
+    commit_all(d, "bob checks in")
+
+
+MERGED = """\
+  checkins = [
+    { date = 2026-10-14, value = 1, confidence = 0.6, note = "first in beta" },
+    { date = 2026-11-01, value = 1, confidence = 0.4 },
+    { date = 2026-11-04, value = 2, note = "second product live" },
+  ]"""
+
+
+def test_init_git_is_idempotent(tmp):
+    d = repo(tmp)
+    attributes = read(os.path.join(d, ".gitattributes"))
+    expect("attributes", attributes == "/okr.toml merge=okr\n", repr(attributes))
+    driver = git(d, "config", "--get", "merge.okr.driver").stdout
+    expect("driver", driver == "okr merge %O %A %B %P\n", repr(driver))
+    p = okr(d, "init", "--git")
+    expect("again", p.stdout == "the git merge driver is already set up; nothing to change\n",
+           p.stdout)
+    expect("unchanged", read(os.path.join(d, ".gitattributes")) == attributes)
+
+
+def test_init_git_covers_includes(tmp):
+    d = os.path.join(tmp, "repo")
+    os.makedirs(os.path.join(d, "goals", "teams"))
+    git(d, "init", "-q")
+    write(os.path.join(d, "goals", "okr.toml"),
+          'title = "Company"\ncycle = "2026-Q4"\n[workspace]\ninclude = ["teams/*.toml"]\n')
+    write(os.path.join(d, "goals", "teams", "web.toml"), 'title = "Web"\n')
+    write(os.path.join(d, ".gitattributes"), "*.png binary")
+    p = okr(os.path.join(d, "goals", "teams"), "init", "--git")
+    attributes = read(os.path.join(d, ".gitattributes"))
+    expect("includes", attributes ==
+           "*.png binary\n/goals/okr.toml merge=okr\n/goals/teams/*.toml merge=okr\n",
+           repr(attributes) + p.stdout)
+
+
+def test_init_git_outside_a_repository(tmp):
+    write(os.path.join(tmp, "okr.toml"), BASE)
+    p = okr(tmp, "init", "--git", check=False)
+    expect("exit", p.returncode == 2, f"{p.returncode} {p.stderr}")
+    expect("message", "not inside a git repository" in p.stderr, p.stderr)
+
+
+def test_checkins_on_two_branches_merge_cleanly(tmp):
+    d = repo(tmp)
+    two_branch_checkins(d)
+    git(d, "checkout", "-q", "alice")
+    p = git(d, "merge", "-q", "--no-edit", "bob", check=False)
+    expect("merge exit", p.returncode == 0, p.stdout + p.stderr)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("KR check-ins", MERGED in text, text)
+    expect("KPI check-ins", """\
+checkins = [
+  { date = 2026-10-31, value = 91.2 },
+  { date = 2026-11-15, value = 88.4, note = "holiday backlog" },
+  { date = 2026-11-30, value = 92.5 },
+]""" in text, text)
+    expect("one-line array", """\
+  checkins = [
+    { date = 2026-10-20, value = 89 },
+    { date = 2026-11-02, value = 90 },
+    { date = 2026-11-09, value = 91 },
+  ]""" in text, text)
+    expect("no markers", "<<<<<<<" not in text, text)
+    okr(d, "check")
+
+
+def test_rebase_uses_the_driver(tmp):
+    d = repo(tmp)
+    two_branch_checkins(d)
+    git(d, "checkout", "-q", "bob")
+    p = git(d, "rebase", "-q", "alice", check=False)
+    expect("rebase exit", p.returncode == 0, p.stdout + p.stderr)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("KR check-ins", MERGED in text, text)
+    okr(d, "check")
+
+
+def test_cherry_pick_uses_the_driver(tmp):
+    d = repo(tmp)
+    two_branch_checkins(d)
+    git(d, "checkout", "-q", "alice")
+    p = git(d, "cherry-pick", "bob", check=False)
+    expect("cherry-pick exit", p.returncode == 0, p.stdout + p.stderr)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("KR check-ins", MERGED in text, text)
+    okr(d, "check")
+
+
+def test_one_side_changes_are_taken(tmp):
+    d = repo(tmp)
+    git(d, "checkout", "-q", "-b", "alice")
+    okr(d, "set", "eco.launch", "title", "Launch three sustainable products")
+    okr(d, "set", "eco.launch", "target", "3")
+    okr(d, "add", "kpi", "Weekly active users", "--min", "1000", "--id", "wau")
+    commit_all(d, "alice edits")
+    git(d, "add", "-A")
+    git(d, "checkout", "-q", "main")
+    git(d, "checkout", "-q", "-b", "bob")
+    okr(d, "checkin", "eco.launch", "2", "--date", "2026-11-04")
+    okr(d, "add", "kr", "eco", "Ship the recycling programme", "--milestone", "--id", "recycle")
+    okr(d, "set", "csat", "min", "91")
+    commit_all(d, "bob edits")
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    expect("merge exit", p.returncode == 0, p.stdout + p.stderr)
+    text = read(os.path.join(d, "okr.toml"))
+    for want in ['title = "Launch three sustainable products"', "target = 3",
+                 '{ date = 2026-11-04, value = 2 }', 'id = "recycle"', 'id = "wau"', "min = 91"]:
+        expect("has " + want, want in text, text)
+    okr(d, "check")
+
+
+def test_a_real_conflict_marks_that_item_alone(tmp):
+    d = repo(tmp)
+    git(d, "checkout", "-q", "-b", "alice")
+    okr(d, "set", "eco.launch", "target", "3")
+    okr(d, "checkin", "csat", "92.5", "--date", "2026-11-30")
+    commit_all(d, "alice")
+    git(d, "checkout", "-q", "main")
+    git(d, "checkout", "-q", "-b", "bob")
+    okr(d, "set", "eco.launch", "target", "4")
+    okr(d, "checkin", "eco.launch", "2", "--date", "2026-11-04")
+    commit_all(d, "bob")
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    expect("merge fails", p.returncode != 0, p.stdout + p.stderr)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("markers", text.count("<<<<<<< ours") == 1 and text.count(">>>>>>> theirs") == 1, text)
+    conflict = text[text.index("<<<<<<<"):text.index(">>>>>>>")]
+    expect("KR alone", 'id = "launch"' in conflict and 'id = "sat"' not in conflict
+           and "[[objective]]" not in conflict, conflict)
+    expect("both targets", "target = 4" in conflict and "target = 3" in conflict, conflict)
+    # The check-in of bob is on both sides of the conflict; alice's KPI check-in is merged.
+    expect("check-in kept", conflict.count("{ date = 2026-11-04, value = 2 }") == 2, conflict)
+    expect("KPI merged", "{ date = 2026-11-30, value = 92.5 }" in text[text.index(">>>>>>>"):], text)
+    p = okr(d, "status", check=False)
+    expect("status refuses", p.returncode == 3, p.stderr)
+    if os.environ.get("OKR_SHOW"):
+        print(text)
+
+
+def test_removed_here_edited_there_is_a_conflict(tmp):
+    d = repo(tmp)
+    git(d, "checkout", "-q", "-b", "alice")
+    text = read(os.path.join(d, "okr.toml"))
+    start = text.index("[[kpi]]")
+    write(os.path.join(d, "okr.toml"), text[:start].rstrip("\n") + "\n")
+    commit_all(d, "alice removes the KPI")
+    git(d, "checkout", "-q", "main")
+    git(d, "checkout", "-q", "-b", "bob")
+    okr(d, "checkin", "csat", "92.5", "--date", "2026-11-30")
+    okr(d, "checkin", "eco.launch", "2", "--date", "2026-11-04")
+    commit_all(d, "bob checks in")
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    expect("merge fails", p.returncode != 0, p.stdout + p.stderr)
+    merged = read(os.path.join(d, "okr.toml"))
+    conflict = merged[merged.index("<<<<<<< ours"):]
+    expect("KPI in conflict", conflict.startswith("<<<<<<< ours\n[[kpi]]") and
+           conflict.rstrip("\n").endswith("=======\n>>>>>>> theirs"), merged)
+    # A removal of an unchanged item is taken.
+    git(d, "merge", "--abort")
+    git(d, "checkout", "-q", "-b", "carol", "main")
+    okr(d, "checkin", "eco.launch", "2", "--date", "2026-11-04")
+    commit_all(d, "carol")
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    expect("clean removal", p.returncode == 0, p.stdout + p.stderr)
+    merged = read(os.path.join(d, "okr.toml"))
+    expect("KPI gone", "[[kpi]]" not in merged and "2026-11-04" in merged, merged)
+    okr(d, "check")
+
+
+def test_not_a_goal_file_merges_as_text(tmp):
+    d = repo(tmp)
+    write(os.path.join(d, "notes.toml"), "[tool]\nname = \"x\"\nlist = [1,\n  2]\nother = 1\n")
+    write(os.path.join(d, ".gitattributes"), "*.toml merge=okr\n")
+    git(d, "add", "-A")
+    commit_all(d, "notes")
+    git(d, "checkout", "-q", "-b", "alice")
+    write(os.path.join(d, "notes.toml"), "[tool]\nname = \"alice\"\nlist = [1,\n  2]\nother = 1\n")
+    commit_all(d, "alice")
+    git(d, "checkout", "-q", "main")
+    write(os.path.join(d, "notes.toml"), "[tool]\nname = \"x\"\nlist = [1,\n  2]\nother = 2\n")
+    commit_all(d, "main")
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    expect("clean text merge", p.returncode == 0, p.stdout + p.stderr)
+    expect("both changes", read(os.path.join(d, "notes.toml")) ==
+           "[tool]\nname = \"alice\"\nlist = [1,\n  2]\nother = 2\n", read(os.path.join(d, "notes.toml")))
+    git(d, "checkout", "-q", "-b", "bob", "main~1")
+    write(os.path.join(d, "notes.toml"), "[tool]\nname = \"bob\"\nlist = [1,\n  2]\nother = 1\n")
+    commit_all(d, "bob")
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    expect("text conflict", p.returncode != 0, p.stdout + p.stderr)
+    text = read(os.path.join(d, "notes.toml"))
+    expect("text markers", text == "[tool]\n<<<<<<< ours\nname = \"bob\"\n=======\nname = \"alice\"\n"
+           ">>>>>>> theirs\nlist = [1,\n  2]\nother = 1\n", text)
+
+
+def test_driver_directly(tmp):
+    """`okr merge` as git calls it, without git: the result goes to OURS."""
+    paths = {}
+    for name, text in [("base", BASE), ("ours", BASE.replace("min = 90", "min = 91")),
+                       ("theirs", BASE.replace("target = 95", "target = 96"))]:
+        paths[name] = os.path.join(tmp, name)
+        write(paths[name], text)
+    p = okr(tmp, "merge", paths["base"], paths["ours"], paths["theirs"], "okr.toml", check=False)
+    expect("exit", p.returncode == 0, p.stderr)
+    expect("result", read(paths["ours"]) ==
+           BASE.replace("min = 90", "min = 91").replace("target = 95", "target = 96"),
+           read(paths["ours"]))
+
+
+for t in [test_init_git_is_idempotent, test_init_git_covers_includes,
+          test_init_git_outside_a_repository, test_checkins_on_two_branches_merge_cleanly,
+          test_rebase_uses_the_driver, test_cherry_pick_uses_the_driver,
+          test_one_side_changes_are_taken, test_a_real_conflict_marks_that_item_alone,
+          test_removed_here_edited_there_is_a_conflict, test_not_a_goal_file_merges_as_text,
+          test_driver_directly]:
+    test(t)
+
+if FAILURES:
+    print("\n\n".join(FAILURES))
+    sys.exit(1)
