@@ -31,6 +31,7 @@ std::span<const Command> command_table() {
         {"edit", "Open the goal file in $VISUAL or $EDITOR at an item, then check it", setup_edit},
         {"mv", "Rename an objective, key result or KPI and every reference to it", setup_mv},
         {"rm", "Delete an objective, key result or KPI that nothing refers to", setup_rm},
+        {"diff", "What changed in the goals between two git revisions", setup_diff},
         {"merge", "Git merge driver: merge three versions of a goal file as goals", setup_merge},
         {"completion", "Print a shell completion script: okr completion bash|zsh|fish",
          setup_completion},

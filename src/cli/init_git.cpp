@@ -28,7 +28,7 @@ std::string anchored(const fs::path& top, const fs::path& path) {
             ExitCode::usage,
             fmt::format("{} is outside the git work tree {}", path.string(), top.string()),
             "run `okr init --git` inside the repository that holds the goal files");
-    return "/" + text;
+    return text == "." ? "/" : "/" + text;
 }
 
 // The patterns that name the workspace's goal files: each root file and its include globs, or

@@ -13,6 +13,11 @@ std::vector<Referrer> referrers_of(const WorkspaceIndex& index, ObjectiveRef obj
                 if (r.found && *r.found == objective)
                     out.push_back({f, o, std::nullopt, "parent", *obj.parent});
             }
+            if (obj.carried_from) {
+                auto r = index.objective(obj.carried_from->text, f, WorkspaceIndex::Explain::no);
+                if (r.found && *r.found == objective)
+                    out.push_back({f, o, std::nullopt, "carried_from", *obj.carried_from});
+            }
         }
     return out;
 }

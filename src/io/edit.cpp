@@ -425,6 +425,20 @@ Result<void> checkin_splices(const Layout& layout, const toml::table& root, cons
                     text += fmt::format("{}{}{}{}", indent, entries[n],
                                         comma || n + 1 < entries.size() ? "," : "", layout.eol());
                 splices.push_back({layout.next_line(after_last), 0, std::move(text)});
+            } else if (!inline_item && layout.line_start(open) == layout.line_start(close)) {
+                // A one-line array becomes one check-in per line now, so that every later
+                // check-in is a one-line diff and two branches' check-ins merge.
+                const std::string indent = key_indent + layout.indent_unit();
+                std::string lines = "[" + layout.eol();
+                for (const toml::node& n : *arr)
+                    lines += fmt::format(
+                        "{}{},{}", indent,
+                        s.substr(layout.begin_of(n), layout.end_of(n) - layout.begin_of(n)),
+                        layout.eol());
+                for (const std::string& e : entries)
+                    lines += fmt::format("{}{},{}", indent, e, layout.eol());
+                lines += key_indent + "]";
+                splices.push_back({open, close + 1 - open, std::move(lines)});
             } else if (comma) {
                 std::string text;
                 for (const std::string& e : entries)

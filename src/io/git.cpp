@@ -1,18 +1,28 @@
 #include "okr/io/git.hpp"
 
+#include "okr/io/safe_write.hpp"
+
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <poll.h>
+#include <set>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
 
 namespace okr::io {
 
-ProgramRun run_program(const std::vector<std::string>& argv, const std::string& cwd) {
+ProgramRun run_program(const std::vector<std::string>& argv, const std::string& cwd,
+                       const std::string* input) {
     ProgramRun run;
+    int in_pipe[2] = {-1, -1};
+    if (input && ::pipe2(in_pipe, O_CLOEXEC) != 0) return run;
     int out_pipe[2], err_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) return run;
     if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -22,7 +32,10 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
     }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (input)
+        posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    else
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
     if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
@@ -35,10 +48,26 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
     posix_spawn_file_actions_destroy(&actions);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
+    if (input) ::close(in_pipe[0]);
     if (spawned != 0) {
         ::close(out_pipe[0]);
         ::close(err_pipe[0]);
+        if (input) ::close(in_pipe[1]);
         return run;
+    }
+    // The input is written by a thread of its own while the output is read, so that neither
+    // side waits for the other; a program that stops reading makes the write fail (EPIPE), not
+    // the process end, since SIGPIPE is ignored meanwhile.
+    struct sigaction ignore {
+    }, previous{};
+    std::thread feeder;
+    if (input) {
+        ignore.sa_handler = SIG_IGN;
+        ::sigaction(SIGPIPE, &ignore, &previous);
+        feeder = std::thread([fd = in_pipe[1], input] {
+            write_all(fd, *input);
+            ::close(fd);
+        });
     }
     // Read both pipes together, so that a program filling one never blocks on the other.
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
@@ -64,6 +93,10 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
     }
     for (auto& f : fds)
         if (f.fd >= 0) ::close(f.fd);
+    if (feeder.joinable()) {
+        feeder.join();
+        ::sigaction(SIGPIPE, &previous, nullptr);
+    }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -78,6 +111,160 @@ std::optional<std::string> git_toplevel(const std::string& dir) {
         run.out.pop_back();
     if (run.out.empty()) return std::nullopt;
     return run.out;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t slash = path.find('/', start);
+        const std::string_view part = path.substr(
+            start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (!part.empty() && part != ".") parts.emplace_back(part);
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
+bool hidden(const std::string& name) {
+    return name.size() > 1 && name[0] == '.' && name != "..";
+}
+
+// Whether the path parts `p` (from `j`) match the glob parts `g` (from `i`), as expand_glob
+// walks the disk: `**` is any number of folders (not hidden ones), the other parts fnmatch.
+bool glob_match(const std::vector<std::string>& g, std::size_t i, const std::vector<std::string>& p,
+                std::size_t j) {
+    if (i == g.size()) return j == p.size();
+    if (g[i] == "**") {
+        if (glob_match(g, i + 1, p, j)) return true;
+        return j + 1 < p.size() && !hidden(p[j]) && glob_match(g, i, p, j + 1);
+    }
+    if (j == p.size()) return false;
+    if (fnmatch(g[i].c_str(), p[j].c_str(), FNM_PERIOD) != 0) return false;
+    return glob_match(g, i + 1, p, j + 1);
+}
+
+} // namespace
+
+std::optional<GitRevision> GitRevision::open(const std::string& toplevel, const std::string& cwd,
+                                             const std::string& rev, std::string& why) {
+    ProgramRun list = run_program(
+        {"git", "ls-tree", "-r", "-z", "--full-tree", "--name-only", rev, "--"}, toplevel);
+    if (list.status != 0) {
+        why = list.err.empty() ? "git ls-tree failed" : list.err;
+        while (!why.empty() && why.back() == '\n')
+            why.pop_back();
+        return std::nullopt;
+    }
+    GitRevision out;
+    out.m_top = fs::path(toplevel);
+    std::error_code ec;
+    out.m_cwd = fs::weakly_canonical(fs::path(cwd), ec); // as git names the top: links resolved
+    if (ec) out.m_cwd = fs::path(cwd);
+    std::vector<std::string> paths;
+    std::string request;
+    for (std::size_t at = 0; at < list.out.size();) {
+        std::size_t end = list.out.find('\0', at);
+        if (end == std::string::npos) end = list.out.size();
+        std::string path = list.out.substr(at, end - at);
+        at = end + 1;
+        if (path.size() > 5 && path.ends_with(".toml")) {
+            request += rev + ":" + path + "\n";
+            paths.push_back(std::move(path));
+        }
+    }
+    if (paths.empty()) return out;
+    ProgramRun blobs = run_program({"git", "cat-file", "--batch"}, toplevel, &request);
+    if (blobs.status != 0) {
+        why = "git cat-file failed: " + blobs.err;
+        return std::nullopt;
+    }
+    // Each answer: `SHA blob SIZE\n`, SIZE bytes, `\n` (or `NAME missing\n`).
+    std::size_t at = 0;
+    for (const std::string& path : paths) {
+        const std::size_t eol = blobs.out.find('\n', at);
+        if (eol == std::string::npos) break;
+        const std::string header = blobs.out.substr(at, eol - at);
+        at = eol + 1;
+        const std::size_t space = header.rfind(' ');
+        if (header.ends_with(" missing") || space == std::string::npos) continue;
+        const std::size_t size = std::stoull(header.substr(space + 1));
+        if (header.find(" blob ") != std::string::npos)
+            out.m_files.emplace(path, blobs.out.substr(at, size));
+        at += size + 1;
+    }
+    return out;
+}
+
+std::string GitRevision::in_repo(const std::string& path) const {
+    const fs::path full =
+        (fs::path(path).is_absolute() ? fs::path(path) : m_cwd / path).lexically_normal();
+    const std::string rel = full.lexically_relative(m_top).generic_string();
+    if (rel.empty() || rel.starts_with("..")) return {};
+    return rel;
+}
+
+bool GitRevision::has(const std::string& path) const {
+    return m_files.count(in_repo(path)) > 0;
+}
+
+std::optional<std::string> GitRevision::read(const std::string& path, std::string& why) const {
+    auto it = m_files.find(in_repo(path));
+    if (it == m_files.end()) {
+        why = "not in this revision";
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::vector<std::string> GitRevision::glob(const std::string& base, const std::string& pattern,
+                                           const std::string&, std::vector<std::string>*) const {
+    const std::string dir = in_repo(base.empty() ? "." : base);
+    const fs::path normal_base = fs::path(base.empty() ? "." : base).lexically_normal();
+    std::vector<std::string> g = split_path(dir == "." ? "" : dir);
+    for (std::string& part : split_path(pattern))
+        g.push_back(std::move(part));
+    std::vector<std::string> out;
+    for (const auto& [path, text] : m_files) {
+        if (!glob_match(g, 0, split_path(path), 0)) continue;
+        // As the disk's glob names it: the base, then the rest of the path.
+        const std::string below =
+            fs::path(path).lexically_relative(dir == "." ? fs::path(".") : fs::path(dir)).string();
+        out.push_back(base.empty() || base == "." ? below : (normal_base / below).string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string GitRevision::resolve(const std::string& path) const {
+    return (fs::path(path).is_absolute() ? fs::path(path) : m_cwd / path)
+        .lexically_normal()
+        .string();
+}
+
+std::string GitRevision::identity(const std::string& path) const {
+    const std::string rel = in_repo(path);
+    return rel.empty() ? path : rel;
+}
+
+std::vector<std::string> GitRevision::toml_files_below(const std::string& dir) const {
+    const std::string base = in_repo(dir.empty() ? "." : dir);
+    std::vector<std::string> out;
+    for (const auto& [path, text] : m_files) {
+        if (base != "." && !path.starts_with(base + "/")) continue;
+        const auto parts = split_path(path);
+        if (std::any_of(parts.begin(), parts.end() - 1, hidden)) continue;
+        out.push_back((fs::path(dir) / fs::path(path).lexically_relative(base == "." ? "." : base))
+                          .lexically_normal()
+                          .string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 } // namespace okr::io

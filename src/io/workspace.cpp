@@ -247,29 +247,53 @@ std::variant<std::vector<std::string>, IoProblem> find_root_files(const Workspac
     return files;
 }
 
+std::optional<std::string> DiskFiles::read(const std::string& path, std::string& why) const {
+    return read_file(path, &why);
+}
+
+std::vector<std::string> DiskFiles::glob(const std::string& base, const std::string& pattern,
+                                         const std::string& root,
+                                         std::vector<std::string>* outside) const {
+    return expand_glob(base, pattern, root, outside);
+}
+
+std::string DiskFiles::resolve(const std::string& path) const {
+    return real_path(path);
+}
+
+std::string DiskFiles::identity(const std::string& path) const {
+    // Resolved by the file system, so that a file reached twice is loaded once.
+    const std::string key = real_path(path);
+    return key.empty() ? path : key;
+}
+
 LoadedWorkspace load_workspace(const WorkspaceSource& source) {
-    LoadedWorkspace out;
     auto roots = find_root_files(source);
     if (auto* problem = std::get_if<IoProblem>(&roots)) {
+        LoadedWorkspace out;
         out.problem = *problem;
         return out;
     }
+    return load_workspace(std::get<std::vector<std::string>>(roots), DiskFiles{});
+}
+
+LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files) {
+    LoadedWorkspace out;
     // Each file with the folder of the root file it came from: includes stay inside it.
     struct Pending {
         std::string path;
         std::string root; // resolved folder of the root file
     };
     std::vector<Pending> pending;
-    for (const std::string& r : std::get<std::vector<std::string>>(roots))
-        pending.push_back({r, real_path(fs::path(r).parent_path().string())});
+    for (const std::string& r : roots)
+        pending.push_back({r, files.resolve(fs::path(r).parent_path().string())});
     std::set<std::string> seen;
     std::vector<ParsedFile> parsed;
     while (!pending.empty()) {
         std::vector<Pending> batch;
         for (auto& p : pending) {
             // Resolved by the file system, so that a file reached twice is loaded once.
-            const std::string key = real_path(p.path);
-            if (seen.insert(key.empty() ? p.path : key).second) batch.push_back(std::move(p));
+            if (seen.insert(files.identity(p.path)).second) batch.push_back(std::move(p));
         }
         pending.clear();
         std::vector<ParsedFile> results(batch.size());
@@ -278,7 +302,7 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         auto worker = [&] {
             for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
                 std::string why;
-                auto text = read_file(batch[i].path, &why);
+                auto text = files.read(batch[i].path, why);
                 if (!text) {
                     problems[i] = IoProblem{
                         fmt::format("{}: cannot read: {}", batch[i].path, why),
@@ -318,7 +342,7 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
                     continue;
                 }
                 // Climbing above the root's folder is refused before any walk.
-                const std::string here = real_path(dir);
+                const std::string here = files.resolve(dir);
                 long depth = 0;
                 if (is_inside(here, root) && here.size() > root.size())
                     for (char c : std::string_view(here).substr(root.size()))
@@ -335,7 +359,7 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
                     continue;
                 }
                 std::vector<std::string> strayed;
-                auto matches = expand_glob(dir, include.text, root, &strayed);
+                auto matches = files.glob(dir, include.text, root, &strayed);
                 if (!strayed.empty()) {
                     outside(fmt::format("reaches {}, outside the folder of the root file",
                                         strayed.front()));
@@ -350,7 +374,7 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
                 for (auto& m : matches) {
                     if (m.size() <= 5 || !m.ends_with(".toml")) continue;
                     // A link may lead outside even when the text stays inside.
-                    if (!is_inside(real_path(m), root)) {
+                    if (!is_inside(files.resolve(m), root)) {
                         if (!reported)
                             outside(fmt::format("reaches {}, outside the folder of the "
                                                 "root file",

@@ -45,6 +45,7 @@ Runner setup_add(CLI::App& command);
 Runner setup_edit(CLI::App& command);
 Runner setup_check(CLI::App& command);
 Runner setup_merge(CLI::App& command);
+Runner setup_diff(CLI::App& command);
 Runner setup_mv(CLI::App& command);
 Runner setup_rm(CLI::App& command);
 

@@ -36,8 +36,40 @@ struct LoadedWorkspace {
 // The root files named by `source`, before includes; an IoProblem when none can be found.
 std::variant<std::vector<std::string>, IoProblem> find_root_files(const WorkspaceSource& source);
 
+// Where the loader reads goal files from: the disk, or a git revision (`okr diff`). Paths are
+// as the user gives them (relative to the working directory, or absolute).
+class FileSource {
+  public:
+    virtual ~FileSource() = default;
+    // The whole text of the file; nullopt, with why in `why`, when it cannot be read.
+    virtual std::optional<std::string> read(const std::string& path, std::string& why) const = 0;
+    // Every file under `base` that matches the include glob `pattern`, sorted (expand_glob,
+    // with its `root` and `outside`).
+    virtual std::vector<std::string> glob(const std::string& base, const std::string& pattern,
+                                          const std::string& root = {},
+                                          std::vector<std::string>* outside = nullptr) const = 0;
+    // The path resolved (on disk: links followed), for checking that includes stay inside the
+    // folder of their root file.
+    virtual std::string resolve(const std::string& path) const = 0;
+    // The same text for two paths that name the same file, so that none is loaded twice.
+    virtual std::string identity(const std::string& path) const = 0;
+};
+
+// The files on disk.
+class DiskFiles : public FileSource {
+  public:
+    std::optional<std::string> read(const std::string& path, std::string& why) const override;
+    std::vector<std::string> glob(const std::string& base, const std::string& pattern,
+                                  const std::string& root = {},
+                                  std::vector<std::string>* outside = nullptr) const override;
+    std::string resolve(const std::string& path) const override;
+    std::string identity(const std::string& path) const override;
+};
+
 // Loads the root files and everything they include, parsing files in parallel.
 LoadedWorkspace load_workspace(const WorkspaceSource& source);
+// The same from root files already found, read from `files`.
+LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files);
 
 // Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
 // any number of directories), sorted; hidden directories are skipped, and `**` does not follow

@@ -168,6 +168,16 @@ def test_init_git_covers_includes(tmp):
            repr(attributes) + p.stdout)
 
 
+def test_init_git_at_the_top_with_includes(tmp):
+    d = os.path.join(tmp, "repo")
+    os.makedirs(os.path.join(d, "teams"))
+    git(d, "init", "-q")
+    write(os.path.join(d, "okr.toml"), 'cycle = "2026-Q4"\n[workspace]\ninclude = ["teams/*.toml"]\n')
+    okr(d, "init", "--git")
+    attributes = read(os.path.join(d, ".gitattributes"))
+    expect("top", attributes == "/okr.toml merge=okr\n/teams/*.toml merge=okr\n", repr(attributes))
+
+
 def test_init_git_outside_a_repository(tmp):
     write(os.path.join(tmp, "okr.toml"), BASE)
     p = okr(tmp, "init", "--git", check=False)
@@ -328,6 +338,17 @@ def test_not_a_goal_file_merges_as_text(tmp):
            ">>>>>>> theirs\nlist = [1,\n  2]\nother = 1\n", text)
 
 
+def test_one_line_array_becomes_one_per_line(tmp):
+    d = repo(tmp)
+    okr(d, "checkin", "sat", "90", "--date", "2026-11-02")
+    first = git(d, "diff", "--numstat").stdout.split()[:2]
+    expect("first append rewrites the array", first == ["4", "1"], first)
+    commit_all(d, "first")
+    okr(d, "checkin", "sat", "91", "--date", "2026-11-09")
+    second = git(d, "diff", "--numstat").stdout.split()[:2]
+    expect("then one line", second == ["1", "0"], second)
+
+
 def test_driver_directly(tmp):
     """`okr merge` as git calls it, without git: the result goes to OURS."""
     paths = {}
@@ -343,11 +364,12 @@ def test_driver_directly(tmp):
 
 
 for t in [test_init_git_is_idempotent, test_init_git_covers_includes,
+          test_init_git_at_the_top_with_includes,
           test_init_git_outside_a_repository, test_checkins_on_two_branches_merge_cleanly,
           test_rebase_uses_the_driver, test_cherry_pick_uses_the_driver,
           test_one_side_changes_are_taken, test_a_real_conflict_marks_that_item_alone,
           test_removed_here_edited_there_is_a_conflict, test_not_a_goal_file_merges_as_text,
-          test_driver_directly]:
+          test_one_line_array_becomes_one_per_line, test_driver_directly]:
     test(t)
 
 if FAILURES:

@@ -153,12 +153,17 @@ title = "Eco"
         CHECK(numstat(k_commented, after) == std::pair{1, 0});
     }
 
-    TEST_CASE("a check-in goes inside a single-line array") {
+    TEST_CASE("a single-line array becomes one check-in per line at its first append") {
         const std::string after = edited(append_checkin(
             k_commented, "x.toml", ItemId::of_kr("eco", "partners"), checkin("2026-11-20", 1)));
-        CHECK(after.find("  checkins = [ { date = 2026-11-10, value = 0 }, { date = 2026-11-20, "
-                         "value = 1 } ]\n") != std::string::npos);
-        CHECK(numstat(k_commented, after) == std::pair{1, 1});
+        CHECK(after.find("  checkins = [\n"
+                         "    { date = 2026-11-10, value = 0 },\n"
+                         "    { date = 2026-11-20, value = 1 },\n"
+                         "  ]\n") != std::string::npos);
+        CHECK(numstat(k_commented, after) == std::pair{4, 1});
+        const std::string again = edited(append_checkin(
+            after, "x.toml", ItemId::of_kr("eco", "partners"), checkin("2026-11-21", 1)));
+        CHECK(numstat(after, again) == std::pair{1, 0});
     }
 
     TEST_CASE("a KR without check-ins gets a multi-line array after its last key") {
@@ -272,8 +277,8 @@ title = "Ünïcödé 🚀🚀🚀"
         const std::string after =
             edited(append_checkin(before, "x.toml", ItemId::of_kr("o", "k"),
                                   checkin("2026-11-01", 3, NAN, "said \"ok\" \\ done\ttab")));
-        CHECK(after.find("note = \"café ☕\" }, { date = 2026-11-01, value = 3, note = \"said "
-                         "\\\"ok\\\" \\\\ done\\ttab\" } ]") != std::string::npos);
+        CHECK(after.find("note = \"café ☕\" },\n    { date = 2026-11-01, value = 3, note = "
+                         "\"said \\\"ok\\\" \\\\ done\\ttab\" },\n  ]") != std::string::npos);
         const GoalFile f = valid_file(after);
         CHECK(f.objectives[1].krs[0].checkins.back().note == "said \"ok\" \\ done\ttab");
     }

@@ -1,0 +1,131 @@
+#include "okr/report/diff.hpp"
+#include "okr/cli/commands.hpp"
+#include "okr/io/git.hpp"
+#include "okr/report/sheets.hpp"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace okr::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DiffOptions {
+    std::vector<std::string> revs;
+    bool exit_code = false;
+};
+
+// A workspace loaded from one side of the comparison, with its index and evaluation.
+struct Side {
+    io::LoadedWorkspace loaded;
+    std::unique_ptr<WorkspaceIndex> index;
+    Evaluation evaluation;
+};
+
+void finish(Side& side, const std::string& name, Date as_of, const Session& session) {
+    if (side.loaded.problem)
+        throw CommandError(ExitCode::io, fmt::format("{}: {}", name, side.loaded.problem->message),
+                           side.loaded.problem->hint);
+    Diagnostics errors;
+    for (const auto& d : side.loaded.diagnostics)
+        if (d.level == Level::error) errors.push_back(d);
+    if (!errors.empty()) {
+        std::string details;
+        for (const Diagnostic& d : errors)
+            details += fmt::format("{}: {}:{}:{}: error: {}\n", name, d.path, d.pos.line,
+                                   d.pos.column, d.message);
+        throw CommandError(
+            ExitCode::invalid,
+            fmt::format("the goal files of {} are invalid; nothing was compared", name),
+            "fix them (`okr check`), or compare other revisions", details);
+    }
+    (void)session;
+    side.index = std::make_unique<WorkspaceIndex>(side.loaded.workspace);
+    side.evaluation = evaluate(*side.index, as_of);
+}
+
+// The root files of the workspace, as on disk: -f paths (folders expanded by the source that
+// reads them), OKR_FILE, else the okr.toml found by walking up.
+std::vector<std::string> root_paths(const Session& session) {
+    std::vector<std::string> given = session.options().files;
+    if (given.empty() && session.env().okr_file && !session.env().okr_file->empty())
+        given.push_back(*session.env().okr_file);
+    if (!given.empty()) return given;
+    auto roots = io::find_root_files(session.source());
+    if (auto* problem = std::get_if<io::IoProblem>(&roots))
+        throw CommandError(ExitCode::io, problem->message, problem->hint);
+    return std::get<std::vector<std::string>>(roots);
+}
+
+Side load_revision(const std::string& top, const Session& session, const std::string& rev,
+                   const std::vector<std::string>& given, Date as_of) {
+    std::string why;
+    auto files = io::GitRevision::open(top, session.env().cwd.string(), rev, why);
+    if (!files)
+        throw CommandError(ExitCode::usage, fmt::format("unknown revision \"{}\": {}", rev, why),
+                           "name a commit, branch or tag: HEAD, HEAD~1, main, v1.0");
+    std::vector<std::string> roots;
+    for (const std::string& path : given) {
+        auto below = files->toml_files_below(path);
+        if (files->has(path))
+            roots.push_back(path);
+        else
+            roots.insert(roots.end(), below.begin(), below.end());
+    }
+    Side side;
+    side.loaded = io::load_workspace(roots, *files);
+    finish(side, rev, as_of, session);
+    return side;
+}
+
+Side load_disk(const Session& session, Date as_of) {
+    Side side;
+    side.loaded = io::load_workspace(session.source());
+    finish(side, "the working tree", as_of, session);
+    return side;
+}
+
+} // namespace
+
+Runner setup_diff(CLI::App& command) {
+    auto opts = std::make_shared<DiffOptions>();
+    command
+        .add_option("REV", opts->revs,
+                    "Compare REV with the working tree, or the first REV with the second "
+                    "(default: HEAD and the working tree)")
+        ->expected(0, 2);
+    command.add_flag("--exit-code", opts->exit_code,
+                     "Exit 1 when something changed (as git diff --exit-code)");
+    return [opts](const Session& session, std::string& out) {
+        const Date as_of = session.as_of();
+        const auto top = io::git_toplevel(session.env().cwd.string());
+        if (!top)
+            throw CommandError(ExitCode::usage, "okr diff: not inside a git repository",
+                               "okr diff compares revisions of goal files kept in git; run it "
+                               "inside the repository");
+        const std::vector<std::string> given = root_paths(session);
+        const std::string from = opts->revs.empty() ? "HEAD" : opts->revs[0];
+        const std::string to = opts->revs.size() == 2 ? opts->revs[1] : "the working tree";
+        Side before = load_revision(*top, session, from, given, as_of);
+        Side after = opts->revs.size() == 2
+                         ? load_revision(*top, session, opts->revs[1], given, as_of)
+                         : load_disk(session, as_of);
+        const report::GoalsDiff diff =
+            report::diff_goals({before.index.get(), &before.evaluation},
+                               {after.index.get(), &after.evaluation}, as_of);
+        const std::string& format = session.options().format;
+        if (format == "json")
+            out += report::diff_json(diff, from, to);
+        else if (format == "table") {
+            const report::Look look = session.look();
+            out += report::diff_table(diff, from, to, look.width, look.color);
+        } else
+            out += report::render_sheet(report::diff_sheet(diff, from, to), format);
+        return opts->exit_code && !diff.changes.empty() ? ExitCode::problems : ExitCode::ok;
+    };
+}
+
+} // namespace okr::cli

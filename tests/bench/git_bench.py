@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Benchmark the git commands against their targets (issue 10):
+
+  - `okr merge` (the git merge driver) on a 1 MB goal file: under 100 ms;
+  - `okr diff A B` between two revisions of the N-file benchmark workspace: at most 3x a
+    `status` of it.
+
+    git_bench.py OKR [--files 1000] [--runs 5] [--data DIR]
+
+The workspace comes from gen_workspace.py (same seed as run.sh) in a git repository with two
+commits: the second adds one check-in to the first KR of each of the first 50 files, changes a
+target and adds a file. Timings are medians of --runs runs after a warm-up, wall clock, with
+OKR_CACHE=off. Use a Release (or RelWithDebInfo) build; on a shared machine say the load.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def timed(cmd, cwd, env, runs, before=None):
+    times = []
+    for i in range(runs + 1):
+        if before:
+            before()
+        start = time.perf_counter()
+        p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - start
+        if p.returncode not in (0, 1):
+            sys.exit(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.decode()}")
+        if i:  # the first run warms the caches
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def git(cwd, env, *args):
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def big_goal_file(target_bytes):
+    """One valid goal file of about `target_bytes`: objectives of 4 KRs with 30 check-ins each."""
+    out = ['title = "Big"\nowner = "bench"\ncycle = "2026-Q4"\n']
+    n = 0
+    while sum(map(len, out)) < target_bytes:
+        out.append(f'\n[[objective]]\nid = "o{n}"\ntitle = "Objective number {n}"\n')
+        for k in range(4):
+            out.append(f'\n  [[objective.kr]]\n  id = "k{k}"\n  title = "Key result {k} of {n}"\n'
+                       f'  target = 100\n  checkins = [\n')
+            for c in range(30):
+                day = 1 + c % 28
+                month = 10 + c // 28
+                out.append(f'    {{ date = 2026-{month:02d}-{day:02d}, value = {c * 3}, confidence = 0.7 }},\n')
+            out.append("  ]\n")
+        n += 1
+    return "".join(out), n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("okr")
+    ap.add_argument("--files", type=int, default=1000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    okr = os.path.abspath(args.okr)
+    tmp = tempfile.mkdtemp(prefix="okr-git-bench-")
+    env = dict(os.environ, OKR_CACHE="off", GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@x",
+               GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@x", GIT_CONFIG_NOSYSTEM="1",
+               HOME=tmp, NO_COLOR="1", LANG="C.UTF-8")
+    env.pop("OKR_FILE", None)
+    try:
+        # The merge driver on a 1 MB file: each side adds a check-in to 50 KRs, theirs also
+        # changes 20 titles.
+        base, objectives = big_goal_file(1 << 20)
+        lines = base.split("\n")
+        def side(tag, value):
+            text, count = base, 0
+            out = []
+            for line in text.split("\n"):
+                out.append(line)
+                if line.startswith("    { date = 2026-11-02") and count < 50:
+                    out.append(f"    {{ date = 2026-11-{10 + value:02d}, value = {value}, note = \"{tag}\" }},")
+                    count += 1
+            return "\n".join(out)
+        ours = side("ours", 1)
+        theirs = side("theirs", 2)
+        theirs = re.sub(r'title = "Objective number (1?\d)"', r'title = "Objective \1, renamed"', theirs)
+        paths = {}
+        for name, text in (("base", base), ("ours.orig", ours), ("theirs", theirs)):
+            paths[name] = os.path.join(tmp, name + ".toml")
+            with open(paths[name], "w") as f:
+                f.write(text)
+        ours_path = os.path.join(tmp, "ours.toml")
+        reset = lambda: shutil.copyfile(paths["ours.orig"], ours_path)
+        merge = timed([okr, "merge", paths["base"], ours_path, paths["theirs"], "big.toml"], tmp,
+                      env, args.runs, reset)
+        reset()
+        p = subprocess.run([okr, "merge", paths["base"], ours_path, paths["theirs"], "big.toml"],
+                           cwd=tmp, env=env, capture_output=True, text=True)
+        merged = open(ours_path).read()
+        ok = p.returncode == 0 and merged.count('note = "ours"') == 50 and \
+            merged.count('note = "theirs"') == 50 and "renamed" in merged
+        print(f"merge driver, {len(base) / 1e6:.2f} MB file ({objectives} objectives): "
+              f"{merge * 1000:.0f} ms (target < 100 ms){'' if ok else '  [RESULT WRONG]'}")
+
+        # okr diff between two revisions of the workspace vs okr status.
+        ws = os.path.join(tmp, "ws")
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_workspace.py"), ws, "--files",
+                        str(args.files), "--seed", str(args.seed)], check=True, capture_output=True)
+        git(ws, env, "init", "-q")
+        git(ws, env, "add", "-A")
+        git(ws, env, "commit", "-q", "-m", "one")
+        names = sorted(n for n in os.listdir(ws) if n.endswith(".toml"))
+        for name in names[:50]:
+            path = os.path.join(ws, name)
+            text = open(path).read()
+            text = text.replace("  checkins = [\n", "  checkins = [\n    { date = 2026-11-23, value = 1 },\n", 1)
+            open(path, "w").write(text)
+        shutil.copyfile(os.path.join(ws, names[-1]), os.path.join(ws, "extra.toml"))
+        text = open(os.path.join(ws, "extra.toml")).read()
+        open(os.path.join(ws, "extra.toml"), "w").write(text.replace("title = ", "namespace = \"extra\"\ntitle = ", 1))
+        git(ws, env, "add", "-A")
+        git(ws, env, "commit", "-q", "-m", "two")
+        common = ["-f", ".", "--as-of", "2026-11-23", "--cycle", "all"]
+        status = timed([okr, *common, "status", "--format", "json"], ws, env, args.runs)
+        diff = timed([okr, *common, "diff", "HEAD~1", "HEAD", "--format", "json"], ws, env, args.runs)
+        print(f"status of {args.files} files: {status * 1000:.0f} ms; "
+              f"diff HEAD~1 HEAD: {diff * 1000:.0f} ms = {diff / status:.2f}x status (target <= 3x)")
+        load = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
+        print(f"(median of {args.runs} runs, load average {load}, {os.cpu_count()} CPUs)")
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""`okr diff` with real git: the team example committed, then changed (SPEC §12).
+
+    diff_test.py OKR
+"""
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TEAM = os.path.join(HERE, "..", "..", "..", "examples", "team")
+OKR = os.path.abspath(sys.argv[1])
+FAILURES = []
+AS_OF = ["--as-of", "2026-11-23"]
+
+
+def env(home):
+    e = dict(os.environ)
+    e.update({"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+              "GIT_COMMITTER_EMAIL": "t@x", "GIT_CONFIG_NOSYSTEM": "1", "HOME": home,
+              "LANG": "C.UTF-8", "TZ": "UTC", "NO_COLOR": "1", "COLUMNS": "160", "OKR_CACHE": "off"})
+    e.pop("OKR_FILE", None)
+    return e
+
+
+def run(cwd, home, *args):
+    return subprocess.run(list(args), cwd=cwd, env=env(home), capture_output=True, text=True,
+                          timeout=60)
+
+
+def check(name, cond, detail=""):
+    print(("ok   " if cond else "FAIL ") + name)
+    if not cond:
+        FAILURES.append(f"{name}: {detail}")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="okr-diff-")
+    try:
+        outside = run(tmp, tmp, OKR, "-f", os.path.join(TEAM, "okr.toml"), "diff")
+        check("outside git exit", outside.returncode == 2, outside.stderr)
+        check("outside git message", "not inside a git repository" in outside.stderr, outside.stderr)
+
+        d = os.path.join(tmp, "team")
+        shutil.copytree(TEAM, d)
+        okr = lambda *a: run(d, tmp, OKR, *AS_OF, *a)
+        git = lambda *a: run(d, tmp, "git", *a)
+        git("init", "-q", "-b", "main")
+        git("add", "-A")
+        git("commit", "-q", "-m", "week 1")
+
+        same = okr("diff", "--exit-code")
+        check("no change exit", same.returncode == 0, same.stdout + same.stderr)
+        check("no change text", "No change in the goals." in same.stdout, same.stdout)
+
+        okr("checkin", "growth/activation.activation-rate", "31", "--date", "2026-11-23",
+            "--confidence", "0.8", "--note", "new onboarding email")
+        okr("checkin", "company/csat", "84", "--date", "2026-11-23")
+        okr("set", "growth/activation.trial-calls", "target", "100")
+        okr("drop", "growth/first-week.time-to-report")
+        okr("add", "objective", "Win the enterprise segment", "--id", "enterprise",
+            "--in", "teams/growth.toml")
+        # A file added through an include: a new team file; and one removed.
+        with open(os.path.join(d, "teams", "sales.toml"), "w") as f:
+            f.write('title = "Sales"\nowner = "sales"\ncycle = "2026-Q4"\n\n[[objective]]\n'
+                    'id = "pipeline"\ntitle = "Build the pipeline"\n\n  [[objective.kr]]\n'
+                    '  id = "deals"\n  title = "Close 10 deals"\n  target = 10\n')
+        removed = sorted(os.listdir(os.path.join(d, "people")))[0]
+        os.remove(os.path.join(d, "people", removed))
+
+        table = okr("diff")
+        check("diff exit", table.returncode == 0, table.stderr)
+        out = table.stdout
+        for want in ["growth/activation.activation-rate", "confidence 0.8", "company/csat",
+                     "goalpost moved!", "dropped", "growth/enterprise", "sales/pipeline",
+                     "removed"]:
+            check(f"table shows {want}", want in out, out)
+
+        changed = okr("diff", "--exit-code")
+        check("exit-code 1", changed.returncode == 1, changed.stderr)
+
+        data = json.loads(okr("diff", "--format", "json").stdout)
+        changes = data["changes"]
+        kinds = {(c["change"], c["ref"]) for c in changes}
+        check("json checkin", ("checkin", "growth/activation.activation-rate") in kinds, kinds)
+        checkin = [c for c in changes if c["change"] == "checkin" and c["ref"] == "growth/activation.activation-rate"][0]
+        check("json checkin data", checkin["value"] == 31 and checkin["confidence"] == 0.8
+              and checkin["note"] == "new onboarding email" and checkin["date"] == "2026-11-23", checkin)
+        goal = [c for c in changes if c["change"] == "goalpost"]
+        check("json goalpost", len(goal) == 1 and goal[0]["flagged"] and goal[0]["before"] == "0 -> 120"
+              and goal[0]["after"] == "0 -> 100", goal)
+        check("json dropped", ("dropped", "growth/first-week.time-to-report") in kinds, kinds)
+        check("json added", ("added", "growth/enterprise") in kinds and ("added", "sales/pipeline") in kinds, kinds)
+        check("json removed", any(c["change"] == "removed" for c in changes), kinds)
+        check("json health", ("health", "company/csat") in kinds, kinds)
+        check("json score", any(c["change"] == "score" and c["ref"] == "growth/activation" for c in changes), kinds)
+
+        rows = list(csv.reader(io.StringIO(okr("diff", "--format", "csv").stdout)))
+        check("csv header", rows[0][:3] == ["section", "kind", "Change"], rows[0])
+        check("csv rows", len(rows) == len(changes) + 1, len(rows))
+        md = okr("diff", "--format", "markdown")
+        check("markdown", md.returncode == 0 and "| Change |" in md.stdout, md.stdout[:300])
+        html = okr("diff", "--format", "html")
+        check("html", html.returncode == 0 and "<html" in html.stdout and "goalpost moved" in html.stdout, "")
+
+        git("add", "-A")
+        git("commit", "-q", "-m", "week 2")
+        two = okr("diff", "HEAD~1", "HEAD", "--format", "json")
+        check("two revisions", json.loads(two.stdout)["changes"] == changes, two.stdout[:500])
+        one = okr("diff", "HEAD~1", "--format", "json")
+        check("one revision", json.loads(one.stdout)["changes"] == changes, one.stderr)
+        bad = okr("diff", "nope")
+        check("unknown revision", bad.returncode == 2 and 'unknown revision "nope"' in bad.stderr, bad.stderr)
+    finally:
+        shutil.rmtree(tmp)
+
+
+main()
+if FAILURES:
+    print("\n".join(FAILURES))
+    sys.exit(1)
