@@ -429,16 +429,16 @@ Result<void> checkin_splices(const Layout& layout, const toml::table& root, cons
                 // A one-line array becomes one check-in per line now, so that every later
                 // check-in is a one-line diff and two branches' check-ins merge.
                 const std::string indent = key_indent + layout.indent_unit();
-                std::string lines = "[" + layout.eol();
+                std::string split = "[" + layout.eol();
                 for (const toml::node& n : *arr)
-                    lines += fmt::format(
+                    split += fmt::format(
                         "{}{},{}", indent,
                         s.substr(layout.begin_of(n), layout.end_of(n) - layout.begin_of(n)),
                         layout.eol());
                 for (const std::string& e : entries)
-                    lines += fmt::format("{}{},{}", indent, e, layout.eol());
-                lines += key_indent + "]";
-                splices.push_back({open, close + 1 - open, std::move(lines)});
+                    split += fmt::format("{}{},{}", indent, e, layout.eol());
+                split += key_indent + "]";
+                splices.push_back({open, close + 1 - open, std::move(split)});
             } else if (comma) {
                 std::string text;
                 for (const std::string& e : entries)

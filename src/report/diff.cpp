@@ -27,7 +27,7 @@ GoalChange make(std::string change, std::string item, std::string ref, std::stri
 
 std::string checkin_key(const Checkin& c) {
     return fmt::format("{}|{}|{}|{}", c.date.iso(), c.value,
-                       c.has_confidence() ? fmt::format("{}", c.confidence) : "-", c.note);
+                       c.has_confidence() ? fmt::format("{}", *c.confidence) : "-", c.note);
 }
 
 std::string shown_score(std::optional<double> s) {
@@ -208,7 +208,7 @@ std::string detail_of(const GoalChange& c) {
     if (c.checkin) {
         std::string d = c.checkin->date.iso();
         if (c.checkin->has_confidence())
-            d += fmt::format(", confidence {}", format_number(c.checkin->confidence, 2));
+            d += fmt::format(", confidence {}", format_number(*c.checkin->confidence, 2));
         if (!c.checkin->note.empty()) d += ": " + c.checkin->note;
         return d;
     }
@@ -295,9 +295,7 @@ std::string diff_json(const GoalsDiff& diff, const std::string& from, const std:
         if (c.checkin) {
             w.field("date", c.checkin->date.iso());
             w.field("value", c.checkin->value);
-            w.field("confidence", c.checkin->has_confidence()
-                                      ? std::optional<double>(c.checkin->confidence)
-                                      : std::nullopt);
+            w.field("confidence", c.checkin->confidence);
             w.field("note", c.checkin->note);
         }
         w.field("flagged", c.flagged);
