@@ -1,5 +1,6 @@
 #include "okr/report/diff.hpp"
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/io/git.hpp"
 #include "okr/report/sheets.hpp"
 
@@ -96,7 +97,8 @@ Runner setup_diff(CLI::App& command) {
         .add_option("REV", opts->revs,
                     "Compare REV with the working tree, or the first REV with the second "
                     "(default: HEAD and the working tree)")
-        ->expected(0, 2);
+        ->expected(0, 2)
+        ->check(completes(Complete::nothing));
     command.add_flag("--exit-code", opts->exit_code,
                      "Exit 1 when something changed (as git diff --exit-code)");
     return [opts](const Session& session, std::string& out) {
@@ -116,14 +118,9 @@ Runner setup_diff(CLI::App& command) {
         const report::GoalsDiff diff =
             report::diff_goals({before.index.get(), &before.evaluation},
                                {after.index.get(), &after.evaluation}, as_of);
-        const std::string& format = session.options().format;
-        if (format == "json")
-            out += report::diff_json(diff, from, to);
-        else if (format == "table") {
-            const report::Look look = session.look();
-            out += report::diff_table(diff, from, to, look.width, look.color);
-        } else
-            out += report::render_sheet(report::diff_sheet(diff, from, to), format);
+        out += session.render(
+            [&](const report::Spill& spill) { return report::diff_json(diff, from, to, spill); },
+            [&] { return report::diff_sheet(diff, from, to); });
         return opts->exit_code && !diff.changes.empty() ? ExitCode::problems : ExitCode::ok;
     };
 }

@@ -226,13 +226,29 @@ Sheet diff_sheet(const GoalsDiff& diff, const std::string& from, const std::stri
     Sheet sheet;
     sheet.title = title_line(from, to);
     sheet.subtitle.push_back(fmt::format("Both evaluated as of {}", diff.as_of.iso()));
+    sheet.head = {line(fmt::format("{}, as of {}", title_line(from, to), diff.as_of.iso()),
+                       Style::plain, Media::terminal)};
     Section section;
+    section.name = "changes";
     section.heading = "Changes";
-    section.columns = {"Change", "Item", "Title", "Before", "After", "Detail"};
+    section.heading_media = Media::documents;
+    section.empty = "No change in the goals.";
+    section.columns = {{"change", "Change"},
+                       {"item", "Item"},
+                       {"ref", "Ref"},
+                       {"title", "Title", Media::all, Align::left, true, 0, 26},
+                       {"before", "Before", Media::all, Align::right},
+                       {"after", "After", Media::all, Align::right},
+                       {"detail", "Detail", Media::all, Align::left, true, 1, 30}};
     for (const GoalChange& c : diff.changes) {
+        const Style style = c.flagged                                        ? Style::red
+                            : c.change == "added" || c.change == "checkin"   ? Style::green
+                            : c.change == "removed" || c.change == "dropped" ? Style::yellow
+                                                                             : Style::plain;
         SheetRow row;
         row.kind = c.item;
-        row.cells = {status_cell(c.flagged ? "goalpost moved" : c.change),
+        row.cells = {text_cell(c.flagged ? "goalpost moved!" : c.change, style),
+                     text_cell(c.item),
                      text_cell(c.ref),
                      text_cell(c.title),
                      text_cell(c.before),
@@ -240,39 +256,16 @@ Sheet diff_sheet(const GoalsDiff& diff, const std::string& from, const std::stri
                      text_cell(detail_of(c))};
         section.rows.push_back(std::move(row));
     }
-    if (diff.changes.empty()) section.paragraphs.push_back("No change in the goals.");
+    if (diff.changes.empty())
+        section.after.push_back(line("No change in the goals.", Style::plain, Media::documents));
     sheet.sections.push_back(std::move(section));
     return sheet;
 }
 
-std::string diff_table(const GoalsDiff& diff, const std::string& from, const std::string& to,
-                       std::size_t width, bool color) {
-    std::string out = title_line(from, to) + fmt::format(", as of {}\n", diff.as_of.iso());
-    if (diff.changes.empty()) return out + "No change in the goals.\n";
-    Table table({{"CHANGE"},
-                 {"ITEM"},
-                 {"TITLE", Align::left, true, 0, 26},
-                 {"BEFORE", Align::right},
-                 {"AFTER", Align::right},
-                 {"DETAIL", Align::left, true, 1, 30}});
-    for (const GoalChange& c : diff.changes) {
-        const Style style = c.flagged                                        ? Style::red
-                            : c.change == "added" || c.change == "checkin"   ? Style::green
-                            : c.change == "removed" || c.change == "dropped" ? Style::yellow
-                                                                             : Style::plain;
-        table.add_row({{c.flagged ? "goalpost moved!" : c.change, style},
-                       {escape_control(c.ref)},
-                       {escape_control(c.title)},
-                       {escape_control(c.before)},
-                       {escape_control(c.after)},
-                       {escape_control(detail_of(c))}});
-    }
-    return out + table.render({width, color});
-}
-
-std::string diff_json(const GoalsDiff& diff, const std::string& from, const std::string& to) {
+std::string diff_json(const GoalsDiff& diff, const std::string& from, const std::string& to,
+                      const Spill& spill) {
     std::string out;
-    JsonWriter w(out);
+    JsonWriter w(out, spill);
     w.begin_object();
     w.field("schema_version", 1.0);
     w.field("as_of", diff.as_of.iso());

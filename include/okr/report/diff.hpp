@@ -4,6 +4,7 @@
 
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
+#include "okr/report/json.hpp"
 #include "okr/report/sheet.hpp"
 
 #include <optional>
@@ -39,10 +40,10 @@ struct EvaluatedGoals {
 
 GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, Date as_of);
 
-// The changes as a sheet (CSV, Markdown, HTML) and as the terminal table, and as JSON.
+// The changes as the one description every human format renders (the terminal table, CSV,
+// Markdown, HTML), and as JSON.
 Sheet diff_sheet(const GoalsDiff& diff, const std::string& from, const std::string& to);
-std::string diff_table(const GoalsDiff& diff, const std::string& from, const std::string& to,
-                       std::size_t width, bool color);
-std::string diff_json(const GoalsDiff& diff, const std::string& from, const std::string& to);
+std::string diff_json(const GoalsDiff& diff, const std::string& from, const std::string& to,
+                      const Spill& spill = {});
 
 } // namespace okr::report

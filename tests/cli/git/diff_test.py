@@ -101,7 +101,7 @@ def main():
         check("json score", any(c["change"] == "score" and c["ref"] == "growth/activation" for c in changes), kinds)
 
         rows = list(csv.reader(io.StringIO(okr("diff", "--format", "csv").stdout)))
-        check("csv header", rows[0][:3] == ["section", "kind", "Change"], rows[0])
+        check("csv header", rows[0][:5] == ["section", "kind", "change", "item", "ref"], rows[0])
         check("csv rows", len(rows) == len(changes) + 1, len(rows))
         md = okr("diff", "--format", "markdown")
         check("markdown", md.returncode == 0 and "| Change |" in md.stdout, md.stdout[:300])

@@ -97,7 +97,10 @@ title = "Eco"
   id = "partners"
   title = "Partners"
   type = "milestone"
-  checkins = [ { date = 2026-11-10, value = 0 }, { date = 2026-11-21, value = 1 } ]
+  checkins = [
+    { date = 2026-11-10, value = 0 },
+    { date = 2026-11-21, value = 1 },
+  ]
 
   [[objective.kr]]
   id = "sat"
