@@ -172,7 +172,8 @@ Runner setup_init(CLI::App& command) {
         if (opts->git && (opts->path.empty() ? std::holds_alternative<std::vector<std::string>>(
                                                    io::find_root_files(session.source()))
                                              : fs::exists(opts->path, ec))) {
-            set_up_git_merge(session, opts->dry_run, out);
+            const GitSetup git = set_up_git_merge(session, opts->dry_run, out);
+            finish_write(session, opts->dry_run, git.written, git.text, out);
             return ExitCode::ok;
         }
         std::string path = opts->path;
@@ -203,8 +204,8 @@ Runner setup_init(CLI::App& command) {
         if (has_errors(parsed.diagnostics))
             throw CommandError(ExitCode::usage, fmt::format("cannot make a valid starter file: {}",
                                                             parsed.diagnostics.front().message));
-        const Written written{
-            "init", path, 1, {}, {{"title", title}, {"owner", owner}, {"cycle", cycle->name}}};
+        std::vector<Written> written{
+            {"init", path, 1, {}, {{"title", title}, {"owner", owner}, {"cycle", cycle->name}}}};
         if (fs::exists(fs::symlink_status(path, ec)))
             throw CommandError(ExitCode::io,
                                fmt::format("{} already exists; not overwriting it", path),
@@ -229,7 +230,11 @@ Runner setup_init(CLI::App& command) {
                 write_edit(session, *root, true, out, [&](std::string_view current) {
                     return io::add_include(current, *root, *include);
                 });
-            finish_write(session, true, {written}, {}, out);
+            if (opts->git) {
+                const GitSetup git = set_up_git_merge(session, true, out, path);
+                written.insert(written.end(), git.written.begin(), git.written.end());
+            }
+            finish_write(session, true, written, {}, out);
             return ExitCode::ok;
         }
         // Missing folders are created, as `mkdir -p` would.
@@ -258,8 +263,12 @@ Runner setup_init(CLI::App& command) {
                                 report::escape_control(*include), report::escape_control(*root));
         const std::string f = path == "okr.toml" || include || root ? "" : "-f " + shown + " ";
         said += fmt::format("next: `okr {}add objective \"TITLE\"`, then `okr {}status`\n", f, f);
-        finish_write(session, false, {written}, said, out);
-        if (opts->git) set_up_git_merge(session, false, out, path);
+        if (opts->git) {
+            const GitSetup git = set_up_git_merge(session, false, out, path);
+            written.insert(written.end(), git.written.begin(), git.written.end());
+            said += git.text;
+        }
+        finish_write(session, false, written, said, out);
         return ExitCode::ok;
     };
 }

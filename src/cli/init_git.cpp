@@ -1,8 +1,10 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/write.hpp"
 #include "okr/io/git.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/io/workspace.hpp"
+#include "okr/util/diff.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -98,8 +100,8 @@ std::string git_config(const std::string& top, const std::string& key) {
 
 } // namespace
 
-void set_up_git_merge(const Session& session, bool dry_run, std::string& out,
-                      const std::string& created) {
+GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out,
+                          const std::string& created) {
     const fs::path cwd = session.env().cwd;
     const auto top_text = io::git_toplevel(cwd.string());
     if (!top_text)
@@ -120,17 +122,20 @@ void set_up_git_merge(const Session& session, bool dry_run, std::string& out,
         }
     const bool set_driver = git_config(*top_text, "merge.okr.driver") != k_driver;
     const bool set_name = git_config(*top_text, "merge.okr.name") != k_driver_name;
-    const bool quiet = session.options().quiet;
-    const char* verb = dry_run ? "would add" : "added";
+    std::error_code ec;
+    const fs::path shown = fs::proximate(attributes_path, cwd, ec);
+    GitSetup setup;
     if (!added.empty()) {
-        if (!dry_run) {
+        if (dry_run) {
+            out += util::unified_diff(existing.value_or(""), attributes, shown.generic_string());
+        } else {
             auto e = existing ? io::write_file_atomically(attributes_path, attributes)
                               : io::create_file(attributes_path, attributes);
             if (e) throw CommandError(ExitCode::io, e->message, e->hint);
         }
-        if (!quiet)
-            for (const std::string& p : added)
-                out += fmt::format("{} to .gitattributes: {} merge=okr\n", verb, p);
+        for (const std::string& p : added)
+            setup.text += fmt::format("added to .gitattributes: {} merge=okr\n", p);
+        setup.written.push_back({"init", shown.generic_string(), 0, {}, {{"merge=okr", added}}});
     }
     if (set_driver || set_name) {
         if (!dry_run) {
@@ -143,15 +148,30 @@ void set_up_git_merge(const Session& session, bool dry_run, std::string& out,
                                        fmt::format("git config {} failed: {}", key, run.err),
                                        "check that the repository's config can be written");
             }
+        } else if (session.options().format != "json" && !session.options().quiet) {
+            out += fmt::format("would set merge.okr.driver = \"{}\" in the repository's config\n",
+                               k_driver);
         }
-        if (!quiet)
-            out += fmt::format("{} merge.okr.driver = \"{}\" to the repository's config\n",
-                               dry_run ? "would set" : "set", k_driver);
+        setup.text +=
+            fmt::format("set merge.okr.driver = \"{}\" in the repository's config\n", k_driver);
+        // The repository's own config file, which `git config` wrote.
+        io::ProgramRun dir = io::run_program({"git", "rev-parse", "--git-common-dir"}, *top_text);
+        while (!dir.out.empty() && (dir.out.back() == '\n' || dir.out.back() == '\r'))
+            dir.out.pop_back();
+        const fs::path config = fs::path(*top_text) / dir.out / "config";
+        setup.written.push_back({"init",
+                                 fs::proximate(config.lexically_normal(), cwd, ec).generic_string(),
+                                 0,
+                                 {},
+                                 {{"merge.okr.name", std::string(k_driver_name)},
+                                  {"merge.okr.driver", std::string(k_driver)}}});
     }
-    if (added.empty() && !set_driver && !set_name && !quiet)
-        out += "the git merge driver is already set up; nothing to change\n";
-    if (!added.empty() && !dry_run && !quiet)
-        out += "commit .gitattributes; each clone runs `okr init --git` once for the config\n";
+    if (added.empty() && !set_driver && !set_name)
+        setup.text += "the git merge driver is already set up; nothing to change\n";
+    if (!added.empty())
+        setup.text +=
+            "commit .gitattributes; each clone runs `okr init --git` once for the config\n";
+    return setup;
 }
 
 } // namespace okr::cli

@@ -1,5 +1,7 @@
 #include "okr/io/merge.hpp"
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
+#include "okr/cli/write.hpp"
 #include "okr/io/git.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/io/workspace.hpp"
@@ -33,12 +35,18 @@ std::string read_version(const std::string& path, std::string_view name) {
 
 Runner setup_merge(CLI::App& command) {
     auto opts = std::make_shared<MergeOptions>();
-    command.add_option("BASE", opts->base, "The common ancestor's version (git's %O)")->required();
+    command.add_option("BASE", opts->base, "The common ancestor's version (git's %O)")
+        ->required()
+        ->check(completes(Complete::files));
     command.add_option("OURS", opts->ours, "Our version; the result is written here (git's %A)")
-        ->required();
-    command.add_option("THEIRS", opts->theirs, "Their version (git's %B)")->required();
-    command.add_option("PATH", opts->path, "The file's path in the repository, for messages (%P)");
-    return [opts](const Session& session, std::string&) {
+        ->required()
+        ->check(completes(Complete::files));
+    command.add_option("THEIRS", opts->theirs, "Their version (git's %B)")
+        ->required()
+        ->check(completes(Complete::files));
+    command.add_option("PATH", opts->path, "The file's path in the repository, for messages (%P)")
+        ->check(completes(Complete::files));
+    return [opts](const Session& session, std::string& out) {
         const std::string base = read_version(opts->base, "BASE");
         const std::string ours = read_version(opts->ours, "OURS");
         const std::string theirs = read_version(opts->theirs, "THEIRS");
@@ -57,10 +65,27 @@ Runner setup_merge(CLI::App& command) {
                 throw CommandError(ExitCode::io, "cannot run `git merge-file`",
                                    "okr merges files that are not goal files with git");
             if (!run.err.empty()) fmt::print(stderr, "{}", run.err);
+            // git merge-file exits with the number of conflicts (negative on an error).
+            const double conflicts = run.status > 0 ? run.status : 0;
+            finish_write(session, false,
+                         {{"merge",
+                           opts->ours,
+                           0,
+                           "",
+                           {{"merged_as", std::string("text")}, {"conflicts", conflicts}}}},
+                         {}, out);
             return run.status == 0 ? ExitCode::ok : ExitCode::problems;
         }
         if (auto e = io::write_file_atomically(opts->ours, merged.text))
             throw CommandError(ExitCode::io, e->message, e->hint);
+        finish_write(session, false,
+                     {{"merge",
+                       opts->ours,
+                       0,
+                       "",
+                       {{"merged_as", std::string("goals")},
+                        {"conflicts", static_cast<double>(merged.conflicts)}}}},
+                     {}, out);
         if (merged.conflicts > 0) {
             if (!session.options().quiet)
                 fmt::print(stderr, "okr merge: {}: {} conflict{} left between markers\n", path,

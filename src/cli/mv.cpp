@@ -1,14 +1,11 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/core/referrers.hpp"
 #include "okr/io/parse.hpp"
-#include "okr/io/safe_write.hpp"
-#include "okr/util/diff.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fmt/format.h>
 #include <map>
 
@@ -27,6 +24,7 @@ struct KeyChange {
     io::ItemId item;
     std::string key;
     io::Value value;
+    std::string ref; // the item's reference, as reports print it
 };
 
 // Checks that `id` is a valid id that nothing in its scope uses yet.
@@ -95,53 +93,14 @@ std::string describe_referrer(const WorkspaceIndex& index, const Referrer& r) {
                        r.key, r.ref.text);
 }
 
-void write_files(
-    const std::vector<std::string>& paths, bool dry_run, std::string& out,
-    const std::function<io::Edit(const std::string& path, std::string_view text)>& edit,
-    std::vector<std::string>* changed) {
-    std::vector<std::string> sorted = paths;
-    std::sort(sorted.begin(), sorted.end());
-    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    // Locks in path order, so that two writers of the same files cannot deadlock.
-    std::vector<io::FileLock> locks;
-    if (!dry_run)
-        for (const std::string& path : sorted) {
-            auto taken = io::FileLock::acquire(path, lock_timeout());
-            if (auto* e = std::get_if<io::WriteError>(&taken))
-                throw CommandError(ExitCode::io, e->message + "; nothing was written", e->hint);
-            locks.push_back(std::move(std::get<io::FileLock>(taken)));
-        }
-    // Every new text is made and verified before the first one is written.
-    std::vector<std::pair<std::string, std::string>> texts; // before, after
-    for (const std::string& path : sorted) {
-        const std::optional<std::string> text = io::read_file(path);
-        if (!text)
-            throw CommandError(ExitCode::io, fmt::format("cannot read {}: {}; nothing was written",
-                                                         path, std::strerror(errno)));
-        io::Edit result = edit(path, *text);
-        if (!result.ok())
-            throw CommandError(result.error->kind == io::EditError::Kind::file_invalid
-                                   ? ExitCode::invalid
-                                   : ExitCode::usage,
-                               result.error->message + "; nothing was written", result.error->hint);
-        texts.emplace_back(*text, std::move(result.text));
-    }
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-        if (texts[i].first == texts[i].second) continue;
-        if (dry_run) {
-            out += util::unified_diff(texts[i].first, texts[i].second, sorted[i]);
-            continue;
-        }
-        if (auto e = io::write_file_atomically(sorted[i], texts[i].second))
-            throw CommandError(ExitCode::io, e->message, e->hint);
-        if (changed) changed->push_back(sorted[i]);
-    }
-}
-
 Runner setup_mv(CLI::App& command) {
     auto opts = std::make_shared<MvOptions>();
-    command.add_option("REF", opts->ref, "The objective, key result or KPI to rename")->required();
-    command.add_option("NEW-ID", opts->new_id, "Its new id")->required();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to rename")
+        ->required()
+        ->check(completes(Complete::references));
+    command.add_option("NEW-ID", opts->new_id, "Its new id")
+        ->required()
+        ->check(completes(Complete::nothing));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
@@ -149,9 +108,10 @@ Runner setup_mv(CLI::App& command) {
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const Workspace& ws = index.workspace();
         if (target.item.id == opts->new_id) {
-            if (!session.options().quiet)
-                out += fmt::format("{} is already called {}; nothing to change\n", target.ref,
-                                   opts->new_id);
+            finish_write(session, opts->dry_run, {},
+                         fmt::format("{} is already called {}; nothing to change\n", target.ref,
+                                     opts->new_id),
+                         out);
             return ExitCode::ok;
         }
         check_new_id(index, target, opts->new_id);
@@ -165,12 +125,15 @@ Runner setup_mv(CLI::App& command) {
             if (r.key == "kpis") continue; // the whole list at once, below
             const io::ItemId item =
                 r.kr ? io::ItemId::of_kr(o.id, o.krs[*r.kr].id) : io::ItemId::of_objective(o.id);
-            changes[f.path].push_back({item, r.key, renamed_ref(r.ref.text, opts->new_id)});
+            const std::string who = r.kr ? index.ref_of(KrRef{r.file, r.objective, *r.kr})
+                                         : index.ref_of(ObjectiveRef{r.file, r.objective});
+            changes[f.path].push_back({item, r.key, renamed_ref(r.ref.text, opts->new_id), who});
         }
         if (target.item.kind == io::ItemKind::kpi) {
             const KpiRef kpi = kpi_ref(index, target);
             for (std::size_t fi = 0; fi < ws.files.size(); ++fi)
-                for (const Objective& o : ws.files[fi].objectives) {
+                for (std::size_t oi = 0; oi < ws.files[fi].objectives.size(); ++oi) {
+                    const Objective& o = ws.files[fi].objectives[oi];
                     bool any = false;
                     std::vector<std::string> list;
                     for (const RefText& ref : o.kpis) {
@@ -180,39 +143,59 @@ Runner setup_mv(CLI::App& command) {
                         list.push_back(hit ? renamed_ref(ref.text, opts->new_id) : ref.text);
                     }
                     if (any)
-                        changes[ws.files[fi].path].push_back(
-                            {io::ItemId::of_objective(o.id), "kpis", list});
+                        changes[ws.files[fi].path].push_back({io::ItemId::of_objective(o.id),
+                                                              "kpis", list,
+                                                              index.ref_of(ObjectiveRef{fi, oi})});
                 }
         }
+        const std::string new_ref =
+            target.item.kind == io::ItemKind::kr
+                ? target.ref.substr(0, target.ref.rfind('.') + 1) + opts->new_id
+                : renamed_ref(target.ref, opts->new_id);
         const std::string target_path = ws.files[target.file].path;
-        changes[target_path].push_back({target.item, "id", opts->new_id});
+        changes[target_path].push_back({target.item, "id", opts->new_id, new_ref});
 
-        std::vector<std::string> paths;
-        for (const auto& [path, list] : changes)
-            paths.push_back(path);
-        std::vector<std::string> changed;
-        write_files(
-            paths, opts->dry_run, out,
-            [&](const std::string& path, std::string_view text) {
-                io::Edit edit;
-                edit.text = std::string(text);
-                for (const KeyChange& c : changes[path]) {
-                    io::Edit next = io::set_key(edit.text, path, c.item, c.key, c.value);
-                    if (!next.ok()) return next;
-                    edit.text = std::move(next.text);
-                }
-                return edit;
-            },
-            &changed);
-        if (!opts->dry_run && !session.options().quiet) {
-            const std::string new_ref =
-                target.item.kind == io::ItemKind::kr
-                    ? target.ref.substr(0, target.ref.rfind('.') + 1) + opts->new_id
-                    : renamed_ref(target.ref, opts->new_id);
-            out += fmt::format("{} -> {}\n", target.ref, new_ref);
-            for (const std::string& path : changed)
-                out += fmt::format("changed {}\n", path);
+        // Every file as one write (SPEC §8): locked in path order, each written atomically.
+        std::vector<FileEdit> edits;
+        for (const auto& entry : changes) {
+            const std::string path = entry.first;
+            const std::vector<KeyChange>* list = &entry.second;
+            edits.push_back({path, [path, list](std::string_view text) {
+                                 io::Edit edit;
+                                 edit.text = std::string(text);
+                                 for (const KeyChange& c : *list) {
+                                     io::Edit next =
+                                         io::set_key(edit.text, path, c.item, c.key, c.value);
+                                     if (!next.ok()) return next;
+                                     edit.text = std::move(next.text);
+                                 }
+                                 return edit;
+                             }});
         }
+        const std::vector<std::string> texts = write_edits(session, edits, opts->dry_run, out);
+
+        io::ItemId renamed = target.item;
+        renamed.id = opts->new_id;
+        if (renamed.kind == io::ItemKind::objective) renamed.objective = opts->new_id;
+        const bool json = session.options().format == "json";
+        std::vector<Written> written;
+        std::string text = fmt::format("{} -> {}\n", target.ref, new_ref);
+        for (std::size_t f = 0; f < edits.size(); ++f) {
+            const std::string& path = edits[f].path;
+            for (const KeyChange& c : changes[path]) {
+                const io::ItemId item = c.key == "id" ? renamed : c.item;
+                written.push_back({"mv",
+                                   path,
+                                   json ? line_of(texts[f], path, item) : 0,
+                                   c.ref,
+                                   {{c.key, c.value}}});
+            }
+            text += fmt::format("changed {}\n", path);
+        }
+        // The renamed item first, then the references, file by file.
+        std::stable_partition(written.begin(), written.end(),
+                              [](const Written& w) { return w.values.front().first == "id"; });
+        finish_write(session, opts->dry_run, written, text, out);
         return ExitCode::ok;
     };
 }

@@ -1,4 +1,5 @@
 #include "okr/cli/commands.hpp"
+#include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/remove.hpp"
 
@@ -18,7 +19,9 @@ struct RmOptions {
 
 Runner setup_rm(CLI::App& command) {
     auto opts = std::make_shared<RmOptions>();
-    command.add_option("REF", opts->ref, "The objective, key result or KPI to delete")->required();
+    command.add_option("REF", opts->ref, "The objective, key result or KPI to delete")
+        ->required()
+        ->check(completes(Complete::references));
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
@@ -38,10 +41,14 @@ Runner setup_rm(CLI::App& command) {
                                details);
         }
         const std::string path = index.workspace().files[target.file].path;
-        write_edit(path, opts->dry_run, out,
-                   [&](std::string_view text) { return io::remove_item(text, path, target.item); });
-        if (!opts->dry_run && !session.options().quiet)
-            out += fmt::format("{}: deleted from {}\n", target.ref, path);
+        // The line the item's header was on, in the text it is deleted from.
+        std::uint32_t line = 0;
+        write_edit(session, path, opts->dry_run, out, [&](std::string_view text) {
+            if (session.options().format == "json") line = line_of(text, path, target.item);
+            return io::remove_item(text, path, target.item);
+        });
+        finish_write(session, opts->dry_run, {{"rm", path, line, target.ref, {}}},
+                     fmt::format("{}: deleted from {}\n", target.ref, path), out);
         return ExitCode::ok;
     };
 }

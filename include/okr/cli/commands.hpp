@@ -49,13 +49,6 @@ Runner setup_diff(CLI::App& command);
 Runner setup_mv(CLI::App& command);
 Runner setup_rm(CLI::App& command);
 
-// `init --git`: adds the workspace's file patterns with `merge=okr` to the work tree's
-// .gitattributes and sets merge.okr.driver in the repository's config, where missing; prints
-// what it changed. `created` is the file init just made, used where no workspace is found.
-// CommandError(usage) outside a git repository.
-void set_up_git_merge(const Session& session, bool dry_run, std::string& out,
-                      const std::string& created = {});
-
 Runner setup_completion(CLI::App& command);
 // The hidden `okr __complete` that completion scripts call for the workspace's references.
 Runner setup_complete(CLI::App& command);

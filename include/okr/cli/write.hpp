@@ -1,6 +1,6 @@
 #pragma once
-// What the write commands (init, add, checkin, set, drop, edit) share: reading their arguments,
-// resolving the item to change, and the locked read-edit-verify-write cycle of SPEC §8.
+// What the write commands (init, add, checkin, set, drop, edit, mv, rm) share: reading their
+// arguments, resolving the item to change, and the locked read-edit-verify-write cycle of SPEC §8.
 
 #include "okr/cli/session.hpp"
 #include "okr/core/referrers.hpp"
@@ -104,8 +104,9 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
 
 // One item a write command changed, for `--format json` (SPEC §6).
 struct Written {
-    std::string action;     // add, checkin, set, drop, edit, init (import and pull: checkin)
-    std::string path;       // the goal file
+    std::string
+        action;       // add, checkin, set, drop, edit, init, mv, rm, merge (import, pull: checkin)
+    std::string path; // the goal file
     std::uint32_t line = 0; // the new check-in's line, else the item's `[[...]]` header line
     std::string ref;        // the item's reference; empty for a whole file (init, edit)
     std::vector<std::pair<std::string, io::Value>> values; // the new values, by key
@@ -174,12 +175,19 @@ std::vector<Referrer> referrers_of_target(const WorkspaceIndex& index, const Wri
 // `FILE:LINE:COL: REF KEY = "TEXT"`, for listing referrers.
 std::string describe_referrer(const WorkspaceIndex& index, const Referrer& referrer);
 
-// Changes several files at once (SPEC §8): locks them in path order, makes and verifies every
-// new text from the current ones, then writes each atomically; with `dry_run`, appends the
-// diff of each to `out` instead. The files that changed are added to `changed`.
-void write_files(
-    const std::vector<std::string>& paths, bool dry_run, std::string& out,
-    const std::function<io::Edit(const std::string& path, std::string_view text)>& edit,
-    std::vector<std::string>* changed);
+// What `init --git` changed: one item per file (.gitattributes, the repository's config), and
+// the lines that say so.
+struct GitSetup {
+    std::vector<Written> written;
+    std::string text;
+};
+
+// `init --git`: adds the workspace's file patterns with `merge=okr` to the work tree's
+// .gitattributes and sets merge.okr.driver in the repository's config, where missing. With
+// `dry_run`, changes nothing and appends the diff of .gitattributes (and, unless --format json,
+// the config it would set) to `out`. `created` is the file init just made, used where no
+// workspace is found. CommandError(usage) outside a git repository.
+GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out,
+                          const std::string& created = {});
 
 } // namespace okr::cli

@@ -6,6 +6,7 @@ check-ins and edits, and merges, rebases or cherry-picks with git itself.
 
     merge_test.py OKR
 """
+import json
 import os
 import shutil
 import subprocess
@@ -363,7 +364,41 @@ def test_driver_directly(tmp):
            read(paths["ours"]))
 
 
-for t in [test_init_git_is_idempotent, test_init_git_covers_includes,
+def test_json(tmp):
+    """--format json on init --git and on the driver: what was written, as data."""
+    d = os.path.join(tmp, "repo")
+    os.makedirs(d)
+    git(d, "init", "-q", "-b", "main")
+    dry = okr(d, "--format", "json", "init", "--git", "--dry-run", "--owner", "sam",
+              "--cycle", "2026-Q4")
+    doc = json.loads(dry.stdout)
+    expect("dry run writes nothing", not os.path.exists(os.path.join(d, "okr.toml")) and
+           not os.path.exists(os.path.join(d, ".gitattributes")), os.listdir(d))
+    expect("dry run doc", doc["dry_run"] and "+/okr.toml merge=okr" in doc["diff"] and
+           doc["files"][:2] == ["okr.toml", ".gitattributes"], doc)
+    p = okr(d, "--format", "json", "init", "--git", "--owner", "sam", "--cycle", "2026-Q4")
+    doc = json.loads(p.stdout)
+    expect("init doc", [w["action"] for w in doc["written"]] == ["init", "init", "init"] and
+           doc["written"][1]["values"] == {"merge=okr": ["/okr.toml"]} and
+           doc["written"][2]["values"]["merge.okr.driver"] == "okr merge %O %A %B %P" and
+           doc["files"][:2] == ["okr.toml", ".gitattributes"], doc)
+    again = json.loads(okr(d, "--format", "json", "init", "--git").stdout)
+    expect("again doc", again["written"] == [] and again["files"] == [], again)
+    paths = {}
+    for name, text in [("base", BASE), ("ours", BASE.replace("min = 90", "min = 91")),
+                       ("theirs", BASE.replace("min = 90", "min = 92"))]:
+        paths[name] = os.path.join(tmp, name)
+        write(paths[name], text)
+    p = okr(tmp, "--format", "json", "merge", paths["base"], paths["ours"], paths["theirs"],
+            "okr.toml", check=False)
+    doc = json.loads(p.stdout)
+    expect("merge exit", p.returncode == 1, p.stderr)
+    expect("merge doc", doc["written"] == [{"action": "merge", "file": paths["ours"], "line": None,
+                                            "ref": None, "values": {"merged_as": "goals",
+                                                                    "conflicts": 1}}], doc)
+
+
+for t in [test_json, test_init_git_is_idempotent, test_init_git_covers_includes,
           test_init_git_at_the_top_with_includes,
           test_init_git_outside_a_repository, test_checkins_on_two_branches_merge_cleanly,
           test_rebase_uses_the_driver, test_cherry_pick_uses_the_driver,

@@ -4,6 +4,7 @@ named, nothing written on a refusal, --dry-run shows each file's diff.
 
     mv_test.py OKR
 """
+import json
 import os
 import shutil
 import subprocess
@@ -122,7 +123,30 @@ def test_rm_deletes_an_item(d):
     check("rm valid", run(d, "check").returncode in (0, 1), "")
 
 
-for t in [test_mv_kpi_rewrites_every_reference, test_mv_objective_rewrites_parents,
+def test_json(d):
+    p = run(d, "--format", "json", "mv", "company/csat", "satisfaction")
+    check("json mv exit", p.returncode == 0, p.stderr)
+    doc = json.loads(p.stdout)
+    first = doc["written"][0]
+    check("json mv renamed first", first["action"] == "mv" and first["file"] == "okr.toml" and
+          first["ref"] == "company/satisfaction" and first["values"] == {"id": "satisfaction"} and
+          isinstance(first["line"], int) and first["line"] > 0, first)
+    refs = {(w["ref"], tuple(w["values"])) for w in doc["written"][1:]}
+    check("json mv references", ("growth/first-week", ("kpis",)) in refs and
+          all(w["action"] == "mv" and w["line"] for w in doc["written"]), doc["written"])
+    check("json mv files", doc["files"] == ["okr.toml", "teams/growth.toml"] and not doc["dry_run"],
+          doc)
+    dry = json.loads(run(d, "--format", "json", "mv", "growth/activation", "activate",
+                         "--dry-run").stdout)
+    check("json mv dry run", dry["dry_run"] and "+id = \"activate\"" in dry["diff"], dry)
+    p = run(d, "--format", "json", "rm", "growth/activation.referrals")
+    doc = json.loads(p.stdout)
+    check("json rm", p.returncode == 0 and doc["written"][0]["action"] == "rm" and
+          doc["written"][0]["ref"] == "growth/activation.referrals" and
+          doc["written"][0]["line"] > 0 and doc["files"] == ["teams/growth.toml"], p.stdout)
+
+
+for t in [test_json, test_mv_kpi_rewrites_every_reference, test_mv_objective_rewrites_parents,
           test_mv_dry_run_writes_nothing, test_mv_refuses_a_taken_id, test_set_id_points_to_mv,
           test_rm_refuses_while_referenced, test_rm_deletes_an_item]:
     case(t)
