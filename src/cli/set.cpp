@@ -103,50 +103,9 @@ void refuse_referenced_rename(const WorkspaceIndex& index, const WriteTarget& ta
                               const std::string& new_id) {
     const Workspace& ws = index.workspace();
     std::vector<std::string> where;
-    auto note = [&](const GoalFile& file, const RefText& ref, std::string_view key) {
-        where.push_back(fmt::format("{}:{}:{} ({} = \"{}\")", file.path, ref.pos.line,
-                                    ref.pos.column, key, ref.text));
-    };
-    // Plain handles and flags, not optionals: g++ 12 at -O2 takes a defaulted == on an
-    // optional of a struct for a read of uninitialised memory (-Wmaybe-uninitialized).
-    ObjectiveRef self_obj{};
-    KpiRef self_kpi{};
-    bool is_objective = false, is_kpi_item = false;
-    if (target.item.kind == io::ItemKind::objective) {
-        if (auto found =
-                index.objective(target.ref, target.file, WorkspaceIndex::Explain::no).found) {
-            self_obj = *found;
-            is_objective = true;
-        }
-    } else if (target.item.kind == io::ItemKind::kpi) {
-        if (auto found = index.kpi(target.ref, target.file, WorkspaceIndex::Explain::no).found) {
-            self_kpi = *found;
-            is_kpi_item = true;
-        }
-    }
-    if (!is_objective && !is_kpi_item) return;
-    for (std::size_t f = 0; f < ws.files.size(); ++f) {
-        const GoalFile& file = ws.files[f];
-        auto is_obj = [&](const RefText& r) {
-            if (!is_objective) return false;
-            const auto found = index.objective(r.text, f, WorkspaceIndex::Explain::no).found;
-            return found.has_value() && *found == self_obj;
-        };
-        auto is_kpi = [&](const RefText& r) {
-            if (!is_kpi_item) return false;
-            const auto found = index.kpi(r.text, f, WorkspaceIndex::Explain::no).found;
-            return found.has_value() && *found == self_kpi;
-        };
-        for (const Objective& o : file.objectives) {
-            if (o.parent && is_obj(*o.parent)) note(file, *o.parent, "parent");
-            if (o.carried_from && is_obj(*o.carried_from))
-                note(file, *o.carried_from, "carried_from");
-            for (const RefText& k : o.kpis)
-                if (is_kpi(k)) note(file, k, "kpis");
-            for (const KeyResult& kr : o.krs)
-                if (kr.kpi && is_kpi(*kr.kpi)) note(file, *kr.kpi, "kpi");
-        }
-    }
+    for (const Referrer& r : referrers_of_target(index, target))
+        where.push_back(fmt::format("{}:{}:{} ({} = \"{}\")", ws.files[r.file].path, r.ref.pos.line,
+                                    r.ref.pos.column, r.key, r.ref.text));
     if (where.empty()) return;
     throw CommandError(
         ExitCode::usage,
