@@ -104,9 +104,9 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
 
 // One item a write command changed, for `--format json` (SPEC §6).
 struct Written {
-    std::string
-        action;       // add, checkin, set, drop, edit, init, mv, rm, merge (import, pull: checkin)
-    std::string path; // the goal file
+    // add, checkin, set, drop, edit, init, close, carry, mv, rm, merge (import, pull: checkin)
+    std::string action;
+    std::string path;       // the goal file
     std::uint32_t line = 0; // the new check-in's line, else the item's `[[...]]` header line
     std::string ref;        // the item's reference; empty for a whole file (init, edit)
     std::vector<std::pair<std::string, io::Value>> values; // the new values, by key
