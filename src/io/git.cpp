@@ -242,9 +242,12 @@ std::vector<std::string> GitRevision::glob(const std::string& base, const std::s
 }
 
 std::string GitRevision::resolve(const std::string& path) const {
-    return (fs::path(path).is_absolute() ? fs::path(path) : m_cwd / path)
-        .lexically_normal()
-        .string();
+    std::string out =
+        (fs::path(path).is_absolute() ? fs::path(path) : m_cwd / path).lexically_normal().string();
+    // A folder without its trailing slash, as realpath(3) gives it.
+    while (out.size() > 1 && out.back() == '/')
+        out.pop_back();
+    return out;
 }
 
 std::string GitRevision::identity(const std::string& path) const {
