@@ -161,15 +161,14 @@ Runner setup_mv(CLI::App& command) {
             const std::string path = entry.first;
             const std::vector<KeyChange>* list = &entry.second;
             edits.push_back({path, [path, list](std::string_view text) {
-                                 io::Edit edit;
-                                 edit.text = std::string(text);
+                                 io::Edit edit{std::string(text), {}};
                                  for (const KeyChange& c : *list) {
-                                     io::Edit next =
+                                     Result<io::Edit> next =
                                          io::set_key(edit.text, path, c.item, c.key, c.value);
-                                     if (!next.ok()) return next;
-                                     edit.text = std::move(next.text);
+                                     if (!next) return next;
+                                     edit.text = std::move(next->text);
                                  }
-                                 return edit;
+                                 return Result<io::Edit>(std::move(edit));
                              }});
         }
         const std::vector<std::string> texts = write_edits(session, edits, opts->dry_run, out);

@@ -10,11 +10,11 @@
 namespace okr::io {
 namespace {
 
-Edit failure(EditError::Kind kind, std::string message, std::string hint,
-             Diagnostics diagnostics = {}) {
-    Edit e;
-    e.error = EditError{kind, std::move(message), std::move(hint), std::move(diagnostics)};
-    return e;
+Failure failure(Failure::Kind kind, std::string message, std::string hint,
+                Diagnostics diagnostics = {}) {
+    Failure f = make_failure(kind, std::move(message), std::move(hint));
+    f.diagnostics = std::move(diagnostics);
+    return f;
 }
 
 const toml::table* with_id(const toml::node* array, std::string_view id) {
@@ -27,17 +27,17 @@ const toml::table* with_id(const toml::node* array, std::string_view id) {
 
 } // namespace
 
-Edit remove_item(std::string_view text, const std::string& path, const ItemId& item) {
+Result<Edit> remove_item(std::string_view text, const std::string& path, const ItemId& item) {
     ParsedFile before = parse_goal_file(text, path);
     if (has_errors(before.diagnostics))
-        return failure(EditError::Kind::file_invalid,
+        return failure(Failure::Kind::file_invalid,
                        fmt::format("{} is not a valid goal file", path),
                        "fix it first; `okr check` lists every problem");
     toml::table root;
     try {
         root = toml::parse(text, std::string_view(path));
     } catch (const toml::parse_error&) {
-        return failure(EditError::Kind::file_invalid, fmt::format("{} is not valid TOML", path),
+        return failure(Failure::Kind::file_invalid, fmt::format("{} is not valid TOML", path),
                        "fix it first; `okr check` shows where");
     }
     const toml::table* table = nullptr;
@@ -59,12 +59,12 @@ Edit remove_item(std::string_view text, const std::string& path, const ItemId& i
         }
     }
     if (!table)
-        return failure(EditError::Kind::not_found, fmt::format("the item is no longer in {}", path),
+        return failure(Failure::Kind::not_found, fmt::format("the item is no longer in {}", path),
                        "the file changed since it was read; run the command again");
     const Layout layout(text);
     const std::size_t header = layout.begin_of(*table);
     if (header >= text.size() || text[header] != '[')
-        return failure(EditError::Kind::unsupported,
+        return failure(Failure::Kind::unsupported,
                        "this item is written inline, which okr cannot remove",
                        "remove it by hand (`okr edit`)");
     std::size_t begin = layout.line_start(header);
@@ -80,12 +80,12 @@ Edit remove_item(std::string_view text, const std::string& path, const ItemId& i
     edit.splices.push_back({begin, end - begin, {}});
     ParsedFile after = parse_goal_file(edit.text, path);
     if (has_errors(after.diagnostics))
-        return failure(EditError::Kind::would_be_invalid,
+        return failure(Failure::Kind::would_be_invalid,
                        fmt::format("removing it would make {} invalid: {}", path,
                                    after.diagnostics.front().message),
                        after.diagnostics.front().hint, after.diagnostics);
     if (!same_model(expected, after.file))
-        return failure(EditError::Kind::unverified,
+        return failure(Failure::Kind::unverified,
                        fmt::format("internal error: the removal changed more than the item; {} "
                                    "was not changed",
                                    path),
