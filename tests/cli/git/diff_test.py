@@ -116,6 +116,23 @@ def main():
         check("one revision", json.loads(one.stdout)["changes"] == changes, one.stderr)
         bad = okr("diff", "nope")
         check("unknown revision", bad.returncode == 2 and 'unknown revision "nope"' in bad.stderr, bad.stderr)
+
+        # Closed and carried: the cycle closed with --carry in the working tree.
+        closed = okr("close", "2026-Q4", "--carry")
+        check("close exit", closed.returncode == 0, closed.stderr)
+        after_close = json.loads(okr("diff", "--format", "json").stdout)["changes"]
+        kinds = {(c["change"], c["ref"]) for c in after_close}
+        check("json closed", ("closed", "growth/activation") in kinds, kinds)
+        check("json closed date", any(c["change"] == "closed" and c["after"] == "2026-11-23"
+                                      for c in after_close), after_close[:3])
+        check("json carried", ("carried", "growth/activation-2027-q1") in kinds, kinds)
+        carried = [c for c in after_close if c["ref"] == "growth/activation-2027-q1"][0]
+        check("json carried from", carried["before"] == "activation" and carried["after"] == "2027-Q1",
+              carried)
+        check("carried is not added", ("added", "growth/activation-2027-q1") not in kinds, kinds)
+        table = okr("diff").stdout
+        check("table closed and carried", "closed" in table and "carried" in table, table)
+        check("exit-code after close", okr("diff", "--exit-code").returncode == 1, "")
     finally:
         shutil.rmtree(tmp)
 
