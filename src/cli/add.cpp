@@ -24,6 +24,7 @@ struct AddObjectiveOptions {
 struct AddKrOptions {
     std::string objective, title, id, target, start, unit, weight, kpi;
     bool milestone = false;
+    bool force = false;
     bool dry_run = false;
 };
 
@@ -240,6 +241,8 @@ Runner setup_add_kr(CLI::App& command) {
     command.add_option("--kpi", opts->kpi, "Take its current value from this KPI")
         ->type_name("REF")
         ->check(completes(Complete::kpis));
+    command.add_flag("--force", opts->force,
+                     "Add to an objective that is closed (its frozen grade)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         check_title(opts->title);
@@ -256,6 +259,7 @@ Runner setup_add_kr(CLI::App& command) {
         LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget objective = resolve_target(index, opts->objective, {true, false, false});
+        if (!opts->force) refuse_frozen(index, objective, "adding a key result");
         const Objective& o = *objective_of(index, objective);
         const Workspace& ws = goals.loaded.workspace;
         auto taken_here = [&](const std::string& id) {

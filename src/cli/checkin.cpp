@@ -69,63 +69,6 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
     return {};
 }
 
-// Refuses a check-in that `okr check` would flag as one that does not count (SPEC §8): dated in
-// the future, after its cycle's end, after its objective's `closed`, or on a dropped item.
-// `--force` records it anyway.
-void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Date date,
-                      Date as_of) {
-    const std::string force = "--force records it anyway";
-    if (date > as_of)
-        throw CommandError(
-            ExitCode::usage,
-            fmt::format("check-in dated {} is in the future (as of {}); nothing was written",
-                        date.iso(), as_of.iso()),
-            fmt::format("date it today or earlier with --date, or set --as-of; {}", force));
-    if (const KeyResult* kr = kr_of(index, target)) {
-        const Objective* obj = objective_of(index, target);
-        const Cycle* cycle = obj ? index.cycle(obj->cycle) : nullptr;
-        if (cycle && date > cycle->end)
-            throw CommandError(
-                ExitCode::usage,
-                fmt::format("check-in dated {} is after the end of cycle {} ({}): it would not "
-                            "count for {}; nothing was written",
-                            date.iso(), cycle->name, cycle->end.iso(), target.ref),
-                fmt::format("to grade {}, date it --date {}; {}", cycle->name, cycle->end.iso(),
-                            force));
-        // Closed by `okr close`: a check-in dated after that day does not count.
-        if (obj && obj->closed && date > *obj->closed)
-            throw CommandError(
-                ExitCode::usage,
-                fmt::format("{} was closed on {}: its grade is frozen and a check-in dated {} "
-                            "would not count; nothing was written",
-                            target.ref.substr(0, target.ref.rfind('.')), obj->closed->iso(),
-                            date.iso()),
-                fmt::format("record it in the objective that carries it on (`okr status --cycle "
-                            "all`); {}",
-                            force));
-        // Dropped: from the day it was dropped, as `okr check` counts (a check-in backdated to
-        // before that day is history, and counts as it did).
-        const std::optional<Date> dropped_on = drop_date(kr->dropped ? kr->notes
-                                                         : obj       ? obj->notes
-                                                                     : std::string());
-        if ((kr->dropped || (obj && obj->dropped)) && (!dropped_on || date >= *dropped_on))
-            throw CommandError(
-                ExitCode::usage,
-                fmt::format("{} is dropped{}: a check-in would not count; nothing was written",
-                            target.ref, kr->dropped ? "" : " with its objective"),
-                fmt::format("make it count again with `okr set {} status active`; {}",
-                            kr->dropped ? target.ref : obj->id, force));
-    } else if (const Kpi* kpi = kpi_of(index, target);
-               kpi && kpi->dropped && (!drop_date(kpi->notes) || date >= *drop_date(kpi->notes))) {
-        throw CommandError(
-            ExitCode::usage,
-            fmt::format("KPI {} is dropped: a check-in would not count; nothing was written",
-                        target.ref),
-            fmt::format("make it count again with `okr set {} status active`; {}", target.ref,
-                        force));
-    }
-}
-
 // One question of the weekly walk: a KR of the selected cycles, or a KPI that is due.
 struct WalkItem {
     WriteTarget target;
@@ -164,6 +107,8 @@ std::vector<WalkItem> walk_items(const LoadedGoals& goals, const report::Selecti
             if (kr_row.type == KrType::milestone && kr_row.current >= 1) continue;
             const auto ref = index.kr(kr_row.ref, 0, false, WorkspaceIndex::Explain::no).found;
             if (!ref) continue;
+            // A closed objective's grade is frozen: its KRs are not asked.
+            if (index.at(ObjectiveRef{ref->file, ref->objective}).closed) continue;
             const KeyResult& kr = index.at(*ref);
             WalkItem item;
             item.target = {
@@ -366,7 +311,7 @@ Runner setup_checkin(CLI::App& command) {
         ->check(completes(Complete::tags));
     command.add_flag("--force", opts->force,
                      "Record a check-in that would not count (in the future, after its cycle, on "
-                     "a dropped item)");
+                     "a dropped item or a closed objective)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         if (opts->ref.empty()) {

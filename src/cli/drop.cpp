@@ -14,6 +14,7 @@ namespace {
 struct DropOptions {
     std::string ref;
     std::string note;
+    bool force = false;
     bool dry_run = false;
 };
 
@@ -30,11 +31,14 @@ Runner setup_drop(CLI::App& command) {
             "Why it was dropped; its notes record the date (today, or --as-of) with or without it")
         ->type_name("TEXT")
         ->check(completes(Complete::nothing));
+    command.add_flag("--force", opts->force,
+                     "Drop an objective that is closed, or a key result of one (its frozen grade)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
+        if (!opts->force) refuse_frozen(index, target, "dropping it");
         bool dropped = false;
         std::string notes;
         if (const KeyResult* kr = kr_of(index, target)) {

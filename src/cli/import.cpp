@@ -19,6 +19,7 @@ namespace {
 
 struct ImportOptions {
     std::string input;
+    bool force = false;
     bool dry_run = false;
 };
 
@@ -73,6 +74,9 @@ Runner setup_import(CLI::App& command) {
                     "CSV (header ref,date,value[,confidence][,note]) or JSON (an array of "
                     "objects with those keys); - or nothing: standard input")
         ->check(completes(Complete::files));
+    command.add_flag("--force", opts->force,
+                     "Record rows that would not count (in the future, after their cycle, on a "
+                     "dropped item or a closed objective)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const Date today = session.as_of();
@@ -101,9 +105,10 @@ Runner setup_import(CLI::App& command) {
         std::size_t bad_rows = 0;
         for (const io::ImportRow& row : rows) {
             try {
-                checked.push_back(
-                    check_checkin(index, {row.ref, row.value, row.date, row.confidence, row.note},
-                                  today, fields));
+                CheckedCheckin c = check_checkin(
+                    index, {row.ref, row.value, row.date, row.confidence, row.note}, today, fields);
+                if (!opts->force) refuse_uncounted(index, c.target, c.checkin.date, today);
+                checked.push_back(std::move(c));
             } catch (const CommandError& e) {
                 if (++bad_rows > k_max_listed_rows) continue;
                 bad +=
@@ -125,8 +130,13 @@ Runner setup_import(CLI::App& command) {
             return ExitCode::ok;
         }
 
+        std::map<std::string, std::string> texts;
         const std::vector<Written> written =
-            record_checkins(session, index, checked, opts->dry_run, out);
+            record_checkins(session, index, checked, opts->dry_run, out, &texts);
+        // Like every write, it says what `okr check` would now find that it did not before.
+        for (std::size_t f = 0; f < index.workspace().files.size(); ++f)
+            if (auto t = texts.find(index.workspace().files[f].path); t != texts.end())
+                warn_new_findings(session, goals, f, t->second);
         std::map<std::string, std::size_t> per_file;
         for (const Written& w : written)
             ++per_file[w.path];

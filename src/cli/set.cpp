@@ -19,6 +19,7 @@ struct SetOptions {
     std::string ref;
     std::string key;
     std::string value;
+    bool force = false;
     bool dry_run = false;
 };
 
@@ -220,6 +221,9 @@ Runner setup_set(CLI::App& command) {
     command.add_option("VALUE", opts->value, "The new value (lists: comma-separated)")
         ->required()
         ->check(completes(Complete::nothing));
+    command.add_flag("--force", opts->force,
+                     "Change a key result or objective whose objective is closed (its frozen "
+                     "grade)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
@@ -245,6 +249,8 @@ Runner setup_set(CLI::App& command) {
                                             : fmt::format("did you mean `{}`?", near));
         }
         const io::Value value = typed_value(session, index, target, *key, opts->value);
+        if (!opts->force)
+            refuse_frozen(index, target, fmt::format("setting {}", opts->key), opts->key);
         const std::string path = index.workspace().files[target.file].path;
         const std::string text =
             write_edit(session, path, opts->dry_run, out, [&](std::string_view now) {

@@ -4,6 +4,7 @@
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/report/json.hpp"
+#include "okr/report/terminal.hpp"
 #include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 #include "okr/util/utf8.hpp"
@@ -19,6 +20,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <span>
 #include <tuple>
 
 namespace okr::cli {
@@ -363,6 +365,104 @@ void finish_write(const Session& session, bool dry_run, const std::vector<Writte
     w.end_object();
     doc += '\n';
     out = std::move(doc);
+}
+
+namespace {
+
+// Where an objective's `closed` is, as a positioned error with its source line: the reason a
+// write is refused.
+std::string closed_here(const WorkspaceIndex& index, std::size_t file, const Objective& obj) {
+    const std::string& path = index.workspace().files[file].path;
+    const Diagnostic d{path,
+                       obj.closed_pos,
+                       Level::error,
+                       fmt::format("objective \"{}\" is closed ({}): its grade is frozen", obj.id,
+                                   obj.closed->iso()),
+                       {},
+                       {}};
+    return report::diagnostics_text({d}, report::Look{}, source_lines());
+}
+
+} // namespace
+
+void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Date date,
+                      Date as_of) {
+    const std::string force = "--force records it anyway";
+    if (date > as_of)
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("check-in dated {} is in the future (as of {}); nothing was written",
+                        date.iso(), as_of.iso()),
+            fmt::format("date it today or earlier with --date, or set --as-of; {}", force));
+    if (const KeyResult* kr = kr_of(index, target)) {
+        const Objective* obj = objective_of(index, target);
+        const Cycle* cycle = obj ? index.cycle(obj->cycle) : nullptr;
+        if (cycle && date > cycle->end)
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("check-in dated {} is after the end of cycle {} ({}): it would not "
+                            "count for {}; nothing was written",
+                            date.iso(), cycle->name, cycle->end.iso(), target.ref),
+                fmt::format("to grade {}, date it --date {}; {}", cycle->name, cycle->end.iso(),
+                            force));
+        // Closed: its grade is frozen from that day on (SPEC §10); a check-in backdated to that
+        // day or before is history, as `okr check` counts.
+        if (obj && obj->closed && date > *obj->closed)
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("{}: its objective \"{}\" was closed on {}, so a check-in dated {} "
+                            "would not change its frozen grade; nothing was written",
+                            target.ref, obj->id, obj->closed->iso(), date.iso()),
+                fmt::format("reopen the objective by removing `closed` (okr edit), or date it "
+                            "--date {} or earlier; {}",
+                            obj->closed->iso(), force),
+                closed_here(index, target.file, *obj));
+        // Dropped: from the day it was dropped, as `okr check` counts (a check-in backdated to
+        // before that day is history, and counts as it did).
+        const std::optional<Date> dropped_on = drop_date(kr->dropped ? kr->notes
+                                                         : obj       ? obj->notes
+                                                                     : std::string());
+        if ((kr->dropped || (obj && obj->dropped)) && (!dropped_on || date >= *dropped_on))
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("{} is dropped{}: a check-in would not count; nothing was written",
+                            target.ref, kr->dropped ? "" : " with its objective"),
+                fmt::format("make it count again with `okr set {} status active`; {}",
+                            kr->dropped ? target.ref : obj->id, force));
+    } else if (const Kpi* kpi = kpi_of(index, target);
+               kpi && kpi->dropped && (!drop_date(kpi->notes) || date >= *drop_date(kpi->notes))) {
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("KPI {} is dropped: a check-in would not count; nothing was written",
+                        target.ref),
+            fmt::format("make it count again with `okr set {} status active`; {}", target.ref,
+                        force));
+    }
+}
+
+void refuse_frozen(const WorkspaceIndex& index, const WriteTarget& target, std::string_view change,
+                   std::string_view key) {
+    const Objective* obj = objective_of(index, target);
+    if (!obj || !obj->closed) return;
+    // What a grade is made of: a KR's numbers, type, status and KPI; an objective's weight,
+    // status and cycle. Titles, owners, notes, tags and references stay free to change.
+    static constexpr std::string_view k_kr_keys[] = {"start",  "target", "current", "score",
+                                                     "weight", "type",   "status",  "kpi"};
+    static constexpr std::string_view k_objective_keys[] = {"weight", "status", "cycle"};
+    if (!key.empty()) {
+        const bool kr = target.item.kind == io::ItemKind::kr;
+        const auto& keys = kr ? std::span<const std::string_view>(k_kr_keys)
+                              : std::span<const std::string_view>(k_objective_keys);
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) return;
+    }
+    throw CommandError(
+        ExitCode::usage,
+        fmt::format("{}: {} objective \"{}\" was closed on {}; {} would change a grade it "
+                    "froze; nothing was written",
+                    target.ref, target.item.kind == io::ItemKind::objective ? "the" : "its",
+                    obj->id, obj->closed->iso(), change),
+        "reopen the objective by removing `closed` (okr edit); --force changes it anyway",
+        closed_here(index, target.file, *obj));
 }
 
 Diagnostics new_findings(const LoadedGoals& goals, std::size_t file, std::string_view text,

@@ -167,7 +167,8 @@ class Linter {
                                 "set current = {}, or remove `current` and let check-ins speak",
                                 fmt::format("{}", latest->value)));
                 }
-                if (running && !kr.kpi && !kr.dropped && !obj.dropped &&
+                // A closed objective's grade is frozen: nothing asks for its check-ins.
+                if (running && !kr.kpi && !kr.dropped && !obj.dropped && !obj.closed &&
                     ke.status != Status::done) {
                     const Date since = ke.last_checkin.value_or(oe.cycle->start);
                     if (as_of - since > k_checkin_gap_days)

@@ -133,8 +133,9 @@ std::optional<double> weighted_mean(std::span<const Weighted> items) {
     return sum / weights;
 }
 
-Date counted_until(const Cycle& cycle, Date as_of) {
-    return std::min(as_of, cycle.end);
+Date counted_until(const Cycle& cycle, Date as_of, std::optional<Date> closed) {
+    const Date until = std::min(as_of, cycle.end);
+    return closed ? std::min(until, *closed) : until;
 }
 
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of) {
@@ -155,9 +156,9 @@ KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool obj
     static const std::vector<Checkin> k_none;
     const std::vector<Checkin>& source = kpi ? kpi->checkins : (kr.kpi ? k_none : kr.checkins);
     // A check-in counts for the cycle only up to its end, so a late one never regrades a
-    // finished cycle; a KPI's measurements count only from the cycle's start.
-    // After its objective is closed, a check-in no longer counts (the grade is frozen).
-    const Date cutoff = counted_until(cycle, closed ? std::min(as_of, *closed) : as_of);
+    // finished cycle, nor after its objective was closed; a KPI's measurements count only from
+    // the cycle's start.
+    const Date cutoff = counted_until(cycle, as_of, closed);
     const Cycle* window = kpi ? &cycle : nullptr;
     std::vector<const Checkin*> used;
     for (const Checkin& c : source)

@@ -43,8 +43,10 @@ LogReport build_kr_log(const WorkspaceIndex& index, const Evaluation& ev, KrRef 
     log.forecast = ke.forecast;
     log.forecast_score = ke.forecast_score;
     log.status = ke.status;
-    // The check-ins that count for the cycle (SPEC §3): none after its end.
-    const Date until = oe.cycle ? counted_until(*oe.cycle, ev.as_of) : ev.as_of;
+    // The check-ins that count for the cycle (SPEC §3): none after its end, nor after its
+    // objective was closed.
+    const std::optional<Date> closed = index.at(ObjectiveRef{ref.file, ref.objective}).closed;
+    const Date until = oe.cycle ? counted_until(*oe.cycle, ev.as_of, closed) : ev.as_of;
     if (ke.kpi) {
         log.follows_kpi = index.ref_of(*ke.kpi);
         log.entries = entries_of(index.at(*ke.kpi).checkins, until, oe.cycle);

@@ -60,7 +60,7 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
             if (ke.kpi) source = &index.at(*ke.kpi).checkins;
             // Only check-ins that count for the cycle: none after its end, and a KPI's only
             // from its start.
-            const Date until = oe.cycle ? counted_until(*oe.cycle, as_of) : as_of;
+            const Date until = oe.cycle ? counted_until(*oe.cycle, as_of, obj.closed) : as_of;
             for (const Checkin& c : *source)
                 if (c.date > before.as_of && c.date <= until &&
                     !(ke.kpi && oe.cycle && c.date < oe.cycle->start))

@@ -7,7 +7,8 @@ Scenarios on a copy of examples/personal/okr.toml (as of 2026-11-23):
   Ctrl-C half-way: what was answered before it is kept, nothing is half-written, the file parses;
   no terminal on standard input: exit 2 and a hint to pass REF VALUE;
   grading day (as of 2027-01-05, after 2026-Q4 ended): the walk says so first and dates each
-  answer on the cycle's last day; an answer may carry the KR's unit (`16 km`).
+  answer on the cycle's last day; an answer may carry the KR's unit (`16 km`);
+  a closed objective (its grade frozen) is not asked about.
 Usage: checkin_walk_test.py OKR_BINARY"""
 import difflib
 import os
@@ -188,6 +189,17 @@ check(len(added) == 1 and not removed and "{ date = 2026-12-31, value = 17.5" in
 score = subprocess.run([BINARY, "-f", str(tmp / "okr.toml"), "--as-of", "2027-01-05", "--format", "json", "status"],
                        capture_output=True, text=True).stdout
 check('"current": 17.5' in score, "grading day: the answer counts for the ended quarter's grade")
+
+# 5. a closed objective's key results are not asked: its grade is frozen
+tmp = workspace()
+text = (tmp / "okr.toml").read_text()
+(tmp / "okr.toml").write_text(text.replace('id = "half-marathon"', 'closed = 2026-11-20\nid = "half-marathon"', 1))
+s = Session(tmp)
+s.read_until("value (Enter skips): ")
+os.write(s.fd, b"\x04")
+status = s.finish()
+check("half-marathon" not in s.screen and "okr/spanish." in s.screen,
+      f"closed: the closed objective is not asked about: {s.screen[:400]!r}")
 
 if failures:
     print("\n".join(failures))

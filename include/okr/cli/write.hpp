@@ -134,6 +134,18 @@ std::vector<Written> record_checkins(const Session& session, const WorkspaceInde
                                      const std::vector<CheckedCheckin>& checkins, bool dry_run,
                                      std::string& out,
                                      std::map<std::string, std::string>* new_texts = nullptr);
+// Refuses, with CommandError(usage) and a hint that names --force, a check-in dated `date`
+// that `okr check` would flag as one that does not count (SPEC §8): after `as_of`, after the
+// end of its KR's cycle, on a dropped item (from the day it was dropped) or after the day its
+// objective was closed (with that `closed` key, positioned, in the error's details).
+void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Date date,
+                      Date as_of);
+// Refuses a change to what the frozen grade of a closed objective is made of (SPEC §10): `key`
+// of the target (a KR's start, target, current, score, weight, type, status or kpi; an
+// objective's weight, status or cycle), or, with `key` empty, any change. `change` says what
+// the command would do ("setting target", "dropping it"). Nothing when the objective is open.
+void refuse_frozen(const WorkspaceIndex& index, const WriteTarget& target, std::string_view change,
+                   std::string_view key = {});
 // The lint findings (SPEC §7) that replacing file `file` of `goals` by `text` brings in, as of
 // `as_of`: those of the new workspace that the loaded one did not have. Empty when `text` does
 // not parse.

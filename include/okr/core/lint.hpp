@@ -12,7 +12,8 @@ namespace okr {
 
 // Every lint finding for the workspace as of `evaluation.as_of`, each with its rule id.
 // Rules: kr-count, objective-count, dangling-ref, checkin-outside-cycle, checkin-future,
-// checkin-dropped, kr-no-checkin, kpi-no-owner, kpi-stale, current-mismatch, unknown-key.
+// checkin-dropped, checkin-after-closed, kr-no-checkin, kpi-no-owner, kpi-stale, current-mismatch,
+// unknown-key.
 Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation);
 
 // The `unknown-key` finding (a warning) for a key or table the schema does not know.

@@ -97,8 +97,9 @@ struct Evaluation {
 };
 
 // The last day whose check-ins count for a KR of `cycle` as of `as_of`: min(as_of, cycle end)
-// (SPEC §3). A check-in after the end belongs to no grade of that cycle.
-Date counted_until(const Cycle& cycle, Date as_of);
+// (SPEC §3), and not after the day its objective was `closed` (SPEC §10). A check-in after the
+// end belongs to no grade of that cycle; one after `closed` does not change a frozen grade.
+Date counted_until(const Cycle& cycle, Date as_of, std::optional<Date> closed = std::nullopt);
 
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of);
 // `closed`: the objective's `closed` date; check-ins after it do not count.

@@ -2,7 +2,7 @@
 """Writes and `okr check` agree about what is wrong (issue 9, class 2; SPEC §7, §8).
 
 For each kind of check-in that does not count (dated in the future, after its cycle's end, on a
-dropped item, on a KR of a dropped objective), on a copy of a style file:
+dropped item, on a KR of a dropped objective, after its objective was closed), on a copy of a style file:
   - without --force the write is refused: exit 2, a hint naming --force, the file unchanged;
   - with --force it is written, and what it prints on stderr is exactly what `okr check` finds
     after the write and did not find before (rule and message);
@@ -58,8 +58,11 @@ def brought_in(before, after):
     return sorted(out)
 
 
-def scenario(name, style, as_of, args, refused, setup=()):
+def scenario(name, style, as_of, args, refused, setup=(), write=None):
     work = Workdir(style)
+    for file, text in (write or {}).items():
+        with open(os.path.join(work.dir, file), "w", encoding="utf-8") as f:
+            f.write(text)
     for s in setup:
         p = okr(work, "--as-of", as_of, *s)
         check(p.returncode == 0, f"{name}: setup {s} failed: {p.stderr}")
@@ -95,6 +98,12 @@ scenario("dropped KR, backdated before the drop", "comments.toml", "2026-11-23",
 scenario("dropped KPI", "comments.toml", "2026-11-23", ["checkin", "csat", "92"], True,
          setup=[["drop", "csat"]])
 scenario("dropped objective", "dropped.toml", "2026-11-23", ["checkin", "launch", "2"], True)
+scenario("closed objective", "closed.toml", "2026-11-25", ["checkin", "ship.users", "50"], True)
+scenario("closed objective, backdated to the day it closed", "closed.toml", "2026-11-25",
+         ["checkin", "ship.users", "45", "--date", "2026-11-20"], False)
+scenario("closed objective, by import", "closed.toml", "2026-11-25",
+         ["import", "rows.csv"], True,
+         write={"rows.csv": "ref,date,value\nship.users,2026-11-24,50\ngrow.signups,2026-11-24,300\n"})
 scenario("counted check-in", "comments.toml", "2026-11-23", ["checkin", "launch", "2"], False)
 scenario("before the cycle", "comments.toml", "2026-11-23",
          ["checkin", "launch", "0", "--date", "2026-09-20"], False)

@@ -351,4 +351,34 @@ checkins = [ { date = 2026-11-01, value = 1 } ]
         CHECK_FALSE(drop_date("Dropped soon"));
     }
 
+    TEST_CASE("a check-in dated after its objective was closed is a warning, and nothing asks "
+              "for one") {
+        constexpr std::string_view text = R"(
+cycle = "2026-Q4"
+[[objective]]
+id = "o"
+title = "O"
+closed = 2026-11-20
+  [[objective.kr]]
+  id = "k"
+  title = "K"
+  target = 10
+  score = 0.3
+  checkins = [
+    { date = 2026-11-01, value = 1 },
+    { date = 2026-11-20, value = 2 },
+    { date = 2026-11-21, value = 3 },
+  ]
+  [[objective.kr]]
+  id = "j"
+  title = "J"
+  target = 10
+  score = 0
+)";
+        CHECK(findings(text, "2026-12-20", "checkin-after-closed") ==
+              Strings{"14:5: key result \"o.k\" has a check-in dated 2026-11-21, after its "
+                      "objective was closed on 2026-11-20"});
+        CHECK(findings(text, "2026-12-20", "kr-no-checkin").empty());
+    }
+
 } // TEST_SUITE

@@ -773,4 +773,28 @@ type = "committed"
         CHECK(ws.kr_eval("o.m").status == Status::off_track);
     }
 
+    TEST_CASE("a check-in after the objective was closed counts for nothing") {
+        Loaded ws(R"(
+cycle = "2026-Q4"
+[[objective]]
+id = "o"
+title = "O"
+closed = 2026-11-20
+  [[objective.kr]]
+  id = "k"
+  title = "K"
+  target = 10
+  checkins = [ { date = 2026-11-01, value = 2 }, { date = 2026-11-20, value = 4 },
+               { date = 2026-11-25, value = 9 } ]
+)",
+                  day("2026-12-20"));
+        CHECK(ws.kr_eval("o.k").current == 4);
+        CHECK(ws.kr_eval("o.k").last_checkin == day("2026-11-20"));
+        CHECK(ws.objective_eval("o").score == doctest::Approx(0.4));
+        const Cycle& q4 = *builtin_cycle("2026-Q4");
+        CHECK(counted_until(q4, day("2026-12-20"), day("2026-11-20")) == day("2026-11-20"));
+        CHECK(counted_until(q4, day("2026-11-10"), day("2026-11-20")) == day("2026-11-10"));
+        CHECK(counted_until(q4, day("2027-02-01"), std::nullopt) == day("2026-12-31"));
+    }
+
 } // TEST_SUITE
