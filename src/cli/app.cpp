@@ -47,6 +47,7 @@ Environment read_environment() {
     env.xdg_data_home = get("XDG_DATA_HOME");
     env.xdg_cache_home = get("XDG_CACHE_HOME");
     env.okr_cache = get("OKR_CACHE");
+    env.okr_cache_size = get("OKR_CACHE_SIZE");
     env.stdout_is_terminal = ::isatty(STDOUT_FILENO) == 1;
     env.stdin_is_terminal = ::isatty(STDIN_FILENO) == 1;
     struct winsize ws {};

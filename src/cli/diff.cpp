@@ -77,7 +77,7 @@ Side load_revision(const std::string& top, const Session& session, const std::st
             roots.insert(roots.end(), below.begin(), below.end());
     }
     Side side;
-    side.loaded = io::load_workspace(roots, *files);
+    side.loaded = io::load_workspace(roots, *files, session.source().cache);
     finish(side, rev, as_of, session);
     return side;
 }

@@ -63,7 +63,9 @@ report::Look Session::look() const {
 }
 
 io::WorkspaceSource Session::source() const {
-    return {m_options.files, m_env.okr_file, m_env.cwd};
+    return {m_options.files, m_env.okr_file, m_env.cwd,
+            io::cache_settings(m_env.okr_cache, m_env.xdg_cache_home, m_env.home,
+                               m_env.okr_cache_size)};
 }
 
 void Session::warn(std::string_view text) const {

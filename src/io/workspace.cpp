@@ -274,10 +274,11 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source) {
         out.problem = *problem;
         return out;
     }
-    return load_workspace(std::get<std::vector<std::string>>(roots), DiskFiles{});
+    return load_workspace(std::get<std::vector<std::string>>(roots), DiskFiles{}, source.cache);
 }
 
-LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files) {
+LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files,
+                               const std::optional<CacheSettings>& cache_settings) {
     LoadedWorkspace out;
     // Each file with the folder of the root file it came from: includes stay inside it.
     struct Pending {
@@ -289,6 +290,8 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
         pending.push_back({r, files.resolve(fs::path(r).parent_path().string())});
     std::set<std::string> seen;
     std::vector<ParsedFile> parsed;
+    std::optional<ModelCache> cache;
+    if (cache_settings) cache.emplace(*cache_settings);
     while (!pending.empty()) {
         std::vector<Pending> batch;
         for (auto& p : pending) {
@@ -311,7 +314,17 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                             : "check that the file exists and that you may read it"};
                     continue;
                 }
-                results[i] = parse_goal_file(*text, batch[i].path);
+                if (!cache) {
+                    results[i] = parse_goal_file(*text, batch[i].path);
+                    continue;
+                }
+                const CacheKey key = cache_key(*text, batch[i].path);
+                if (auto hit = cache->load(key, batch[i].path)) {
+                    results[i] = std::move(*hit);
+                } else {
+                    results[i] = parse_goal_file(*text, batch[i].path);
+                    cache->store(key, results[i]);
+                }
             }
         };
         const std::size_t threads =
@@ -388,6 +401,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
             parsed.push_back(std::move(results[i]));
         }
     }
+    if (cache) cache->trim();
     if (out.problem) return out;
     std::sort(parsed.begin(), parsed.end(),
               [](const ParsedFile& a, const ParsedFile& b) { return a.file.path < b.file.path; });

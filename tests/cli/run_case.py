@@ -5,6 +5,9 @@ A case is either
   tests/cli/cases/NAME.case      lines `args: ...` (shell words), optional `env: K=V ...`, `stdin: ...`
   tests/cli/invalid/NN-x.toml    a malformed goal file, run as `okr -f FILE --as-of 2026-11-23 check`
 and its golden file sits beside it with the suffix `.expected`: the exit code, stdout and stderr.
+A case is run twice, first with an empty model cache and then with the cache that run left
+(SPEC §14: the cache never changes an output), and both runs must match the golden file. The
+cache is a temporary folder of its own: a test never touches the user's cache.
 
 Usage: run_case.py OKR_BINARY CASE [--update]       (run from the repository root)
        run_case.py OKR_BINARY --update-all          regenerates every golden file
@@ -13,6 +16,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +47,10 @@ def case_command(case: Path):
     return args, env, stdin
 
 
-def run(binary: str, case: Path) -> str:
+def run(binary: str, case: Path, cache: str = "off") -> str:
+    """The case's output; `cache` is OKR_CACHE: `off`, or the cache folder to use."""
     args, env, stdin = case_command(case)
+    env.setdefault("OKR_CACHE", cache)
     proc = subprocess.run([binary] + args, cwd=ROOT, env=env, input=stdin.encode(), capture_output=True, timeout=60)
     out = proc.stdout.decode("utf-8", "backslashreplace")
     err = proc.stderr.decode("utf-8", "backslashreplace")
@@ -81,14 +87,19 @@ def main():
         print(f"updated {len(all_cases())} golden files")
         return 0
     case = (ROOT / sys.argv[2]).resolve()
-    actual = run(binary, case)
     if "--update" in sys.argv[3:]:
-        write_exact(golden(case), actual)
+        write_exact(golden(case), run(binary, case))
         return 0
     expected_path = golden(case)
     expected = read_exact(expected_path) if expected_path.exists() else "(no golden file)\n"
-    if actual == expected:
-        return 0
+    with tempfile.TemporaryDirectory(prefix="okr-case-cache-") as cache:
+        for state in ("cold", "warm"):
+            actual = run(binary, case, cache)
+            if actual != expected:
+                print(f"with the model cache {state}:")
+                break
+        else:
+            return 0
     import difflib
     sys.stdout.writelines(difflib.unified_diff([repr(l)[1:-1] + "\n" for l in expected.splitlines(True)],
                                                [repr(l)[1:-1] + "\n" for l in actual.splitlines(True)],

@@ -73,6 +73,7 @@ struct Environment {
     std::optional<std::string> xdg_data_home;  // XDG_DATA_HOME: where the trust store lives
     std::optional<std::string> xdg_cache_home; // XDG_CACHE_HOME (default ~/.cache)
     std::optional<std::string> okr_cache;      // OKR_CACHE (`off` turns the cache off)
+    std::optional<std::string> okr_cache_size; // OKR_CACHE_SIZE: the cache's bound
     bool stdout_is_terminal = false;
     bool stdin_is_terminal = false;
     std::size_t terminal_width = 0; // 0: unknown

@@ -3,6 +3,7 @@
 
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
+#include "okr/io/cache.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -19,6 +20,8 @@ struct WorkspaceSource {
     std::vector<std::string> paths;
     std::optional<std::string> env_file;
     std::filesystem::path cwd;
+    // The model cache (SPEC §14); none: every file is parsed.
+    std::optional<CacheSettings> cache;
 };
 
 // A problem reaching the files themselves (exit 4), as opposed to their content.
@@ -66,10 +69,13 @@ class DiskFiles : public FileSource {
     std::string identity(const std::string& path) const override;
 };
 
-// Loads the root files and everything they include, parsing files in parallel.
+// Loads the root files and everything they include, parsing files in parallel; a file whose
+// bytes are in the cache is not parsed (the result is the same either way).
 LoadedWorkspace load_workspace(const WorkspaceSource& source);
-// The same from root files already found, read from `files`.
-LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files);
+// The same from root files already found, read from `files`, with the model cache `cache`
+// (none: every file is parsed).
+LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files,
+                               const std::optional<CacheSettings>& cache = std::nullopt);
 
 // Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
 // any number of directories), sorted; hidden directories are skipped, and `**` does not follow

@@ -1,0 +1,651 @@
+#include "okr/io/cache.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+#include <xxhash.h>
+
+#ifndef OKR_VERSION
+#error "OKR_VERSION is defined by src/CMakeLists.txt"
+#endif
+#ifndef OKR_MODEL_DIGEST
+#error "OKR_MODEL_DIGEST is defined by src/CMakeLists.txt"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace okr::io {
+
+// A field added to the model must be written and read here too (and the golden suite, which runs
+// warm as well as cold, fails until it is). These sizes are the reminder, on the one platform CI
+// builds; a new field changes them.
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+static_assert(sizeof(Checkin) == 72 && sizeof(RefText) == 40 && sizeof(Cycle) == 40,
+              "a model field was added: encode and decode it in io/cache.cpp, then update this");
+static_assert(sizeof(KeyResult) == 320 && sizeof(Objective) == 384 && sizeof(Kpi) == 328,
+              "a model field was added: encode and decode it in io/cache.cpp, then update this");
+static_assert(sizeof(UnknownKey) == 104 && sizeof(GoalFile) == 288 && sizeof(Diagnostic) == 144,
+              "a model field was added: encode and decode it in io/cache.cpp, then update this");
+#endif
+
+namespace {
+
+constexpr char k_magic[8] = {'o', 'k', 'r', 'c', 'a', 'c', 'h', 'e'};
+// magic, format, key (16), payload size (8), payload checksum (8)
+constexpr std::size_t k_header_size = sizeof k_magic + 4 + 16 + 8 + 8;
+// An entry larger than this is not read (a goal file is at most tens of MB).
+constexpr std::uint64_t k_max_entry_bytes = std::uint64_t{1} << 30;
+constexpr int k_dirs = 256;
+
+// ---- writing
+
+class Writer {
+  public:
+    void u64(std::uint64_t v) {
+        while (v >= 0x80) {
+            m_out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+            v >>= 7;
+        }
+        m_out.push_back(static_cast<char>(v));
+    }
+    void i64(std::int64_t v) {
+        u64((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+    }
+    void flag(bool b) { m_out.push_back(b ? '\1' : '\0'); }
+    void f64(double v) {
+        const auto bits = std::bit_cast<std::uint64_t>(v);
+        for (int i = 0; i < 8; ++i)
+            m_out.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+    }
+    void str(std::string_view s) {
+        u64(s.size());
+        m_out.append(s);
+    }
+    void pos(SourcePos p) {
+        u64(p.line);
+        u64(p.column);
+    }
+    void date(Date d) { i64(d.days()); }
+    void opt(const std::optional<double>& v) {
+        flag(v.has_value());
+        if (v) f64(*v);
+    }
+    void ref(const RefText& r) {
+        str(r.text);
+        pos(r.pos);
+    }
+    void opt(const std::optional<RefText>& r) {
+        flag(r.has_value());
+        if (r) ref(*r);
+    }
+    void strings(const std::vector<std::string>& v) {
+        u64(v.size());
+        for (const auto& s : v)
+            str(s);
+    }
+    void checkins(const std::vector<Checkin>& v) {
+        u64(v.size());
+        for (const auto& c : v) {
+            date(c.date);
+            pos(c.pos);
+            f64(c.value);
+            opt(c.confidence);
+            str(c.note);
+        }
+    }
+    std::string take() { return std::move(m_out); }
+
+  private:
+    std::string m_out;
+};
+
+// ---- reading: every read checks what is left; the first failure makes the whole decode fail
+
+class Reader {
+  public:
+    explicit Reader(std::string_view in) : m_p(in.data()), m_end(in.data() + in.size()) {}
+
+    bool ok() const { return m_ok; }
+    bool at_end() const { return m_p == m_end; }
+
+    std::uint64_t u64() {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (m_p == m_end) return fail();
+            const auto b = static_cast<unsigned char>(*m_p++);
+            if (shift == 63 && b > 1) return fail();
+            v |= std::uint64_t{b & 0x7fu} << shift;
+            if (!(b & 0x80)) return v;
+        }
+        return fail();
+    }
+    std::int64_t i64() {
+        const std::uint64_t z = u64();
+        return static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
+    }
+    std::uint32_t u32() {
+        const std::uint64_t v = u64();
+        if (v > UINT32_MAX) return static_cast<std::uint32_t>(fail());
+        return static_cast<std::uint32_t>(v);
+    }
+    bool flag() {
+        if (m_p == m_end) return fail() != 0;
+        const char c = *m_p++;
+        if (c != '\0' && c != '\1') return fail() != 0;
+        return c == '\1';
+    }
+    double f64() {
+        if (m_end - m_p < 8) {
+            fail();
+            return 0;
+        }
+        std::uint64_t bits = 0;
+        for (int i = 0; i < 8; ++i)
+            bits |= std::uint64_t{static_cast<unsigned char>(m_p[i])} << (8 * i);
+        m_p += 8;
+        return std::bit_cast<double>(bits);
+    }
+    std::string str() {
+        const std::uint64_t n = u64();
+        if (n > static_cast<std::uint64_t>(m_end - m_p)) {
+            fail();
+            return {};
+        }
+        std::string s(m_p, static_cast<std::size_t>(n));
+        m_p += n;
+        return s;
+    }
+    SourcePos pos() {
+        SourcePos p;
+        p.line = u32();
+        p.column = u32();
+        return p;
+    }
+    Date date() {
+        const std::int64_t d = i64();
+        if (d < INT32_MIN || d > INT32_MAX) {
+            fail();
+            return {};
+        }
+        return Date::from_days(static_cast<std::int32_t>(d));
+    }
+    template <typename Enum> Enum enumeration(std::uint64_t count) {
+        const std::uint64_t v = u64();
+        if (v >= count) fail();
+        return m_ok ? static_cast<Enum>(v) : Enum{};
+    }
+    std::optional<double> opt_f64() {
+        if (!flag()) return std::nullopt;
+        return f64();
+    }
+    RefText ref() {
+        RefText r;
+        r.text = str();
+        r.pos = pos();
+        return r;
+    }
+    std::optional<RefText> opt_ref() {
+        if (!flag()) return std::nullopt;
+        return ref();
+    }
+    // A count of items that take at least `min_bytes` each: never more than the bytes left allow,
+    // so a corrupt count cannot make us allocate.
+    std::size_t count(std::size_t min_bytes) {
+        const std::uint64_t n = u64();
+        if (n > static_cast<std::uint64_t>(m_end - m_p) / min_bytes) return fail();
+        return static_cast<std::size_t>(n);
+    }
+    std::vector<std::string> strings() {
+        std::vector<std::string> v(count(1));
+        for (auto& s : v)
+            s = str();
+        return v;
+    }
+    std::vector<Checkin> checkins() {
+        std::vector<Checkin> v(count(13));
+        for (auto& c : v) {
+            c.date = date();
+            c.pos = pos();
+            c.value = f64();
+            c.confidence = opt_f64();
+            c.note = str();
+        }
+        return v;
+    }
+
+  private:
+    std::uint64_t fail() {
+        m_ok = false;
+        m_p = m_end; // every later read fails too, without reading
+        return 0;
+    }
+
+    const char* m_p;
+    const char* m_end;
+    bool m_ok = true;
+};
+
+void put_le(std::string& out, std::uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::uint64_t get_le(const char* p, int bytes) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i)
+        v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    return v;
+}
+
+bool is_hex_name(std::string_view name, std::size_t size) {
+    return name.size() == size && std::all_of(name.begin(), name.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+    std::uint64_t n = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || ptr == text.data()) return std::nullopt;
+    std::string_view rest(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr));
+    int shift = 0;
+    if (rest == "K" || rest == "k" || rest == "KiB")
+        shift = 10;
+    else if (rest == "M" || rest == "MiB")
+        shift = 20;
+    else if (rest == "G" || rest == "GiB")
+        shift = 30;
+    else if (!rest.empty())
+        return std::nullopt;
+    if (n == 0 || n > (UINT64_MAX >> shift)) return std::nullopt;
+    return n << shift;
+}
+
+} // namespace
+
+std::string CacheKey::hex() const {
+    return fmt::format("{:016x}{:016x}", high, low);
+}
+
+CacheKey cache_key(std::string_view text, const std::string& path) {
+    // Everything but the bytes goes into the seed: the stem names the default namespace.
+    const std::string context = fmt::format("okr {}\n{}\n{}\n{}\n", OKR_VERSION, OKR_MODEL_DIGEST,
+                                            k_cache_format, fs::path(path).stem().string());
+    const XXH64_hash_t seed = XXH3_64bits(context.data(), context.size());
+    const XXH128_hash_t h = XXH3_128bits_withSeed(text.data(), text.size(), seed);
+    return {h.high64, h.low64};
+}
+
+std::string encode_parsed(const ParsedFile& parsed) {
+    Writer w;
+    const GoalFile& f = parsed.file;
+    w.str(f.title);
+    w.str(f.owner);
+    w.str(f.name_space);
+    w.str(f.cycle);
+    w.pos(f.cycle_pos);
+    w.u64(f.cycles.size());
+    for (const auto& c : f.cycles) {
+        w.str(c.name);
+        w.date(c.start);
+        w.date(c.end);
+    }
+    w.u64(f.includes.size());
+    for (const auto& r : f.includes)
+        w.ref(r);
+    w.u64(f.objectives.size());
+    for (const auto& o : f.objectives) {
+        w.str(o.id);
+        w.str(o.title);
+        w.str(o.owner);
+        w.str(o.cycle);
+        w.pos(o.cycle_pos);
+        w.str(o.notes);
+        w.u64(static_cast<std::uint64_t>(o.type));
+        w.f64(o.weight);
+        w.flag(o.dropped);
+        w.opt(o.parent);
+        w.flag(o.closed.has_value());
+        if (o.closed) w.date(*o.closed);
+        w.pos(o.closed_pos);
+        w.opt(o.carried_from);
+        w.u64(o.kpis.size());
+        for (const auto& r : o.kpis)
+            w.ref(r);
+        w.strings(o.tags);
+        w.pos(o.pos);
+        w.u64(o.krs.size());
+        for (const auto& kr : o.krs) {
+            w.str(kr.id);
+            w.str(kr.title);
+            w.str(kr.unit);
+            w.str(kr.owner);
+            w.str(kr.notes);
+            w.u64(static_cast<std::uint64_t>(kr.type));
+            w.f64(kr.start);
+            w.f64(kr.target);
+            w.opt(kr.current);
+            w.opt(kr.score);
+            w.f64(kr.weight);
+            w.flag(kr.dropped);
+            w.opt(kr.kpi);
+            w.checkins(kr.checkins);
+            w.pos(kr.pos);
+            w.pos(kr.current_pos);
+        }
+    }
+    w.u64(f.kpis.size());
+    for (const auto& k : f.kpis) {
+        w.str(k.id);
+        w.str(k.title);
+        w.str(k.unit);
+        w.str(k.owner);
+        w.str(k.notes);
+        w.opt(k.min);
+        w.opt(k.max);
+        w.opt(k.warn);
+        w.flag(k.frequency.has_value());
+        if (k.frequency) w.u64(static_cast<std::uint64_t>(*k.frequency));
+        w.flag(k.source.has_value());
+        if (k.source) w.str(*k.source);
+        w.pos(k.source_pos);
+        w.flag(k.dropped);
+        w.strings(k.tags);
+        w.checkins(k.checkins);
+        w.pos(k.pos);
+    }
+    w.u64(f.unknown_keys.size());
+    for (const auto& u : f.unknown_keys) {
+        w.str(u.key);
+        w.str(u.header);
+        w.str(u.suggestion);
+        w.pos(u.pos);
+    }
+    w.u64(parsed.diagnostics.size());
+    for (const auto& d : parsed.diagnostics) {
+        w.pos(d.pos);
+        w.u64(static_cast<std::uint64_t>(d.level));
+        w.str(d.message);
+        w.str(d.hint);
+        w.str(d.rule);
+    }
+    return w.take();
+}
+
+std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path) {
+    Reader r(bytes);
+    ParsedFile out;
+    GoalFile& f = out.file;
+    f.path = path;
+    f.title = r.str();
+    f.owner = r.str();
+    f.name_space = r.str();
+    f.cycle = r.str();
+    f.cycle_pos = r.pos();
+    f.cycles.resize(r.count(3));
+    for (auto& c : f.cycles) {
+        c.name = r.str();
+        c.start = r.date();
+        c.end = r.date();
+    }
+    f.includes.resize(r.count(3));
+    for (auto& inc : f.includes)
+        inc = r.ref();
+    f.objectives.resize(r.count(16));
+    for (auto& o : f.objectives) {
+        o.id = r.str();
+        o.title = r.str();
+        o.owner = r.str();
+        o.cycle = r.str();
+        o.cycle_pos = r.pos();
+        o.notes = r.str();
+        o.type = r.enumeration<ObjectiveType>(2);
+        o.weight = r.f64();
+        o.dropped = r.flag();
+        o.parent = r.opt_ref();
+        if (r.flag()) o.closed = r.date();
+        o.closed_pos = r.pos();
+        o.carried_from = r.opt_ref();
+        o.kpis.resize(r.count(3));
+        for (auto& k : o.kpis)
+            k = r.ref();
+        o.tags = r.strings();
+        o.pos = r.pos();
+        o.krs.resize(r.count(16));
+        for (auto& kr : o.krs) {
+            kr.id = r.str();
+            kr.title = r.str();
+            kr.unit = r.str();
+            kr.owner = r.str();
+            kr.notes = r.str();
+            kr.type = r.enumeration<KrType>(2);
+            kr.start = r.f64();
+            kr.target = r.f64();
+            kr.current = r.opt_f64();
+            kr.score = r.opt_f64();
+            kr.weight = r.f64();
+            kr.dropped = r.flag();
+            kr.kpi = r.opt_ref();
+            kr.checkins = r.checkins();
+            kr.pos = r.pos();
+            kr.current_pos = r.pos();
+        }
+    }
+    f.kpis.resize(r.count(16));
+    for (auto& k : f.kpis) {
+        k.id = r.str();
+        k.title = r.str();
+        k.unit = r.str();
+        k.owner = r.str();
+        k.notes = r.str();
+        k.min = r.opt_f64();
+        k.max = r.opt_f64();
+        k.warn = r.opt_f64();
+        if (r.flag()) k.frequency = r.enumeration<Frequency>(5);
+        if (r.flag()) k.source = r.str();
+        k.source_pos = r.pos();
+        k.dropped = r.flag();
+        k.tags = r.strings();
+        k.checkins = r.checkins();
+        k.pos = r.pos();
+    }
+    f.unknown_keys.resize(r.count(5));
+    for (auto& u : f.unknown_keys) {
+        u.key = r.str();
+        u.header = r.str();
+        u.suggestion = r.str();
+        u.pos = r.pos();
+    }
+    out.diagnostics.resize(r.count(6));
+    for (auto& d : out.diagnostics) {
+        d.path = path;
+        d.pos = r.pos();
+        d.level = r.enumeration<Level>(2);
+        d.message = r.str();
+        d.hint = r.str();
+        d.rule = r.str();
+    }
+    if (!r.ok() || !r.at_end()) return std::nullopt;
+    return out;
+}
+
+std::string encode_entry(const CacheKey& key, std::string_view payload) {
+    std::string out;
+    out.reserve(k_header_size + payload.size());
+    out.append(k_magic, sizeof k_magic);
+    put_le(out, k_cache_format, 4);
+    put_le(out, key.high, 8);
+    put_le(out, key.low, 8);
+    put_le(out, payload.size(), 8);
+    put_le(out, XXH3_64bits(payload.data(), payload.size()), 8);
+    out.append(payload);
+    return out;
+}
+
+std::optional<std::string_view> entry_payload(std::string_view entry, const CacheKey& key) {
+    if (entry.size() < k_header_size) return std::nullopt;
+    const char* p = entry.data();
+    if (std::memcmp(p, k_magic, sizeof k_magic) != 0) return std::nullopt;
+    p += sizeof k_magic;
+    if (get_le(p, 4) != k_cache_format) return std::nullopt;
+    if (get_le(p + 4, 8) != key.high || get_le(p + 12, 8) != key.low) return std::nullopt;
+    if (get_le(p + 20, 8) != entry.size() - k_header_size) return std::nullopt;
+    const std::string_view payload = entry.substr(k_header_size);
+    if (get_le(p + 28, 8) != XXH3_64bits(payload.data(), payload.size())) return std::nullopt;
+    return payload;
+}
+
+std::optional<CacheSettings> cache_settings(const std::optional<std::string>& okr_cache,
+                                            const std::optional<std::string>& xdg_cache_home,
+                                            const std::optional<std::string>& home,
+                                            const std::optional<std::string>& okr_cache_size) {
+    CacheSettings settings;
+    if (okr_cache_size)
+        if (auto n = parse_size(*okr_cache_size)) settings.max_bytes = *n;
+    const std::string choice = okr_cache.value_or("");
+    if (choice == "off") return std::nullopt;
+    if (!choice.empty() && choice != "on") {
+        settings.dir = choice;
+    } else if (xdg_cache_home && !xdg_cache_home->empty() && xdg_cache_home->front() == '/') {
+        settings.dir = fs::path(*xdg_cache_home) / "okr";
+    } else if (home && !home->empty()) {
+        settings.dir = fs::path(*home) / ".cache" / "okr";
+    } else {
+        return std::nullopt;
+    }
+    return settings;
+}
+
+fs::path ModelCache::entry_path(const CacheKey& key) const {
+    const std::string hex = key.hex();
+    return m_settings.dir / hex.substr(0, 2) / hex.substr(2);
+}
+
+std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::string& path) const {
+    const fs::path file = entry_path(key);
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    std::optional<ParsedFile> out;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes) {
+        static thread_local std::string entry; // reused: a warm load reads one entry per file
+        entry.resize(static_cast<std::size_t>(st.st_size));
+        std::size_t got = 0;
+        while (got < entry.size()) {
+            const ssize_t n = ::read(fd, entry.data() + got, entry.size() - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            got += static_cast<std::size_t>(n);
+        }
+        if (got == entry.size())
+            if (auto payload = entry_payload(entry, key)) out = decode_parsed(*payload, path);
+        // Used entries stay: eviction goes by modification time, refreshed at most hourly so
+        // that a warm run writes next to nothing.
+        if (out && st.st_mtime < std::time(nullptr) - 3600) ::futimens(fd, nullptr);
+    }
+    ::close(fd);
+    return out;
+}
+
+void ModelCache::store(const CacheKey& key, const ParsedFile& parsed) {
+    if (m_unwritable.load(std::memory_order_relaxed)) return;
+    const fs::path file = entry_path(key);
+    const fs::path dir = file.parent_path();
+    const std::string entry = encode_entry(key, encode_parsed(parsed));
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    const fs::path temp =
+        dir / fmt::format("{}.tmp.{}.{:x}", file.filename().string(), ::getpid(), random());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ENOENT) {
+        // The cache folder is private, like the goals it holds; the folders above it are made
+        // as `mkdir -p` would (~/.cache may not exist yet).
+        std::error_code ec;
+        fs::create_directories(m_settings.dir.parent_path(), ec);
+        if (::mkdir(m_settings.dir.c_str(), 0700) != 0 && errno != EEXIST) {
+            m_unwritable = true;
+            return;
+        }
+        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+            m_unwritable = true;
+            return;
+        }
+        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
+    if (fd < 0) {
+        if (errno == EACCES || errno == EROFS || errno == ENOTDIR || errno == ENOENT ||
+            errno == EPERM)
+            m_unwritable = true;
+        return;
+    }
+    std::size_t done = 0;
+    while (done < entry.size()) {
+        const ssize_t n = ::write(fd, entry.data() + done, entry.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    const bool written = ::close(fd) == 0 && done == entry.size();
+    if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
+        ::unlink(temp.c_str());
+        return;
+    }
+    const std::lock_guard lock(m_mutex);
+    m_written.insert(dir.string());
+}
+
+void ModelCache::trim() {
+    std::set<std::string> dirs;
+    {
+        const std::lock_guard lock(m_mutex);
+        dirs.swap(m_written);
+    }
+    const std::uint64_t share = m_settings.max_bytes / k_dirs;
+    const std::time_t stale = std::time(nullptr) - 3600;
+    struct Entry {
+        std::string path;
+        std::uint64_t size;
+        struct timespec mtime;
+    };
+    for (const auto& dir : dirs) {
+        std::vector<Entry> entries;
+        std::uint64_t total = 0;
+        std::error_code ec;
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            struct stat st {};
+            if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+            if (is_hex_name(name, 30)) {
+                entries.push_back(
+                    {it->path().string(), static_cast<std::uint64_t>(st.st_size), st.st_mtim});
+                total += static_cast<std::uint64_t>(st.st_size);
+            } else if (name.size() > 35 && is_hex_name(name.substr(0, 30), 30) &&
+                       name.compare(30, 5, ".tmp.") == 0 && st.st_mtime < stale) {
+                ::unlink(it->path().c_str()); // left by a process that died mid-write
+            }
+        }
+        if (total <= share) continue;
+        std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+            if (a.mtime.tv_sec != b.mtime.tv_sec) return a.mtime.tv_sec < b.mtime.tv_sec;
+            if (a.mtime.tv_nsec != b.mtime.tv_nsec) return a.mtime.tv_nsec < b.mtime.tv_nsec;
+            return a.path < b.path;
+        });
+        // Down to 80% of the share, so that the next few entries do not each trigger a trim.
+        const std::uint64_t target = share / 5 * 4;
+        for (const auto& e : entries) {
+            if (total <= target) break;
+            if (::unlink(e.path.c_str()) == 0 || errno == ENOENT) total -= e.size;
+        }
+    }
+}
+
+} // namespace okr::io

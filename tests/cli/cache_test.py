@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""The model cache (SPEC §14) end to end: where it lives, that it is used, and that it never
+changes an output: not after an edit that keeps a file's size and modification time, not with
+damaged or foreign entries, not when its folder cannot be written, not with many okr at once.
+
+Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, damage, unwritable, bound, many)
+Every run has a temporary HOME and cache: the test never touches the user's cache.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OKR = os.path.abspath(sys.argv[1])
+FAILURES = []
+
+GOALS = """\
+title = "Cache"
+owner = "ana"
+cycle = "2026-Q4"
+
+[[objective]]
+id = "grow"
+title = "Grow"
+
+  [[objective.kr]]
+  id = "users"
+  title = "Users from 10 to 50"
+  start = 10
+  target = 50
+  checkins = [ { date = 2026-11-02, value = 20 }, { date = 2026-11-16, value = 31 } ]
+"""
+
+
+def check(ok, what, detail=""):
+    if not ok:
+        FAILURES.append(f"{what}\n{detail}")
+        print(f"FAIL: {what}\n{detail}", flush=True)
+
+
+class Sandbox:
+    """A temporary HOME with a goal file, and the okr runs made in it."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="okr-cache-test-"))
+        self.home = self.dir / "home"
+        self.home.mkdir()
+        self.goals = self.dir / "goals"
+        self.goals.mkdir()
+        (self.goals / "okr.toml").write_text(GOALS, encoding="utf-8")
+
+    def env(self, **extra):
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home),
+               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC"}
+        env.update({k: v for k, v in extra.items() if v is not None})
+        return env
+
+    def run(self, *args, **env):
+        p = subprocess.run([OKR, "--as-of", "2026-11-23", *args], cwd=self.goals,
+                           env=self.env(**env), capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout, p.stderr
+
+    def status(self, **env):
+        return self.run("status", "--format", "json", **env)
+
+    def cleanup(self):
+        for p in self.dir.rglob("*"):  # folders made read-only by a test
+            if p.is_dir() and not p.is_symlink():
+                p.chmod(0o700)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def entries(folder):
+    """The cache entries below `folder`: {path: bytes}."""
+    return {p: p.read_bytes() for p in Path(folder).rglob("*") if p.is_file()}
+
+
+def test_where():
+    s = Sandbox()
+    try:
+        plain = s.status(OKR_CACHE="off")
+        check(plain[0] == 0 and plain[2] == "", "status runs", plain)
+        check(not (s.home / ".cache").exists(), "OKR_CACHE=off writes no cache")
+        check(s.status() == plain, "the default cache gives the same output")
+        default = s.home / ".cache" / "okr"
+        check(len(entries(default)) == 1, "without XDG_CACHE_HOME the cache is ~/.cache/okr",
+              str(entries(s.home)))
+        mode = default.stat().st_mode & 0o777
+        check(mode == 0o700, "the cache folder is private", oct(mode))
+        xdg = s.dir / "xdg"
+        check(s.status(XDG_CACHE_HOME=str(xdg)) == plain, "XDG_CACHE_HOME: same output")
+        check(len(entries(xdg / "okr")) == 1, "the cache is $XDG_CACHE_HOME/okr")
+        mine = s.dir / "mine"
+        check(s.status(XDG_CACHE_HOME=str(xdg), OKR_CACHE=str(mine)) == plain,
+              "OKR_CACHE=DIR: same output")
+        check(len(entries(mine)) == 1, "OKR_CACHE=DIR puts the cache in DIR")
+
+        # A warm run reads the entry and writes nothing.
+        before = {p: (b, p.stat().st_mtime_ns) for p, b in entries(mine).items()}
+        check(s.status(OKR_CACHE=str(mine)) == plain, "warm: same output")
+        after = {p: (b, p.stat().st_mtime_ns) for p, b in entries(mine).items()}
+        check(before == after, "a warm run leaves the cache as it was")
+    finally:
+        s.cleanup()
+
+
+def test_edits():
+    """An edit that keeps the size and the modification time is seen: the key is the content."""
+    s = Sandbox()
+    try:
+        cache = str(s.dir / "cache")
+        first = s.status(OKR_CACHE=cache)
+        check('"current": 31' in first[1], "the first run shows the latest check-in", first[1])
+        path = s.goals / "okr.toml"
+        st = path.stat()
+        path.write_text(GOALS.replace("value = 31", "value = 47"), encoding="utf-8")
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        check(path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns,
+              "the edit keeps size and modification time")
+        second = s.status(OKR_CACHE=cache)
+        check('"current": 47' in second[1], "the edited value is shown", second[1])
+        check(second == s.status(OKR_CACHE="off"), "the same as without the cache")
+        # Back to the first text: its entry is still there and still right.
+        path.write_text(GOALS, encoding="utf-8")
+        check(s.status(OKR_CACHE=cache) == first, "the first text gives the first output again")
+        check(len(entries(cache)) == 2, "one entry per content")
+
+        # An invalid file: its errors come from the cache just the same.
+        path.write_text(GOALS.replace('id = "users"', 'id = "bad id"'), encoding="utf-8")
+        cold = s.run("check", OKR_CACHE=cache)
+        check(cold[0] == 3 and "bad id" in cold[1] + cold[2], "check reports the error", cold)
+        check(s.run("check", OKR_CACHE=cache) == cold, "check: warm as cold")
+        check(s.status(OKR_CACHE=cache) == s.status(OKR_CACHE="off"), "status: warm as cold")
+    finally:
+        s.cleanup()
+
+
+def test_damage():
+    """Truncated, corrupt and foreign entries are ignored and replaced."""
+    s = Sandbox()
+    try:
+        cache = s.dir / "cache"
+        plain = s.status(OKR_CACHE="off")
+        (s.goals / "other.toml").write_text(GOALS.replace('"Cache"', '"Other"'), encoding="utf-8")
+        other = s.run("-f", "other.toml", "status", "--format", "json", OKR_CACHE="off")
+        s.run("-f", "other.toml", "status", OKR_CACHE=str(cache))
+        (theirs,) = entries(cache)
+        s.status(OKR_CACHE=str(cache))
+        found = entries(cache)
+        check(len(found) == 2, "two files, two entries", str(found))
+        (ours,) = [p for p in found if p != theirs]
+        good = found[ours]
+        damages = {
+            "empty": b"",
+            "truncated": good[: len(good) // 2],
+            "header only": good[:44],
+            "a byte changed": good[:-3] + bytes([good[-3] ^ 1]) + good[-2:],
+            "a byte too many": good + b"\0",
+            "garbage": os.urandom(len(good)),
+            "another file's entry": found[theirs],
+            "a folder": None,
+        }
+        for what, data in damages.items():
+            if data is None:
+                ours.unlink()
+                ours.mkdir()
+            else:
+                ours.write_bytes(data)
+            got = s.status(OKR_CACHE=str(cache))
+            check(got == plain, f"an entry that is {what}: same output, no message", str(got))
+            if data is None:
+                ours.rmdir()
+                s.status(OKR_CACHE=str(cache))
+            check(ours.read_bytes() == good, f"an entry that is {what} is replaced")
+        check(s.run("-f", "other.toml", "status", "--format", "json", OKR_CACHE=str(cache)) == other,
+              "the other file's entry is still good")
+    finally:
+        s.cleanup()
+
+
+def test_unwritable():
+    """A cache folder that cannot be written means no cache, and no message."""
+    s = Sandbox()
+    try:
+        plain = s.status(OKR_CACHE="off")
+        blocker = s.dir / "a-file"
+        blocker.write_text("not a folder")
+        check(s.status(OKR_CACHE=str(blocker / "okr")) == plain, "a cache path under a file")
+        check(s.status(XDG_CACHE_HOME=str(blocker)) == plain, "XDG_CACHE_HOME is a file")
+        check(s.status(OKR_CACHE="/proc/okr-cache") == plain, "a cache in /proc")
+        locked = s.dir / "locked"
+        locked.mkdir()
+        s.status(OKR_CACHE=str(locked))
+        for p in [locked, *locked.rglob("*")]:
+            if p.is_dir():
+                p.chmod(0o500)
+        check(s.status(OKR_CACHE=str(locked)) == plain, "a read-only cache that holds the entry")
+        (s.goals / "okr.toml").write_text(GOALS.replace("31", "32"), encoding="utf-8")
+        got = s.status(OKR_CACHE=str(locked))
+        check(got == s.status(OKR_CACHE="off") and got[2] == "",
+              "a read-only cache without the entry", str(got))
+    finally:
+        s.cleanup()
+
+
+def test_bound():
+    """The cache stays within OKR_CACHE_SIZE; the entries used last stay."""
+    s = Sandbox()
+    try:
+        cache = s.dir / "cache"
+        files = s.dir / "many"
+        files.mkdir()
+        for i in range(300):
+            (files / f"t{i:03}.toml").write_text(
+                GOALS.replace('"Cache"', f'"Team {i}"').replace('id = "grow"', f'id = "g{i}"'),
+                encoding="utf-8")
+        bound = 256 * 1024
+        args = ("-f", str(files), "status", "--format", "json")
+        plain = s.run(*args, OKR_CACHE="off")
+        check(plain[0] == 0, "300 files load", plain[2])
+        for _ in range(2):
+            check(s.run(*args, OKR_CACHE=str(cache), OKR_CACHE_SIZE="256K") == plain,
+                  "a bounded cache gives the same output")
+            total = sum(len(b) for b in entries(cache).values())
+            check(0 < total <= bound, "the cache stays within OKR_CACHE_SIZE", str(total))
+        check(len(entries(cache)) < 300, "entries were evicted", str(len(entries(cache))))
+        small = s.dir / "small"
+        s.run(*args, OKR_CACHE=str(small), OKR_CACHE_SIZE="1K")
+        check(sum(len(b) for b in entries(small).values()) <= 1024, "a tiny bound holds too")
+    finally:
+        s.cleanup()
+
+
+def test_many():
+    """Many okr at once on one cold cache: every output is right, nothing half-written stays."""
+    s = Sandbox()
+    try:
+        cache = s.dir / "cache"
+        for i in range(40):
+            (s.goals / f"t{i:02}.toml").write_text(GOALS.replace('"Cache"', f'"T{i}"')
+                                                   .replace('id = "grow"', f'id = "g{i}"'),
+                                                   encoding="utf-8")
+        args = ("-f", ".", "status", "--format", "json")
+        plain = s.run(*args, OKR_CACHE="off")
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            runs = list(pool.map(lambda _: s.run(*args, OKR_CACHE=str(cache)), range(24)))
+        check(all(r == plain for r in runs), "every concurrent run gives the same output")
+        names = [p.name for p in entries(cache)]
+        check(len(names) == 41 and all(".tmp." not in n for n in names),
+              "one entry per file, no temporary file left", str(names))
+        check(s.run(*args, OKR_CACHE=str(cache)) == plain, "then warm: the same output")
+    finally:
+        s.cleanup()
+
+
+PARTS = {"where": test_where, "edits": test_edits, "damage": test_damage,
+         "unwritable": test_unwritable, "bound": test_bound, "many": test_many}
+
+if __name__ == "__main__":
+    PARTS[sys.argv[2]]()
+    if FAILURES:
+        print(f"{len(FAILURES)} failure(s)")
+        sys.exit(1)
+    print("ok")

@@ -1,0 +1,321 @@
+#include "okr/io/cache.hpp"
+
+#include "../support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace okr;
+using okr::test::text_of;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A goal file that fills every field of the model, with warnings and an unknown key.
+constexpr std::string_view k_everything = R"(
+title = "Everything"
+owner = "ana"
+namespace = "all"
+cycle = "2026-Q4"
+colour = "blue"
+
+[cycles.sprint]
+start = 2026-11-01
+end = 2026-11-21
+
+[workspace]
+include = ["teams/*.toml", "people/**/*.toml"]
+
+[[objective]]
+id = "eco"
+title = "Become a leader"
+owner = "bo"
+type = "committed"
+parent = "company/leader"
+kpis = ["csat", "other/nps"]
+tags = ["customer", "eco"]
+notes = "Retro: slow."
+weight = 2
+cycle = "sprint"
+closed = 2026-11-20
+carried_from = "old/eco"
+
+  [[objective.kr]]
+  id = "launch"
+  title = "Launch two products"
+  start = 0
+  target = 2
+  current = 1.5
+  unit = "products"
+  owner = "cy"
+  notes = "néw ✓"
+  weight = 0.5
+  score = 0.7
+  checkins = [
+    { date = 2026-10-14, value = 1, confidence = 0.6, note = "first in beta" },
+    { date = 2026-11-04, value = -1e-3 },
+  ]
+
+  [[objective.kr]]
+  id = "partners"
+  title = "Partners"
+  type = "milestone"
+  status = "dropped"
+
+  [[objective.kr]]
+  id = "sat"
+  title = "Satisfaction"
+  start = 88
+  target = 95
+  kpi = "csat"
+
+[[kpi]]
+id = "csat"
+title = "Customer satisfaction"
+unit = "%"
+min = 90
+warn = 85
+frequency = "monthly"
+owner = "support"
+tags = ["lagging"]
+source = "echo 91"
+status = "dropped"
+checkins = [ { date = 2026-10-31, value = 91.2, note = "q" } ]
+
+[[kpi]]
+id = "lat"
+title = "Latency"
+max = 200
+frequency = "weekly"
+
+[[objectives]]
+id = "typo"
+)";
+
+// A file with errors: the diagnostics are cached as well as the model.
+constexpr std::string_view k_invalid = R"(
+[[objective]]
+id = "bad id"
+title = 3
+)";
+
+io::ParsedFile parsed_everything(const std::string& path = "teams/all.toml") {
+    io::ParsedFile parsed = io::parse_goal_file(text_of(k_everything), path);
+    REQUIRE_FALSE(has_errors(parsed.diagnostics));
+    return parsed;
+}
+
+// Equal model, positions and diagnostics: `==` on the model leaves positions out, the encoding
+// does not.
+void check_same(const io::ParsedFile& a, const io::ParsedFile& b) {
+    CHECK(a.file == b.file);
+    CHECK(a.file.path == b.file.path);
+    CHECK(io::encode_parsed(a) == io::encode_parsed(b));
+    REQUIRE(a.diagnostics.size() == b.diagnostics.size());
+    for (std::size_t i = 0; i < a.diagnostics.size(); ++i) {
+        const Diagnostic& x = a.diagnostics[i];
+        const Diagnostic& y = b.diagnostics[i];
+        CHECK(x.path == y.path);
+        CHECK(x.pos == y.pos);
+        CHECK(x.level == y.level);
+        CHECK(x.message == y.message);
+        CHECK(x.hint == y.hint);
+        CHECK(x.rule == y.rule);
+    }
+}
+
+// A fresh folder under the system's temporary folder, removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "okr-cache-test-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
+        fs::remove_all(path, ec);
+    }
+};
+
+std::vector<fs::path> entries_below(const fs::path& dir) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+         it.increment(ec))
+        if (it->is_regular_file()) out.push_back(it->path());
+    return out;
+}
+
+} // namespace
+
+TEST_SUITE("okr::io::cache") {
+    TEST_CASE("a parsed file comes back the same: model, positions and diagnostics") {
+        const io::ParsedFile parsed = parsed_everything();
+        CHECK(parsed.file.unknown_keys.size() == 2);
+        const auto decoded = io::decode_parsed(io::encode_parsed(parsed), "teams/all.toml");
+        REQUIRE(decoded);
+        check_same(parsed, *decoded);
+    }
+
+    TEST_CASE("a file with errors comes back with its errors") {
+        const io::ParsedFile parsed = io::parse_goal_file(text_of(k_invalid), "bad.toml");
+        REQUIRE(has_errors(parsed.diagnostics));
+        const auto decoded = io::decode_parsed(io::encode_parsed(parsed), "bad.toml");
+        REQUIRE(decoded);
+        check_same(parsed, *decoded);
+    }
+
+    TEST_CASE("decoding puts back the path it is given, in the file and every diagnostic") {
+        const auto decoded =
+            io::decode_parsed(io::encode_parsed(parsed_everything()), "elsewhere/all.toml");
+        REQUIRE(decoded);
+        check_same(parsed_everything("elsewhere/all.toml"), *decoded);
+    }
+
+    TEST_CASE("every truncation of an encoding, and a byte too many, is refused") {
+        const std::string bytes = io::encode_parsed(parsed_everything());
+        for (std::size_t n = 0; n < bytes.size(); ++n)
+            CHECK_FALSE(io::decode_parsed(std::string_view(bytes).substr(0, n), "x.toml"));
+        CHECK_FALSE(io::decode_parsed(bytes + '\0', "x.toml"));
+    }
+
+    TEST_CASE("an enum out of range or a huge count is refused without allocating") {
+        // title..cycle (4 empty strings), cycle_pos (0, 0), then a count of cycles of 2^62
+        const std::string huge = std::string(6, '\0') + "\x80\x80\x80\x80\x80\x80\x80\x80\x40";
+        CHECK_FALSE(io::decode_parsed(huge, "x.toml"));
+        std::string bytes = io::encode_parsed(io::parse_goal_file("", "x.toml"));
+        bytes.back() = '\1'; // one diagnostic, with nothing after the count
+        CHECK_FALSE(io::decode_parsed(bytes, "x.toml"));
+    }
+
+    TEST_CASE("an entry gives back its payload for its own key only") {
+        const io::CacheKey key = io::cache_key("text", "a.toml");
+        const std::string entry = io::encode_entry(key, "payload");
+        CHECK(io::entry_payload(entry, key) == std::optional<std::string_view>("payload"));
+        CHECK_FALSE(io::entry_payload(entry, io::cache_key("text", "b.toml")));
+        CHECK_FALSE(io::entry_payload("", key));
+    }
+
+    TEST_CASE("a truncated entry, or one with any byte changed, is refused") {
+        const io::CacheKey key = io::cache_key("text", "a.toml");
+        const std::string entry = io::encode_entry(key, io::encode_parsed(parsed_everything()));
+        for (std::size_t n = 0; n < entry.size(); ++n)
+            CHECK_FALSE(io::entry_payload(std::string_view(entry).substr(0, n), key));
+        for (std::size_t i = 0; i < entry.size(); ++i) {
+            std::string changed = entry;
+            changed[i] = static_cast<char>(changed[i] ^ 0x20);
+            CHECK_FALSE(io::entry_payload(changed, key));
+        }
+    }
+
+    TEST_CASE("the key follows every byte and the stem, not the folder") {
+        const io::CacheKey key = io::cache_key("value = 1", "a/x.toml");
+        CHECK(key == io::cache_key("value = 1", "b/c/x.toml"));
+        CHECK_FALSE(key == io::cache_key("value = 2", "a/x.toml")); // same size, one byte
+        CHECK_FALSE(key == io::cache_key("value = 1", "a/y.toml"));
+        CHECK(key.hex().size() == 32);
+    }
+
+    TEST_CASE("where the cache is: OKR_CACHE, then XDG_CACHE_HOME, then HOME") {
+        using S = std::optional<std::string>;
+        CHECK_FALSE(io::cache_settings(S("off"), S("/x"), S("/h"), {}));
+        CHECK(io::cache_settings(S("/c"), S("/x"), S("/h"), {})->dir == "/c");
+        CHECK(io::cache_settings(S("on"), S("/x"), S("/h"), {})->dir == "/x/okr");
+        CHECK(io::cache_settings({}, S("/x"), S("/h"), {})->dir == "/x/okr");
+        CHECK(io::cache_settings(S(""), S("rel"), S("/h"), {})->dir == "/h/.cache/okr");
+        CHECK(io::cache_settings({}, S(""), S("/h"), {})->dir == "/h/.cache/okr");
+        CHECK_FALSE(io::cache_settings({}, {}, {}, {}));
+    }
+
+    TEST_CASE("OKR_CACHE_SIZE takes bytes or K, M, G; anything else is the default") {
+        using S = std::optional<std::string>;
+        auto size = [](const char* text) {
+            return io::cache_settings({}, {}, S("/h"), S(text))->max_bytes;
+        };
+        CHECK(size("1000") == 1000);
+        CHECK(size("64K") == 64 * 1024);
+        CHECK(size("5M") == 5 * 1024 * 1024);
+        CHECK(size("2G") == std::uint64_t{2} << 30);
+        CHECK(size("0") == io::k_default_cache_bytes);
+        CHECK(size("12X") == io::k_default_cache_bytes);
+        CHECK(size("-1") == io::k_default_cache_bytes);
+        CHECK(size("99999999999999999999G") == io::k_default_cache_bytes);
+    }
+
+    TEST_CASE("a stored file is found by its key, and a damaged entry is a miss then replaced") {
+        TempDir tmp;
+        io::ModelCache cache({tmp.path / "deep" / "okr", io::k_default_cache_bytes});
+        const io::ParsedFile parsed = parsed_everything();
+        const io::CacheKey key = io::cache_key(text_of(k_everything), "teams/all.toml");
+        CHECK_FALSE(cache.load(key, "teams/all.toml"));
+        cache.store(key, parsed);
+        const auto hit = cache.load(key, "teams/all.toml");
+        REQUIRE(hit);
+        check_same(parsed, *hit);
+
+        const auto files = entries_below(tmp.path);
+        REQUIRE(files.size() == 1);
+        CHECK(files[0].parent_path().filename().string() + files[0].filename().string() ==
+              key.hex());
+        CHECK((fs::status(tmp.path / "deep" / "okr").permissions() & fs::perms::others_all) ==
+              fs::perms::none);
+        fs::resize_file(files[0], fs::file_size(files[0]) - 1);
+        CHECK_FALSE(cache.load(key, "teams/all.toml"));
+        cache.store(key, parsed);
+        CHECK(cache.load(key, "teams/all.toml"));
+        CHECK(entries_below(tmp.path).size() == 1); // no temporary file left
+    }
+
+    TEST_CASE("a cache folder that cannot be written is no cache, without an error") {
+        TempDir tmp;
+        std::ofstream(tmp.path / "file") << "not a folder";
+        io::ModelCache cache({tmp.path / "file" / "okr", io::k_default_cache_bytes});
+        const io::CacheKey key = io::cache_key("x", "x.toml");
+        cache.store(key, io::parse_goal_file("", "x.toml"));
+        CHECK_FALSE(cache.load(key, "x.toml"));
+        cache.trim();
+
+        if (::geteuid() != 0) { // root writes anywhere
+            fs::permissions(tmp.path, fs::perms::owner_read | fs::perms::owner_exec);
+            io::ModelCache locked({tmp.path / "okr", io::k_default_cache_bytes});
+            locked.store(key, io::parse_goal_file("", "x.toml"));
+            CHECK_FALSE(locked.load(key, "x.toml"));
+        }
+    }
+
+    TEST_CASE("trim keeps each folder within its share of the bound, oldest entries first") {
+        TempDir tmp;
+        // A bound of 256 * 600 bytes: 600 bytes per folder, so one entry of about 400 bytes.
+        io::ModelCache cache({tmp.path, 256 * 600});
+        std::vector<io::CacheKey> keys;
+        std::string text = "title = \"a\"\nowner = \"";
+        for (int i = 0; keys.size() < 3; ++i) {
+            const std::string t = fmt::format("{}{:0300}\"\n", text, i);
+            const io::CacheKey key = io::cache_key(t, "x.toml");
+            if (key.hex().substr(0, 2) != "00") continue; // three entries of one folder
+            keys.push_back(key);
+            cache.store(key, io::parse_goal_file(t, "x.toml"));
+            const fs::path file = tmp.path / "00" / key.hex().substr(2);
+            // Distinct modification times, oldest first, whatever the file system's resolution.
+            const auto when = fs::file_time_type::clock::now() - std::chrono::hours(10) +
+                              std::chrono::minutes(keys.size());
+            fs::last_write_time(file, when);
+        }
+        std::ofstream(tmp.path / "00" / "notes.txt") << "not ours: never removed";
+        cache.trim();
+        CHECK_FALSE(cache.load(keys[0], "x.toml"));
+        CHECK_FALSE(cache.load(keys[1], "x.toml"));
+        CHECK(cache.load(keys[2], "x.toml"));
+        CHECK(fs::exists(tmp.path / "00" / "notes.txt"));
+    }
+}
