@@ -33,7 +33,7 @@ static_assert(sizeof(Checkin) == 72 && sizeof(RefText) == 40 && sizeof(Cycle) ==
               "a model field was added: encode and decode it in io/cache.cpp, then update this");
 static_assert(sizeof(KeyResult) == 320 && sizeof(Objective) == 384 && sizeof(Kpi) == 328,
               "a model field was added: encode and decode it in io/cache.cpp, then update this");
-static_assert(sizeof(UnknownKey) == 104 && sizeof(GoalFile) == 288 && sizeof(Diagnostic) == 144,
+static_assert(sizeof(UnknownKey) == 104 && sizeof(GoalFile) == 296 && sizeof(Diagnostic) == 144,
               "a model field was added: encode and decode it in io/cache.cpp, then update this");
 #endif
 
@@ -291,6 +291,7 @@ std::string encode_parsed(const ParsedFile& parsed) {
     w.str(f.title);
     w.str(f.owner);
     w.str(f.name_space);
+    w.flag(f.namespace_declared);
     w.str(f.cycle);
     w.pos(f.cycle_pos);
     w.u64(f.cycles.size());
@@ -389,6 +390,7 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
     f.title = r.str();
     f.owner = r.str();
     f.name_space = r.str();
+    f.namespace_declared = r.flag();
     f.cycle = r.str();
     f.cycle_pos = r.pos();
     f.cycles.resize(r.count(3));

@@ -190,8 +190,9 @@ TEST_SUITE("okr::io::cache") {
     }
 
     TEST_CASE("an enum out of range or a huge count is refused without allocating") {
-        // title..cycle (4 empty strings), cycle_pos (0, 0), then a count of cycles of 2^62
-        const std::string huge = std::string(6, '\0') + "\x80\x80\x80\x80\x80\x80\x80\x80\x40";
+        // title, owner, namespace (empty), namespace_declared (no), cycle (empty), cycle_pos
+        // (0, 0), then a count of cycles of 2^62
+        const std::string huge = std::string(7, '\0') + "\x80\x80\x80\x80\x80\x80\x80\x80\x40";
         CHECK_FALSE(io::decode_parsed(huge, "x.toml"));
         std::string bytes = io::encode_parsed(io::parse_goal_file("", "x.toml"));
         bytes.back() = '\1'; // one diagnostic, with nothing after the count

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The model cache (SPEC §14) against its targets, on the 1,000-file workspace of run.sh:
+#
+#   tests/bench/cache.sh [OKR_BINARY]      (after run.sh has generated build/bench-data/ws1000)
+#
+# Prints the median wall time (ms) and CPU time (user + system, ms) of: the toml++ parse floor
+# (okr_bench_parse, one thread), okr without the cache (OKR_CACHE=off), okr with an empty cache
+# (cold: parses and writes every entry), okr with the cache that left (warm), and completion of
+# references (`okr __complete objectives,krs`) warm. Targets: warm status <= 0.1x the floor,
+# cold no slower than off, completion warm < 50 ms.
+# BUILD_DIR, BENCH_DATA and BENCH_RUNS (default 7) as for run.sh.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=$(realpath -m "${BUILD_DIR:-$root/build}")
+data=$(realpath -m "${BENCH_DATA:-$build/bench-data}")
+okr=$(realpath -m "${1:-$build/okr}")
+runs=${BENCH_RUNS:-7}
+ws=$data/ws1000
+parse_bin=${OKR_BENCH_PARSE:-$(find "$build" -type f -name okr_bench_parse -perm -u+x | head -n 1)}
+[[ -d $ws ]] || { echo "cache.sh: no $ws: run tests/bench/run.sh first" >&2; exit 2; }
+[[ -x $parse_bin ]] || { echo "cache.sh: no okr_bench_parse: run tests/bench/run.sh first" >&2; exit 2; }
+cache=$(mktemp -d)
+trap 'rm -rf "$cache"' EXIT
+unset OKR_FILE OKR_CACHE_SIZE
+
+# measure NAME SETUP CMD...: median wall and CPU ms of `runs` runs; SETUP runs before each.
+measure() {
+  local name=$1 setup=$2; shift 2
+  python3 - "$runs" "$setup" "$@" <<'PY' | sed "s/^/$name /"
+import os, statistics, subprocess, sys, time
+runs, setup, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+wall, cpu = [], []
+for _ in range(runs):
+    if setup:
+        subprocess.run(setup, shell=True, check=True)
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall.append((time.perf_counter() - t) * 1000)
+    cpu.append((ru.ru_utime + ru.ru_stime) * 1000)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {cmd}")
+print(f"{statistics.median(wall):9.1f} {statistics.median(cpu):9.1f}")
+PY
+}
+
+floor=$("$parse_bin" "$ws" --repeat "$runs" | sed -n 's/.*elapsed_ms=\([0-9.]*\).*/\1/p')
+status=(-f "$ws" status --format json --as-of 2026-11-23 --cycle all)
+table=(-f "$ws" status --as-of 2026-11-23)
+complete=(-f "$ws" __complete objectives,krs -- team0001/)
+{
+  echo "toml++-floor $floor -"
+  OKR_CACHE=off measure status-off "" "$okr" "${status[@]}"
+  OKR_CACHE=$cache measure status-cold "rm -rf $cache/*" "$okr" "${status[@]}"
+  OKR_CACHE=$cache measure status-warm "" "$okr" "${status[@]}"
+  OKR_CACHE=off measure table-off "" "$okr" "${table[@]}"
+  OKR_CACHE=$cache measure table-warm "" "$okr" "${table[@]}"
+  OKR_CACHE=off measure complete-off "" "$okr" "${complete[@]}"
+  OKR_CACHE=$cache measure complete-warm "" "$okr" "${complete[@]}"
+} | awk -v floor="$floor" '
+  BEGIN { printf "%-14s %9s %9s %9s\n", "run", "wall ms", "cpu ms", "/floor" }
+  { printf "%-14s %9s %9s %9.3f\n", $1, $2, $3, $2 / floor; t[$1] = $2 }
+  END {
+    printf "\ntargets\n"
+    printf "  warm status / toml++ floor <= 0.1      %6.3f  %s\n", t["status-warm"] / floor, (t["status-warm"] / floor <= 0.1 ? "PASS" : "FAIL")
+    printf "  cold status / status without cache <= 1 %6.3f  %s\n", t["status-cold"] / t["status-off"], (t["status-cold"] <= t["status-off"] ? "PASS" : "FAIL")
+    printf "  completion warm < 50 ms                %6.1f  %s\n", t["complete-warm"], (t["complete-warm"] < 50 ? "PASS" : "FAIL")
+  }'
+echo "cache: $(du -sh "$cache" | cut -f1) for $(du -sh --apparent-size "$ws" | cut -f1) of goal files"
