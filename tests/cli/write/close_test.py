@@ -19,6 +19,14 @@ import subprocess
 import sys
 import tempfile
 
+
+def cache_env():
+    """The model cache for okr: the build's (CTest sets XDG_CACHE_HOME), else none; never one
+    in HOME, which is the work folder whose leftovers a test checks."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    return {"OKR_CACHE": "off"}
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 GOLDEN = os.path.join(HERE, "close")
@@ -77,7 +85,7 @@ def run_case(okr, workspace, commands):
         shutil.copytree(workspace, ws)
         before = snapshot(ws)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "USER": "tester",
-               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC"}
+               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", **cache_env()}
         out = ""
         for command in commands:
             args = shlex.split(command)

@@ -21,6 +21,14 @@ import subprocess
 import sys
 import tempfile
 
+
+def cache_env():
+    """The model cache for okr: the build's (CTest sets XDG_CACHE_HOME), else none; never one
+    in HOME, which is the work folder whose leftovers a test checks."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    return {"OKR_CACHE": "off"}
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 STYLES = os.path.join(HERE, "styles")
 GOLDEN = os.path.join(HERE, "golden")
@@ -61,7 +69,7 @@ def run_case(okr, style, args, capture):
             with open(os.path.join(tmp, "okr.toml"), "rb") as f:
                 before = f.read()
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "USER": "tester",
-               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC"}
+               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", **cache_env()}
         p = subprocess.run([okr] + args, cwd=tmp, env=env, capture_output=True, timeout=60)
         path = os.path.join(tmp, capture)
         after = open(path, "rb").read() if os.path.exists(path) else None

@@ -6,13 +6,21 @@ import subprocess
 import tempfile
 import tomllib
 
+
+def cache_env():
+    """The model cache for okr: the build's (CTest sets XDG_CACHE_HOME), else none; never one
+    in HOME, which is the work folder whose leftovers a test checks."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    return {"OKR_CACHE": "off"}
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 STYLES = os.path.join(HERE, "styles")
 
 
 def environment(home, **extra):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "USER": "tester",
-           "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC"}
+           "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", **cache_env()}
     env.update(extra)
     return env
 
