@@ -56,6 +56,7 @@ void setup() {
     ::setenv("COLUMNS", "100", 1);
     ::unsetenv("OKR_FILE");
     ::setenv("EDITOR", "false", 1);
+    ::setenv("OKR_CACHE", "off", 1); // never the user's model cache (fuzz_cache fuzzes the cache)
 }
 
 } // namespace

@@ -57,6 +57,9 @@ def check(ok, what, detail=""):
 def env(**extra):
     e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir(),
          "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", "OKR_LOCK_TIMEOUT": "5"}
+    # The model cache: the build's (CTest sets XDG_CACHE_HOME), never one in the shared /tmp.
+    e.update({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]} if os.environ.get("XDG_CACHE_HOME")
+             else {"OKR_CACHE": "off"})
     e.update(extra)
     return e
 
