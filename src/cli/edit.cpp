@@ -218,21 +218,22 @@ Runner setup_edit(CLI::App& command) {
             return ExitCode::ok;
         }
         auto opened = io::LockedFile::open(path, lock_timeout(session.env()));
-        if (auto* e = std::get_if<io::WriteError>(&opened))
-            throw CommandError(ExitCode::io, e->message,
-                               fmt::format("{}{}your edited version is kept at {}", e->hint,
-                                           e->hint.empty() ? "" : "; ", copy));
-        io::LockedFile& file = std::get<io::LockedFile>(opened);
+        // A failure keeps the user's edited version, and says where.
+        auto keep_copy = [&copy](Failure failure) {
+            failure.hint = fmt::format("{}{}your edited version is kept at {}", failure.hint,
+                                       failure.hint.empty() ? "" : "; ", copy);
+            return command_error(failure);
+        };
+        if (!opened) throw keep_copy(std::move(opened).failure());
+        io::LockedFile& file = *opened;
         // Someone else wrote the file meanwhile: replacing it would lose their change.
         if (file.text() != *original)
             throw CommandError(
                 ExitCode::io,
                 fmt::format("{} changed while you were editing it; nothing was written", path),
                 fmt::format("your edited version is kept at {}; merge it by hand", copy));
-        if (auto e = file.replace(edited))
-            throw CommandError(ExitCode::io, e->message,
-                               fmt::format("{}{}your edited version is kept at {}", e->hint,
-                                           e->hint.empty() ? "" : "; ", copy));
+        if (Result<void> replaced = file.replace(edited); !replaced)
+            throw keep_copy(std::move(replaced).failure());
         cleanup();
         finish_write(session, false, {written},
                      fmt::format("{}: saved; it is valid\n", report::escape_control(path)), out);

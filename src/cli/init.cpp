@@ -246,8 +246,8 @@ Runner setup_init(CLI::App& command) {
                     fmt::format("cannot create the folder {}: {}", folder.string(), ec.message()),
                     "check the path and your permissions");
         }
-        if (auto e = io::create_file(path, text))
-            throw CommandError(ExitCode::io, e->message, e->hint);
+        if (Result<void> created = io::create_file(path, text); !created)
+            throw command_error(created.failure());
         if (include) {
             std::string ignored;
             write_edit(session, *root, false, ignored, [&](std::string_view current) {

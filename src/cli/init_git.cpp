@@ -129,9 +129,9 @@ GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out
         if (dry_run) {
             out += util::unified_diff(existing.value_or(""), attributes, shown.generic_string());
         } else {
-            auto e = existing ? io::write_file_atomically(attributes_path, attributes)
-                              : io::create_file(attributes_path, attributes);
-            if (e) throw CommandError(ExitCode::io, e->message, e->hint);
+            Result<void> written = existing ? io::write_file_atomically(attributes_path, attributes)
+                                            : io::create_file(attributes_path, attributes);
+            if (!written) throw command_error(written.failure());
         }
         for (const std::string& p : added)
             setup.text += fmt::format("added to .gitattributes: {} merge=okr\n", p);

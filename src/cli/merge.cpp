@@ -76,8 +76,8 @@ Runner setup_merge(CLI::App& command) {
                          {}, out);
             return run.status == 0 ? ExitCode::ok : ExitCode::problems;
         }
-        if (auto e = io::write_file_atomically(opts->ours, merged.text))
-            throw CommandError(ExitCode::io, e->message, e->hint);
+        if (Result<void> written = io::write_file_atomically(opts->ours, merged.text); !written)
+            throw command_error(written.failure());
         finish_write(session, false,
                      {{"merge",
                        opts->ours,

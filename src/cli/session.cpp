@@ -28,6 +28,7 @@ CommandError command_error(const Failure& failure, std::string_view suffix) {
     case Kind::exists:
     case Kind::lock_held:
     case Kind::lock_stale:
+    case Kind::changed:
         break;
     }
     return CommandError(ExitCode::io, std::move(message), failure.hint);

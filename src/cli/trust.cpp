@@ -77,8 +77,10 @@ Runner setup_trust(CLI::App& command) {
         const std::string root = workspace_root(session);
         const io::TrustStore before = io::read_trust_store(store_path);
         if (opts->revoke) {
-            if (auto e = io::update_trust_store(store_path, root, {}, lock_timeout(session.env())))
-                throw CommandError(ExitCode::io, e->message, e->hint);
+            if (Result<void> updated =
+                    io::update_trust_store(store_path, root, {}, lock_timeout(session.env()));
+                !updated)
+                throw command_error(updated.failure());
             if (!session.options().quiet)
                 out += fmt::format("{}: no KPI source is trusted any more\n", root);
             return ExitCode::ok;
@@ -88,8 +90,10 @@ Runner setup_trust(CLI::App& command) {
         std::set<std::string> hashes;
         for (const KpiSource& s : sources)
             hashes.insert(s.hash);
-        if (auto e = io::update_trust_store(store_path, root, hashes, lock_timeout(session.env())))
-            throw CommandError(ExitCode::io, e->message, e->hint);
+        if (Result<void> updated =
+                io::update_trust_store(store_path, root, hashes, lock_timeout(session.env()));
+            !updated)
+            throw command_error(updated.failure());
         if (session.options().quiet) return ExitCode::ok;
         if (sources.empty()) {
             out += fmt::format("{}: no KPI has a source; nothing to trust\n", root);

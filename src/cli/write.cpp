@@ -201,9 +201,8 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
     std::vector<std::string> before(edits.size()), after(edits.size());
     for (std::size_t i : order) {
         auto opened = io::LockedFile::open(edits[i].path, lock_timeout(session.env()), !dry_run);
-        if (auto* e = std::get_if<io::WriteError>(&opened))
-            throw CommandError(ExitCode::io, e->message, e->hint);
-        files[i].emplace(std::move(std::get<io::LockedFile>(opened)));
+        if (!opened) throw command_error(opened.failure());
+        files[i].emplace(std::move(opened).value());
         Result<io::Edit> result = edits[i].edit(files[i]->text());
         if (!result) throw command_error(result.failure(), "; nothing was written");
         before[i] = files[i]->text();
@@ -214,18 +213,19 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
         if (dry_run) {
             out += report::escape_lines(util::unified_diff(before[i], after[i], path));
         } else if (after[i] != before[i]) {
-            if (auto e = files[i]->replace(after[i])) {
+            if (Result<void> replaced = files[i]->replace(after[i]); !replaced) {
                 // Name what was written already, so that a partial failure is never silent.
                 std::vector<std::string> written;
                 for (std::size_t j : order) {
                     if (j == i) break;
                     if (after[j] != before[j]) written.push_back(edits[j].path);
                 }
-                throw CommandError(ExitCode::io, e->message,
-                                   written.empty() ? e->hint
-                                                   : fmt::format("{}{}already written: {}", e->hint,
-                                                                 e->hint.empty() ? "" : "; ",
-                                                                 fmt::join(written, ", ")));
+                Failure& failure = replaced.failure();
+                if (!written.empty())
+                    failure.hint =
+                        fmt::format("{}{}already written: {}", failure.hint,
+                                    failure.hint.empty() ? "" : "; ", fmt::join(written, ", "));
+                throw command_error(failure);
             }
         }
     }

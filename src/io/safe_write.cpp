@@ -114,10 +114,12 @@ std::string errno_text(int err) {
     return std::strerror(err);
 }
 
-WriteError io_error(const std::string& what, const std::string& path, int err,
-                    std::string hint = {}) {
-    return {WriteError::Kind::io, fmt::format("{} {}: {}", what, path, errno_text(err)),
-            std::move(hint)};
+// An I/O failure of a system call, with its errno text in the message.
+Failure io_error(const std::string& what, const std::string& path, int err, std::string hint = {}) {
+    Failure failure = make_failure(
+        Failure::Kind::io, fmt::format("{} {}: {}", what, path, errno_text(err)), std::move(hint));
+    failure.error_number = err;
+    return failure;
 }
 
 std::string folder_of(const std::string& path) {
@@ -235,8 +237,8 @@ class TempFile {
 };
 
 // Writes `text` to the temporary file, with `mode` and owner, and fsyncs it.
-std::optional<WriteError> fill(TempFile& temp, const std::string& path, std::string_view text,
-                               mode_t mode, const struct stat* owner) {
+Result<void> fill(TempFile& temp, const std::string& path, std::string_view text, mode_t mode,
+                  const struct stat* owner) {
     if (::fchmod(temp.fd(), mode) != 0) return io_error("cannot write", path, errno);
     if (owner) {
         // Keep the owner when we may (root editing someone's file); otherwise it stays ours.
@@ -250,7 +252,7 @@ std::optional<WriteError> fill(TempFile& temp, const std::string& path, std::str
                             : "the file was not changed");
     }
     if (!temp.close()) return io_error("cannot write", path, errno, "the file was not changed");
-    return std::nullopt;
+    return {};
 }
 
 mode_t current_umask() {
@@ -269,12 +271,13 @@ std::optional<long> read_pid(int fd) {
     return pid;
 }
 
-WriteError changed_error(const std::string& path) {
-    return {WriteError::Kind::changed,
-            fmt::format("{} was replaced while okr was writing it (it is not the file that was "
-                        "read); nothing was written",
-                        path),
-            "check what replaced it, then run the command again"};
+Failure changed_error(const std::string& path) {
+    return make_failure(
+        Failure::Kind::changed,
+        fmt::format("{} was replaced while okr was writing it (it is not the file that was "
+                    "read); nothing was written",
+                    path),
+        "check what replaced it, then run the command again");
 }
 
 } // namespace
@@ -319,8 +322,8 @@ std::size_t remove_leftovers(const std::string& path) {
     return removed;
 }
 
-std::variant<LockedFile, WriteError>
-LockedFile::open(const std::string& path, std::chrono::milliseconds timeout, bool lock) {
+Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::milliseconds timeout,
+                                    bool lock) {
     LockedFile out;
     out.m_path = path;
     // Resolved once; everything after goes through the folder's descriptor and the file's.
@@ -332,8 +335,8 @@ LockedFile::open(const std::string& path, std::chrono::milliseconds timeout, boo
     if (lock) {
         // The lock of the file resolved above, not of a name resolved again.
         auto taken = FileLock::acquire_at(path, target + ".lock", timeout);
-        if (auto* e = std::get_if<WriteError>(&taken)) return std::move(*e);
-        out.m_lock.emplace(std::move(std::get<FileLock>(taken)));
+        if (!taken) return std::move(taken).failure();
+        out.m_lock.emplace(std::move(taken).value());
         // Only a lock holder writes beside this file: what is there is left by a killed writer.
         remove_leftovers(target);
     }
@@ -345,8 +348,12 @@ LockedFile::open(const std::string& path, std::chrono::milliseconds timeout, boo
     }
     std::string why;
     auto text = read_descriptor(file.get(), &why);
-    if (!text)
-        return WriteError{WriteError::Kind::io, fmt::format("cannot read {}: {}", path, why), {}};
+    if (!text) {
+        Failure failure =
+            make_failure(Failure::Kind::io, fmt::format("cannot read {}: {}", path, why));
+        failure.error_number = errno;
+        return failure;
+    }
     if (::fstat(file.get(), &out.m_stat) != 0) return io_error("cannot read", path, errno);
     out.m_text = std::move(*text);
     out.m_dir_fd = dir.release();
@@ -382,16 +389,15 @@ LockedFile::~LockedFile() {
     if (m_file_fd >= 0) ::close(m_file_fd);
 }
 
-std::optional<WriteError> LockedFile::replace(std::string_view text) {
+Result<void> LockedFile::replace(std::string_view text) {
     const std::string& path = m_path;
     // Root may write anything, so the permission bits are checked too: a file nobody may write
     // is read-only on purpose.
     if ((m_stat.st_mode & 0222) == 0 ||
         ::faccessat(m_dir_fd, m_name.c_str(), W_OK, AT_EACCESS) != 0)
-        return WriteError{
-            WriteError::Kind::read_only,
-            fmt::format("cannot write {}: the file is read-only", path),
-            fmt::format("make it writable (chmod u+w {}) and run the command again", path)};
+        return make_failure(
+            Failure::Kind::read_only, fmt::format("cannot write {}: the file is read-only", path),
+            fmt::format("make it writable (chmod u+w {}) and run the command again", path));
     TempFile temp(m_dir_fd, m_dir_path, m_name);
     if (!temp.ok()) {
         const int err = errno;
@@ -403,7 +409,8 @@ std::optional<WriteError> LockedFile::replace(std::string_view text) {
                       m_dir_path)
                 : "");
     }
-    if (auto error = fill(temp, path, text, m_stat.st_mode & 07777, &m_stat)) return error;
+    if (auto filled = fill(temp, path, text, m_stat.st_mode & 07777, &m_stat); !filled)
+        return filled;
     // The name must still be the file that was read: a file swapped for a link (or anything
     // else) meanwhile is refused rather than replaced.
     struct stat now {};
@@ -425,39 +432,47 @@ std::optional<WriteError> LockedFile::replace(std::string_view text) {
     if (!sync_folder(m_dir_fd))
         return io_error("wrote but could not sync the folder of", path, errno,
                         "the new content is in place; a power loss now could undo it");
-    return std::nullopt;
+    return {};
 }
 
-std::optional<WriteError> write_file_atomically(const std::string& path, std::string_view text) {
+Result<void> write_file_atomically(const std::string& path, std::string_view text) {
     auto opened = LockedFile::open(path, std::chrono::milliseconds(0), false);
-    if (auto* e = std::get_if<WriteError>(&opened)) return std::move(*e);
-    return std::get<LockedFile>(opened).replace(text);
+    if (!opened) return std::move(opened).failure();
+    return opened->replace(text);
 }
 
-std::optional<WriteError> create_file(const std::string& path, std::string_view text) {
+namespace {
+
+Failure exists_error(const std::string& path) {
+    return make_failure(Failure::Kind::exists,
+                        fmt::format("{} already exists; not overwriting it", path),
+                        "choose another path, or remove the file first");
+}
+
+} // namespace
+
+Result<void> create_file(const std::string& path, std::string_view text) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) == 0)
-        return WriteError{WriteError::Kind::exists,
-                          fmt::format("{} already exists; not overwriting it", path),
-                          "choose another path, or remove the file first"};
+    if (::lstat(path.c_str(), &st) == 0) return exists_error(path);
     const std::string folder = folder_of(path);
     const Fd dir = open_folder(folder);
-    if (!dir.ok())
-        return WriteError{
-            WriteError::Kind::io,
+    if (!dir.ok()) {
+        Failure failure = make_failure(
+            Failure::Kind::io,
             fmt::format("cannot create {}: the folder {} does not exist", path, folder),
-            fmt::format("create it first: mkdir -p {}", folder)};
+            fmt::format("create it first: mkdir -p {}", folder));
+        failure.error_number = errno;
+        return failure;
+    }
     const std::string name = name_of(path);
     TempFile temp(dir.get(), folder, name);
     if (!temp.ok()) return io_error("cannot create", path, errno);
-    if (auto error = fill(temp, path, text, 0666 & ~current_umask(), nullptr)) return error;
+    if (auto filled = fill(temp, path, text, 0666 & ~current_umask(), nullptr); !filled)
+        return filled;
     // link() fails when the name exists, so a file created meanwhile is never replaced.
     if (::linkat(dir.get(), temp.name().c_str(), dir.get(), name.c_str(), 0) != 0) {
         const int err = errno;
-        if (err == EEXIST)
-            return WriteError{WriteError::Kind::exists,
-                              fmt::format("{} already exists; not overwriting it", path),
-                              "choose another path, or remove the file first"};
+        if (err == EEXIST) return exists_error(path);
         if (err != EPERM && err != ENOTSUP && err != EOPNOTSUPP)
             return io_error("cannot create", path, err);
         // A file system without hard links: create the name exclusively and write it in place.
@@ -474,17 +489,15 @@ std::optional<WriteError> create_file(const std::string& path, std::string_view 
     }
     if (!sync_folder(dir.get()))
         return io_error("created but could not sync the folder of", path, errno);
-    return std::nullopt;
+    return {};
 }
 
-std::variant<FileLock, WriteError> FileLock::acquire(const std::string& path,
-                                                     std::chrono::milliseconds timeout) {
+Result<FileLock> FileLock::acquire(const std::string& path, std::chrono::milliseconds timeout) {
     return acquire_at(path, write_target(path) + ".lock", timeout);
 }
 
-std::variant<FileLock, WriteError> FileLock::acquire_at(const std::string& path,
-                                                        const std::string& lock_path,
-                                                        std::chrono::milliseconds timeout) {
+Result<FileLock> FileLock::acquire_at(const std::string& path, const std::string& lock_path,
+                                      std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
     const std::string pid_text = fmt::format("{}\n", ::getpid());
@@ -523,13 +536,13 @@ std::variant<FileLock, WriteError> FileLock::acquire_at(const std::string& path,
             holder = read_pid(fd.get());
         }
         if (std::chrono::steady_clock::now() >= deadline)
-            return WriteError{
-                WriteError::Kind::lock_held,
+            return make_failure(
+                Failure::Kind::lock_held,
                 holder ? fmt::format("{} is locked by process {} (another okr is writing it)", path,
                                      *holder)
                        : fmt::format("{} is locked (another okr is writing it)", path),
                 "try again when it has finished; OKR_LOCK_TIMEOUT sets how many seconds okr "
-                "waits for a lock"};
+                "waits for a lock");
         std::this_thread::sleep_for(std::chrono::milliseconds(2 + jitter() % 15));
     }
 }

@@ -142,20 +142,23 @@ TrustStore read_trust_store(const std::string& path) {
     return text ? parse_trust_store(*text) : TrustStore{};
 }
 
-std::optional<WriteError> update_trust_store(const std::string& path, const std::string& root,
-                                             const std::set<std::string>& hashes,
-                                             std::chrono::milliseconds lock_timeout) {
+Result<void> update_trust_store(const std::string& path, const std::string& root,
+                                const std::set<std::string>& hashes,
+                                std::chrono::milliseconds lock_timeout) {
     if (path.empty())
-        return WriteError{WriteError::Kind::io,
-                          "cannot find the trust store: neither XDG_DATA_HOME nor HOME is set",
-                          "set XDG_DATA_HOME (or HOME) to an absolute path"};
+        return make_failure(Failure::Kind::not_found,
+                            "cannot find the trust store: neither XDG_DATA_HOME nor HOME is set",
+                            "set XDG_DATA_HOME (or HOME) to an absolute path");
     // Create the folders one by one, private to the user (mkdir -p, mode 0700).
     for (std::size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1)) {
         const std::string folder = path.substr(0, at);
-        if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST)
-            return WriteError{WriteError::Kind::io,
-                              fmt::format("cannot create {}: {}", folder, std::strerror(errno)),
-                              {}};
+        if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+            const int err = errno;
+            Failure failure = make_failure(
+                Failure::Kind::io, fmt::format("cannot create {}: {}", folder, std::strerror(err)));
+            failure.error_number = err;
+            return failure;
+        }
     }
     auto updated = [&](std::string_view old_text) {
         TrustStore store = parse_trust_store(old_text);
@@ -172,14 +175,13 @@ std::optional<WriteError> update_trust_store(const std::string& path, const std:
         struct stat st {};
         if (::lstat(path.c_str(), &st) == 0 || attempt > 0) {
             auto opened = LockedFile::open(path, lock_timeout);
-            if (auto* e = std::get_if<WriteError>(&opened)) return *e;
-            LockedFile& file = std::get<LockedFile>(opened);
-            return file.replace(updated(file.text()));
+            if (!opened) return std::move(opened).failure();
+            return opened->replace(updated(opened->text()));
         }
         auto taken = FileLock::acquire(path, lock_timeout);
-        if (auto* e = std::get_if<WriteError>(&taken)) return *e;
+        if (!taken) return std::move(taken).failure();
         auto created = create_file(path, updated({}));
-        if (!created || created->kind != WriteError::Kind::exists) return created;
+        if (created || created.failure().kind != Failure::Kind::exists) return created;
         // Created by someone else since the check: update that one.
     }
 }

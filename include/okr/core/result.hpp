@@ -20,6 +20,7 @@ struct Failure {
         exists,           // something is already where a new file was to be created
         lock_held,        // another running process holds the file's lock
         lock_stale,       // the lock's process is gone; its lock file stays until removed
+        changed,          // the file was replaced while okr held it; nothing was written
         unsupported,      // the file is laid out in a way okr cannot change safely
         file_invalid,     // the text is not valid input (a goal file, an import file) to begin with
         would_be_invalid, // a change would make the file invalid (`diagnostics` say why)

@@ -1,24 +1,18 @@
 #pragma once
 // Writing goal files safely (SPEC §8): atomically, durably, under an exclusive lock, following
-// symlinks and keeping the original's permissions. Failures come back as values.
+// symlinks and keeping the original's permissions. Failures come back as values: a
+// `Failure` (core/result.hpp) of kind io, read_only, exists, lock_held or changed, each an I/O
+// error (exit 4) for the CLI, with the file left as it was.
+
+#include "okr/core/result.hpp"
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <sys/stat.h>
-#include <variant>
 
 namespace okr::io {
-
-// Why a write did not happen. Every kind is an I/O error (exit 4) for the CLI; the file is
-// left as it was.
-struct WriteError {
-    enum class Kind { io, read_only, exists, lock_held, changed };
-    Kind kind = Kind::io;
-    std::string message; // names the file and, where there is one, the errno text
-    std::string hint;
-};
 
 // The file that `path` names, resolved by the file system (realpath: every symbolic link, and
 // `..` after a linked folder, as the kernel sees them); for a file that does not exist yet, its
@@ -34,11 +28,11 @@ std::size_t remove_leftovers(const std::string& path);
 // folder is written, fsynced, given the original's permission bits (and owner, where allowed) and
 // renamed over the original; then the folder is fsynced. A read-only file, a full disk or a missing
 // folder fails and leaves the original as it was.
-std::optional<WriteError> write_file_atomically(const std::string& path, std::string_view text);
+Result<void> write_file_atomically(const std::string& path, std::string_view text);
 
-// Creates `path` holding `text`, atomically and durably; fails with Kind::exists when
+// Creates `path` holding `text`, atomically and durably; fails with Failure::Kind::exists when
 // something is already there (it is never overwritten).
-std::optional<WriteError> create_file(const std::string& path, std::string_view text);
+Result<void> create_file(const std::string& path, std::string_view text);
 
 // An exclusive lock on a goal file: an flock(2) on `TARGET.lock`, which holds the owner's pid,
 // removed when the lock is released or destroyed, and also when the process is ended by
@@ -48,12 +42,10 @@ class FileLock {
   public:
     // Takes the lock on `path`, waiting up to `timeout` while another process holds it; the
     // error then names the holder's pid.
-    static std::variant<FileLock, WriteError> acquire(const std::string& path,
-                                                      std::chrono::milliseconds timeout);
+    static Result<FileLock> acquire(const std::string& path, std::chrono::milliseconds timeout);
     // The same with the lock file given: `path` (as the user named it) is only for messages.
-    static std::variant<FileLock, WriteError> acquire_at(const std::string& path,
-                                                         const std::string& lock_path,
-                                                         std::chrono::milliseconds timeout);
+    static Result<FileLock> acquire_at(const std::string& path, const std::string& lock_path,
+                                       std::chrono::milliseconds timeout);
 
     FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&& other) noexcept;
@@ -85,8 +77,8 @@ class LockedFile {
   public:
     // Opens `path` for a change, waiting up to `timeout` for its lock when `lock` is set.
     // Fails on a lock held too long, a file that cannot be read or is not a regular file.
-    static std::variant<LockedFile, WriteError>
-    open(const std::string& path, std::chrono::milliseconds timeout, bool lock = true);
+    static Result<LockedFile> open(const std::string& path, std::chrono::milliseconds timeout,
+                                   bool lock = true);
     LockedFile(LockedFile&& other) noexcept;
     LockedFile& operator=(LockedFile&& other) noexcept;
     LockedFile(const LockedFile&) = delete;
@@ -96,8 +88,8 @@ class LockedFile {
     // The text as read under the lock.
     const std::string& text() const { return m_text; }
     // Replaces the content atomically and durably, keeping permission bits and owner; fails
-    // with Kind::changed when the name no longer refers to the file that was read.
-    std::optional<WriteError> replace(std::string_view text);
+    // with Failure::Kind::changed when the name no longer refers to the file that was read.
+    Result<void> replace(std::string_view text);
 
   private:
     LockedFile() = default;

@@ -44,8 +44,8 @@ TrustStore read_trust_store(const std::string& path);
 
 // Replaces the approved hashes of `root` with `hashes` (none: forgets the root), under the
 // store's lock, and writes the store atomically (its folder created with mode 0700 as needed).
-std::optional<WriteError> update_trust_store(const std::string& path, const std::string& root,
-                                             const std::set<std::string>& hashes,
-                                             std::chrono::milliseconds lock_timeout);
+Result<void> update_trust_store(const std::string& path, const std::string& root,
+                                const std::set<std::string>& hashes,
+                                std::chrono::milliseconds lock_timeout);
 
 } // namespace okr::io

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 using namespace okr::io;
+using okr::Failure;
 namespace fs = std::filesystem;
 
 namespace {
@@ -84,7 +86,7 @@ TEST_SUITE("okr::safe_write") {
         const std::string path = dir.file("okr.toml");
         write(path, "old\n");
         ::chmod(path.c_str(), 0640);
-        REQUIRE_FALSE(write_file_atomically(path, "new\n").has_value());
+        REQUIRE(write_file_atomically(path, "new\n").ok());
         CHECK(read(path) == "new\n");
         CHECK(mode_of(path) == 0640);
         CHECK(entries(dir.path()) == 1);
@@ -97,7 +99,7 @@ TEST_SUITE("okr::safe_write") {
         write(target, "old\n");
         fs::create_symlink("real/goals.toml", dir.path() / "okr.toml");
         CHECK(write_target(dir.file("okr.toml")) == target);
-        REQUIRE_FALSE(write_file_atomically(dir.file("okr.toml"), "new\n").has_value());
+        REQUIRE(write_file_atomically(dir.file("okr.toml"), "new\n").ok());
         CHECK(fs::is_symlink(dir.path() / "okr.toml"));
         CHECK(read(target) == "new\n");
     }
@@ -107,10 +109,11 @@ TEST_SUITE("okr::safe_write") {
         const std::string path = dir.file("okr.toml");
         write(path, "old\n");
         ::chmod(path.c_str(), 0444);
-        const auto error = write_file_atomically(path, "new\n");
-        REQUIRE(error.has_value());
-        CHECK(error->kind == WriteError::Kind::read_only);
-        CHECK(error->message == fmt::format("cannot write {}: the file is read-only", path));
+        const auto written = write_file_atomically(path, "new\n");
+        REQUIRE_FALSE(written.ok());
+        CHECK(written.failure().kind == Failure::Kind::read_only);
+        CHECK(written.failure().message ==
+              fmt::format("cannot write {}: the file is read-only", path));
         CHECK(read(path) == "old\n");
         CHECK(entries(dir.path()) == 1);
     }
@@ -118,24 +121,28 @@ TEST_SUITE("okr::safe_write") {
     TEST_CASE("a file in a missing folder is an error with the system's reason") {
         TempDir dir;
         const std::string path = dir.file("gone/okr.toml");
-        const auto error = write_file_atomically(path, "new\n");
-        REQUIRE(error.has_value());
-        CHECK(error->message == fmt::format("cannot write {}: No such file or directory", path));
+        const auto written = write_file_atomically(path, "new\n");
+        REQUIRE_FALSE(written.ok());
+        CHECK(written.failure().kind == Failure::Kind::io);
+        CHECK(written.failure().error_number == ENOENT);
+        CHECK(written.failure().message ==
+              fmt::format("cannot write {}: No such file or directory", path));
     }
 
     TEST_CASE("creating a file never overwrites one") {
         TempDir dir;
         const std::string path = dir.file("okr.toml");
-        REQUIRE_FALSE(create_file(path, "first\n").has_value());
-        const auto error = create_file(path, "second\n");
-        REQUIRE(error.has_value());
-        CHECK(error->kind == WriteError::Kind::exists);
+        REQUIRE(create_file(path, "first\n").ok());
+        const auto second = create_file(path, "second\n");
+        REQUIRE_FALSE(second.ok());
+        CHECK(second.failure().kind == Failure::Kind::exists);
         CHECK(read(path) == "first\n");
         CHECK(entries(dir.path()) == 1);
         const auto missing = create_file(dir.file("no/such/okr.toml"), "x");
-        REQUIRE(missing.has_value());
-        CHECK(missing->message == fmt::format("cannot create {}: the folder {} does not exist",
-                                              dir.file("no/such/okr.toml"), dir.file("no/such")));
+        REQUIRE_FALSE(missing.ok());
+        CHECK(missing.failure().message ==
+              fmt::format("cannot create {}: the folder {} does not exist",
+                          dir.file("no/such/okr.toml"), dir.file("no/such")));
     }
 
     TEST_CASE("a lock creates PATH.lock holding the pid and removes it when released") {
@@ -144,8 +151,8 @@ TEST_SUITE("okr::safe_write") {
         write(path, "x\n");
         {
             auto lock = FileLock::acquire(path, std::chrono::milliseconds(100));
-            REQUIRE(std::holds_alternative<FileLock>(lock));
-            CHECK(std::get<FileLock>(lock).lock_path() == path + ".lock");
+            REQUIRE(lock.ok());
+            CHECK(lock->lock_path() == path + ".lock");
             CHECK(read(path + ".lock") == fmt::format("{}\n", ::getpid()));
         }
         CHECK_FALSE(fs::exists(path + ".lock"));
@@ -163,10 +170,10 @@ TEST_SUITE("okr::safe_write") {
         const auto started = std::chrono::steady_clock::now();
         auto lock = FileLock::acquire(path, std::chrono::milliseconds(200));
         ::close(holder);
-        REQUIRE(std::holds_alternative<WriteError>(lock));
+        REQUIRE_FALSE(lock.ok());
         CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(200));
-        const WriteError& e = std::get<WriteError>(lock);
-        CHECK(e.kind == WriteError::Kind::lock_held);
+        const Failure& e = lock.failure();
+        CHECK(e.kind == Failure::Kind::lock_held);
         CHECK(e.message ==
               fmt::format("{} is locked by process 1 (another okr is writing it)", path));
         CHECK(e.hint == "try again when it has finished; OKR_LOCK_TIMEOUT sets how many seconds "
@@ -183,7 +190,7 @@ TEST_SUITE("okr::safe_write") {
         const auto started = std::chrono::steady_clock::now();
         {
             auto lock = FileLock::acquire(path, std::chrono::milliseconds(5000));
-            REQUIRE(std::holds_alternative<FileLock>(lock));
+            REQUIRE(lock.ok());
             CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1000));
             CHECK(read(path + ".lock") == fmt::format("{}\n", ::getpid()));
         }
@@ -198,7 +205,7 @@ TEST_SUITE("okr::safe_write") {
         write(dir.file(".other.toml.tmp-aB3xYz"), "not ours");
         write(dir.file(".okr.toml.tmp-toolong1"), "not a temporary file of okr");
         auto opened = LockedFile::open(path, std::chrono::milliseconds(100));
-        REQUIRE(std::holds_alternative<LockedFile>(opened));
+        REQUIRE(opened.ok());
         CHECK_FALSE(fs::exists(dir.file(".okr.toml.tmp-aB3xYz")));
         CHECK(fs::exists(dir.file(".other.toml.tmp-aB3xYz")));
         CHECK(fs::exists(dir.file(".okr.toml.tmp-toolong1")));
@@ -210,14 +217,14 @@ TEST_SUITE("okr::safe_write") {
         write(path, "mine\n");
         write(dir.file("victim"), "precious\n");
         auto opened = LockedFile::open(path, std::chrono::milliseconds(100));
-        REQUIRE(std::holds_alternative<LockedFile>(opened));
-        LockedFile& file = std::get<LockedFile>(opened);
+        REQUIRE(opened.ok());
+        LockedFile& file = *opened;
         CHECK(file.text() == "mine\n");
         fs::remove(path);
         fs::create_symlink("victim", path);
-        const auto error = file.replace("attacker text\n");
-        REQUIRE(error.has_value());
-        CHECK(error->kind == WriteError::Kind::changed);
+        const auto replaced = file.replace("attacker text\n");
+        REQUIRE_FALSE(replaced.ok());
+        CHECK(replaced.failure().kind == Failure::Kind::changed);
         CHECK(read(dir.file("victim")) == "precious\n");
         CHECK(fs::is_symlink(path));
     }
@@ -232,7 +239,7 @@ TEST_SUITE("okr::safe_write") {
         write(dir.file("okr.toml"), "wrong\n");
         fs::create_symlink("../okr.toml", dir.file("real/sub/okr.toml"));
         fs::create_directory_symlink("real/sub", dir.file("link"));
-        REQUIRE_FALSE(write_file_atomically(dir.file("link/okr.toml"), "new\n").has_value());
+        REQUIRE(write_file_atomically(dir.file("link/okr.toml"), "new\n").ok());
         CHECK(read(dir.file("real/okr.toml")) == "new\n");
         CHECK(read(dir.file("okr.toml")) == "wrong\n");
     }
@@ -245,7 +252,7 @@ TEST_SUITE("okr::safe_write") {
         if (child == 0) {
             ::signal(SIGTERM, SIG_DFL); // not the test runner's crash handler
             auto lock = FileLock::acquire(path, std::chrono::milliseconds(100));
-            if (!std::holds_alternative<FileLock>(lock)) ::_exit(3);
+            if (!lock.ok()) ::_exit(3);
             ::kill(::getpid(), SIGTERM);
             ::_exit(4); // not reached: SIGTERM ends the process
         }
