@@ -243,37 +243,29 @@ Diagnostics check_workspace_namespaces(const Workspace& workspace) {
              {}});
     }
     // Ids are unique within a namespace, across the files that share it.
-    std::unordered_map<std::string, std::pair<const GoalFile*, SourcePos>> objectives, kpis;
+    using FirstSeen = std::unordered_map<std::string, std::pair<const GoalFile*, SourcePos>>;
+    auto check_unique = [&out](FirstSeen& seen, const GoalFile& file, std::string_view kind,
+                               const std::string& id, SourcePos pos) {
+        auto [it, inserted] = seen.try_emplace(file.name_space + "/" + id, &file, pos);
+        if (inserted || it->second.first == &file || !file.namespace_declared ||
+            !it->second.first->namespace_declared)
+            return;
+        out.push_back(
+            {file.path,
+             pos,
+             Level::error,
+             fmt::format("duplicate {} id \"{}\" in namespace \"{}\": first defined at "
+                         "{}:{}",
+                         kind, id, file.name_space, it->second.first->path, it->second.second.line),
+             "ids are unique within a namespace; rename one",
+             {}});
+    };
+    FirstSeen objectives, kpis;
     for (const GoalFile& file : workspace.files) {
-        for (const Objective& o : file.objectives) {
-            auto [it, inserted] =
-                objectives.try_emplace(file.name_space + "/" + o.id, &file, o.pos);
-            if (!inserted && it->second.first != &file && file.namespace_declared &&
-                it->second.first->namespace_declared)
-                out.push_back({file.path,
-                               o.pos,
-                               Level::error,
-                               fmt::format("duplicate objective id \"{}\" in namespace \"{}\": "
-                                           "first defined at {}:{}",
-                                           o.id, file.name_space, it->second.first->path,
-                                           it->second.second.line),
-                               "ids are unique within a namespace; rename one",
-                               {}});
-        }
-        for (const Kpi& k : file.kpis) {
-            auto [it, inserted] = kpis.try_emplace(file.name_space + "/" + k.id, &file, k.pos);
-            if (!inserted && it->second.first != &file && file.namespace_declared &&
-                it->second.first->namespace_declared)
-                out.push_back({file.path,
-                               k.pos,
-                               Level::error,
-                               fmt::format("duplicate KPI id \"{}\" in namespace \"{}\": first "
-                                           "defined at {}:{}",
-                                           k.id, file.name_space, it->second.first->path,
-                                           it->second.second.line),
-                               "ids are unique within a namespace; rename one",
-                               {}});
-        }
+        for (const Objective& o : file.objectives)
+            check_unique(objectives, file, "objective", o.id, o.pos);
+        for (const Kpi& k : file.kpis)
+            check_unique(kpis, file, "KPI", k.id, k.pos);
     }
     return out;
 }

@@ -111,19 +111,26 @@ struct Counted {
     std::string reason; // empty: counted
 };
 
+// The head every explanation starts with: what is explained, where it is written, as of when.
+Explanation start_explanation(std::string kind, std::string ref, std::string title,
+                              const std::string& path, SourcePos pos, Date as_of) {
+    Explanation e;
+    e.kind = std::move(kind);
+    e.ref = std::move(ref);
+    e.title = std::move(title);
+    e.file = path;
+    e.line = pos.line;
+    e.as_of = as_of;
+    return e;
+}
+
 } // namespace
 
 Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
     const GoalFile& file = index.workspace().files[ref.file];
     const Objective& obj = index.at(ObjectiveRef{ref.file, ref.objective});
     const KeyResult& kr = index.at(ref);
-    Explanation e;
-    e.kind = "kr";
-    e.ref = index.ref_of(ref);
-    e.title = kr.title;
-    e.file = file.path;
-    e.line = kr.pos.line;
-    e.as_of = as_of;
+    Explanation e = start_explanation("kr", index.ref_of(ref), kr.title, file.path, kr.pos, as_of);
     bool known = false;
     const Cycle cycle = cycle_of(index, obj, as_of, known);
     cycle_steps(e, cycle, known, as_of);
@@ -343,13 +350,8 @@ Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
 Explanation explain_objective(const WorkspaceIndex& index, ObjectiveRef ref, Date as_of) {
     const GoalFile& file = index.workspace().files[ref.file];
     const Objective& obj = index.at(ref);
-    Explanation e;
-    e.kind = "objective";
-    e.ref = index.ref_of(ref);
-    e.title = obj.title;
-    e.file = file.path;
-    e.line = obj.pos.line;
-    e.as_of = as_of;
+    Explanation e =
+        start_explanation("objective", index.ref_of(ref), obj.title, file.path, obj.pos, as_of);
     bool known = false;
     const Cycle cycle = cycle_of(index, obj, as_of, known);
     cycle_steps(e, cycle, known, as_of);
@@ -448,13 +450,7 @@ Explanation explain_objective(const WorkspaceIndex& index, ObjectiveRef ref, Dat
 Explanation explain_kpi(const WorkspaceIndex& index, KpiRef ref, Date as_of) {
     const GoalFile& file = index.workspace().files[ref.file];
     const Kpi& k = index.at(ref);
-    Explanation e;
-    e.kind = "kpi";
-    e.ref = index.ref_of(ref);
-    e.title = k.title;
-    e.file = file.path;
-    e.line = k.pos.line;
-    e.as_of = as_of;
+    Explanation e = start_explanation("kpi", index.ref_of(ref), k.title, file.path, k.pos, as_of);
 
     ExplainStep& bo = add(e, "bounds", "Bounds");
     std::string rule;
