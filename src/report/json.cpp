@@ -173,6 +173,16 @@ void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
     w.end_array();
 }
 
+// `key`: an array of `items`, each written by `write_one(w, item)`.
+template <class Items, class Write>
+void array_of(JsonWriter& w, std::string_view key, const Items& items, Write write_one) {
+    w.key(key);
+    w.begin_array();
+    for (const auto& item : items)
+        write_one(w, item);
+    w.end_array();
+}
+
 void optional_text(JsonWriter& w, std::string_view key, const std::string& s) {
     w.key(key);
     if (s.empty())
@@ -281,11 +291,7 @@ void write_objective(JsonWriter& w, const ObjectiveRow& o) {
     strings(w, "tags", o.tags);
     optional_text(w, "notes", o.notes);
     w.field("file", o.file);
-    w.key("key_results");
-    w.begin_array();
-    for (const auto& kr : o.krs)
-        write_kr(w, kr);
-    w.end_array();
+    array_of(w, "key_results", o.krs, write_kr);
     w.key("kpis");
     w.begin_array();
     for (const auto& k : o.kpis)
@@ -303,21 +309,9 @@ void write_report_body(JsonWriter& w, const Report& r) {
         w.null();
     else
         write_cycle(w, r.cycles.front());
-    w.key("cycles");
-    w.begin_array();
-    for (const auto& c : r.cycles)
-        write_cycle(w, c);
-    w.end_array();
-    w.key("objectives");
-    w.begin_array();
-    for (const auto& o : r.objectives)
-        write_objective(w, o);
-    w.end_array();
-    w.key("kpis");
-    w.begin_array();
-    for (const auto& k : r.kpis)
-        write_kpi(w, k);
-    w.end_array();
+    array_of(w, "cycles", r.cycles, write_cycle);
+    array_of(w, "objectives", r.objectives, write_objective);
+    array_of(w, "kpis", r.kpis, write_kpi);
 }
 
 // Per owner: score, band, objectives and the average confidence of their objectives' active
@@ -364,11 +358,7 @@ std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& s
     return document(spill, [&](JsonWriter& w) {
         w.field("schema_version", 1.0);
         w.field("as_of", as_of.iso());
-        w.key("kpis");
-        w.begin_array();
-        for (const auto& k : kpis)
-            write_kpi(w, k);
-        w.end_array();
+        array_of(w, "kpis", kpis, write_kpi);
     });
 }
 
@@ -500,11 +490,7 @@ std::string tree_json(const Tree& tree, const Spill& spill) {
     return document(spill, [&](JsonWriter& w) {
         w.field("schema_version", 1.0);
         w.field("as_of", tree.as_of.iso());
-        w.key("cycles");
-        w.begin_array();
-        for (const auto& c : tree.cycles)
-            write_cycle(w, c);
-        w.end_array();
+        array_of(w, "cycles", tree.cycles, write_cycle);
         w.key("nodes");
         w.begin_array();
         for (const auto& n : tree.nodes) {
@@ -577,11 +563,7 @@ std::string due_json(const DueReport& due, const Spill& spill) {
     return document(spill, [&](JsonWriter& w) {
         w.field("schema_version", 1.0);
         w.field("as_of", due.as_of.iso());
-        w.key("cycles");
-        w.begin_array();
-        for (const CycleInfo& c : due.cycles)
-            write_cycle(w, c);
-        w.end_array();
+        array_of(w, "cycles", due.cycles, write_cycle);
         w.key("due");
         w.begin_array();
         for (const DueItem& i : due.items) {

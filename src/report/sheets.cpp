@@ -125,6 +125,24 @@ std::string shown_ref(const std::string& ref, bool one_file) {
     return slash == std::string::npos ? ref : ref.substr(slash + 1);
 }
 
+// A section named by its heading, which only documents show (the terminal prints the
+// command's own title).
+Section titled_section(std::string title) {
+    Section s;
+    s.name = s.heading = std::move(title);
+    s.heading_media = k_docs;
+    return s;
+}
+
+// A sub-section with a heading of its own everywhere, that says "none" when it has no rows.
+Section sub_section(std::string name, std::string heading) {
+    Section s;
+    s.name = std::move(name);
+    s.heading = std::move(heading);
+    s.empty = "  none";
+    return s;
+}
+
 } // namespace
 
 std::string describe_cycles(const std::vector<CycleInfo>& cycles) {
@@ -143,9 +161,7 @@ Sheet status_sheet(const Report& r) {
     sheet.subtitle = report_subtitle(r);
     sheet.head = report_head(r);
     const bool refs = multi_file(r);
-    Section s;
-    s.name = s.heading = "Objectives and key results";
-    s.heading_media = k_docs;
+    Section s = titled_section("Objectives and key results");
     s.empty = "No objectives in this selection. Try --cycle all, or add one with `okr add "
               "objective`.";
     s.columns = {
@@ -278,9 +294,7 @@ Sheet score_sheet(const Report& r) {
     sheet.subtitle = report_subtitle(r);
     sheet.head = report_head(r);
     const bool refs = multi_file(r);
-    Section s;
-    s.name = s.heading = "Grading sheet";
-    s.heading_media = k_docs;
+    Section s = titled_section("Grading sheet");
     s.empty = "No objectives in this selection. Try --cycle all.";
     s.columns = {
         col("item", "Objective / key result", k_term, Align::left, true),
@@ -355,9 +369,7 @@ Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file) {
     Sheet sheet;
     sheet.title = "KPI health";
     sheet.subtitle = {"as of " + as_of.iso()};
-    Section s;
-    s.name = s.heading = "KPIs";
-    s.heading_media = k_docs;
+    Section s = titled_section("KPIs");
     s.empty = "No KPIs in this selection. Add one with `okr add kpi`.";
     s.columns = kpi_columns(true);
     for (const auto& k : kpis)
@@ -374,10 +386,7 @@ namespace {
 // A list of KRs: reference, owner, value against target, score and outcome.
 Section kr_section(std::string name, std::string heading, const std::vector<ReviewKr>& krs,
                    bool one_file) {
-    Section s;
-    s.name = std::move(name);
-    s.heading = std::move(heading);
-    s.empty = "  none";
+    Section s = sub_section(std::move(name), std::move(heading));
     s.columns = {
         col("kr", "Key result", k_term, Align::left, true),
         col("ref", "Ref", k_docs),
@@ -410,10 +419,7 @@ Section kr_section(std::string name, std::string heading, const std::vector<Revi
 // the notes of the check-ins in the window (under the KR in the terminal).
 Section moved_section(std::string name, std::string heading, const std::vector<ReviewKr>& krs,
                       bool one_file) {
-    Section s;
-    s.name = std::move(name);
-    s.heading = std::move(heading);
-    s.empty = "  none";
+    Section s = sub_section(std::move(name), std::move(heading));
     s.columns = {
         col("kr", "Key result", k_term, Align::left, true),
         col("ref", "Ref", k_docs),
@@ -455,10 +461,7 @@ Section moved_section(std::string name, std::string heading, const std::vector<R
 
 Section kpi_section(std::string name, std::string heading, const std::vector<KpiRow>& kpis,
                     bool one_file) {
-    Section s;
-    s.name = std::move(name);
-    s.heading = std::move(heading);
-    s.empty = "  none";
+    Section s = sub_section(std::move(name), std::move(heading));
     s.columns = kpi_columns(false);
     for (const auto& k : kpis) {
         SheetRow row = kpi_row(k, shown_ref(k.ref, one_file), false);
@@ -716,9 +719,7 @@ Sheet tree_sheet(const Tree& tree) {
     sheet.head = {
         line(describe_cycles(tree.cycles) + " · as of " + tree.as_of.iso(), Style::bold, k_term),
         line({}, Style::plain, k_term)};
-    Section s;
-    s.name = s.heading = "Objectives by alignment";
-    s.heading_media = k_docs;
+    Section s = titled_section("Objectives by alignment");
     s.empty = "No objectives in this selection.";
     s.columns = {
         col("objective", "Objective", k_term, Align::left, true, 0, 30),
@@ -794,9 +795,7 @@ Sheet log_sheet(const LogReport& log) {
                       {status, style_of(log.status)},
                       {tail}};
     }
-    Section s;
-    s.name = s.heading = "Check-ins";
-    s.heading_media = k_docs;
+    Section s = titled_section("Check-ins");
     s.before = {std::move(info), line({}, Style::plain, k_term)};
     s.charts.push_back(log_chart(log));
     s.empty = "No check-ins yet.";
@@ -831,9 +830,7 @@ Sheet due_sheet(const DueReport& due) {
                            (cycles.empty() ? "" : " · " + cycles),
                        Style::bold, k_term),
                   line({}, Style::plain, k_term)};
-    Section s;
-    s.name = s.heading = "Due";
-    s.heading_media = k_docs;
+    Section s = titled_section("Due");
     s.empty = fmt::format("Nothing is due: every key result has a check-in from the last {} days "
                           "and every KPI is within its period.",
                           k_due_days);
@@ -896,9 +893,7 @@ Sheet explain_sheet(const Explanation& e) {
         line(fmt::format("{} {}  {}", kind, e.ref, e.title), Style::bold, k_term),
         line(fmt::format("{}:{} · as of {}", e.file, e.line, e.as_of.iso()), Style::dim, k_term),
         line({}, Style::plain, k_term)};
-    Section s;
-    s.name = s.heading = "Steps";
-    s.heading_media = k_docs;
+    Section s = titled_section("Steps");
     s.columns = {col("step", "Step", k_docs), col("text", "Text", k_docs)};
     // The terminal aligns each step's lines after its label; no width cuts a formula.
     std::size_t width = 0;
@@ -936,9 +931,7 @@ Sheet objective_log_sheet(const ObjectiveLog& log) {
         sheet.subtitle.push_back(text);
     }
     sheet.head.push_back(line({}, Style::plain, k_term));
-    Section s;
-    s.name = s.heading = "Week by week";
-    s.heading_media = k_docs;
+    Section s = titled_section("Week by week");
     s.charts.push_back(objective_log_chart(log));
     s.empty = "No weeks to show: its cycle has not started.";
     s.columns = {col("date", "Date"),
