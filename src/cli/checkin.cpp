@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
+#include "okr/cli/filters.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/core/lint.hpp"
 #include "okr/report/text.hpp"
@@ -302,13 +303,8 @@ Runner setup_checkin(CLI::App& command) {
     command.add_option("--note", opts->note, "A note kept with the check-in")
         ->type_name("TEXT")
         ->check(completes(Complete::nothing));
-    command.add_option("--owner", opts->owner, "Interactive walk: only items owned by OWNER")
-        ->type_name("OWNER")
-        ->check(completes(Complete::owners));
-    command
-        .add_option("--tag", opts->tag, "Interactive walk: only objectives and KPIs with tag TAG")
-        ->type_name("TAG")
-        ->check(completes(Complete::tags));
+    add_owner_option(command, opts->owner, "Interactive walk: only items owned by OWNER");
+    add_tag_option(command, opts->tag, "Interactive walk: only objectives and KPIs with tag TAG");
     command.add_flag("--force", opts->force,
                      "Record a check-in that would not count (in the future, after its cycle, on "
                      "a dropped item or a closed objective)");

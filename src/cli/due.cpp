@@ -18,9 +18,7 @@ struct DueOptions {
 
 Runner setup_due(CLI::App& command) {
     auto opts = std::make_shared<DueOptions>();
-    command.add_option("--owner", opts->owner, "Only key results and KPIs that OWNER owns")
-        ->type_name("OWNER")
-        ->check(completes(Complete::owners));
+    add_owner_option(command, opts->owner, "Only key results and KPIs that OWNER owns");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -1,10 +1,24 @@
 #include "okr/cli/filters.hpp"
 
+#include "okr/cli/completion.hpp"
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fmt/format.h>
 
 namespace okr::cli {
+
+void add_owner_option(CLI::App& command, std::string& owner, std::string help) {
+    command.add_option("--owner", owner, std::move(help))
+        ->type_name("OWNER")
+        ->check(completes(Complete::owners));
+}
+
+void add_tag_option(CLI::App& command, std::string& tag, std::string help) {
+    command.add_option("--tag", tag, std::move(help))
+        ->type_name("TAG")
+        ->check(completes(Complete::tags));
+}
 
 void add_fail_on_option(CLI::App& command, std::vector<std::string>& words) {
     command

@@ -21,12 +21,8 @@ Runner setup_kpi(CLI::App& command) {
     auto opts = std::make_shared<KpiOptions>();
     command.add_option("REF", opts->refs, "KPIs to show (default: all)")
         ->check(completes(Complete::kpis));
-    command.add_option("--owner", opts->owner, "Only KPIs owned by OWNER")
-        ->type_name("OWNER")
-        ->check(completes(Complete::owners));
-    command.add_option("--tag", opts->tag, "Only KPIs with tag TAG")
-        ->type_name("TAG")
-        ->check(completes(Complete::tags));
+    add_owner_option(command, opts->owner, "Only KPIs owned by OWNER");
+    add_tag_option(command, opts->tag, "Only KPIs with tag TAG");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -27,14 +27,9 @@ Runner setup_review(CLI::App& command) {
                     "to --as-of)")
         ->type_name("DATE")
         ->check(completes(Complete::dates));
-    command
-        .add_option("--owner", opts->owner,
-                    "Only objectives owned by OWNER (or with a KR they own)")
-        ->type_name("OWNER")
-        ->check(completes(Complete::owners));
-    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
-        ->type_name("TAG")
-        ->check(completes(Complete::tags));
+    add_owner_option(command, opts->owner,
+                     "Only objectives owned by OWNER (or with a KR they own)");
+    add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -22,12 +22,8 @@ Runner setup_score(CLI::App& command) {
     auto opts = std::make_shared<ScoreOptions>();
     command.add_option("REF", opts->refs, "Objectives or key results to grade (default: all)")
         ->check(completes(Complete::objectives_and_key_results));
-    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")
-        ->type_name("OWNER")
-        ->check(completes(Complete::owners));
-    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
-        ->type_name("TAG")
-        ->check(completes(Complete::tags));
+    add_owner_option(command, opts->owner, "Only objectives owned by OWNER");
+    add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_status_sort_options(command, opts->statuses, opts->sort);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -23,14 +23,9 @@ Runner setup_status(CLI::App& command) {
     auto opts = std::make_shared<StatusOptions>();
     command.add_option("REF", opts->refs, "Objectives or key results to show (default: all)")
         ->check(completes(Complete::objectives_and_key_results));
-    command
-        .add_option("--owner", opts->owner,
-                    "Only objectives owned by OWNER (or with a KR they own)")
-        ->type_name("OWNER")
-        ->check(completes(Complete::owners));
-    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
-        ->type_name("TAG")
-        ->check(completes(Complete::tags));
+    add_owner_option(command, opts->owner,
+                     "Only objectives owned by OWNER (or with a KR they own)");
+    add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_status_sort_options(command, opts->statuses, opts->sort);
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {

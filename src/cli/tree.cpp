@@ -1,5 +1,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
+#include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
 
@@ -16,12 +17,8 @@ struct TreeOptions {
 
 Runner setup_tree(CLI::App& command) {
     auto opts = std::make_shared<TreeOptions>();
-    command.add_option("--owner", opts->owner, "Only objectives owned by OWNER")
-        ->type_name("OWNER")
-        ->check(completes(Complete::owners));
-    command.add_option("--tag", opts->tag, "Only objectives with tag TAG")
-        ->type_name("TAG")
-        ->check(completes(Complete::tags));
+    add_owner_option(command, opts->owner, "Only objectives owned by OWNER");
+    add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();
         const auto sel = session.selection(goals, {}, opts->owner, opts->tag, false);

@@ -1,6 +1,7 @@
 #pragma once
-// Options that several read commands share: `--fail-on` (status, kpi, review, due) and
-// `--status` / `--sort` (status, score), SPEC §11.
+// Options that several read commands share: `--owner` and `--tag` (every read command and the
+// check-in walk), `--fail-on` (status, kpi, review, due) and `--status` / `--sort` (status,
+// score), SPEC §11.
 
 #include "okr/cli/session.hpp"
 #include "okr/report/due.hpp"
@@ -13,6 +14,12 @@ class App;
 }
 
 namespace okr::cli {
+
+// Adds `--owner OWNER` (completed with the workspace's owners); `help` says what it keeps.
+void add_owner_option(CLI::App& command, std::string& owner, std::string help);
+
+// Adds `--tag TAG` (completed with the workspace's tags); `help` says what it keeps.
+void add_tag_option(CLI::App& command, std::string& tag, std::string help);
 
 // Adds `--fail-on LIST` (comma-separated or repeated; checked against the known conditions).
 void add_fail_on_option(CLI::App& command, std::vector<std::string>& words);
