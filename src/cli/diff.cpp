@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fmt/format.h>
+#include <future>
 
 namespace okr::cli {
 
@@ -61,30 +62,42 @@ std::vector<std::string> root_paths(const Session& session) {
     return std::get<std::vector<std::string>>(roots);
 }
 
-Side load_revision(const std::string& top, const Session& session, const std::string& rev,
-                   const std::vector<std::string>& given, Date as_of) {
+// One revision's files, read through git; `why` says why not when the revision is unknown.
+struct Opened {
+    std::optional<io::GitRevision> files;
     std::string why;
-    auto files = io::GitRevision::open(top, session.env().cwd.string(), rev, why);
-    if (!files)
-        throw CommandError(ExitCode::usage, fmt::format("unknown revision \"{}\": {}", rev, why),
+};
+
+Opened open_revision(const std::string& top, const Session& session, const std::string& rev) {
+    Opened out;
+    out.files = io::GitRevision::open(top, session.env().cwd.string(), rev, out.why);
+    return out;
+}
+
+Side load_revision(Opened opened, const Session& session, const std::string& rev,
+                   const std::vector<std::string>& given, Date as_of, io::ParseMemo& memo) {
+    if (!opened.files)
+        throw CommandError(ExitCode::usage,
+                           fmt::format("unknown revision \"{}\": {}", rev, opened.why),
                            "name a commit, branch or tag: HEAD, HEAD~1, main, v1.0");
+    const io::GitRevision& files = *opened.files;
     std::vector<std::string> roots;
     for (const std::string& path : given) {
-        auto below = files->toml_files_below(path);
-        if (files->has(path))
+        auto below = files.toml_files_below(path);
+        if (files.has(path))
             roots.push_back(path);
         else
             roots.insert(roots.end(), below.begin(), below.end());
     }
     Side side;
-    side.loaded = io::load_workspace(roots, *files, session.source().cache);
+    side.loaded = io::load_workspace(roots, files, session.source().cache, &memo);
     finish(side, rev, as_of, session);
     return side;
 }
 
-Side load_disk(const Session& session, Date as_of) {
+Side load_disk(const Session& session, Date as_of, io::ParseMemo& memo) {
     Side side;
-    side.loaded = io::load_workspace(session.source());
+    side.loaded = io::load_workspace(session.source(), &memo);
     finish(side, "the working tree", as_of, session);
     return side;
 }
@@ -111,10 +124,18 @@ Runner setup_diff(CLI::App& command) {
         const std::vector<std::string> given = root_paths(session);
         const std::string from = opts->revs.empty() ? "HEAD" : opts->revs[0];
         const std::string to = opts->revs.size() == 2 ? opts->revs[1] : "the working tree";
-        Side before = load_revision(*top, session, from, given, as_of);
+        // The files the two sides share (most of them, between reviews) are parsed once.
+        io::ParseMemo memo;
+        // Two revisions are read from git at once (two `git cat-file` processes).
+        std::future<Opened> second;
+        if (opts->revs.size() == 2)
+            second =
+                std::async(std::launch::async, [&] { return open_revision(*top, session, to); });
+        Opened first = open_revision(*top, session, from);
+        Side before = load_revision(std::move(first), session, from, given, as_of, memo);
         Side after = opts->revs.size() == 2
-                         ? load_revision(*top, session, opts->revs[1], given, as_of)
-                         : load_disk(session, as_of);
+                         ? load_revision(second.get(), session, to, given, as_of, memo)
+                         : load_disk(session, as_of, memo);
         const report::GoalsDiff diff =
             report::diff_goals({before.index.get(), &before.evaluation},
                                {after.index.get(), &after.evaluation}, as_of);

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <mutex>
 #include <poll.h>
 #include <set>
 #include <spawn.h>
@@ -17,6 +18,26 @@
 extern char** environ;
 
 namespace okr::io {
+
+namespace {
+
+// SIGPIPE is ignored while any run_program writes to a program (two may run at once, from
+// `okr diff`'s threads); the last one done restores what was there.
+void ignore_sigpipe(bool on) {
+    static std::mutex mutex;
+    static int writers = 0;
+    static struct sigaction previous {};
+    std::lock_guard<std::mutex> hold(mutex);
+    if (on && writers++ == 0) {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigaction(SIGPIPE, &ignore, &previous);
+    } else if (!on && --writers == 0) {
+        ::sigaction(SIGPIPE, &previous, nullptr);
+    }
+}
+
+} // namespace
 
 ProgramRun run_program(const std::vector<std::string>& argv, const std::string& cwd,
                        const std::string* input) {
@@ -58,12 +79,9 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
     // The input is written by a thread of its own while the output is read, so that neither
     // side waits for the other; a program that stops reading makes the write fail (EPIPE), not
     // the process end, since SIGPIPE is ignored meanwhile.
-    struct sigaction ignore {
-    }, previous{};
     std::thread feeder;
     if (input) {
-        ignore.sa_handler = SIG_IGN;
-        ::sigaction(SIGPIPE, &ignore, &previous);
+        ignore_sigpipe(true);
         feeder = std::thread([fd = in_pipe[1], input] {
             write_all(fd, *input);
             ::close(fd);
@@ -95,7 +113,7 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
         if (f.fd >= 0) ::close(f.fd);
     if (feeder.joinable()) {
         feeder.join();
-        ::sigaction(SIGPIPE, &previous, nullptr);
+        ignore_sigpipe(false);
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -659,10 +659,12 @@ GoalMerge merge_goal_files(std::string_view base, std::string_view ours, std::st
     GoalMerge out;
     Version b, o, t;
     {
-        std::thread other([&] { read_version(t, theirs, path, "THEIRS"); });
-        read_version(b, base, path, "BASE");
+        // The three versions are parsed at once.
+        std::thread read_base([&] { read_version(b, base, path, "BASE"); });
+        std::thread read_theirs([&] { read_version(t, theirs, path, "THEIRS"); });
         read_version(o, ours, path, "OURS");
-        other.join();
+        read_base.join();
+        read_theirs.join();
     }
     for (const Version* v : {&b, &o, &t})
         if (!v->problem.empty()) {

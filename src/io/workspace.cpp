@@ -267,18 +267,50 @@ std::string DiskFiles::identity(const std::string& path) const {
     return key.empty() ? path : key;
 }
 
-LoadedWorkspace load_workspace(const WorkspaceSource& source) {
+struct ParseMemo::Entry {
+    std::string text;
+    ParsedFile parsed;
+};
+
+ParseMemo::ParseMemo() = default;
+ParseMemo::~ParseMemo() = default;
+
+std::optional<ParsedFile> ParseMemo::find(const std::string& path, std::string_view text) {
+    std::lock_guard<std::mutex> hold(m_mutex);
+    if (auto it = m_files.find(path); it != m_files.end() && it->second->text == text)
+        return it->second->parsed;
+    return std::nullopt;
+}
+
+void ParseMemo::remember(const std::string& path, std::string text, const ParsedFile& parsed) {
+    auto entry = std::make_unique<Entry>();
+    entry->text = std::move(text);
+    entry->parsed = parsed;
+    std::lock_guard<std::mutex> hold(m_mutex);
+    m_files[path] = std::move(entry);
+}
+
+ParsedFile ParseMemo::parse(const std::string& path, std::string text) {
+    if (auto hit = find(path, text)) return std::move(*hit);
+    ParsedFile out = parse_goal_file(text, path);
+    remember(path, std::move(text), out);
+    return out;
+}
+
+LoadedWorkspace load_workspace(const WorkspaceSource& source, ParseMemo* memo) {
     auto roots = find_root_files(source);
     if (auto* problem = std::get_if<IoProblem>(&roots)) {
         LoadedWorkspace out;
         out.problem = *problem;
         return out;
     }
-    return load_workspace(std::get<std::vector<std::string>>(roots), DiskFiles{}, source.cache);
+    return load_workspace(std::get<std::vector<std::string>>(roots), DiskFiles{}, source.cache,
+                          memo);
 }
 
 LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files,
-                               const std::optional<CacheSettings>& cache_settings) {
+                               const std::optional<CacheSettings>& cache_settings,
+                               ParseMemo* memo) {
     LoadedWorkspace out;
     // Each file with the folder of the root file it came from: includes stay inside it.
     struct Pending {
@@ -314,17 +346,24 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                             : "check that the file exists and that you may read it"};
                     continue;
                 }
+                if (memo) {
+                    if (auto hit = memo->find(batch[i].path, *text)) {
+                        results[i] = std::move(*hit);
+                        continue;
+                    }
+                }
                 if (!cache) {
                     results[i] = parse_goal_file(*text, batch[i].path);
-                    continue;
-                }
-                const CacheKey key = cache_key(*text, batch[i].path);
-                if (auto hit = cache->load(key, batch[i].path)) {
-                    results[i] = std::move(*hit);
                 } else {
-                    results[i] = parse_goal_file(*text, batch[i].path);
-                    cache->store(key, results[i]);
+                    const CacheKey key = cache_key(*text, batch[i].path);
+                    if (auto hit = cache->load(key, batch[i].path)) {
+                        results[i] = std::move(*hit);
+                    } else {
+                        results[i] = parse_goal_file(*text, batch[i].path);
+                        cache->store(key, results[i]);
+                    }
                 }
+                if (memo) memo->remember(batch[i].path, std::move(*text), results[i]);
             }
         };
         const std::size_t threads =

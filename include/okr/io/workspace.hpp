@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -69,13 +71,37 @@ class DiskFiles : public FileSource {
     std::string identity(const std::string& path) const override;
 };
 
+struct ParsedFile;
+
+// Parses remembered by path and text, for loading several versions of one workspace (`okr
+// diff`): a file whose text is the same in both versions is parsed once. Thread-safe.
+class ParseMemo {
+  public:
+    ParseMemo();
+    ~ParseMemo();
+    ParseMemo(const ParseMemo&) = delete;
+    ParseMemo& operator=(const ParseMemo&) = delete;
+    // The parse remembered for `path` with this text, if any.
+    std::optional<ParsedFile> find(const std::string& path, std::string_view text);
+    void remember(const std::string& path, std::string text, const ParsedFile& parsed);
+    // The parse of `text` at `path`: remembered, or parsed now and remembered.
+    ParsedFile parse(const std::string& path, std::string text);
+
+  private:
+    struct Entry;
+    std::mutex m_mutex;
+    std::unordered_map<std::string, std::unique_ptr<Entry>> m_files; // by path
+};
+
 // Loads the root files and everything they include, parsing files in parallel; a file whose
-// bytes are in the cache is not parsed (the result is the same either way).
-LoadedWorkspace load_workspace(const WorkspaceSource& source);
+// bytes are in the cache, or in `memo` (when given), is not parsed (the result is the same
+// either way).
+LoadedWorkspace load_workspace(const WorkspaceSource& source, ParseMemo* memo = nullptr);
 // The same from root files already found, read from `files`, with the model cache `cache`
 // (none: every file is parsed).
 LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files,
-                               const std::optional<CacheSettings>& cache = std::nullopt);
+                               const std::optional<CacheSettings>& cache = std::nullopt,
+                               ParseMemo* memo = nullptr);
 
 // Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
 // any number of directories), sorted; hidden directories are skipped, and `**` does not follow

@@ -1,4 +1,5 @@
 #include "okr/io/parse.hpp"
+#include "okr/io/workspace.hpp"
 
 #include "../support.hpp"
 
@@ -1108,3 +1109,19 @@ owner = "y"
     }
 
 } // TEST_SUITE
+
+TEST_CASE("ParseMemo: the same path and text are parsed once, another text again") {
+    io::ParseMemo memo;
+    const std::string one = "title = \"One\"\n";
+    const io::ParsedFile first = memo.parse("a.toml", one);
+    const io::ParsedFile again = memo.parse("a.toml", one);
+    CHECK(first.file.title == "One");
+    CHECK(again.file.title == "One");
+    CHECK(again.file.path == "a.toml");
+    const io::ParsedFile changed = memo.parse("a.toml", "title = \"Two\"\n");
+    CHECK(changed.file.title == "Two");
+    const io::ParsedFile other = memo.parse("b.toml", one);
+    CHECK(other.file.path == "b.toml");
+    const io::ParsedFile bad = memo.parse("a.toml", "title = \n");
+    CHECK_FALSE(bad.diagnostics.empty());
+}
