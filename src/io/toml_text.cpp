@@ -49,7 +49,7 @@ std::size_t Layout::offset(const toml::source_position& p) const {
     std::size_t i = m_line_starts[p.line - 1];
     for (toml::source_index col = 1; col < p.column && i < m_text.size() && m_text[i] != '\n';
          ++col)
-        i += util::decode_utf8(m_text, i).length;
+        i += static_cast<unsigned char>(m_text[i]) < 0x80 ? 1 : util::decode_utf8(m_text, i).length;
     return std::min(i, m_text.size());
 }
 
