@@ -791,7 +791,7 @@ closed = 2026-11-20
         CHECK(ws.kr_eval("o.k").current == 4);
         CHECK(ws.kr_eval("o.k").last_checkin == day("2026-11-20"));
         CHECK(ws.objective_eval("o").score == doctest::Approx(0.4));
-        const Cycle& q4 = *builtin_cycle("2026-Q4");
+        const Cycle q4 = *builtin_cycle("2026-Q4");
         CHECK(counted_until(q4, day("2026-12-20"), day("2026-11-20")) == day("2026-11-20"));
         CHECK(counted_until(q4, day("2026-11-10"), day("2026-11-20")) == day("2026-11-10"));
         CHECK(counted_until(q4, day("2027-02-01"), std::nullopt) == day("2026-12-31"));
