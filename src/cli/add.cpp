@@ -55,9 +55,9 @@ std::size_t file_for_new_item(const Session& session, const LoadedGoals& goals,
     }
     if (files.size() == 1) return 0;
     auto roots = io::find_root_files(session.source());
-    if (auto* paths = std::get_if<std::vector<std::string>>(&roots); paths && paths->size() == 1)
+    if (roots && roots->size() == 1)
         for (std::size_t i = 0; i < files.size(); ++i)
-            if (same_file(files[i].path, paths->front())) return i;
+            if (same_file(files[i].path, roots->front())) return i;
     throw CommandError(
         ExitCode::usage,
         fmt::format("this workspace has {} files; which one should it go to?", files.size()),

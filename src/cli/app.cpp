@@ -185,7 +185,7 @@ int run(int argc, char** argv) {
     };
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
-        if (std::holds_alternative<io::IoProblem>(io::find_root_files(session.source()))) {
+        if (!io::find_root_files(session.source())) {
             write_all(stdout,
                       "okr: track objectives, key results and KPIs in plain TOML files.\n\n"
                       "No okr.toml here or above. Create one with `okr init`, or point at one with "

@@ -27,8 +27,7 @@ Runner setup_check(CLI::App& command) {
                                "GitHub Actions");
         const Date as_of = session.as_of();
         io::LoadedWorkspace loaded = io::load_workspace(session.source());
-        if (loaded.problem)
-            throw CommandError(ExitCode::io, loaded.problem->message, loaded.problem->hint);
+        if (loaded.problem) throw command_error(*loaded.problem);
         Diagnostics findings = loaded.diagnostics;
         const bool invalid = has_errors(findings);
         if (!invalid) {

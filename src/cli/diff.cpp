@@ -28,9 +28,11 @@ struct Side {
 };
 
 void finish(Side& side, const std::string& name, Date as_of, const Session& session) {
-    if (side.loaded.problem)
-        throw CommandError(ExitCode::io, fmt::format("{}: {}", name, side.loaded.problem->message),
-                           side.loaded.problem->hint);
+    if (side.loaded.problem) {
+        Failure failure = *side.loaded.problem;
+        failure.message = fmt::format("{}: {}", name, failure.message);
+        throw command_error(failure);
+    }
     Diagnostics errors;
     for (const auto& d : side.loaded.diagnostics)
         if (d.level == Level::error) errors.push_back(d);
@@ -57,9 +59,8 @@ std::vector<std::string> root_paths(const Session& session) {
         given.push_back(*session.env().okr_file);
     if (!given.empty()) return given;
     auto roots = io::find_root_files(session.source());
-    if (auto* problem = std::get_if<io::IoProblem>(&roots))
-        throw CommandError(ExitCode::io, problem->message, problem->hint);
-    return std::get<std::vector<std::string>>(roots);
+    if (!roots) throw command_error(roots.failure());
+    return std::move(roots).value();
 }
 
 // One revision's files, read through git; `why` says why not when the revision is unknown.

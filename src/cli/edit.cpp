@@ -94,10 +94,6 @@ Diagnostics check_edited(const LoadedGoals& goals, std::size_t file, const std::
     return findings;
 }
 
-std::optional<std::string> read_text(const std::string& path) {
-    return io::read_file(path);
-}
-
 } // namespace
 
 Runner setup_edit(CLI::App& command) {
@@ -111,10 +107,8 @@ Runner setup_edit(CLI::App& command) {
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const std::string path = index.workspace().files[target.file].path;
-        const std::optional<std::string> original = read_text(path);
-        if (!original)
-            throw CommandError(ExitCode::io,
-                               fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+        Result<std::string> original = io::read_file(path);
+        if (!original) throw command_error(original.failure());
 
         // The editor works on a copy, so that the file is replaced only by a text that was checked.
         std::string dir_template = (fs::temp_directory_path() / "okr-edit-XXXXXX").string();
@@ -155,11 +149,12 @@ Runner setup_edit(CLI::App& command) {
                                       editor, status),
                     "set VISUAL or EDITOR to the editor you use");
             }
-            const std::optional<std::string> text = read_text(copy);
+            Result<std::string> text = io::read_file(copy);
             if (!text) {
                 cleanup();
                 throw CommandError(ExitCode::io,
-                                   fmt::format("cannot read the edited copy {}", copy));
+                                   fmt::format("cannot read the edited copy {}: {}", copy,
+                                               std::strerror(text.failure().error_number)));
             }
             edited = *text;
             // An emptied file is much more likely an editor or a crash gone wrong than a wish

@@ -58,11 +58,9 @@ std::string read_input(const Session& session, const std::string& input) {
     if (!S_ISREG(st.st_mode))
         throw CommandError(ExitCode::io, fmt::format("cannot read {}: not a regular file", input),
                            "give a CSV or JSON file, or - for standard input");
-    std::optional<std::string> read = io::read_file(input);
-    if (!read)
-        throw CommandError(ExitCode::io,
-                           fmt::format("cannot read {}: {}", input, std::strerror(errno)));
-    return std::move(*read);
+    Result<std::string> read = io::read_file(input);
+    if (!read) throw command_error(read.failure());
+    return std::move(read).value();
 }
 
 } // namespace

@@ -169,8 +169,7 @@ Runner setup_init(CLI::App& command) {
         namespace fs = std::filesystem;
         std::error_code ec;
         // `init --git` in an existing workspace only sets up git.
-        if (opts->git && (opts->path.empty() ? std::holds_alternative<std::vector<std::string>>(
-                                                   io::find_root_files(session.source()))
+        if (opts->git && (opts->path.empty() ? io::find_root_files(session.source()).ok()
                                              : fs::exists(opts->path, ec))) {
             const GitSetup git = set_up_git_merge(session, opts->dry_run, out);
             finish_write(session, opts->dry_run, git.written, git.text, out);
@@ -217,8 +216,11 @@ Runner setup_init(CLI::App& command) {
             const std::string relative = fs::weakly_canonical(fs::absolute(path), ec)
                                              .lexically_relative(dir)
                                              .generic_string();
+            // An unreadable root lists no includes: the new file is then added to them, and
+            // that write reports why the root cannot be read.
+            const Result<std::string> root_text = io::read_file(*root);
             const io::ParsedFile root_file =
-                io::parse_goal_file(io::read_file(*root).value_or(std::string()), *root);
+                io::parse_goal_file(root_text ? *root_text : std::string(), *root);
             const bool covered =
                 std::any_of(root_file.file.includes.begin(), root_file.file.includes.end(),
                             [&](const RefText& glob) { return glob_covers(glob.text, relative); });

@@ -42,11 +42,11 @@ std::vector<std::string> workspace_patterns(const Session& session, const fs::pa
         given.push_back(*session.env().okr_file);
     if (given.empty()) {
         auto roots = io::find_root_files(session.source());
-        if (auto* problem = std::get_if<io::IoProblem>(&roots)) {
-            if (created.empty()) throw CommandError(ExitCode::io, problem->message, problem->hint);
+        if (!roots) {
+            if (created.empty()) throw command_error(roots.failure());
             given.push_back(created);
         } else {
-            given = std::get<std::vector<std::string>>(roots);
+            given = std::move(roots).value();
         }
     }
     std::vector<std::string> patterns;
@@ -62,8 +62,8 @@ std::vector<std::string> workspace_patterns(const Session& session, const fs::pa
             continue;
         }
         add(anchored(top, p));
-        auto text = io::read_file(p.string());
-        if (!text) continue;
+        Result<std::string> text = io::read_file(p.string());
+        if (!text) continue; // an unreadable file: the loader says why
         const io::ParsedFile parsed = io::parse_goal_file(*text, path);
         const std::string dir = anchored(top, p.parent_path());
         for (const RefText& include : parsed.file.includes) {
@@ -111,7 +111,11 @@ GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out
     const std::vector<std::string> patterns = workspace_patterns(session, top, created);
 
     const std::string attributes_path = (top / ".gitattributes").string();
-    const auto existing = io::read_file(attributes_path);
+    Result<std::string> read = io::read_file(attributes_path);
+    // Only a missing .gitattributes is new; one that cannot be read is not replaced.
+    if (!read && read.failure().error_number != ENOENT) throw command_error(read.failure());
+    const std::optional<std::string> existing =
+        read ? std::optional<std::string>(std::move(read).value()) : std::nullopt;
     std::string attributes = existing.value_or("");
     std::vector<std::string> added;
     for (const std::string& p : patterns)

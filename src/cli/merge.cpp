@@ -23,12 +23,12 @@ struct MergeOptions {
 };
 
 std::string read_version(const std::string& path, std::string_view name) {
-    auto text = io::read_file(path);
+    Result<std::string> text = io::read_file(path);
     if (!text)
         throw CommandError(ExitCode::io,
-                           fmt::format("{}: cannot read {}: {}", path, name, std::strerror(errno)),
+                           fmt::format("{} (the {} version)", text.failure().message, name),
                            "okr merge is run by git as `okr merge %O %A %B %P`");
-    return *text;
+    return std::move(text).value();
 }
 
 } // namespace

@@ -77,8 +77,7 @@ LoadedGoals Session::load() const {
     const Date date = as_of();
     LoadedGoals goals;
     goals.loaded = io::load_workspace(source());
-    if (goals.loaded.problem)
-        throw CommandError(ExitCode::io, goals.loaded.problem->message, goals.loaded.problem->hint);
+    if (goals.loaded.problem) throw command_error(*goals.loaded.problem);
     if (const std::string unknown = unknown_keys_summary(goals.loaded.workspace); !unknown.empty())
         warn(unknown);
     Diagnostics errors;

@@ -28,9 +28,8 @@ std::string absolute(const Session& session, const std::string& path) {
 
 std::string workspace_root(const Session& session) {
     auto roots = io::find_root_files(session.source());
-    if (auto* p = std::get_if<io::IoProblem>(&roots))
-        throw CommandError(ExitCode::io, p->message, p->hint);
-    const auto& files = std::get<std::vector<std::string>>(roots);
+    if (!roots) throw command_error(roots.failure());
+    const std::vector<std::string>& files = *roots;
     if (files.empty()) throw CommandError(ExitCode::io, "no goal file found", "run `okr init`");
     return std::filesystem::path(absolute(session, files.front())).parent_path().string();
 }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <fnmatch.h>
 #include <mutex>
 #include <poll.h>
@@ -231,12 +232,12 @@ bool GitRevision::has(const std::string& path) const {
     return m_files.count(in_repo(path)) > 0;
 }
 
-std::optional<std::string> GitRevision::read(const std::string& path, std::string& why) const {
+Result<std::string> GitRevision::read(const std::string& path) const {
     auto it = m_files.find(in_repo(path));
-    if (it == m_files.end()) {
-        why = "not in this revision";
-        return std::nullopt;
-    }
+    if (it == m_files.end())
+        return make_failure(Failure::Kind::not_found,
+                            fmt::format("{}: cannot read: not in this revision", path),
+                            "check the revision and the path (git ls-tree REV PATH)");
     return it->second;
 }
 

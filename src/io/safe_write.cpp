@@ -346,14 +346,8 @@ Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::millis
         if (errno == ELOOP) return changed_error(path);
         return io_error("cannot write", path, errno);
     }
-    std::string why;
-    auto text = read_descriptor(file.get(), &why);
-    if (!text) {
-        Failure failure =
-            make_failure(Failure::Kind::io, fmt::format("cannot read {}: {}", path, why));
-        failure.error_number = errno;
-        return failure;
-    }
+    Result<std::string> text = read_descriptor(file.get(), path);
+    if (!text) return std::move(text).failure();
     if (::fstat(file.get(), &out.m_stat) != 0) return io_error("cannot read", path, errno);
     out.m_text = std::move(*text);
     out.m_dir_fd = dir.release();

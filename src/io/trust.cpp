@@ -138,7 +138,7 @@ TrustStore parse_trust_store(std::string_view text) {
 
 TrustStore read_trust_store(const std::string& path) {
     if (path.empty()) return {};
-    const std::optional<std::string> text = read_file(path);
+    const Result<std::string> text = read_file(path);
     return text ? parse_trust_store(*text) : TrustStore{};
 }
 

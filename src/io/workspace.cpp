@@ -21,8 +21,19 @@ namespace fs = std::filesystem;
 namespace okr::io {
 namespace {
 
-std::string describe_errno(int err) {
-    return std::strerror(err);
+// `PATH: cannot read: WHY`, with a hint that fits why.
+Failure read_failure(const std::string& path, int err, std::string_view why) {
+    Failure failure =
+        make_failure(Failure::Kind::io, fmt::format("{}: cannot read: {}", path, why),
+                     err == EINVAL || err == EFBIG || err == EISDIR
+                         ? "okr reads regular goal files (okr-format(5)); name another file"
+                         : "check that the file exists and that you may read it");
+    failure.error_number = err;
+    return failure;
+}
+
+Failure read_failure(const std::string& path, int err) {
+    return read_failure(path, err, std::strerror(err));
 }
 
 bool is_hidden(const fs::path& p) {
@@ -108,23 +119,16 @@ void glob_walk(const std::string& dir, const std::vector<std::string>& parts, st
 
 } // namespace
 
-std::optional<std::string> read_descriptor(int fd, std::string* why) {
+Result<std::string> read_descriptor(int fd, const std::string& path) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        if (why) *why = describe_errno(errno);
-        return std::nullopt;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        if (why) *why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
-        errno = EINVAL;
-        return std::nullopt;
-    }
+    if (::fstat(fd, &st) != 0) return read_failure(path, errno);
+    if (!S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? read_failure(path, EISDIR, "is a directory")
+                                   : read_failure(path, EINVAL, "not a regular file");
     auto too_large = [&] {
-        if (why)
-            *why = fmt::format("larger than {} MiB, the limit for a goal file",
-                               k_max_file_bytes >> 20);
-        errno = EFBIG;
-        return std::nullopt;
+        return read_failure(
+            path, EFBIG,
+            fmt::format("larger than {} MiB, the limit for a goal file", k_max_file_bytes >> 20));
     };
     if (static_cast<std::uint64_t>(st.st_size) > k_max_file_bytes) return too_large();
     std::string text;
@@ -134,8 +138,7 @@ std::optional<std::string> read_descriptor(int fd, std::string* why) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (why) *why = describe_errno(errno);
-            return std::nullopt;
+            return read_failure(path, errno);
         }
         if (n == 0) break;
         text.append(buffer, static_cast<std::size_t>(n));
@@ -145,17 +148,12 @@ std::optional<std::string> read_descriptor(int fd, std::string* why) {
     return text;
 }
 
-std::optional<std::string> read_file(const std::string& path, std::string* why) {
+Result<std::string> read_file(const std::string& path) {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused as not regular.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (why) *why = describe_errno(errno);
-        return std::nullopt;
-    }
-    auto text = read_descriptor(fd, why);
-    const int saved = errno;
+    if (fd < 0) return read_failure(path, errno);
+    Result<std::string> text = read_descriptor(fd, path);
     ::close(fd);
-    errno = saved;
     return text;
 }
 
@@ -164,7 +162,7 @@ std::optional<std::string> SourceCache::line(const std::string& path, std::uint3
     if (it == m_texts.end()) {
         // The line starts are found once per file, so that many findings print in linear time.
         File file;
-        file.text = read_file(path);
+        if (Result<std::string> text = read_file(path)) file.text = std::move(text).value();
         if (file.text) {
             file.starts.push_back(0);
             for (std::size_t at = 0; (at = file.text->find('\n', at)) != std::string::npos;)
@@ -207,7 +205,7 @@ std::vector<std::string> expand_glob(const std::string& base, const std::string&
     return {found.begin(), found.end()};
 }
 
-std::variant<std::vector<std::string>, IoProblem> find_root_files(const WorkspaceSource& source) {
+Result<std::vector<std::string>> find_root_files(const WorkspaceSource& source) {
     std::vector<std::string> given = source.paths;
     if (given.empty() && source.env_file && !source.env_file->empty())
         given.push_back(*source.env_file);
@@ -222,8 +220,9 @@ std::variant<std::vector<std::string>, IoProblem> find_root_files(const Workspac
             }
             if (dir == dir.parent_path() || dir.empty()) break;
         }
-        return IoProblem{"no okr.toml found in this directory or any parent",
-                         "create one with `okr init`, or name a file with -f PATH or OKR_FILE"};
+        return make_failure(Failure::Kind::not_found,
+                            "no okr.toml found in this directory or any parent",
+                            "create one with `okr init`, or name a file with -f PATH or OKR_FILE");
     }
     std::vector<std::string> files;
     for (const auto& path : given) {
@@ -234,21 +233,23 @@ std::variant<std::vector<std::string>, IoProblem> find_root_files(const Workspac
             toml_files_below(path, below);
             std::sort(below.begin(), below.end());
             if (below.empty())
-                return IoProblem{fmt::format("{}: no *.toml goal file in this directory", path),
-                                 "create one with `okr init " + path + "/okr.toml`"};
+                return make_failure(Failure::Kind::not_found,
+                                    fmt::format("{}: no *.toml goal file in this directory", path),
+                                    "create one with `okr init " + path + "/okr.toml`");
             files.insert(files.end(), below.begin(), below.end());
         } else if (fs::exists(st)) {
             files.push_back(path);
         } else {
-            return IoProblem{fmt::format("{}: no such file or directory", path),
-                             "check the path, or create the file with `okr init " + path + "`"};
+            return make_failure(Failure::Kind::not_found,
+                                fmt::format("{}: no such file or directory", path),
+                                "check the path, or create the file with `okr init " + path + "`");
         }
     }
     return files;
 }
 
-std::optional<std::string> DiskFiles::read(const std::string& path, std::string& why) const {
-    return read_file(path, &why);
+Result<std::string> DiskFiles::read(const std::string& path) const {
+    return read_file(path);
 }
 
 std::vector<std::string> DiskFiles::glob(const std::string& base, const std::string& pattern,
@@ -299,13 +300,12 @@ ParsedFile ParseMemo::parse(const std::string& path, std::string text) {
 
 LoadedWorkspace load_workspace(const WorkspaceSource& source, ParseMemo* memo) {
     auto roots = find_root_files(source);
-    if (auto* problem = std::get_if<IoProblem>(&roots)) {
+    if (!roots) {
         LoadedWorkspace out;
-        out.problem = *problem;
+        out.problem = std::move(roots).failure();
         return out;
     }
-    return load_workspace(std::get<std::vector<std::string>>(roots), DiskFiles{}, source.cache,
-                          memo);
+    return load_workspace(*roots, DiskFiles{}, source.cache, memo);
 }
 
 LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files,
@@ -332,18 +332,13 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
         }
         pending.clear();
         std::vector<ParsedFile> results(batch.size());
-        std::vector<std::optional<IoProblem>> problems(batch.size());
+        std::vector<std::optional<Failure>> problems(batch.size());
         std::atomic<std::size_t> next{0};
         auto worker = [&] {
             for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
-                std::string why;
-                auto text = files.read(batch[i].path, why);
+                Result<std::string> text = files.read(batch[i].path);
                 if (!text) {
-                    problems[i] = IoProblem{
-                        fmt::format("{}: cannot read: {}", batch[i].path, why),
-                        errno == EINVAL || errno == EFBIG
-                            ? "okr reads regular goal files (okr-format(5)); name another file"
-                            : "check that the file exists and that you may read it"};
+                    problems[i] = std::move(text).failure();
                     continue;
                 }
                 if (memo) {

@@ -38,7 +38,7 @@ class GitRevision : public FileSource {
     static std::optional<GitRevision> open(const std::string& toplevel, const std::string& cwd,
                                            const std::string& rev, std::string& why);
 
-    std::optional<std::string> read(const std::string& path, std::string& why) const override;
+    Result<std::string> read(const std::string& path) const override;
     std::vector<std::string> glob(const std::string& base, const std::string& pattern,
                                   const std::string& root = {},
                                   std::vector<std::string>* outside = nullptr) const override;

@@ -3,6 +3,7 @@
 
 #include "okr/core/diagnostic.hpp"
 #include "okr/core/model.hpp"
+#include "okr/core/result.hpp"
 #include "okr/io/cache.hpp"
 
 #include <cstdint>
@@ -26,28 +27,24 @@ struct WorkspaceSource {
     std::optional<CacheSettings> cache;
 };
 
-// A problem reaching the files themselves (exit 4), as opposed to their content.
-struct IoProblem {
-    std::string message;
-    std::string hint;
-};
-
 struct LoadedWorkspace {
     Workspace workspace;
-    Diagnostics diagnostics;          // from every file; any error makes the workspace invalid
-    std::optional<IoProblem> problem; // set when a file could not be found or read
+    Diagnostics diagnostics; // from every file; any error makes the workspace invalid
+    // Set when a file could not be found (Failure::Kind::not_found) or read (io): a problem
+    // reaching the files themselves (exit 4), as opposed to their content.
+    std::optional<Failure> problem;
 };
 
-// The root files named by `source`, before includes; an IoProblem when none can be found.
-std::variant<std::vector<std::string>, IoProblem> find_root_files(const WorkspaceSource& source);
+// The root files named by `source`, before includes; a not_found Failure when none can be found.
+Result<std::vector<std::string>> find_root_files(const WorkspaceSource& source);
 
 // Where the loader reads goal files from: the disk, or a git revision (`okr diff`). Paths are
 // as the user gives them (relative to the working directory, or absolute).
 class FileSource {
   public:
     virtual ~FileSource() = default;
-    // The whole text of the file; nullopt, with why in `why`, when it cannot be read.
-    virtual std::optional<std::string> read(const std::string& path, std::string& why) const = 0;
+    // The whole text of the file, or why it cannot be read (`PATH: cannot read: WHY`).
+    virtual Result<std::string> read(const std::string& path) const = 0;
     // Every file under `base` that matches the include glob `pattern`, sorted (expand_glob,
     // with its `root` and `outside`).
     virtual std::vector<std::string> glob(const std::string& base, const std::string& pattern,
@@ -63,7 +60,7 @@ class FileSource {
 // The files on disk.
 class DiskFiles : public FileSource {
   public:
-    std::optional<std::string> read(const std::string& path, std::string& why) const override;
+    Result<std::string> read(const std::string& path) const override;
     std::vector<std::string> glob(const std::string& base, const std::string& pattern,
                                   const std::string& root = {},
                                   std::vector<std::string>* outside = nullptr) const override;
@@ -130,12 +127,13 @@ class SourceCache {
 // device or a runaway file cannot exhaust memory.
 inline constexpr std::uint64_t k_max_file_bytes = std::uint64_t{64} << 20;
 
-// Reads a whole regular file of at most k_max_file_bytes; nullopt with errno set on failure,
-// and why (the errno text, "not a regular file", "larger than ...") in `why` when given. A FIFO
-// or device is refused without blocking.
-std::optional<std::string> read_file(const std::string& path, std::string* why = nullptr);
+// Reads a whole regular file of at most k_max_file_bytes. A FIFO or device is refused without
+// blocking. The failure (kind io, with its errno) says `PATH: cannot read: WHY`, where WHY is the
+// errno text, "not a regular file", "is a directory" or "larger than ... MiB".
+Result<std::string> read_file(const std::string& path);
 
-// The same, from an open descriptor (read from its current offset).
-std::optional<std::string> read_descriptor(int fd, std::string* why = nullptr);
+// The same, from an open descriptor (read from its current offset); `path` names it in the
+// failure.
+Result<std::string> read_descriptor(int fd, const std::string& path);
 
 } // namespace okr::io

@@ -18,6 +18,7 @@
 
 using namespace okr::io;
 using okr::Failure;
+using okr::Result;
 namespace fs = std::filesystem;
 
 namespace {
@@ -51,7 +52,8 @@ void write(const std::string& path, const std::string& text) {
 }
 
 std::string read(const std::string& path) {
-    return read_file(path).value_or("<unreadable>");
+    Result<std::string> text = read_file(path);
+    return text ? *text : std::string("<unreadable>");
 }
 
 mode_t mode_of(const std::string& path) {
