@@ -282,7 +282,7 @@ void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpi
             const Objective& obj = file.objectives[o];
             const ObjectiveRef ref{f, o};
             if (objectives) {
-                auto r = index.objective(obj.id, 0, WorkspaceIndex::Explain::no);
+                auto r = index.objective(obj.id, 0, WorkspaceIndex::Explain::found);
                 emit(index.ref_of(ref), r.found == ref ? std::optional(obj.id) : std::nullopt,
                      obj.title);
             }
@@ -290,7 +290,7 @@ void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpi
                 for (std::size_t k = 0; k < obj.krs.size(); ++k) {
                     const KrRef kref{f, o, k};
                     const std::string local = obj.id + "." + obj.krs[k].id;
-                    auto r = index.kr(local, 0, false, WorkspaceIndex::Explain::no);
+                    auto r = index.kr(local, 0, false, WorkspaceIndex::Explain::found);
                     emit(index.ref_of(kref), r.found == kref ? std::optional(local) : std::nullopt,
                          obj.krs[k].title);
                 }

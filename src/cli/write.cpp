@@ -670,9 +670,9 @@ CheckedCheckin check_checkin(const WorkspaceIndex& index, const CheckinRequest& 
 
     // An objective named here: say where its check-ins go instead.
     using Explain = WorkspaceIndex::Explain;
-    if (auto o = index.objective(request.ref, 0, Explain::no);
-        o.found && !index.kr(request.ref, 0, true, Explain::no).found &&
-        !index.kpi(request.ref, 0, Explain::no).found) {
+    if (auto o = index.objective(request.ref, 0, Explain::found);
+        o.found && !index.kr(request.ref, 0, true, Explain::found).found &&
+        !index.kpi(request.ref, 0, Explain::found).found) {
         std::vector<std::string> krs;
         for (std::size_t r = 0; r < index.at(*o.found).krs.size(); ++r)
             krs.push_back(index.ref_of(KrRef{o.found->file, o.found->objective, r}));

@@ -123,12 +123,13 @@ class Linter {
                 dangling(file, *obj.parent, "objective", r.candidates, r.suggestions);
             }
             if (obj.carried_from &&
-                !m_index.objective(obj.carried_from->text, f, WorkspaceIndex::Explain::no).found) {
+                !m_index.objective(obj.carried_from->text, f, WorkspaceIndex::Explain::found)
+                     .found) {
                 auto r = m_index.objective(obj.carried_from->text, f, explain());
                 dangling(file, *obj.carried_from, "objective", r.candidates, r.suggestions);
             }
             for (const RefText& k : obj.kpis) {
-                if (m_index.kpi(k.text, f, WorkspaceIndex::Explain::no).found) continue;
+                if (m_index.kpi(k.text, f, WorkspaceIndex::Explain::found).found) continue;
                 auto r = m_index.kpi(k.text, f, explain());
                 dangling(file, k, "KPI", r.candidates, r.suggestions);
             }

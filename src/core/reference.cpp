@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <span>
+#include <unordered_set>
 
 namespace okr {
 namespace {
@@ -19,38 +21,34 @@ Split split_namespace(std::string_view ref) {
     return {ref.substr(0, slash), ref.substr(slash + 1)};
 }
 
-template <class Handle, class FileOf>
-Resolution<Handle> pick(std::vector<Handle> matches, bool has_namespace, std::size_t from_file,
-                        FileOf file_of) {
-    Resolution<Handle> r;
-    if (!has_namespace) {
-        std::vector<Handle> local;
-        for (const auto& m : matches)
-            if (file_of(m) == from_file) local.push_back(m);
-        if (!local.empty()) matches = local;
-    }
-    if (matches.size() == 1) r.found = matches.front();
-    return r;
-}
-
 } // namespace
 
 template <class Handle>
-std::vector<std::string> WorkspaceIndex::candidate_names(const std::vector<Handle>& matches) const {
+std::vector<std::string> WorkspaceIndex::candidate_names(std::span<const Handle> matches) const {
     // Each candidate once, and one the user can type: a reference that two files share (a
     // broken workspace) is told apart by its file.
     std::vector<std::string> refs;
+    std::unordered_map<std::string, std::size_t> count;
     for (const auto& m : matches)
-        refs.push_back(ref_of(m));
+        ++count[refs.emplace_back(ref_of(m))];
     std::vector<std::string> out;
+    std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < matches.size(); ++i) {
-        const bool shared = std::count(refs.begin(), refs.end(), refs[i]) > 1;
         std::string name =
-            shared ? fmt::format("{} (in {})", refs[i], m_workspace->files[matches[i].file].path)
-                   : refs[i];
-        if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+            count[refs[i]] > 1
+                ? fmt::format("{} (in {})", refs[i], m_workspace->files[matches[i].file].path)
+                : refs[i];
+        if (seen.insert(name).second) out.push_back(std::move(name));
     }
     return out;
+}
+
+template <class Handle>
+const std::vector<Handle>*
+WorkspaceIndex::find(const std::unordered_map<std::string, std::vector<Handle>>& map,
+                     std::string_view key) {
+    auto it = map.find(std::string(key));
+    return it == map.end() ? nullptr : &it->second;
 }
 
 WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&workspace) {
@@ -62,13 +60,20 @@ WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&worksp
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
             const Objective& obj = file.objectives[o];
             m_objectives[obj.id].push_back({f, o});
-            for (std::size_t k = 0; k < obj.krs.size(); ++k)
+            m_objectives_in[file.name_space + "/" + obj.id].push_back({f, o});
+            for (std::size_t k = 0; k < obj.krs.size(); ++k) {
+                const std::string local = obj.id + "." + obj.krs[k].id;
                 m_krs[obj.krs[k].id].push_back({f, o, k});
+                m_krs_in[file.name_space + "/" + local].push_back({f, o, k});
+                m_krs_of[local].push_back({f, o, k});
+            }
             if (!m_cycles.contains(obj.cycle))
                 if (auto c = builtin_cycle(obj.cycle)) m_cycles.emplace(obj.cycle, *c);
         }
-        for (std::size_t k = 0; k < file.kpis.size(); ++k)
+        for (std::size_t k = 0; k < file.kpis.size(); ++k) {
             m_kpis[file.kpis[k].id].push_back({f, k});
+            m_kpis_in[file.name_space + "/" + file.kpis[k].id].push_back({f, k});
+        }
     }
 }
 
@@ -80,21 +85,41 @@ std::vector<std::size_t> WorkspaceIndex::files_in(std::string_view name_space) c
 template <class Handle>
 Resolution<Handle>
 WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Handle>>& by_id,
+                           const std::unordered_map<std::string, std::vector<Handle>>& in_ns,
                            std::string_view ref, std::size_t from_file, Explain explain) const {
     const Split s = split_namespace(ref);
-    std::vector<Handle> matches;
-    if (auto it = by_id.find(std::string(s.rest)); it != by_id.end())
-        for (const auto& m : it->second)
-            if (s.name_space.empty() || m_workspace->files[m.file].name_space == s.name_space)
-                matches.push_back(m);
-    auto r =
-        pick(matches, !s.name_space.empty(), from_file, [](const Handle& m) { return m.file; });
-    if (r.found) return r;
-    if (matches.size() > 1) {
-        r.candidates = candidate_names(matches);
+    const auto& files = m_workspace->files;
+    auto is_id = [&](const Handle& m) { return at(m).id == s.rest; };
+    std::vector<Handle> kept;
+    std::span<const Handle> matches;
+    if (!s.name_space.empty()) {
+        if (const auto* in = find(in_ns, ref))
+            for (const auto& m : *in)
+                if (files[m.file].name_space == s.name_space && is_id(m)) kept.push_back(m);
+        matches = kept;
+    } else if (const auto* all = find(by_id, s.rest)) {
+        matches = *all;
+    }
+    Resolution<Handle> r;
+    if (s.name_space.empty() && matches.size() > 1) {
+        // Without a namespace, the current file comes first.
+        std::size_t local = 0;
+        if (from_file < files.size())
+            if (const auto* in =
+                    find(in_ns, files[from_file].name_space + "/" + std::string(s.rest)))
+                for (const auto& m : *in)
+                    if (m.file == from_file && is_id(m) && local++ == 0) r.found = m;
+        if (local == 1) return r;
+        r.found.reset();
+    } else if (matches.size() == 1) {
+        r.found = matches.front();
         return r;
     }
-    if (explain == Explain::no) return r;
+    if (matches.size() > 1) {
+        if (explain != Explain::found) r.candidates = candidate_names(matches);
+        return r;
+    }
+    if (explain != Explain::yes) return r;
     std::vector<std::string> names;
     for (const auto& [id, refs] : by_id) {
         for (const auto& m : refs)
@@ -109,37 +134,54 @@ WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Han
 
 Resolution<ObjectiveRef> WorkspaceIndex::objective(std::string_view ref, std::size_t from_file,
                                                    Explain explain) const {
-    return resolve_id(m_objectives, ref, from_file, explain);
+    return resolve_id(m_objectives, m_objectives_in, ref, from_file, explain);
 }
 
 Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file, bool allow_bare,
                                      Explain explain) const {
     const Split s = split_namespace(ref);
     const std::size_t dot = s.rest.find('.');
+    const auto& files = m_workspace->files;
+    const std::string_view obj = dot == std::string_view::npos ? "" : s.rest.substr(0, dot);
+    const std::string_view kr_id = dot == std::string_view::npos ? "" : s.rest.substr(dot + 1);
+    auto is_kr = [&](const KrRef& m) {
+        return at(m).id == kr_id && at(ObjectiveRef{m.file, m.objective}).id == obj;
+    };
     std::vector<KrRef> matches;
     if (dot != std::string_view::npos) {
-        const std::string_view obj = s.rest.substr(0, dot);
-        const std::string_view id = s.rest.substr(dot + 1);
-        if (auto it = m_krs.find(std::string(id)); it != m_krs.end())
-            for (const auto& m : it->second)
-                if (at(ObjectiveRef{m.file, m.objective}).id == obj &&
-                    (s.name_space.empty() || m_workspace->files[m.file].name_space == s.name_space))
+        const auto* in = s.name_space.empty() ? find(m_krs_of, s.rest) : find(m_krs_in, ref);
+        if (in)
+            for (const auto& m : *in)
+                if (is_kr(m) && (s.name_space.empty() || files[m.file].name_space == s.name_space))
                     matches.push_back(m);
     } else if (allow_bare) {
-        if (auto it = m_krs.find(std::string(s.rest)); it != m_krs.end())
-            for (const auto& m : it->second)
-                if (s.name_space.empty() || m_workspace->files[m.file].name_space == s.name_space)
+        if (const auto* all = find(m_krs, s.rest))
+            for (const auto& m : *all)
+                if (s.name_space.empty() || files[m.file].name_space == s.name_space)
                     matches.push_back(m);
     }
     // A bare id means "unique in the workspace", so it does not prefer the current file.
     const bool exact = !s.name_space.empty() || dot == std::string_view::npos;
-    auto r = pick(matches, exact, from_file, [](const KrRef& m) { return m.file; });
-    if (r.found) return r;
-    if (matches.size() > 1) {
-        r.candidates = candidate_names(matches);
+    Resolution<KrRef> r;
+    if (!exact && matches.size() > 1) {
+        std::size_t local = 0;
+        if (from_file < files.size())
+            if (const auto* in =
+                    find(m_krs_in, files[from_file].name_space + "/" + std::string(s.rest)))
+                for (const auto& m : *in)
+                    if (m.file == from_file && is_kr(m) && local++ == 0) r.found = m;
+        if (local == 1) return r;
+        r.found.reset();
+    } else if (matches.size() == 1) {
+        r.found = matches.front();
         return r;
     }
-    if (explain == Explain::no) return r;
+    if (matches.size() > 1) {
+        if (explain != Explain::found)
+            r.candidates = candidate_names(std::span<const KrRef>(matches));
+        return r;
+    }
+    if (explain != Explain::yes) return r;
     std::vector<std::string> all;
     for (const auto& [id, refs] : m_krs)
         for (const auto& m : refs) {
@@ -155,7 +197,7 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
 
 Resolution<KpiRef> WorkspaceIndex::kpi(std::string_view ref, std::size_t from_file,
                                        Explain explain) const {
-    return resolve_id(m_kpis, ref, from_file, explain);
+    return resolve_id(m_kpis, m_kpis_in, ref, from_file, explain);
 }
 
 const Cycle* WorkspaceIndex::cycle(std::string_view name) const {

@@ -206,7 +206,7 @@ Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
             ObjectiveEval oe;
             oe.cycle = index.cycle(obj.cycle);
             if (obj.parent) {
-                auto r = index.objective(obj.parent->text, f, WorkspaceIndex::Explain::no);
+                auto r = index.objective(obj.parent->text, f, WorkspaceIndex::Explain::found);
                 oe.parent = r.found;
                 oe.parent_unresolved = !r.found;
             }
@@ -220,7 +220,7 @@ Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
                 std::optional<KpiRef> kpi_ref;
                 bool unresolved = false;
                 if (kr.kpi) {
-                    auto r = index.kpi(kr.kpi->text, f, WorkspaceIndex::Explain::no);
+                    auto r = index.kpi(kr.kpi->text, f, WorkspaceIndex::Explain::found);
                     if (r.found) {
                         kpi_ref = r.found;
                         kpi = &index.at(*r.found);

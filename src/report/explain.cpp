@@ -153,7 +153,7 @@ Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
     std::string kpi_ref;
     static const std::vector<Checkin> k_none;
     if (kr.kpi) {
-        auto r = index.kpi(kr.kpi->text, ref.file, WorkspaceIndex::Explain::no);
+        auto r = index.kpi(kr.kpi->text, ref.file, WorkspaceIndex::Explain::found);
         ExplainStep& k = add(e, "kpi", "KPI");
         if (r.found) {
             kpi = &index.at(*r.found);

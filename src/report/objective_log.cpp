@@ -13,7 +13,7 @@ ObjectiveWeek week_of(const WorkspaceIndex& index, ObjectiveRef ref, const Cycle
     for (const KeyResult& kr : obj.krs) {
         const Kpi* kpi = nullptr;
         if (kr.kpi)
-            if (auto r = index.kpi(kr.kpi->text, ref.file, WorkspaceIndex::Explain::no).found)
+            if (auto r = index.kpi(kr.kpi->text, ref.file, WorkspaceIndex::Explain::found).found)
                 kpi = &index.at(*r);
         // Before `closed`, the score as it was computed then, not the one frozen later.
         KeyResult as_then = kr;
@@ -44,7 +44,7 @@ ObjectiveLog build_objective_log(const WorkspaceIndex& index, ObjectiveRef ref, 
     for (ObjectiveRef at = ref;;) {
         const Objective& o = index.at(at);
         if (!o.carried_from) break;
-        auto from = index.objective(o.carried_from->text, at.file, WorkspaceIndex::Explain::no);
+        auto from = index.objective(o.carried_from->text, at.file, WorkspaceIndex::Explain::found);
         if (!from.found) {
             log.unresolved.push_back(o.carried_from->text);
             break;

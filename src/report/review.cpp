@@ -24,7 +24,7 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
 
     // Which cycles the selection covers, and whether they have ended.
     for (const auto& o : review.report.objectives) {
-        const auto r = index.objective(o.ref, 0, WorkspaceIndex::Explain::no).found;
+        const auto r = index.objective(o.ref, 0, WorkspaceIndex::Explain::found).found;
         if (!r) continue;
         const Objective& obj = index.at(*r);
         const ObjectiveEval& oe = now.at(*r);

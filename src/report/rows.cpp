@@ -86,10 +86,10 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
     std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>>
         wanted; // empty vector: all KRs
     for (const std::string& r : sel.refs) {
-        if (auto o = index.objective(r, 0, WorkspaceIndex::Explain::no).found) {
+        if (auto o = index.objective(r, 0, WorkspaceIndex::Explain::found).found) {
             wanted[{o->file, o->objective}].clear();
             wanted[{o->file, o->objective}].push_back(SIZE_MAX);
-        } else if (auto k = index.kr(r, 0, true, WorkspaceIndex::Explain::no).found) {
+        } else if (auto k = index.kr(r, 0, true, WorkspaceIndex::Explain::found).found) {
             auto& v = wanted[{k->file, k->objective}];
             if (v.empty() || v.front() != SIZE_MAX) v.push_back(k->kr);
         }
@@ -129,7 +129,8 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
             row.missed_commitment = oe.missed_commitment;
             row.closed = obj.closed;
             if (obj.carried_from) {
-                auto from = index.objective(obj.carried_from->text, f, WorkspaceIndex::Explain::no);
+                auto from =
+                    index.objective(obj.carried_from->text, f, WorkspaceIndex::Explain::found);
                 row.carried_from = from.found ? index.ref_of(*from.found) : obj.carried_from->text;
             }
             row.notes = obj.notes;
@@ -178,7 +179,7 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
                 row.confidence = sum / static_cast<double>(row.confidences.size());
             }
             for (const RefText& k : obj.kpis) {
-                if (auto r = index.kpi(k.text, f, WorkspaceIndex::Explain::no).found)
+                if (auto r = index.kpi(k.text, f, WorkspaceIndex::Explain::found).found)
                     row.kpis.push_back(kpi_row(index, ev, *r));
                 else
                     row.missing_kpis.push_back(k.text);
@@ -322,7 +323,7 @@ std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation
             const Kpi& kpi = index.at(ref);
             if (!sel.refs.empty() &&
                 std::none_of(sel.refs.begin(), sel.refs.end(), [&](const std::string& r) {
-                    auto found = index.kpi(r, 0, WorkspaceIndex::Explain::no).found;
+                    auto found = index.kpi(r, 0, WorkspaceIndex::Explain::found).found;
                     return found && *found == ref;
                 }))
                 continue;

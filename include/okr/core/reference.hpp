@@ -6,6 +6,7 @@
 #include "okr/core/model.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,8 +44,9 @@ class WorkspaceIndex {
     explicit WorkspaceIndex(const Workspace& workspace);
 
     // How much a failed lookup explains: suggestions cost a pass over every id, so the
-    // arithmetic, which only needs to know whether a reference resolves, skips them.
-    enum class Explain { no, yes };
+    // arithmetic, which only needs to know whether a reference resolves, skips them; `found`
+    // also skips the candidates of an ambiguous reference (completion asks this of every id).
+    enum class Explain { found, no, yes };
 
     // `[NS/]OBJ`, resolved from `from_file` first.
     Resolution<ObjectiveRef> objective(std::string_view ref, std::size_t from_file,
@@ -80,17 +82,28 @@ class WorkspaceIndex {
     // match; candidates when ambiguous, suggestions (refs and bare ids) when unknown.
     template <class Handle>
     Resolution<Handle> resolve_id(const std::unordered_map<std::string, std::vector<Handle>>& by_id,
+                                  const std::unordered_map<std::string, std::vector<Handle>>& in_ns,
                                   std::string_view ref, std::size_t from_file,
                                   Explain explain) const;
     std::vector<std::size_t> files_in(std::string_view name_space) const;
+    // The handles of `id` in `name_space` (`NS/ID`, or `NS/OBJ.KR` for key results).
+    template <class Handle>
+    static const std::vector<Handle>*
+    find(const std::unordered_map<std::string, std::vector<Handle>>& map, std::string_view key);
     // The references of ambiguous matches, each once, file-qualified where two read the same.
     template <class Handle>
-    std::vector<std::string> candidate_names(const std::vector<Handle>& matches) const;
+    std::vector<std::string> candidate_names(std::span<const Handle> matches) const;
 
     const Workspace* m_workspace;
+    // Each by bare id and by `NS/ID` (`OBJ.KR` and `NS/OBJ.KR` for key results), so that a
+    // lookup costs the same in a workspace of ten files and of a hundred thousand.
     std::unordered_map<std::string, std::vector<ObjectiveRef>> m_objectives;
-    std::unordered_map<std::string, std::vector<KrRef>> m_krs; // by bare KR id
+    std::unordered_map<std::string, std::vector<ObjectiveRef>> m_objectives_in;
+    std::unordered_map<std::string, std::vector<KrRef>> m_krs;    // by bare KR id
+    std::unordered_map<std::string, std::vector<KrRef>> m_krs_of; // by OBJ.KR
+    std::unordered_map<std::string, std::vector<KrRef>> m_krs_in; // by NS/OBJ.KR
     std::unordered_map<std::string, std::vector<KpiRef>> m_kpis;
+    std::unordered_map<std::string, std::vector<KpiRef>> m_kpis_in;
     std::unordered_map<std::string, std::vector<std::size_t>> m_namespaces;
     std::unordered_map<std::string, Cycle> m_cycles;
 };
