@@ -63,25 +63,23 @@ std::vector<std::string> root_paths(const Session& session) {
     return std::move(roots).value();
 }
 
-// One revision's files, read through git; `why` says why not when the revision is unknown.
-struct Opened {
-    std::optional<io::GitRevision> files;
-    std::string why;
-};
+// One revision's files, read through git, or why not.
+using Opened = Result<io::GitRevision>;
 
 Opened open_revision(const std::string& top, const Session& session, const std::string& rev) {
-    Opened out;
-    out.files = io::GitRevision::open(top, session.env().cwd.string(), rev, out.why);
-    return out;
+    return io::GitRevision::open(top, session.env().cwd.string(), rev);
 }
 
 Side load_revision(Opened opened, const Session& session, const std::string& rev,
                    const std::vector<std::string>& given, Date as_of, io::ParseMemo& memo) {
-    if (!opened.files)
-        throw CommandError(ExitCode::usage,
-                           fmt::format("unknown revision \"{}\": {}", rev, opened.why),
-                           "name a commit, branch or tag: HEAD, HEAD~1, main, v1.0");
-    const io::GitRevision& files = *opened.files;
+    if (!opened) {
+        const Failure& failure = opened.failure();
+        // An unknown revision is a usage error (SPEC §6): the user named it.
+        if (failure.kind == Failure::Kind::not_found)
+            throw CommandError(ExitCode::usage, failure.message, failure.hint);
+        throw command_error(failure);
+    }
+    const io::GitRevision& files = *opened;
     std::vector<std::string> roots;
     for (const std::string& path : given) {
         auto below = files.toml_files_below(path);

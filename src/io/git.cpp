@@ -170,15 +170,17 @@ bool glob_match(const std::vector<std::string>& g, std::size_t i, const std::vec
 
 } // namespace
 
-std::optional<GitRevision> GitRevision::open(const std::string& toplevel, const std::string& cwd,
-                                             const std::string& rev, std::string& why) {
+Result<GitRevision> GitRevision::open(const std::string& toplevel, const std::string& cwd,
+                                      const std::string& rev) {
     ProgramRun list = run_program(
         {"git", "ls-tree", "-r", "-z", "--full-tree", "--name-only", rev, "--"}, toplevel);
     if (list.status != 0) {
-        why = list.err.empty() ? "git ls-tree failed" : list.err;
+        std::string why = list.err.empty() ? "git ls-tree failed" : list.err;
         while (!why.empty() && why.back() == '\n')
             why.pop_back();
-        return std::nullopt;
+        return make_failure(Failure::Kind::not_found,
+                            fmt::format("unknown revision \"{}\": {}", rev, why),
+                            "name a commit, branch or tag: HEAD, HEAD~1, main, v1.0");
     }
     GitRevision out;
     out.m_top = fs::path(toplevel);
@@ -199,10 +201,11 @@ std::optional<GitRevision> GitRevision::open(const std::string& toplevel, const 
     }
     if (paths.empty()) return out;
     ProgramRun blobs = run_program({"git", "cat-file", "--batch"}, toplevel, &request);
-    if (blobs.status != 0) {
-        why = "git cat-file failed: " + blobs.err;
-        return std::nullopt;
-    }
+    if (blobs.status != 0)
+        return make_failure(
+            Failure::Kind::io,
+            fmt::format("cannot read revision \"{}\": git cat-file failed: {}", rev, blobs.err),
+            "check the repository with `git fsck`");
     // Each answer: `SHA blob SIZE\n`, SIZE bytes, `\n` (or `NAME missing\n`).
     std::size_t at = 0;
     for (const std::string& path : paths) {

@@ -34,9 +34,10 @@ std::optional<std::string> git_toplevel(const std::string& dir);
 // Paths are taken relative to `cwd`, as on disk.
 class GitRevision : public FileSource {
   public:
-    // nullopt with why in `why` when the revision does not exist.
-    static std::optional<GitRevision> open(const std::string& toplevel, const std::string& cwd,
-                                           const std::string& rev, std::string& why);
+    // Fails with Failure::Kind::not_found when the revision does not exist (git's words in
+    // the message), with io when git cannot read its objects.
+    static Result<GitRevision> open(const std::string& toplevel, const std::string& cwd,
+                                    const std::string& rev);
 
     Result<std::string> read(const std::string& path) const override;
     std::vector<std::string> glob(const std::string& base, const std::string& pattern,
