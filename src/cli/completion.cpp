@@ -10,11 +10,13 @@
 #include "okr/core/reference.hpp"
 #include "okr/io/workspace.hpp"
 #include "okr/report/text.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>
 #include <set>
+#include <unordered_map>
 
 namespace okr::cli {
 namespace {
@@ -263,45 +265,96 @@ std::string fish_script(const std::vector<CommandInfo>& tree) {
 // The references of the workspace that start with `prefix`, each in the shortest form the
 // command line resolves to the same goal (`delight.nps` rather than `company/delight.nps`),
 // unless the prefix names a namespace; a tab and the title follow.
+// Whether the parts, joined, start with `prefix` (without joining them).
+bool joined_starts_with(std::string_view prefix, std::initializer_list<std::string_view> parts) {
+    for (std::string_view part : parts) {
+        const std::size_t n = std::min(prefix.size(), part.size());
+        if (prefix.substr(0, n) != part.substr(0, n)) return false;
+        prefix.remove_prefix(n);
+        if (prefix.empty()) return true;
+    }
+    return prefix.empty();
+}
+
+std::string joined(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (std::string_view part : parts)
+        out += part;
+    return out;
+}
+
 void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpis,
                 std::string_view prefix, std::string& out) {
     const bool qualified = contains(prefix, "/");
-    auto emit = [&](const std::string& full, const std::optional<std::string>& shorter,
+    // An item is offered by its short form (`obj1`, `obj1.kr`) when that form names it, else by
+    // its full reference (`ns/obj1`). Strings are only built for the items the prefix matches.
+    auto emit = [&](std::initializer_list<std::string_view> full,
+                    std::initializer_list<std::string_view> shorter, auto&& short_names_it,
                     const std::string& title) {
-        const std::string* pick = nullptr;
-        if (!qualified && shorter && shorter->starts_with(prefix))
-            pick = &*shorter;
-        else if (full.starts_with(prefix))
-            pick = &full;
-        if (pick) out += fmt::format("{}\t{}\n", *pick, report::escape_control(one_line(title)));
+        std::string pick;
+        if (!qualified && joined_starts_with(prefix, shorter) && short_names_it())
+            pick = joined(shorter);
+        else if (joined_starts_with(prefix, full))
+            pick = joined(full);
+        else
+            return;
+        out += fmt::format("{}\t{}\n", pick, report::escape_control(one_line(title)));
+    };
+    // Whether a short form names its item depends on the short form alone, so each one is
+    // resolved once: a workspace where every file has an `o1.k1` stays linear.
+    std::unordered_map<std::string, std::optional<ObjectiveRef>> objective_of;
+    std::unordered_map<std::string, std::optional<KrRef>> kr_of;
+    std::unordered_map<std::string, std::optional<KpiRef>> kpi_of;
+    auto resolved = [](auto& memo, const std::string& key, auto resolve) {
+        auto it = memo.find(key);
+        if (it == memo.end()) it = memo.emplace(key, resolve().found).first;
+        return it->second;
     };
     const Workspace& ws = index.workspace();
     for (std::size_t f = 0; f < ws.files.size(); ++f) {
         const GoalFile& file = ws.files[f];
+        const std::string_view ns = file.name_space;
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
             const Objective& obj = file.objectives[o];
             const ObjectiveRef ref{f, o};
-            if (objectives) {
-                auto r = index.objective(obj.id, 0, WorkspaceIndex::Explain::found);
-                emit(index.ref_of(ref), r.found == ref ? std::optional(obj.id) : std::nullopt,
-                     obj.title);
-            }
+            if (objectives)
+                emit(
+                    {ns, "/", obj.id}, {obj.id},
+                    [&] {
+                        return resolved(objective_of, obj.id, [&] {
+                                   return index.objective(obj.id, 0,
+                                                          WorkspaceIndex::Explain::found);
+                               }) == ref;
+                    },
+                    obj.title);
             if (krs)
                 for (std::size_t k = 0; k < obj.krs.size(); ++k) {
                     const KrRef kref{f, o, k};
-                    const std::string local = obj.id + "." + obj.krs[k].id;
-                    auto r = index.kr(local, 0, false, WorkspaceIndex::Explain::found);
-                    emit(index.ref_of(kref), r.found == kref ? std::optional(local) : std::nullopt,
-                         obj.krs[k].title);
+                    const std::string& id = obj.krs[k].id;
+                    emit(
+                        {ns, "/", obj.id, ".", id}, {obj.id, ".", id},
+                        [&] {
+                            const std::string local = obj.id + "." + id;
+                            return resolved(kr_of, local, [&] {
+                                       return index.kr(local, 0, false,
+                                                       WorkspaceIndex::Explain::found);
+                                   }) == kref;
+                        },
+                        obj.krs[k].title);
                 }
         }
         if (kpis)
             for (std::size_t k = 0; k < file.kpis.size(); ++k) {
                 const KpiRef ref{f, k};
-                auto r = index.kpi(file.kpis[k].id, 0, WorkspaceIndex::Explain::no);
-                emit(index.ref_of(ref),
-                     r.found == ref ? std::optional(file.kpis[k].id) : std::nullopt,
-                     file.kpis[k].title);
+                const std::string& id = file.kpis[k].id;
+                emit(
+                    {ns, "/", id}, {id},
+                    [&] {
+                        return resolved(kpi_of, id, [&] {
+                                   return index.kpi(id, 0, WorkspaceIndex::Explain::no);
+                               }) == ref;
+                    },
+                    file.kpis[k].title);
             }
     }
 }
@@ -380,9 +433,11 @@ Runner setup_complete(CLI::App& command) {
             start = comma + 1;
         }
         // Completion must never fail loudly: a missing or broken workspace completes nothing.
-        const io::LoadedWorkspace loaded = io::load_workspace(session.source());
+        io::WorkspaceSource source = session.source();
+        source.checkins = io::Checkins::skip; // names are all a completion shows
+        const io::LoadedWorkspace& loaded = util::keep_until_exit(io::load_workspace(source));
         if (loaded.problem) return ExitCode::ok;
-        const WorkspaceIndex index(loaded.workspace);
+        const WorkspaceIndex& index = util::keep_until_exit(WorkspaceIndex(loaded.workspace));
         references(index, what.contains("objectives"), what.contains("krs"), what.contains("kpis"),
                    prefix, out);
         std::set<std::string> seen;

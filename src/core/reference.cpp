@@ -52,6 +52,17 @@ WorkspaceIndex::find(const std::unordered_map<std::string, std::vector<Handle>>&
 }
 
 WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&workspace) {
+    // Sized once: growing a table of 100,000 keys rehashes it a dozen times.
+    std::size_t objectives = 0, krs = 0, kpis = 0;
+    for (const GoalFile& file : workspace.files) {
+        objectives += file.objectives.size();
+        for (const Objective& o : file.objectives)
+            krs += o.krs.size();
+        kpis += file.kpis.size();
+    }
+    m_objectives_in.reserve(objectives);
+    m_krs_in.reserve(krs);
+    m_kpis_in.reserve(kpis);
     for (std::size_t f = 0; f < workspace.files.size(); ++f) {
         const GoalFile& file = workspace.files[f];
         m_namespaces[file.name_space].push_back(f);

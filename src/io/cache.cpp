@@ -40,8 +40,8 @@ static_assert(sizeof(UnknownKey) == 104 && sizeof(GoalFile) == 296 && sizeof(Dia
 namespace {
 
 constexpr char k_magic[8] = {'o', 'k', 'r', 'c', 'a', 'c', 'h', 'e'};
-// magic, format, key (16), payload size (8), payload checksum (8)
-constexpr std::size_t k_header_size = sizeof k_magic + 4 + 16 + 8 + 8;
+// magic, format, key (16), payload size (8), payload checksum (8), head size (8), head checksum (8)
+constexpr std::size_t k_header_size = sizeof k_magic + 4 + 16 + 8 + 8 + 8 + 8;
 // An entry larger than this is not read (a goal file is at most tens of MB).
 constexpr std::uint64_t k_max_entry_bytes = std::uint64_t{1} << 30;
 constexpr int k_dirs = 256;
@@ -221,6 +221,17 @@ class Reader {
         }
         return v;
     }
+    const char* position() const { return m_p; }
+    // The next `n` bytes, for a reader of their own.
+    std::string_view bytes(std::uint64_t n) {
+        if (n > static_cast<std::uint64_t>(m_end - m_p)) {
+            fail();
+            return {};
+        }
+        const std::string_view out(m_p, static_cast<std::size_t>(n));
+        m_p += n;
+        return out;
+    }
 
   private:
     std::uint64_t fail() {
@@ -286,7 +297,11 @@ CacheKey cache_key(std::string_view text, const std::string& path) {
 }
 
 std::string encode_parsed(const ParsedFile& parsed) {
+    // The head holds everything but the check-ins, which are the bulk of a file; the tail holds
+    // the check-ins of every KR, then of every KPI, in order. A reader that needs no check-ins
+    // (completion) reads the head alone.
     Writer w;
+    Writer tail;
     const GoalFile& f = parsed.file;
     w.str(f.title);
     w.str(f.owner);
@@ -339,7 +354,7 @@ std::string encode_parsed(const ParsedFile& parsed) {
             w.f64(kr.weight);
             w.flag(kr.dropped);
             w.opt(kr.kpi);
-            w.checkins(kr.checkins);
+            tail.checkins(kr.checkins);
             w.pos(kr.pos);
             w.pos(kr.current_pos);
         }
@@ -361,7 +376,7 @@ std::string encode_parsed(const ParsedFile& parsed) {
         w.pos(k.source_pos);
         w.flag(k.dropped);
         w.strings(k.tags);
-        w.checkins(k.checkins);
+        tail.checkins(k.checkins);
         w.pos(k.pos);
     }
     w.u64(f.unknown_keys.size());
@@ -379,11 +394,16 @@ std::string encode_parsed(const ParsedFile& parsed) {
         w.str(d.hint);
         w.str(d.rule);
     }
-    return w.take();
+    const std::string head = w.take();
+    Writer out;
+    out.u64(head.size());
+    return out.take() + head + tail.take();
 }
 
-std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path) {
-    Reader r(bytes);
+std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path,
+                                        Checkins checkins) {
+    Reader whole(bytes);
+    Reader r(whole.bytes(whole.u64()));
     ParsedFile out;
     GoalFile& f = out.file;
     f.path = path;
@@ -437,7 +457,6 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
             kr.weight = r.f64();
             kr.dropped = r.flag();
             kr.kpi = r.opt_ref();
-            kr.checkins = r.checkins();
             kr.pos = r.pos();
             kr.current_pos = r.pos();
         }
@@ -457,7 +476,6 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
         k.source_pos = r.pos();
         k.dropped = r.flag();
         k.tags = r.strings();
-        k.checkins = r.checkins();
         k.pos = r.pos();
     }
     f.unknown_keys.resize(r.count(5));
@@ -476,11 +494,61 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
         d.hint = r.str();
         d.rule = r.str();
     }
-    if (!r.ok() || !r.at_end()) return std::nullopt;
+    if (!whole.ok() || !r.ok() || !r.at_end()) return std::nullopt;
+    if (checkins == Checkins::skip) return out; // the tail may be absent: it is not read
+    for (auto& o : f.objectives)
+        for (auto& kr : o.krs)
+            kr.checkins = whole.checkins();
+    for (auto& k : f.kpis)
+        k.checkins = whole.checkins();
+    if (!whole.ok() || !whole.at_end()) return std::nullopt;
     return out;
 }
 
+namespace {
+
+// The size of a payload's head part (the head's size, then the head: see encode_parsed); the
+// whole payload when it does not start with a head size that fits in it.
+std::size_t head_part_size(std::string_view payload) {
+    Reader r(payload);
+    const std::uint64_t head = r.u64();
+    const auto prefix = static_cast<std::size_t>(r.position() - payload.data());
+    if (!r.ok() || head > payload.size() - prefix) return payload.size();
+    return prefix + static_cast<std::size_t>(head);
+}
+
+struct Header {
+    std::uint64_t payload_size;
+    std::uint64_t payload_sum;
+    std::uint64_t head_size;
+    std::uint64_t head_sum;
+};
+
+// The header at the start of `entry` when it is one of this format for `key`, with a head part
+// no larger than its payload.
+std::optional<Header> header_of(std::string_view entry, const CacheKey& key) {
+    if (entry.size() < k_header_size) return std::nullopt;
+    const char* p = entry.data();
+    if (std::memcmp(p, k_magic, sizeof k_magic) != 0) return std::nullopt;
+    p += sizeof k_magic;
+    if (get_le(p, 4) != k_cache_format) return std::nullopt;
+    if (get_le(p + 4, 8) != key.high || get_le(p + 12, 8) != key.low) return std::nullopt;
+    const Header h{get_le(p + 20, 8), get_le(p + 28, 8), get_le(p + 36, 8), get_le(p + 44, 8)};
+    if (h.head_size > h.payload_size || h.payload_size > k_max_entry_bytes) return std::nullopt;
+    return h;
+}
+
+// The head's checksum also covers the payload's size and checksum, so that a reader of the head
+// alone still finds any byte of the header changed.
+std::uint64_t head_checksum(std::string_view head, std::uint64_t payload_size,
+                            std::uint64_t payload_sum) {
+    return XXH3_64bits_withSeed(head.data(), head.size(), payload_size + payload_sum);
+}
+
+} // namespace
+
 std::string encode_entry(const CacheKey& key, std::string_view payload) {
+    const std::string_view head = payload.substr(0, head_part_size(payload));
     std::string out;
     out.reserve(k_header_size + payload.size());
     out.append(k_magic, sizeof k_magic);
@@ -489,21 +557,35 @@ std::string encode_entry(const CacheKey& key, std::string_view payload) {
     put_le(out, key.low, 8);
     put_le(out, payload.size(), 8);
     put_le(out, XXH3_64bits(payload.data(), payload.size()), 8);
+    put_le(out, head.size(), 8);
+    put_le(out, head_checksum(head, payload.size(), XXH3_64bits(payload.data(), payload.size())),
+           8);
     out.append(payload);
     return out;
 }
 
 std::optional<std::string_view> entry_payload(std::string_view entry, const CacheKey& key) {
-    if (entry.size() < k_header_size) return std::nullopt;
-    const char* p = entry.data();
-    if (std::memcmp(p, k_magic, sizeof k_magic) != 0) return std::nullopt;
-    p += sizeof k_magic;
-    if (get_le(p, 4) != k_cache_format) return std::nullopt;
-    if (get_le(p + 4, 8) != key.high || get_le(p + 12, 8) != key.low) return std::nullopt;
-    if (get_le(p + 20, 8) != entry.size() - k_header_size) return std::nullopt;
+    const auto h = header_of(entry, key);
+    if (!h || h->payload_size != entry.size() - k_header_size) return std::nullopt;
     const std::string_view payload = entry.substr(k_header_size);
-    if (get_le(p + 28, 8) != XXH3_64bits(payload.data(), payload.size())) return std::nullopt;
+    const std::string_view head = payload.substr(0, static_cast<std::size_t>(h->head_size));
+    if (h->payload_sum != XXH3_64bits(payload.data(), payload.size())) return std::nullopt;
+    if (h->head_sum != head_checksum(head, h->payload_size, h->payload_sum)) return std::nullopt;
     return payload;
+}
+
+std::optional<std::string_view> entry_head(std::string_view entry, const CacheKey& key) {
+    const auto h = header_of(entry, key);
+    if (!h || h->head_size > entry.size() - k_header_size) return std::nullopt;
+    const std::string_view head =
+        entry.substr(k_header_size, static_cast<std::size_t>(h->head_size));
+    if (h->head_sum != head_checksum(head, h->payload_size, h->payload_sum)) return std::nullopt;
+    return head;
+}
+
+std::uint64_t entry_head_size(std::string_view header, const CacheKey& key) {
+    const auto h = header_of(header, key);
+    return h ? k_header_size + h->head_size : 0;
 }
 
 std::optional<CacheSettings> cache_settings(const std::optional<std::string>& okr_cache,
@@ -532,7 +614,8 @@ fs::path ModelCache::entry_path(const CacheKey& key) const {
     return m_settings.dir / hex.substr(0, 2) / hex.substr(2);
 }
 
-std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::string& path) const {
+std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::string& path,
+                                           Checkins checkins) const {
     const fs::path file = entry_path(key);
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) return std::nullopt;
@@ -541,16 +624,36 @@ std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::strin
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
         static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes) {
         static thread_local std::string entry; // reused: a warm load reads one entry per file
-        entry.resize(static_cast<std::size_t>(st.st_size));
-        std::size_t got = 0;
-        while (got < entry.size()) {
-            const ssize_t n = ::read(fd, entry.data() + got, entry.size() - got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            got += static_cast<std::size_t>(n);
+        // Reads from the start of the entry until `entry` is full; false on a short read.
+        auto fill = [&](std::size_t from) {
+            std::size_t got = from;
+            while (got < entry.size()) {
+                const ssize_t n = ::read(fd, entry.data() + got, entry.size() - got);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) break;
+                got += static_cast<std::size_t>(n);
+            }
+            return got == entry.size();
+        };
+        const auto size = static_cast<std::size_t>(st.st_size);
+        if (checkins == Checkins::skip) {
+            // The header, then the head alone: the check-ins in the tail are not read at all.
+            entry.resize(std::min(size, k_header_size));
+            if (fill(0)) {
+                const std::uint64_t want = entry_head_size(entry, key);
+                if (want > 0 && want <= size) {
+                    entry.resize(static_cast<std::size_t>(want));
+                    if (fill(k_header_size))
+                        if (auto head = entry_head(entry, key))
+                            out = decode_parsed(*head, path, checkins);
+                }
+            }
+        } else {
+            entry.resize(size);
+            if (fill(0))
+                if (auto payload = entry_payload(entry, key))
+                    out = decode_parsed(*payload, path, checkins);
         }
-        if (got == entry.size())
-            if (auto payload = entry_payload(entry, key)) out = decode_parsed(*payload, path);
         // Used entries stay: eviction goes by modification time, refreshed at most hourly so
         // that a warm run writes next to nothing.
         if (out && st.st_mtime < std::time(nullptr) - 3600) ::futimens(fd, nullptr);

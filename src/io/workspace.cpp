@@ -131,20 +131,26 @@ Result<std::string> read_descriptor(int fd, const std::string& path) {
             fmt::format("larger than {} MiB, the limit for a goal file", k_max_file_bytes >> 20));
     };
     if (static_cast<std::uint64_t>(st.st_size) > k_max_file_bytes) return too_large();
+    // Read straight into the text (no copy through a buffer), asking for a byte more than the
+    // size so that the common case ends at the next read, which finds the end.
     std::string text;
-    if (st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size));
-    char buffer[65536];
+    std::size_t got = 0;
+    text.resize(static_cast<std::size_t>(st.st_size) + 1);
     for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (got == text.size()) {
+            // A file that grows while it is read is bounded too.
+            if (text.size() > k_max_file_bytes) return too_large();
+            text.resize(std::min<std::size_t>(text.size() * 2, k_max_file_bytes + 1));
+        }
+        const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
         if (n < 0) {
             if (errno == EINTR) continue;
             return read_failure(path, errno);
         }
         if (n == 0) break;
-        text.append(buffer, static_cast<std::size_t>(n));
-        // A file that grows while it is read is bounded too.
-        if (text.size() > k_max_file_bytes) return too_large();
+        got += static_cast<std::size_t>(n);
     }
+    text.resize(got);
     return text;
 }
 
@@ -263,9 +269,11 @@ std::string DiskFiles::resolve(const std::string& path) const {
 }
 
 std::string DiskFiles::identity(const std::string& path) const {
-    // Resolved by the file system, so that a file reached twice is loaded once.
-    const std::string key = real_path(path);
-    return key.empty() ? path : key;
+    // The file itself (device and inode), so that a file reached twice, by a link or another
+    // spelling, is loaded once: one stat, where resolving the path reads every link on the way.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return path;
+    return fmt::format("{}{}:{}", '\0', st.st_dev, st.st_ino); // no path holds a NUL
 }
 
 struct ParseMemo::Entry {
@@ -298,6 +306,19 @@ ParsedFile ParseMemo::parse(const std::string& path, std::string text) {
     return out;
 }
 
+namespace {
+
+// The same file whether its model came from the cache or from a parse: without check-ins.
+void drop_checkins(GoalFile& file) {
+    for (Objective& o : file.objectives)
+        for (KeyResult& kr : o.krs)
+            kr.checkins = {};
+    for (Kpi& k : file.kpis)
+        k.checkins = {};
+}
+
+} // namespace
+
 LoadedWorkspace load_workspace(const WorkspaceSource& source, ParseMemo* memo) {
     auto roots = find_root_files(source);
     if (!roots) {
@@ -305,21 +326,28 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source, ParseMemo* memo) {
         out.problem = std::move(roots).failure();
         return out;
     }
-    return load_workspace(*roots, DiskFiles{}, source.cache, memo);
+    return load_workspace(*roots, DiskFiles{}, source.cache, memo, source.checkins);
 }
 
 LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files,
-                               const std::optional<CacheSettings>& cache_settings,
-                               ParseMemo* memo) {
+                               const std::optional<CacheSettings>& cache_settings, ParseMemo* memo,
+                               Checkins checkins) {
     LoadedWorkspace out;
     // Each file with the folder of the root file it came from: includes stay inside it.
     struct Pending {
         std::string path;
         std::string root; // resolved folder of the root file
     };
+    // Folders resolved once each: a workspace of many files has few folders.
+    std::unordered_map<std::string, std::string> resolved_dirs;
+    auto resolve_dir = [&](const std::string& dir) -> const std::string& {
+        auto it = resolved_dirs.find(dir);
+        if (it == resolved_dirs.end()) it = resolved_dirs.emplace(dir, files.resolve(dir)).first;
+        return it->second;
+    };
     std::vector<Pending> pending;
     for (const std::string& r : roots)
-        pending.push_back({r, files.resolve(fs::path(r).parent_path().string())});
+        pending.push_back({r, resolve_dir(fs::path(r).parent_path().string())});
     std::set<std::string> seen;
     std::vector<ParsedFile> parsed;
     std::optional<ModelCache> cache;
@@ -351,7 +379,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                     results[i] = parse_goal_file(*text, batch[i].path);
                 } else {
                     const CacheKey key = cache_key(*text, batch[i].path);
-                    if (auto hit = cache->load(key, batch[i].path)) {
+                    if (auto hit = cache->load(key, batch[i].path, checkins)) {
                         results[i] = std::move(*hit);
                     } else {
                         results[i] = parse_goal_file(*text, batch[i].path);
@@ -359,6 +387,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                     }
                 }
                 if (memo) memo->remember(batch[i].path, std::move(*text), results[i]);
+                if (checkins == Checkins::skip) drop_checkins(results[i].file);
             }
         };
         const std::size_t threads =
@@ -389,7 +418,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                     continue;
                 }
                 // Climbing above the root's folder is refused before any walk.
-                const std::string here = files.resolve(dir);
+                const std::string here = resolve_dir(dir);
                 long depth = 0;
                 if (is_inside(here, root) && here.size() > root.size())
                     for (char c : std::string_view(here).substr(root.size()))

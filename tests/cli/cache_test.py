@@ -3,7 +3,8 @@
 changes an output: not after an edit that keeps a file's size and modification time, not with
 damaged or foreign entries, not when its folder cannot be written, not with many okr at once.
 
-Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, damage, unwritable, bound, many)
+Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, damage, unwritable, bound, many,
+                                         complete)
 Every run has a temporary HOME and cache: the test never touches the user's cache.
 """
 import os
@@ -257,7 +258,50 @@ def test_many():
         s.cleanup()
 
 
-PARTS = {"where": test_where, "edits": test_edits, "damage": test_damage,
+def test_complete():
+    """Completion reads only the head of each entry (no check-ins): the same words as without the
+    cache, whether the entries were written by completion or by status, and after an edit."""
+    s = Sandbox()
+    try:
+        cache = s.dir / "cache"
+        # Two files share ids, so some items complete by their short form and some in full.
+        (s.goals / "web.toml").write_text(GOALS.replace('"Cache"', '"Web"')
+                                          .replace('id = "users"', 'id = "visits"'),
+                                          encoding="utf-8")
+        cases = [("objectives,krs,kpis", ""), ("objectives,krs", "grow."), ("krs", "okr/"),
+                 ("owners,tags,cycles", "")]
+
+        def words(**env):
+            return [s.run("-f", ".", "__complete", what, "--", prefix, **env)
+                    for what, prefix in cases]
+
+        plain = words(OKR_CACHE="off")
+        check(all(r[0] == 0 and r[1] for r in plain), "completion completes", str(plain))
+        check(words(OKR_CACHE=str(cache)) == plain, "cold (entries written by completion)")
+        check(words(OKR_CACHE=str(cache)) == plain, "warm: the same words")
+        shutil.rmtree(cache)
+        s.run("-f", ".", "status", OKR_CACHE=str(cache))
+        check(words(OKR_CACHE=str(cache)) == plain, "warm from entries written by status")
+        check(s.run("-f", ".", "status", "--format", "json", OKR_CACHE=str(cache)) ==
+              s.run("-f", ".", "status", "--format", "json", OKR_CACHE="off"),
+              "status after completion: the same output")
+
+        # Each entry cut inside its head: a miss, the same words, and the entry is replaced.
+        for path, data in entries(cache).items():
+            path.write_bytes(data[:70])
+        check(words(OKR_CACHE=str(cache)) == plain, "entries cut short: the same words")
+        check(all(len(b) > 70 for b in entries(cache).values()), "cut entries are replaced")
+
+        text = (s.goals / "web.toml").read_text(encoding="utf-8")
+        (s.goals / "web.toml").write_text(text.replace('id = "visits"', 'id = "clicks"'),
+                                          encoding="utf-8")
+        after = words(OKR_CACHE=str(cache))
+        check(after == words(OKR_CACHE="off") and after != plain, "an edit is seen", str(after))
+    finally:
+        s.cleanup()
+
+
+PARTS = {"complete": test_complete, "where": test_where, "edits": test_edits, "damage": test_damage,
          "unwritable": test_unwritable, "bound": test_bound, "many": test_many}
 
 if __name__ == "__main__":

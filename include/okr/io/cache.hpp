@@ -18,7 +18,7 @@
 namespace okr::io {
 
 // The format of an entry; part of every key, so entries of another format are never read.
-inline constexpr std::uint32_t k_cache_format = 1;
+inline constexpr std::uint32_t k_cache_format = 2;
 
 // The cache's size bound when OKR_CACHE_SIZE does not set one.
 inline constexpr std::uint64_t k_default_cache_bytes = std::uint64_t{512} << 20;
@@ -37,21 +37,37 @@ struct CacheKey {
 CacheKey cache_key(std::string_view text, const std::string& path);
 
 // The parse result as bytes: a compact, versioned format of our own (varints, IEEE doubles,
-// length-prefixed strings). The path is not stored: decoding takes it back (it is in every
-// diagnostic), since a file is found by its content wherever it lies. Pure.
+// length-prefixed strings). A head (the size of the next part, then everything but check-ins)
+// comes before the check-ins, so that a reader can stop after the head. The path is not stored:
+// decoding takes it back (it is in every diagnostic), since a file is found by its content wherever
+// it lies. Pure.
 std::string encode_parsed(const ParsedFile& parsed);
 
-// The parse result that `encode_parsed` turned into exactly `bytes`, with `path` put back; nullopt
-// when the bytes are anything else (every read is bounds-checked, every enum range-checked).
-std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path);
+// Whether a decode builds the check-ins (the bulk of an entry) or leaves every KR's and KPI's
+// check-ins empty: completion needs only ids, titles, owners and tags.
+enum class Checkins { read, skip };
 
-// An entry as stored: a header (magic, format, key, payload size, XXH3 checksum of the payload),
-// then the payload. Pure.
+// The parse result that `encode_parsed` turned into exactly `bytes`, with `path` put back; nullopt
+// when the bytes are anything else (every read is bounds-checked, every enum range-checked). With
+// Checkins::skip, each check-in block is stepped over by its size, not decoded.
+std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path,
+                                        Checkins checkins = Checkins::read);
+
+// An entry as stored: a header (magic, format, key, payload size, XXH3 checksum of the payload,
+// size of the payload's head part and its checksum), then the payload. Pure.
 std::string encode_entry(const CacheKey& key, std::string_view payload);
 
 // The payload of `entry` when it is a whole, intact entry of this format for `key`; nullopt when
 // it is truncated, corrupt, of another format or another key's.
 std::optional<std::string_view> entry_payload(std::string_view entry, const CacheKey& key);
+
+// The bytes to read from the start of an entry for its head part (header included), read from
+// its header; 0 when `header` does not start with one of this format for `key`.
+std::uint64_t entry_head_size(std::string_view header, const CacheKey& key);
+
+// The head part of the payload (enough for decode_parsed with Checkins::skip) when `entry` starts
+// with an intact header for `key` and an intact head part; the rest need not be there.
+std::optional<std::string_view> entry_head(std::string_view entry, const CacheKey& key);
 
 struct CacheSettings {
     std::filesystem::path dir; // the cache's own folder, e.g. ~/.cache/okr
@@ -75,7 +91,8 @@ class ModelCache {
     explicit ModelCache(CacheSettings settings) : m_settings(std::move(settings)) {}
 
     // The parse result stored for `key`, with `path` put back; nullopt on a miss.
-    std::optional<ParsedFile> load(const CacheKey& key, const std::string& path) const;
+    std::optional<ParsedFile> load(const CacheKey& key, const std::string& path,
+                                   Checkins checkins = Checkins::read) const;
     // Stores `parsed` as the entry of `key`, replacing whatever is there.
     void store(const CacheKey& key, const ParsedFile& parsed);
     // Keeps the cache within its bound: each folder written to since the last trim holds at most

@@ -13,7 +13,6 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
 namespace okr::io {
@@ -25,6 +24,9 @@ struct WorkspaceSource {
     std::filesystem::path cwd;
     // The model cache (SPEC §14); none: every file is parsed.
     std::optional<CacheSettings> cache;
+    // Checkins::skip: every KR and KPI is loaded without its check-ins (completion, which needs
+    // only names, is then spared decoding them from the cache).
+    Checkins checkins = Checkins::read;
 };
 
 struct LoadedWorkspace {
@@ -98,7 +100,7 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source, ParseMemo* memo = 
 // (none: every file is parsed).
 LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const FileSource& files,
                                const std::optional<CacheSettings>& cache = std::nullopt,
-                               ParseMemo* memo = nullptr);
+                               ParseMemo* memo = nullptr, Checkins checkins = Checkins::read);
 
 // Every path under `base` that matches `pattern` (`*`, `?`, `[...]` within a name, `**` for
 // any number of directories), sorted; hidden directories are skipped, and `**` does not follow

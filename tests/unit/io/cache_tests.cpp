@@ -10,6 +10,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 using namespace okr;
@@ -193,10 +194,53 @@ TEST_SUITE("okr::io::cache") {
         // title, owner, namespace (empty), namespace_declared (no), cycle (empty), cycle_pos
         // (0, 0), then a count of cycles of 2^62
         const std::string huge = std::string(7, '\0') + "\x80\x80\x80\x80\x80\x80\x80\x80\x40";
-        CHECK_FALSE(io::decode_parsed(huge, "x.toml"));
+        // the payload: the head's size (one byte), then the head
+        CHECK_FALSE(
+            io::decode_parsed(std::string(1, static_cast<char>(huge.size())) + huge, "x.toml"));
         std::string bytes = io::encode_parsed(io::parse_goal_file("", "x.toml"));
         bytes.back() = '\1'; // one diagnostic, with nothing after the count
         CHECK_FALSE(io::decode_parsed(bytes, "x.toml"));
+    }
+
+    TEST_CASE("without check-ins: the same model with none, read from the entry's head alone") {
+        const io::ParsedFile parsed = parsed_everything();
+        io::ParsedFile expected = parsed;
+        std::size_t checkins = 0;
+        for (auto& o : expected.file.objectives)
+            for (auto& kr : o.krs)
+                checkins += std::exchange(kr.checkins, {}).size();
+        for (auto& k : expected.file.kpis)
+            checkins += std::exchange(k.checkins, {}).size();
+        CHECK(checkins >= 3); // the fixture has check-ins to leave out
+
+        const io::CacheKey key = io::cache_key(text_of(k_everything), "teams/all.toml");
+        const std::string entry = io::encode_entry(key, io::encode_parsed(parsed));
+        const std::uint64_t head_size = io::entry_head_size(entry, key);
+        REQUIRE(head_size > 0);
+        CHECK(head_size < entry.size());
+        const std::string_view start = std::string_view(entry).substr(0, head_size);
+        const auto head = io::entry_head(start, key);
+        REQUIRE(head);
+        CHECK_FALSE(io::entry_payload(start, key)); // the head alone is not a whole entry
+        const auto decoded = io::decode_parsed(*head, "teams/all.toml", io::Checkins::skip);
+        REQUIRE(decoded);
+        check_same(expected, *decoded);
+        CHECK_FALSE(io::decode_parsed(*head, "teams/all.toml")); // check-ins asked for: refused
+
+        for (std::size_t n = 0; n < head_size; ++n)
+            CHECK_FALSE(io::entry_head(start.substr(0, n), key));
+        for (std::size_t i = 0; i < head_size; ++i) {
+            std::string changed(start);
+            changed[i] = static_cast<char>(changed[i] ^ 0x20);
+            CHECK_FALSE(io::entry_head(changed, key));
+        }
+
+        TempDir tmp;
+        io::ModelCache cache({tmp.path, io::k_default_cache_bytes});
+        cache.store(key, parsed);
+        const auto hit = cache.load(key, "teams/all.toml", io::Checkins::skip);
+        REQUIRE(hit);
+        check_same(expected, *hit);
     }
 
     TEST_CASE("an entry gives back its payload for its own key only") {
