@@ -4,6 +4,7 @@
 #include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -21,7 +22,7 @@ Runner setup_due(CLI::App& command) {
     add_owner_option(command, opts->owner, "Only key results and KPIs that OWNER owns");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = util::keep_until_exit(session.load());
         // Due is about running cycles only: never the one that ended last.
         const auto sel = session.selection(goals, {}, {}, {}, false);
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);

@@ -4,6 +4,7 @@
 #include "okr/cli/write.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -21,7 +22,7 @@ Runner setup_explain(CLI::App& command) {
         ->required()
         ->check(completes(Complete::references));
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = util::keep_until_exit(session.load());
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const Date as_of = goals.evaluation.as_of;

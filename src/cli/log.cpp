@@ -3,6 +3,7 @@
 #include "okr/report/json.hpp"
 #include "okr/report/objective_log.hpp"
 #include "okr/report/sheets.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -22,7 +23,7 @@ Runner setup_log(CLI::App& command) {
         ->required()
         ->check(completes(Complete::references));
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = util::keep_until_exit(session.load());
         const WorkspaceIndex& index = *goals.index;
         auto kr = index.kr(opts->ref, 0, true);
         auto kpi = index.kpi(opts->ref, 0);

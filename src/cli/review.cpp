@@ -3,6 +3,7 @@
 #include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -32,7 +33,7 @@ Runner setup_review(CLI::App& command) {
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = util::keep_until_exit(session.load());
         std::optional<Date> since;
         if (!opts->since.empty()) {
             since = parse_cli_date(opts->since, goals.evaluation.as_of);

@@ -3,6 +3,7 @@
 #include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -26,7 +27,7 @@ Runner setup_score(CLI::App& command) {
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_status_sort_options(command, opts->statuses, opts->sort);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = util::keep_until_exit(session.load());
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         auto report = report::build_report(*goals.index, goals.evaluation, sel);
         apply_status_sort(report, opts->statuses, opts->sort);

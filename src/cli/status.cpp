@@ -3,6 +3,7 @@
 #include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -29,7 +30,7 @@ Runner setup_status(CLI::App& command) {
     add_status_sort_options(command, opts->statuses, opts->sort);
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = util::keep_until_exit(session.load());
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         auto report = report::build_report(*goals.index, goals.evaluation, sel);
         apply_status_sort(report, opts->statuses, opts->sort);

@@ -3,6 +3,7 @@
 #include "okr/cli/filters.hpp"
 #include "okr/report/json.hpp"
 #include "okr/report/sheets.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -20,7 +21,7 @@ Runner setup_tree(CLI::App& command) {
     add_owner_option(command, opts->owner, "Only objectives owned by OWNER");
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = util::keep_until_exit(session.load());
         const auto sel = session.selection(goals, {}, opts->owner, opts->tag, false);
         const auto tree =
             report::build_tree(report::build_report(*goals.index, goals.evaluation, sel));

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <random>
 #include <sys/stat.h>
+#include <system_error>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 #include <xxhash.h>
@@ -663,10 +665,60 @@ std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::strin
 }
 
 void ModelCache::store(const CacheKey& key, const ParsedFile& parsed) {
+    write_entry(key, encode_entry(key, encode_parsed(parsed)));
+}
+
+void ModelCache::store_later(const CacheKey& key, const ParsedFile& parsed) {
+    std::string entry = encode_entry(key, encode_parsed(parsed));
+    const std::lock_guard lock(m_mutex);
+    m_later.emplace_back(key, std::move(entry));
+}
+
+namespace {
+
+// The threads that write entries while the command goes on; the process waits for them as it
+// exits (the destructor of a function-local static runs after main returns).
+struct Writers {
+    std::mutex mutex;
+    std::vector<std::thread> threads;
+    ~Writers() {
+        for (auto& t : threads)
+            t.join();
+    }
+};
+
+Writers& writers() {
+    static Writers w;
+    return w;
+}
+
+} // namespace
+
+void ModelCache::write_in_background() {
+    std::vector<std::pair<CacheKey, std::string>> later;
+    {
+        const std::lock_guard lock(m_mutex);
+        later.swap(m_later);
+    }
+    auto work = [settings = m_settings, later = std::move(later)] {
+        ModelCache cache(settings);
+        for (const auto& [key, entry] : later)
+            cache.write_entry(key, entry);
+        cache.trim();
+    };
+    Writers& w = writers();
+    const std::lock_guard lock(w.mutex);
+    try {
+        w.threads.emplace_back(std::move(work));
+    } catch (const std::system_error&) {
+        // No thread to be had: the entries are simply not written (a cache never fails).
+    }
+}
+
+void ModelCache::write_entry(const CacheKey& key, std::string_view entry) {
     if (m_unwritable.load(std::memory_order_relaxed)) return;
     const fs::path file = entry_path(key);
     const fs::path dir = file.parent_path();
-    const std::string entry = encode_entry(key, encode_parsed(parsed));
     static thread_local std::mt19937_64 random{std::random_device{}()};
     const fs::path temp =
         dir / fmt::format("{}.tmp.{}.{:x}", file.filename().string(), ::getpid(), random());

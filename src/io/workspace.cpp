@@ -383,7 +383,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                         results[i] = std::move(*hit);
                     } else {
                         results[i] = parse_goal_file(*text, batch[i].path);
-                        cache->store(key, results[i]);
+                        cache->store_later(key, results[i]);
                     }
                 }
                 if (memo) memo->remember(batch[i].path, std::move(*text), results[i]);
@@ -464,7 +464,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
             parsed.push_back(std::move(results[i]));
         }
     }
-    if (cache) cache->trim();
+    if (cache) cache->write_in_background();
     if (out.problem) return out;
     std::sort(parsed.begin(), parsed.end(),
               [](const ParsedFile& a, const ParsedFile& b) { return a.file.path < b.file.path; });

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <iterator>
 
 namespace okr::report {
 
@@ -64,7 +65,16 @@ void JsonWriter::value(std::string_view s) {
 
 void JsonWriter::write_string(std::string_view s) {
     m_out += '"';
+    auto plain = [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
     for (std::size_t i = 0; i < s.size(); ++i) {
+        if (plain(s[i])) { // a run of bytes written as they are, at once
+            std::size_t end = i + 1;
+            while (end < s.size() && plain(s[end]))
+                ++end;
+            m_out.append(s.substr(i, end - i));
+            i = end - 1;
+            continue;
+        }
         const char c = s[i];
         const auto byte = static_cast<unsigned char>(c);
         switch (c) {
@@ -126,7 +136,7 @@ void JsonWriter::value(double d) {
     if (!std::isfinite(d)) return null();
     separate();
     // Derived numbers carry no float noise (SPEC §5): 12 significant digits, and no -0.
-    m_out += fmt::format("{}", tidy(d));
+    fmt::format_to(std::back_inserter(m_out), "{}", tidy(d));
 }
 
 void JsonWriter::value(bool b) {

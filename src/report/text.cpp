@@ -2,6 +2,7 @@
 
 #include "okr/util/utf8.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -57,6 +58,9 @@ template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
 } // namespace
 
 std::size_t display_width(std::string_view text) {
+    // Printable ASCII, most of every table, is one column a byte.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
+        return text.size();
     std::size_t width = 0;
     for_each_cluster(text, [&](std::string_view, std::size_t w) { width += w; });
     return width;
@@ -141,9 +145,13 @@ std::string escape_control(std::string_view text) {
 
 double tidy(double value) {
     if (!std::isfinite(value) || value == 0) return value == 0 ? 0.0 : value;
-    const std::string text = fmt::format("{:.12g}", value);
+    // Correctly rounded to 12 significant digits and read back; on the stack, since every
+    // number of every report passes here.
+    char text[32];
+    const auto written =
+        std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
     double out = value;
-    std::from_chars(text.data(), text.data() + text.size(), out);
+    if (written.ec == std::errc{}) std::from_chars(text, written.ptr, out);
     return out == 0 ? 0.0 : out;
 }
 

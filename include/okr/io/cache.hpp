@@ -14,6 +14,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace okr::io {
 
@@ -95,6 +97,12 @@ class ModelCache {
                                    Checkins checkins = Checkins::read) const;
     // Stores `parsed` as the entry of `key`, replacing whatever is there.
     void store(const CacheKey& key, const ParsedFile& parsed);
+    // The same, written later: the entry is encoded now and written by write_in_background.
+    void store_later(const CacheKey& key, const ParsedFile& parsed);
+    // Writes the entries stored later, then trims, on a thread of its own: the command goes on
+    // (on a cold cache, writing a thousand files costs as much as evaluating them) and the
+    // process waits for the thread as it exits.
+    void write_in_background();
     // Keeps the cache within its bound: each folder written to since the last trim holds at most
     // its share of the bound (entries are spread over 256 folders by key); the entries used
     // least recently go first. Also removes temporary files left by a process that died.
@@ -104,11 +112,13 @@ class ModelCache {
 
   private:
     std::filesystem::path entry_path(const CacheKey& key) const;
+    void write_entry(const CacheKey& key, std::string_view entry);
 
     CacheSettings m_settings;
     std::atomic<bool> m_unwritable{false};
     std::mutex m_mutex;
-    std::set<std::string> m_written; // folders written to since the last trim
+    std::set<std::string> m_written;                       // folders written to since the last trim
+    std::vector<std::pair<CacheKey, std::string>> m_later; // entries stored later
 };
 
 } // namespace okr::io
