@@ -152,9 +152,9 @@ Runner setup_edit(CLI::App& command) {
             Result<std::string> text = io::read_file(copy);
             if (!text) {
                 cleanup();
+                // The failure says which file and why ("not a regular file", say).
                 throw CommandError(ExitCode::io,
-                                   fmt::format("cannot read the edited copy {}: {}", copy,
-                                               std::strerror(text.failure().error_number)));
+                                   fmt::format("the edited copy {}", text.failure().message));
             }
             edited = *text;
             // An emptied file is much more likely an editor or a crash gone wrong than a wish
@@ -215,8 +215,7 @@ Runner setup_edit(CLI::App& command) {
         auto opened = io::LockedFile::open(path, lock_timeout(session.env()));
         // A failure keeps the user's edited version, and says where.
         auto keep_copy = [&copy](Failure failure) {
-            failure.hint = fmt::format("{}{}your edited version is kept at {}", failure.hint,
-                                       failure.hint.empty() ? "" : "; ", copy);
+            failure.add_to_hint("your edited version is kept at " + copy);
             return command_error(failure);
         };
         if (!opened) throw keep_copy(std::move(opened).failure());

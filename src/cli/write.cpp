@@ -222,9 +222,8 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
                 }
                 Failure& failure = replaced.failure();
                 if (!written.empty())
-                    failure.hint =
-                        fmt::format("{}{}already written: {}", failure.hint,
-                                    failure.hint.empty() ? "" : "; ", fmt::join(written, ", "));
+                    failure.add_to_hint(
+                        fmt::format("already written: {}", fmt::join(written, ", ")));
                 throw command_error(failure);
             }
         }

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -32,6 +33,12 @@ struct Failure {
     Diagnostics diagnostics; // the positioned errors of a goal file, where there are some
     int error_number = 0;    // errno of the system call that failed; 0 when none did
     SourcePos pos;           // where in the input the failure is, when it is about one place
+
+    // Adds a clause to the hint ("; "-separated), e.g. what was written before the failure.
+    void add_to_hint(std::string_view clause) {
+        if (!hint.empty()) hint += "; ";
+        hint += clause;
+    }
 };
 
 // A failure of `kind` that says what went wrong and how to fix it; the other fields are set

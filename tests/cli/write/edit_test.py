@@ -90,6 +90,16 @@ def main():
             "the other change is kept")
     remove_kept_copy(p.stderr)
     w.cleanup()
+
+    # An editor that leaves something other than a file where the copy was: the reason is named.
+    w, editor = setup()
+    before = w.text()
+    p = edit(w, editor, 'rm "$1" && mkfifo "$1"', "eco")
+    t.check(p.returncode == 4 and "error: the edited copy " in p.stderr
+            and ": cannot read: not a regular file" in p.stderr,
+            "an edited copy that is not a file: exit 4, and why", p)
+    t.check(w.text() == before, "an edited copy that is not a file: nothing written")
+    w.cleanup()
     return t.result()
 
 
