@@ -4,7 +4,9 @@
 #include "parse_tree.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <fmt/format.h>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +14,7 @@
 #include <sstream>
 #include <thread>
 #include <toml++/toml.h>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -95,27 +98,42 @@ bool same(const toml::node* a, const toml::node* b) {
 }
 
 // A text that identifies a check-in by its content, to find the same one in each version.
-std::string identity(const toml::node& n) {
-    std::string out;
+void append_identity(const toml::node& n, std::string& out) {
     if (const auto* t = n.as_table()) {
         out += '{';
-        for (auto&& [key, value] : *t) // toml++ keeps keys sorted
-            out += fmt::format("{}={};", key.str(), identity(value));
+        for (auto&& [key, value] : *t) { // toml++ keeps keys sorted
+            out += key.str();
+            out += '=';
+            append_identity(value, out);
+            out += ';';
+        }
         out += '}';
     } else if (n.is_number()) {
-        out = fmt::format("{}", n.value<double>().value_or(0));
+        fmt::format_to(std::back_inserter(out), "{}", n.value<double>().value_or(0));
     } else if (const auto* s = n.as_string()) {
-        out = "\"" + s->get() + "\"";
+        out += '"';
+        out += s->get();
+        out += '"';
     } else if (const auto* a = n.as_array()) {
         out += '[';
-        for (const toml::node& v : *a)
-            out += identity(v) + ",";
+        for (const toml::node& v : *a) {
+            append_identity(v, out);
+            out += ',';
+        }
         out += ']';
+    } else if (const auto* d = n.as_date()) {
+        fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}", d->get().year, d->get().month,
+                       d->get().day);
     } else {
         std::ostringstream os;
         n.visit([&](const auto& v) { os << v; });
-        out = os.str();
+        out += os.str();
     }
+}
+
+std::string identity(const toml::node& n) {
+    std::string out;
+    append_identity(n, out);
     return out;
 }
 
@@ -157,6 +175,100 @@ std::string apply(std::string_view text, std::size_t from, std::size_t to,
     return out;
 }
 
+std::string conflict_text(const MergeLabels& labels, std::string ours_side, std::string theirs_side,
+                          const std::string& eol) {
+    if (!ours_side.empty() && ours_side.back() != '\n') ours_side += eol;
+    if (!theirs_side.empty() && theirs_side.back() != '\n') theirs_side += eol;
+    return fmt::format("<<<<<<< {}{}{}======={}{}>>>>>>> {}{}", labels.ours, eol, ours_side, eol,
+                       theirs_side, labels.theirs, eol);
+}
+
+// OURS' text with the splices applied and each region between conflict markers.
+std::string assemble(std::string_view text, const std::string& eol,
+                     const std::vector<Splice>& splices, const std::vector<Region>& regions,
+                     std::size_t insert_conflicts, const MergeLabels& labels,
+                     std::size_t& conflicts) {
+    std::vector<const Splice*> outside;
+    std::vector<std::vector<const Splice*>> inside(regions.size());
+    for (const Splice& s : splices) {
+        bool in = false;
+        for (std::size_t r = 0; r < regions.size() && !in; ++r) {
+            const Region& region = regions[r];
+            if (s.offset >= region.begin && s.offset + s.length <= region.end &&
+                !(s.length == 0 && (s.offset == region.begin || s.offset == region.end))) {
+                inside[r].push_back(&s);
+                in = true;
+            }
+        }
+        if (!in) outside.push_back(&s);
+    }
+    std::vector<Splice> blocks;
+    for (std::size_t r = 0; r < regions.size(); ++r) {
+        const Region& region = regions[r];
+        std::string ours_side = apply(text, region.begin, region.end, inside[r]);
+        std::vector<const Splice*> theirs_splices = inside[r];
+        for (const Splice& s : region.theirs)
+            theirs_splices.push_back(&s);
+        std::string theirs_side = region.removed_in_theirs
+                                      ? std::string()
+                                      : apply(text, region.begin, region.end, theirs_splices);
+        blocks.push_back({region.begin, region.end - region.begin,
+                          conflict_text(labels, ours_side, theirs_side, eol)});
+    }
+    for (const Splice& b : blocks)
+        outside.push_back(&b);
+    conflicts = regions.size() + insert_conflicts;
+    return apply(text, 0, text.size(), outside);
+}
+
+// An item's lines in a version: from its header to its last value, then blank lines.
+std::pair<std::size_t, std::size_t> block(const Doc& doc, const toml::table& item,
+                                          bool with_blanks) {
+    const std::size_t b = doc.line_start(doc.begin(item));
+    std::size_t e = doc.next_line(extent_end(doc, item));
+    if (with_blanks)
+        while (e < doc.text().size() && doc.blank_line(e))
+            e = doc.next_line(e);
+    return {b, e};
+}
+
+// The text of a new item at line start `at` of OURS, as its own paragraph.
+std::string paragraph(const Doc& ours, std::size_t at, std::string body) {
+    const std::string_view text = ours.text();
+    const std::string& eol = ours.eol();
+    if (body.empty() || body.back() != '\n') body += eol;
+    std::string out;
+    if (at == text.size() && !text.empty() && text.back() != '\n') out += eol;
+    if (at > 0 && !ours.blank_line(ours.line_start(at - 1))) out += eol;
+    out += body;
+    if (at < text.size() && !ours.blank_line(at)) out += eol;
+    return out;
+}
+
+// An item removed in OURS and edited in THEIRS, between conflict markers.
+std::string removed_here_edited_there(const MergeLabels& labels, std::string body,
+                                      const std::string& eol) {
+    if (body.empty() || body.back() != '\n') body += eol;
+    return fmt::format("<<<<<<< {}{}======={}{}>>>>>>> {}{}", labels.ours, eol, eol, body,
+                       labels.theirs, eol);
+}
+
+// The line start `at`, moved up over the comment lines right above it (a first objective goes
+// before the first KPI and the comments that belong to it).
+std::size_t comments_above(const Doc& ours, std::size_t at) {
+    while (at > 0) {
+        const std::size_t prev = ours.line_start(at - 1);
+        std::size_t i = prev;
+        while (i < at && (ours.text()[i] == ' ' || ours.text()[i] == '\t'))
+            ++i;
+        if (i < at && ours.text()[i] == '#')
+            at = prev;
+        else
+            break;
+    }
+    return at;
+}
+
 // Where the items of one array (objectives, KRs of an objective, KPIs) go when none precedes.
 struct ItemsPlace {
     std::size_t first_default = 0; // where a first item goes when OURS has none of these
@@ -173,50 +285,31 @@ class Merger {
     void run() { merge_table(m_base_root, m_ours_root, &m_theirs_root, std::nullopt); }
 
     std::string result(const MergeLabels& labels, std::size_t& conflicts) const {
-        const std::string_view text = m_o.text();
-        const std::string& eol = m_o.eol();
-        std::vector<const Splice*> outside;
-        std::vector<std::vector<const Splice*>> inside(m_regions.size());
-        for (const Splice& s : m_splices) {
-            bool in = false;
-            for (std::size_t r = 0; r < m_regions.size() && !in; ++r) {
-                const Region& region = m_regions[r];
-                if (s.offset >= region.begin && s.offset + s.length <= region.end &&
-                    !(s.length == 0 && (s.offset == region.begin || s.offset == region.end))) {
-                    inside[r].push_back(&s);
-                    in = true;
-                }
-            }
-            if (!in) outside.push_back(&s);
+        return assemble(m_o.text(), m_o.eol(), m_splices, m_regions, m_insert_conflicts, labels,
+                        conflicts);
+    }
+
+    // What the merge changes in OURS, its offsets moved by `by`, for a merge of one part of it.
+    void move_changes(std::size_t by, std::vector<Splice>& splices, std::vector<Region>& regions,
+                      std::size_t& insert_conflicts) {
+        for (Splice& s : m_splices) {
+            s.offset += by;
+            splices.push_back(std::move(s));
         }
-        std::vector<Splice> blocks;
-        for (std::size_t r = 0; r < m_regions.size(); ++r) {
-            const Region& region = m_regions[r];
-            std::string ours_side = apply(text, region.begin, region.end, inside[r]);
-            std::vector<const Splice*> theirs_splices = inside[r];
-            for (const Splice& s : region.theirs)
-                theirs_splices.push_back(&s);
-            std::string theirs_side = region.removed_in_theirs
-                                          ? std::string()
-                                          : apply(text, region.begin, region.end, theirs_splices);
-            blocks.push_back({region.begin, region.end - region.begin,
-                              conflict_text(labels, ours_side, theirs_side, eol)});
+        for (Region& r : m_regions) {
+            r.begin += by;
+            r.end += by;
+            for (Splice& s : r.theirs)
+                s.offset += by;
+            regions.push_back(std::move(r));
         }
-        for (const Splice& b : blocks)
-            outside.push_back(&b);
-        conflicts = m_regions.size() + m_insert_conflicts;
-        return apply(text, 0, text.size(), outside);
+        insert_conflicts += m_insert_conflicts;
+        m_splices.clear();
+        m_regions.clear();
+        m_insert_conflicts = 0;
     }
 
   private:
-    static std::string conflict_text(const MergeLabels& labels, std::string ours_side,
-                                     std::string theirs_side, const std::string& eol) {
-        if (!ours_side.empty() && ours_side.back() != '\n') ours_side += eol;
-        if (!theirs_side.empty() && theirs_side.back() != '\n') theirs_side += eol;
-        return fmt::format("<<<<<<< {}{}{}======={}{}>>>>>>> {}{}", labels.ours, eol, ours_side,
-                           eol, theirs_side, labels.theirs, eol);
-    }
-
     // The region that conflicts inside `scope` get: the scope itself (an item), else the lines
     // of the key.
     std::size_t region_for(std::size_t begin, std::size_t end) {
@@ -366,34 +459,10 @@ class Merger {
         }
     }
 
-    // An item's lines in a version: from its header to its last value, then blank lines.
-    static std::pair<std::size_t, std::size_t> block(const Doc& doc, const toml::table& item,
-                                                     bool with_blanks) {
-        const std::size_t b = doc.line_start(doc.begin(item));
-        std::size_t e = doc.next_line(extent_end(doc, item));
-        if (with_blanks)
-            while (e < doc.text().size() && doc.blank_line(e))
-                e = doc.next_line(e);
-        return {b, e};
-    }
-
     static std::string id_of(const toml::node& n) {
         if (const auto* t = n.as_table())
             if (auto id = t->get_as<std::string>("id")) return id->get();
         throw Unsupported{"an item without an id"};
-    }
-
-    // The text of a new item at line start `at` of OURS, as its own paragraph.
-    std::string paragraph(std::size_t at, std::string body) const {
-        const std::string_view text = m_o.text();
-        const std::string& eol = m_o.eol();
-        if (body.empty() || body.back() != '\n') body += eol;
-        std::string out;
-        if (at == text.size() && !text.empty() && text.back() != '\n') out += eol;
-        if (at > 0 && !m_o.blank_line(m_o.line_start(at - 1))) out += eol;
-        out += body;
-        if (at < text.size() && !m_o.blank_line(at)) out += eol;
-        return out;
     }
 
     void merge_items(const std::string& name, const toml::array* b, const toml::array& o,
@@ -452,12 +521,10 @@ class Merger {
             auto [tb, te] = block(m_t, ti, false);
             std::string body(m_t.slice(tb, te));
             if (bi) { // removed in OURS, edited in THEIRS
-                if (body.empty() || body.back() != '\n') body += m_o.eol();
-                body = fmt::format("<<<<<<< {}{}======={}{}>>>>>>> {}{}", m_labels.ours, m_o.eol(),
-                                   m_o.eol(), body, m_labels.theirs, m_o.eol());
+                body = removed_here_edited_there(m_labels, std::move(body), m_o.eol());
                 ++m_insert_conflicts;
             }
-            m_splices.push_back({anchor, 0, paragraph(anchor, std::move(body))});
+            m_splices.push_back({anchor, 0, paragraph(m_o, anchor, std::move(body))});
         }
     }
 
@@ -467,23 +534,11 @@ class Merger {
                             const toml::table& parent) const {
         if (!o.empty()) return block(m_o, *o.front().as_table(), false).first;
         if (name == "kr") return block(m_o, parent, true).second;
-        if (name == "objective")
-            if (const auto* kpis = m_ours_root.get_as<toml::array>("kpi");
-                kpis && !kpis->empty() && is_header_table(m_o, kpis->front())) {
-                std::size_t at = m_o.line_start(m_o.begin(kpis->front()));
-                // Keep the comment lines right above the first KPI with it.
-                while (at > 0) {
-                    const std::size_t prev = m_o.line_start(at - 1);
-                    std::size_t i = prev;
-                    while (i < at && (m_o.text()[i] == ' ' || m_o.text()[i] == '\t'))
-                        ++i;
-                    if (i < at && m_o.text()[i] == '#')
-                        at = prev;
-                    else
-                        break;
-                }
-                return at;
-            }
+        if (name == "objective") {
+            const auto* kpis = m_ours_root.get_as<toml::array>("kpi");
+            if (kpis && !kpis->empty() && is_header_table(m_o, kpis->front()))
+                return comments_above(m_o, m_o.line_start(m_o.begin(kpis->front())));
+        }
         return m_o.text().size();
     }
 
@@ -637,6 +692,11 @@ struct Version {
 void read_version(Version& v, std::string_view text, const std::string& path,
                   std::string_view name) {
     v.doc = std::make_unique<Doc>(text);
+    if (const std::optional<TomlHazard> hazard = toml_hazard(text)) {
+        v.problem = fmt::format("{} is not a valid goal file: {}:{}: {}", name, hazard->pos.line,
+                                hazard->pos.column, hazard->message);
+        return;
+    }
     try {
         v.root = toml::parse(text, std::string_view(path));
     } catch (const toml::parse_error& e) {
@@ -652,10 +712,345 @@ void read_version(Version& v, std::string_view text, const std::string& path,
         }
 }
 
+// The merge by blocks: the same merge, done on the items that differ only. Each version is cut
+// into its top and its items (split_items); each distinct block text is parsed once, alone, and
+// validated as a part of its version. A block is valid TOML alone, ends with a newline and holds
+// one `[[objective]]` or `[[kpi]]` item, and the top defines neither key: then the whole text is
+// valid TOML with the same tables (every later header only adds an item or reopens a table of
+// the block's own item), and a valid goal file when each item is valid under its file's top and
+// the ids are unique. The goal merge runs on the top and on each item whose versions differ; the
+// result is checked the same way, parsing only the blocks it does not share with a version.
+
+using Kind = TextBlock::Kind;
+
+// One distinct text of a block, in any version, parsed alone.
+struct Part {
+    std::string_view text;
+    Kind kind = Kind::top;
+    bool parsed = false; // valid TOML of its kind's shape, with a valid id for an item
+    bool top_valid = false;
+    toml::table root;
+    const toml::table* item = nullptr;
+    std::string id;
+    std::unique_ptr<Doc> doc;
+    // The tops this item is validated under (part numbers), and whether it is valid under each.
+    std::vector<std::pair<std::size_t, bool>> under;
+};
+
+const char* name_of(Kind kind) {
+    return kind == Kind::objective ? "objective" : "kpi";
+}
+
+// Runs `work(i)` for i in [0, count) on up to as many threads as the machine has cores.
+template <class Work> void for_each_parallel(std::size_t count, const Work& work) {
+    const std::size_t threads =
+        std::min<std::size_t>({count, std::max(1U, std::thread::hardware_concurrency()), 8});
+    std::atomic<std::size_t> next{0};
+    auto run = [&] {
+        for (std::size_t i = next++; i < count; i = next++)
+            work(i);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(run);
+    run();
+    for (std::thread& t : pool)
+        t.join();
+}
+
+class Parts {
+  public:
+    explicit Parts(const std::string& path) : m_path(path) {}
+
+    std::size_t add(std::string_view text, Kind kind) {
+        auto& index = kind == Kind::top ? m_tops : m_items;
+        auto [it, fresh] = index.try_emplace(text, m_parts.size());
+        if (fresh) {
+            m_parts.push_back(std::make_unique<Part>());
+            m_parts.back()->text = text;
+            m_parts.back()->kind = kind;
+        }
+        return it->second;
+    }
+
+    // Asks for item `item` to be validated under top `top`.
+    void validate(std::size_t item, std::size_t top) {
+        auto& under = m_parts[item]->under;
+        for (const auto& u : under)
+            if (u.first == top) return;
+        under.emplace_back(top, false);
+        m_pending.push_back(item);
+    }
+
+    // Parses what is new and validates what was asked, several parts at once.
+    void settle() {
+        for (auto& p : m_parts)
+            if (p->kind == Kind::top && !p->parsed && !p->top_valid) read_top(*p);
+        std::sort(m_pending.begin(), m_pending.end());
+        m_pending.erase(std::unique(m_pending.begin(), m_pending.end()), m_pending.end());
+        for_each_parallel(m_pending.size(),
+                          [&](std::size_t i) { read_item(*m_parts[m_pending[i]]); });
+        m_pending.clear();
+    }
+
+    Part& operator[](std::size_t i) { return *m_parts[i]; }
+
+    bool valid_under(std::size_t item, std::size_t top) const {
+        const Part& p = *m_parts[item];
+        if (!p.parsed || !m_parts[top]->top_valid) return false;
+        for (const auto& u : p.under)
+            if (u.first == top) return u.second;
+        return false;
+    }
+
+  private:
+    bool parse(Part& p) const {
+        if (toml_hazard(p.text)) return false;
+        try {
+            p.root = toml::parse(p.text); // no path: no node shares one (diagnostics come later)
+        } catch (const toml::parse_error&) {
+            return false;
+        }
+        return true;
+    }
+
+    void read_top(Part& p) {
+        p.parsed = true; // tried
+        if (!parse(p) || p.root.get("objective") || p.root.get("kpi")) return;
+        const ParsedFile parsed = read_goal_table(p.root, m_path);
+        p.top_valid = std::none_of(parsed.diagnostics.begin(), parsed.diagnostics.end(),
+                                   [](const Diagnostic& d) { return d.level == Level::error; });
+    }
+
+    // Runs on a worker thread: touches only `p`, and reads the tops.
+    void read_item(Part& p) const {
+        try {
+            if (!p.parsed && !p.item) {
+                if (!parse(p) || p.root.size() != 1) return;
+                const auto* arr = p.root.get_as<toml::array>(name_of(p.kind));
+                if (!arr || arr->size() != 1 || !arr->front().is_table()) return;
+                const auto* id = arr->front().as_table()->get_as<std::string>("id");
+                if (!id || !is_valid_id(id->get())) return;
+                p.item = arr->front().as_table();
+                p.id = id->get();
+                p.parsed = true;
+            }
+            if (!p.parsed) return;
+            for (auto& [top, valid] : p.under) {
+                const Part& t = *m_parts[top];
+                if (valid || !t.top_valid) continue;
+                const Diagnostics d = read_goal_items(t.root, p.root, m_path);
+                valid = std::none_of(d.begin(), d.end(),
+                                     [](const Diagnostic& x) { return x.level == Level::error; });
+            }
+        } catch (const std::exception&) {
+            p.parsed = false;
+        }
+    }
+
+    const std::string& m_path;
+    std::vector<std::unique_ptr<Part>> m_parts;
+    std::unordered_map<std::string_view, std::size_t> m_tops, m_items;
+    std::vector<std::size_t> m_pending;
+};
+
+// One version cut into blocks, each a part.
+struct Blocks {
+    struct Item {
+        std::size_t part = 0;
+        std::size_t begin = 0; // in the version's text
+    };
+    std::size_t top = 0;
+    std::vector<Item> items[2]; // objectives, KPIs, in the order of the text
+    std::unordered_map<std::string_view, std::size_t> by_id[2];
+
+    static std::size_t slot(Kind kind) { return kind == Kind::objective ? 0 : 1; }
+
+    const Item* find(Kind kind, std::string_view id) const {
+        auto it = by_id[slot(kind)].find(id);
+        return it == by_id[slot(kind)].end() ? nullptr : &items[slot(kind)][it->second];
+    }
+};
+
+bool cut(std::string_view text, const std::optional<std::vector<TextBlock>>& blocks, Parts& parts,
+         Blocks& out) {
+    if (!blocks) return false;
+    out.top = parts.add(text.substr(0, blocks->front().end), Kind::top);
+    for (std::size_t i = 1; i < blocks->size(); ++i) {
+        const TextBlock& b = (*blocks)[i];
+        const std::size_t part = parts.add(text.substr(b.begin, b.end - b.begin), b.kind);
+        out.items[Blocks::slot(b.kind)].push_back({part, b.begin});
+        parts.validate(part, out.top);
+    }
+    return true;
+}
+
+// After Parts::settle: whether the version is a valid goal file, and its items by id.
+bool index_ids(Parts& parts, Blocks& blocks) {
+    for (std::size_t s = 0; s < 2; ++s)
+        for (std::size_t i = 0; i < blocks.items[s].size(); ++i) {
+            const std::size_t part = blocks.items[s][i].part;
+            if (!parts.valid_under(part, blocks.top)) return false;
+            if (!blocks.by_id[s].emplace(parts[part].id, i).second) return false; // a duplicate
+        }
+    return parts[blocks.top].top_valid;
+}
+
+Doc& doc_of(Part& p) {
+    if (!p.doc) p.doc = std::make_unique<Doc>(p.text);
+    return *p.doc;
+}
+
+std::optional<GoalMerge> merge_by_blocks(std::string_view base, std::string_view ours,
+                                         std::string_view theirs, const std::string& path,
+                                         const MergeLabels& labels) {
+    GoalMerge out;
+    Parts parts(path);
+    Blocks b, o, t;
+    const std::string_view texts[] = {base, ours, theirs};
+    std::optional<std::vector<TextBlock>> split[3];
+    for_each_parallel(3, [&](std::size_t i) { split[i] = split_items(texts[i]); });
+    if (!cut(base, split[0], parts, b) || !cut(ours, split[1], parts, o) ||
+        !cut(theirs, split[2], parts, t))
+        return std::nullopt;
+    parts.settle();
+    if (!index_ids(parts, b) || !index_ids(parts, o) || !index_ids(parts, t)) return std::nullopt;
+
+    const Doc full(ours);
+    std::vector<Splice> splices;
+    std::vector<Region> regions;
+    std::size_t insert_conflicts = 0;
+    const Doc empty_doc("");
+    const toml::table empty_root;
+    // The goal merges of blocks (absent in BASE or THEIRS: nullptr), each moved to its offset in
+    // OURS; they are independent, and run at once after the loop below.
+    struct Task {
+        Part* base;
+        Part* ours;
+        Part* theirs;
+        std::size_t at;
+        std::size_t splices_at; // its splices go here, among the others, as a merge in turn would
+        std::vector<Splice> splices;
+        std::vector<Region> regions;
+        std::size_t insert_conflicts = 0;
+        bool unsupported = false;
+    };
+    std::vector<Task> tasks;
+    auto merge_block = [&](Part* bp, Part& op, Part* tp, std::size_t at) {
+        for (Part* p : {bp, &op, tp})
+            if (p) doc_of(*p);
+        if (op.doc->eol() != full.eol()) throw Unsupported{"mixed line ends"};
+        tasks.push_back({bp, &op, tp, at, splices.size(), {}, {}, 0, false});
+    };
+    try {
+        if (parts[o.top].text != parts[t.top].text)
+            merge_block(&parts[b.top], parts[o.top], &parts[t.top], 0);
+        // As merge_items does it for each array, KPIs first (toml++ sorts keys).
+        for (Kind kind : {Kind::kpi, Kind::objective}) {
+            const std::size_t s = Blocks::slot(kind);
+            for (const Blocks::Item& oi : o.items[s]) {
+                Part& op = parts[oi.part];
+                const Blocks::Item* ti = t.find(kind, op.id);
+                const Blocks::Item* bi = b.find(kind, op.id);
+                Part* bp = bi ? &parts[bi->part] : nullptr;
+                if (ti) {
+                    Part& tp = parts[ti->part];
+                    if (&tp == &op || same(op.item, tp.item)) continue;
+                    merge_block(bp, op, &tp, oi.begin);
+                } else if (bp) { // removed in THEIRS
+                    const bool unchanged = same(bp->item, op.item);
+                    auto [from, to] = block(doc_of(op), *op.item, unchanged);
+                    if (unchanged)
+                        splices.push_back({oi.begin + from, to - from, {}});
+                    else
+                        regions.push_back({oi.begin + from, oi.begin + to, {}, true});
+                }
+            }
+            // Items of THEIRS that OURS lacks: added there, or removed here.
+            // After the last item of THEIRS before it that OURS has (found when needed).
+            std::size_t anchor = std::string_view::npos;
+            const Blocks::Item* after = nullptr;
+            for (const Blocks::Item& ti : t.items[s]) {
+                Part& tp = parts[ti.part];
+                if (const Blocks::Item* oi = o.find(kind, tp.id)) {
+                    after = oi;
+                    continue;
+                }
+                const Blocks::Item* bi = b.find(kind, tp.id);
+                if (bi && same(parts[bi->part].item, tp.item)) continue;
+                if (after) {
+                    Part& op = parts[after->part];
+                    anchor = after->begin + block(doc_of(op), *op.item, true).second;
+                    after = nullptr;
+                } else if (anchor == std::string_view::npos) {
+                    if (!o.items[s].empty())
+                        anchor = o.items[s].front().begin;
+                    else if (kind == Kind::objective && !o.items[1].empty())
+                        anchor = comments_above(full, o.items[1].front().begin);
+                    else
+                        anchor = ours.size();
+                }
+                const Doc& td = doc_of(tp);
+                auto [from, to] = block(td, *tp.item, false);
+                std::string body(td.slice(from, to));
+                if (bi) {
+                    body = removed_here_edited_there(labels, std::move(body), full.eol());
+                    ++insert_conflicts;
+                }
+                splices.push_back({anchor, 0, paragraph(full, anchor, std::move(body))});
+            }
+        }
+    } catch (const Unsupported&) {
+        return std::nullopt;
+    }
+    for_each_parallel(tasks.size(), [&](std::size_t i) {
+        Task& task = tasks[i];
+        try {
+            Merger merger(task.base ? task.base->doc.get() : &empty_doc, *task.ours->doc,
+                          task.theirs ? *task.theirs->doc : empty_doc,
+                          task.base ? &task.base->root : &empty_root, task.ours->root,
+                          task.theirs ? task.theirs->root : empty_root);
+            merger.m_labels = labels;
+            merger.run();
+            merger.move_changes(task.at, task.splices, task.regions, task.insert_conflicts);
+        } catch (const Unsupported&) {
+            task.unsupported = true;
+        }
+    });
+    // In order: two inserts at one offset keep the order they were made in.
+    std::vector<Splice> ordered;
+    std::size_t next = 0;
+    for (Task& task : tasks) {
+        if (task.unsupported) return std::nullopt;
+        for (; next < task.splices_at; ++next)
+            ordered.push_back(std::move(splices[next]));
+        std::move(task.splices.begin(), task.splices.end(), std::back_inserter(ordered));
+        std::move(task.regions.begin(), task.regions.end(), std::back_inserter(regions));
+        insert_conflicts += task.insert_conflicts;
+    }
+    for (; next < splices.size(); ++next)
+        ordered.push_back(std::move(splices[next]));
+    splices = std::move(ordered);
+    out.text =
+        assemble(ours, full.eol(), splices, regions, insert_conflicts, labels, out.conflicts);
+    if (out.conflicts == 0) {
+        Blocks r;
+        if (!cut(out.text, split_items(out.text), parts, r)) return std::nullopt;
+        parts.settle();
+        if (!index_ids(parts, r) || first_conflict_marker(out.text)) return std::nullopt;
+    }
+    out.merged = true;
+    out.method = MergeMethod::by_blocks;
+    return out;
+}
+
 } // namespace
 
 GoalMerge merge_goal_files(std::string_view base, std::string_view ours, std::string_view theirs,
-                           const std::string& path, const MergeLabels& labels) {
+                           const std::string& path, const MergeLabels& labels, MergeMethod method) {
+    if (method == MergeMethod::by_blocks)
+        if (std::optional<GoalMerge> merged = merge_by_blocks(base, ours, theirs, path, labels))
+            return std::move(*merged);
     GoalMerge out;
     Version b, o, t;
     {
@@ -683,6 +1078,11 @@ GoalMerge merge_goal_files(std::string_view base, std::string_view ours, std::st
     if (out.conflicts == 0) {
         Version check;
         read_version(check, out.text, path, "the merged file");
+        if (const std::optional<SourcePos> marker = first_conflict_marker(out.text);
+            marker && check.problem.empty())
+            check.problem = fmt::format("the merged file has a line that reads as a conflict "
+                                        "marker at line {}",
+                                        marker->line);
         if (!check.problem.empty()) {
             out.reason = check.problem;
             out.text.clear();

@@ -101,6 +101,8 @@ class Reader {
         : m_path(path), m_file(file), m_diags(diags) {}
 
     void read(const toml::table& root);
+    // The objectives and KPIs of `items` as if they were in a file whose top level is `top`.
+    void read_items(const toml::table& top, const toml::table& items);
 
   private:
     void error(SourcePos pos, std::string message, std::string hint = {}) {
@@ -598,6 +600,16 @@ void Reader::read(const toml::table& root) {
     if (const toml::node* c = root.get("cycles")) read_cycles(*c);
     if (const toml::node* w = root.get("workspace")) read_workspace(*w);
     read_keys(root, Table::file, m_file, "");
+    read_items(root, root);
+}
+
+void Reader::read_items(const toml::table& top, const toml::table& root) {
+    if (m_root != &top) {
+        // What an item takes from the top: the cycles it may name, and the file's cycle.
+        m_root = &top;
+        if (const toml::node* c = top.get("cycles")) read_cycles(*c);
+        read_keys(top, Table::file, m_file, "");
+    }
     if (const toml::node* objectives = root.get("objective"))
         if (const auto* arr = array_of_tables(*objectives, "objective", "[[objective]]"))
             for (const toml::node& item : *arr)
@@ -748,8 +760,8 @@ std::optional<TomlHazard> toml_hazard(std::string_view text) {
             ++line;
             line_start = i + 1;
             dots = 0;
-        } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-                     c == ' ' || c == '\t')) {
+        } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '_' || c == '-' || c == ' ' || c == '\t')) {
             dots = 0;
         }
         ++i;
@@ -815,6 +827,14 @@ ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
     }
     Reader(path, out.file, out.diagnostics).read(root);
     return out;
+}
+
+Diagnostics read_goal_items(const toml::table& top, const toml::table& items,
+                            const std::string& path) {
+    ParsedFile out;
+    out.file.path = path;
+    Reader(path, out.file, out.diagnostics).read_items(top, items);
+    return std::move(out.diagnostics);
 }
 
 ParsedFile read_goal_table(const toml::table& root, const std::string& path) {

@@ -3,6 +3,7 @@
 #include "okr/util/utf8.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -247,6 +248,158 @@ std::string toml_value(const Value& value) {
     for (std::size_t i = 0; i < list.size(); ++i)
         out += (i ? ", " : "") + toml_string(list[i]);
     return out + "]";
+}
+
+namespace {
+
+struct Header {
+    bool array = false;
+    std::vector<std::string_view> parts;
+};
+
+bool bare_key_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+}
+
+// A `[a.b]` or `[[a.b]]` header of bare keys, followed by nothing but blanks and a comment.
+std::optional<Header> read_header(std::string_view line) {
+    Header h;
+    h.array = line.starts_with("[[");
+    std::size_t i = h.array ? 2 : 1;
+    auto blanks = [&] {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+            ++i;
+    };
+    for (;;) {
+        blanks();
+        const std::size_t start = i;
+        while (i < line.size() && bare_key_char(line[i]))
+            ++i;
+        if (i == start) return std::nullopt;
+        h.parts.push_back(line.substr(start, i - start));
+        blanks();
+        if (i < line.size() && line[i] == '.') {
+            ++i;
+            continue;
+        }
+        break;
+    }
+    const std::string_view close = h.array ? "]]" : "]";
+    if (line.substr(i, close.size()) != close) return std::nullopt;
+    i += close.size();
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+        ++i;
+    if (i < line.size() && line[i] != '#') return std::nullopt;
+    return h;
+}
+
+} // namespace
+
+std::optional<std::vector<TextBlock>> split_items(std::string_view text) {
+    using Kind = TextBlock::Kind;
+    std::vector<TextBlock> blocks{{Kind::top, 0, 0}};
+    enum class In { value, basic, literal }; // outside multi-line strings, in one of each kind
+    In in = In::value;
+    int depth = 0; // of brackets and braces
+    bool line_start = true;
+    const std::size_t n = text.size();
+    // The characters that change the scanner's state, in a value, a """ and a ''' string.
+    using Stops = std::array<bool, 256>;
+    static constexpr auto stops = [](std::string_view chars) {
+        Stops t{};
+        for (char c : chars)
+            t[static_cast<unsigned char>(c)] = true;
+        return t;
+    };
+    static constexpr Stops k_value = stops("\n#\"'[]{}"), k_basic = stops("\n\\\""),
+                           k_literal = stops("\n'");
+    // The first character from i + 1 on that is one of `stop`.
+    auto skip = [&](std::size_t i, const Stops& stop) {
+        for (++i; i < n && !stop[static_cast<unsigned char>(text[i])]; ++i) {
+        }
+        return i;
+    };
+    // At a quote inside a multi-line string: a run of 3 to 5 closes it.
+    auto close_run = [&](std::size_t& i, char quote) {
+        std::size_t q = 0;
+        while (i + q < n && text[i + q] == quote)
+            ++q;
+        if (q > 5) return false;
+        if (q >= 3) in = In::value;
+        i += q;
+        return true;
+    };
+    for (std::size_t i = 0; i < n;) {
+        if (line_start) {
+            line_start = false;
+            std::size_t j = i;
+            while (j < n && (text[j] == ' ' || text[j] == '\t'))
+                ++j;
+            if (in == In::value && depth == 0 && j < n && text[j] == '[') {
+                const std::size_t e = std::min(text.find('\n', j), n);
+                const std::optional<Header> h = read_header(text.substr(j, e - j));
+                if (!h) return std::nullopt;
+                const std::string_view first = h->parts.front();
+                const bool item_name = first == "objective" || first == "kpi";
+                if (h->array && h->parts.size() == 1 && item_name) {
+                    blocks.back().end = i;
+                    blocks.push_back({first == "objective" ? Kind::objective : Kind::kpi, i, 0});
+                } else if (blocks.back().kind == Kind::top) {
+                    if (item_name) return std::nullopt;
+                } else if (h->parts.size() < 2 ||
+                           first != (blocks.back().kind == Kind::objective ? "objective" : "kpi")) {
+                    return std::nullopt;
+                }
+                i = e;
+                continue;
+            }
+        }
+        const char c = text[i];
+        if (c == '\n') {
+            line_start = true;
+            ++i;
+        } else if (in == In::basic) {
+            if (c == '\\')
+                i += 2;
+            else if (c == '"') {
+                if (!close_run(i, '"')) return std::nullopt;
+            } else
+                i = skip(i, k_basic);
+        } else if (in == In::literal) {
+            if (c == '\'') {
+                if (!close_run(i, '\'')) return std::nullopt;
+            } else
+                i = skip(i, k_literal);
+        } else if (c == '#') {
+            i = std::min(text.find('\n', i), n);
+        } else if (c == '"' || c == '\'') {
+            if (text.substr(i, 3) == std::string_view(c == '"' ? R"(""")" : "'''")) {
+                in = c == '"' ? In::basic : In::literal;
+                i += 3;
+                continue;
+            }
+            // A one-line string closes on its line.
+            for (++i; i < n && text[i] != c; ++i) {
+                if (text[i] == '\n') return std::nullopt;
+                if (c == '"' && text[i] == '\\' && (++i >= n || text[i] == '\n'))
+                    return std::nullopt;
+            }
+            if (i >= n) return std::nullopt;
+            ++i;
+        } else if (c == '[' || c == '{') {
+            ++depth;
+            ++i;
+        } else if (c == ']' || c == '}') {
+            if (--depth < 0) return std::nullopt;
+            ++i;
+        } else {
+            i = skip(i, k_value);
+        }
+    }
+    if (in != In::value || depth != 0) return std::nullopt;
+    blocks.back().end = n;
+    return blocks;
 }
 
 } // namespace okr::io

@@ -15,13 +15,18 @@ struct MergeLabels {
     std::string theirs = "theirs";
 };
 
+// How merge_goal_files works: by blocks (parsing only the items that differ, and falling back
+// to whole files where a layout or a version leaves any doubt), or on whole files always.
+enum class MergeMethod { by_blocks, whole_files };
+
 struct GoalMerge {
     // False when a version is not a valid goal file, or is laid out in a way the goal merge does
     // not handle: `reason` says why, and the caller merges the texts line by line instead.
     bool merged = false;
     std::string reason;
-    std::string text;          // the merged text, built on OURS
-    std::size_t conflicts = 0; // items that got conflict markers
+    std::string text;                              // the merged text, built on OURS
+    std::size_t conflicts = 0;                     // items that got conflict markers
+    MergeMethod method = MergeMethod::whole_files; // how the merged text was made
 };
 
 // Merges BASE, OURS and THEIRS as goals, on the text of OURS: check-ins added on either side
@@ -31,6 +36,7 @@ struct GoalMerge {
 // side and edited on the other, is a conflict: that item alone is written between conflict
 // markers. Without conflicts, the result is a valid goal file.
 GoalMerge merge_goal_files(std::string_view base, std::string_view ours, std::string_view theirs,
-                           const std::string& path, const MergeLabels& labels = {});
+                           const std::string& path, const MergeLabels& labels = {},
+                           MergeMethod method = MergeMethod::by_blocks);
 
 } // namespace okr::io

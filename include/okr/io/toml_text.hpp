@@ -116,4 +116,22 @@ InlineStyle inline_style_of(std::string_view entry);
 // A check-in as an inline table in `style`.
 std::string checkin_text(const Checkin& c, const InlineStyle& style);
 
+// A part of a goal file's text: its top (everything before the first `[[objective]]` or
+// `[[kpi]]` header), or one item, from its header line to the next item's header line.
+struct TextBlock {
+    enum class Kind { top, objective, kpi };
+    Kind kind = Kind::top;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+// Splits `text` into its top and its items without parsing it: a scanner follows strings,
+// multi-line strings, comments and brackets, and takes a line that starts with `[` outside them
+// as a table header. The first block is the top (possibly empty); every other one starts at an
+// item's header line; together they cover the text. nullopt where the text is not laid out
+// plainly: a header with a quoted key, a header of the top after the first item, a table of an
+// item not named after it (`[kpi.x]` after `[[objective]]`), or text the scanner cannot follow
+// (which TOML refuses anyway). Whether each block is valid TOML is for the parser to say.
+std::optional<std::vector<TextBlock>> split_items(std::string_view text);
+
 } // namespace okr::io
