@@ -682,10 +682,15 @@ std::optional<SourcePos> first_conflict_marker(std::string_view text) {
     std::uint32_t line = 1;
     for (std::size_t at = 0; at < text.size();) {
         const std::string_view rest = text.substr(at);
-        for (std::string_view marker : {"<<<<<<<", "=======", ">>>>>>>"})
-            if (rest.starts_with(marker) &&
-                (rest.size() == 7 || rest[7] == ' ' || rest[7] == '\n' || rest[7] == '\r'))
+        // Seven or more (git's conflict-marker-size), then a blank or the end of the line.
+        if (!rest.empty() && (rest[0] == '<' || rest[0] == '=' || rest[0] == '>')) {
+            std::size_t n = 1;
+            while (n < rest.size() && rest[n] == rest[0])
+                ++n;
+            if (n >= 7 &&
+                (n == rest.size() || rest[n] == ' ' || rest[n] == '\n' || rest[n] == '\r'))
                 return SourcePos{line, 1};
+        }
         const std::size_t eol = text.find('\n', at);
         if (eol == std::string_view::npos) break;
         at = eol + 1;

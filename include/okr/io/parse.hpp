@@ -45,7 +45,7 @@ std::optional<TomlHazard> toml_hazard(std::string_view text);
 bool is_valid_id(std::string_view id);
 
 // The position of the first merge-conflict marker (`<<<<<<<`, `=======`, `>>>>>>>` at the start
-// of a line) in `text`, if any.
+// of a line, or longer runs of the same character: git's conflict-marker-size) in `text`, if any.
 std::optional<SourcePos> first_conflict_marker(std::string_view text);
 
 } // namespace okr::io

@@ -1104,6 +1104,10 @@ owner = "y"
         // Not at the start of a line, or longer runs, are not markers.
         CHECK_FALSE(io::first_conflict_marker("notes = \"<<<<<<< x\"\n  =======\n"));
         CHECK_FALSE(io::first_conflict_marker("# ========== a banner\n"));
+        // git's conflict-marker-size makes them longer; shorter runs or other text are not.
+        CHECK(io::first_conflict_marker("a = 1\n<<<<<<<<< ours\n") == SourcePos{2, 1});
+        CHECK(io::first_conflict_marker("a = 1\n==========\n") == SourcePos{2, 1});
+        CHECK_FALSE(io::first_conflict_marker("<<<<<< six\n<<<<<<<x\n=======>\n"));
         CHECK(parse("title = \"T\"\n=======\n").diagnostics.front().hint.find("okr init --git") !=
               std::string::npos);
     }
