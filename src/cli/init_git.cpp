@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const k_driver = "okr merge %O %A %B %P";
+const char* const k_driver = "okr merge %O %A %B %P %L";
 const char* const k_driver_name = "okr goal files";
 
 // `path` relative to the work tree's top, as an anchored .gitattributes pattern.
@@ -124,7 +124,9 @@ GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out
             attributes += p + " merge=okr\n";
             added.push_back(p);
         }
-    const bool set_driver = git_config(*top_text, "merge.okr.driver") != k_driver;
+    // A driver line of an older okr (without %L) is replaced like any other.
+    const std::string old_driver = git_config(*top_text, "merge.okr.driver");
+    const bool set_driver = old_driver != k_driver;
     const bool set_name = git_config(*top_text, "merge.okr.name") != k_driver_name;
     std::error_code ec;
     const fs::path shown = fs::proximate(attributes_path, cwd, ec);
@@ -156,8 +158,9 @@ GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out
             out += fmt::format("would set merge.okr.driver = \"{}\" in the repository's config\n",
                                k_driver);
         }
-        setup.text +=
-            fmt::format("set merge.okr.driver = \"{}\" in the repository's config\n", k_driver);
+        setup.text += fmt::format(
+            "set merge.okr.driver = \"{}\" in the repository's config{}\n", k_driver,
+            set_driver && !old_driver.empty() ? fmt::format(" (it was \"{}\")", old_driver) : "");
         // The repository's own config file, which `git config` wrote.
         io::ProgramRun dir = io::run_program({"git", "rev-parse", "--git-common-dir"}, *top_text);
         while (!dir.out.empty() && (dir.out.back() == '\n' || dir.out.back() == '\r'))

@@ -20,6 +20,8 @@ struct MergeOptions {
     std::string ours;
     std::string theirs;
     std::string path;
+    int marker_size = 7;
+    std::vector<std::string> labels;
 };
 
 std::string read_version(const std::string& path, std::string_view name) {
@@ -27,7 +29,7 @@ std::string read_version(const std::string& path, std::string_view name) {
     if (!text)
         throw CommandError(ExitCode::io,
                            fmt::format("{} (the {} version)", text.failure().message, name),
-                           "okr merge is run by git as `okr merge %O %A %B %P`");
+                           "okr merge is run by git as `okr merge %O %A %B %P %L`");
     return std::move(text).value();
 }
 
@@ -46,21 +48,42 @@ Runner setup_merge(CLI::App& command) {
         ->check(completes(Complete::files));
     command.add_option("PATH", opts->path, "The file's path in the repository, for messages (%P)")
         ->check(completes(Complete::files));
+    command
+        .add_option("MARKER-SIZE", opts->marker_size,
+                    "How many characters a conflict marker has (%L; default 7)")
+        ->check(CLI::Range(1, 1024))
+        ->check(completes(Complete::nothing));
+    command
+        .add_option("--label", opts->labels,
+                    "The names after the conflict markers, in the order ours, base, theirs (as "
+                    "git merge-file -L; git 2.44 passes them as %X, %S, %Y)")
+        ->type_name("NAME")
+        ->allow_extra_args(false) // one name each time: the versions follow
+        ->check(completes(Complete::nothing));
     return [opts](const Session& session, std::string& out) {
         const std::string base = read_version(opts->base, "BASE");
         const std::string ours = read_version(opts->ours, "OURS");
         const std::string theirs = read_version(opts->theirs, "THEIRS");
         const std::string path = opts->path.empty() ? opts->ours : opts->path;
-        const io::MergeLabels labels;
+        if (opts->labels.size() > 3)
+            throw CommandError(ExitCode::usage,
+                               fmt::format("--label is given {} times", opts->labels.size()),
+                               "give at most three: ours, base and theirs, in that order");
+        io::MergeLabels labels;
+        std::string* const given[] = {&labels.ours, &labels.base, &labels.theirs};
+        for (std::size_t i = 0; i < opts->labels.size(); ++i)
+            *given[i] = opts->labels[i];
+        labels.marker_size = static_cast<std::size_t>(opts->marker_size);
         const io::GoalMerge merged = io::merge_goal_files(base, ours, theirs, path, labels);
         if (!merged.merged) {
             // Not goals: a line merge, exactly as git would do it itself.
             if (!session.options().quiet)
                 fmt::print(stderr, "okr merge: {}: merged as text: {}\n", path, merged.reason);
-            const io::ProgramRun run =
-                io::run_program({"git", "merge-file", "-L", labels.ours, "-L", labels.base, "-L",
-                                 labels.theirs, opts->ours, opts->base, opts->theirs},
-                                {});
+            const io::ProgramRun run = io::run_program(
+                {"git", "merge-file", "--marker-size", std::to_string(labels.marker_size), "-L",
+                 labels.ours, "-L", labels.base, "-L", labels.theirs, opts->ours, opts->base,
+                 opts->theirs},
+                {});
             if (run.status < 0)
                 throw CommandError(ExitCode::io, "cannot run `git merge-file`",
                                    "okr merges files that are not goal files with git");

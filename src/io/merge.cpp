@@ -179,8 +179,10 @@ std::string conflict_text(const MergeLabels& labels, std::string ours_side, std:
                           const std::string& eol) {
     if (!ours_side.empty() && ours_side.back() != '\n') ours_side += eol;
     if (!theirs_side.empty() && theirs_side.back() != '\n') theirs_side += eol;
-    return fmt::format("<<<<<<< {}{}{}======={}{}>>>>>>> {}{}", labels.ours, eol, ours_side, eol,
-                       theirs_side, labels.theirs, eol);
+    const std::size_t n = labels.marker_size;
+    return fmt::format("{} {}{}{}{}{}{}{} {}{}", std::string(n, '<'), labels.ours, eol, ours_side,
+                       std::string(n, '='), eol, theirs_side, std::string(n, '>'), labels.theirs,
+                       eol);
 }
 
 // OURS' text with the splices applied and each region between conflict markers.
@@ -248,9 +250,7 @@ std::string paragraph(const Doc& ours, std::size_t at, std::string body) {
 // An item removed in OURS and edited in THEIRS, between conflict markers.
 std::string removed_here_edited_there(const MergeLabels& labels, std::string body,
                                       const std::string& eol) {
-    if (body.empty() || body.back() != '\n') body += eol;
-    return fmt::format("<<<<<<< {}{}======={}{}>>>>>>> {}{}", labels.ours, eol, eol, body,
-                       labels.theirs, eol);
+    return conflict_text(labels, {}, std::move(body), eol);
 }
 
 // The line start `at`, moved up over the comment lines right above it (a first objective goes

@@ -8,11 +8,13 @@
 
 namespace okr::io {
 
-// The names written after the conflict markers (`<<<<<<< ours`, `>>>>>>> theirs`).
+// The names written after the conflict markers (`<<<<<<< ours`, `>>>>>>> theirs`), and how many
+// characters each marker has (git's conflict-marker-size, %L).
 struct MergeLabels {
     std::string ours = "ours";
     std::string base = "base";
     std::string theirs = "theirs";
+    std::size_t marker_size = 7;
 };
 
 // How merge_goal_files works: by blocks (parsing only the items that differ, and falling back

@@ -148,7 +148,7 @@ def test_init_git_is_idempotent(tmp):
     attributes = read(os.path.join(d, ".gitattributes"))
     expect("attributes", attributes == "/okr.toml merge=okr\n", repr(attributes))
     driver = git(d, "config", "--get", "merge.okr.driver").stdout
-    expect("driver", driver == "okr merge %O %A %B %P\n", repr(driver))
+    expect("driver", driver == "okr merge %O %A %B %P %L\n", repr(driver))
     p = okr(d, "init", "--git")
     expect("again", p.stdout == "the git merge driver is already set up; nothing to change\n",
            p.stdout)
@@ -381,7 +381,7 @@ def test_json(tmp):
     doc = json.loads(p.stdout)
     expect("init doc", [w["action"] for w in doc["written"]] == ["init", "init", "init"] and
            doc["written"][1]["values"] == {"merge=okr": ["/okr.toml"]} and
-           doc["written"][2]["values"]["merge.okr.driver"] == "okr merge %O %A %B %P" and
+           doc["written"][2]["values"]["merge.okr.driver"] == "okr merge %O %A %B %P %L" and
            doc["files"][:2] == ["okr.toml", ".gitattributes"], doc)
     again = json.loads(okr(d, "--format", "json", "init", "--git").stdout)
     expect("again doc", again["written"] == [] and again["files"] == [], again)
@@ -399,13 +399,83 @@ def test_json(tmp):
                                                                     "conflicts": 1}}], doc)
 
 
+def test_init_git_upgrades_the_old_driver_line(tmp):
+    d = repo(tmp)
+    git(d, "config", "merge.okr.driver", "okr merge %O %A %B %P")
+    p = okr(d, "init", "--git")
+    expect("says so", "merge.okr.driver" in p.stdout and "%L" in p.stdout, p.stdout)
+    driver = git(d, "config", "--get", "merge.okr.driver").stdout
+    expect("upgraded", driver == "okr merge %O %A %B %P %L\n", repr(driver))
+    p = okr(d, "init", "--git")
+    expect("then nothing", p.stdout == "the git merge driver is already set up; nothing to change\n",
+           p.stdout)
+
+
+def test_marker_size_from_git(tmp):
+    """git's %L (conflict-marker-size) sizes the markers of a goal conflict and of a text merge."""
+    d = repo(tmp)
+    write(os.path.join(d, "notes.toml"), "[tool]\nname = \"x\"\n")
+    write(os.path.join(d, ".gitattributes"),
+          "/okr.toml merge=okr conflict-marker-size=9\n/notes.toml merge=okr conflict-marker-size=9\n")
+    git(d, "add", "-A")
+    commit_all(d, "notes")
+    git(d, "checkout", "-q", "-b", "alice")
+    okr(d, "set", "eco.launch", "target", "3")
+    write(os.path.join(d, "notes.toml"), "[tool]\nname = \"alice\"\n")
+    commit_all(d, "alice")
+    git(d, "checkout", "-q", "main")
+    okr(d, "set", "eco.launch", "target", "4")
+    write(os.path.join(d, "notes.toml"), "[tool]\nname = \"main\"\n")
+    commit_all(d, "main")
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    expect("conflicts", p.returncode != 0, p.stdout + p.stderr)
+    goals = read(os.path.join(d, "okr.toml"))
+    expect("goal markers", "\n<<<<<<<<< ours\n" in goals and "\n=========\n" in goals and
+           "\n>>>>>>>>> theirs\n" in goals, goals)
+    notes = read(os.path.join(d, "notes.toml"))
+    expect("text markers", notes == "[tool]\n<<<<<<<<< ours\nname = \"main\"\n=========\n"
+           "name = \"alice\"\n>>>>>>>>> theirs\n", notes)
+    p = okr(d, "status", check=False)
+    expect("a long marker is still a conflict", p.returncode == 3 and
+           "okr.toml" in p.stderr and "unresolved merge conflict" in p.stderr, p.stderr)
+
+
+def test_labels(tmp):
+    """--label names the sides of the markers (git >= 2.44 passes %X, %S and %Y)."""
+    paths = {}
+    for name, text in [("base", BASE), ("ours", BASE.replace("min = 90", "min = 91")),
+                       ("theirs", BASE.replace("min = 90", "min = 92"))]:
+        paths[name] = os.path.join(tmp, name)
+        write(paths[name], text)
+    p = okr(tmp, "merge", "--label", "HEAD", "--label", "merged common ancestors", "--label",
+            "alice", paths["base"], paths["ours"], paths["theirs"], "okr.toml", "10", check=False)
+    text = read(paths["ours"])
+    expect("exit", p.returncode == 1, p.stderr)
+    expect("labels and size", "\n<<<<<<<<<< HEAD\n" in text and "\n==========\n" in text and
+           "\n>>>>>>>>>> alice\n" in text, text)
+    write(paths["ours"], "[tool]\nname = \"ours\"\n")
+    write(paths["base"], "[tool]\nname = \"base\"\n")
+    write(paths["theirs"], "[tool]\nname = \"theirs\"\n")
+    p = okr(tmp, "merge", "--label", "HEAD", "--label", "base", "--label", "alice",
+            paths["base"], paths["ours"], paths["theirs"], "okr.toml", check=False)
+    expect("text labels", read(paths["ours"]) == "[tool]\n<<<<<<< HEAD\nname = \"ours\"\n"
+           "=======\nname = \"theirs\"\n>>>>>>> alice\n", read(paths["ours"]))
+    p = okr(tmp, "merge", "--label", "a", "--label", "b", "--label", "c", "--label", "d",
+            paths["base"], paths["ours"], paths["theirs"], check=False)
+    expect("at most three labels", p.returncode == 2, p.stderr)
+    p = okr(tmp, "merge", paths["base"], paths["ours"], paths["theirs"], "okr.toml", "0",
+            check=False)
+    expect("marker size of at least 1", p.returncode == 2, p.stderr)
+
+
 for t in [test_json, test_init_git_is_idempotent, test_init_git_covers_includes,
           test_init_git_at_the_top_with_includes,
           test_init_git_outside_a_repository, test_checkins_on_two_branches_merge_cleanly,
           test_rebase_uses_the_driver, test_cherry_pick_uses_the_driver,
           test_one_side_changes_are_taken, test_a_real_conflict_marks_that_item_alone,
           test_removed_here_edited_there_is_a_conflict, test_not_a_goal_file_merges_as_text,
-          test_one_line_array_becomes_one_per_line, test_driver_directly]:
+          test_one_line_array_becomes_one_per_line, test_driver_directly,
+          test_init_git_upgrades_the_old_driver_line, test_marker_size_from_git, test_labels]:
     test(t)
 
 if FAILURES:
