@@ -84,7 +84,20 @@ int Date::day() const {
 
 std::string Date::iso() const {
     const Civil c = civil_from_days(m_days);
-    return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+    if (c.year < 0 || c.year > 9999)
+        return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+    // Written by hand: reports print a date for every check-in.
+    const auto digit = [](auto n) { return static_cast<char>('0' + n % 10); };
+    return {digit(c.year / 1000),
+            digit(c.year / 100),
+            digit(c.year / 10),
+            digit(c.year),
+            '-',
+            digit(c.month / 10),
+            digit(c.month),
+            '-',
+            digit(c.day / 10),
+            digit(c.day)};
 }
 
 std::optional<Date> parse_cli_date(std::string_view text, Date today) {

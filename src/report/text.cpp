@@ -145,9 +145,20 @@ std::string escape_control(std::string_view text) {
 
 double tidy(double value) {
     if (!std::isfinite(value) || value == 0) return value == 0 ? 0.0 : value;
-    // Correctly rounded to 12 significant digits and read back; on the stack, since every
-    // number of every report passes here.
+    // Every number of every report passes here, so on the stack and with a shortcut: a value
+    // whose shortest round-trip form has at most 12 significant digits is its own rounding (it
+    // is within half an ulp of that form, far less than half a unit of the 12th digit).
     char text[32];
+    const auto shortest = std::to_chars(text, text + sizeof text, value);
+    int digits = 0;
+    bool started = false;
+    for (const char* p = text; p < shortest.ptr && *p != 'e'; ++p)
+        if (*p >= '0' && *p <= '9') {
+            started = started || *p != '0';
+            digits += started ? 1 : 0;
+        }
+    if (shortest.ec == std::errc{} && digits <= 12) return value;
+    // Else correctly rounded to 12 significant digits, and read back.
     const auto written =
         std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
     double out = value;

@@ -25,6 +25,10 @@ TEST_SUITE("okr::date") {
         CHECK(day("1970-01-02").days() == 1);
         CHECK(day("1969-12-31").days() == -1);
         CHECK(day("2000-03-01").iso() == "2000-03-01");
+        CHECK(Date::from_days(-719162).iso() == "0001-01-01");
+        CHECK(Date::from_days(2932896).iso() == "9999-12-31");
+        CHECK(Date::from_days(2932897).iso() == "10000-01-01");
+        CHECK(Date::from_days(-719163).iso() == "0000-12-31");
     }
 
     TEST_CASE("a day that does not exist in its month is not a date") {

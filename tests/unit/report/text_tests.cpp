@@ -215,6 +215,14 @@ TEST_SUITE("okr::report::text") {
         CHECK(std::signbit(tidy(-0.0)) == false);
         CHECK(tidy(1460000) == 1460000);
         CHECK(tidy(123456.789) == 123456.789);
+        // 12 significant digits stay; a 13th is rounded, wherever the point is
+        CHECK(tidy(123456789012.0) == 123456789012.0);
+        CHECK(tidy(1234567890123.0) == 1234567890120.0);
+        CHECK(tidy(0.12345678901251) == 0.123456789013);
+        CHECK(tidy(-0.00012345678901249) == -0.000123456789012);
+        CHECK(tidy(1.5e-300) == 1.5e-300);
+        CHECK(tidy(2.0000000000001e300) == 2e300);
+        CHECK(tidy(1e22) == 1e22);
     }
 
 } // TEST_SUITE
