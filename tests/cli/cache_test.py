@@ -215,9 +215,14 @@ def test_bound():
         cache = s.dir / "cache"
         files = s.dir / "many"
         files.mkdir()
+        # 300 entries of about 850 bytes in 256 folders of 1 KB each (the bound's share): some
+        # folder holds two (pigeonhole), so something is evicted whatever the keys are. (Before,
+        # entries were smaller, and eviction hung on how the keys fell into folders.)
+        notes = 'title = "Grow"\nnotes = "' + "n" * 600 + '"'
         for i in range(300):
             (files / f"t{i:03}.toml").write_text(
-                GOALS.replace('"Cache"', f'"Team {i}"').replace('id = "grow"', f'id = "g{i}"'),
+                GOALS.replace('"Cache"', f'"Team {i}"').replace('id = "grow"', f'id = "g{i}"')
+                .replace('title = "Grow"', notes),
                 encoding="utf-8")
         bound = 256 * 1024
         args = ("-f", str(files), "status", "--format", "json")
