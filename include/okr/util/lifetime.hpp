@@ -29,8 +29,7 @@ inline std::mutex g_kept_mutex;
 
 // `value`, moved to where it lives until the process exits.
 template <class T>
-    requires(!std::is_lvalue_reference_v<T>)
-T& keep_until_exit(T&& value) {
+requires(!std::is_lvalue_reference_v<T>) T& keep_until_exit(T&& value) {
     auto* node = new detail::KeptValue<T>(std::move(value));
     const std::lock_guard lock(detail::g_kept_mutex);
     node->next = detail::g_kept;
