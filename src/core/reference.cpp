@@ -21,6 +21,23 @@ Split split_namespace(std::string_view ref) {
     return {ref.substr(0, slash), ref.substr(slash + 1)};
 }
 
+// The one item of `rest` in the file `from_file` (looked up as `NS/rest` in `in_ns`, and kept
+// when `is_match`); nullopt when that file has none or several.
+template <class Handle, class Match>
+std::optional<Handle>
+only_in_file(const std::vector<GoalFile>& files,
+             const std::unordered_map<std::string, std::vector<Handle>>& in_ns,
+             std::size_t from_file, std::string_view rest, Match is_match) {
+    if (from_file >= files.size()) return std::nullopt;
+    auto it = in_ns.find(files[from_file].name_space + "/" + std::string(rest));
+    if (it == in_ns.end()) return std::nullopt;
+    std::optional<Handle> found;
+    std::size_t count = 0;
+    for (const auto& m : it->second)
+        if (m.file == from_file && is_match(m) && count++ == 0) found = m;
+    return count == 1 ? found : std::nullopt;
+}
+
 } // namespace
 
 template <class Handle>
@@ -114,14 +131,8 @@ WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Han
     Resolution<Handle> r;
     if (s.name_space.empty() && matches.size() > 1) {
         // Without a namespace, the current file comes first.
-        std::size_t local = 0;
-        if (from_file < files.size())
-            if (const auto* in =
-                    find(in_ns, files[from_file].name_space + "/" + std::string(s.rest)))
-                for (const auto& m : *in)
-                    if (m.file == from_file && is_id(m) && local++ == 0) r.found = m;
-        if (local == 1) return r;
-        r.found.reset();
+        r.found = only_in_file(files, in_ns, from_file, s.rest, is_id);
+        if (r.found) return r;
     } else if (matches.size() == 1) {
         r.found = matches.front();
         return r;
@@ -175,14 +186,8 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
     const bool exact = !s.name_space.empty() || dot == std::string_view::npos;
     Resolution<KrRef> r;
     if (!exact && matches.size() > 1) {
-        std::size_t local = 0;
-        if (from_file < files.size())
-            if (const auto* in =
-                    find(m_krs_in, files[from_file].name_space + "/" + std::string(s.rest)))
-                for (const auto& m : *in)
-                    if (m.file == from_file && is_kr(m) && local++ == 0) r.found = m;
-        if (local == 1) return r;
-        r.found.reset();
+        r.found = only_in_file(files, m_krs_in, from_file, s.rest, is_kr);
+        if (r.found) return r;
     } else if (matches.size() == 1) {
         r.found = matches.front();
         return r;
