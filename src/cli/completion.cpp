@@ -262,9 +262,6 @@ std::string fish_script(const std::vector<CommandInfo>& tree) {
     return fill(completion_scripts::k_fish, "OKR_TABLES", out);
 }
 
-// The references of the workspace that start with `prefix`, each in the shortest form the
-// command line resolves to the same goal (`delight.nps` rather than `company/delight.nps`),
-// unless the prefix names a namespace; a tab and the title follow.
 // Whether the parts, joined, start with `prefix` (without joining them).
 bool joined_starts_with(std::string_view prefix, std::initializer_list<std::string_view> parts) {
     for (std::string_view part : parts) {
@@ -283,6 +280,9 @@ std::string joined(std::initializer_list<std::string_view> parts) {
     return out;
 }
 
+// The references of the workspace that start with `prefix`, each in the shortest form the
+// command line resolves to the same goal (`delight.nps` rather than `company/delight.nps`),
+// unless the prefix names a namespace; a tab and the title follow.
 void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpis,
                 std::string_view prefix, std::string& out) {
     const bool qualified = contains(prefix, "/");
