@@ -1,5 +1,7 @@
 #include "okr/core/scoring.hpp"
 
+#include "okr/util/parallel.hpp"
+
 #include <algorithm>
 
 namespace okr {
@@ -189,64 +191,78 @@ KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool obj
     return e;
 }
 
+namespace {
+
+// The evaluation of file `f`'s KPIs and objectives, into ev.kpis[f] and ev.objectives[f].
+void evaluate_file(const WorkspaceIndex& index, std::size_t f, Evaluation& ev) {
+    const Date as_of = ev.as_of;
+    const GoalFile& file = index.workspace().files[f];
+    ev.kpis[f].reserve(file.kpis.size());
+    for (const Kpi& k : file.kpis)
+        ev.kpis[f].push_back(evaluate_kpi(k, as_of));
+    ev.objectives[f].reserve(file.objectives.size());
+    for (std::size_t o = 0; o < file.objectives.size(); ++o) {
+        const Objective& obj = file.objectives[o];
+        ObjectiveEval oe;
+        oe.cycle = index.cycle(obj.cycle);
+        if (obj.parent) {
+            auto r = index.objective(obj.parent->text, f, WorkspaceIndex::Explain::found);
+            oe.parent = r.found;
+            oe.parent_unresolved = !r.found;
+        }
+        const Cycle fallback{obj.cycle, as_of, as_of};
+        const Cycle& cycle = oe.cycle ? *oe.cycle : fallback;
+        oe.elapsed = cycle.elapsed(as_of);
+        std::vector<Weighted> scores;
+        oe.krs.reserve(obj.krs.size());
+        for (const KeyResult& kr : obj.krs) {
+            const Kpi* kpi = nullptr;
+            std::optional<KpiRef> kpi_ref;
+            bool unresolved = false;
+            if (kr.kpi) {
+                auto r = index.kpi(kr.kpi->text, f, WorkspaceIndex::Explain::found);
+                if (r.found) {
+                    kpi_ref = r.found;
+                    kpi = &index.at(*r.found);
+                } else {
+                    unresolved = true;
+                }
+            }
+            KrEval ke = evaluate_kr(kr, cycle, as_of, obj.dropped, kpi, obj.closed);
+            ke.kpi = kpi_ref;
+            ke.kpi_unresolved = unresolved;
+            if (ke.score) scores.push_back({*ke.score, kr.weight});
+            oe.krs.push_back(std::move(ke));
+        }
+        if (obj.dropped) {
+            oe.status = Status::dropped;
+        } else {
+            oe.score = weighted_mean(scores);
+            oe.status = status_for(oe.score, oe.elapsed);
+            oe.band = band_for(oe.score);
+            // An objective with no active KR has no grade, so it cannot miss one.
+            oe.missed_commitment = obj.type == ObjectiveType::committed && as_of > cycle.end &&
+                                   oe.score && *oe.score < 1;
+        }
+        ev.objectives[f].push_back(std::move(oe));
+    }
+}
+
+} // namespace
+
 Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
-    const Workspace& ws = index.workspace();
+    const std::size_t files = index.workspace().files.size();
     Evaluation ev;
     ev.as_of = as_of;
-    ev.objectives.resize(ws.files.size());
-    ev.kpis.resize(ws.files.size());
-    for (std::size_t f = 0; f < ws.files.size(); ++f) {
-        const GoalFile& file = ws.files[f];
-        ev.kpis[f].reserve(file.kpis.size());
-        for (const Kpi& k : file.kpis)
-            ev.kpis[f].push_back(evaluate_kpi(k, as_of));
-        ev.objectives[f].reserve(file.objectives.size());
-        for (std::size_t o = 0; o < file.objectives.size(); ++o) {
-            const Objective& obj = file.objectives[o];
-            ObjectiveEval oe;
-            oe.cycle = index.cycle(obj.cycle);
-            if (obj.parent) {
-                auto r = index.objective(obj.parent->text, f, WorkspaceIndex::Explain::found);
-                oe.parent = r.found;
-                oe.parent_unresolved = !r.found;
-            }
-            const Cycle fallback{obj.cycle, as_of, as_of};
-            const Cycle& cycle = oe.cycle ? *oe.cycle : fallback;
-            oe.elapsed = cycle.elapsed(as_of);
-            std::vector<Weighted> scores;
-            oe.krs.reserve(obj.krs.size());
-            for (const KeyResult& kr : obj.krs) {
-                const Kpi* kpi = nullptr;
-                std::optional<KpiRef> kpi_ref;
-                bool unresolved = false;
-                if (kr.kpi) {
-                    auto r = index.kpi(kr.kpi->text, f, WorkspaceIndex::Explain::found);
-                    if (r.found) {
-                        kpi_ref = r.found;
-                        kpi = &index.at(*r.found);
-                    } else {
-                        unresolved = true;
-                    }
-                }
-                KrEval ke = evaluate_kr(kr, cycle, as_of, obj.dropped, kpi, obj.closed);
-                ke.kpi = kpi_ref;
-                ke.kpi_unresolved = unresolved;
-                if (ke.score) scores.push_back({*ke.score, kr.weight});
-                oe.krs.push_back(std::move(ke));
-            }
-            if (obj.dropped) {
-                oe.status = Status::dropped;
-            } else {
-                oe.score = weighted_mean(scores);
-                oe.status = status_for(oe.score, oe.elapsed);
-                oe.band = band_for(oe.score);
-                // An objective with no active KR has no grade, so it cannot miss one.
-                oe.missed_commitment = obj.type == ObjectiveType::committed && as_of > cycle.end &&
-                                       oe.score && *oe.score < 1;
-            }
-            ev.objectives[f].push_back(std::move(oe));
-        }
-    }
+    ev.objectives.resize(files);
+    ev.kpis.resize(files);
+    // Files are evaluated apart (each reads the index, and writes only its own results), on
+    // every core when there are many.
+    util::in_parallel(util::split_parts(files, 32, util::cores()),
+                      [&](std::size_t, util::Part part) {
+                          for (std::size_t f = part.begin; f < part.end; ++f)
+                              evaluate_file(index, f, ev);
+                      });
     return ev;
 }
 

@@ -1,6 +1,7 @@
 #include "okr/report/json.hpp"
 
 #include "okr/report/text.hpp"
+#include "okr/util/parallel.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -136,7 +137,26 @@ void JsonWriter::value(double d) {
     if (!std::isfinite(d)) return null();
     separate();
     // Derived numbers carry no float noise (SPEC §5): 12 significant digits, and no -0.
-    fmt::format_to(std::back_inserter(m_out), "{}", tidy(d));
+    append_tidy(m_out, d);
+}
+
+JsonWriter JsonWriter::element_writer(std::string& out) const {
+    JsonWriter inner(out);
+    inner.m_first = m_first;
+    inner.m_first.back() = true;
+    return inner;
+}
+
+void JsonWriter::append_elements(std::string& elements) {
+    if (elements.empty()) return;
+    if (!m_first.back()) m_out += ','; // the part starts with its newline and indent
+    m_first.back() = false;
+    if (m_spill) { // spilled as it is, not copied
+        m_spill(m_out);
+        m_spill(elements);
+    } else {
+        m_out += elements;
+    }
 }
 
 void JsonWriter::value(bool b) {
@@ -183,13 +203,28 @@ void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
     w.end_array();
 }
 
-// `key`: an array of `items`, each written by `write_one(w, item)`.
+// `key`: an array of `items`, each written by `write_one(w, item)`; a long array in parts, on
+// every core (`write_one` reads only its item).
 template <class Items, class Write>
 void array_of(JsonWriter& w, std::string_view key, const Items& items, Write write_one) {
+    constexpr std::size_t k_part = 256; // items: fewer are written here, at once
     w.key(key);
     w.begin_array();
-    for (const auto& item : items)
-        write_one(w, item);
+    if (items.size() < 2 * k_part) {
+        for (const auto& item : items)
+            write_one(w, item);
+        w.end_array();
+        return;
+    }
+    auto parts = util::map_parts(items.size(), k_part, [&](util::Part part) {
+        std::string text;
+        JsonWriter inner = w.element_writer(text);
+        for (std::size_t i = part.begin; i < part.end; ++i)
+            write_one(inner, items[i]);
+        return text;
+    });
+    for (std::string& text : parts)
+        w.append_elements(text);
     w.end_array();
 }
 

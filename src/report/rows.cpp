@@ -1,6 +1,9 @@
 #include "okr/report/rows.hpp"
 
+#include "okr/util/parallel.hpp"
+
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <type_traits>
 
@@ -95,7 +98,8 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
         }
     }
 
-    for (std::size_t f = 0; f < ws.files.size(); ++f) {
+    // The rows of file `f`'s objectives in the selection, added to `rows`.
+    const auto add_rows = [&](std::size_t f, std::vector<ObjectiveRow>& rows) {
         const GoalFile& file = ws.files[f];
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
             const Objective& obj = file.objectives[o];
@@ -184,8 +188,22 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
                 else
                     row.missing_kpis.push_back(k.text);
             }
-            report.objectives.push_back(std::move(row));
+            rows.push_back(std::move(row));
         }
+    };
+    // The rows of each part of the files on a core of its own, joined in file order.
+    auto rows_of = [&](util::Part part) {
+        std::vector<ObjectiveRow> rows;
+        for (std::size_t f = part.begin; f < part.end; ++f)
+            add_rows(f, rows);
+        return rows;
+    };
+    for (auto& rows : util::map_parts(ws.files.size(), 32, rows_of)) {
+        if (report.objectives.empty())
+            report.objectives = std::move(rows);
+        else
+            report.objectives.insert(report.objectives.end(), std::make_move_iterator(rows.begin()),
+                                     std::make_move_iterator(rows.end()));
     }
     compute_totals(report);
     report.kpis = build_kpi_rows(index, ev, Selection{});

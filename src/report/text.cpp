@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <utf8proc.h>
 
@@ -143,6 +145,23 @@ std::string escape_control(std::string_view text) {
     return out;
 }
 
+namespace {
+
+// The significant digits of a shortest form such as -0.00123 or 4.5e+16 (those of the mantissa,
+// from the first that is not 0).
+int significant_digits(const char* begin, const char* end) {
+    int digits = 0;
+    bool started = false;
+    for (const char* p = begin; p < end && *p != 'e'; ++p)
+        if (*p >= '0' && *p <= '9') {
+            started = started || *p != '0';
+            digits += started ? 1 : 0;
+        }
+    return digits;
+}
+
+} // namespace
+
 double tidy(double value) {
     if (!std::isfinite(value) || value == 0) return value == 0 ? 0.0 : value;
     // Every number of every report passes here, so on the stack and with a shortcut: a value
@@ -150,20 +169,91 @@ double tidy(double value) {
     // is within half an ulp of that form, far less than half a unit of the 12th digit).
     char text[32];
     const auto shortest = std::to_chars(text, text + sizeof text, value);
-    int digits = 0;
-    bool started = false;
-    for (const char* p = text; p < shortest.ptr && *p != 'e'; ++p)
-        if (*p >= '0' && *p <= '9') {
-            started = started || *p != '0';
-            digits += started ? 1 : 0;
-        }
-    if (shortest.ec == std::errc{} && digits <= 12) return value;
+    if (shortest.ec == std::errc{} && significant_digits(text, shortest.ptr) <= 12) return value;
     // Else correctly rounded to 12 significant digits, and read back.
     const auto written =
         std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
     double out = value;
     if (written.ec == std::errc{}) std::from_chars(text, written.ptr, out);
     return out == 0 ? 0.0 : out;
+}
+
+namespace {
+
+// Appends %.12g of `value` for |value| in [1e-4, 1e12), where %g has no exponent, with
+// arithmetic: its 12 digits are value * 10^k rounded, and that product is within 1.2e-4 of
+// the exact one, so the rounding is certain unless the product lies near a half. False (nothing
+// appended) when uncertain or out of range.
+bool append_12_digits(std::string& out, double value) {
+    static constexpr double k_pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const double a = std::fabs(value);
+    if (!(a >= 1e-4 && a < 1e12)) return false;
+    int x = 0; // a in [10^x, 10^(x+1))
+    if (a >= 1) {
+        while (x < 11 && a >= k_pow10[x + 1])
+            ++x;
+    } else {
+        x = -1;
+        while (x > -4 && a < 1.0 / k_pow10[-x])
+            --x;
+    }
+    const double scaled = a * k_pow10[11 - x]; // in [1e11, 1e12)
+    const double whole = std::floor(scaled);
+    const double fraction = scaled - whole;
+    if (std::fabs(fraction - 0.5) < 1e-3) return false;
+    std::uint64_t n = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
+    if (n < 100'000'000'000 || n >= 1'000'000'000'000) return false; // 11 or 13 digits
+    char digits[12];
+    for (int i = 11; i >= 0; --i, n /= 10)
+        digits[i] = static_cast<char>('0' + n % 10);
+    int used = 12; // without trailing zeros
+    while (used > 1 && digits[used - 1] == '0')
+        --used;
+    char text[32];
+    char* p = text;
+    if (value < 0) *p++ = '-';
+    if (x >= 0) {
+        for (int i = 0; i <= x; ++i)
+            *p++ = i < used ? digits[i] : '0';
+        if (used > x + 1) *p++ = '.';
+        for (int i = x + 1; i < used; ++i)
+            *p++ = digits[i];
+    } else {
+        *p++ = '0';
+        *p++ = '.';
+        for (int i = 0; i < -x - 1; ++i)
+            *p++ = '0';
+        for (int i = 0; i < used; ++i)
+            *p++ = digits[i];
+    }
+    out.append(text, p);
+    return true;
+}
+
+} // namespace
+
+void append_tidy(std::string& out, double value) {
+    if (value == 0) { // and -0
+        out += '0';
+        return;
+    }
+    // tidy(value) reads back from value's %.12g digits (which drop trailing zeros) and from no
+    // fewer (two such numbers are 1e-12 apart, a double's neighbours 1e-16), so they are its
+    // shortest form; without an exponent, fmt lays it out as %g does. So: one conversion, where
+    // tidy then fmt take three; mostly by arithmetic.
+    if (append_12_digits(out, value)) return;
+    char text[48];
+    const auto written =
+        std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
+    const std::string_view digits(text, static_cast<std::size_t>(written.ptr - text));
+    if (written.ec == std::errc{} && digits.find('e') == std::string_view::npos) {
+        out += digits;
+        return;
+    }
+    // fmt's exponent form starts at 1e+16, %g's at 1e+12: those (and the very small) go the
+    // long way.
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), tidy(value));
 }
 
 namespace {

@@ -42,6 +42,12 @@ class JsonWriter {
         key(k);
         value(v);
     }
+    // A writer of further elements of the array this one has open, into `out` (with no spill):
+    // what it writes, handed to append_elements, reads as if written here. So the parts of a
+    // long array can be written on several cores.
+    JsonWriter element_writer(std::string& out) const;
+    // Adds elements written by an element_writer of this writer (spilled, or moved here).
+    void append_elements(std::string& elements);
 
   private:
     void separate();

@@ -31,6 +31,10 @@ std::string escape_control(std::string_view text);
 // output (SPEC §5), so that 0.45 never shows as 0.44999999999999996; -0 becomes 0.
 double tidy(double value);
 
+// Appends fmt's shortest form of tidy(value) (`{}`: 0.45, 3, 1e+16) to `out`, mostly in one
+// conversion where tidy then fmt take three: every number of a JSON report passes here.
+void append_tidy(std::string& out, double value);
+
 // escape_control for text of several lines that keeps its newlines and tabs (a diff, a
 // confirmation naming files).
 std::string escape_lines(std::string_view text);

@@ -1,5 +1,8 @@
 #include "okr/report/rows.hpp"
 
+#include "okr/report/json.hpp"
+#include "okr/util/parallel.hpp"
+
 #include "../support.hpp"
 
 #include <doctest/doctest.h>
@@ -338,6 +341,68 @@ TEST_SUITE("okr::report::rows") {
         CHECK(ids(owned_by("support")) == Strings{"csat"});
         CHECK(ids(tagged("customer")) == Strings{"csat"});
         CHECK(ids(refs({"nope"})).empty());
+    }
+
+    TEST_CASE("a report of many files is the same on one core as on many") {
+        // 300 files, each with objectives aligned to the first file's and KRs that follow its
+        // KPI: files are evaluated, made rows and written in parts, one per core.
+        std::vector<std::string> texts;
+        for (int f = 0; f < 300; ++f)
+            texts.push_back(fmt::format(R"(
+title = "Team {0}"
+owner = "owner-{1}"
+cycle = "2026-Q4"
+
+[[objective]]
+id = "o1"
+title = "Objective {0} \"one\""
+parent = "t000/o1"
+kpis = ["speed", "t000/speed"]
+  [[objective.kr]]
+  id = "a"
+  title = "A"
+  target = {2}
+  checkins = [ {{ date = 2026-10-0{3}, value = {4}, confidence = 0.{3} }} ]
+  [[objective.kr]]
+  id = "b"
+  title = "B"
+  kpi = "t000/speed"
+  target = 50
+
+[[objective]]
+id = "o2"
+title = "Second"
+  [[objective.kr]]
+  id = "c"
+  title = "C"
+  start = 3
+  target = 0.7
+  checkins = [ {{ date = 2026-11-1{3}, value = {5} }} ]
+
+[[kpi]]
+id = "speed"
+title = "Speed"
+min = 10
+checkins = [ {{ date = 2026-10-02, value = {6} }}, {{ date = 2026-11-02, value = {7} }} ]
+)",
+                                        f, f % 7, 10 + f % 13, 1 + f % 9, f % 11, 0.1 * (f % 17),
+                                        f % 23, f % 37));
+        std::vector<std::pair<std::string, std::string_view>> files;
+        for (int f = 0; f < 300; ++f)
+            files.emplace_back(fmt::format("t{:03}.toml", f), texts[static_cast<std::size_t>(f)]);
+        auto json = [&](std::size_t cores) {
+            okr::util::use_cores(cores);
+            const Loaded loaded(files, day("2026-11-20"));
+            Selection all;
+            all.cycle = "all";
+            const std::string out = status_json(build_report(loaded.index, loaded.evaluation, all));
+            okr::util::use_cores(0);
+            return out;
+        };
+        const std::string one = json(1);
+        CHECK(one.find("\"ref\": \"t299/o2\"") != std::string::npos);
+        CHECK(json(2) == one);
+        CHECK(json(7) == one);
     }
 
 } // TEST_SUITE

@@ -3,7 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fmt/format.h>
+#include <random>
 #include <string>
+#include <vector>
 
 using namespace okr::report;
 
@@ -223,6 +228,56 @@ TEST_SUITE("okr::report::text") {
         CHECK(tidy(1.5e-300) == 1.5e-300);
         CHECK(tidy(2.0000000000001e300) == 2e300);
         CHECK(tidy(1e22) == 1e22);
+    }
+
+    TEST_CASE("append_tidy writes what fmt writes of tidy, for every kind of number") {
+        auto expected = [](double v) { return fmt::format("{}", tidy(v)); };
+        auto written = [](double v) {
+            std::string out = "x"; // appends, keeping what was there
+            append_tidy(out, v);
+            return out.substr(1);
+        };
+        CHECK(written(0.0) == "0");
+        CHECK(written(-0.0) == "0");
+        CHECK(written(0.44999999999999996) == "0.45");
+        CHECK(written(0.5824175824175825) == "0.582417582418");
+        CHECK(written(3) == "3");
+        CHECK(written(-1460000) == "-1460000");
+        CHECK(written(0.0001) == "0.0001");
+        CHECK(written(0.00001) == "1e-05");
+        CHECK(written(123456789012.4) == "123456789012");
+        CHECK(written(999999999999.7) == "1000000000000");
+        CHECK(written(1e16) == "1e+16");
+        CHECK(written(1234567890123.0) == "1234567890120");
+        // Around every power of ten the layout and the digits change; and random values of
+        // every magnitude, and of few decimals, as goal files hold.
+        std::vector<double> values;
+        for (int e = -6; e <= 17; ++e) {
+            const double p = std::pow(10.0, e);
+            for (double v :
+                 {p, std::nextafter(p, 0.0), std::nextafter(p, 1e300), p * 0.9999999999995,
+                  p * 0.99999999999949, p * 1.0000000000005, p * 0.5, p * 0.25})
+                values.push_back(v);
+        }
+        std::mt19937_64 random(15);
+        std::uniform_real_distribution<double> unit(0, 1);
+        std::uniform_int_distribution<std::uint64_t> bits;
+        for (int i = 0; i < 100000; ++i) {
+            const double v = std::exp(unit(random) * 46 - 14);
+            values.push_back(v);
+            values.push_back(-std::round(v * 100) / 100);
+            values.push_back(std::round(v * 1e6) / 1e6);
+            values.push_back(static_cast<double>(i % 7) / (i % 13 + 1));
+            const std::uint64_t b = bits(random);
+            double any = 0;
+            std::memcpy(&any, &b, sizeof any);
+            if (std::isfinite(any)) values.push_back(any);
+        }
+        std::size_t wrong = 0;
+        for (double v : values)
+            if (written(v) != expected(v) && ++wrong <= 5)
+                CHECK_MESSAGE(written(v) == expected(v), fmt::format("{:.17g}", v));
+        CHECK(wrong == 0);
     }
 
 } // TEST_SUITE

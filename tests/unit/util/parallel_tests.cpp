@@ -1,0 +1,65 @@
+#include "okr/util/parallel.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <vector>
+
+using namespace okr::util;
+
+TEST_SUITE("okr::util::parallel") {
+
+    TEST_CASE("the parts cover the range in order, nearly equal, none below the minimum") {
+        auto covers = [](const std::vector<Part>& parts, std::size_t count) {
+            std::size_t at = 0;
+            for (const Part& p : parts) {
+                if (p.begin != at || p.end < p.begin) return false;
+                at = p.end;
+            }
+            return at == count;
+        };
+        CHECK(split_parts(0, 10, 8).size() == 1);
+        CHECK(covers(split_parts(0, 10, 8), 0));
+        CHECK(split_parts(19, 10, 8).size() == 1); // two parts would be below 10
+        CHECK(split_parts(20, 10, 8).size() == 2);
+        CHECK(split_parts(1000, 10, 8).size() == 8);
+        CHECK(split_parts(1000, 10, 1).size() == 1);
+        CHECK(split_parts(1000, 0, 3).size() == 3);
+        for (std::size_t count : {1u, 7u, 100u, 1001u})
+            for (std::size_t cores : {1u, 2u, 3u, 16u}) {
+                const auto parts = split_parts(count, 1, cores);
+                CHECK(covers(parts, count));
+                for (const Part& p : parts)
+                    CHECK(p.end - p.begin >= count / parts.size());
+            }
+    }
+
+    TEST_CASE("every part runs once, and the results come in the order of the parts") {
+        use_cores(5);
+        std::vector<std::atomic<int>> runs(1000);
+        in_parallel(split_parts(runs.size(), 1, cores()), [&](std::size_t, Part p) {
+            for (std::size_t i = p.begin; i < p.end; ++i)
+                ++runs[i];
+        });
+        for (const auto& r : runs)
+            CHECK(r == 1);
+        const auto firsts = map_parts(1000, 1, [](Part p) { return p.begin; });
+        CHECK(firsts == std::vector<std::size_t>{0, 200, 400, 600, 800});
+        use_cores(0);
+    }
+
+    TEST_CASE("a part that throws is thrown to the caller once every part has ended") {
+        use_cores(4);
+        std::atomic<int> ended{0};
+        CHECK_THROWS_AS(in_parallel(split_parts(4, 1, cores()),
+                                    [&](std::size_t i, Part) {
+                                        ++ended;
+                                        if (i == 2) throw std::runtime_error("part 2");
+                                    }),
+                        std::runtime_error);
+        CHECK(ended == 4);
+        use_cores(0);
+    }
+
+} // TEST_SUITE
