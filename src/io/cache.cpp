@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <random>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
@@ -676,14 +677,64 @@ void ModelCache::store_later(const CacheKey& key, const ParsedFile& parsed) {
 
 namespace {
 
-// The threads that write entries while the command goes on; the process waits for them as it
-// exits (the destructor of a function-local static runs after main returns).
+using Batch = std::vector<std::pair<CacheKey, std::string>>;
+
+// Writes `batch` into the cache of `settings`, then trims.
+void write_batch(const CacheSettings& settings, const Batch& batch) {
+    ModelCache cache(settings);
+    for (const auto& [key, entry] : batch)
+        cache.write_entry(key, entry);
+    cache.trim();
+}
+
+// Writes the batches in a process of its own, which outlives this one: okr has printed all it
+// had to, and a thousand new files (an inode each) would otherwise keep the user waiting (on 2
+// cores a first, cold run of a large workspace has no idle core to write on). The process leaves
+// the terminal and the caller's pipes (stdin, stdout and stderr on /dev/null, every other
+// descriptor closed), yields to other work (nice 10), and exits without this process's exit
+// handlers. While it writes it holds a shared lock on `writing.lock` in the cache folder: an
+// exclusive lock there waits until every such writer is done. Where that lock or the process
+// cannot be had, the batches are written here, before exit.
+void write_detached(const std::vector<std::pair<CacheSettings, Batch>>& batches) {
+    const CacheSettings& settings = batches.front().first;
+    std::error_code ec;
+    fs::create_directories(settings.dir.parent_path(), ec);
+    if (::mkdir(settings.dir.c_str(), 0700) != 0 && errno != EEXIST) return; // no cache
+    const fs::path lock_path = settings.dir / "writing.lock";
+    const int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    const pid_t pid = lock >= 0 && ::flock(lock, LOCK_SH | LOCK_NB) == 0 ? ::fork() : -1;
+    if (pid == 0) {
+        ::setsid();
+        const int null = ::open("/dev/null", O_RDWR);
+        for (int fd = 0; fd <= 2; ++fd)
+            if (null >= 0) ::dup2(null, fd);
+        // Every other descriptor closed but the lock's (a caller waiting for EOF on one must
+        // not wait for us).
+        ::close_range(3, static_cast<unsigned>(lock) - 1, 0);
+        ::close_range(static_cast<unsigned>(lock) + 1, ~0U, 0);
+        (void)::nice(10);
+        for (const auto& [where, batch] : batches)
+            write_batch(where, batch);
+        ::_exit(0);
+    }
+    if (lock >= 0) ::close(lock); // the writer keeps the lock through its own descriptor
+    if (pid < 0)
+        for (const auto& [where, batch] : batches)
+            write_batch(where, batch);
+}
+
+// The writes still to come as the process exits: threads that write entries while the command
+// goes on, and the batches left to a process of their own. The process waits for the threads as
+// it exits (the destructor of a function-local static runs after main returns), then starts that
+// process.
 struct Writers {
     std::mutex mutex;
     std::vector<std::thread> threads;
+    std::vector<std::pair<CacheSettings, Batch>> detached;
     ~Writers() {
         for (auto& t : threads)
             t.join();
+        if (!detached.empty()) write_detached(detached);
     }
 };
 
@@ -695,21 +746,21 @@ Writers& writers() {
 } // namespace
 
 void ModelCache::write_in_background() {
-    std::vector<std::pair<CacheKey, std::string>> later;
+    Batch later;
     {
         const std::lock_guard lock(m_mutex);
         later.swap(m_later);
     }
-    auto work = [settings = m_settings, later = std::move(later)] {
-        ModelCache cache(settings);
-        for (const auto& [key, entry] : later)
-            cache.write_entry(key, entry);
-        cache.trim();
-    };
+    if (later.empty()) return;
     Writers& w = writers();
     const std::lock_guard lock(w.mutex);
+    if (later.size() >= k_detached_entries) {
+        w.detached.emplace_back(m_settings, std::move(later));
+        return;
+    }
     try {
-        w.threads.emplace_back(std::move(work));
+        w.threads.emplace_back(
+            [settings = m_settings, later = std::move(later)] { write_batch(settings, later); });
     } catch (const std::system_error&) {
         // No thread to be had: the entries are simply not written (a cache never fails).
     }

@@ -3,15 +3,17 @@
 changes an output: not after an edit that keeps a file's size and modification time, not with
 damaged or foreign entries, not when its folder cannot be written, not with many okr at once.
 
-Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, damage, unwritable, bound, many,
-                                         complete)
+Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, damage, unwritable, bound, detached,
+                                         many, complete)
 Every run has a temporary HOME and cache: the test never touches the user's cache.
 """
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -77,7 +79,26 @@ class Sandbox:
 
 def entries(folder):
     """The cache entries below `folder`: {path: bytes}."""
-    return {p: p.read_bytes() for p in Path(folder).rglob("*") if p.is_file()}
+    return {p: p.read_bytes() for p in Path(folder).rglob("*")
+            if p.is_file() and p.name != "writing.lock"}
+
+
+def wait_for_writer(folder, seconds=60):
+    """Waits until no process writes entries into `folder`: a first run of 64 files or more
+    leaves its entries to a process of its own, which holds a shared lock on writing.lock. True
+    when it is done (or there was none)."""
+    lock = Path(folder) / "writing.lock"
+    if not lock.exists():
+        return True
+    with open(lock, "rb") as f:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                time.sleep(0.02)
+    return False
 
 
 def test_where():
@@ -231,13 +252,52 @@ def test_bound():
         for _ in range(2):
             check(s.run(*args, OKR_CACHE=str(cache), OKR_CACHE_SIZE="256K") == plain,
                   "a bounded cache gives the same output")
+            check(wait_for_writer(cache), "the entries' writer ends")
             total = sum(len(b) for b in entries(cache).values())
             check(0 < total <= bound, "the cache stays within OKR_CACHE_SIZE", str(total))
         check(len(entries(cache)) < 300, "entries were evicted", str(len(entries(cache))))
         small = s.dir / "small"
         s.run(*args, OKR_CACHE=str(small), OKR_CACHE_SIZE="1K")
+        check(wait_for_writer(small), "the entries' writer ends")
         check(sum(len(b) for b in entries(small).values()) <= 1024, "a tiny bound holds too")
     finally:
+        s.cleanup()
+
+
+def test_detached():
+    """A first run of 64 files or more returns once its output is out: a process of its own writes
+    the entries. It does not hold the caller's pipes, leaves no temporary file, and the warm run
+    that follows reads every entry (none is written again)."""
+    s = Sandbox()
+    try:
+        cache = s.dir / "cache"
+        for i in range(80):
+            (s.goals / f"t{i:02}.toml").write_text(GOALS.replace('"Cache"', f'"T{i}"')
+                                                   .replace('id = "grow"', f'id = "g{i}"'),
+                                                   encoding="utf-8")
+        args = ("-f", ".", "status", "--format", "json")
+        plain = s.run(*args, OKR_CACHE="off")
+        check(plain[0] == 0 and plain[2] == "", "81 files load", plain[2])
+        # stdout and stderr are pipes: run() returns when every holder has closed them.
+        cold = s.run(*args, OKR_CACHE=str(cache))
+        check(cold == plain, "cold: the same output", str(cold[2]))
+        check((cache / "writing.lock").exists(), "the writer's lock file is in the cache folder")
+        check(wait_for_writer(cache), "the entries' writer ends")
+        names = [p.name for p in entries(cache)]
+        check(len(names) == 81 and all(".tmp." not in n for n in names),
+              "one entry per file, no temporary file left", str(len(names)))
+        before = {p: p.stat().st_mtime_ns for p in entries(cache)}
+        check(s.run(*args, OKR_CACHE=str(cache)) == plain, "then warm: the same output")
+        check(wait_for_writer(cache), "no writer is left")
+        check({p: p.stat().st_mtime_ns for p in entries(cache)} == before,
+              "the warm run wrote nothing")
+        # Under 64 files, the command writes its entries itself before it ends.
+        few = s.dir / "few"
+        s.run("-f", "t00.toml", "status", OKR_CACHE=str(few))
+        check(len(entries(few)) == 1 and not (few / "writing.lock").exists(),
+              "a small run writes its entry itself")
+    finally:
+        wait_for_writer(s.dir / "cache")
         s.cleanup()
 
 
@@ -307,7 +367,8 @@ def test_complete():
 
 
 PARTS = {"complete": test_complete, "where": test_where, "edits": test_edits, "damage": test_damage,
-         "unwritable": test_unwritable, "bound": test_bound, "many": test_many}
+         "unwritable": test_unwritable, "bound": test_bound, "detached": test_detached,
+         "many": test_many}
 
 if __name__ == "__main__":
     PARTS[sys.argv[2]]()

@@ -22,6 +22,10 @@ namespace okr::io {
 // The format of an entry; part of every key, so entries of another format are never read.
 inline constexpr std::uint32_t k_cache_format = 2;
 
+// From this many entries to write on (a first run of a large workspace), a process of their own
+// writes them after okr has ended (ModelCache::write_in_background).
+inline constexpr std::size_t k_detached_entries = 64;
+
 // The cache's size bound when OKR_CACHE_SIZE does not set one.
 inline constexpr std::uint64_t k_default_cache_bytes = std::uint64_t{512} << 20;
 
@@ -101,8 +105,13 @@ class ModelCache {
     void store_later(const CacheKey& key, const ParsedFile& parsed);
     // Writes the entries stored later, then trims, on a thread of its own: the command goes on
     // (on a cold cache, writing a thousand files costs as much as evaluating them) and the
-    // process waits for the thread as it exits.
+    // process waits for the thread as it exits. From k_detached_entries entries on, a process
+    // of its own writes them once this one has ended, so that a first run of a large workspace
+    // returns as soon as its output is out; it holds a shared lock on `writing.lock` in the
+    // cache folder while it writes.
     void write_in_background();
+    // Writes an encoded entry (encode_entry) for `key` now.
+    void write_entry(const CacheKey& key, std::string_view entry);
     // Keeps the cache within its bound: each folder written to since the last trim holds at most
     // its share of the bound (entries are spread over 256 folders by key); the entries used
     // least recently go first. Also removes temporary files left by a process that died.
@@ -112,7 +121,6 @@ class ModelCache {
 
   private:
     std::filesystem::path entry_path(const CacheKey& key) const;
-    void write_entry(const CacheKey& key, std::string_view entry);
 
     CacheSettings m_settings;
     std::atomic<bool> m_unwritable{false};
