@@ -1,6 +1,7 @@
 #include "okr/core/reference.hpp"
 
 #include "okr/core/suggest.hpp"
+#include "okr/util/parallel.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -80,28 +81,45 @@ WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&worksp
     m_objectives_in.reserve(objectives);
     m_krs_in.reserve(krs);
     m_kpis_in.reserve(kpis);
-    for (std::size_t f = 0; f < workspace.files.size(); ++f) {
-        const GoalFile& file = workspace.files[f];
-        m_namespaces[file.name_space].push_back(f);
-        for (const Cycle& c : file.cycles)
-            m_cycles.try_emplace(c.name, c);
-        for (std::size_t o = 0; o < file.objectives.size(); ++o) {
-            const Objective& obj = file.objectives[o];
-            m_objectives[obj.id].push_back({f, o});
-            m_objectives_in[file.name_space + "/" + obj.id].push_back({f, o});
-            for (std::size_t k = 0; k < obj.krs.size(); ++k) {
-                const std::string local = obj.id + "." + obj.krs[k].id;
-                m_krs[obj.krs[k].id].push_back({f, o, k});
-                m_krs_in[file.name_space + "/" + local].push_back({f, o, k});
-                m_krs_of[local].push_back({f, o, k});
+    const auto& files = workspace.files;
+    auto kr_tables = [&] {
+        for (std::size_t f = 0; f < files.size(); ++f)
+            for (std::size_t o = 0; o < files[f].objectives.size(); ++o) {
+                const Objective& obj = files[f].objectives[o];
+                for (std::size_t k = 0; k < obj.krs.size(); ++k) {
+                    const std::string local = obj.id + "." + obj.krs[k].id;
+                    m_krs[obj.krs[k].id].push_back({f, o, k});
+                    m_krs_in[files[f].name_space + "/" + local].push_back({f, o, k});
+                    m_krs_of[local].push_back({f, o, k});
+                }
             }
-            if (!m_cycles.contains(obj.cycle))
-                if (auto c = builtin_cycle(obj.cycle)) m_cycles.emplace(obj.cycle, *c);
+    };
+    auto other_tables = [&] {
+        for (std::size_t f = 0; f < files.size(); ++f) {
+            const GoalFile& file = files[f];
+            m_namespaces[file.name_space].push_back(f);
+            for (const Cycle& c : file.cycles)
+                m_cycles.try_emplace(c.name, c);
+            for (std::size_t o = 0; o < file.objectives.size(); ++o) {
+                const Objective& obj = file.objectives[o];
+                m_objectives[obj.id].push_back({f, o});
+                m_objectives_in[file.name_space + "/" + obj.id].push_back({f, o});
+                if (!m_cycles.contains(obj.cycle))
+                    if (auto c = builtin_cycle(obj.cycle)) m_cycles.emplace(obj.cycle, *c);
+            }
+            for (std::size_t k = 0; k < file.kpis.size(); ++k) {
+                m_kpis[file.kpis[k].id].push_back({f, k});
+                m_kpis_in[file.name_space + "/" + file.kpis[k].id].push_back({f, k});
+            }
         }
-        for (std::size_t k = 0; k < file.kpis.size(); ++k) {
-            m_kpis[file.kpis[k].id].push_back({f, k});
-            m_kpis_in[file.name_space + "/" + file.kpis[k].id].push_back({f, k});
-        }
+    };
+    // The KR tables (most of the work) on a core of their own when there are many files; the
+    // two sets of tables share nothing.
+    if (files.size() >= 64)
+        util::run_both(other_tables, kr_tables);
+    else {
+        other_tables();
+        kr_tables();
     }
 }
 

@@ -81,6 +81,15 @@ template <class Body> void in_parallel(const std::vector<Part>& parts, Body body
         if (f) std::rethrow_exception(f);
 }
 
+// Calls `first` here and `second` on a thread of its own when there is more than one core (else
+// here, after `first`), and returns when both are done; an exception is thrown as in_parallel.
+template <class First, class Second> void run_both(First first, Second second) {
+    in_parallel(split_parts(2, 1, cores()), [&](std::size_t, Part part) {
+        for (std::size_t i = part.begin; i < part.end; ++i)
+            i == 0 ? first() : second();
+    });
+}
+
 // fn(part) for each part of [0, count) (split_parts on this machine's cores), in parallel; the
 // results in the order of the parts.
 template <class Fn> auto map_parts(std::size_t count, std::size_t min_part, Fn fn) {

@@ -49,6 +49,18 @@ TEST_SUITE("okr::util::parallel") {
         use_cores(0);
     }
 
+    TEST_CASE("run_both runs both, on one core one after the other") {
+        for (std::size_t n : {1u, 2u}) {
+            use_cores(n);
+            std::vector<int> order;
+            std::atomic<int> second{0};
+            run_both([&] { order.push_back(1); }, [&] { ++second; });
+            CHECK(order == std::vector<int>{1});
+            CHECK(second == 1);
+        }
+        use_cores(0);
+    }
+
     TEST_CASE("a part that throws is thrown to the caller once every part has ended") {
         use_cores(4);
         std::atomic<int> ended{0};
