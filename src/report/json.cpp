@@ -219,8 +219,12 @@ void array_of(JsonWriter& w, std::string_view key, const Items& items, Write wri
     auto parts = util::map_parts(items.size(), k_part, [&](util::Part part) {
         std::string text;
         JsonWriter inner = w.element_writer(text);
-        for (std::size_t i = part.begin; i < part.end; ++i)
+        constexpr std::size_t k_sample = 16; // items; then the text is sized for the whole part
+        for (std::size_t i = part.begin; i < part.end; ++i) {
             write_one(inner, items[i]);
+            if (i == part.begin + k_sample - 1) // not grown (and faulted in) a dozen times
+                text.reserve(text.size() / k_sample * (part.end - part.begin) / 4 * 5);
+        }
         return text;
     });
     for (std::string& text : parts)

@@ -194,11 +194,22 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
     // The rows of each part of the files on a core of its own, joined in file order.
     auto rows_of = [&](util::Part part) {
         std::vector<ObjectiveRow> rows;
+        std::size_t objectives = 0; // at most: sized once, not grown
+        for (std::size_t f = part.begin; f < part.end; ++f)
+            objectives += ws.files[f].objectives.size();
+        rows.reserve(objectives);
         for (std::size_t f = part.begin; f < part.end; ++f)
             add_rows(f, rows);
         return rows;
     };
-    for (auto& rows : util::map_parts(ws.files.size(), 32, rows_of)) {
+    auto parts = util::map_parts(ws.files.size(), 32, rows_of);
+    if (parts.size() > 1) {
+        std::size_t rows = 0;
+        for (const auto& part : parts)
+            rows += part.size();
+        report.objectives.reserve(rows);
+    }
+    for (auto& rows : parts) {
         if (report.objectives.empty())
             report.objectives = std::move(rows);
         else
