@@ -82,15 +82,14 @@ WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&worksp
     m_krs_in.reserve(krs);
     m_kpis_in.reserve(kpis);
     const auto& files = workspace.files;
+    // Each KR by id and by OBJ.KR: the larger half of the work.
     auto kr_tables = [&] {
         for (std::size_t f = 0; f < files.size(); ++f)
             for (std::size_t o = 0; o < files[f].objectives.size(); ++o) {
                 const Objective& obj = files[f].objectives[o];
                 for (std::size_t k = 0; k < obj.krs.size(); ++k) {
-                    const std::string local = obj.id + "." + obj.krs[k].id;
                     m_krs[obj.krs[k].id].push_back({f, o, k});
-                    m_krs_in[files[f].name_space + "/" + local].push_back({f, o, k});
-                    m_krs_of[local].push_back({f, o, k});
+                    m_krs_of[obj.id + "." + obj.krs[k].id].push_back({f, o, k});
                 }
             }
     };
@@ -104,6 +103,9 @@ WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&worksp
                 const Objective& obj = file.objectives[o];
                 m_objectives[obj.id].push_back({f, o});
                 m_objectives_in[file.name_space + "/" + obj.id].push_back({f, o});
+                for (std::size_t k = 0; k < obj.krs.size(); ++k)
+                    m_krs_in[file.name_space + "/" + obj.id + "." + obj.krs[k].id].push_back(
+                        {f, o, k});
                 if (!m_cycles.contains(obj.cycle))
                     if (auto c = builtin_cycle(obj.cycle)) m_cycles.emplace(obj.cycle, *c);
             }
@@ -113,8 +115,7 @@ WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&worksp
             }
         }
     };
-    // The KR tables (most of the work) on a core of their own when there are many files; the
-    // two sets of tables share nothing.
+    // The two halves on two cores when there are many files: they share no table.
     if (files.size() >= 64)
         util::run_both(other_tables, kr_tables);
     else {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -273,7 +274,12 @@ std::string DiskFiles::identity(const std::string& path) const {
     // spelling, is loaded once: one stat, where resolving the path reads every link on the way.
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return path;
-    return fmt::format("{}{}:{}", '\0', st.st_dev, st.st_ino); // no path holds a NUL
+    std::string out(1, '\0'); // no path holds a NUL
+    char number[24];
+    out.append(number, std::to_chars(number, number + sizeof number, st.st_dev).ptr);
+    out += ':';
+    out.append(number, std::to_chars(number, number + sizeof number, st.st_ino).ptr);
+    return out;
 }
 
 struct ParseMemo::Entry {
