@@ -143,6 +143,7 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
                 row.parent = oe.parent ? index.ref_of(*oe.parent) : obj.parent->text;
                 row.parent_unresolved = oe.parent_unresolved;
             }
+            row.krs.reserve(obj.krs.size());
             for (std::size_t k = 0; k < obj.krs.size(); ++k) {
                 if (only && std::find(only->begin(), only->end(), k) == only->end()) continue;
                 const KeyResult& kr = obj.krs[k];
