@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <random>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
@@ -687,40 +688,73 @@ void write_batch(const CacheSettings& settings, const Batch& batch) {
     cache.trim();
 }
 
-// Writes the batches in a process of its own, which outlives this one: okr has printed all it
-// had to, and a thousand new files (an inode each) would otherwise keep the user waiting (on 2
-// cores a first, cold run of a large workspace has no idle core to write on). The process leaves
-// the terminal and the caller's pipes (stdin, stdout and stderr on /dev/null, every other
-// descriptor closed), yields to other work (nice 10), and exits without this process's exit
-// handlers. While it writes it holds a shared lock on `writing.lock` in the cache folder: an
-// exclusive lock there waits until every such writer is done. Where that lock or the process
-// cannot be had, the batches are written here, before exit.
-void write_detached(const std::vector<std::pair<CacheSettings, Batch>>& batches) {
-    const CacheSettings& settings = batches.front().first;
+// The number of threads of this process (/proc/self/stat), 0 when unknown.
+long threads_in_process() {
+    const int fd = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char text[1024];
+    const ssize_t n = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (n <= 0) return 0;
+    // After the command name (in parentheses, and which may hold anything), field 20.
+    const std::string_view stat(text, static_cast<std::size_t>(n));
+    const std::size_t name_end = stat.rfind(')');
+    if (name_end == std::string_view::npos) return 0;
+    std::size_t at = name_end + 2; // field 3
+    for (int field = 3; field < 20; ++field) {
+        at = stat.find(' ', at);
+        if (at == std::string_view::npos) return 0;
+        ++at;
+    }
+    long threads = 0;
+    std::from_chars(stat.data() + at, stat.data() + stat.size(), threads);
+    return threads;
+}
+
+// Closes every descriptor from 3 on but `keep`.
+void close_all_but(int keep) {
+    if (::close_range(3, static_cast<unsigned>(keep) - 1, 0) == 0 &&
+        ::close_range(static_cast<unsigned>(keep) + 1, ~0U, 0) == 0)
+        return;
+    const long most = std::min(::sysconf(_SC_OPEN_MAX), 65536L); // no close_range (Linux < 5.9)
+    for (int fd = 3; fd < most; ++fd)
+        if (fd != keep) ::close(fd);
+}
+
+// Writes `batch` in a process of its own, which may outlive this one: a thousand new files (an
+// inode each) would otherwise keep the user waiting (on 2 cores a first, cold run of a large
+// workspace has no idle core to write on). Call it only when this process has one thread: the
+// new process starts with that thread alone. That process leaves the terminal and the caller's
+// pipes (stdin, stdout and stderr on /dev/null, or closed; every other descriptor closed),
+// yields to other work (nice 10) and ends without this process's exit handlers. While it writes
+// it holds a shared lock on `writing.lock` in the cache folder: an exclusive lock there waits
+// until every such writer is done. Where that lock or the process cannot be had, the batch is
+// written here, holding the lock.
+void write_apart(const CacheSettings& settings, const Batch& batch) {
     std::error_code ec;
     fs::create_directories(settings.dir.parent_path(), ec);
     if (::mkdir(settings.dir.c_str(), 0700) != 0 && errno != EEXIST) return; // no cache
     const fs::path lock_path = settings.dir / "writing.lock";
-    const int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    const pid_t pid = lock >= 0 && ::flock(lock, LOCK_SH | LOCK_NB) == 0 ? ::fork() : -1;
+    int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (lock >= 0 && lock <= 2) { // okr was started with stdin, stdout or stderr closed
+        const int high = ::fcntl(lock, F_DUPFD_CLOEXEC, 3);
+        ::close(lock);
+        lock = high;
+    }
+    const bool locked = lock >= 0 && ::flock(lock, LOCK_SH | LOCK_NB) == 0;
+    const pid_t pid = locked ? ::fork() : -1;
     if (pid == 0) {
         ::setsid();
         const int null = ::open("/dev/null", O_RDWR);
         for (int fd = 0; fd <= 2; ++fd)
-            if (null >= 0) ::dup2(null, fd);
-        // Every other descriptor closed but the lock's (a caller waiting for EOF on one must
-        // not wait for us).
-        ::close_range(3, static_cast<unsigned>(lock) - 1, 0);
-        ::close_range(static_cast<unsigned>(lock) + 1, ~0U, 0);
-        (void)::nice(10);
-        for (const auto& [where, batch] : batches)
-            write_batch(where, batch);
+            if (null < 0 || ::dup2(null, fd) < 0) ::close(fd);
+        close_all_but(lock);
+        ::setpriority(PRIO_PROCESS, 0, 10);
+        write_batch(settings, batch);
         ::_exit(0);
     }
-    if (lock >= 0) ::close(lock); // the writer keeps the lock through its own descriptor
-    if (pid < 0)
-        for (const auto& [where, batch] : batches)
-            write_batch(where, batch);
+    if (pid < 0) write_batch(settings, batch);
+    if (lock >= 0) ::close(lock); // a writer process keeps the lock through its own descriptor
 }
 
 // The writes still to come as the process exits: threads that write entries while the command
@@ -734,7 +768,8 @@ struct Writers {
     ~Writers() {
         for (auto& t : threads)
             t.join();
-        if (!detached.empty()) write_detached(detached);
+        for (const auto& [settings, batch] : detached)
+            write_apart(settings, batch);
     }
 };
 
@@ -755,7 +790,15 @@ void ModelCache::write_in_background() {
     Writers& w = writers();
     const std::lock_guard lock(w.mutex);
     if (later.size() >= k_detached_entries) {
-        w.detached.emplace_back(m_settings, std::move(later));
+        // Now, so that the entries are written even when the command is cut short (by a
+        // reader that quits, say); when this process has other threads, at its exit.
+        for (auto& t : w.threads)
+            t.join();
+        w.threads.clear();
+        if (threads_in_process() == 1)
+            write_apart(m_settings, later);
+        else
+            w.detached.emplace_back(m_settings, std::move(later));
         return;
     }
     try {

@@ -204,18 +204,16 @@ Report build_report(const WorkspaceIndex& index, const Evaluation& ev, const Sel
         return rows;
     };
     auto parts = util::map_parts(ws.files.size(), 32, rows_of);
-    if (parts.size() > 1) {
+    if (parts.size() == 1) {
+        report.objectives = std::move(parts.front());
+    } else {
         std::size_t rows = 0;
         for (const auto& part : parts)
             rows += part.size();
         report.objectives.reserve(rows);
-    }
-    for (auto& rows : parts) {
-        if (report.objectives.empty())
-            report.objectives = std::move(rows);
-        else
-            report.objectives.insert(report.objectives.end(), std::make_move_iterator(rows.begin()),
-                                     std::make_move_iterator(rows.end()));
+        for (auto& part : parts)
+            report.objectives.insert(report.objectives.end(), std::make_move_iterator(part.begin()),
+                                     std::make_move_iterator(part.end()));
     }
     compute_totals(report);
     report.kpis = build_kpi_rows(index, ev, Selection{});

@@ -291,6 +291,17 @@ def test_detached():
         check(wait_for_writer(cache), "no writer is left")
         check({p: p.stat().st_mtime_ns for p in entries(cache)} == before,
               "the warm run wrote nothing")
+        # A reader that quits before okr writes a byte kills it (SIGPIPE) after its load: the
+        # entries are written all the same, by the process started as the load ended.
+        cut = s.dir / "cut"
+        p = subprocess.Popen([OKR, "--as-of", "2026-11-23", *args], cwd=s.goals,
+                             env=s.env(OKR_CACHE=str(cut)), stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        p.stdout.close()
+        p.wait(timeout=60)
+        check(p.returncode != 0, "okr ends when its reader has quit", str(p.returncode))
+        check(wait_for_writer(cut) and len(entries(cut)) == 81,
+              "a command cut short still leaves every entry", str(len(entries(cut))))
         # Under 64 files, the command writes its entries itself before it ends.
         few = s.dir / "few"
         s.run("-f", "t00.toml", "status", OKR_CACHE=str(few))
@@ -298,6 +309,7 @@ def test_detached():
               "a small run writes its entry itself")
     finally:
         wait_for_writer(s.dir / "cache")
+        wait_for_writer(s.dir / "cut")
         s.cleanup()
 
 

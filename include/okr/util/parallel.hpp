@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -67,7 +66,7 @@ template <class Body> void in_parallel(const std::vector<Part>& parts, Body body
     for (std::size_t i = 1; i < parts.size(); ++i) {
         try {
             threads.emplace_back(run, i);
-        } catch (const std::system_error&) {
+        } catch (...) { // no thread to be had (std::system_error, or no memory for one)
             here = i;
             break;
         }
