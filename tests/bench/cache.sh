@@ -5,8 +5,8 @@
 #
 # Prints the median wall time (ms) and CPU time (user + system, ms) of: the toml++ parse floor
 # (okr_bench_parse, one thread), okr without the cache (OKR_CACHE=off), okr with an empty cache
-# (cold: parses every file; the entries are written by a process of their own after okr has
-# ended, whose time is not counted), okr with the cache that left (warm), and completion of
+# (cold: parses every file; the entries are written by a process of their own, which may
+# outlive okr and whose time is not counted), okr with the cache that left (warm), and completion of
 # references (`okr __complete objectives,krs`) warm. Targets: warm status <= 0.1x the floor,
 # cold no slower than off, completion warm < 50 ms.
 # BUILD_DIR, BENCH_DATA and BENCH_RUNS (default 7) as for run.sh.

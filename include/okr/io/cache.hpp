@@ -23,7 +23,7 @@ namespace okr::io {
 inline constexpr std::uint32_t k_cache_format = 2;
 
 // From this many entries to write on (a first run of a large workspace), a process of their own
-// writes them after okr has ended (ModelCache::write_in_background).
+// writes them, free to outlive okr (ModelCache::write_in_background).
 inline constexpr std::size_t k_detached_entries = 64;
 
 // The cache's size bound when OKR_CACHE_SIZE does not set one.
@@ -106,9 +106,9 @@ class ModelCache {
     // Writes the entries stored later, then trims, on a thread of its own: the command goes on
     // (on a cold cache, writing a thousand files costs as much as evaluating them) and the
     // process waits for the thread as it exits. From k_detached_entries entries on, a process
-    // of its own writes them once this one has ended, so that a first run of a large workspace
-    // returns as soon as its output is out; it holds a shared lock on `writing.lock` in the
-    // cache folder while it writes.
+    // of its own writes them, started now (at exit when this process has other threads) and
+    // free to outlive it, so that a first run of a large workspace returns as soon as its output
+    // is out; it holds a shared lock on `writing.lock` in the cache folder while it writes.
     void write_in_background();
     // Writes an encoded entry (encode_entry) for `key` now.
     void write_entry(const CacheKey& key, std::string_view entry);
