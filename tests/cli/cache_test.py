@@ -67,6 +67,13 @@ class Sandbox:
                            env=self.env(**env), capture_output=True, text=True, timeout=60)
         return p.returncode, p.stdout, p.stderr
 
+    def teams(self, count):
+        """Adds goal files t00.toml, t01.toml... beside okr.toml, each with its own objective."""
+        for i in range(count):
+            (self.goals / f"t{i:02}.toml").write_text(GOALS.replace('"Cache"', f'"T{i}"')
+                                                      .replace('id = "grow"', f'id = "g{i}"'),
+                                                      encoding="utf-8")
+
     def status(self, **env):
         return self.run("status", "--format", "json", **env)
 
@@ -271,10 +278,7 @@ def test_detached():
     s = Sandbox()
     try:
         cache = s.dir / "cache"
-        for i in range(80):
-            (s.goals / f"t{i:02}.toml").write_text(GOALS.replace('"Cache"', f'"T{i}"')
-                                                   .replace('id = "grow"', f'id = "g{i}"'),
-                                                   encoding="utf-8")
+        s.teams(80)
         args = ("-f", ".", "status", "--format", "json")
         plain = s.run(*args, OKR_CACHE="off")
         check(plain[0] == 0 and plain[2] == "", "81 files load", plain[2])
@@ -318,10 +322,7 @@ def test_many():
     s = Sandbox()
     try:
         cache = s.dir / "cache"
-        for i in range(40):
-            (s.goals / f"t{i:02}.toml").write_text(GOALS.replace('"Cache"', f'"T{i}"')
-                                                   .replace('id = "grow"', f'id = "g{i}"'),
-                                                   encoding="utf-8")
+        s.teams(40)
         args = ("-f", ".", "status", "--format", "json")
         plain = s.run(*args, OKR_CACHE="off")
         with ThreadPoolExecutor(max_workers=12) as pool:
