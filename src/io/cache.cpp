@@ -711,49 +711,76 @@ long threads_in_process() {
     return threads;
 }
 
-// Closes every descriptor from 3 on but `keep`.
-void close_all_but(int keep) {
-    if (::close_range(3, static_cast<unsigned>(keep) - 1, 0) == 0 &&
-        ::close_range(static_cast<unsigned>(keep) + 1, ~0U, 0) == 0)
-        return;
-    const long most = std::min(::sysconf(_SC_OPEN_MAX), 65536L); // no close_range (Linux < 5.9)
-    for (int fd = 3; fd < most; ++fd)
-        if (fd != keep) ::close(fd);
+// `fd`, or a copy of it above 2 when it is stdin, stdout or stderr's number (okr was started
+// with one of them closed), close-on-exec; -1 stays -1.
+int above_stdio(int fd) {
+    if (fd < 0 || fd > 2) return fd;
+    const int high = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    ::close(fd);
+    return high;
 }
 
-// Writes `batch` in a process of its own, which may outlive this one: a thousand new files (an
-// inode each) would otherwise keep the user waiting (on 2 cores a first, cold run of a large
-// workspace has no idle core to write on). Call it only when this process has one thread: the
-// new process starts with that thread alone. That process leaves the terminal and the caller's
-// pipes (stdin, stdout and stderr on /dev/null, or closed; every other descriptor closed),
-// yields to other work (nice 10) and ends without this process's exit handlers. While it writes
-// it holds a shared lock on `writing.lock` in the cache folder: an exclusive lock there waits
-// until every such writer is done. Where that lock or the process cannot be had, the batch is
-// written here, holding the lock.
+// Closes every descriptor from 3 on but `a` and `b` (each above 2, or -1).
+void close_all_but(int a, int b) {
+    bool closed = true;
+    unsigned from = 3;
+    for (const int keep : {std::min(a, b), std::max(a, b)}) {
+        if (keep < 3) continue;
+        const auto at = static_cast<unsigned>(keep);
+        if (at > from) closed = closed && ::close_range(from, at - 1, 0) == 0;
+        from = at + 1;
+    }
+    closed = closed && ::close_range(from, ~0U, 0) == 0;
+    if (closed) return;
+    const long most = std::min(::sysconf(_SC_OPEN_MAX), 65536L); // no close_range (Linux < 5.9)
+    for (int fd = 3; fd < most; ++fd)
+        if (fd != a && fd != b) ::close(fd);
+}
+
+// Writes `batch` in a process of its own, which starts writing when this one ends (so that the
+// two never compete for a core: on 2 cores a first, cold run of a large workspace has none to
+// spare) and writes even when this one was cut short (killed, or by a reader that quit). Call
+// it only when this process has one thread: the new process starts with that thread alone. It
+// leaves the terminal and the caller's pipes (stdin, stdout and stderr on /dev/null, or closed;
+// every other descriptor closed), yields to other work (nice 10) and ends without this
+// process's exit handlers. From the start it holds a shared lock on `writing.lock` in the cache
+// folder: an exclusive lock there waits until every such writer is done. Where that lock or the
+// process cannot be had, the batch is written here, holding the lock.
 void write_apart(const CacheSettings& settings, const Batch& batch) {
     std::error_code ec;
     fs::create_directories(settings.dir.parent_path(), ec);
     if (::mkdir(settings.dir.c_str(), 0700) != 0 && errno != EEXIST) return; // no cache
     const fs::path lock_path = settings.dir / "writing.lock";
-    int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (lock >= 0 && lock <= 2) { // okr was started with stdin, stdout or stderr closed
-        const int high = ::fcntl(lock, F_DUPFD_CLOEXEC, 3);
-        ::close(lock);
-        lock = high;
-    }
+    const int lock =
+        above_stdio(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     const bool locked = lock >= 0 && ::flock(lock, LOCK_SH | LOCK_NB) == 0;
+    // This process's end: its copy of the pipe's write end closes, and the writer reads EOF.
+    int end[2] = {-1, -1};
+    if (locked && ::pipe2(end, O_CLOEXEC) == 0) {
+        end[0] = above_stdio(end[0]);
+        end[1] = above_stdio(end[1]);
+    }
     const pid_t pid = locked ? ::fork() : -1;
     if (pid == 0) {
         ::setsid();
         const int null = ::open("/dev/null", O_RDWR);
         for (int fd = 0; fd <= 2; ++fd)
             if (null < 0 || ::dup2(null, fd) < 0) ::close(fd);
-        close_all_but(lock);
+        close_all_but(lock, end[0]); // the write end too
         ::setpriority(PRIO_PROCESS, 0, 10);
+        char byte = 0;
+        if (end[0] >= 0)
+            while (::read(end[0], &byte, 1) < 0 && errno == EINTR) {
+            }
         write_batch(settings, batch);
         ::_exit(0);
     }
-    if (pid < 0) write_batch(settings, batch);
+    if (end[0] >= 0) ::close(end[0]);
+    if (pid < 0) {
+        write_batch(settings, batch);
+        if (end[1] >= 0) ::close(end[1]);
+    }
+    // The write end stays open until this process ends: it is the writer's signal.
     if (lock >= 0) ::close(lock); // a writer process keeps the lock through its own descriptor
 }
 

@@ -107,8 +107,9 @@ class ModelCache {
     // (on a cold cache, writing a thousand files costs as much as evaluating them) and the
     // process waits for the thread as it exits. From k_detached_entries entries on, a process
     // of its own writes them, started now (at exit when this process has other threads) and
-    // free to outlive it, so that a first run of a large workspace returns as soon as its output
-    // is out; it holds a shared lock on `writing.lock` in the cache folder while it writes.
+    // writing once this one has ended, so that a first run of a large workspace returns as soon
+    // as its output is out; it holds a shared lock on `writing.lock` in the cache folder until
+    // it is done.
     void write_in_background();
     // Writes an encoded entry (encode_entry) for `key` now.
     void write_entry(const CacheKey& key, std::string_view entry);
