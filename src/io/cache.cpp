@@ -680,6 +680,14 @@ namespace {
 
 using Batch = std::vector<std::pair<CacheKey, std::string>>;
 
+// Makes the cache folder `dir` as okr keeps it: private, like the goals it holds, and the folders
+// above it made as `mkdir -p` would (~/.cache may not exist yet). False when it cannot be made.
+bool make_cache_folder(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir.parent_path(), ec);
+    return ::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST;
+}
+
 // Writes `batch` into the cache of `settings`, then trims.
 void write_batch(const CacheSettings& settings, const Batch& batch) {
     ModelCache cache(settings);
@@ -747,9 +755,7 @@ void close_all_but(int a, int b) {
 // folder: an exclusive lock there waits until every such writer is done. Where that lock or the
 // process cannot be had, the batch is written here, holding the lock.
 void write_apart(const CacheSettings& settings, const Batch& batch) {
-    std::error_code ec;
-    fs::create_directories(settings.dir.parent_path(), ec);
-    if (::mkdir(settings.dir.c_str(), 0700) != 0 && errno != EEXIST) return; // no cache
+    if (!make_cache_folder(settings.dir)) return; // no cache
     const fs::path lock_path = settings.dir / "writing.lock";
     const int lock =
         above_stdio(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
@@ -845,11 +851,7 @@ void ModelCache::write_entry(const CacheKey& key, std::string_view entry) {
         dir / fmt::format("{}.tmp.{}.{:x}", file.filename().string(), ::getpid(), random());
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0 && errno == ENOENT) {
-        // The cache folder is private, like the goals it holds; the folders above it are made
-        // as `mkdir -p` would (~/.cache may not exist yet).
-        std::error_code ec;
-        fs::create_directories(m_settings.dir.parent_path(), ec);
-        if (::mkdir(m_settings.dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        if (!make_cache_folder(m_settings.dir)) {
             m_unwritable = true;
             return;
         }
