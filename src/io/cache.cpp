@@ -300,6 +300,61 @@ CacheKey cache_key(std::string_view text, const std::string& path) {
     return {h.high64, h.low64};
 }
 
+bool stamp_settled(const FileStamp& stamp, std::int64_t now_ns, std::int64_t settle_ns) {
+    const std::int64_t before = now_ns - settle_ns;
+    return stamp.ctime_ns < before && stamp.mtime_ns < before;
+}
+
+CacheKey stamps_key(const std::string& cwd, const std::vector<std::string>& roots) {
+    std::string text =
+        fmt::format("okr stamps {}\n{}\n{}\n", OKR_VERSION, OKR_MODEL_DIGEST, k_cache_format);
+    text += cwd;
+    for (const std::string& root : roots) {
+        text += '\0'; // no path holds a NUL
+        text += root;
+    }
+    const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
+    return {h.high64, h.low64};
+}
+
+std::string encode_stamps(const Stamps& stamps) {
+    Writer w;
+    w.u64(stamps.size());
+    for (const auto& [path, record] : stamps) {
+        const FileStamp& s = record.stamp;
+        w.str(path);
+        for (const std::uint64_t v : {s.device, s.inode, s.mode, s.owner, s.group, s.size})
+            w.u64(v);
+        w.i64(s.mtime_ns);
+        w.i64(s.ctime_ns);
+        w.u64(record.key.high);
+        w.u64(record.key.low);
+    }
+    return w.take();
+}
+
+std::optional<Stamps> decode_stamps(std::string_view bytes) {
+    Reader r(bytes);
+    Stamps out;
+    // Each record takes at least 11 bytes: an empty path and ten one-byte numbers.
+    for (std::size_t n = r.count(11); n > 0 && r.ok(); --n) {
+        std::string path = r.str();
+        StampRecord record;
+        FileStamp& s = record.stamp;
+        for (std::uint64_t* v : {&s.device, &s.inode, &s.mode, &s.owner, &s.group, &s.size})
+            *v = r.u64();
+        s.mtime_ns = r.i64();
+        s.ctime_ns = r.i64();
+        record.key.high = r.u64();
+        record.key.low = r.u64();
+        // In order and once each, as encode_stamps writes them: anything else is not ours.
+        if (!out.empty() && !(out.rbegin()->first < path)) return std::nullopt;
+        out.emplace_hint(out.end(), std::move(path), record);
+    }
+    if (!r.ok() || !r.at_end()) return std::nullopt;
+    return out;
+}
+
 std::string encode_parsed(const ParsedFile& parsed) {
     // The head holds everything but the check-ins, which are the bulk of a file; the tail holds
     // the check-ins of every KR, then of every KPI, in order. A reader that needs no check-ins
@@ -618,6 +673,12 @@ fs::path ModelCache::entry_path(const CacheKey& key) const {
     return m_settings.dir / hex.substr(0, 2) / hex.substr(2);
 }
 
+fs::path ModelCache::stamps_path(const CacheKey& key) const {
+    fs::path file = entry_path(key);
+    file += ".stamps";
+    return file;
+}
+
 std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::string& path,
                                            Checkins checkins) const {
     const fs::path file = entry_path(key);
@@ -641,13 +702,16 @@ std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::strin
         };
         const auto size = static_cast<std::size_t>(st.st_size);
         if (checkins == Checkins::skip) {
-            // The header, then the head alone: the check-ins in the tail are not read at all.
-            entry.resize(std::min(size, k_header_size));
+            // The header and the head alone: the check-ins in the tail are not read at all. One
+            // read gets both when the head is small, as it mostly is.
+            constexpr std::size_t k_first_read = 8192;
+            entry.resize(std::min(size, std::max(k_first_read, k_header_size)));
             if (fill(0)) {
                 const std::uint64_t want = entry_head_size(entry, key);
                 if (want > 0 && want <= size) {
+                    const std::size_t had = entry.size();
                     entry.resize(static_cast<std::size_t>(want));
-                    if (fill(k_header_size))
+                    if (want <= had || fill(had))
                         if (auto head = entry_head(entry, key))
                             out = decode_parsed(*head, path, checkins);
                 }
@@ -673,12 +737,43 @@ void ModelCache::store(const CacheKey& key, const ParsedFile& parsed) {
 void ModelCache::store_later(const CacheKey& key, const ParsedFile& parsed) {
     std::string entry = encode_entry(key, encode_parsed(parsed));
     const std::lock_guard lock(m_mutex);
-    m_later.emplace_back(key, std::move(entry));
+    m_later.emplace_back(entry_path(key), std::move(entry));
+}
+
+Stamps ModelCache::load_stamps(const CacheKey& key) const {
+    const fs::path file = stamps_path(key);
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return {};
+    std::optional<Stamps> out;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes) {
+        std::string entry(static_cast<std::size_t>(st.st_size), '\0');
+        std::size_t got = 0;
+        while (got < entry.size()) {
+            const ssize_t n = ::read(fd, entry.data() + got, entry.size() - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            got += static_cast<std::size_t>(n);
+        }
+        if (got == entry.size())
+            if (auto payload = entry_payload(entry, key)) out = decode_stamps(*payload);
+        // Kept from eviction while in use, as an entry is.
+        if (out && st.st_mtime < std::time(nullptr) - 3600) ::futimens(fd, nullptr);
+    }
+    ::close(fd);
+    return out ? std::move(*out) : Stamps{};
+}
+
+void ModelCache::store_stamps_later(const CacheKey& key, const Stamps& stamps) {
+    std::string entry = encode_entry(key, encode_stamps(stamps));
+    const std::lock_guard lock(m_mutex);
+    m_later.emplace_back(stamps_path(key), std::move(entry));
 }
 
 namespace {
 
-using Batch = std::vector<std::pair<CacheKey, std::string>>;
+using Batch = std::vector<std::pair<fs::path, std::string>>; // files and their bytes
 
 // Makes the cache folder `dir` as okr keeps it: private, like the goals it holds, and the folders
 // above it made as `mkdir -p` would (~/.cache may not exist yet). False when it cannot be made.
@@ -691,8 +786,8 @@ bool make_cache_folder(const fs::path& dir) {
 // Writes `batch` into the cache of `settings`, then trims.
 void write_batch(const CacheSettings& settings, const Batch& batch) {
     ModelCache cache(settings);
-    for (const auto& [key, entry] : batch)
-        cache.write_entry(key, entry);
+    for (const auto& [file, bytes] : batch)
+        cache.write_file(file, bytes);
     cache.trim();
 }
 
@@ -813,6 +908,14 @@ Writers& writers() {
 
 } // namespace
 
+void finish_cache_writes() {
+    Writers& w = writers();
+    const std::lock_guard lock(w.mutex);
+    for (auto& t : w.threads)
+        t.join();
+    w.threads.clear();
+}
+
 void ModelCache::write_in_background() {
     Batch later;
     {
@@ -843,8 +946,11 @@ void ModelCache::write_in_background() {
 }
 
 void ModelCache::write_entry(const CacheKey& key, std::string_view entry) {
+    write_file(entry_path(key), entry);
+}
+
+void ModelCache::write_file(const fs::path& file, std::string_view entry) {
     if (m_unwritable.load(std::memory_order_relaxed)) return;
-    const fs::path file = entry_path(key);
     const fs::path dir = file.parent_path();
     static thread_local std::mt19937_64 random{std::random_device{}()};
     const fs::path temp =
@@ -904,12 +1010,12 @@ void ModelCache::trim() {
             const std::string name = it->path().filename().string();
             struct stat st {};
             if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            if (is_hex_name(name, 30)) {
+            const bool hex = name.size() >= 30 && is_hex_name(name.substr(0, 30), 30);
+            if (hex && (name.size() == 30 || name.substr(30) == ".stamps")) {
                 entries.push_back(
                     {it->path().string(), static_cast<std::uint64_t>(st.st_size), st.st_mtim});
                 total += static_cast<std::uint64_t>(st.st_size);
-            } else if (name.size() > 35 && is_hex_name(name.substr(0, 30), 30) &&
-                       name.compare(30, 5, ".tmp.") == 0 && st.st_mtime < stale) {
+            } else if (hex && name.find(".tmp.", 30) != std::string::npos && st.st_mtime < stale) {
                 ::unlink(it->path().c_str()); // left by a process that died mid-write
             }
         }

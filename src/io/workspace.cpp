@@ -9,11 +9,14 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
+#include <mutex>
 #include <set>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <thread>
 #include <unistd.h>
 
@@ -269,16 +272,81 @@ std::string DiskFiles::resolve(const std::string& path) const {
     return real_path(path);
 }
 
+namespace {
+
+std::string device_and_inode(std::uint64_t device, std::uint64_t inode) {
+    std::string out(1, '\0'); // no path holds a NUL
+    char number[24];
+    out.append(number, std::to_chars(number, number + sizeof number, device).ptr);
+    out += ':';
+    out.append(number, std::to_chars(number, number + sizeof number, inode).ptr);
+    return out;
+}
+
+} // namespace
+
 std::string DiskFiles::identity(const std::string& path) const {
     // The file itself (device and inode), so that a file reached twice, by a link or another
     // spelling, is loaded once: one stat, where resolving the path reads every link on the way.
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return path;
-    std::string out(1, '\0'); // no path holds a NUL
-    char number[24];
-    out.append(number, std::to_chars(number, number + sizeof number, st.st_dev).ptr);
-    out += ':';
-    out.append(number, std::to_chars(number, number + sizeof number, st.st_ino).ptr);
+    return device_and_inode(st.st_dev, st.st_ino);
+}
+
+std::string stamp_identity(const FileStamp& stamp) {
+    return device_and_inode(stamp.device, stamp.inode);
+}
+
+namespace {
+
+// Whether the file system of `path` (on `device`) keeps a ctime that every write changes, from
+// one clock with this machine: remembered by device, as a workspace lies on one or two.
+bool keeps_ctime(const std::string& path, std::uint64_t device) {
+    static std::mutex mutex;
+    static std::vector<std::pair<std::uint64_t, bool>> known;
+    {
+        const std::lock_guard lock(mutex);
+        for (const auto& [d, keeps] : known)
+            if (d == device) return keeps;
+    }
+    struct statfs fs {};
+    if (::statfs(path.c_str(), &fs) != 0) return false;
+    // From linux/magic.h (and ZFS's and bcachefs's own).
+    constexpr std::uint64_t local[] = {
+        0xEF53,     // ext2, ext3, ext4
+        0x58465342, // XFS
+        0x9123683E, // Btrfs
+        0x01021994, // tmpfs
+        0x794C7630, // overlayfs
+        0xF2F52010, // F2FS
+        0x2FC12FC1, // ZFS
+        0xCA451A4E, // bcachefs
+    };
+    const auto type = static_cast<std::uint64_t>(fs.f_type) & 0xFFFFFFFFu;
+    const bool keeps = std::find(std::begin(local), std::end(local), type) != std::end(local);
+    const std::lock_guard lock(mutex);
+    known.emplace_back(device, keeps);
+    return keeps;
+}
+
+} // namespace
+
+std::optional<FileStamp> DiskFiles::stamp(const std::string& path) const {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    if (!keeps_ctime(path, st.st_dev)) return std::nullopt;
+    auto ns = [](const struct timespec& t) {
+        return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+    };
+    FileStamp out;
+    out.device = st.st_dev;
+    out.inode = st.st_ino;
+    out.mode = st.st_mode;
+    out.owner = st.st_uid;
+    out.group = st.st_gid;
+    out.size = static_cast<std::uint64_t>(st.st_size);
+    out.mtime_ns = ns(st.st_mtim);
+    out.ctime_ns = ns(st.st_ctim);
     return out;
 }
 
@@ -343,6 +411,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
     struct Pending {
         std::string path;
         std::string root; // resolved folder of the root file
+        std::optional<FileStamp> stamp;
     };
     // Folders resolved once each: a workspace of many files has few folders.
     std::unordered_map<std::string, std::string> resolved_dirs;
@@ -353,23 +422,54 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
     };
     std::vector<Pending> pending;
     for (const std::string& r : roots)
-        pending.push_back({r, resolve_dir(fs::path(r).parent_path().string())});
+        pending.push_back({r, resolve_dir(fs::path(r).parent_path().string()), std::nullopt});
     std::set<std::string> seen;
     std::vector<ParsedFile> parsed;
     std::optional<ModelCache> cache;
     if (cache_settings) cache.emplace(*cache_settings);
+    // The files' stamps (FileStamp): a file with the stamp it had when last hashed is looked up
+    // in the cache by that hash, unread. Not with a memo, which needs every text.
+    const bool stamped = cache && !memo;
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now); // before any stamp is taken
+    const std::int64_t started =
+        static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    CacheKey stamps_at;
+    Stamps known;  // as the last run left them
+    Stamps stamps; // as this run finds them
+    if (stamped) {
+        std::error_code ec;
+        stamps_at = stamps_key(fs::current_path(ec).string(), roots);
+        known = cache->load_stamps(stamps_at);
+    }
     while (!pending.empty()) {
         std::vector<Pending> batch;
         for (auto& p : pending) {
-            // Resolved by the file system, so that a file reached twice is loaded once.
-            if (seen.insert(files.identity(p.path)).second) batch.push_back(std::move(p));
+            // Resolved by the file system, so that a file reached twice is loaded once; from
+            // the file's stamp when it has one (the same stat).
+            if (stamped) p.stamp = files.stamp(p.path);
+            const std::string id = p.stamp ? stamp_identity(*p.stamp) : files.identity(p.path);
+            if (seen.insert(id).second) batch.push_back(std::move(p));
         }
         pending.clear();
         std::vector<ParsedFile> results(batch.size());
         std::vector<std::optional<Failure>> problems(batch.size());
+        std::vector<std::optional<StampRecord>> records(batch.size());
         std::atomic<std::size_t> next{0};
         auto worker = [&] {
             for (std::size_t i; (i = next.fetch_add(1)) < batch.size();) {
+                const std::optional<FileStamp>& stamp = batch[i].stamp;
+                if (stamp) {
+                    const auto it = known.find(batch[i].path);
+                    if (it != known.end() && it->second.stamp == *stamp) {
+                        if (auto hit = cache->load(it->second.key, batch[i].path, checkins)) {
+                            results[i] = std::move(*hit);
+                            records[i] = it->second;
+                            if (checkins == Checkins::skip) drop_checkins(results[i].file);
+                            continue;
+                        }
+                    }
+                }
                 Result<std::string> text = files.read(batch[i].path);
                 if (!text) {
                     problems[i] = std::move(text).failure();
@@ -385,6 +485,8 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                     results[i] = parse_goal_file(*text, batch[i].path);
                 } else {
                     const CacheKey key = cache_key(*text, batch[i].path);
+                    if (stamp && stamp_settled(*stamp, started, cache->settings().settle_ns))
+                        records[i] = StampRecord{*stamp, key};
                     if (auto hit = cache->load(key, batch[i].path, checkins)) {
                         results[i] = std::move(*hit);
                     } else {
@@ -409,6 +511,7 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
             if (problems[i]) continue;
             const std::string& path = batch[i].path;
             const std::string& root = batch[i].root;
+            if (records[i]) stamps.insert_or_assign(path, *records[i]);
             const std::string dir = fs::path(path).parent_path().string();
             for (const auto& include : results[i].file.includes) {
                 auto outside = [&](const std::string& why) {
@@ -464,12 +567,13 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                         reported = true;
                         continue;
                     }
-                    pending.push_back({m, root});
+                    pending.push_back({m, root, std::nullopt});
                 }
             }
             parsed.push_back(std::move(results[i]));
         }
     }
+    if (stamped && stamps != known) cache->store_stamps_later(stamps_at, stamps);
     if (cache) cache->write_in_background();
     if (out.problem) return out;
     std::sort(parsed.begin(), parsed.end(),

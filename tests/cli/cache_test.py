@@ -3,7 +3,7 @@
 changes an output: not after an edit that keeps a file's size and modification time, not with
 damaged or foreign entries, not when its folder cannot be written, not with many okr at once.
 
-Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, damage, unwritable, bound, detached,
+Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, stamps, damage, unwritable, bound, detached,
                                          many, complete)
 Every run has a temporary HOME and cache: the test never touches the user's cache.
 """
@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tools  # noqa: E402
 OKR = os.path.abspath(sys.argv[1])
 FAILURES = []
 
@@ -87,7 +89,19 @@ class Sandbox:
 def entries(folder):
     """The cache entries below `folder`: {path: bytes}."""
     return {p: p.read_bytes() for p in Path(folder).rglob("*")
-            if p.is_file() and p.name != "writing.lock"}
+            if p.is_file() and p.name != "writing.lock" and ".stamps" not in p.name}
+
+
+def stamps(folder):
+    """The stamps files below `folder` (one per workspace, beside the entries): {path: bytes}."""
+    return {p: p.read_bytes() for p in Path(folder).rglob("*.stamps") if p.is_file()}
+
+
+# File systems whose ctime changes on every write, on which okr keeps files' stamps (statfs
+# types, as `stat -f -c %t` prints them): ext2/3/4, XFS, Btrfs, tmpfs, overlayfs, F2FS, ZFS,
+# bcachefs.
+STAMPED_FILE_SYSTEMS = {"ef53", "58465342", "9123683e", "1021994", "794c7630", "f2f52010",
+                        "2fc12fc1", "ca451a4e"}
 
 
 def wait_for_writer(folder, seconds=60):
@@ -379,7 +393,54 @@ def test_complete():
         s.cleanup()
 
 
-PARTS = {"complete": test_complete, "where": test_where, "edits": test_edits, "damage": test_damage,
+def test_stamps():
+    """A goal file unchanged for a second is known by its stamp (device, inode, size, times): a
+    warm run finds its entry without reading it. An edit that keeps the size and modification
+    time still changes the ctime, which no program can set, and is seen."""
+    s = Sandbox()
+    try:
+        kind = subprocess.run(["stat", "-f", "-c", "%t", str(s.goals)], capture_output=True,
+                              text=True).stdout.strip()
+        if kind not in STAMPED_FILE_SYSTEMS:
+            s.cleanup()
+            tools.skip(f"{s.goals} is on a file system of type {kind}, where okr keeps no stamps")
+        cache = s.dir / "cache"
+        plain = s.status(OKR_CACHE="off")
+        first = s.status(OKR_CACHE=str(cache))
+        check(first == plain and not stamps(cache),
+              "a file changed within the last second: no stamp kept", str(stamps(cache)))
+        time.sleep(1.2)  # the settle time: a stamp is kept once its file is a second old
+        check(s.status(OKR_CACHE=str(cache)) == plain, "warm: the same output")
+        kept = stamps(cache)
+        check(len(kept) == 1, "the workspace's stamps are kept beside the entries", str(kept))
+        check(s.status(OKR_CACHE=str(cache)) == plain and stamps(cache) == kept,
+              "known by its stamp: the same output, the stamps unchanged")
+
+        path = s.goals / "okr.toml"
+        st = path.stat()
+        path.write_text(GOALS.replace("value = 31", "value = 47"), encoding="utf-8")
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        check(path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns,
+              "the edit keeps size and modification time")
+        second = s.status(OKR_CACHE=str(cache))
+        check('"current": 47' in second[1], "the edited value is shown", second[1])
+        check(second == s.status(OKR_CACHE="off"), "the same as without the cache")
+        time.sleep(1.2)
+        check(s.status(OKR_CACHE=str(cache)) == second, "settled again: the same output")
+        check(stamps(cache) != kept, "the new stamp is kept")
+        check(s.status(OKR_CACHE=str(cache)) == second, "known by its new stamp: the same output")
+
+        # A file made unreadable: chmod changes the ctime too, and the error is the same.
+        if os.geteuid() != 0:  # root reads anything
+            path.chmod(0)
+            denied, off = s.status(OKR_CACHE=str(cache)), s.status(OKR_CACHE="off")
+            path.chmod(0o644)
+            check(denied[0] == 4 and denied == off, "an unreadable file: the same error", denied)
+    finally:
+        s.cleanup()
+
+
+PARTS = {"stamps": test_stamps, "complete": test_complete, "where": test_where, "edits": test_edits, "damage": test_damage,
          "unwritable": test_unwritable, "bound": test_bound, "detached": test_detached,
          "many": test_many}
 

@@ -1,7 +1,7 @@
 // Fuzz target: cache. Any bytes as a model-cache entry (SPEC §14), read from the disk the way okr
-// reads one, and as the payload inside an intact entry: the reader must refuse what is not an
-// entry it wrote, without a crash, a hang, UB or a huge allocation; what it accepts must encode
-// back to a payload that decodes to the same.
+// reads one, and as the payload inside an intact entry; the same for a workspace's stamps file:
+// the reader must refuse what is not an entry it wrote, without a crash, a hang, UB or a huge
+// allocation; what it accepts must encode back to a payload that decodes to the same.
 //
 // The first byte chooses: even, the rest is a whole entry file; odd, the rest is a payload,
 // wrapped in a valid header (so that the decoder is reached past the checksum).
@@ -54,6 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             k.checkins.clear();
         if (!light || !(light->file == parsed->file)) std::abort();
     }
+    // The stamps decoder alone, and its round trip.
+    if (auto stamps = okr::io::decode_stamps(bytes)) {
+        auto back = okr::io::decode_stamps(okr::io::encode_stamps(*stamps));
+        if (!back || !(*back == *stamps)) std::abort();
+    }
     (void)okr::io::entry_payload(bytes, key);
     (void)okr::io::entry_head(bytes, key);
     (void)okr::io::entry_head_size(bytes, key);
@@ -69,6 +74,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         else
             out << okr::io::encode_entry(key, bytes);
     }
+    const okr::io::CacheKey stamps_at = okr::io::stamps_key("/fuzz", {"okr.toml"});
+    {
+        std::ofstream out(cache.stamps_path(stamps_at), std::ios::binary);
+        if (data[0] % 2 == 0)
+            out << bytes;
+        else
+            out << okr::io::encode_entry(stamps_at, bytes);
+    }
+    const okr::io::Stamps stamps = cache.load_stamps(stamps_at);
+    if (!stamps.empty() && !okr::io::decode_stamps(bytes) && data[0] % 2 == 1) std::abort();
     const auto loaded = cache.load(key, "fuzz/okr.toml");
     (void)cache.load(key, "fuzz/okr.toml", okr::io::Checkins::skip);
     if (loaded && data[0] % 2 == 1 && !okr::io::decode_parsed(bytes, "fuzz/okr.toml")) std::abort();

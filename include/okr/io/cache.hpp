@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -75,9 +76,54 @@ std::uint64_t entry_head_size(std::string_view header, const CacheKey& key);
 // with an intact header for `key` and an intact head part; the rest need not be there.
 std::optional<std::string_view> entry_head(std::string_view entry, const CacheKey& key);
 
+// What stat(2) says of a goal file, to see without reading it that it has not changed since its
+// bytes were hashed, as git's index does. Every write to a file, and every chmod, chown, rename
+// or utime, sets its ctime to the time of the change, which no program can set otherwise: a file
+// with the same stamp as at a time after it last changed still has the same bytes.
+struct FileStamp {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::uint64_t mode = 0;
+    std::uint64_t owner = 0; // uid
+    std::uint64_t group = 0; // gid
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0; // since the epoch
+    std::int64_t ctime_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+};
+
+// How long a file must have stayed unchanged before its stamp is kept: the clock that stamps
+// files ticks coarsely, so a file changed twice within one tick keeps its ctime.
+inline constexpr std::int64_t k_settle_ns = 1'000'000'000;
+
+// Whether `stamp` may be kept for later runs: its file last changed (ctime and mtime) at least
+// `settle_ns` before `now_ns`, a time read before the stamp was. Then any later change to the
+// file gives it another ctime. Pure.
+bool stamp_settled(const FileStamp& stamp, std::int64_t now_ns, std::int64_t settle_ns);
+
+// The key of a goal file's bytes when the file had this stamp.
+struct StampRecord {
+    FileStamp stamp;
+    CacheKey key;
+    bool operator==(const StampRecord&) const = default;
+};
+
+// The stamps of a workspace's files, by path as the loader names them (relative to the working
+// directory, or absolute): a warm run whose files have their stamps reads none of them.
+using Stamps = std::map<std::string, StampRecord, std::less<>>;
+
+// The key under which the stamps of the workspace with these root files, named from `cwd`, are
+// kept. Pure.
+CacheKey stamps_key(const std::string& cwd, const std::vector<std::string>& roots);
+
+// `stamps` as bytes, and back: nullopt when the bytes are anything else. Pure.
+std::string encode_stamps(const Stamps& stamps);
+std::optional<Stamps> decode_stamps(std::string_view bytes);
+
 struct CacheSettings {
     std::filesystem::path dir; // the cache's own folder, e.g. ~/.cache/okr
     std::uint64_t max_bytes = k_default_cache_bytes;
+    std::int64_t settle_ns = k_settle_ns; // stamp_settled (tests use 0)
 };
 
 // Where the cache is and how large it may grow, from the environment: OKR_CACHE (`off` turns the
@@ -101,6 +147,10 @@ class ModelCache {
                                    Checkins checkins = Checkins::read) const;
     // Stores `parsed` as the entry of `key`, replacing whatever is there.
     void store(const CacheKey& key, const ParsedFile& parsed);
+    // The stamps kept under `key` (stamps_key); none when there are none or they are damaged.
+    Stamps load_stamps(const CacheKey& key) const;
+    // Keeps `stamps` under `key`, written with the entries stored later.
+    void store_stamps_later(const CacheKey& key, const Stamps& stamps);
     // The same, written later: the entry is encoded now and written by write_in_background.
     void store_later(const CacheKey& key, const ParsedFile& parsed);
     // Writes the entries stored later, then trims, on a thread of its own: the command goes on
@@ -113,6 +163,12 @@ class ModelCache {
     void write_in_background();
     // Writes an encoded entry (encode_entry) for `key` now.
     void write_entry(const CacheKey& key, std::string_view entry);
+    // Writes `bytes` as `file` (entry_path or stamps_path) now, atomically.
+    void write_file(const std::filesystem::path& file, std::string_view bytes);
+    // The file of the entry of `key`, and of the stamps kept under `key` (beside the entries,
+    // bounded with them).
+    std::filesystem::path entry_path(const CacheKey& key) const;
+    std::filesystem::path stamps_path(const CacheKey& key) const;
     // Keeps the cache within its bound: each folder written to since the last trim holds at most
     // its share of the bound (entries are spread over 256 folders by key); the entries used
     // least recently go first. Also removes temporary files left by a process that died.
@@ -121,13 +177,16 @@ class ModelCache {
     const CacheSettings& settings() const { return m_settings; }
 
   private:
-    std::filesystem::path entry_path(const CacheKey& key) const;
-
     CacheSettings m_settings;
     std::atomic<bool> m_unwritable{false};
     std::mutex m_mutex;
-    std::set<std::string> m_written;                       // folders written to since the last trim
-    std::vector<std::pair<CacheKey, std::string>> m_later; // entries stored later
+    std::set<std::string> m_written; // folders written to since the last trim
+    std::vector<std::pair<std::filesystem::path, std::string>> m_later; // files stored later
 };
+
+// Waits until the entries this process writes on threads of its own (write_in_background, below
+// k_detached_entries) are written, as they are when it exits: for tests, which look at the cache
+// as the next run finds it.
+void finish_cache_writes();
 
 } // namespace okr::io

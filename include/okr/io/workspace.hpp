@@ -57,7 +57,15 @@ class FileSource {
     virtual std::string resolve(const std::string& path) const = 0;
     // The same text for two paths that name the same file, so that none is loaded twice.
     virtual std::string identity(const std::string& path) const = 0;
+    // The file's stamp, when its ctime can be trusted to change on every write, so that the
+    // cache may know the file unread (FileStamp); nullopt by default.
+    virtual std::optional<FileStamp> stamp(const std::string& /*path*/) const {
+        return std::nullopt;
+    }
 };
+
+// The identity (FileSource::identity) on disk of the file with this stamp.
+std::string stamp_identity(const FileStamp& stamp);
 
 // The files on disk.
 class DiskFiles : public FileSource {
@@ -68,6 +76,10 @@ class DiskFiles : public FileSource {
                                   std::vector<std::string>* outside = nullptr) const override;
     std::string resolve(const std::string& path) const override;
     std::string identity(const std::string& path) const override;
+    // For a regular file on a local file system that keeps ctime in nanoseconds (ext4, XFS,
+    // Btrfs, tmpfs, overlayfs, F2FS, ZFS, bcachefs); nullopt on any other (a network file system,
+    // whose times come from another clock, or FAT, which keeps no ctime).
+    std::optional<FileStamp> stamp(const std::string& path) const override;
 };
 
 struct ParsedFile;

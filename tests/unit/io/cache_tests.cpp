@@ -1,12 +1,15 @@
 #include "okr/io/cache.hpp"
+#include "okr/io/workspace.hpp"
 
 #include "../support.hpp"
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -155,6 +158,58 @@ std::vector<fs::path> entries_below(const fs::path& dir) {
          it.increment(ec))
         if (it->is_regular_file()) out.push_back(it->path());
     return out;
+}
+
+// Goal files in memory, each with a stamp the test sets (as the disk gives one), counting reads.
+class StampedFiles : public io::FileSource {
+  public:
+    std::map<std::string, std::string> texts;
+    std::map<std::string, io::FileStamp> stamps;
+    mutable int reads = 0;
+
+    Result<std::string> read(const std::string& path) const override {
+        ++reads;
+        return texts.at(path);
+    }
+    std::vector<std::string> glob(const std::string&, const std::string&, const std::string&,
+                                  std::vector<std::string>*) const override {
+        return {};
+    }
+    std::string resolve(const std::string& path) const override { return path; }
+    std::string identity(const std::string& path) const override { return path; }
+    std::optional<io::FileStamp> stamp(const std::string& path) const override {
+        auto it = stamps.find(path);
+        if (it == stamps.end()) return std::nullopt;
+        return it->second;
+    }
+};
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// A stamp of a file last changed `ago` before now.
+io::FileStamp stamp_from(std::chrono::nanoseconds ago, std::uint64_t size) {
+    io::FileStamp s;
+    s.device = 8;
+    s.inode = 1234;
+    s.mode = 0100644;
+    s.size = size;
+    s.mtime_ns = now_ns() - ago.count();
+    s.ctime_ns = s.mtime_ns;
+    return s;
+}
+
+// The title of the one goal file of `files`, loaded through the cache of `settings` (the
+// entries are written before it returns).
+std::string title_of(const StampedFiles& files, const io::CacheSettings& settings) {
+    const io::LoadedWorkspace loaded = io::load_workspace({"okr.toml"}, files, settings, nullptr);
+    io::finish_cache_writes();
+    REQUIRE_FALSE(loaded.problem);
+    REQUIRE(loaded.workspace.files.size() == 1);
+    return loaded.workspace.files[0].title;
 }
 
 } // namespace
@@ -362,5 +417,132 @@ TEST_SUITE("okr::io::cache") {
         CHECK_FALSE(cache.load(keys[1], "x.toml"));
         CHECK(cache.load(keys[2], "x.toml"));
         CHECK(fs::exists(tmp.path / "00" / "notes.txt"));
+    }
+
+    TEST_CASE("stamps come back the same; damaged or disordered bytes are refused") {
+        io::Stamps stamps;
+        io::FileStamp a = stamp_from(std::chrono::hours(1), 120);
+        a.mtime_ns = -5; // before 1970: a signed number
+        stamps["teams/a.toml"] = {a, io::cache_key("a", "teams/a.toml")};
+        stamps["okr.toml"] = {stamp_from(std::chrono::seconds(30), 0), io::cache_key("", "okr")};
+        const std::string bytes = io::encode_stamps(stamps);
+        const auto back = io::decode_stamps(bytes);
+        REQUIRE(back);
+        CHECK(*back == stamps);
+        CHECK(io::decode_stamps(io::encode_stamps({})) == io::Stamps{});
+        for (std::size_t n = 0; n < bytes.size(); ++n)
+            CHECK_FALSE(io::decode_stamps(bytes.substr(0, n)));
+        CHECK_FALSE(io::decode_stamps(bytes + '\0'));
+        // The same path twice is not an encoding of ours.
+        std::string twice = io::encode_stamps({{"x", stamps["okr.toml"]}});
+        twice[0] = '\2';
+        twice += twice.substr(1);
+        CHECK_FALSE(io::decode_stamps(twice));
+        // A huge count is refused before anything is allocated.
+        CHECK_FALSE(io::decode_stamps(std::string("\xff\xff\xff\xff\x0f", 5)));
+    }
+
+    TEST_CASE("a stamp is kept once its file has stayed unchanged for the settle time") {
+        const std::int64_t now = 1'800'000'000'000'000'000;
+        const std::int64_t second = 1'000'000'000;
+        io::FileStamp s;
+        s.ctime_ns = s.mtime_ns = now - 2 * second;
+        CHECK(io::stamp_settled(s, now, second));
+        s.ctime_ns = now - second; // exactly the settle time: not yet
+        CHECK_FALSE(io::stamp_settled(s, now, second));
+        s.ctime_ns = now - 2 * second;
+        s.mtime_ns = now + 60 * second; // a modification time set in the future
+        CHECK_FALSE(io::stamp_settled(s, now, second));
+        s.mtime_ns = now - 2 * second;
+        CHECK(io::stamp_settled(s, now, 0));
+        s.ctime_ns = now;
+        CHECK_FALSE(io::stamp_settled(s, now, 0));
+    }
+
+    TEST_CASE("the stamps of a workspace are kept under a key of its folder and root files") {
+        CHECK(io::stamps_key("/w", {"okr.toml"}) == io::stamps_key("/w", {"okr.toml"}));
+        CHECK_FALSE(io::stamps_key("/w", {"okr.toml"}) == io::stamps_key("/v", {"okr.toml"}));
+        CHECK_FALSE(io::stamps_key("/w", {"a", "b"}) == io::stamps_key("/w", {"ab"}));
+        CHECK_FALSE(io::stamps_key("/w", {"okr.toml"}) == io::cache_key("", "okr.toml"));
+
+        TempDir tmp;
+        io::ModelCache cache({tmp.path, io::k_default_cache_bytes});
+        const io::CacheKey key = io::stamps_key("/w", {"okr.toml"});
+        CHECK(cache.load_stamps(key).empty());
+        io::Stamps stamps;
+        stamps["okr.toml"] = {stamp_from(std::chrono::hours(1), 9), io::cache_key("x", "okr")};
+        cache.write_file(cache.stamps_path(key), io::encode_entry(key, io::encode_stamps(stamps)));
+        CHECK(cache.load_stamps(key) == stamps);
+        CHECK(cache.stamps_path(key).filename().string() == key.hex().substr(2) + ".stamps");
+        CHECK(cache.load_stamps(io::stamps_key("/w", {"other.toml"})).empty());
+        fs::resize_file(cache.stamps_path(key), fs::file_size(cache.stamps_path(key)) - 1);
+        CHECK(cache.load_stamps(key).empty());
+    }
+
+    TEST_CASE("a file with the stamp it had is taken from the cache unread; any change is read") {
+        TempDir tmp;
+        const io::CacheSettings settings{tmp.path, io::k_default_cache_bytes};
+        const std::string one = "title = \"One\"\n";
+        const std::string two = "title = \"Two\"\n"; // the same size
+        StampedFiles files;
+        files.texts["okr.toml"] = one;
+        files.stamps["okr.toml"] = stamp_from(std::chrono::hours(1), one.size());
+
+        CHECK(title_of(files, settings) == "One");
+        CHECK(files.reads == 1);
+        CHECK(title_of(files, settings) == "One");
+        CHECK(files.reads == 1); // known by its stamp
+
+        SUBCASE("a write changes the ctime, even one that keeps the size and modification time") {
+            files.texts["okr.toml"] = two;
+            files.stamps["okr.toml"].ctime_ns = now_ns();
+            CHECK(title_of(files, settings) == "Two");
+            CHECK(files.reads == 2);
+            // Changed just now: read again until it has settled.
+            CHECK(title_of(files, settings) == "Two");
+            CHECK(files.reads == 3);
+        }
+        SUBCASE("the stamp is all that is looked at: the same stamp is trusted to mean the same "
+                "bytes (which is why only file systems that keep ctime give stamps)") {
+            files.texts["okr.toml"] = two;
+            CHECK(title_of(files, settings) == "One");
+            CHECK(files.reads == 1);
+        }
+        SUBCASE("another inode, or size, is another file") {
+            files.texts["okr.toml"] = two;
+            files.stamps["okr.toml"].inode += 1;
+            CHECK(title_of(files, settings) == "Two");
+            CHECK(files.reads == 2);
+            CHECK(title_of(files, settings) == "Two");
+            CHECK(files.reads == 2); // the new stamp is kept
+        }
+        SUBCASE("an entry gone from the cache is parsed again, from the file") {
+            for (const fs::path& file : entries_below(tmp.path))
+                if (file.extension() != ".stamps") fs::remove(file);
+            CHECK(title_of(files, settings) == "One");
+            CHECK(files.reads == 2);
+        }
+        SUBCASE("a file source without stamps (a git revision) has every file read") {
+            files.stamps.clear();
+            CHECK(title_of(files, settings) == "One");
+            CHECK(files.reads == 2);
+        }
+    }
+
+    TEST_CASE("a file changed within the settle time is read every time, its stamp not kept") {
+        TempDir tmp;
+        const io::CacheSettings settings{tmp.path, io::k_default_cache_bytes};
+        StampedFiles files;
+        files.texts["okr.toml"] = "title = \"One\"\n";
+        files.stamps["okr.toml"] = stamp_from(std::chrono::milliseconds(100), 14);
+        CHECK(title_of(files, settings) == "One");
+        CHECK(title_of(files, settings) == "One");
+        CHECK(files.reads == 2);
+        for (const fs::path& file : entries_below(tmp.path))
+            CHECK(file.extension() != ".stamps");
+        // Two writes within one tick of the file system's clock keep the ctime: the second,
+        // made after a run read the first, must still be seen.
+        files.texts["okr.toml"] = "title = \"Two\"\n";
+        CHECK(title_of(files, settings) == "Two");
     }
 }
