@@ -4,6 +4,7 @@
 #include "okr/cli/completion.hpp"
 #include "okr/cli/pager.hpp"
 #include "okr/core/suggest.hpp"
+#include "okr/io/cache.hpp"
 #include "okr/report/text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -168,6 +169,7 @@ int run(int argc, char** argv) {
         options, read_environment(),
         [](std::string_view text) {
             if (output_error) return;
+            io::start_cache_writers(); // before any output, which a reader may cut short
             if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
                 std::fflush(stdout) != 0)
                 output_error = errno ? errno : EIO;
@@ -198,6 +200,7 @@ int run(int argc, char** argv) {
     try {
         std::string out;
         const ExitCode code = runner(session, out);
+        io::start_cache_writers(); // before the output, which a reader may cut short
         const Environment& env = session.env();
         if (!output_error &&
             !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager,

@@ -908,6 +908,19 @@ Writers& writers() {
 
 } // namespace
 
+void start_cache_writers() {
+    Writers& w = writers();
+    const std::lock_guard lock(w.mutex);
+    if (w.detached.empty()) return;
+    for (auto& t : w.threads)
+        t.join();
+    w.threads.clear();
+    if (threads_in_process() != 1) return; // a fork would copy this thread alone: at exit
+    for (const auto& [settings, batch] : w.detached)
+        write_apart(settings, batch);
+    w.detached.clear();
+}
+
 void finish_cache_writes() {
     Writers& w = writers();
     const std::lock_guard lock(w.mutex);
@@ -926,15 +939,7 @@ void ModelCache::write_in_background() {
     Writers& w = writers();
     const std::lock_guard lock(w.mutex);
     if (later.size() >= k_detached_entries) {
-        // Now, so that the entries are written even when the command is cut short (by a
-        // reader that quits, say); when this process has other threads, at its exit.
-        for (auto& t : w.threads)
-            t.join();
-        w.threads.clear();
-        if (threads_in_process() == 1)
-            write_apart(m_settings, later);
-        else
-            w.detached.emplace_back(m_settings, std::move(later));
+        w.detached.emplace_back(m_settings, std::move(later));
         return;
     }
     try {

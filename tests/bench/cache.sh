@@ -6,9 +6,10 @@
 # Prints the median wall time (ms) and CPU time (user + system, ms) of: the toml++ parse floor
 # (okr_bench_parse, one thread), okr without the cache (OKR_CACHE=off), okr with an empty cache
 # (cold: parses every file; the entries are written by a process of their own, which may
-# outlive okr and whose time is not counted), okr with the cache that left (warm), and completion of
-# references (`okr __complete objectives,krs`) warm. Targets: warm status <= 0.1x the floor,
-# cold no slower than off, completion warm < 50 ms.
+# outlive okr and whose time is not counted), okr with the cache that left (warm: entries and
+# the files' stamps), and completion of references (`okr __complete objectives,krs`) warm. Each
+# run without the cache alternates with the run with it that it is compared to. Targets: warm
+# status <= 0.1x the floor, cold no slower than off, completion warm < 50 ms.
 # BUILD_DIR, BENCH_DATA and BENCH_RUNS (default 7) as for run.sh.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,24 +27,32 @@ old=$(mktemp -d) # each cold run's cache is moved here, and removed at the end: 
 trap 'rm -rf "$cache" "$old"' EXIT
 unset OKR_FILE OKR_CACHE_SIZE
 
-# measure NAME SETUP CMD...: median wall and CPU ms of `runs` runs; SETUP runs before each.
+# measure NAME ENV SETUP CMD... [+++ NAME ENV SETUP CMD...]: the median wall and CPU ms of `runs`
+# runs of each command; SETUP runs before each run. Two commands given together run in turn
+# (A B A B...), so that the machine's drift over a minute weighs on both alike.
 measure() {
-  local name=$1 setup=$2; shift 2
-  python3 - "$runs" "$setup" "$@" <<'PY' | sed "s/^/$name /"
+  python3 - "$runs" "$@" <<'PY'
 import os, statistics, subprocess, sys, time
-runs, setup, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-wall, cpu = [], []
+runs, rest = int(sys.argv[1]), sys.argv[2:]
+specs = []
+while rest:
+    cut = rest.index("+++") if "+++" in rest else len(rest)
+    name, env, setup, *cmd = rest[:cut]
+    specs.append((name, dict(os.environ, OKR_CACHE=env), setup, cmd, [], []))
+    rest = rest[cut + 1:]
 for _ in range(runs):
-    if setup:
-        subprocess.run(setup, shell=True, check=True)
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall.append((time.perf_counter() - t) * 1000)
-    cpu.append((ru.ru_utime + ru.ru_stime) * 1000)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {cmd}")
-print(f"{statistics.median(wall):9.1f} {statistics.median(cpu):9.1f}")
+    for name, env, setup, cmd, wall, cpu in specs:
+        if setup:
+            subprocess.run(setup, shell=True, check=True)
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall.append((time.perf_counter() - t) * 1000)
+        cpu.append((ru.ru_utime + ru.ru_stime) * 1000)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"failed: {cmd}")
+for name, env, setup, cmd, wall, cpu in specs:
+    print(f"{name} {statistics.median(wall):9.1f} {statistics.median(cpu):9.1f}")
 PY
 }
 
@@ -54,16 +63,15 @@ table=(-f "$ws" status --as-of 2026-11-23)
 complete=(-f "$ws" __complete objectives,krs -- team0001/)
 {
   echo "toml++-floor $floor -"
-  OKR_CACHE=off measure status-off "" "$okr" "${status[@]}"
   # A first run of many files leaves its entries to a process of their own, which holds a shared
   # lock on writing.lock while it writes: each run waits for the last one's writer first.
-  OKR_CACHE=$cache measure status-cold "$wait_writer; mv $cache \$(mktemp -u -p $old)" "$okr" "${status[@]}"
+  measure status-off off "$wait_writer" "$okr" "${status[@]}" \
+       +++ status-cold "$cache" "$wait_writer; mv $cache \$(mktemp -u -p $old)" "$okr" "${status[@]}"
   eval "$wait_writer"
-  OKR_CACHE=$cache measure status-warm "" "$okr" "${status[@]}"
-  OKR_CACHE=off measure table-off "" "$okr" "${table[@]}"
-  OKR_CACHE=$cache measure table-warm "" "$okr" "${table[@]}"
-  OKR_CACHE=off measure complete-off "" "$okr" "${complete[@]}"
-  OKR_CACHE=$cache measure complete-warm "" "$okr" "${complete[@]}"
+  measure status-warm "$cache" "" "$okr" "${status[@]}"
+  measure table-off off "" "$okr" "${table[@]}" +++ table-warm "$cache" "" "$okr" "${table[@]}"
+  measure complete-off off "" "$okr" "${complete[@]}" \
+       +++ complete-warm "$cache" "" "$okr" "${complete[@]}"
 } | awk -v floor="$floor" '
   BEGIN { printf "%-14s %9s %9s %9s\n", "run", "wall ms", "cpu ms", "/floor" }
   { printf "%-14s %9s %9s %9.3f\n", $1, $2, $3, $2 / floor; t[$1] = $2 }

@@ -156,10 +156,9 @@ class ModelCache {
     // Writes the entries stored later, then trims, on a thread of its own: the command goes on
     // (on a cold cache, writing a thousand files costs as much as evaluating them) and the
     // process waits for the thread as it exits. From k_detached_entries entries on, a process
-    // of its own writes them, started now (at exit when this process has other threads) and
-    // writing once this one has ended, so that a first run of a large workspace returns as soon
-    // as its output is out; it holds a shared lock on `writing.lock` in the cache folder until
-    // it is done.
+    // of its own writes them, started by start_cache_writers (or at exit) and writing once this
+    // one has ended, so that a first run of a large workspace returns as soon as its output is
+    // out; it holds a shared lock on `writing.lock` in the cache folder until it is done.
     void write_in_background();
     // Writes an encoded entry (encode_entry) for `key` now.
     void write_entry(const CacheKey& key, std::string_view entry);
@@ -183,6 +182,13 @@ class ModelCache {
     std::set<std::string> m_written; // folders written to since the last trim
     std::vector<std::pair<std::filesystem::path, std::string>> m_later; // files stored later
 };
+
+// Starts the processes that write the entries of large first runs (write_in_background), when
+// this process has a single thread; the rest start at exit. Call it once the command's work is
+// done, just before its output is written: the entries are then written even when the reader of
+// the output quits early, and the command's work never touched memory shared with a forked
+// writer (each first write to such a page would copy it).
+void start_cache_writers();
 
 // Waits until the entries this process writes on threads of its own (write_in_background, below
 // k_detached_entries) are written, as they are when it exits: for tests, which look at the cache
