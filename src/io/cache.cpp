@@ -54,6 +54,8 @@ constexpr int k_dirs = 256;
 
 class Writer {
   public:
+    void reserve(std::size_t bytes) { m_out.reserve(bytes); }
+    std::size_t size() const { return m_out.size(); }
     void u64(std::uint64_t v) {
         while (v >= 0x80) {
             m_out.push_back(static_cast<char>((v & 0x7f) | 0x80));
@@ -362,6 +364,15 @@ std::string encode_parsed(const ParsedFile& parsed) {
     Writer w;
     Writer tail;
     const GoalFile& f = parsed.file;
+    // Sized once, not grown: a check-in takes about 25 bytes and its note.
+    std::size_t checkins = 0;
+    for (const Objective& o : f.objectives)
+        for (const KeyResult& kr : o.krs)
+            checkins += kr.checkins.size();
+    for (const Kpi& k : f.kpis)
+        checkins += k.checkins.size();
+    tail.reserve(checkins * 48 + 16);
+    w.reserve(4096);
     w.str(f.title);
     w.str(f.owner);
     w.str(f.name_space);
@@ -453,10 +464,13 @@ std::string encode_parsed(const ParsedFile& parsed) {
         w.str(d.hint);
         w.str(d.rule);
     }
-    const std::string head = w.take();
     Writer out;
-    out.u64(head.size());
-    return out.take() + head + tail.take();
+    out.reserve(10 + w.size() + tail.size());
+    out.u64(w.size());
+    std::string bytes = out.take();
+    bytes += w.take();
+    bytes += tail.take();
+    return bytes;
 }
 
 std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path,
