@@ -310,7 +310,7 @@ def test_detached():
         check({p: p.stat().st_mtime_ns for p in entries(cache)} == before,
               "the warm run wrote nothing")
         # A reader that quits before okr writes a byte kills it (SIGPIPE) after its load: the
-        # entries are written all the same, by the process started as the load ended.
+        # entries are written all the same, by the process started before the first output.
         cut = s.dir / "cut"
         p = subprocess.Popen([OKR, "--as-of", "2026-11-23", *args], cwd=s.goals,
                              env=s.env(OKR_CACHE=str(cut)), stdout=subprocess.PIPE,
