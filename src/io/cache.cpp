@@ -4,6 +4,7 @@
 #include <bit>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -261,6 +262,19 @@ std::uint64_t get_le(const char* p, int bytes) {
     for (int i = 0; i < bytes; ++i)
         v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
     return v;
+}
+
+// Reads from `fd` into `buffer`, from byte `from` of it on, until it is full; false on a short
+// read (the file ended, or an error).
+bool fill(int fd, std::string& buffer, std::size_t from) {
+    std::size_t got = from;
+    while (got < buffer.size()) {
+        const ssize_t n = ::read(fd, buffer.data() + got, buffer.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    return got == buffer.size();
 }
 
 bool is_hex_name(std::string_view name, std::size_t size) {
@@ -703,36 +717,25 @@ std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::strin
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
         static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes) {
         static thread_local std::string entry; // reused: a warm load reads one entry per file
-        // Reads from the start of the entry until `entry` is full; false on a short read.
-        auto fill = [&](std::size_t from) {
-            std::size_t got = from;
-            while (got < entry.size()) {
-                const ssize_t n = ::read(fd, entry.data() + got, entry.size() - got);
-                if (n < 0 && errno == EINTR) continue;
-                if (n <= 0) break;
-                got += static_cast<std::size_t>(n);
-            }
-            return got == entry.size();
-        };
         const auto size = static_cast<std::size_t>(st.st_size);
         if (checkins == Checkins::skip) {
             // The header and the head alone: the check-ins in the tail are not read at all. One
             // read gets both when the head is small, as it mostly is.
             constexpr std::size_t k_first_read = 8192;
             entry.resize(std::min(size, std::max(k_first_read, k_header_size)));
-            if (fill(0)) {
+            if (fill(fd, entry, 0)) {
                 const std::uint64_t want = entry_head_size(entry, key);
                 if (want > 0 && want <= size) {
                     const std::size_t had = entry.size();
                     entry.resize(static_cast<std::size_t>(want));
-                    if (want <= had || fill(had))
+                    if (want <= had || fill(fd, entry, had))
                         if (auto head = entry_head(entry, key))
                             out = decode_parsed(*head, path, checkins);
                 }
             }
         } else {
             entry.resize(size);
-            if (fill(0))
+            if (fill(fd, entry, 0))
                 if (auto payload = entry_payload(entry, key))
                     out = decode_parsed(*payload, path, checkins);
         }
@@ -763,14 +766,7 @@ Stamps ModelCache::load_stamps(const CacheKey& key) const {
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
         static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes) {
         std::string entry(static_cast<std::size_t>(st.st_size), '\0');
-        std::size_t got = 0;
-        while (got < entry.size()) {
-            const ssize_t n = ::read(fd, entry.data() + got, entry.size() - got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            got += static_cast<std::size_t>(n);
-        }
-        if (got == entry.size())
+        if (fill(fd, entry, 0))
             if (auto payload = entry_payload(entry, key)) out = decode_stamps(*payload);
         // Kept from eviction while in use, as an entry is.
         if (out && st.st_mtime < std::time(nullptr) - 3600) ::futimens(fd, nullptr);
@@ -907,6 +903,7 @@ struct Writers {
     std::mutex mutex;
     std::vector<std::thread> threads;
     std::vector<std::pair<CacheSettings, Batch>> detached;
+    bool waited = false; // for threads just joined to be let go (start_cache_writers)
     ~Writers() {
         for (auto& t : threads)
             t.join();
@@ -929,7 +926,16 @@ void start_cache_writers() {
     for (auto& t : w.threads)
         t.join();
     w.threads.clear();
-    if (threads_in_process() != 1) return; // a fork would copy this thread alone: at exit
+    // A thread just joined (here, or by in_parallel) may still be counted for a moment: the
+    // join returns before the kernel has let the thread go. Waited for once (up to 1 ms), not at
+    // every chunk of output.
+    long threads = threads_in_process();
+    for (int wait = 0; threads > 1 && !w.waited && wait < 20; ++wait) {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        threads = threads_in_process();
+    }
+    w.waited = true;
+    if (threads != 1) return; // a fork would copy this thread alone: at exit
     for (const auto& [settings, batch] : w.detached)
         write_apart(settings, batch);
     w.detached.clear();

@@ -299,9 +299,9 @@ std::string stamp_identity(const FileStamp& stamp) {
 
 namespace {
 
-// Whether the file system of `path` (on `device`) keeps a ctime that every write changes, from
+// Whether the file system of `fd` (on `device`) keeps a ctime that every write changes, from
 // one clock with this machine: remembered by device, as a workspace lies on one or two.
-bool keeps_ctime(const std::string& path, std::uint64_t device) {
+bool keeps_ctime(int fd, std::uint64_t device) {
     static std::mutex mutex;
     static std::vector<std::pair<std::uint64_t, bool>> known;
     {
@@ -310,7 +310,7 @@ bool keeps_ctime(const std::string& path, std::uint64_t device) {
             if (d == device) return keeps;
     }
     struct statfs fs {};
-    if (::statfs(path.c_str(), &fs) != 0) return false;
+    if (::fstatfs(fd, &fs) != 0) return false;
     // From linux/magic.h (and ZFS's and bcachefs's own).
     constexpr std::uint64_t local[] = {
         0xEF53,     // ext2, ext3, ext4
@@ -329,12 +329,11 @@ bool keeps_ctime(const std::string& path, std::uint64_t device) {
     return keeps;
 }
 
-} // namespace
-
-std::optional<FileStamp> DiskFiles::stamp(const std::string& path) const {
+// The stamp of the open file `fd`, as DiskFiles::stamp says.
+std::optional<FileStamp> stamp_of(int fd) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    if (!keeps_ctime(path, st.st_dev)) return std::nullopt;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    if (!keeps_ctime(fd, st.st_dev)) return std::nullopt;
     auto ns = [](const struct timespec& t) {
         return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
     };
@@ -348,6 +347,31 @@ std::optional<FileStamp> DiskFiles::stamp(const std::string& path) const {
     out.mtime_ns = ns(st.st_mtim);
     out.ctime_ns = ns(st.st_ctim);
     return out;
+}
+
+} // namespace
+
+std::optional<FileStamp> DiskFiles::stamp(const std::string& path) const {
+    // Opened (not only stat'ed): a file this process cannot read (its permissions, or an
+    // access control list, changed without a write) has no stamp, and is read and refused as it
+    // is without the cache.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::optional<FileStamp> out = stamp_of(fd);
+    ::close(fd);
+    return out;
+}
+
+Result<std::string> DiskFiles::read_stamped(const std::string& path,
+                                            std::optional<FileStamp>& stamp) const {
+    stamp.reset();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return read_failure(path, errno);
+    stamp = stamp_of(fd); // before the bytes: a write while they are read gives another ctime
+    Result<std::string> text = read_descriptor(fd, path);
+    ::close(fd);
+    if (!text) stamp.reset();
+    return text;
 }
 
 struct ParseMemo::Entry {
@@ -470,7 +494,9 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                         }
                     }
                 }
-                Result<std::string> text = files.read(batch[i].path);
+                std::optional<FileStamp> read_stamp; // of the file whose bytes are read
+                Result<std::string> text = stamp ? files.read_stamped(batch[i].path, read_stamp)
+                                                 : files.read(batch[i].path);
                 if (!text) {
                     problems[i] = std::move(text).failure();
                     continue;
@@ -485,8 +511,9 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                     results[i] = parse_goal_file(*text, batch[i].path);
                 } else {
                     const CacheKey key = cache_key(*text, batch[i].path);
-                    if (stamp && stamp_settled(*stamp, started, cache->settings().settle_ns))
-                        records[i] = StampRecord{*stamp, key};
+                    if (read_stamp &&
+                        stamp_settled(*read_stamp, started, cache->settings().settle_ns))
+                        records[i] = StampRecord{*read_stamp, key};
                     if (auto hit = cache->load(key, batch[i].path, checkins)) {
                         results[i] = std::move(*hit);
                     } else {

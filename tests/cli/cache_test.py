@@ -122,6 +122,16 @@ def wait_for_writer(folder, seconds=60):
     return False
 
 
+def edit_keeping_size_and_time(path, old, new):
+    """Replaces `old` with `new`, as long, in the file at `path`, then sets its modification time
+    back: its size and mtime are as before (its ctime is not: no program can set that)."""
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    check(path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns,
+          "the edit keeps size and modification time")
+
+
 def test_where():
     s = Sandbox()
     try:
@@ -159,11 +169,7 @@ def test_edits():
         first = s.status(OKR_CACHE=cache)
         check('"current": 31' in first[1], "the first run shows the latest check-in", first[1])
         path = s.goals / "okr.toml"
-        st = path.stat()
-        path.write_text(GOALS.replace("value = 31", "value = 47"), encoding="utf-8")
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-        check(path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns,
-              "the edit keeps size and modification time")
+        edit_keeping_size_and_time(path, "value = 31", "value = 47")
         second = s.status(OKR_CACHE=cache)
         check('"current": 47' in second[1], "the edited value is shown", second[1])
         check(second == s.status(OKR_CACHE="off"), "the same as without the cache")
@@ -404,8 +410,11 @@ def test_stamps():
         if kind not in STAMPED_FILE_SYSTEMS:
             s.cleanup()
             tools.skip(f"{s.goals} is on a file system of type {kind}, where okr keeps no stamps")
+        strace = tools.require("strace")
         cache = s.dir / "cache"
+        path = s.goals / "okr.toml"
         plain = s.status(OKR_CACHE="off")
+        path.chmod(0o644)  # a new ctime, just now, however long the runs above took
         first = s.status(OKR_CACHE=str(cache))
         check(first == plain and not stamps(cache),
               "a file changed within the last second: no stamp kept", str(stamps(cache)))
@@ -415,13 +424,17 @@ def test_stamps():
         check(len(kept) == 1, "the workspace's stamps are kept beside the entries", str(kept))
         check(s.status(OKR_CACHE=str(cache)) == plain and stamps(cache) == kept,
               "known by its stamp: the same output, the stamps unchanged")
+        # Known by its stamp: opened to check that it may be read, never read.
+        trace = s.dir / "trace"
+        subprocess.run([strace, "-f", "-qq", "-e", "trace=read", "-y", "-o",
+                        str(trace), OKR, "--as-of", "2026-11-23", "status", "--format", "json"],
+                       cwd=s.goals, env=s.env(OKR_CACHE=str(cache)), capture_output=True,
+                       timeout=60)
+        reads = trace.read_text(encoding="utf-8", errors="replace")
+        check("read(" in reads and "okr.toml>" not in reads, "a warm run reads no goal file",
+              "\n".join(line for line in reads.splitlines() if "okr.toml" in line))
 
-        path = s.goals / "okr.toml"
-        st = path.stat()
-        path.write_text(GOALS.replace("value = 31", "value = 47"), encoding="utf-8")
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-        check(path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns,
-              "the edit keeps size and modification time")
+        edit_keeping_size_and_time(path, "value = 31", "value = 47")
         second = s.status(OKR_CACHE=str(cache))
         check('"current": 47' in second[1], "the edited value is shown", second[1])
         check(second == s.status(OKR_CACHE="off"), "the same as without the cache")

@@ -123,7 +123,7 @@ std::optional<Stamps> decode_stamps(std::string_view bytes);
 struct CacheSettings {
     std::filesystem::path dir; // the cache's own folder, e.g. ~/.cache/okr
     std::uint64_t max_bytes = k_default_cache_bytes;
-    std::int64_t settle_ns = k_settle_ns; // stamp_settled (tests use 0)
+    std::int64_t settle_ns = k_settle_ns; // stamp_settled
 };
 
 // Where the cache is and how large it may grow, from the environment: OKR_CACHE (`off` turns the

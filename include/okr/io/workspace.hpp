@@ -62,6 +62,14 @@ class FileSource {
     virtual std::optional<FileStamp> stamp(const std::string& /*path*/) const {
         return std::nullopt;
     }
+    // read(), and the stamp of the very file whose bytes were read, taken before reading them
+    // (the path may have come to name another file since stamp() was asked); nullopt where
+    // stamp() gives none.
+    virtual Result<std::string> read_stamped(const std::string& path,
+                                             std::optional<FileStamp>& stamp) const {
+        stamp.reset();
+        return read(path);
+    }
 };
 
 // The identity (FileSource::identity) on disk of the file with this stamp.
@@ -76,10 +84,13 @@ class DiskFiles : public FileSource {
                                   std::vector<std::string>* outside = nullptr) const override;
     std::string resolve(const std::string& path) const override;
     std::string identity(const std::string& path) const override;
-    // For a regular file on a local file system that keeps ctime in nanoseconds (ext4, XFS,
-    // Btrfs, tmpfs, overlayfs, F2FS, ZFS, bcachefs); nullopt on any other (a network file system,
-    // whose times come from another clock, or FAT, which keeps no ctime).
+    // For a regular file that this process may read, on a local file system whose ctime every
+    // write sets by this machine's clock (ext2/3/4, XFS, Btrfs, tmpfs, overlayfs, F2FS, ZFS,
+    // bcachefs); nullopt on any other (a network file system, whose times come from another
+    // clock, or FAT, which keeps no ctime), so that such files are read every time.
     std::optional<FileStamp> stamp(const std::string& path) const override;
+    Result<std::string> read_stamped(const std::string& path,
+                                     std::optional<FileStamp>& stamp) const override;
 };
 
 struct ParsedFile;

@@ -182,6 +182,15 @@ class StampedFiles : public io::FileSource {
         if (it == stamps.end()) return std::nullopt;
         return it->second;
     }
+    // The stamp of the file a read finds: the one stamp() gives, unless `swapped` names another
+    // (the path came to name another file between the two).
+    std::map<std::string, io::FileStamp> swapped;
+    Result<std::string> read_stamped(const std::string& path,
+                                     std::optional<io::FileStamp>& stamp) const override {
+        auto it = swapped.find(path);
+        stamp = it != swapped.end() ? std::optional(it->second) : this->stamp(path);
+        return read(path);
+    }
 };
 
 std::int64_t now_ns() {
@@ -527,6 +536,26 @@ TEST_SUITE("okr::io::cache") {
             CHECK(title_of(files, settings) == "One");
             CHECK(files.reads == 2);
         }
+    }
+
+    TEST_CASE("the stamp kept is the one of the file whose bytes were read") {
+        // The path named file A when it was stat'ed, and file B (a link moved, a folder renamed)
+        // when it was read: B's bytes must not be kept under A's stamp.
+        TempDir tmp;
+        const io::CacheSettings settings{tmp.path, io::k_default_cache_bytes};
+        StampedFiles files;
+        files.texts["okr.toml"] = "title = \"B\"\n";
+        files.stamps["okr.toml"] = stamp_from(std::chrono::hours(1), 14);
+        io::FileStamp b = files.stamps["okr.toml"];
+        b.inode += 1;
+        files.swapped["okr.toml"] = b;
+        CHECK(title_of(files, settings) == "B");
+        CHECK(title_of(files, settings) == "B");
+        CHECK(files.reads == 2); // A's stamp is not known: read again
+        files.swapped.clear();
+        files.stamps["okr.toml"] = b; // the path names B for good
+        CHECK(title_of(files, settings) == "B");
+        CHECK(files.reads == 2); // B is known by its own stamp
     }
 
     TEST_CASE("a file changed within the settle time is read every time, its stamp not kept") {
