@@ -211,6 +211,14 @@ io::FileStamp stamp_from(std::chrono::nanoseconds ago, std::uint64_t size) {
     return s;
 }
 
+// A goal file `okr.toml` holding `text`, whose stamp says it last changed `ago` before now.
+StampedFiles stamped_file(const std::string& text, std::chrono::nanoseconds ago) {
+    StampedFiles files;
+    files.texts["okr.toml"] = text;
+    files.stamps["okr.toml"] = stamp_from(ago, text.size());
+    return files;
+}
+
 // The title of the one goal file of `files`, loaded through the cache of `settings` (the
 // entries are written before it returns).
 std::string title_of(const StampedFiles& files, const io::CacheSettings& settings) {
@@ -493,9 +501,7 @@ TEST_SUITE("okr::io::cache") {
         const io::CacheSettings settings{tmp.path, io::k_default_cache_bytes};
         const std::string one = "title = \"One\"\n";
         const std::string two = "title = \"Two\"\n"; // the same size
-        StampedFiles files;
-        files.texts["okr.toml"] = one;
-        files.stamps["okr.toml"] = stamp_from(std::chrono::hours(1), one.size());
+        StampedFiles files = stamped_file(one, std::chrono::hours(1));
 
         CHECK(title_of(files, settings) == "One");
         CHECK(files.reads == 1);
@@ -543,9 +549,7 @@ TEST_SUITE("okr::io::cache") {
         // when it was read: B's bytes must not be kept under A's stamp.
         TempDir tmp;
         const io::CacheSettings settings{tmp.path, io::k_default_cache_bytes};
-        StampedFiles files;
-        files.texts["okr.toml"] = "title = \"B\"\n";
-        files.stamps["okr.toml"] = stamp_from(std::chrono::hours(1), 14);
+        StampedFiles files = stamped_file("title = \"B\"\n", std::chrono::hours(1));
         io::FileStamp b = files.stamps["okr.toml"];
         b.inode += 1;
         files.swapped["okr.toml"] = b;
@@ -561,9 +565,7 @@ TEST_SUITE("okr::io::cache") {
     TEST_CASE("a file changed within the settle time is read every time, its stamp not kept") {
         TempDir tmp;
         const io::CacheSettings settings{tmp.path, io::k_default_cache_bytes};
-        StampedFiles files;
-        files.texts["okr.toml"] = "title = \"One\"\n";
-        files.stamps["okr.toml"] = stamp_from(std::chrono::milliseconds(100), 14);
+        StampedFiles files = stamped_file("title = \"One\"\n", std::chrono::milliseconds(100));
         CHECK(title_of(files, settings) == "One");
         CHECK(title_of(files, settings) == "One");
         CHECK(files.reads == 2);
