@@ -707,17 +707,30 @@ fs::path ModelCache::stamps_path(const CacheKey& key) const {
     return file;
 }
 
-std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::string& path,
-                                           Checkins checkins) const {
-    const fs::path file = entry_path(key);
+namespace {
+
+// Opens the cache file `file` and, when it is a regular file of 1 to k_max_entry_bytes bytes,
+// hands its descriptor and size to `read`, which says whether the file held what it wanted. Used
+// files stay: eviction goes by modification time, refreshed at most hourly so that a warm run
+// writes next to nothing.
+template <class Read> void read_cache_file(const fs::path& file, Read read) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
-    std::optional<ParsedFile> out;
+    if (fd < 0) return;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes) {
+        static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes &&
+        read(fd, static_cast<std::size_t>(st.st_size)) && st.st_mtime < std::time(nullptr) - 3600)
+        ::futimens(fd, nullptr);
+    ::close(fd);
+}
+
+} // namespace
+
+std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::string& path,
+                                           Checkins checkins) const {
+    std::optional<ParsedFile> out;
+    read_cache_file(entry_path(key), [&](int fd, std::size_t size) {
         static thread_local std::string entry; // reused: a warm load reads one entry per file
-        const auto size = static_cast<std::size_t>(st.st_size);
         if (checkins == Checkins::skip) {
             // The header and the head alone: the check-ins in the tail are not read at all. One
             // read gets both when the head is small, as it mostly is.
@@ -739,11 +752,8 @@ std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::strin
                 if (auto payload = entry_payload(entry, key))
                     out = decode_parsed(*payload, path, checkins);
         }
-        // Used entries stay: eviction goes by modification time, refreshed at most hourly so
-        // that a warm run writes next to nothing.
-        if (out && st.st_mtime < std::time(nullptr) - 3600) ::futimens(fd, nullptr);
-    }
-    ::close(fd);
+        return out.has_value();
+    });
     return out;
 }
 
@@ -758,20 +768,13 @@ void ModelCache::store_later(const CacheKey& key, const ParsedFile& parsed) {
 }
 
 Stamps ModelCache::load_stamps(const CacheKey& key) const {
-    const fs::path file = stamps_path(key);
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) return {};
     std::optional<Stamps> out;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes) {
-        std::string entry(static_cast<std::size_t>(st.st_size), '\0');
+    read_cache_file(stamps_path(key), [&](int fd, std::size_t size) {
+        std::string entry(size, '\0');
         if (fill(fd, entry, 0))
             if (auto payload = entry_payload(entry, key)) out = decode_stamps(*payload);
-        // Kept from eviction while in use, as an entry is.
-        if (out && st.st_mtime < std::time(nullptr) - 3600) ::futimens(fd, nullptr);
-    }
-    ::close(fd);
+        return out.has_value();
+    });
     return out ? std::move(*out) : Stamps{};
 }
 
