@@ -204,7 +204,9 @@ void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
 }
 
 // `key`: an array of `items`, each written by `write_one(w, item)`; a long array in parts, on
-// every core (`write_one` reads only its item).
+// every core (`write_one` reads only its item). The parts are written a window at a time, into
+// the same buffers, each window handed on (spilled) before the next: a large document is never
+// held whole, and its text is not faulted into fresh memory (18 MB for 1,000 files).
 template <class Items, class Write>
 void array_of(JsonWriter& w, std::string_view key, const Items& items, Write write_one) {
     constexpr std::size_t k_part = 256; // items: fewer are written here, at once
@@ -216,19 +218,30 @@ void array_of(JsonWriter& w, std::string_view key, const Items& items, Write wri
         w.end_array();
         return;
     }
-    auto parts = util::map_parts(items.size(), k_part, [&](util::Part part) {
-        std::string text;
-        JsonWriter inner = w.element_writer(text);
-        constexpr std::size_t k_sample = 16; // items; then the text is sized for the whole part
-        for (std::size_t i = part.begin; i < part.end; ++i) {
-            write_one(inner, items[i]);
-            if (i == part.begin + k_sample - 1) // not grown (and faulted in) a dozen times
-                text.reserve(text.size() / k_sample * (part.end - part.begin) / 4 * 5);
+    const std::size_t cores = util::cores();
+    const std::size_t window = 2 * k_part * cores; // items
+    std::vector<std::string> texts(cores);
+    for (std::size_t from = 0; from < items.size(); from += window) {
+        const std::size_t to = std::min(items.size(), from + window);
+        const std::vector<util::Part> parts = util::split_parts(to - from, k_part, cores);
+        util::in_parallel(parts, [&](std::size_t i, util::Part part) {
+            // Written in a string of the thread's own, not in `texts` (two strings in one cache
+            // line, which both cores would write to at every character).
+            std::string text = std::move(texts[i]);
+            JsonWriter inner = w.element_writer(text);
+            constexpr std::size_t k_sample = 16; // items; then the text is sized for the whole part
+            for (std::size_t j = part.begin; j < part.end; ++j) {
+                write_one(inner, items[from + j]);
+                if (j == part.begin + k_sample - 1) // not grown (and faulted in) a dozen times
+                    text.reserve(text.size() / k_sample * (part.end - part.begin) / 4 * 5);
+            }
+            texts[i] = std::move(text);
+        });
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            w.append_elements(texts[i]);
+            texts[i].clear(); // its memory kept for the next window
         }
-        return text;
-    });
-    for (std::string& text : parts)
-        w.append_elements(text);
+    }
     w.end_array();
 }
 

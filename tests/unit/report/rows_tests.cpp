@@ -344,10 +344,11 @@ TEST_SUITE("okr::report::rows") {
     }
 
     TEST_CASE("a report of many files is the same on one core as on many") {
-        // 300 files, each with objectives aligned to the first file's and KRs that follow its
-        // KPI: files are evaluated, made rows and written in parts, one per core.
+        // 600 files, each with objectives aligned to the first file's and KRs that follow its
+        // KPI: files are evaluated, made rows and written in parts, one per core, a window of
+        // parts at a time (1,200 objectives: two windows on one core and on two).
         std::vector<std::string> texts;
-        for (int f = 0; f < 300; ++f)
+        for (int f = 0; f < 600; ++f)
             texts.push_back(fmt::format(R"(
 title = "Team {0}"
 owner = "owner-{1}"
@@ -388,21 +389,36 @@ checkins = [ {{ date = 2026-10-02, value = {6} }}, {{ date = 2026-11-02, value =
                                         f, f % 7, 10 + f % 13, 1 + f % 9, f % 11, 0.1 * (f % 17),
                                         f % 23, f % 37));
         std::vector<std::pair<std::string, std::string_view>> files;
-        for (int f = 0; f < 300; ++f)
+        for (int f = 0; f < 600; ++f)
             files.emplace_back(fmt::format("t{:03}.toml", f), texts[static_cast<std::size_t>(f)]);
-        auto json = [&](std::size_t cores) {
+        // The document, whole or handed on in pieces as it is written (as to standard output).
+        auto json = [&](std::size_t cores, bool spilled = false) {
             okr::util::use_cores(cores);
             const Loaded loaded(files, day("2026-11-20"));
             Selection all;
             all.cycle = "all";
-            const std::string out = status_json(build_report(loaded.index, loaded.evaluation, all));
+            std::string pieces;
+            std::size_t count = 0;
+            Spill spill;
+            if (spilled)
+                spill = [&](std::string& text) {
+                    pieces += text;
+                    text.clear();
+                    ++count;
+                };
+            const std::string out =
+                status_json(build_report(loaded.index, loaded.evaluation, all), spill);
             okr::util::use_cores(0);
-            return out;
+            if (spilled) CHECK(count > 4);
+            return pieces + out;
         };
         const std::string one = json(1);
-        CHECK(one.find("\"ref\": \"t299/o2\"") != std::string::npos);
+        CHECK(one.find("\"ref\": \"t599/o2\"") != std::string::npos);
         CHECK(json(2) == one);
         CHECK(json(7) == one);
+        CHECK(json(1, true) == one);
+        CHECK(json(2, true) == one);
+        CHECK(json(3, true) == one);
     }
 
 } // TEST_SUITE
