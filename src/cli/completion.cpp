@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
 #include <set>
 #include <unordered_map>
 
@@ -282,9 +283,10 @@ std::string joined(std::initializer_list<std::string_view> parts) {
 
 // The references of the workspace that start with `prefix`, each in the shortest form the
 // command line resolves to the same goal (`delight.nps` rather than `company/delight.nps`),
-// unless the prefix names a namespace; a tab and the title follow.
-void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpis,
-                std::string_view prefix, std::string& out) {
+// unless the prefix names a namespace; a tab and the title follow. `index` is asked for only
+// when a short form must be resolved: a prefix with a namespace (`team0001/`) needs none.
+void references(const Workspace& ws, const std::function<const WorkspaceIndex&()>& index,
+                bool objectives, bool krs, bool kpis, std::string_view prefix, std::string& out) {
     const bool qualified = contains(prefix, "/");
     // An item is offered by its short form (`obj1`, `obj1.kr`) when that form names it, else by
     // its full reference (`ns/obj1`). Strings are only built for the items the prefix matches.
@@ -310,7 +312,6 @@ void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpi
         if (it == memo.end()) it = memo.emplace(key, resolve().found).first;
         return it->second;
     };
-    const Workspace& ws = index.workspace();
     for (std::size_t f = 0; f < ws.files.size(); ++f) {
         const GoalFile& file = ws.files[f];
         const std::string_view ns = file.name_space;
@@ -322,8 +323,8 @@ void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpi
                     {ns, "/", obj.id}, {obj.id},
                     [&] {
                         return resolved(objective_of, obj.id, [&] {
-                                   return index.objective(obj.id, 0,
-                                                          WorkspaceIndex::Explain::found);
+                                   return index().objective(obj.id, 0,
+                                                            WorkspaceIndex::Explain::found);
                                }) == ref;
                     },
                     obj.title);
@@ -336,8 +337,8 @@ void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpi
                         [&] {
                             const std::string local = obj.id + "." + id;
                             return resolved(kr_of, local, [&] {
-                                       return index.kr(local, 0, false,
-                                                       WorkspaceIndex::Explain::found);
+                                       return index().kr(local, 0, false,
+                                                         WorkspaceIndex::Explain::found);
                                    }) == kref;
                         },
                         obj.krs[k].title);
@@ -351,7 +352,7 @@ void references(const WorkspaceIndex& index, bool objectives, bool krs, bool kpi
                     {ns, "/", id}, {id},
                     [&] {
                         return resolved(kpi_of, id, [&] {
-                                   return index.kpi(id, 0, WorkspaceIndex::Explain::no);
+                                   return index().kpi(id, 0, WorkspaceIndex::Explain::no);
                                }) == ref;
                     },
                     file.kpis[k].title);
@@ -437,16 +438,20 @@ Runner setup_complete(CLI::App& command) {
         source.checkins = io::Checkins::skip; // names are all a completion shows
         const io::LoadedWorkspace& loaded = util::keep_until_exit(io::load_workspace(source));
         if (loaded.problem) return ExitCode::ok;
-        const WorkspaceIndex& index = util::keep_until_exit(WorkspaceIndex(loaded.workspace));
-        references(index, what.contains("objectives"), what.contains("krs"), what.contains("kpis"),
-                   prefix, out);
+        const WorkspaceIndex* built = nullptr; // on first need
+        auto index = [&]() -> const WorkspaceIndex& {
+            if (!built) built = &util::keep_until_exit(WorkspaceIndex(loaded.workspace));
+            return *built;
+        };
+        references(loaded.workspace, index, what.contains("objectives"), what.contains("krs"),
+                   what.contains("kpis"), prefix, out);
         std::set<std::string> seen;
         auto word = [&](const std::string& w) {
             if (!w.empty() && w.starts_with(prefix) && seen.insert(w).second)
                 out += report::escape_control(one_line(w)) + "\n";
         };
         if (what.contains("cycles"))
-            for (const Cycle* c : index.all_cycles())
+            for (const Cycle* c : index().all_cycles())
                 word(c->name);
         if (what.contains("all")) word("all");
         if (what.contains("owners"))
