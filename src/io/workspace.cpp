@@ -2,6 +2,7 @@
 
 #include "okr/core/reference.hpp"
 #include "okr/io/parse.hpp"
+#include "okr/util/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -468,10 +469,15 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
     }
     while (!pending.empty()) {
         std::vector<Pending> batch;
+        if (stamped) // on every core: a large workspace has thousands of files to stat
+            util::in_parallel(util::split_parts(pending.size(), 128, util::cores()),
+                              [&](std::size_t, util::Part part) {
+                                  for (std::size_t i = part.begin; i < part.end; ++i)
+                                      pending[i].stamp = files.stamp(pending[i].path);
+                              });
         for (auto& p : pending) {
             // Resolved by the file system, so that a file reached twice is loaded once; from
             // the file's stamp when it has one (the same stat).
-            if (stamped) p.stamp = files.stamp(p.path);
             const std::string id = p.stamp ? stamp_identity(*p.stamp) : files.identity(p.path);
             if (seen.insert(id).second) batch.push_back(std::move(p));
         }
