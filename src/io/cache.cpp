@@ -944,6 +944,12 @@ void start_cache_writers() {
     w.detached.clear();
 }
 
+bool cache_writers_pending() {
+    Writers& w = writers();
+    const std::lock_guard lock(w.mutex);
+    return !w.detached.empty();
+}
+
 void finish_cache_writes() {
     Writers& w = writers();
     const std::lock_guard lock(w.mutex);

@@ -190,6 +190,10 @@ class ModelCache {
 // writer (each first write to such a page would copy it).
 void start_cache_writers();
 
+// Whether start_cache_writers has a process of its own still to start (a first run of a large
+// workspace): output made after it starts would write to memory shared with that process.
+bool cache_writers_pending();
+
 // Waits until the entries this process writes on threads of its own (write_in_background, below
 // k_detached_entries) are written, as they are when it exits: for tests, which look at the cache
 // as the next run finds it.
