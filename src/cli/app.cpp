@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -68,6 +69,32 @@ int report_error(const std::string& message, const std::string& hint) {
     write_all(stderr, text);
     return static_cast<int>(ExitCode::usage);
 }
+
+// SIGPIPE held off while a command runs. A reader that quits early (`okr status | head`) makes
+// the writes fail with EPIPE instead of ending okr at once, so that the cache's writer process
+// still starts once the command is done (io::start_cache_writers); then deliver() ends okr by
+// SIGPIPE, as it ends any tool. The disposition okr started with is restored otherwise.
+class SigpipeDeferred {
+  public:
+    SigpipeDeferred() {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        sigemptyset(&ignore.sa_mask);
+        ::sigaction(SIGPIPE, &ignore, &m_previous);
+    }
+    ~SigpipeDeferred() { ::sigaction(SIGPIPE, &m_previous, nullptr); }
+    SigpipeDeferred(const SigpipeDeferred&) = delete;
+    SigpipeDeferred& operator=(const SigpipeDeferred&) = delete;
+    // Ends the process by SIGPIPE when that was what SIGPIPE did before.
+    void deliver() {
+        if ((m_previous.sa_flags & SA_SIGINFO) != 0 || m_previous.sa_handler != SIG_DFL) return;
+        ::sigaction(SIGPIPE, &m_previous, nullptr);
+        ::raise(SIGPIPE);
+    }
+
+  private:
+    struct sigaction m_previous {};
+};
 
 } // namespace
 
@@ -165,11 +192,11 @@ int run(int argc, char** argv) {
     // The first error writing standard output (0: none); EPIPE, a reader that quit, is quiet.
     static int output_error = 0;
     output_error = 0; // run() may be called again in one process (the CLI fuzz target)
+    SigpipeDeferred sigpipe;
     const Session session(
         options, read_environment(),
         [](std::string_view text) {
             if (output_error) return;
-            io::start_cache_writers(); // before any output, which a reader may cut short
             if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
                 std::fflush(stdout) != 0)
                 output_error = errno ? errno : EIO;
@@ -200,12 +227,15 @@ int run(int argc, char** argv) {
     try {
         std::string out;
         const ExitCode code = runner(session, out);
-        io::start_cache_writers(); // before the output, which a reader may cut short
         const Environment& env = session.env();
         if (!output_error &&
             !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager,
                                             env.pager)))
             output_error = errno ? errno : EIO;
+        // The command's work and output are done: a writer process started now shares no page
+        // that okr still writes (each such page would be copied for it).
+        io::start_cache_writers();
+        if (output_error == EPIPE && !io::cache_writers_pending()) sigpipe.deliver();
         return finish_output(static_cast<int>(code));
     } catch (const CommandError& e) {
         write_all(stderr, e.details);

@@ -2,7 +2,6 @@
 
 #include "okr/core/lint.hpp"
 #include "okr/core/suggest.hpp"
-#include "okr/io/cache.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
 
@@ -227,23 +226,10 @@ std::string Session::render(const std::function<std::string(const report::Spill&
                            "read commands print table, json, csv, markdown or html");
     if (format == "json") {
         if (!m_write) return json({});
-        // Handed on as it is written. When the cache has a process of its own still to start
-        // (a first run of a large workspace), which starts before the first output, the pieces
-        // are held until the document is done: each page the command wrote after that start
-        // would be copied for that process.
-        if (!io::cache_writers_pending())
-            return json([this](std::string& text) {
-                m_write(text);
-                text.clear();
-            });
-        std::vector<std::string> held;
-        std::string rest = json([&held](std::string& text) {
-            held.push_back(std::move(text)); // not appended: an 18 MB string grown by doubling
-            text.clear();                    // is 60 MB of fresh memory
+        return json([this](std::string& text) {
+            m_write(text);
+            text.clear();
         });
-        for (const std::string& piece : held)
-            m_write(piece);
-        return rest;
     }
     return report::render_sheet(sheet(), format, look());
 }

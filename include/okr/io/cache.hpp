@@ -184,14 +184,14 @@ class ModelCache {
 };
 
 // Starts the processes that write the entries of large first runs (write_in_background), when
-// this process has a single thread; the rest start at exit. Call it once the command's work is
-// done, just before its output is written: the entries are then written even when the reader of
-// the output quits early, and the command's work never touched memory shared with a forked
-// writer (each first write to such a page would copy it).
+// this process has a single thread; the rest start at exit. Call it once the command's work and
+// output are done: then nothing okr writes is in memory shared with a forked writer (each first
+// write to such a page would copy it). okr defers SIGPIPE until then, so that a reader that quits
+// early still leaves the entries.
 void start_cache_writers();
 
-// Whether start_cache_writers has a process of its own still to start (a first run of a large
-// workspace): output made after it starts would write to memory shared with that process.
+// Whether a process of its own is still to start (start_cache_writers could not: a thread had
+// not ended), in which case it starts at exit.
 bool cache_writers_pending();
 
 // Waits until the entries this process writes on threads of its own (write_in_background, below
