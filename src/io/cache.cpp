@@ -642,11 +642,11 @@ std::string encode_entry(const CacheKey& key, std::string_view payload) {
     put_le(out, k_cache_format, 4);
     put_le(out, key.high, 8);
     put_le(out, key.low, 8);
+    const std::uint64_t sum = XXH3_64bits(payload.data(), payload.size());
     put_le(out, payload.size(), 8);
-    put_le(out, XXH3_64bits(payload.data(), payload.size()), 8);
+    put_le(out, sum, 8);
     put_le(out, head.size(), 8);
-    put_le(out, head_checksum(head, payload.size(), XXH3_64bits(payload.data(), payload.size())),
-           8);
+    put_le(out, head_checksum(head, payload.size(), sum), 8);
     out.append(payload);
     return out;
 }

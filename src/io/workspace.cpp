@@ -469,11 +469,15 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
     }
     while (!pending.empty()) {
         std::vector<Pending> batch;
-        if (stamped) // on every core: a large workspace has thousands of files to stat
+        // The stamps of the files the last run kept one for, to compare (a file with none, as
+        // on a first run, gets its stamp as it is read), on every core: a large workspace has
+        // thousands of files to stat.
+        if (stamped && !known.empty())
             util::in_parallel(util::split_parts(pending.size(), 128, util::cores()),
                               [&](std::size_t, util::Part part) {
                                   for (std::size_t i = part.begin; i < part.end; ++i)
-                                      pending[i].stamp = files.stamp(pending[i].path);
+                                      if (known.contains(pending[i].path))
+                                          pending[i].stamp = files.stamp(pending[i].path);
                               });
         for (auto& p : pending) {
             // Resolved by the file system, so that a file reached twice is loaded once; from
@@ -501,8 +505,8 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                     }
                 }
                 std::optional<FileStamp> read_stamp; // of the file whose bytes are read
-                Result<std::string> text = stamp ? files.read_stamped(batch[i].path, read_stamp)
-                                                 : files.read(batch[i].path);
+                Result<std::string> text = stamped ? files.read_stamped(batch[i].path, read_stamp)
+                                                   : files.read(batch[i].path);
                 if (!text) {
                     problems[i] = std::move(text).failure();
                     continue;
