@@ -3,18 +3,50 @@
 #include "okr/report/text.hpp"
 #include "okr/util/parallel.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <iterator>
 
 namespace okr::report {
 
+namespace {
+
+// The bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
+constexpr std::array<bool, 256> k_plain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7f; ++c)
+        plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+}();
+
+bool all_plain(std::string_view s) {
+    for (const char c : s)
+        if (!k_plain[static_cast<unsigned char>(c)]) return false;
+    return true;
+}
+
+// A comma, a newline and the indent of 63 levels, appended in one piece: an item costs a few
+// appends, not one per byte (std::string's members are calls into the library).
+constexpr std::string_view k_separator =
+    ",\n                                                                                "
+    "                                              ";
+
+} // namespace
+
 // Output is indented by two spaces per level, so that goldens and diffs stay readable.
-void JsonWriter::newline() {
+void JsonWriter::newline(bool comma) {
     // Spill between elements, in chunks large enough to make writes cheap.
     if (m_spill && m_out.size() >= (1u << 16)) m_spill(m_out);
-    m_out += '\n';
-    m_out.append(2 * m_first.size(), ' ');
+    const std::size_t indent = 2 * m_first.size();
+    const std::size_t skip = comma ? 0 : 1;
+    if (indent + 2 <= k_separator.size()) {
+        m_out.append(k_separator.substr(skip, 2 - skip + indent));
+    } else {
+        m_out.append(k_separator.substr(skip, 2 - skip));
+        m_out.append(indent, ' ');
+    }
 }
 
 void JsonWriter::separate() {
@@ -23,9 +55,9 @@ void JsonWriter::separate() {
         return;
     }
     if (!m_first.empty()) {
-        if (!m_first.back()) m_out += ',';
+        const bool comma = !m_first.back();
         m_first.back() = false;
-        newline();
+        newline(comma);
     }
 }
 
@@ -37,7 +69,7 @@ void JsonWriter::begin_object() {
 void JsonWriter::end_object() {
     const bool empty = m_first.back();
     m_first.pop_back();
-    if (!empty) newline();
+    if (!empty) newline(false);
     m_out += '}';
 }
 void JsonWriter::begin_array() {
@@ -48,14 +80,22 @@ void JsonWriter::begin_array() {
 void JsonWriter::end_array() {
     const bool empty = m_first.back();
     m_first.pop_back();
-    if (!empty) newline();
+    if (!empty) newline(false);
     m_out += ']';
 }
 
 void JsonWriter::key(std::string_view k) {
     separate();
-    write_string(k);
-    m_out += ": ";
+    char text[64];
+    if (k.size() + 4 <= sizeof text && all_plain(k)) { // a key of ours, in one piece
+        text[0] = '"';
+        std::copy(k.begin(), k.end(), text + 1);
+        std::copy_n("\": ", 3, text + 1 + k.size());
+        m_out.append(text, k.size() + 4);
+    } else {
+        write_string(k);
+        m_out += ": ";
+    }
     m_after_key = true;
 }
 
@@ -65,12 +105,17 @@ void JsonWriter::value(std::string_view s) {
 }
 
 void JsonWriter::write_string(std::string_view s) {
+    if (all_plain(s)) {
+        m_out += '"';
+        m_out.append(s);
+        m_out += '"';
+        return;
+    }
     m_out += '"';
-    auto plain = [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (plain(s[i])) { // a run of bytes written as they are, at once
+        if (k_plain[static_cast<unsigned char>(s[i])]) { // a run of bytes written as they are
             std::size_t end = i + 1;
-            while (end < s.size() && plain(s[end]))
+            while (end < s.size() && k_plain[static_cast<unsigned char>(s[end])])
                 ++end;
             m_out.append(s.substr(i, end - i));
             i = end - 1;

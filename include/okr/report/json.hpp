@@ -51,7 +51,8 @@ class JsonWriter {
 
   private:
     void separate();
-    void newline();
+    // A newline and the indent of the open containers, after a comma when `comma`.
+    void newline(bool comma);
     void write_string(std::string_view s);
     std::string& m_out;
     Spill m_spill;
