@@ -1,5 +1,7 @@
 #include "okr/io/cache.hpp"
 
+#include "okr/util/parallel.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -910,6 +912,7 @@ struct Writers {
     ~Writers() {
         for (auto& t : threads)
             t.join();
+        if (!detached.empty()) util::stop_workers(); // a fork copies the calling thread alone
         for (const auto& [settings, batch] : detached)
             write_apart(settings, batch);
     }
@@ -929,6 +932,7 @@ void start_cache_writers() {
     for (auto& t : w.threads)
         t.join();
     w.threads.clear();
+    util::stop_workers();
     // A thread just joined (here, or by in_parallel) may still be counted for a moment: the
     // join returns before the kernel has let the thread go. Waited for once (up to 1 ms), not at
     // every chunk of output.

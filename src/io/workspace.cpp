@@ -18,7 +18,6 @@
 #include <set>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -535,14 +534,9 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                 if (checkins == Checkins::skip) drop_checkins(results[i].file);
             }
         };
-        const std::size_t threads =
-            std::min<std::size_t>(batch.size(), std::max(1u, std::thread::hardware_concurrency()));
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < threads; ++t)
-            pool.emplace_back(worker);
-        worker();
-        for (auto& t : pool)
-            t.join();
+        // Every core takes the next file in turn (files differ in size).
+        util::in_parallel(util::split_parts(batch.size(), 1, util::cores()),
+                          [&](std::size_t, util::Part) { worker(); });
         for (std::size_t i = 0; i < batch.size(); ++i) {
             if (problems[i] && !out.problem) out.problem = problems[i];
             if (problems[i]) continue;

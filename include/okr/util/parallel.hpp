@@ -1,13 +1,21 @@
 #pragma once
 // Work cut into contiguous parts, one per core, each done on a thread of its own: how the read
-// commands evaluate, build rows and write JSON for a large workspace (ARCHITECTURE.md, Scale).
-// Each part writes only its own results, so the parts need no locks; results are joined in
-// order, so the output is the same on any number of cores.
+// commands load, evaluate, build rows and write JSON for a large workspace (ARCHITECTURE.md,
+// Scale). Each part writes only its own results, so the parts need no locks; results are joined
+// in order, so the output is the same on any number of cores. The threads are kept from their
+// first use until stop_workers (or exit): a thread started anew for each of a run's dozen
+// parallel steps costs the allocator fresh memory each time (2 MB pages, each zeroed by the
+// kernel; on a virtual machine, 0.1 to 8 ms each).
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <exception>
+#include <functional>
+#include <latch>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -34,7 +42,80 @@ inline std::vector<Part> split_parts(std::size_t count, std::size_t min_part, st
 
 namespace detail {
 inline std::atomic<std::size_t> g_cores{0};
+
+// The threads in_parallel hands parts to, kept until stop(); at exit, idle.
+class Workers {
+  public:
+    // Runs each of `jobs` on a kept thread, starting threads up to `jobs.size()`; false (and
+    // nothing run) when not one thread can be had.
+    bool run(std::vector<std::function<void()>>& jobs) {
+        std::unique_lock lock(m_mutex);
+        try {
+            while (m_threads.size() < jobs.size())
+                m_threads.emplace_back([this] { loop(); });
+        } catch (...) { // no thread to be had (std::system_error, or no memory for one)
+            if (m_threads.empty()) return false;
+        }
+        for (auto& job : jobs)
+            m_jobs.push_back(std::move(job));
+        lock.unlock();
+        m_wake.notify_all();
+        return true;
+    }
+    // Ends the kept threads (once their jobs are done): the process then has one thread again,
+    // as a fork wants.
+    void stop() {
+        std::vector<std::thread> threads;
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stopping = true;
+            threads.swap(m_threads);
+        }
+        m_wake.notify_all();
+        for (auto& t : threads)
+            t.join();
+        const std::lock_guard lock(m_mutex);
+        m_stopping = false;
+    }
+    // Whether the calling thread is one of the kept ones: a part that runs parts of its own
+    // runs them itself (waiting for a kept thread from a kept thread could wait forever).
+    static bool on_worker() { return t_worker; }
+
+  private:
+    void loop() {
+        t_worker = true;
+        for (;;) {
+            std::function<void()> job;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+                if (m_jobs.empty()) return; // stopping, every job done
+                job = std::move(m_jobs.front());
+                m_jobs.pop_front();
+            }
+            job();
+        }
+    }
+    static inline thread_local bool t_worker = false;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::function<void()>> m_jobs;
+    std::vector<std::thread> m_threads;
+    bool m_stopping = false;
+};
+
+// Never destroyed: stop_workers may be called by another static's destructor at exit.
+inline Workers& workers() {
+    static Workers* const w = new Workers;
+    return *w;
+}
 } // namespace detail
+
+// Ends the threads kept for in_parallel; the next call starts them again. For a fork, which
+// copies the calling thread alone (io::start_cache_writers).
+inline void stop_workers() {
+    detail::workers().stop();
+}
 
 // The number of cores to use: those set by use_cores, else the machine's; at least one.
 inline std::size_t cores() {
@@ -48,9 +129,10 @@ inline void use_cores(std::size_t n) {
     detail::g_cores.store(n, std::memory_order_relaxed);
 }
 
-// Calls body(i, parts[i]) for every part, the first on the calling thread and the others on
-// threads of their own (on the calling thread too when no thread can be started), and returns
-// when all are done. An exception thrown by a body is thrown here, once every part has ended.
+// Calls body(i, parts[i]) for every part, the first on the calling thread and the others on the
+// kept threads (on the calling thread too when no thread can be had, or when it is a kept one),
+// and returns when all are done. An exception thrown by a body is thrown here, once every part
+// has ended.
 template <class Body> void in_parallel(const std::vector<Part>& parts, Body body) {
     std::vector<std::exception_ptr> failed(parts.size());
     auto run = [&](std::size_t i) {
@@ -60,22 +142,25 @@ template <class Body> void in_parallel(const std::vector<Part>& parts, Body body
             failed[i] = std::current_exception();
         }
     };
-    std::vector<std::thread> threads;
-    threads.reserve(parts.size());
-    std::size_t here = parts.size(); // the parts from here on run on this thread
-    for (std::size_t i = 1; i < parts.size(); ++i) {
-        try {
-            threads.emplace_back(run, i);
-        } catch (...) { // no thread to be had (std::system_error, or no memory for one)
-            here = i;
-            break;
-        }
+    const std::size_t others = parts.empty() ? 0 : parts.size() - 1;
+    std::latch done(static_cast<std::ptrdiff_t>(others));
+    bool handed = false;
+    if (others > 0 && !detail::Workers::on_worker()) {
+        std::vector<std::function<void()>> jobs;
+        jobs.reserve(others);
+        for (std::size_t i = 1; i < parts.size(); ++i)
+            jobs.emplace_back([&run, &done, i] {
+                run(i);
+                done.count_down();
+            });
+        handed = detail::workers().run(jobs);
     }
     if (!parts.empty()) run(0);
-    for (std::size_t i = here; i < parts.size(); ++i)
-        run(i);
-    for (auto& t : threads)
-        t.join();
+    if (handed)
+        done.wait();
+    else
+        for (std::size_t i = 1; i < parts.size(); ++i)
+            run(i);
     for (const auto& f : failed)
         if (f) std::rethrow_exception(f);
 }

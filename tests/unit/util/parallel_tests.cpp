@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 using namespace okr::util;
@@ -71,6 +74,49 @@ TEST_SUITE("okr::util::parallel") {
                                     }),
                         std::runtime_error);
         CHECK(ended == 4);
+        use_cores(0);
+    }
+
+    TEST_CASE("a part that runs parts of its own runs them itself") {
+        use_cores(3);
+        std::vector<std::vector<std::size_t>> inner(3);
+        in_parallel(split_parts(3, 1, cores()), [&](std::size_t i, Part) {
+            // On a kept thread, waiting for another kept thread could wait forever.
+            const auto firsts = map_parts(40, 1, [](Part p) { return p.begin; });
+            inner[i] = firsts;
+        });
+        for (const auto& firsts : inner)
+            CHECK(firsts == std::vector<std::size_t>{0, 13, 26});
+        use_cores(0);
+    }
+
+    TEST_CASE("the threads are kept between calls, and stop_workers ends them") {
+        // The process's threads, once they number `expected` (the kernel lets a joined thread
+        // go a moment later), or after 200 ms.
+        auto threads = [](std::size_t expected) {
+            std::size_t n = 0;
+            for (int wait = 0; wait < 200; ++wait) {
+                n = 0;
+                for ([[maybe_unused]] const auto& entry :
+                     std::filesystem::directory_iterator("/proc/self/task"))
+                    ++n;
+                if (n == expected) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            return n;
+        };
+        stop_workers(); // those that earlier tests left
+        use_cores(3);
+        std::atomic<int> runs{0};
+        for (int round = 0; round < 3; ++round)
+            in_parallel(split_parts(3, 1, cores()), [&](std::size_t, Part) { ++runs; });
+        CHECK(runs == 9);
+        CHECK(threads(3) == 3); // this one and two kept
+        stop_workers();
+        CHECK(threads(1) == 1);
+        in_parallel(split_parts(3, 1, cores()), [&](std::size_t, Part) { ++runs; });
+        CHECK(runs == 12);
+        stop_workers();
         use_cores(0);
     }
 
