@@ -5,6 +5,7 @@
 #include "okr/cli/pager.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/io/cache.hpp"
+#include "okr/io/safe_write.hpp"
 #include "okr/report/text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -197,6 +198,7 @@ int run(int argc, char** argv) {
         options, read_environment(),
         [](std::string_view text) {
             if (output_error) return;
+            if (text.size() >= (std::size_t{1} << 16)) io::widen_pipe(STDOUT_FILENO);
             if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
                 std::fflush(stdout) != 0)
                 output_error = errno ? errno : EIO;

@@ -37,8 +37,10 @@ bool write_paged(std::string_view text, const std::string& command) {
     const std::size_t rows = terminal_rows();
     const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
     int fds[2];
-    if (command.empty() || (rows > 0 && lines < rows) || ::pipe(fds) != 0)
+    if (command.empty() || (rows > 0 && lines < rows) || ::pipe(fds) != 0) {
+        if (text.size() >= (std::size_t{1} << 16)) io::widen_pipe(STDOUT_FILENO);
         return io::write_all(STDOUT_FILENO, text);
+    }
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);

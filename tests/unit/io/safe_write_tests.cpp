@@ -265,4 +265,28 @@ TEST_SUITE("okr::safe_write") {
         CHECK_FALSE(fs::exists(path + ".lock"));
     }
 
+    TEST_CASE("widen_pipe gives a pipe a 1 MiB buffer where the system allows it") {
+        int fds[2];
+        REQUIRE(::pipe(fds) == 0);
+        const int before = ::fcntl(fds[1], F_GETPIPE_SZ);
+        okr::io::widen_pipe(fds[1]);
+        const int after = ::fcntl(fds[1], F_GETPIPE_SZ);
+        long most = 0; // what an unprivileged process may ask for
+        if (std::ifstream max("/proc/sys/fs/pipe-max-size"); max) max >> most;
+        if (most >= (1 << 20))
+            CHECK(after == (1 << 20));
+        else
+            CHECK(after >= before);
+        okr::io::widen_pipe(fds[1]); // again: nothing changes
+        CHECK(::fcntl(fds[1], F_GETPIPE_SZ) == after);
+        ::close(fds[0]);
+        ::close(fds[1]);
+        // Not a pipe: nothing happens, and nothing fails.
+        const int null = ::open("/dev/null", O_WRONLY);
+        REQUIRE(null >= 0);
+        okr::io::widen_pipe(null);
+        CHECK(okr::io::write_all(null, "still writable"));
+        ::close(null);
+    }
+
 } // TEST_SUITE
