@@ -71,17 +71,18 @@ int report_error(const std::string& message, const std::string& hint) {
     return static_cast<int>(ExitCode::usage);
 }
 
-// SIGPIPE held off while a command runs. A reader that quits early (`okr status | head`) makes
-// the writes fail with EPIPE instead of ending okr at once, so that the cache's writer process
-// still starts once the command is done (io::start_cache_writers); then deliver() ends okr by
-// SIGPIPE, as it ends any tool. The disposition okr started with is restored otherwise.
+// SIGPIPE held off while a command runs: caught by a handler that does nothing, so that a write
+// to a reader that has quit (`okr status | head`) fails with EPIPE instead of ending okr at once,
+// and the cache's entries are still written (end_on_epipe). Caught, not ignored: a program okr
+// starts (the pager, the editor, git) gets SIGPIPE back as it was, as exec resets a caught
+// signal and keeps an ignored one. The disposition okr started with is restored at the end.
 class SigpipeDeferred {
   public:
     SigpipeDeferred() {
-        struct sigaction ignore {};
-        ignore.sa_handler = SIG_IGN;
-        sigemptyset(&ignore.sa_mask);
-        ::sigaction(SIGPIPE, &ignore, &m_previous);
+        struct sigaction caught {};
+        caught.sa_handler = [](int) {};
+        sigemptyset(&caught.sa_mask);
+        ::sigaction(SIGPIPE, &caught, &m_previous);
     }
     ~SigpipeDeferred() { ::sigaction(SIGPIPE, &m_previous, nullptr); }
     SigpipeDeferred(const SigpipeDeferred&) = delete;
@@ -96,6 +97,15 @@ class SigpipeDeferred {
   private:
     struct sigaction m_previous {};
 };
+
+// Standard output's reader has quit: the cache's entries written (or their writer process
+// started), then okr ends by SIGPIPE as any tool does, with no more work for nobody. Where
+// SIGPIPE was ignored when okr started, or a writer could not start yet, it goes on quietly.
+void end_on_epipe(SigpipeDeferred& sigpipe) {
+    io::start_cache_writers();
+    io::finish_cache_writes();
+    if (!io::cache_writers_pending()) sigpipe.deliver();
+}
 
 } // namespace
 
@@ -196,12 +206,14 @@ int run(int argc, char** argv) {
     SigpipeDeferred sigpipe;
     const Session session(
         options, read_environment(),
-        [](std::string_view text) {
+        [&sigpipe](std::string_view text) {
             if (output_error) return;
             if (text.size() >= (std::size_t{1} << 16)) io::widen_pipe(STDOUT_FILENO);
             if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
-                std::fflush(stdout) != 0)
+                std::fflush(stdout) != 0) {
                 output_error = errno ? errno : EIO;
+                if (output_error == EPIPE) end_on_epipe(sigpipe);
+            }
         },
         [](std::string_view text) {
             std::fwrite(text.data(), 1, text.size(), stderr);
@@ -229,15 +241,15 @@ int run(int argc, char** argv) {
     try {
         std::string out;
         const ExitCode code = runner(session, out);
+        // The command's work is done: a writer process started now shares no page that okr
+        // still writes (each such page would be copied for it), and starts before a pager.
+        io::start_cache_writers();
         const Environment& env = session.env();
         if (!output_error &&
             !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager,
                                             env.pager)))
             output_error = errno ? errno : EIO;
-        // The command's work and output are done: a writer process started now shares no page
-        // that okr still writes (each such page would be copied for it).
-        io::start_cache_writers();
-        if (output_error == EPIPE && !io::cache_writers_pending()) sigpipe.deliver();
+        if (output_error == EPIPE) end_on_epipe(sigpipe);
         return finish_output(static_cast<int>(code));
     } catch (const CommandError& e) {
         write_all(stderr, e.details);

@@ -933,7 +933,7 @@ void start_cache_writers() {
         t.join();
     w.threads.clear();
     util::stop_workers();
-    // A thread just joined (here, or by in_parallel) may still be counted for a moment: the
+    // A thread just joined (here, or by stop_workers) may still be counted for a moment: the
     // join returns before the kernel has let the thread go. Waited for once (up to 1 ms), not at
     // every chunk of output.
     long threads = threads_in_process();

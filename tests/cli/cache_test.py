@@ -333,6 +333,17 @@ def test_detached():
         s.run("-f", "t00.toml", "status", OKR_CACHE=str(few))
         check(len(entries(few)) == 1 and not (few / "writing.lock").exists(),
               "a small run writes its entry itself")
+        # ...and when its reader quits, writes it before SIGPIPE ends it.
+        few_cut = s.dir / "few-cut"
+        p = subprocess.Popen([OKR, "--as-of", "2026-11-23", "-f", "t00.toml", "status"],
+                             cwd=s.goals, env=s.env(OKR_CACHE=str(few_cut)),
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        p.stdout.close()
+        p.wait(timeout=60)
+        names = [q.name for q in entries(few_cut)]
+        check(p.returncode == -signal.SIGPIPE and len(names) == 1 and ".tmp." not in names[0],
+              "a small run cut short writes its entry, then ends by SIGPIPE",
+              f"{p.returncode} {names}")
     finally:
         wait_for_writer(s.dir / "cache")
         wait_for_writer(s.dir / "cut")

@@ -184,10 +184,10 @@ class ModelCache {
 };
 
 // Starts the processes that write the entries of large first runs (write_in_background), when
-// this process has a single thread; the rest start at exit. Call it once the command's work and
-// output are done: then nothing okr writes is in memory shared with a forked writer (each first
-// write to such a page would copy it). okr defers SIGPIPE until then, so that a reader that quits
-// early still leaves the entries.
+// this process has a single thread; the rest start at exit. Call it once the command's work is
+// done, before its output is written (or paged): then nothing okr writes is in memory shared
+// with a forked writer (each first write to such a page would copy it). okr holds SIGPIPE off
+// while it runs and calls it when a reader has quit, so that the entries are still written.
 void start_cache_writers();
 
 // Whether a process of its own is still to start (start_cache_writers could not: a thread had

@@ -55,7 +55,8 @@ class FileSource {
     // The path resolved (on disk: links followed), for checking that includes stay inside the
     // folder of their root file.
     virtual std::string resolve(const std::string& path) const = 0;
-    // The same text for two paths that name the same file, so that none is loaded twice.
+    // The same text for two paths that name the same file, so that none is loaded twice; for a
+    // file with a stamp, the text stamp_identity gives (a load compares the two).
     virtual std::string identity(const std::string& path) const = 0;
     // The file's stamp, when its ctime can be trusted to change on every write, so that the
     // cache may know the file unread (FileStamp); nullopt by default.

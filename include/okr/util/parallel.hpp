@@ -1,5 +1,5 @@
 #pragma once
-// Work cut into contiguous parts, one per core, each done on a thread of its own: how the read
+// Work cut into contiguous parts, one per core, each done on a thread: how the read
 // commands load, evaluate, build rows and write JSON for a large workspace (ARCHITECTURE.md,
 // Scale). Each part writes only its own results, so the parts need no locks; results are joined
 // in order, so the output is the same on any number of cores. The threads are kept from their
@@ -28,8 +28,8 @@ struct Part {
 };
 
 // [0, count) cut into at most `cores` parts of nearly equal size, none smaller than `min_part`
-// (a thread costs tens of microseconds: a small job stays in one part). One part [0, 0) when
-// `count` is 0. Pure.
+// (handing a part to a thread costs microseconds: a small job stays in one part). One part [0, 0)
+// when `count` is 0. Pure.
 inline std::vector<Part> split_parts(std::size_t count, std::size_t min_part, std::size_t cores) {
     std::size_t n =
         std::max<std::size_t>(1, std::min(cores, count / std::max<std::size_t>(1, min_part)));
@@ -56,14 +56,23 @@ class Workers {
         } catch (...) { // no thread to be had (std::system_error, or no memory for one)
             if (m_threads.empty()) return false;
         }
-        for (auto& job : jobs)
-            m_jobs.push_back(std::move(job));
+        std::size_t queued = 0;
+        try {
+            for (auto& job : jobs) {
+                m_jobs.push_back(std::move(job));
+                ++queued;
+            }
+        } catch (...) { // no memory: none is run here, so that none outlives the caller's frame
+            for (; queued > 0; --queued)
+                m_jobs.pop_back();
+            return false;
+        }
         lock.unlock();
         m_wake.notify_all();
         return true;
     }
     // Ends the kept threads (once their jobs are done): the process then has one thread again,
-    // as a fork wants.
+    // as a fork wants. Not while another thread calls run().
     void stop() {
         std::vector<std::thread> threads;
         {
@@ -132,7 +141,8 @@ inline void use_cores(std::size_t n) {
 // Calls body(i, parts[i]) for every part, the first on the calling thread and the others on the
 // kept threads (on the calling thread too when no thread can be had, or when it is a kept one),
 // and returns when all are done. An exception thrown by a body is thrown here, once every part
-// has ended.
+// has ended. A body must not wait for another thread that calls in_parallel: every kept thread
+// could be waiting so, with none left to run the parts.
 template <class Body> void in_parallel(const std::vector<Part>& parts, Body body) {
     std::vector<std::exception_ptr> failed(parts.size());
     auto run = [&](std::size_t i) {
@@ -165,7 +175,7 @@ template <class Body> void in_parallel(const std::vector<Part>& parts, Body body
         if (f) std::rethrow_exception(f);
 }
 
-// Calls `first` here and `second` on a thread of its own when there is more than one core (else
+// Calls `first` here and `second` on a kept thread when there is more than one core (else
 // here, after `first`), and returns when both are done; an exception is thrown as in_parallel.
 template <class First, class Second> void run_both(First first, Second second) {
     in_parallel(split_parts(2, 1, cores()), [&](std::size_t, Part part) {

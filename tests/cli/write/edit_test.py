@@ -62,6 +62,14 @@ def main():
     remove_kept_copy(p.stderr)
     w.cleanup()
 
+    # okr holds SIGPIPE off while it runs (caught, not ignored): the editor gets it as okr did.
+    w, editor = setup()
+    p = edit(w, editor, 'grep SigIgn /proc/self/status > "$EDIT_LOG.signals"', "csat")
+    ignored = open(os.path.join(w.dir, "log.signals")).read().split()[1]
+    t.check(p.returncode == 0 and int(ignored, 16) & (1 << (13 - 1)) == 0,
+            "the editor starts with SIGPIPE not ignored", ignored)
+    w.cleanup()
+
     w, editor = setup()
     p = edit(w, editor, "true", "csat")
     t.check(p.returncode == 0 and p.stdout == "okr.toml: no changes\n", "no change: nothing to write", p)
