@@ -411,10 +411,12 @@ def bom():
             check(p.returncode == 0, "... and the file is still valid", p.stdout)
 
 
-# 8. Inputs that reached TOML_UNREACHABLE in toml++ 3.3.0 (upstream #190, #295).
+# 8. Inputs that reached TOML_UNREACHABLE in toml++ 3.3.0 (upstream #190, #295), or broke one of
+# its assumed preconditions (a date, a space, then one digit: found by fuzz_load).
 def toml_ub():
     with Dir() as d:
-        for data in (b"\xcc\xaa", b"\xcf\xaa", b"a = 1 \xcc\xaa\n", b"[[[x]]]\n", b"[x]\n\xe3\x80\x81 = 1\n"):
+        for data in (b"\xcc\xaa", b"\xcf\xaa", b"a = 1 \xcc\xaa\n", b"[[[x]]]\n", b"[x]\n\xe3\x80\x81 = 1\n",
+                     b"a = 2026-01-01 1\n", b"a = [2026-01-01 1]\n", b"a = {b = 2026-01-01 1}\n"):
             d.write("u.toml", data)
             p = okr(d.path, "-f", "u.toml", "check")
             check(p.returncode == 3 and (":1:" in p.stdout or ":2:" in p.stdout),
