@@ -27,9 +27,12 @@ Runner setup_score(CLI::App& command) {
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_status_sort_options(command, opts->statuses, opts->sort);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        // A report shows no check-in's note; it is freed at exit, not before (a large one is
+        // millions of objects).
+        const LoadedGoals& goals = util::keep_until_exit(session.load(io::Checkins::without_notes));
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
-        auto report = report::build_report(*goals.index, goals.evaluation, sel);
+        auto& report =
+            util::keep_until_exit(report::build_report(*goals.index, goals.evaluation, sel));
         apply_status_sort(report, opts->statuses, opts->sort);
         out += session.render(
             [&](const report::Spill& spill) { return report::score_json(report, spill); },

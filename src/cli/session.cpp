@@ -73,10 +73,12 @@ void Session::warn(std::string_view text) const {
     if (m_warn && !m_options.quiet) m_warn(fmt::format("okr: warning: {}\n", text));
 }
 
-LoadedGoals Session::load() const {
+LoadedGoals Session::load(io::Checkins checkins) const {
     const Date date = as_of();
     LoadedGoals goals;
-    goals.loaded = io::load_workspace(source());
+    io::WorkspaceSource from = source();
+    from.checkins = checkins;
+    goals.loaded = io::load_workspace(from);
     if (goals.loaded.problem) throw command_error(*goals.loaded.problem);
     if (const std::string unknown = unknown_keys_summary(goals.loaded.workspace); !unknown.empty())
         warn(unknown);

@@ -30,9 +30,12 @@ Runner setup_status(CLI::App& command) {
     add_status_sort_options(command, opts->statuses, opts->sort);
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        // A report shows no check-in's note; it is freed at exit, not before (a large one is
+        // millions of objects).
+        const LoadedGoals& goals = util::keep_until_exit(session.load(io::Checkins::without_notes));
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
-        auto report = report::build_report(*goals.index, goals.evaluation, sel);
+        auto& report =
+            util::keep_until_exit(report::build_report(*goals.index, goals.evaluation, sel));
         apply_status_sort(report, opts->statuses, opts->sort);
         out += session.render(
             [&](const report::Spill& spill) { return report::status_json(report, spill); },

@@ -219,14 +219,17 @@ class Reader {
             s = str();
         return v;
     }
-    std::vector<Checkin> checkins() {
+    std::vector<Checkin> checkins(bool notes) {
         std::vector<Checkin> v(count(13));
         for (auto& c : v) {
             c.date = date();
             c.pos = pos();
             c.value = f64();
             c.confidence = opt_f64();
-            c.note = str();
+            if (notes)
+                c.note = str();
+            else
+                bytes(u64());
         }
         return v;
     }
@@ -585,11 +588,12 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
     }
     if (!whole.ok() || !r.ok() || !r.at_end()) return std::nullopt;
     if (checkins == Checkins::skip) return out; // the tail may be absent: it is not read
+    const bool notes = checkins == Checkins::read;
     for (auto& o : f.objectives)
         for (auto& kr : o.krs)
-            kr.checkins = whole.checkins();
+            kr.checkins = whole.checkins(notes);
     for (auto& k : f.kpis)
-        k.checkins = whole.checkins();
+        k.checkins = whole.checkins(notes);
     if (!whole.ok() || !whole.at_end()) return std::nullopt;
     return out;
 }

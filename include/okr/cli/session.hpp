@@ -134,8 +134,9 @@ class Session {
     void warn(std::string_view text) const;
 
     // Loads and evaluates the workspace; CommandError(io) or CommandError(invalid) on failure.
-    // Unknown keys in its files are reported in one warning line (SPEC §3).
-    LoadedGoals load() const;
+    // Unknown keys in its files are reported in one warning line (SPEC §3). A command that shows
+    // no check-in's note loads with Checkins::without_notes (io::WorkspaceSource).
+    LoadedGoals load(io::Checkins checkins = io::Checkins::read) const;
     // The selection for reports from --cycle and the command's filters; CommandError(usage)
     // when a reference or cycle does not resolve.
     report::Selection selection(const LoadedGoals& goals, std::vector<std::string> refs,

@@ -50,13 +50,16 @@ CacheKey cache_key(std::string_view text, const std::string& path);
 // it lies. Pure.
 std::string encode_parsed(const ParsedFile& parsed);
 
-// Whether a decode builds the check-ins (the bulk of an entry) or leaves every KR's and KPI's
-// check-ins empty: completion needs only ids, titles, owners and tags.
-enum class Checkins { read, skip };
+// Whether a decode builds the check-ins (the bulk of an entry), builds them without their notes
+// (every note empty: `status` and `score` show no check-in's note, and a quarter of a year's
+// check-ins is a quarter of a million strings), or leaves every KR's and KPI's check-ins empty:
+// completion needs only ids, titles, owners and tags.
+enum class Checkins { read, without_notes, skip };
 
 // The parse result that `encode_parsed` turned into exactly `bytes`, with `path` put back; nullopt
 // when the bytes are anything else (every read is bounds-checked, every enum range-checked). With
-// Checkins::skip, each check-in block is stepped over by its size, not decoded.
+// Checkins::skip, each check-in block is stepped over by its size, not decoded; with
+// Checkins::without_notes, each note is stepped over.
 std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path,
                                         Checkins checkins = Checkins::read);
 

@@ -25,7 +25,9 @@ struct WorkspaceSource {
     // The model cache (SPEC §14); none: every file is parsed.
     std::optional<CacheSettings> cache;
     // Checkins::skip: every KR and KPI is loaded without its check-ins (completion, which needs
-    // only names, is then spared decoding them from the cache).
+    // only names, is then spared decoding them from the cache). Checkins::without_notes: a
+    // check-in's note may be left empty (it is when the file comes from the cache), for a
+    // command that shows none.
     Checkins checkins = Checkins::read;
 };
 

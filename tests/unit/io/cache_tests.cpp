@@ -315,6 +315,39 @@ TEST_SUITE("okr::io::cache") {
         check_same(expected, *hit);
     }
 
+    TEST_CASE("without notes: the same model with every check-in's note empty") {
+        const io::ParsedFile parsed = parsed_everything();
+        io::ParsedFile expected = parsed;
+        std::size_t notes = 0;
+        auto clear = [&](std::vector<Checkin>& checkins) {
+            for (auto& c : checkins)
+                notes += !std::exchange(c.note, {}).empty();
+        };
+        for (auto& o : expected.file.objectives)
+            for (auto& kr : o.krs)
+                clear(kr.checkins);
+        for (auto& k : expected.file.kpis)
+            clear(k.checkins);
+        CHECK(notes >= 1); // the fixture has a note to leave out
+
+        const std::string bytes = io::encode_parsed(parsed);
+        const auto decoded =
+            io::decode_parsed(bytes, "teams/all.toml", io::Checkins::without_notes);
+        REQUIRE(decoded);
+        check_same(expected, *decoded);
+        for (std::size_t n = 0; n < bytes.size(); ++n)
+            CHECK_FALSE(io::decode_parsed(std::string_view(bytes).substr(0, n), "x.toml",
+                                          io::Checkins::without_notes));
+
+        TempDir tmp;
+        io::ModelCache cache({tmp.path, io::k_default_cache_bytes});
+        const io::CacheKey key = io::cache_key(text_of(k_everything), "teams/all.toml");
+        cache.store(key, parsed);
+        const auto hit = cache.load(key, "teams/all.toml", io::Checkins::without_notes);
+        REQUIRE(hit);
+        check_same(expected, *hit);
+    }
+
     TEST_CASE("an entry gives back its payload for its own key only") {
         const io::CacheKey key = io::cache_key("text", "a.toml");
         const std::string entry = io::encode_entry(key, "payload");
