@@ -208,7 +208,7 @@ int run(int argc, char** argv) {
         options, read_environment(),
         [&sigpipe](std::string_view text) {
             if (output_error) return;
-            if (text.size() >= (std::size_t{1} << 16)) io::widen_pipe(STDOUT_FILENO);
+            io::widen_stdout_pipe(text.size());
             if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
                 std::fflush(stdout) != 0) {
                 output_error = errno ? errno : EIO;

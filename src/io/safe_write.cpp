@@ -592,4 +592,10 @@ void widen_pipe(int fd) {
     if (size >= 0 && size < k_size) (void)::fcntl(fd, F_SETPIPE_SZ, k_size);
 }
 
+void widen_stdout_pipe(std::size_t bytes) {
+    constexpr std::size_t k_large = std::size_t{1} << 16;
+    static std::atomic<bool> asked{false};
+    if (bytes >= k_large && !asked.exchange(true)) widen_pipe(STDOUT_FILENO);
+}
+
 } // namespace okr::io
