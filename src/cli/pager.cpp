@@ -10,9 +10,27 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
+
+extern char** environ;
 
 namespace okr::cli {
 namespace {
+
+// The pager's environment: okr's, with LESS=FRX and LV=-c where they are not set. Made before
+// the fork, for the child to call nothing but exec (okr's kept threads may hold a lock that an
+// allocation in the child would wait for).
+std::vector<char*> pager_environment() {
+    static char less[] = "LESS=FRX";
+    static char lv[] = "LV=-c";
+    std::vector<char*> env;
+    for (char** e = environ; e && *e; ++e)
+        env.push_back(*e);
+    if (!std::getenv("LESS")) env.push_back(less);
+    if (!std::getenv("LV")) env.push_back(lv);
+    env.push_back(nullptr);
+    return env;
+}
 
 // Rows of the terminal on standard output; 0 when unknown.
 std::size_t terminal_rows() {
@@ -38,9 +56,14 @@ bool write_paged(std::string_view text, const std::string& command) {
     const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
     int fds[2];
     if (command.empty() || (rows > 0 && lines < rows) || ::pipe(fds) != 0) {
-        if (text.size() >= (std::size_t{1} << 16)) io::widen_pipe(STDOUT_FILENO);
+        io::widen_stdout_pipe(text.size());
         return io::write_all(STDOUT_FILENO, text);
     }
+    std::vector<char*> env = pager_environment();
+    static char sh[] = "sh";
+    static char dash_c[] = "-c";
+    std::string line = command;
+    char* argv[] = {sh, dash_c, line.data(), nullptr};
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);
@@ -51,9 +74,7 @@ bool write_paged(std::string_view text, const std::string& command) {
         ::dup2(fds[0], STDIN_FILENO);
         ::close(fds[0]);
         ::close(fds[1]);
-        ::setenv("LESS", "FRX", 0);
-        ::setenv("LV", "-c", 0);
-        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        ::execve("/bin/sh", argv, env.data());
         ::_exit(127);
     }
     ::close(fds[0]);

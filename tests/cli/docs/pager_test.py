@@ -82,6 +82,20 @@ def main():
         case("OKR_PAGER empty turns paging off", team + ["status"], dict(base, OKR_PAGER="", PAGER=copy), False)
         case("a pager that does not exist", team + ["status"], dict(base, OKR_PAGER="okr-no-such-pager-xyz"), False)
 
+        # The pager's environment: LESS=FRX and LV=-c unless the user set them (to anything).
+        seen = Path(tmp) / "env"
+        show = f"printf '%s|%s' \"${{LESS-unset}}\" \"${{LV-unset}}\" > {seen}; cat > /dev/null"
+        for name, extra, want in (("LESS and LV unset", {}, "FRX|-c"),
+                                  ("LESS and LV set", {"LESS": "R", "LV": ""}, "R|")):
+            if seen.exists():
+                seen.unlink()
+            env = {k: v for k, v in base.items() if k not in ("LESS", "LV")}
+            env.update(extra, OKR_PAGER=show)
+            code, shown = run_on_terminal(team + ["status"], env)
+            got = seen.read_text() if seen.exists() else None
+            if code != 0 or got != want:
+                problems.append(f"{name}: the pager saw LESS|LV = {got!r}, not {want!r} (exit {code})")
+
         # Not a terminal: never paged.
         r = subprocess.run(team + ["status"], capture_output=True, text=True, env=dict(base, OKR_PAGER=copy,
                                                                                           COLUMNS="100"))
