@@ -99,7 +99,7 @@ class SigpipeDeferred {
 };
 
 // Standard output's reader has quit: the cache's entries written (or their writer process
-// started), then okr ends by SIGPIPE as any tool does, with no more work for nobody. Where
+// started), then okr ends by SIGPIPE as any tool does, instead of making output no one reads. Where
 // SIGPIPE was ignored when okr started, or a writer could not start yet, it goes on quietly.
 void end_on_epipe(SigpipeDeferred& sigpipe) {
     io::start_cache_writers();
