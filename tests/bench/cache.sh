@@ -11,13 +11,16 @@
 # cold run alternates with a run without the cache (the machine's speed drifts over a minute).
 # Targets: warm
 # status <= 0.1x the floor, cold no slower than off, completion warm < 50 ms.
-# BUILD_DIR, BENCH_DATA and BENCH_RUNS (default 7) as for run.sh.
+# BUILD_DIR, BENCH_DATA and BENCH_RUNS (default 7) as for run.sh. OKR_BEFORE=BINARY adds okr as
+# it was before the cache (e.g. built at 42c1a81^), run in turn with the cold runs: the "today"
+# of the issue's "cold no slower than today".
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$(realpath -m "${BUILD_DIR:-$root/build}")
 data=$(realpath -m "${BENCH_DATA:-$build/bench-data}")
 okr=$(realpath -m "${1:-$build/okr}")
 runs=${BENCH_RUNS:-7}
+before=${OKR_BEFORE:+$(realpath -m "$OKR_BEFORE")}
 ws=$data/ws1000
 parse_bin=${OKR_BENCH_PARSE:-$(find "$build" -type f -name okr_bench_parse -perm -u+x | head -n 1)}
 [[ -d $ws ]] || { echo "cache.sh: no $ws: run tests/bench/run.sh first" >&2; exit 2; }
@@ -69,8 +72,11 @@ complete=(-f "$ws" __complete objectives,krs -- team0001/)
   runs=1 measure toml++-floor off "" "$parse_bin" "$ws" --repeat "$repeat"
   # A first run of many files leaves its entries to a process of their own, which holds a shared
   # lock on writing.lock while it writes: each run waits for the last one's writer first.
+  then_before=()
+  [[ -z $before ]] || then_before=(+++ status-before off "$wait_writer" "$before" "${status[@]}")
   measure status-off off "$wait_writer" "$okr" "${status[@]}" \
-       +++ status-cold "$cache" "$wait_writer; mv $cache \$(mktemp -u -p $old)" "$okr" "${status[@]}"
+       +++ status-cold "$cache" "$wait_writer; mv $cache \$(mktemp -u -p $old)" "$okr" "${status[@]}" \
+       "${then_before[@]}"
   eval "$wait_writer"
   # Warm runs follow one another, as a prompt's or completion's do: a run right after the
   # floor's process has measured up to twice as slow on a virtual machine that hands freed
@@ -94,5 +100,7 @@ complete=(-f "$ws" __complete objectives,krs -- team0001/)
     printf "  warm status / toml++ floor <= 0.1      %6.3f  %s\n", t["status-warm"] / floor, (t["status-warm"] / floor <= 0.1 ? "PASS" : "FAIL")
     printf "  cold status / status without cache <= 1 %6.3f  %s\n", t["status-cold"] / t["status-off"], (t["status-cold"] <= t["status-off"] ? "PASS" : "FAIL")
     printf "  completion warm < 50 ms                %6.1f  %s\n", t["complete-warm"], (t["complete-warm"] < 50 ? "PASS" : "FAIL")
+    if ("status-before" in t)
+      printf "  cold status / okr before the cache <= 1 %6.3f  %s\n", t["status-cold"] / t["status-before"], (t["status-cold"] <= t["status-before"] ? "PASS" : "FAIL")
   }'
 echo "cache: $(du -sh "$cache" | cut -f1) for $(du -sh --apparent-size "$ws" | cut -f1) of goal files"
