@@ -27,8 +27,8 @@ Runner setup_score(CLI::App& command) {
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_status_sort_options(command, opts->statuses, opts->sort);
     return [opts](const Session& session, std::string& out) {
-        // A report shows no check-in's note; it is freed at exit, not before (a large one is
-        // millions of objects).
+        // A report shows no check-in's note. The goals and the report are kept until exit, never
+        // freed (a large workspace's are millions of objects).
         const LoadedGoals& goals = util::keep_until_exit(session.load(io::Checkins::without_notes));
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         auto& report =

@@ -30,8 +30,8 @@ Runner setup_status(CLI::App& command) {
     add_status_sort_options(command, opts->statuses, opts->sort);
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        // A report shows no check-in's note; it is freed at exit, not before (a large one is
-        // millions of objects).
+        // A report shows no check-in's note. The goals and the report are kept until exit, never
+        // freed (a large workspace's are millions of objects).
         const LoadedGoals& goals = util::keep_until_exit(session.load(io::Checkins::without_notes));
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
         auto& report =

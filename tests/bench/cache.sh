@@ -21,6 +21,7 @@ data=$(realpath -m "${BENCH_DATA:-$build/bench-data}")
 okr=$(realpath -m "${1:-$build/okr}")
 runs=${BENCH_RUNS:-7}
 before=${OKR_BEFORE:+$(realpath -m "$OKR_BEFORE")}
+[[ -z $before || -x $before ]] || { echo "cache.sh: OKR_BEFORE=$OKR_BEFORE is not a program" >&2; exit 2; }
 ws=$data/ws1000
 parse_bin=${OKR_BENCH_PARSE:-$(find "$build" -type f -name okr_bench_parse -perm -u+x | head -n 1)}
 [[ -d $ws ]] || { echo "cache.sh: no $ws: run tests/bench/run.sh first" >&2; exit 2; }

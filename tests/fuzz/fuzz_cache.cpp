@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -41,11 +42,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // The payload decoder alone, and its round trip.
     const auto light = okr::io::decode_parsed(bytes, "fuzz/okr.toml", okr::io::Checkins::skip);
-    if (auto parsed = okr::io::decode_parsed(bytes, "fuzz/okr.toml")) {
+    const auto bare =
+        okr::io::decode_parsed(bytes, "fuzz/okr.toml", okr::io::Checkins::without_notes);
+    auto parsed = okr::io::decode_parsed(bytes, "fuzz/okr.toml");
+    if (bare.has_value() != parsed.has_value()) std::abort(); // notes or not: the same bytes
+    if (parsed) {
         const std::string again = okr::io::encode_parsed(*parsed);
         auto back = okr::io::decode_parsed(again, "fuzz/okr.toml");
         if (!back || okr::io::encode_parsed(*back) != again || !(back->file == parsed->file))
             std::abort();
+        // Without notes: the same model with every note empty.
+        okr::GoalFile noteless = parsed->file;
+        auto clear = [](std::vector<okr::Checkin>& checkins) {
+            for (auto& c : checkins)
+                c.note.clear();
+        };
+        for (auto& o : noteless.objectives)
+            for (auto& kr : o.krs)
+                clear(kr.checkins);
+        for (auto& k : noteless.kpis)
+            clear(k.checkins);
+        if (!(bare->file == noteless)) std::abort();
         // Without check-ins: the same model with none.
         for (auto& o : parsed->file.objectives)
             for (auto& kr : o.krs)
