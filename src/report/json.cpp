@@ -21,10 +21,11 @@ constexpr std::array<bool, 256> k_plain = [] {
     return plain;
 }();
 
-bool all_plain(std::string_view s) {
-    for (const char c : s)
-        if (!k_plain[static_cast<unsigned char>(c)]) return false;
-    return true;
+// The end of the run of plain bytes that starts at `from`.
+std::size_t plain_run(std::string_view s, std::size_t from) {
+    while (from < s.size() && k_plain[static_cast<unsigned char>(s[from])])
+        ++from;
+    return from;
 }
 
 // A comma, a newline and the indent of 63 levels, appended in one piece: an item costs a few
@@ -87,7 +88,7 @@ void JsonWriter::end_array() {
 void JsonWriter::key(std::string_view k) {
     separate();
     char text[64];
-    if (k.size() + 4 <= sizeof text && all_plain(k)) { // a key of ours, in one piece
+    if (k.size() + 4 <= sizeof text && plain_run(k, 0) == k.size()) { // a key of ours, at once
         text[0] = '"';
         std::copy(k.begin(), k.end(), text + 1);
         std::copy_n("\": ", 3, text + 1 + k.size());
@@ -105,18 +106,10 @@ void JsonWriter::value(std::string_view s) {
 }
 
 void JsonWriter::write_string(std::string_view s) {
-    if (all_plain(s)) {
-        m_out += '"';
-        m_out.append(s);
-        m_out += '"';
-        return;
-    }
     m_out += '"';
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (k_plain[static_cast<unsigned char>(s[i])]) { // a run of bytes written as they are
-            std::size_t end = i + 1;
-            while (end < s.size() && k_plain[static_cast<unsigned char>(s[end])])
-                ++end;
+        // A run of bytes written as they are, at once (a string of ours is one such run).
+        if (const std::size_t end = plain_run(s, i); end > i) {
             m_out.append(s.substr(i, end - i));
             i = end - 1;
             continue;
