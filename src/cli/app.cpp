@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -26,6 +27,15 @@ namespace okr::cli {
 namespace {
 
 constexpr const char* k_formats[] = {"table", "json", "csv", "markdown", "html", "github"};
+
+// Today's date in the local time zone: the only place okr reads the date from the clock. Every
+// layer below gets it from the Environment.
+Date local_today() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+}
 
 Environment read_environment() {
     Environment env;

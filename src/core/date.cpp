@@ -1,7 +1,6 @@
 #include "okr/core/date.hpp"
 
 #include <charconv>
-#include <ctime>
 #include <fmt/format.h>
 
 namespace okr {
@@ -109,13 +108,6 @@ std::optional<Date> parse_cli_date(std::string_view text, Date today) {
         return today.plus_days(-(text.back() == 'w' ? 7 * n : n));
     }
     return Date::parse_iso(text);
-}
-
-Date local_today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    return *Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
 }
 
 } // namespace okr

@@ -44,7 +44,4 @@ int days_in_month(int year, int month);
 // `-3d`, `-2w` (relative to `today`). Returns nullopt for anything else.
 std::optional<Date> parse_cli_date(std::string_view text, Date today);
 
-// Today's date in the local time zone (the only place that reads the clock).
-Date local_today();
-
 } // namespace okr
