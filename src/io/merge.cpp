@@ -2,6 +2,7 @@
 
 #include "okr/io/toml_text.hpp"
 #include "parse_tree.hpp"
+#include "toml_layout.hpp"
 
 #include <algorithm>
 #include <atomic>

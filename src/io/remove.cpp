@@ -2,6 +2,7 @@
 
 #include "okr/io/parse.hpp"
 #include "okr/io/toml_text.hpp"
+#include "toml_layout.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

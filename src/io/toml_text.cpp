@@ -1,5 +1,7 @@
 #include "okr/io/toml_text.hpp"
 
+#include "toml_layout.hpp"
+
 #include "okr/util/utf8.hpp"
 
 #include <algorithm>

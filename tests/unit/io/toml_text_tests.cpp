@@ -1,4 +1,5 @@
 #include "okr/io/toml_text.hpp"
+#include "toml_layout.hpp" // private to io (src/io)
 
 #include "../support.hpp"
 
