@@ -8,9 +8,13 @@
 // checked by CLI::IsMember completes to its members without one. Every other option that takes
 // a value declares what it completes, `Complete::nothing` included (completion_test checks).
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
+
+// CLI11 stays private to the command files: a caller of completes() has included it.
+namespace CLI {
+class Validator;
+}
 
 namespace okr::cli {
 
