@@ -145,6 +145,17 @@ struct Sheet {
     std::vector<Section> sections;
 };
 
+// Where a part shows, for the renderers: the terminal table, or the documents.
+bool in_terminal(Media m);
+bool in_documents(Media m);
+// A cell that documents align right (numbers, scores, percentages, points, bars).
+bool numeric(CellKind k);
+// The columns of a section that documents show (their indexes), and the text of the lines.
+std::vector<std::size_t> document_columns(const Section& s);
+std::vector<std::string> document_lines(const std::vector<Line>& lines);
+
+// Each renderer is a file of its own (render_terminal.cpp, render_csv.cpp, ...; charts in
+// chart.cpp), and knows nothing of any report.
 // The terminal table: head lines (cut to the width), then each section: its heading, lines, a
 // table fitted to the width (or its `empty` line), charts.
 std::string render_terminal(const Sheet& sheet, const Look& look);
@@ -160,6 +171,8 @@ std::string render_html(const Sheet& sheet);
 // One of the above by --format name: table, csv, markdown or html.
 std::string render_sheet(const Sheet& sheet, std::string_view format, const Look& look);
 
+// The label of a chart's value axis at `v`: a word where the chart names its ends.
+std::string axis_label(const Chart& chart, double v, bool high);
 // A line chart drawn with characters, `height` rows tall and at most `look.width` wide.
 std::string chart_text(const Chart& chart, const Look& look, std::size_t height = 10);
 

@@ -1,0 +1,83 @@
+// A sheet as CSV (RFC 4180), one row per item, guarded against formulas.
+#include "okr/report/sheet.hpp"
+
+#include "okr/report/table.hpp"
+#include "okr/report/text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace okr::report {
+
+std::string csv_field(std::string_view raw) {
+    std::string text = escape_control(raw);
+    if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@'))
+        text.insert(text.begin(), '\'');
+    if (text.find_first_of(",\"\r\n") == std::string::npos && text.find('\'') != 0) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+namespace {
+
+std::string csv_value(const SheetCell& cell) {
+    switch (cell.kind) {
+    case CellKind::number:
+    case CellKind::score:
+    case CellKind::percent:
+    case CellKind::points:
+    case CellKind::milestone:
+    case CellKind::bar:
+        // The number behind the fact, for spreadsheets; a negative number is data, not a formula.
+        return cell.number ? fmt::format("{}", tidy(*cell.number)) : std::string();
+    default:
+        return csv_field(cell.text == "-" && cell.kind != CellKind::text ? "" : cell.text);
+    }
+}
+
+std::string csv_row(const std::vector<std::string>& fields) {
+    std::string line;
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        line += (i ? "," : "") + fields[i];
+    return line + "\r\n";
+}
+
+} // namespace
+
+std::string render_csv(const Sheet& sheet) {
+    std::vector<std::string> columns;
+    for (const auto& s : sheet.sections)
+        if (in_documents(s.media))
+            for (const auto& c : s.columns)
+                if (in_documents(c.media) &&
+                    std::find(columns.begin(), columns.end(), c.key) == columns.end())
+                    columns.push_back(c.key);
+    std::vector<std::string> header = {"section", "kind"};
+    for (const auto& c : columns)
+        header.push_back(csv_field(c));
+    std::string out = csv_row(header);
+    for (const auto& s : sheet.sections) {
+        if (!in_documents(s.media)) continue;
+        for (const auto& row : s.rows) {
+            if (!in_documents(row.media)) continue;
+            std::vector<std::string> fields(columns.size() + 2);
+            fields[0] = csv_field(s.name.empty() ? s.heading : s.name);
+            fields[1] = csv_field(row.kind);
+            for (std::size_t i = 0; i < s.columns.size() && i < row.cells.size(); ++i) {
+                if (!in_documents(s.columns[i].media)) continue;
+                const auto at =
+                    std::find(columns.begin(), columns.end(), s.columns[i].key) - columns.begin();
+                fields[static_cast<std::size_t>(at) + 2] = csv_value(row.cells[i]);
+            }
+            out += csv_row(fields);
+        }
+    }
+    return out;
+}
+
+} // namespace okr::report
