@@ -212,19 +212,6 @@ void JsonWriter::null() {
     m_out += "null";
 }
 
-namespace {
-
-// One JSON document: an object filled by `body`, ending in a newline.
-template <class Body> std::string document(const Spill& spill, Body body) {
-    std::string out;
-    JsonWriter w(out, spill);
-    w.begin_object();
-    body(w);
-    w.end_object();
-    out += '\n';
-    return out;
-}
-
 void date_field(JsonWriter& w, std::string_view key, std::optional<Date> d) {
     w.key(key);
     if (d)
@@ -233,7 +220,7 @@ void date_field(JsonWriter& w, std::string_view key, std::optional<Date> d) {
         w.null();
 }
 
-void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+void string_array(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
     w.key(key);
     w.begin_array();
     for (const auto& s : items)
@@ -241,26 +228,26 @@ void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>
     w.end_array();
 }
 
-// `key`: an array of `items`, each written by `write_one(w, item)`; a long array in parts, on
-// every core (`write_one` reads only its item). The parts are written a window at a time, into
-// the same buffers, each window handed on (spilled) before the next: a large document is never
-// held whole, and its text is not faulted into fresh memory (18 MB for 1,000 files).
-template <class Items, class Write>
-void array_of(JsonWriter& w, std::string_view key, const Items& items, Write write_one) {
+// A long array is written in parts, on every core (`write_one` reads only its item). The parts
+// are written a window at a time, into the same buffers, each window handed on (spilled) before
+// the next: a large document is never held whole, and its text is not faulted into fresh memory
+// (18 MB for 1,000 files).
+void array_field(JsonWriter& w, std::string_view key, std::size_t count,
+                 const std::function<void(JsonWriter&, std::size_t)>& write_one) {
     constexpr std::size_t k_part = 256; // items: fewer are written here, at once
     w.key(key);
     w.begin_array();
-    if (items.size() < 2 * k_part) {
-        for (const auto& item : items)
-            write_one(w, item);
+    if (count < 2 * k_part) {
+        for (std::size_t i = 0; i < count; ++i)
+            write_one(w, i);
         w.end_array();
         return;
     }
     const std::size_t cores = util::cores();
     const std::size_t window = 2 * k_part * cores; // items
     std::vector<std::string> texts(cores);
-    for (std::size_t from = 0; from < items.size(); from += window) {
-        const std::size_t to = std::min(items.size(), from + window);
+    for (std::size_t from = 0; from < count; from += window) {
+        const std::size_t to = std::min(count, from + window);
         const std::vector<util::Part> parts = util::split_parts(to - from, k_part, cores);
         util::in_parallel(parts, [&](std::size_t i, util::Part part) {
             // Written in a string of the thread's own, not in `texts` (two strings in one cache
@@ -269,7 +256,7 @@ void array_of(JsonWriter& w, std::string_view key, const Items& items, Write wri
             JsonWriter inner = w.element_writer(text);
             constexpr std::size_t k_sample = 16; // items; then the text is sized for the whole part
             for (std::size_t j = part.begin; j < part.end; ++j) {
-                write_one(inner, items[from + j]);
+                write_one(inner, from + j);
                 if (j == part.begin + k_sample - 1) // not grown (and faulted in) a dozen times
                     text.reserve(text.size() / k_sample * (part.end - part.begin) / 4 * 5);
             }
@@ -307,6 +294,8 @@ void band_field(JsonWriter& w, Band b) {
         w.value(to_string(b));
 }
 
+namespace {
+
 void write_cycle(JsonWriter& w, const CycleInfo& c) {
     w.begin_object();
     w.field("name", c.name);
@@ -335,7 +324,7 @@ void write_kpi(JsonWriter& w, const KpiRow& k) {
         w.null();
     date_field(w, "last_checkin", k.date);
     w.field("dropped", k.dropped);
-    strings(w, "tags", k.tags);
+    string_array(w, "tags", k.tags);
     w.key("history");
     w.begin_array();
     for (double v : k.history)
@@ -388,7 +377,7 @@ void write_objective(JsonWriter& w, const ObjectiveRow& o) {
     optional_text(w, "carried_from", o.carried_from);
     optional_text(w, "parent", o.parent);
     w.field("parent_unresolved", o.parent_unresolved);
-    strings(w, "tags", o.tags);
+    string_array(w, "tags", o.tags);
     optional_text(w, "notes", o.notes);
     w.field("file", o.file);
     array_of(w, "key_results", o.krs, write_kr);
@@ -397,7 +386,7 @@ void write_objective(JsonWriter& w, const ObjectiveRow& o) {
     for (const auto& k : o.kpis)
         w.value(k.ref);
     w.end_array();
-    strings(w, "unresolved_kpis", o.missing_kpis);
+    string_array(w, "unresolved_kpis", o.missing_kpis);
     w.end_object();
 }
 
@@ -441,21 +430,21 @@ void write_totals(JsonWriter& w, const Report& r) {
 } // namespace
 
 std::string status_json(const Report& report, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
+    return json_document(spill, [&](JsonWriter& w) {
         write_report_body(w, report);
         write_owners(w, report);
     });
 }
 
 std::string score_json(const Report& report, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
+    return json_document(spill, [&](JsonWriter& w) {
         write_report_body(w, report);
         write_totals(w, report);
     });
 }
 
 std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
+    return json_document(spill, [&](JsonWriter& w) {
         w.field("schema_version", 1.0);
         w.field("as_of", as_of.iso());
         array_of(w, "kpis", kpis, write_kpi);
@@ -463,7 +452,7 @@ std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& s
 }
 
 std::string check_json(const Diagnostics& findings) {
-    return document({}, [&](JsonWriter& w) {
+    return json_document({}, [&](JsonWriter& w) {
         std::size_t errors = 0, warnings = 0;
         w.field("schema_version", 1.0);
         w.key("findings");
@@ -556,7 +545,7 @@ void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kp
 } // namespace
 
 std::string review_json(const Review& rv, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
+    return json_document(spill, [&](JsonWriter& w) {
         write_report_body(w, rv.report);
         write_totals(w, rv.report);
         date_field(w, "since", rv.since);
@@ -575,7 +564,7 @@ std::string review_json(const Review& rv, const Spill& spill) {
         review_krs(w, "in_progress", rv.in_progress);
         review_krs(w, "missed", rv.missed);
         review_objectives(w, "missed_commitments", rv.missed_commitments);
-        strings(w, "dropped", rv.dropped);
+        string_array(w, "dropped", rv.dropped);
         review_krs(w, "movers", rv.movers);
         review_krs(w, "no_recent_checkin", rv.silent);
         kpi_list(w, "kpi_alerts", rv.kpi_alerts);
@@ -587,7 +576,7 @@ std::string review_json(const Review& rv, const Spill& spill) {
 }
 
 std::string tree_json(const Tree& tree, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
+    return json_document(spill, [&](JsonWriter& w) {
         w.field("schema_version", 1.0);
         w.field("as_of", tree.as_of.iso());
         array_of(w, "cycles", tree.cycles, write_cycle);
@@ -609,12 +598,12 @@ std::string tree_json(const Tree& tree, const Spill& spill) {
             w.end_object();
         }
         w.end_array();
-        strings(w, "loops", tree.loops);
+        string_array(w, "loops", tree.loops);
     });
 }
 
 std::string log_json(const LogReport& log, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
+    return json_document(spill, [&](JsonWriter& w) {
         w.field("schema_version", 1.0);
         w.field("as_of", log.as_of.iso());
         w.field("kind", log.is_kpi ? "kpi" : "kr");
@@ -660,7 +649,7 @@ std::string log_json(const LogReport& log, const Spill& spill) {
 }
 
 std::string due_json(const DueReport& due, const Spill& spill) {
-    return document(spill, [&](JsonWriter& w) {
+    return json_document(spill, [&](JsonWriter& w) {
         w.field("schema_version", 1.0);
         w.field("as_of", due.as_of.iso());
         array_of(w, "cycles", due.cycles, write_cycle);

@@ -110,6 +110,26 @@ SheetCell health_cell(Health h, bool stale) {
     return styled(status_cell(std::string(to_string(h)) + (stale ? " (stale)" : "")), style_of(h));
 }
 
+SheetColumn column(std::string key, std::string header, Media media, Align align, bool shrinks,
+                   int drop_rank, std::size_t comfortable) {
+    return {std::move(key), std::move(header), media, align, shrinks, drop_rank, comfortable};
+}
+
+Section titled_section(std::string title) {
+    Section s;
+    s.name = s.heading = std::move(title);
+    s.heading_media = Media::documents;
+    return s;
+}
+
+Section sub_section(std::string name, std::string heading) {
+    Section s;
+    s.name = std::move(name);
+    s.heading = std::move(heading);
+    s.empty = "  none";
+    return s;
+}
+
 std::string Line::text() const {
     std::string out;
     for (const auto& s : spans)

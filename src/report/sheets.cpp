@@ -13,11 +13,6 @@ constexpr Media k_all = Media::all;
 constexpr Media k_term = Media::terminal;
 constexpr Media k_docs = Media::documents;
 
-SheetColumn col(std::string key, std::string header, Media media = k_all, Align align = Align::left,
-                bool shrinks = false, int drop_rank = 0, std::size_t comfortable = 26) {
-    return {std::move(key), std::move(header), media, align, shrinks, drop_rank, comfortable};
-}
-
 // The terminal's first line: title, cycles and as-of date, then a blank line.
 std::vector<Line> report_head(const Report& r) {
     std::string text = r.title.empty() ? std::string() : r.title + " · ";
@@ -66,28 +61,28 @@ SheetCell kpi_health(const KpiRow& k, bool stale) {
 // The KPI columns shared by `kpi` and the review's KPI lists; `full` adds trend and owner.
 std::vector<SheetColumn> kpi_columns(bool full) {
     std::vector<SheetColumn> c = {
-        col("kpi", "KPI", k_term, Align::left, true),
-        col("ref", "Ref", k_docs),
-        col("title", "Title", k_docs),
-        col("owner", "Owner", k_docs),
-        col("value", "Value", k_term, Align::right),
-        col("value", "Value", k_docs),
-        col("unit", "Unit", k_docs),
-        col("min", "Min", k_docs),
-        col("max", "Max", k_docs),
-        col("warn", "Warn", k_docs),
-        col("healthy", "Healthy", k_term, Align::left, false, full ? 3 : 2),
-        col("health", "Health", k_term),
-        col("health", "Health", k_docs),
-        col("stale", "Stale", k_docs),
-        col("last", "Last", k_term, Align::left, false, full ? 4 : 3),
-        col("last_checkin", "Last check-in", k_docs),
+        column("kpi", "KPI", k_term, Align::left, true),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_docs),
+        column("value", "Value", k_term, Align::right),
+        column("value", "Value", k_docs),
+        column("unit", "Unit", k_docs),
+        column("min", "Min", k_docs),
+        column("max", "Max", k_docs),
+        column("warn", "Warn", k_docs),
+        column("healthy", "Healthy", k_term, Align::left, false, full ? 3 : 2),
+        column("health", "Health", k_term),
+        column("health", "Health", k_docs),
+        column("stale", "Stale", k_docs),
+        column("last", "Last", k_term, Align::left, false, full ? 4 : 3),
+        column("last_checkin", "Last check-in", k_docs),
     };
     if (full) {
-        c.push_back(col("trend", "Trend", k_term, Align::left, false, 2));
-        c.push_back(col("owner", "Owner", k_term, Align::left, true, 5));
+        c.push_back(column("trend", "Trend", k_term, Align::left, false, 2));
+        c.push_back(column("owner", "Owner", k_term, Align::left, true, 5));
     }
-    c.push_back(col("trend", "Trend", k_docs));
+    c.push_back(column("trend", "Trend", k_docs));
     return c;
 }
 
@@ -125,24 +120,6 @@ std::string shown_ref(const std::string& ref, bool one_file) {
     return slash == std::string::npos ? ref : ref.substr(slash + 1);
 }
 
-// A section named by its heading, which only documents show (the terminal prints the
-// command's own title).
-Section titled_section(std::string title) {
-    Section s;
-    s.name = s.heading = std::move(title);
-    s.heading_media = k_docs;
-    return s;
-}
-
-// A sub-section with a heading of its own everywhere, that says "none" when it has no rows.
-Section sub_section(std::string name, std::string heading) {
-    Section s;
-    s.name = std::move(name);
-    s.heading = std::move(heading);
-    s.empty = "  none";
-    return s;
-}
-
 } // namespace
 
 std::string describe_cycles(const std::vector<CycleInfo>& cycles) {
@@ -165,25 +142,25 @@ Sheet status_sheet(const Report& r) {
     s.empty = "No objectives in this selection. Try --cycle all, or add one with `okr add "
               "objective`.";
     s.columns = {
-        col("item", "Objective / key result", k_term, Align::left, true),
-        col("ref", "Ref", k_docs),
-        col("title", "Title", k_docs),
-        col("owner", "Owner", k_docs),
-        col("bar", "Progress", k_term, Align::left, false, 3),
-        col("progress", "Progress", k_docs),
-        col("percent", "", k_term, Align::right),
-        col("now", "Now / target", k_term, Align::left, true, 5, 16),
-        col("current", "Current", k_docs),
-        col("target", "Target", k_docs),
-        col("unit", "Unit", k_docs),
-        col("expected", "Exp", k_term, Align::right, false, 4),
-        col("expected", "Expected", k_docs),
-        col("status", "Status"),
-        col("conf", "Conf", k_term, Align::right, false, 6),
-        col("confidence", "Confidence", k_docs),
-        col("last", "Last", k_term, Align::right, false, 7),
-        col("last_checkin", "Last check-in", k_docs),
-        col("forecast", "Forecast", k_docs),
+        column("item", "Objective / key result", k_term, Align::left, true),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_docs),
+        column("bar", "Progress", k_term, Align::left, false, 3),
+        column("progress", "Progress", k_docs),
+        column("percent", "", k_term, Align::right),
+        column("now", "Now / target", k_term, Align::left, true, 5, 16),
+        column("current", "Current", k_docs),
+        column("target", "Target", k_docs),
+        column("unit", "Unit", k_docs),
+        column("expected", "Exp", k_term, Align::right, false, 4),
+        column("expected", "Expected", k_docs),
+        column("status", "Status"),
+        column("conf", "Conf", k_term, Align::right, false, 6),
+        column("confidence", "Confidence", k_docs),
+        column("last", "Last", k_term, Align::right, false, 7),
+        column("last_checkin", "Last check-in", k_docs),
+        column("forecast", "Forecast", k_docs),
     };
     for (const auto& o : r.objectives) {
         const std::string name = (refs ? o.ref : o.id) + "  " + o.title;
@@ -275,7 +252,7 @@ Sheet status_sheet(const Report& r) {
     constexpr std::size_t k_owner = 3;
     kpis.columns = kpi_columns(false);
     kpis.columns.erase(kpis.columns.begin() + k_owner);
-    kpis.columns.insert(kpis.columns.begin(), col("objective", "Objective", k_docs));
+    kpis.columns.insert(kpis.columns.begin(), column("objective", "Objective", k_docs));
     for (const auto& o : r.objectives)
         for (const auto& k : o.kpis) {
             SheetRow row = kpi_row(k, k.ref, false);
@@ -297,16 +274,16 @@ Sheet score_sheet(const Report& r) {
     Section s = titled_section("Grading sheet");
     s.empty = "No objectives in this selection. Try --cycle all.";
     s.columns = {
-        col("item", "Objective / key result", k_term, Align::left, true),
-        col("ref", "Ref", k_docs),
-        col("title", "Title", k_docs),
-        col("owner", "Owner", k_term, Align::left, true, 3),
-        col("owner", "Owner", k_docs),
-        col("type", "Type", k_all, Align::left, false, 2),
-        col("weight", "Weight", k_all, Align::right, false, 4),
-        col("score", "Score", k_all, Align::right),
-        col("band", "Band"),
-        col("note", "Note", k_all, Align::left, true, 5),
+        column("item", "Objective / key result", k_term, Align::left, true),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_term, Align::left, true, 3),
+        column("owner", "Owner", k_docs),
+        column("type", "Type", k_all, Align::left, false, 2),
+        column("weight", "Weight", k_all, Align::right, false, 4),
+        column("score", "Score", k_all, Align::right),
+        column("band", "Band"),
+        column("note", "Note", k_all, Align::left, true, 5),
     };
     for (const auto& o : r.objectives) {
         std::string note;
@@ -343,9 +320,9 @@ Sheet score_sheet(const Report& r) {
     totals.name = totals.heading = "Totals";
     totals.heading_media = k_docs;
     totals.before.push_back(line({}, Style::plain, k_term));
-    totals.columns = {col("owner", "Owner", k_all, Align::left, true),
-                      col("objectives", "Objectives", k_all, Align::right),
-                      col("score", "Score", k_all, Align::right), col("band", "Band")};
+    totals.columns = {column("owner", "Owner", k_all, Align::left, true),
+                      column("objectives", "Objectives", k_all, Align::right),
+                      column("score", "Score", k_all, Align::right), column("band", "Band")};
     for (const auto& o : r.owners)
         totals.rows.push_back({"owner",
                                0,
@@ -388,16 +365,16 @@ Section kr_section(std::string name, std::string heading, const std::vector<Revi
                    bool one_file) {
     Section s = sub_section(std::move(name), std::move(heading));
     s.columns = {
-        col("kr", "Key result", k_term, Align::left, true),
-        col("ref", "Ref", k_docs),
-        col("title", "Title", k_docs),
-        col("owner", "Owner", k_all, Align::left, true, 3),
-        col("now", "Now / target", k_term, Align::left, true, 2, 14),
-        col("value", "Value", k_docs),
-        col("target", "Target", k_docs),
-        col("unit", "Unit", k_docs),
-        col("score", "Score", k_all, Align::right),
-        col("outcome", "Outcome", k_docs),
+        column("kr", "Key result", k_term, Align::left, true),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_all, Align::left, true, 3),
+        column("now", "Now / target", k_term, Align::left, true, 2, 14),
+        column("value", "Value", k_docs),
+        column("target", "Target", k_docs),
+        column("unit", "Unit", k_docs),
+        column("score", "Score", k_all, Align::right),
+        column("outcome", "Outcome", k_docs),
     };
     for (const auto& kr : krs) {
         const std::string ref = shown_ref(kr.ref, one_file);
@@ -421,16 +398,16 @@ Section moved_section(std::string name, std::string heading, const std::vector<R
                       bool one_file) {
     Section s = sub_section(std::move(name), std::move(heading));
     s.columns = {
-        col("kr", "Key result", k_term, Align::left, true),
-        col("ref", "Ref", k_docs),
-        col("title", "Title", k_docs),
-        col("owner", "Owner", k_docs),
-        col("value_before", "Before", k_all, Align::right, false, 3),
-        col("value", "Now", k_all, Align::right),
-        col("change", "Change", k_all, Align::right),
-        col("progress_change", "Progress", k_all, Align::right, false, 2),
-        col("unit", "Unit", k_docs),
-        col("notes", "Notes", k_docs),
+        column("kr", "Key result", k_term, Align::left, true),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_docs),
+        column("value_before", "Before", k_all, Align::right, false, 3),
+        column("value", "Now", k_all, Align::right),
+        column("change", "Change", k_all, Align::right),
+        column("progress_change", "Progress", k_all, Align::right, false, 2),
+        column("unit", "Unit", k_docs),
+        column("notes", "Notes", k_docs),
     };
     for (const auto& kr : krs) {
         const std::string ref = shown_ref(kr.ref, one_file);
@@ -500,9 +477,9 @@ Sheet review_sheet(const Review& rv) {
     Section summary;
     summary.name = summary.heading = "Scores";
     summary.heading_media = k_docs;
-    summary.columns = {col("owner", "Owner", k_docs), col("objectives", "Objectives", k_docs),
-                       col("score", "Score", k_docs), col("band", "Band", k_docs),
-                       col("confidence", "Confidence", k_docs)};
+    summary.columns = {column("owner", "Owner", k_docs), column("objectives", "Objectives", k_docs),
+                       column("score", "Score", k_docs), column("band", "Band", k_docs),
+                       column("confidence", "Confidence", k_docs)};
     for (const auto& o : r.owners)
         summary.rows.push_back(
             {"owner",
@@ -519,9 +496,10 @@ Sheet review_sheet(const Review& rv) {
     Section confidence;
     confidence.name = "Confidence by objective";
     confidence.heading = "Confidence by objective (average of its active KRs)";
-    confidence.columns = {col("ref", "Ref", k_docs), col("title", "Title", k_docs),
-                          col("score", "Score", k_docs), col("confidence", "Confidence", k_docs),
-                          col("carried_from", "Carried from", k_docs)};
+    confidence.columns = {column("ref", "Ref", k_docs), column("title", "Title", k_docs),
+                          column("score", "Score", k_docs),
+                          column("confidence", "Confidence", k_docs),
+                          column("carried_from", "Carried from", k_docs)};
     for (const auto& o : r.objectives) {
         if (o.status == Status::dropped) continue;
         const std::string ref = shown_ref(o.ref, one);
@@ -613,14 +591,14 @@ Sheet review_sheet(const Review& rv) {
     Section objectives;
     objectives.name = objectives.heading = "Objectives";
     objectives.media = k_docs;
-    objectives.columns = {col("ref", "Ref"),
-                          col("title", "Title"),
-                          col("owner", "Owner"),
-                          col("type", "Type"),
-                          col("score", "Score"),
-                          col("band", "Band"),
-                          col("confidence", "Confidence"),
-                          col("note", "Note")};
+    objectives.columns = {column("ref", "Ref"),
+                          column("title", "Title"),
+                          column("owner", "Owner"),
+                          column("type", "Type"),
+                          column("score", "Score"),
+                          column("band", "Band"),
+                          column("confidence", "Confidence"),
+                          column("note", "Note")};
     for (const auto& o : r.objectives)
         objectives.rows.push_back(
             {o.status == Status::dropped ? "dropped" : "objective",
@@ -646,8 +624,8 @@ Sheet review_sheet(const Review& rv) {
     Section commitments;
     commitments.name = "Missed commitments";
     commitments.heading = fmt::format("Missed commitments ({})", rv.missed_commitments.size());
-    commitments.columns = {col("ref", "Ref", k_docs), col("title", "Title", k_docs),
-                           col("owner", "Owner", k_docs), col("score", "Score", k_docs)};
+    commitments.columns = {column("ref", "Ref", k_docs), column("title", "Title", k_docs),
+                           column("owner", "Owner", k_docs), column("score", "Score", k_docs)};
     if (rv.missed_commitments.empty()) commitments.before.push_back(none_line());
     for (const auto& o : rv.missed_commitments) {
         const std::string ref = shown_ref(o.ref, one);
@@ -663,7 +641,7 @@ Sheet review_sheet(const Review& rv) {
     Section dropped;
     dropped.name = "Dropped";
     dropped.heading = fmt::format("Dropped ({})", rv.dropped.size());
-    dropped.columns = {col("item", "Item", k_docs)};
+    dropped.columns = {column("item", "Item", k_docs)};
     if (rv.dropped.empty()) dropped.before.push_back(none_line());
     for (const auto& d : rv.dropped) {
         dropped.before.push_back(line("  " + d, Style::plain, k_term));
@@ -698,8 +676,8 @@ Sheet review_sheet(const Review& rv) {
 
     Section notes;
     notes.name = notes.heading = "Notes";
-    notes.columns = {col("ref", "Ref", k_docs), col("title", "Title", k_docs),
-                     col("notes", "Notes", k_docs)};
+    notes.columns = {column("ref", "Ref", k_docs), column("title", "Title", k_docs),
+                     column("notes", "Notes", k_docs)};
     if (rv.retro.empty()) notes.before.push_back(none_line());
     for (const auto& o : rv.retro) {
         const std::string ref = shown_ref(o.ref, one);
@@ -722,15 +700,15 @@ Sheet tree_sheet(const Tree& tree) {
     Section s = titled_section("Objectives by alignment");
     s.empty = "No objectives in this selection.";
     s.columns = {
-        col("objective", "Objective", k_term, Align::left, true, 0, 30),
-        col("ref", "Ref", k_docs),
-        col("title", "Title", k_docs),
-        col("owner", "Owner", k_all, Align::left, true, 4, 8),
-        col("depth", "Depth", k_docs),
-        col("score", "Score", k_all, Align::right),
-        col("status", "Status", k_all, Align::left, false, 2),
-        col("subtree_score", "Subtree", k_all, Align::right, false, 3),
-        col("note", "Note", k_all, Align::left, true, 5, 12),
+        column("objective", "Objective", k_term, Align::left, true, 0, 30),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_all, Align::left, true, 4, 8),
+        column("depth", "Depth", k_docs),
+        column("score", "Score", k_all, Align::right),
+        column("status", "Status", k_all, Align::left, false, 2),
+        column("subtree_score", "Subtree", k_all, Align::right, false, 3),
+        column("note", "Note", k_all, Align::left, true, 5, 12),
     };
     for (const auto& n : tree.nodes) {
         // Indentation stops growing at some depth, or a deep chain would print in quadratic
@@ -799,12 +777,12 @@ Sheet log_sheet(const LogReport& log) {
     s.before = {std::move(info), line({}, Style::plain, k_term)};
     s.charts.push_back(log_chart(log));
     s.empty = "No check-ins yet.";
-    s.columns = {col("date", "Date"),
-                 col("value", "Value", k_all, Align::right),
-                 col("change", "Change", k_all, Align::right),
-                 col("conf", "Conf", k_term, Align::right, false, 2),
-                 col("confidence", "Confidence", k_docs),
-                 col("note", "Note", k_all, Align::left, true, 0, 20)};
+    s.columns = {column("date", "Date"),
+                 column("value", "Value", k_all, Align::right),
+                 column("change", "Change", k_all, Align::right),
+                 column("conf", "Conf", k_term, Align::right, false, 2),
+                 column("confidence", "Confidence", k_docs),
+                 column("note", "Note", k_all, Align::left, true, 0, 20)};
     for (const auto& e : log.entries) {
         const SheetCell confidence = e.confidence ? percent_cell(e.confidence) : text_cell("");
         s.rows.push_back(
@@ -835,17 +813,17 @@ Sheet due_sheet(const DueReport& due) {
                           "and every KPI is within its period.",
                           k_due_days);
     s.columns = {
-        col("kind", "", k_term),
-        col("item", "Item", k_term, Align::left, true),
-        col("ref", "Ref", k_docs),
-        col("title", "Title", k_docs),
-        col("owner", "Owner", k_all, Align::left, true, 3, 10),
-        col("last", "Last", k_term),
-        col("last_checkin", "Last check-in", k_docs),
-        col("age", "Age", k_term, Align::right),
-        col("days", "Days", k_docs),
-        col("period_days", "Period (days)", k_docs),
-        col("command", "Command", k_docs),
+        column("kind", "", k_term),
+        column("item", "Item", k_term, Align::left, true),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_all, Align::left, true, 3, 10),
+        column("last", "Last", k_term),
+        column("last_checkin", "Last check-in", k_docs),
+        column("age", "Age", k_term, Align::right),
+        column("days", "Days", k_docs),
+        column("period_days", "Period (days)", k_docs),
+        column("command", "Command", k_docs),
     };
     std::size_t krs = 0;
     for (const DueItem& i : due.items) {
@@ -894,7 +872,7 @@ Sheet explain_sheet(const Explanation& e) {
         line(fmt::format("{}:{} · as of {}", e.file, e.line, e.as_of.iso()), Style::dim, k_term),
         line({}, Style::plain, k_term)};
     Section s = titled_section("Steps");
-    s.columns = {col("step", "Step", k_docs), col("text", "Text", k_docs)};
+    s.columns = {column("step", "Step", k_docs), column("text", "Text", k_docs)};
     // The terminal aligns each step's lines after its label; no width cuts a formula.
     std::size_t width = 0;
     for (const ExplainStep& step : e.steps)
@@ -934,13 +912,13 @@ Sheet objective_log_sheet(const ObjectiveLog& log) {
     Section s = titled_section("Week by week");
     s.charts.push_back(objective_log_chart(log));
     s.empty = "No weeks to show: its cycle has not started.";
-    s.columns = {col("date", "Date"),
-                 col("cycle", "Cycle", k_all, Align::left, false, 2),
-                 col("objective", "Objective", k_all, Align::left, true, 3, 16),
-                 col("score", "Score", k_all, Align::right),
-                 col("bar", "", k_term, Align::left, false, 4),
-                 col("conf", "Conf", k_term, Align::right),
-                 col("confidence", "Confidence", k_docs)};
+    s.columns = {column("date", "Date"),
+                 column("cycle", "Cycle", k_all, Align::left, false, 2),
+                 column("objective", "Objective", k_all, Align::left, true, 3, 16),
+                 column("score", "Score", k_all, Align::right),
+                 column("bar", "", k_term, Align::left, false, 4),
+                 column("conf", "Conf", k_term, Align::right),
+                 column("confidence", "Confidence", k_docs)};
     for (const ObjectiveSpan& span : log.spans)
         for (const ObjectiveWeek& w : span.weeks) {
             const Style band = style_of(band_for(w.score));

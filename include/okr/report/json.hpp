@@ -60,6 +60,37 @@ class JsonWriter {
     bool m_after_key = false;
 };
 
+// One JSON document: an object filled by `body(JsonWriter&)`, ending in a newline; with
+// `spill`, whatever was not yet spilled.
+template <class Body> std::string json_document(const Spill& spill, Body body) {
+    std::string out;
+    JsonWriter w(out, spill);
+    w.begin_object();
+    body(w);
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+// Fields every report writes the same way (SPEC §9): an ISO date or null; an array of strings;
+// a string, or null when empty; a status or band word, or null for none.
+void date_field(JsonWriter& w, std::string_view key, std::optional<Date> d);
+void string_array(JsonWriter& w, std::string_view key, const std::vector<std::string>& items);
+void optional_text(JsonWriter& w, std::string_view key, const std::string& s);
+void status_field(JsonWriter& w, Status s);
+void band_field(JsonWriter& w, Band b);
+
+// `key`: an array of `count` items, item i written by `write_one(w, i)`; a long array is
+// written in parts on every core, so `write_one` must read only its item.
+void array_field(JsonWriter& w, std::string_view key, std::size_t count,
+                 const std::function<void(JsonWriter&, std::size_t)>& write_one);
+// The same over a vector: `write_one(w, item)`.
+template <class Items, class Write>
+void array_of(JsonWriter& w, std::string_view key, const Items& items, Write write_one) {
+    array_field(w, key, items.size(),
+                [&](JsonWriter& inner, std::size_t i) { write_one(inner, items[i]); });
+}
+
 // Each returns the document, or with `spill` whatever was not yet spilled.
 // `okr status --format json`: schema_version, as_of, cycle, cycles, objectives, kpis.
 std::string status_json(const Report& report, const Spill& spill = {});

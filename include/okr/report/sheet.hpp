@@ -85,6 +85,11 @@ struct SheetColumn {
     std::size_t comfortable = 26; // a shrinking column keeps this width before others go
 };
 
+// A column of a section, its fields in the order above.
+SheetColumn column(std::string key, std::string header, Media media = Media::all,
+                   Align align = Align::left, bool shrinks = false, int drop_rank = 0,
+                   std::size_t comfortable = 26);
+
 struct SheetRow {
     std::string kind; // objective, kr, kpi, owner, ... (the CSV `kind` column, the HTML class)
     int depth = 0;    // indentation in HTML and Markdown (tree levels, KRs under objectives)
@@ -137,6 +142,12 @@ struct Section {
     std::vector<Line> after; // lines after the table (notes, summaries)
     std::vector<Chart> charts;
 };
+
+// A section named by its heading, which only documents show (the terminal prints the
+// command's own title).
+Section titled_section(std::string title);
+// A sub-section with a heading of its own everywhere, that says "none" when it has no rows.
+Section sub_section(std::string name, std::string heading);
 
 struct Sheet {
     std::string title;                 // documents: the page title
