@@ -296,15 +296,6 @@ void band_field(JsonWriter& w, Band b) {
 
 namespace {
 
-void write_cycle(JsonWriter& w, const CycleInfo& c) {
-    w.begin_object();
-    w.field("name", c.name);
-    w.field("start", c.start.iso());
-    w.field("end", c.end.iso());
-    w.field("elapsed", c.elapsed);
-    w.end_object();
-}
-
 void write_kpi(JsonWriter& w, const KpiRow& k) {
     w.begin_object();
     w.field("ref", k.ref);

@@ -1,8 +1,11 @@
 #include "okr/report/rows.hpp"
 
+#include "okr/report/json.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/parallel.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <iterator>
 #include <map>
 #include <type_traits>
@@ -360,6 +363,31 @@ std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation
             rows.push_back(kpi_row(index, ev, ref));
         }
     return rows;
+}
+
+void write_cycle(JsonWriter& w, const CycleInfo& c) {
+    w.begin_object();
+    w.field("name", c.name);
+    w.field("start", c.start.iso());
+    w.field("end", c.end.iso());
+    w.field("elapsed", c.elapsed);
+    w.end_object();
+}
+
+std::string describe_cycles(const std::vector<CycleInfo>& cycles) {
+    std::string out;
+    for (const auto& c : cycles) {
+        if (!out.empty()) out += " · ";
+        out += fmt::format("{} ({} → {}, {} elapsed)", c.name, c.start.iso(), c.end.iso(),
+                           format_percent(c.elapsed));
+    }
+    return out.empty() ? "no cycle" : out;
+}
+
+std::string shown_ref(const std::string& ref, bool one_file) {
+    if (!one_file) return ref;
+    const auto slash = ref.rfind('/');
+    return slash == std::string::npos ? ref : ref.substr(slash + 1);
 }
 
 } // namespace okr::report

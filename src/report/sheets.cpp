@@ -114,23 +114,7 @@ SheetRow kpi_row(const KpiRow& k, const std::string& ref, bool full) {
     return row;
 }
 
-std::string shown_ref(const std::string& ref, bool one_file) {
-    if (!one_file) return ref;
-    const auto slash = ref.rfind('/');
-    return slash == std::string::npos ? ref : ref.substr(slash + 1);
-}
-
 } // namespace
-
-std::string describe_cycles(const std::vector<CycleInfo>& cycles) {
-    std::string out;
-    for (const auto& c : cycles) {
-        if (!out.empty()) out += " · ";
-        out += fmt::format("{} ({} → {}, {} elapsed)", c.name, c.start.iso(), c.end.iso(),
-                           format_percent(c.elapsed));
-    }
-    return out.empty() ? "no cycle" : out;
-}
 
 Sheet status_sheet(const Report& r) {
     Sheet sheet;

@@ -13,6 +13,8 @@
 
 namespace okr::report {
 
+class JsonWriter;
+
 // Which objectives a report covers.
 struct Selection {
     std::string cycle;             // empty: the default (§6); "all": every cycle
@@ -142,5 +144,12 @@ std::optional<Status> parse_status(std::string_view word);
 // Builds the KPI rows of the workspace, filtered by refs, owner and tag.
 std::vector<KpiRow> build_kpi_rows(const WorkspaceIndex& index, const Evaluation& evaluation,
                                    const Selection& selection);
+
+// A cycle as JSON: {name, start, end, elapsed}.
+void write_cycle(JsonWriter& w, const CycleInfo& c);
+// "2026-Q4 (2026-10-01 → 2026-12-31, 58% elapsed)" for each cycle, joined by " · ".
+std::string describe_cycles(const std::vector<CycleInfo>& cycles);
+// A reference as shown: without its namespace when the workspace is one file.
+std::string shown_ref(const std::string& ref, bool one_file);
 
 } // namespace okr::report

@@ -29,7 +29,4 @@ Sheet due_sheet(const DueReport& due);
 Sheet explain_sheet(const Explanation& e);
 Sheet objective_log_sheet(const ObjectiveLog& log);
 
-// "2026-Q4 (2026-10-01 → 2026-12-31, 58% elapsed)" for each cycle, joined by " · ".
-std::string describe_cycles(const std::vector<CycleInfo>& cycles);
-
 } // namespace okr::report
