@@ -1,6 +1,13 @@
 #include "okr/report/json.hpp"
 
+#include "okr/report/due.hpp"
+#include "okr/report/explain.hpp"
+#include "okr/report/log.hpp"
+#include "okr/report/objective_log.hpp"
+#include "okr/report/review.hpp"
+#include "okr/report/rows.hpp"
 #include "okr/report/text.hpp"
+#include "okr/report/tree.hpp"
 #include "okr/util/parallel.hpp"
 
 #include <algorithm>
@@ -563,33 +570,6 @@ std::string review_json(const Review& rv, const Spill& spill) {
         review_objectives(w, "notes", rv.retro);
         review_krs(w, "moved", rv.moved);
         review_krs(w, "not_moved", rv.not_moved);
-    });
-}
-
-std::string tree_json(const Tree& tree, const Spill& spill) {
-    return json_document(spill, [&](JsonWriter& w) {
-        w.field("schema_version", 1.0);
-        w.field("as_of", tree.as_of.iso());
-        array_of(w, "cycles", tree.cycles, write_cycle);
-        w.key("nodes");
-        w.begin_array();
-        for (const auto& n : tree.nodes) {
-            w.begin_object();
-            w.field("ref", n.ref);
-            w.field("title", n.title);
-            w.field("owner", n.owner);
-            w.field("cycle", n.cycle);
-            w.field("depth", static_cast<double>(n.depth));
-            w.field("score", n.score);
-            status_field(w, n.status);
-            band_field(w, n.band);
-            w.field("rollup", n.rollup);
-            w.field("descendants", static_cast<double>(n.descendants));
-            optional_text(w, "note", n.note);
-            w.end_object();
-        }
-        w.end_array();
-        string_array(w, "loops", tree.loops);
     });
 }
 

@@ -674,53 +674,6 @@ Sheet review_sheet(const Review& rv) {
     return sheet;
 }
 
-Sheet tree_sheet(const Tree& tree) {
-    Sheet sheet;
-    sheet.title = "Alignment tree";
-    sheet.subtitle = {describe_cycles(tree.cycles), "as of " + tree.as_of.iso()};
-    sheet.head = {
-        line(describe_cycles(tree.cycles) + " · as of " + tree.as_of.iso(), Style::bold, k_term),
-        line({}, Style::plain, k_term)};
-    Section s = titled_section("Objectives by alignment");
-    s.empty = "No objectives in this selection.";
-    s.columns = {
-        column("objective", "Objective", k_term, Align::left, true, 0, 30),
-        column("ref", "Ref", k_docs),
-        column("title", "Title", k_docs),
-        column("owner", "Owner", k_all, Align::left, true, 4, 8),
-        column("depth", "Depth", k_docs),
-        column("score", "Score", k_all, Align::right),
-        column("status", "Status", k_all, Align::left, false, 2),
-        column("subtree_score", "Subtree", k_all, Align::right, false, 3),
-        column("note", "Note", k_all, Align::left, true, 5, 12),
-    };
-    for (const auto& n : tree.nodes) {
-        // Indentation stops growing at some depth, or a deep chain would print in quadratic
-        // size (in every format); the depth is then written out.
-        constexpr int k_max_indent = 12;
-        const int shown = std::min(n.depth, k_max_indent);
-        std::string indent;
-        for (int d = 0; d < shown; ++d)
-            indent += d + 1 == shown ? "└─ " : "   ";
-        if (n.depth > k_max_indent) indent += fmt::format("({}) ", n.depth);
-        s.rows.push_back(
-            {n.depth == 0 ? "root" : "objective",
-             shown,
-             {text_cell(indent + n.ref + "  " + n.title, n.depth == 0 ? Style::bold : Style::plain),
-              text_cell(n.ref), text_cell(n.title), text_cell(n.owner, Style::dim),
-              number_cell(n.depth), styled(score_cell(n.score), style_of(n.band)),
-              status_cell(n.status),
-              n.descendants && n.rollup ? styled(score_cell(n.rollup), style_of(n.rollup_band))
-                                        : text_cell(""),
-              text_cell(n.note, n.note.empty() ? Style::dim : Style::yellow)}});
-    }
-    for (const auto& loop : tree.loops)
-        s.after.push_back(
-            line("warning: alignment loop " + loop + " (fix a `parent`)", Style::yellow));
-    sheet.sections.push_back(std::move(s));
-    return sheet;
-}
-
 Sheet log_sheet(const LogReport& log) {
     Sheet sheet;
     sheet.title = log.ref + "  " + log.title;

@@ -1,5 +1,9 @@
 #include "okr/report/tree.hpp"
 
+#include "okr/report/json.hpp"
+#include "okr/report/text.hpp"
+
+#include <algorithm>
 #include <fmt/format.h>
 #include <unordered_map>
 
@@ -131,6 +135,88 @@ Tree build_tree(const Report& report) {
         emit(at, "alignment loop: " + loop);
     }
     return tree;
+}
+
+namespace {
+
+constexpr Media k_all = Media::all;
+constexpr Media k_term = Media::terminal;
+constexpr Media k_docs = Media::documents;
+
+} // namespace
+
+std::string tree_json(const Tree& tree, const Spill& spill) {
+    return json_document(spill, [&](JsonWriter& w) {
+        w.field("schema_version", 1.0);
+        w.field("as_of", tree.as_of.iso());
+        array_of(w, "cycles", tree.cycles, write_cycle);
+        w.key("nodes");
+        w.begin_array();
+        for (const auto& n : tree.nodes) {
+            w.begin_object();
+            w.field("ref", n.ref);
+            w.field("title", n.title);
+            w.field("owner", n.owner);
+            w.field("cycle", n.cycle);
+            w.field("depth", static_cast<double>(n.depth));
+            w.field("score", n.score);
+            status_field(w, n.status);
+            band_field(w, n.band);
+            w.field("rollup", n.rollup);
+            w.field("descendants", static_cast<double>(n.descendants));
+            optional_text(w, "note", n.note);
+            w.end_object();
+        }
+        w.end_array();
+        string_array(w, "loops", tree.loops);
+    });
+}
+
+Sheet tree_sheet(const Tree& tree) {
+    Sheet sheet;
+    sheet.title = "Alignment tree";
+    sheet.subtitle = {describe_cycles(tree.cycles), "as of " + tree.as_of.iso()};
+    sheet.head = {
+        line(describe_cycles(tree.cycles) + " · as of " + tree.as_of.iso(), Style::bold, k_term),
+        line({}, Style::plain, k_term)};
+    Section s = titled_section("Objectives by alignment");
+    s.empty = "No objectives in this selection.";
+    s.columns = {
+        column("objective", "Objective", k_term, Align::left, true, 0, 30),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_all, Align::left, true, 4, 8),
+        column("depth", "Depth", k_docs),
+        column("score", "Score", k_all, Align::right),
+        column("status", "Status", k_all, Align::left, false, 2),
+        column("subtree_score", "Subtree", k_all, Align::right, false, 3),
+        column("note", "Note", k_all, Align::left, true, 5, 12),
+    };
+    for (const auto& n : tree.nodes) {
+        // Indentation stops growing at some depth, or a deep chain would print in quadratic
+        // size (in every format); the depth is then written out.
+        constexpr int k_max_indent = 12;
+        const int shown = std::min(n.depth, k_max_indent);
+        std::string indent;
+        for (int d = 0; d < shown; ++d)
+            indent += d + 1 == shown ? "└─ " : "   ";
+        if (n.depth > k_max_indent) indent += fmt::format("({}) ", n.depth);
+        s.rows.push_back(
+            {n.depth == 0 ? "root" : "objective",
+             shown,
+             {text_cell(indent + n.ref + "  " + n.title, n.depth == 0 ? Style::bold : Style::plain),
+              text_cell(n.ref), text_cell(n.title), text_cell(n.owner, Style::dim),
+              number_cell(n.depth), styled(score_cell(n.score), style_of(n.band)),
+              status_cell(n.status),
+              n.descendants && n.rollup ? styled(score_cell(n.rollup), style_of(n.rollup_band))
+                                        : text_cell(""),
+              text_cell(n.note, n.note.empty() ? Style::dim : Style::yellow)}});
+    }
+    for (const auto& loop : tree.loops)
+        s.after.push_back(
+            line("warning: alignment loop " + loop + " (fix a `parent`)", Style::yellow));
+    sheet.sections.push_back(std::move(s));
+    return sheet;
 }
 
 } // namespace okr::report

@@ -1,14 +1,9 @@
 #pragma once
 // JSON output (SPEC §9): one document per command, stable key names, null for missing numbers.
 
+#include "okr/core/date.hpp"
 #include "okr/core/diagnostic.hpp"
-#include "okr/report/due.hpp"
-#include "okr/report/explain.hpp"
-#include "okr/report/log.hpp"
-#include "okr/report/objective_log.hpp"
-#include "okr/report/review.hpp"
-#include "okr/report/rows.hpp"
-#include "okr/report/tree.hpp"
+#include "okr/core/scoring.hpp"
 
 #include <functional>
 #include <optional>
@@ -17,6 +12,15 @@
 #include <vector>
 
 namespace okr::report {
+
+struct Report;
+struct KpiRow;
+struct Review;
+struct Tree;
+struct LogReport;
+struct DueReport;
+struct Explanation;
+struct ObjectiveLog;
 
 // Receives finished output as it is produced (and clears what it took), so that a large
 // document need not be held in memory whole. Empty: keep everything in the string.
@@ -100,8 +104,6 @@ std::string score_json(const Report& report, const Spill& spill = {});
 std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& spill = {});
 // `okr review --format json`: the score document plus the review's lists.
 std::string review_json(const Review& review, const Spill& spill = {});
-// `okr tree --format json`: nodes with depth, parent-first order, and loops.
-std::string tree_json(const Tree& tree, const Spill& spill = {});
 // `okr log --format json`: the item and its check-ins.
 std::string log_json(const LogReport& log, const Spill& spill = {});
 // `okr due --format json`: schema_version, as_of, the running cycles, and the due items with

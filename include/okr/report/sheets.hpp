@@ -22,7 +22,6 @@ Sheet score_sheet(const Report& report);
 // `one_file`: the workspace is one file, so references show without their namespace.
 Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file = false);
 Sheet review_sheet(const Review& review);
-Sheet tree_sheet(const Tree& tree);
 Sheet log_sheet(const LogReport& log);
 Sheet due_sheet(const DueReport& due);
 // The steps in the terminal as "Label  text" lines; documents: one row per line of a step.

@@ -1,7 +1,10 @@
 #pragma once
-// `okr tree`: the alignment tree across files, following `parent`, with rolled-up scores.
+// `okr tree`: the alignment tree across files, following `parent`, with rolled-up scores: the
+// model, its JSON and its description.
 
+#include "okr/report/json.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/sheet.hpp"
 
 #include <optional>
 #include <string>
@@ -35,5 +38,10 @@ struct Tree {
 // Builds the alignment tree of the objectives in the selection. A loop in the parent graph
 // is reported once and broken where it was found; nothing is visited twice.
 Tree build_tree(const Report& report);
+
+// `okr tree --format json`: nodes with depth, parent-first order, and loops.
+std::string tree_json(const Tree& tree, const Spill& spill = {});
+// The tree as one description: an indented table of objectives (every other format).
+Sheet tree_sheet(const Tree& tree);
 
 } // namespace okr::report
