@@ -1,5 +1,7 @@
 #include "okr/report/due.hpp"
 
+#include "okr/report/text.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -173,6 +175,108 @@ std::vector<std::string> failing(const DueReport& due, const std::vector<FailOn>
         }
     }
     return out;
+}
+
+namespace {
+
+constexpr Media k_all = Media::all;
+constexpr Media k_term = Media::terminal;
+constexpr Media k_docs = Media::documents;
+
+} // namespace
+
+std::string due_json(const DueReport& due, const Spill& spill) {
+    return json_document(spill, [&](JsonWriter& w) {
+        w.field("schema_version", 1.0);
+        w.field("as_of", due.as_of.iso());
+        array_of(w, "cycles", due.cycles, write_cycle);
+        w.key("due");
+        w.begin_array();
+        for (const DueItem& i : due.items) {
+            w.begin_object();
+            w.field("kind", i.kpi ? "kpi" : "kr");
+            w.field("ref", i.ref);
+            w.field("title", i.title);
+            w.field("owner", i.owner);
+            w.field("file", i.file);
+            date_field(w, "last_checkin", i.last);
+            w.key("days");
+            if (i.days)
+                w.value(static_cast<double>(*i.days));
+            else
+                w.null();
+            w.field("period_days", static_cast<double>(i.period));
+            w.field("command", i.command);
+            w.end_object();
+        }
+        w.end_array();
+    });
+}
+
+Sheet due_sheet(const DueReport& due) {
+    Sheet sheet;
+    sheet.title = "Due for a check-in";
+    std::string cycles;
+    for (const CycleInfo& c : due.cycles)
+        cycles += (cycles.empty() ? "" : ", ") + c.name;
+    sheet.subtitle = {"as of " + due.as_of.iso()};
+    if (!cycles.empty()) sheet.subtitle.push_back(cycles);
+    sheet.head = {line("Due for a check-in · as of " + due.as_of.iso() +
+                           (cycles.empty() ? "" : " · " + cycles),
+                       Style::bold, k_term),
+                  line({}, Style::plain, k_term)};
+    Section s = titled_section("Due");
+    s.empty = fmt::format("Nothing is due: every key result has a check-in from the last {} days "
+                          "and every KPI is within its period.",
+                          k_due_days);
+    s.columns = {
+        column("kind", "", k_term),
+        column("item", "Item", k_term, Align::left, true),
+        column("ref", "Ref", k_docs),
+        column("title", "Title", k_docs),
+        column("owner", "Owner", k_all, Align::left, true, 3, 10),
+        column("last", "Last", k_term),
+        column("last_checkin", "Last check-in", k_docs),
+        column("age", "Age", k_term, Align::right),
+        column("days", "Days", k_docs),
+        column("period_days", "Period (days)", k_docs),
+        column("command", "Command", k_docs),
+    };
+    std::size_t krs = 0;
+    for (const DueItem& i : due.items) {
+        krs += i.kpi ? 0 : 1;
+        const std::optional<double> days =
+            i.days ? std::optional<double>(*i.days) : std::optional<double>();
+        s.rows.push_back(
+            {i.kpi ? "kpi" : "kr",
+             0,
+             {text_cell(i.kpi ? "KPI" : "KR", Style::dim), text_cell(i.ref + "  " + i.title),
+              text_cell(i.ref), text_cell(i.title), text_cell(i.owner),
+              styled(date_cell(i.last, "never"), i.last ? Style::plain : Style::yellow),
+              date_cell(i.last),
+              styled(text_cell(i.days ? fmt::format("{}d", *i.days) : "-"), Style::yellow),
+              number_cell(days), number_cell(static_cast<double>(i.period)),
+              text_cell(i.command)}});
+    }
+    if (!due.items.empty()) {
+        // The commands get lines of their own in the terminal, so that no width ever cuts them.
+        s.after.push_back(line({}, Style::plain, k_term));
+        s.after.push_back(line("To check in:", Style::plain, k_term));
+        std::vector<std::string> commands;
+        for (const DueItem& i : due.items)
+            if (std::find(commands.begin(), commands.end(), i.command) == commands.end())
+                commands.push_back(i.command);
+        for (const std::string& c : commands)
+            s.after.push_back(line("  " + c, Style::plain, k_term));
+        s.after.push_back(line({}, Style::plain, k_term));
+        const std::size_t kpis = due.items.size() - krs;
+        s.after.push_back(line(fmt::format("{} key result{} with no check-in for {} days, {} KPI{} "
+                                           "past {} period.",
+                                           krs, krs == 1 ? "" : "s", k_due_days, kpis,
+                                           kpis == 1 ? "" : "s", kpis == 1 ? "its" : "their")));
+    }
+    sheet.sections.push_back(std::move(s));
+    return sheet;
 }
 
 } // namespace okr::report

@@ -619,34 +619,6 @@ std::string log_json(const LogReport& log, const Spill& spill) {
     });
 }
 
-std::string due_json(const DueReport& due, const Spill& spill) {
-    return json_document(spill, [&](JsonWriter& w) {
-        w.field("schema_version", 1.0);
-        w.field("as_of", due.as_of.iso());
-        array_of(w, "cycles", due.cycles, write_cycle);
-        w.key("due");
-        w.begin_array();
-        for (const DueItem& i : due.items) {
-            w.begin_object();
-            w.field("kind", i.kpi ? "kpi" : "kr");
-            w.field("ref", i.ref);
-            w.field("title", i.title);
-            w.field("owner", i.owner);
-            w.field("file", i.file);
-            date_field(w, "last_checkin", i.last);
-            w.key("days");
-            if (i.days)
-                w.value(static_cast<double>(*i.days));
-            else
-                w.null();
-            w.field("period_days", static_cast<double>(i.period));
-            w.field("command", i.command);
-            w.end_object();
-        }
-        w.end_array();
-    });
-}
-
 std::string explain_json(const Explanation& e, const Spill& spill) {
     std::string out;
     JsonWriter w(out, spill);

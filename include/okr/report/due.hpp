@@ -1,8 +1,11 @@
 #pragma once
 // `okr due` (SPEC §11): what needs a check-in now, and the `--fail-on` conditions that
-// `status`, `kpi`, `review` and `due` check for cron and CI.
+// `status`, `kpi`, `review` and `due` check for cron and CI: the model, its JSON and its
+// description.
 
+#include "okr/report/json.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/sheet.hpp"
 
 #include <optional>
 #include <string>
@@ -65,5 +68,12 @@ std::vector<std::string> failing(const std::vector<KpiRow>& kpis, Date as_of,
                                  const std::vector<FailOn>& conditions);
 // `due`: every item is due; KRs meet their status too, KPIs their health and staleness.
 std::vector<std::string> failing(const DueReport& due, const std::vector<FailOn>& conditions);
+
+// `okr due --format json`: schema_version, as_of, the running cycles, and the due items with
+// the command to run for each.
+std::string due_json(const DueReport& due, const Spill& spill = {});
+// The due items as one description: a table, then the commands to check in (every other
+// format).
+Sheet due_sheet(const DueReport& due);
 
 } // namespace okr::report
