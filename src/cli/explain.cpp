@@ -2,8 +2,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
-#include "okr/report/json.hpp"
-#include "okr/report/sheets.hpp"
 #include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>

@@ -556,4 +556,108 @@ Explanation explain_kpi(const WorkspaceIndex& index, KpiRef ref, Date as_of) {
     return e;
 }
 
+namespace {
+
+constexpr Media k_term = Media::terminal;
+constexpr Media k_docs = Media::documents;
+
+} // namespace
+
+std::string explain_json(const Explanation& e, const Spill& spill) {
+    std::string out;
+    JsonWriter w(out, spill);
+    auto put = [&](std::string_view key, const ExplainValue& v) {
+        w.key(key);
+        if (const double* d = std::get_if<double>(&v))
+            w.value(*d);
+        else if (const std::string* s = std::get_if<std::string>(&v))
+            w.value(*s);
+        else if (const bool* b = std::get_if<bool>(&v))
+            w.value(*b);
+        else
+            w.null();
+    };
+    auto opt = [](std::optional<double> d) { return d ? ExplainValue(*d) : ExplainValue(); };
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("as_of", e.as_of.iso());
+    w.field("kind", e.kind);
+    w.field("ref", e.ref);
+    w.field("title", e.title);
+    w.field("file", e.file);
+    w.field("line", static_cast<double>(e.line));
+    w.key("steps");
+    w.begin_array();
+    for (const ExplainStep& s : e.steps) {
+        w.begin_object();
+        w.field("step", s.step);
+        w.key("text");
+        w.begin_array();
+        for (const std::string& l : s.lines)
+            w.value(l);
+        w.end_array();
+        for (const auto& [k, v] : s.values)
+            put(k, v);
+        w.end_object();
+    }
+    w.end_array();
+    w.key("result");
+    w.begin_object();
+    if (e.kind == "kpi") {
+        put("value", opt(e.result.value));
+        w.field("health", to_string(e.result.health));
+        w.field("stale", e.result.stale);
+    } else {
+        if (e.kind == "kr") {
+            put("current", opt(e.result.current));
+            put("progress", opt(e.result.progress));
+        }
+        put("score", opt(e.result.score));
+        put("status", e.result.status == Status::none
+                          ? ExplainValue()
+                          : ExplainValue(std::string(to_string(e.result.status))));
+        put("band", e.result.band == Band::none
+                        ? ExplainValue()
+                        : ExplainValue(std::string(to_string(e.result.band))));
+        put("confidence", opt(e.result.confidence));
+        if (e.kind == "kr") {
+            put("forecast", opt(e.result.forecast));
+            put("forecast_value", opt(e.result.forecast_value));
+        }
+    }
+    w.end_object();
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+Sheet explain_sheet(const Explanation& e) {
+    const char* kind = e.kind == "kr" ? "Key result" : e.kind == "kpi" ? "KPI" : "Objective";
+    Sheet sheet;
+    sheet.title = fmt::format("{} {}: {}", kind, e.ref, e.title);
+    sheet.subtitle = {fmt::format("{}:{}", e.file, e.line), "as of " + e.as_of.iso()};
+    sheet.head = {
+        line(fmt::format("{} {}  {}", kind, e.ref, e.title), Style::bold, k_term),
+        line(fmt::format("{}:{} · as of {}", e.file, e.line, e.as_of.iso()), Style::dim, k_term),
+        line({}, Style::plain, k_term)};
+    Section s = titled_section("Steps");
+    s.columns = {column("step", "Step", k_docs), column("text", "Text", k_docs)};
+    // The terminal aligns each step's lines after its label; no width cuts a formula.
+    std::size_t width = 0;
+    for (const ExplainStep& step : e.steps)
+        width = std::max(width, display_width(step.label));
+    for (const ExplainStep& step : e.steps)
+        for (std::size_t i = 0; i < step.lines.size(); ++i) {
+            Line l;
+            l.media = k_term;
+            l.spans = {{i == 0 ? pad_right(step.label, width) : std::string(width, ' '),
+                        i == 0 ? Style::bold : Style::plain},
+                       {"  " + step.lines[i]}};
+            s.before.push_back(std::move(l));
+            s.rows.push_back({"step", 0, {text_cell(step.label), text_cell(step.lines[i])}});
+        }
+    sheet.sections.push_back(std::move(s));
+    return sheet;
+}
+
 } // namespace okr::report

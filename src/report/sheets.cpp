@@ -733,35 +733,6 @@ Sheet log_sheet(const LogReport& log) {
     return sheet;
 }
 
-Sheet explain_sheet(const Explanation& e) {
-    const char* kind = e.kind == "kr" ? "Key result" : e.kind == "kpi" ? "KPI" : "Objective";
-    Sheet sheet;
-    sheet.title = fmt::format("{} {}: {}", kind, e.ref, e.title);
-    sheet.subtitle = {fmt::format("{}:{}", e.file, e.line), "as of " + e.as_of.iso()};
-    sheet.head = {
-        line(fmt::format("{} {}  {}", kind, e.ref, e.title), Style::bold, k_term),
-        line(fmt::format("{}:{} · as of {}", e.file, e.line, e.as_of.iso()), Style::dim, k_term),
-        line({}, Style::plain, k_term)};
-    Section s = titled_section("Steps");
-    s.columns = {column("step", "Step", k_docs), column("text", "Text", k_docs)};
-    // The terminal aligns each step's lines after its label; no width cuts a formula.
-    std::size_t width = 0;
-    for (const ExplainStep& step : e.steps)
-        width = std::max(width, display_width(step.label));
-    for (const ExplainStep& step : e.steps)
-        for (std::size_t i = 0; i < step.lines.size(); ++i) {
-            Line l;
-            l.media = k_term;
-            l.spans = {{i == 0 ? pad_right(step.label, width) : std::string(width, ' '),
-                        i == 0 ? Style::bold : Style::plain},
-                       {"  " + step.lines[i]}};
-            s.before.push_back(std::move(l));
-            s.rows.push_back({"step", 0, {text_cell(step.label), text_cell(step.lines[i])}});
-        }
-    sheet.sections.push_back(std::move(s));
-    return sheet;
-}
-
 Sheet objective_log_sheet(const ObjectiveLog& log) {
     Sheet sheet;
     sheet.title = log.ref + ": " + log.title;

@@ -1,10 +1,13 @@
 #pragma once
 // `okr explain REF` (SPEC §10): every step of an item's arithmetic with its real numbers and
 // where they come from, for a KR, an objective or a KPI. The steps are re-derived here from the
-// model, independently of `evaluate`, so that a test can hold the two against each other.
+// model, independently of `evaluate`, so that a test can hold the two against each other. The
+// model, its JSON and its description.
 
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
+#include "okr/report/json.hpp"
+#include "okr/report/sheet.hpp"
 
 #include <optional>
 #include <string>
@@ -46,5 +49,10 @@ struct Explanation {
 Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of);
 Explanation explain_objective(const WorkspaceIndex& index, ObjectiveRef ref, Date as_of);
 Explanation explain_kpi(const WorkspaceIndex& index, KpiRef ref, Date as_of);
+
+// `okr explain --format json`: the item, its steps as text and data, and the result.
+std::string explain_json(const Explanation& e, const Spill& spill = {});
+// The steps in the terminal as "Label  text" lines; documents: one row per line of a step.
+Sheet explain_sheet(const Explanation& e);
 
 } // namespace okr::report

@@ -23,8 +23,6 @@ Sheet score_sheet(const Report& report);
 Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file = false);
 Sheet review_sheet(const Review& review);
 Sheet log_sheet(const LogReport& log);
-// The steps in the terminal as "Label  text" lines; documents: one row per line of a step.
-Sheet explain_sheet(const Explanation& e);
 Sheet objective_log_sheet(const ObjectiveLog& log);
 
 } // namespace okr::report
