@@ -1,6 +1,5 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
-#include "okr/report/json.hpp"
 #include "okr/report/objective_log.hpp"
 #include "okr/report/sheets.hpp"
 #include "okr/util/lifetime.hpp"

@@ -1,5 +1,7 @@
 #include "okr/report/objective_log.hpp"
 
+#include "okr/report/text.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -97,6 +99,115 @@ Chart objective_log_chart(const ObjectiveLog& log) {
     if (!confidence.points.empty()) chart.series.push_back(std::move(confidence));
     chart.bounds.emplace_back("done", 1.0);
     return chart;
+}
+
+namespace {
+
+constexpr Media k_all = Media::all;
+constexpr Media k_term = Media::terminal;
+constexpr Media k_docs = Media::documents;
+
+} // namespace
+
+std::string objective_log_json(const ObjectiveLog& log, const Spill& spill) {
+    std::string out;
+    JsonWriter w(out, spill);
+    w.begin_object();
+    w.field("schema_version", 1.0);
+    w.field("as_of", log.as_of.iso());
+    w.field("kind", "objective");
+    w.field("ref", log.ref);
+    w.field("title", log.title);
+    w.key("chain");
+    w.begin_array();
+    for (const ObjectiveSpan& s : log.spans) {
+        w.begin_object();
+        w.field("ref", s.ref);
+        w.field("title", s.title);
+        w.key("cycle");
+        if (s.cycle) {
+            w.begin_object();
+            w.field("name", s.cycle->name);
+            w.field("start", s.cycle->start.iso());
+            w.field("end", s.cycle->end.iso());
+            w.end_object();
+        } else {
+            w.null();
+        }
+        w.key("closed");
+        if (s.closed)
+            w.value(s.closed->iso());
+        else
+            w.null();
+        w.key("weeks");
+        w.begin_array();
+        for (const ObjectiveWeek& week : s.weeks) {
+            w.begin_object();
+            w.field("date", week.date.iso());
+            w.field("score", week.score);
+            w.field("confidence", week.confidence);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+    w.key("unresolved");
+    w.begin_array();
+    for (const std::string& u : log.unresolved)
+        w.value(u);
+    w.end_array();
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+Sheet objective_log_sheet(const ObjectiveLog& log) {
+    Sheet sheet;
+    sheet.title = log.ref + ": " + log.title;
+    std::string path;
+    for (const ObjectiveSpan& span : log.spans)
+        path += (path.empty() ? "" : " → ") + span.ref +
+                (span.cycle ? " (" + span.cycle->name + ")" : "");
+    const std::string chain = fmt::format(
+        "{}{} · as of {}", log.spans.size() > 1 ? "carried: " : "", path, log.as_of.iso());
+    sheet.subtitle = {chain};
+    sheet.head = {line(log.ref + "  " + log.title, Style::bold, k_term),
+                  line(chain, Style::plain, k_term)};
+    for (const std::string& u : log.unresolved) {
+        const std::string text = "carried_from " + u + " does not resolve; the history stops there";
+        sheet.head.push_back(line(text, Style::yellow, k_term));
+        sheet.subtitle.push_back(text);
+    }
+    sheet.head.push_back(line({}, Style::plain, k_term));
+    Section s = titled_section("Week by week");
+    s.charts.push_back(objective_log_chart(log));
+    s.empty = "No weeks to show: its cycle has not started.";
+    s.columns = {column("date", "Date"),
+                 column("cycle", "Cycle", k_all, Align::left, false, 2),
+                 column("objective", "Objective", k_all, Align::left, true, 3, 16),
+                 column("score", "Score", k_all, Align::right),
+                 column("bar", "", k_term, Align::left, false, 4),
+                 column("conf", "Conf", k_term, Align::right),
+                 column("confidence", "Confidence", k_docs)};
+    for (const ObjectiveSpan& span : log.spans)
+        for (const ObjectiveWeek& w : span.weeks) {
+            const Style band = style_of(band_for(w.score));
+            s.rows.push_back({"week",
+                              0,
+                              {date_cell(w.date),
+                               styled(text_cell(span.cycle ? span.cycle->name : "-"), Style::dim),
+                               text_cell(span.ref, Style::dim), styled(score_cell(w.score), band),
+                               styled(bar_cell(w.score), band), percent_cell(w.confidence),
+                               percent_cell(w.confidence)}});
+        }
+    for (const ObjectiveSpan& span : log.spans)
+        if (span.closed)
+            s.after.push_back(
+                line(fmt::format("{} was closed on {}; its last score is the frozen grade.",
+                                 span.ref, span.closed->iso())));
+    sheet.sections.push_back(std::move(s));
+    return sheet;
 }
 
 } // namespace okr::report

@@ -106,8 +106,6 @@ std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& s
 std::string review_json(const Review& review, const Spill& spill = {});
 // `okr log --format json`: the item and its check-ins.
 std::string log_json(const LogReport& log, const Spill& spill = {});
-// `okr log OBJ --format json`: the chain of objectives back through carried_from, week by week.
-std::string objective_log_json(const ObjectiveLog& log, const Spill& spill = {});
 // `okr check --format json`: schema_version, findings, errors, warnings.
 std::string check_json(const Diagnostics& findings);
 

@@ -1,9 +1,11 @@
 #pragma once
 // `okr log OBJ`: an objective's score and average confidence week by week over its cycle,
-// following `carried_from` back through the objectives it continues (SPEC §11).
+// following `carried_from` back through the objectives it continues (SPEC §11): the model, its
+// chart, its JSON and its description.
 
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
+#include "okr/report/json.hpp"
 #include "okr/report/sheet.hpp"
 
 #include <optional>
@@ -41,5 +43,10 @@ ObjectiveLog build_objective_log(const WorkspaceIndex& index, ObjectiveRef ref, 
 
 // Score and confidence as two series over the chain's weeks.
 Chart objective_log_chart(const ObjectiveLog& log);
+
+// `okr log OBJ --format json`: the chain of objectives back through carried_from, week by week.
+std::string objective_log_json(const ObjectiveLog& log, const Spill& spill = {});
+// The weeks as one description: a chart and a table (every other format).
+Sheet objective_log_sheet(const ObjectiveLog& log);
 
 } // namespace okr::report

@@ -23,6 +23,5 @@ Sheet score_sheet(const Report& report);
 Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file = false);
 Sheet review_sheet(const Review& review);
 Sheet log_sheet(const LogReport& log);
-Sheet objective_log_sheet(const ObjectiveLog& log);
 
 } // namespace okr::report
