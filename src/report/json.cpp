@@ -2,6 +2,7 @@
 
 #include "okr/report/due.hpp"
 #include "okr/report/explain.hpp"
+#include "okr/report/kpi.hpp"
 #include "okr/report/log.hpp"
 #include "okr/report/objective_log.hpp"
 #include "okr/report/review.hpp"
@@ -303,34 +304,6 @@ void band_field(JsonWriter& w, Band b) {
 
 namespace {
 
-void write_kpi(JsonWriter& w, const KpiRow& k) {
-    w.begin_object();
-    w.field("ref", k.ref);
-    w.field("title", k.title);
-    w.field("value", k.value);
-    w.field("min", k.min);
-    w.field("max", k.max);
-    w.field("health", to_string(k.health));
-    w.field("stale", k.stale);
-    w.field("warn", k.warn);
-    optional_text(w, "unit", k.unit);
-    optional_text(w, "owner", k.owner);
-    w.key("frequency");
-    if (k.frequency)
-        w.value(to_string(*k.frequency));
-    else
-        w.null();
-    date_field(w, "last_checkin", k.date);
-    w.field("dropped", k.dropped);
-    string_array(w, "tags", k.tags);
-    w.key("history");
-    w.begin_array();
-    for (double v : k.history)
-        w.value(v);
-    w.end_array();
-    w.end_object();
-}
-
 void write_kr(JsonWriter& w, const KrRow& kr) {
     w.begin_object();
     w.field("ref", kr.ref);
@@ -438,14 +411,6 @@ std::string score_json(const Report& report, const Spill& spill) {
     return json_document(spill, [&](JsonWriter& w) {
         write_report_body(w, report);
         write_totals(w, report);
-    });
-}
-
-std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& spill) {
-    return json_document(spill, [&](JsonWriter& w) {
-        w.field("schema_version", 1.0);
-        w.field("as_of", as_of.iso());
-        array_of(w, "kpis", kpis, write_kpi);
     });
 }
 

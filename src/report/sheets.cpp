@@ -1,6 +1,7 @@
 #include "okr/report/sheets.hpp"
 
 #include "okr/core/lint.hpp"
+#include "okr/report/kpi.hpp"
 #include "okr/report/text.hpp"
 
 #include <algorithm>
@@ -35,83 +36,6 @@ std::string age_text(std::optional<int> days) {
     if (!days) return "-";
     if (*days < 0) return "future";
     return fmt::format("{}d", *days);
-}
-
-std::string kpi_bounds(const KpiRow& k) {
-    if (k.min && k.max) return fmt::format("{}..{}", format_number(*k.min), format_number(*k.max));
-    std::string out;
-    if (k.min) out = fmt::format(">= {}", format_number(*k.min));
-    if (k.max) out = fmt::format("<= {}", format_number(*k.max));
-    if (k.warn) out += fmt::format(" (warn {})", format_number(*k.warn));
-    return out;
-}
-
-// The latest value of a KPI with its unit, "-" when it has none.
-SheetCell kpi_value(const KpiRow& k) {
-    return k.value ? number_cell(*k.value, k.unit) : number_cell(std::nullopt);
-}
-
-// A state cell for a KPI: its health, or dropped; the stale marker stays with it, so it
-// survives every width (SPEC §9).
-SheetCell kpi_health(const KpiRow& k, bool stale) {
-    if (k.dropped) return styled(status_cell("dropped"), Style::dim);
-    return health_cell(k.health, stale && k.stale);
-}
-
-// The KPI columns shared by `kpi` and the review's KPI lists; `full` adds trend and owner.
-std::vector<SheetColumn> kpi_columns(bool full) {
-    std::vector<SheetColumn> c = {
-        column("kpi", "KPI", k_term, Align::left, true),
-        column("ref", "Ref", k_docs),
-        column("title", "Title", k_docs),
-        column("owner", "Owner", k_docs),
-        column("value", "Value", k_term, Align::right),
-        column("value", "Value", k_docs),
-        column("unit", "Unit", k_docs),
-        column("min", "Min", k_docs),
-        column("max", "Max", k_docs),
-        column("warn", "Warn", k_docs),
-        column("healthy", "Healthy", k_term, Align::left, false, full ? 3 : 2),
-        column("health", "Health", k_term),
-        column("health", "Health", k_docs),
-        column("stale", "Stale", k_docs),
-        column("last", "Last", k_term, Align::left, false, full ? 4 : 3),
-        column("last_checkin", "Last check-in", k_docs),
-    };
-    if (full) {
-        c.push_back(column("trend", "Trend", k_term, Align::left, false, 2));
-        c.push_back(column("owner", "Owner", k_term, Align::left, true, 5));
-    }
-    c.push_back(column("trend", "Trend", k_docs));
-    return c;
-}
-
-SheetRow kpi_row(const KpiRow& k, const std::string& ref, bool full) {
-    SheetRow row{k.dropped ? "dropped" : "kpi", 0, {}, k_all};
-    row.cells = {
-        text_cell(ref + "  " + k.title, k.dropped ? Style::dim : Style::plain),
-        text_cell(ref),
-        text_cell(k.title),
-        text_cell(k.owner),
-        kpi_value(k),
-        number_cell(k.value),
-        text_cell(k.unit),
-        number_cell(k.min),
-        number_cell(k.max),
-        number_cell(k.warn),
-        text_cell(kpi_bounds(k), Style::dim),
-        kpi_health(k, true),
-        kpi_health(k, false),
-        text_cell(k.stale ? "stale" : ""),
-        styled(date_cell(k.date, "never"), k.stale ? Style::yellow : Style::dim),
-        date_cell(k.date),
-    };
-    if (full) {
-        row.cells.push_back(spark_cell(k.history));
-        row.cells.push_back(text_cell(k.owner));
-    }
-    row.cells.push_back(spark_cell(k.history));
-    return row;
 }
 
 } // namespace
@@ -239,7 +163,7 @@ Sheet status_sheet(const Report& r) {
     kpis.columns.insert(kpis.columns.begin(), column("objective", "Objective", k_docs));
     for (const auto& o : r.objectives)
         for (const auto& k : o.kpis) {
-            SheetRow row = kpi_row(k, k.ref, false);
+            SheetRow row = kpi_sheet_row(k, k.ref, false);
             row.kind = "kpi";
             row.cells.erase(row.cells.begin() + k_owner);
             row.cells.insert(row.cells.begin(), text_cell(o.ref));
@@ -323,19 +247,6 @@ Sheet score_sheet(const Report& r) {
           styled(number_cell(static_cast<double>(counted)), Style::bold),
           styled(score_cell(r.overall), style_of(r.overall_band)), band_cell(r.overall_band)}});
     sheet.sections.push_back(std::move(totals));
-    return sheet;
-}
-
-Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file) {
-    Sheet sheet;
-    sheet.title = "KPI health";
-    sheet.subtitle = {"as of " + as_of.iso()};
-    Section s = titled_section("KPIs");
-    s.empty = "No KPIs in this selection. Add one with `okr add kpi`.";
-    s.columns = kpi_columns(true);
-    for (const auto& k : kpis)
-        s.rows.push_back(kpi_row(k, shown_ref(k.ref, one_file), true));
-    sheet.sections.push_back(std::move(s));
     return sheet;
 }
 
@@ -425,7 +336,7 @@ Section kpi_section(std::string name, std::string heading, const std::vector<Kpi
     Section s = sub_section(std::move(name), std::move(heading));
     s.columns = kpi_columns(false);
     for (const auto& k : kpis) {
-        SheetRow row = kpi_row(k, shown_ref(k.ref, one_file), false);
+        SheetRow row = kpi_sheet_row(k, shown_ref(k.ref, one_file), false);
         row.kind = "kpi";
         s.rows.push_back(std::move(row));
     }

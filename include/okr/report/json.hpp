@@ -100,8 +100,6 @@ void array_of(JsonWriter& w, std::string_view key, const Items& items, Write wri
 std::string status_json(const Report& report, const Spill& spill = {});
 // `okr score --format json`: the status document plus owners and overall.
 std::string score_json(const Report& report, const Spill& spill = {});
-// `okr kpi --format json`: schema_version, as_of, kpis.
-std::string kpi_json(Date as_of, const std::vector<KpiRow>& kpis, const Spill& spill = {});
 // `okr review --format json`: the score document plus the review's lists.
 std::string review_json(const Review& review, const Spill& spill = {});
 // `okr log --format json`: the item and its check-ins.

@@ -19,8 +19,6 @@ namespace okr::report {
 
 Sheet status_sheet(const Report& report);
 Sheet score_sheet(const Report& report);
-// `one_file`: the workspace is one file, so references show without their namespace.
-Sheet kpi_sheet(Date as_of, const std::vector<KpiRow>& kpis, bool one_file = false);
 Sheet review_sheet(const Review& review);
 Sheet log_sheet(const LogReport& log);
 
