@@ -1,7 +1,7 @@
+#include "okr/report/log.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/report/objective_log.hpp"
-#include "okr/report/sheets.hpp"
 #include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>

@@ -1,6 +1,10 @@
 #include "okr/report/log.hpp"
 
+#include "okr/report/kpi.hpp"
+#include "okr/report/text.hpp"
+
 #include <algorithm>
+#include <fmt/format.h>
 
 namespace okr::report {
 namespace {
@@ -121,6 +125,119 @@ Chart log_chart(const LogReport& log) {
     if (log.max) chart.bounds.emplace_back("max", *log.max);
     if (log.warn) chart.bounds.emplace_back("warn", *log.warn);
     return chart;
+}
+
+namespace {
+
+constexpr Media k_all = Media::all;
+constexpr Media k_term = Media::terminal;
+constexpr Media k_docs = Media::documents;
+
+} // namespace
+
+std::string log_json(const LogReport& log, const Spill& spill) {
+    return json_document(spill, [&](JsonWriter& w) {
+        w.field("schema_version", 1.0);
+        w.field("as_of", log.as_of.iso());
+        w.field("kind", log.is_kpi ? "kpi" : "kr");
+        w.field("ref", log.ref);
+        w.field("title", log.title);
+        optional_text(w, "unit", log.unit);
+        if (log.is_kpi) {
+            w.field("min", log.min);
+            w.field("max", log.max);
+            w.field("warn", log.warn);
+            w.field("health", to_string(log.health));
+            w.field("stale", log.stale);
+        } else {
+            w.key("cycle");
+            if (log.cycle)
+                write_cycle(w, {log.cycle->name, log.cycle->start, log.cycle->end,
+                                log.cycle->elapsed(log.as_of)});
+            else
+                w.null();
+            w.field("start", log.start);
+            w.field("target", log.target);
+            w.field("current", log.current);
+            w.field("progress", log.progress);
+            w.field("score", log.score);
+            status_field(w, log.status);
+            w.field("forecast", log.forecast_score);
+            w.field("forecast_value", log.forecast);
+            optional_text(w, "kpi", log.follows_kpi);
+        }
+        w.key("checkins");
+        w.begin_array();
+        for (const auto& e : log.entries) {
+            w.begin_object();
+            w.field("date", e.date.iso());
+            w.field("value", e.value);
+            w.field("delta", e.delta);
+            w.field("confidence", e.confidence);
+            optional_text(w, "note", e.note);
+            w.end_object();
+        }
+        w.end_array();
+    });
+}
+
+Sheet log_sheet(const LogReport& log) {
+    Sheet sheet;
+    sheet.title = log.ref + "  " + log.title;
+    sheet.head = {line(log.ref + "  " + log.title, Style::bold, k_term)};
+    Line info;
+    info.media = k_term;
+    if (log.is_kpi) {
+        KpiRow k;
+        k.min = log.min;
+        k.max = log.max;
+        k.warn = log.warn;
+        k.unit = log.unit;
+        if (!log.entries.empty()) k.value = log.entries.back().value;
+        sheet.subtitle = {fmt::format("KPI · health {}{} · as of {}", to_string(log.health),
+                                      log.stale ? " (stale)" : "", log.as_of.iso())};
+        info.spans = {{fmt::format("{} · healthy {} · ", kpi_value(k).text, kpi_bounds(k))},
+                      {std::string(to_string(log.health)), style_of(log.health)},
+                      {fmt::format("{} · as of {}", log.stale ? " (stale)" : "", log.as_of.iso())}};
+    } else {
+        const std::string status = log.status == Status::none ? "-" : to_string(log.status);
+        sheet.subtitle = {fmt::format("from {} to {}{} · now {} · progress {} · {} · as of {}",
+                                      format_number(log.start), format_number(log.target),
+                                      log.unit.empty() ? "" : " " + log.unit,
+                                      format_number(log.current), format_percent(log.progress),
+                                      log.status == Status::none ? "" : status, log.as_of.iso())};
+        std::string tail;
+        if (log.forecast_score && !log.milestone)
+            tail += fmt::format(" · forecast {}", format_score(*log.forecast_score));
+        if (!log.follows_kpi.empty()) tail += " · follows " + log.follows_kpi;
+        tail += fmt::format(" · as of {}", log.as_of.iso());
+        info.spans = {{fmt::format("{} → {} · now {} · progress {} · ", format_number(log.start),
+                                   number_cell(log.target, log.unit).text,
+                                   format_number(log.current), format_percent(log.progress))},
+                      {status, style_of(log.status)},
+                      {tail}};
+    }
+    Section s = titled_section("Check-ins");
+    s.before = {std::move(info), line({}, Style::plain, k_term)};
+    s.charts.push_back(log_chart(log));
+    s.empty = "No check-ins yet.";
+    s.columns = {column("date", "Date"),
+                 column("value", "Value", k_all, Align::right),
+                 column("change", "Change", k_all, Align::right),
+                 column("conf", "Conf", k_term, Align::right, false, 2),
+                 column("confidence", "Confidence", k_docs),
+                 column("note", "Note", k_all, Align::left, true, 0, 20)};
+    for (const auto& e : log.entries) {
+        const SheetCell confidence = e.confidence ? percent_cell(e.confidence) : text_cell("");
+        s.rows.push_back(
+            {"checkin",
+             0,
+             {date_cell(e.date), value_cell(e.value, std::nullopt, log.unit, log.milestone),
+              e.delta ? styled(change_cell(*e.delta), Style::dim) : text_cell(""), confidence,
+              confidence, text_cell(e.note, Style::dim)}});
+    }
+    sheet.sections.push_back(std::move(s));
+    return sheet;
 }
 
 } // namespace okr::report

@@ -1,8 +1,10 @@
 #pragma once
-// `okr log REF`: one KR's or KPI's check-in history, for a table and a chart.
+// `okr log REF`: one KR's or KPI's check-in history: the model, its chart, its JSON and its
+// description.
 
 #include "okr/core/reference.hpp"
 #include "okr/core/scoring.hpp"
+#include "okr/report/json.hpp"
 #include "okr/report/sheet.hpp"
 
 #include <optional>
@@ -45,5 +47,10 @@ LogReport build_kpi_log(const WorkspaceIndex& index, const Evaluation& ev, KpiRe
 // The chart of a log: check-ins, the ideal line and forecast (metric KR), a step from not done
 // to done on a 0..1 axis (milestone), or the check-ins and bounds (KPI).
 Chart log_chart(const LogReport& log);
+
+// `okr log --format json`: the item and its check-ins.
+std::string log_json(const LogReport& log, const Spill& spill = {});
+// The history as one description: a line of facts, a chart and a table (every other format).
+Sheet log_sheet(const LogReport& log);
 
 } // namespace okr::report

@@ -20,6 +20,5 @@ namespace okr::report {
 Sheet status_sheet(const Report& report);
 Sheet score_sheet(const Report& report);
 Sheet review_sheet(const Review& review);
-Sheet log_sheet(const LogReport& log);
 
 } // namespace okr::report
