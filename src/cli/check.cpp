@@ -1,7 +1,7 @@
+#include "okr/report/check.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/core/lint.hpp"
 #include "okr/report/annotations.hpp"
-#include "okr/report/json.hpp"
 #include "okr/report/terminal.hpp"
 
 #include <CLI/CLI.hpp>

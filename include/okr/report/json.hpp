@@ -102,7 +102,5 @@ std::string status_json(const Report& report, const Spill& spill = {});
 std::string score_json(const Report& report, const Spill& spill = {});
 // `okr review --format json`: the score document plus the review's lists.
 std::string review_json(const Review& review, const Spill& spill = {});
-// `okr check --format json`: schema_version, findings, errors, warnings.
-std::string check_json(const Diagnostics& findings);
 
 } // namespace okr::report
