@@ -7,6 +7,7 @@
 #include "okr/report/objective_log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/status.hpp"
 #include "okr/report/text.hpp"
 #include "okr/report/tree.hpp"
 #include "okr/util/parallel.hpp"
@@ -304,93 +305,6 @@ void band_field(JsonWriter& w, Band b) {
 
 namespace {
 
-void write_kr(JsonWriter& w, const KrRow& kr) {
-    w.begin_object();
-    w.field("ref", kr.ref);
-    w.field("title", kr.title);
-    w.field("start", kr.start);
-    w.field("target", kr.target);
-    w.field("current", kr.current);
-    optional_text(w, "unit", kr.unit);
-    w.field("progress", kr.progress);
-    w.field("score", kr.score);
-    status_field(w, kr.status);
-    w.field("confidence", kr.confidence);
-    date_field(w, "last_checkin", kr.last_checkin);
-    w.field("forecast", kr.forecast_score);
-    w.field("forecast_value", kr.forecast);
-    w.field("expected", kr.expected);
-    w.field("type", to_string(kr.type));
-    w.field("weight", kr.weight);
-    w.field("manual_score", kr.manual_score);
-    band_field(w, kr.band);
-    w.field("owner", kr.owner);
-    optional_text(w, "kpi", kr.kpi_ref);
-    w.field("kpi_unresolved", kr.kpi_unresolved);
-    w.end_object();
-}
-
-void write_objective(JsonWriter& w, const ObjectiveRow& o) {
-    w.begin_object();
-    w.field("ref", o.ref);
-    w.field("title", o.title);
-    w.field("owner", o.owner);
-    w.field("type", to_string(o.type));
-    w.field("score", o.score);
-    status_field(w, o.status);
-    band_field(w, o.band);
-    w.field("confidence", o.confidence);
-    w.field("cycle", o.cycle);
-    w.field("weight", o.weight);
-    w.field("expected", o.expected);
-    w.field("missed_commitment", o.missed_commitment);
-    date_field(w, "closed", o.closed);
-    optional_text(w, "carried_from", o.carried_from);
-    optional_text(w, "parent", o.parent);
-    w.field("parent_unresolved", o.parent_unresolved);
-    string_array(w, "tags", o.tags);
-    optional_text(w, "notes", o.notes);
-    w.field("file", o.file);
-    array_of(w, "key_results", o.krs, write_kr);
-    w.key("kpis");
-    w.begin_array();
-    for (const auto& k : o.kpis)
-        w.value(k.ref);
-    w.end_array();
-    string_array(w, "unresolved_kpis", o.missing_kpis);
-    w.end_object();
-}
-
-void write_report_body(JsonWriter& w, const Report& r) {
-    w.field("schema_version", 1.0);
-    w.field("as_of", r.as_of.iso());
-    w.key("cycle");
-    if (r.cycles.empty())
-        w.null();
-    else
-        write_cycle(w, r.cycles.front());
-    array_of(w, "cycles", r.cycles, write_cycle);
-    array_of(w, "objectives", r.objectives, write_objective);
-    array_of(w, "kpis", r.kpis, write_kpi);
-}
-
-// Per owner: score, band, objectives and the average confidence of their objectives' active
-// KRs (status, score and review).
-void write_owners(JsonWriter& w, const Report& r) {
-    w.key("owners");
-    w.begin_array();
-    for (const auto& o : r.owners) {
-        w.begin_object();
-        w.field("owner", o.owner);
-        w.field("score", o.score);
-        band_field(w, o.band);
-        w.field("objectives", static_cast<double>(o.objectives));
-        w.field("confidence", o.confidence);
-        w.end_object();
-    }
-    w.end_array();
-}
-
 // The totals of `score` and `review`: per owner, then overall; built once for both.
 void write_totals(JsonWriter& w, const Report& r) {
     write_owners(w, r);
@@ -399,13 +313,6 @@ void write_totals(JsonWriter& w, const Report& r) {
 }
 
 } // namespace
-
-std::string status_json(const Report& report, const Spill& spill) {
-    return json_document(spill, [&](JsonWriter& w) {
-        write_report_body(w, report);
-        write_owners(w, report);
-    });
-}
 
 std::string score_json(const Report& report, const Spill& spill) {
     return json_document(spill, [&](JsonWriter& w) {

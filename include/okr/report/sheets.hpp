@@ -17,7 +17,6 @@
 
 namespace okr::report {
 
-Sheet status_sheet(const Report& report);
 Sheet score_sheet(const Report& report);
 Sheet review_sheet(const Review& review);
 
