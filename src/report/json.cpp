@@ -7,6 +7,7 @@
 #include "okr/report/objective_log.hpp"
 #include "okr/report/review.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/score.hpp"
 #include "okr/report/status.hpp"
 #include "okr/report/text.hpp"
 #include "okr/report/tree.hpp"
@@ -303,23 +304,7 @@ void band_field(JsonWriter& w, Band b) {
         w.value(to_string(b));
 }
 
-namespace {
-
-// The totals of `score` and `review`: per owner, then overall; built once for both.
-void write_totals(JsonWriter& w, const Report& r) {
-    write_owners(w, r);
-    w.field("overall", r.overall);
-    band_field(w, r.overall_band);
-}
-
-} // namespace
-
-std::string score_json(const Report& report, const Spill& spill) {
-    return json_document(spill, [&](JsonWriter& w) {
-        write_report_body(w, report);
-        write_totals(w, report);
-    });
-}
+namespace {} // namespace
 
 } // namespace okr::report
 

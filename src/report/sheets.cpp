@@ -2,6 +2,7 @@
 
 #include "okr/core/lint.hpp"
 #include "okr/report/kpi.hpp"
+#include "okr/report/score.hpp"
 #include "okr/report/status.hpp"
 #include "okr/report/text.hpp"
 
@@ -16,83 +17,6 @@ constexpr Media k_term = Media::terminal;
 constexpr Media k_docs = Media::documents;
 
 } // namespace
-
-Sheet score_sheet(const Report& r) {
-    Sheet sheet;
-    sheet.title = r.title.empty() ? "Scores" : r.title + " — scores";
-    sheet.subtitle = report_subtitle(r);
-    sheet.head = report_head(r);
-    const bool refs = multi_file(r);
-    Section s = titled_section("Grading sheet");
-    s.empty = "No objectives in this selection. Try --cycle all.";
-    s.columns = {
-        column("item", "Objective / key result", k_term, Align::left, true),
-        column("ref", "Ref", k_docs),
-        column("title", "Title", k_docs),
-        column("owner", "Owner", k_term, Align::left, true, 3),
-        column("owner", "Owner", k_docs),
-        column("type", "Type", k_all, Align::left, false, 2),
-        column("weight", "Weight", k_all, Align::right, false, 4),
-        column("score", "Score", k_all, Align::right),
-        column("band", "Band"),
-        column("note", "Note", k_all, Align::left, true, 5),
-    };
-    for (const auto& o : r.objectives) {
-        std::string note;
-        if (o.status == Status::dropped) note = "dropped";
-        if (o.missed_commitment) note = "missed commitment";
-        s.rows.push_back(
-            {o.status == Status::dropped ? "dropped" : "objective",
-             0,
-             {text_cell((refs ? o.ref : o.id) + "  " + o.title, Style::bold), text_cell(o.ref),
-              text_cell(o.title), text_cell(o.owner), text_cell(o.owner),
-              text_cell(to_string(o.type),
-                        o.type == ObjectiveType::committed ? Style::bold : Style::plain),
-              number_cell(o.weight), styled(score_cell(o.score), style_of(o.band)),
-              band_cell(o.band), text_cell(note, o.missed_commitment ? Style::red : Style::dim)}});
-        for (const auto& kr : o.krs) {
-            const bool dropped = kr.status == Status::dropped;
-            s.rows.push_back(
-                {dropped ? "dropped" : "kr",
-                 1,
-                 {text_cell("  " + kr.id + "  " + kr.title, dropped ? Style::dim : Style::plain),
-                  text_cell(kr.ref), text_cell(kr.title),
-                  text_cell(kr.owner == o.owner ? "" : kr.owner), text_cell(kr.owner),
-                  text_cell(""), number_cell(kr.weight),
-                  styled(score_cell(kr.score), style_of(kr.band)), band_cell(kr.band),
-                  text_cell(dropped           ? "dropped"
-                            : kr.manual_score ? "manual score"
-                                              : "",
-                            Style::dim)}});
-        }
-    }
-    sheet.sections.push_back(std::move(s));
-    Section totals;
-    if (r.objectives.empty()) totals.media = k_docs;
-    totals.name = totals.heading = "Totals";
-    totals.heading_media = k_docs;
-    totals.before.push_back(line({}, Style::plain, k_term));
-    totals.columns = {column("owner", "Owner", k_all, Align::left, true),
-                      column("objectives", "Objectives", k_all, Align::right),
-                      column("score", "Score", k_all, Align::right), column("band", "Band")};
-    for (const auto& o : r.owners)
-        totals.rows.push_back({"owner",
-                               0,
-                               {text_cell(o.owner.empty() ? "(no owner)" : o.owner),
-                                number_cell(static_cast<double>(o.objectives)),
-                                styled(score_cell(o.score), style_of(o.band)), band_cell(o.band)}});
-    std::size_t counted = 0;
-    for (const auto& o : r.owners)
-        counted += o.objectives;
-    totals.rows.push_back(
-        {"overall",
-         0,
-         {text_cell("overall", Style::bold),
-          styled(number_cell(static_cast<double>(counted)), Style::bold),
-          styled(score_cell(r.overall), style_of(r.overall_band)), band_cell(r.overall_band)}});
-    sheet.sections.push_back(std::move(totals));
-    return sheet;
-}
 
 } // namespace okr::report
 

@@ -95,8 +95,6 @@ void array_of(JsonWriter& w, std::string_view key, const Items& items, Write wri
                 [&](JsonWriter& inner, std::size_t i) { write_one(inner, items[i]); });
 }
 
-// `okr score --format json`: the status document plus owners and overall.
-std::string score_json(const Report& report, const Spill& spill = {});
 // `okr review --format json`: the score document plus the review's lists.
 std::string review_json(const Review& review, const Spill& spill = {});
 

@@ -17,7 +17,6 @@
 
 namespace okr::report {
 
-Sheet score_sheet(const Report& report);
 Sheet review_sheet(const Review& review);
 
 } // namespace okr::report
