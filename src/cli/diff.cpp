@@ -2,7 +2,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/io/git.hpp"
-#include "okr/report/sheets.hpp"
 
 #include <CLI/CLI.hpp>
 #include <filesystem>

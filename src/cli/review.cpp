@@ -1,8 +1,7 @@
+#include "okr/report/review.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/report/json.hpp"
-#include "okr/report/sheets.hpp"
 #include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>

@@ -2,7 +2,6 @@
 
 #include "okr/core/lint.hpp"
 #include "okr/core/suggest.hpp"
-#include "okr/report/sheets.hpp"
 #include "okr/report/terminal.hpp"
 
 #include <algorithm>

@@ -1,16 +1,6 @@
 #include "okr/report/json.hpp"
 
-#include "okr/report/due.hpp"
-#include "okr/report/explain.hpp"
-#include "okr/report/kpi.hpp"
-#include "okr/report/log.hpp"
-#include "okr/report/objective_log.hpp"
-#include "okr/report/review.hpp"
-#include "okr/report/rows.hpp"
-#include "okr/report/score.hpp"
-#include "okr/report/status.hpp"
 #include "okr/report/text.hpp"
-#include "okr/report/tree.hpp"
 #include "okr/util/parallel.hpp"
 
 #include <algorithm>
@@ -302,107 +292,6 @@ void band_field(JsonWriter& w, Band b) {
         w.null();
     else
         w.value(to_string(b));
-}
-
-namespace {} // namespace
-
-} // namespace okr::report
-
-namespace okr::report {
-namespace {
-
-void review_krs(JsonWriter& w, std::string_view key, const std::vector<ReviewKr>& krs) {
-    w.key(key);
-    w.begin_array();
-    for (const auto& kr : krs) {
-        w.begin_object();
-        w.field("ref", kr.ref);
-        w.field("title", kr.title);
-        w.field("owner", kr.owner);
-        w.field("score", kr.score);
-        w.field("progress", kr.progress);
-        w.field("value", kr.value);
-        w.field("target", kr.target);
-        optional_text(w, "unit", kr.unit);
-        w.field("outcome", kr.outcome);
-        w.field("value_before", kr.value_before);
-        w.field("progress_before", kr.progress_before);
-        w.field("delta", kr.value - kr.value_before);
-        w.key("days_silent");
-        if (kr.days_silent)
-            w.value(static_cast<double>(*kr.days_silent));
-        else
-            w.null();
-        w.key("checkins");
-        w.begin_array();
-        for (const auto& n : kr.notes) {
-            w.begin_object();
-            w.field("date", n.date.iso());
-            w.field("value", n.value);
-            optional_text(w, "note", n.note);
-            w.end_object();
-        }
-        w.end_array();
-        w.end_object();
-    }
-    w.end_array();
-}
-
-void review_objectives(JsonWriter& w, std::string_view key,
-                       const std::vector<ReviewObjective>& list) {
-    w.key(key);
-    w.begin_array();
-    for (const auto& o : list) {
-        w.begin_object();
-        w.field("ref", o.ref);
-        w.field("title", o.title);
-        w.field("owner", o.owner);
-        w.field("score", o.score);
-        optional_text(w, "notes", o.notes);
-        w.end_object();
-    }
-    w.end_array();
-}
-
-void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kpis) {
-    w.key(key);
-    w.begin_array();
-    for (const auto& k : kpis)
-        write_kpi(w, k);
-    w.end_array();
-}
-
-} // namespace
-
-std::string review_json(const Review& rv, const Spill& spill) {
-    return json_document(spill, [&](JsonWriter& w) {
-        write_report_body(w, rv.report);
-        write_totals(w, rv.report);
-        date_field(w, "since", rv.since);
-        w.field("window_start", rv.window_start.iso());
-        w.field("overall_before", rv.overall_before);
-        w.key("distribution");
-        w.begin_object();
-        static const char* k_buckets[] = {"0.0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1.0"};
-        for (std::size_t i = 0; i < 5; ++i)
-            w.field(k_buckets[i], static_cast<double>(rv.distribution[i]));
-        w.field("green", static_cast<double>(rv.bands[0]));
-        w.field("yellow", static_cast<double>(rv.bands[1]));
-        w.field("red", static_cast<double>(rv.bands[2]));
-        w.end_object();
-        review_krs(w, "delivered", rv.delivered);
-        review_krs(w, "in_progress", rv.in_progress);
-        review_krs(w, "missed", rv.missed);
-        review_objectives(w, "missed_commitments", rv.missed_commitments);
-        string_array(w, "dropped", rv.dropped);
-        review_krs(w, "movers", rv.movers);
-        review_krs(w, "no_recent_checkin", rv.silent);
-        kpi_list(w, "kpi_alerts", rv.kpi_alerts);
-        kpi_list(w, "kpi_stale", rv.kpi_stale);
-        review_objectives(w, "notes", rv.retro);
-        review_krs(w, "moved", rv.moved);
-        review_krs(w, "not_moved", rv.not_moved);
-    });
 }
 
 } // namespace okr::report

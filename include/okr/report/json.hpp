@@ -1,8 +1,9 @@
 #pragma once
-// JSON output (SPEC §9): one document per command, stable key names, null for missing numbers.
+// The building blocks of JSON output (SPEC §9): a streaming writer and the fields every report
+// writes the same way (stable key names, ISO dates, null for missing numbers). Each report
+// writes its own document in its module (`status_json` in `status`, `tree_json` in `tree`, ...).
 
 #include "okr/core/date.hpp"
-#include "okr/core/diagnostic.hpp"
 #include "okr/core/scoring.hpp"
 
 #include <functional>
@@ -12,15 +13,6 @@
 #include <vector>
 
 namespace okr::report {
-
-struct Report;
-struct KpiRow;
-struct Review;
-struct Tree;
-struct LogReport;
-struct DueReport;
-struct Explanation;
-struct ObjectiveLog;
 
 // Receives finished output as it is produced (and clears what it took), so that a large
 // document need not be held in memory whole. Empty: keep everything in the string.
@@ -94,8 +86,5 @@ void array_of(JsonWriter& w, std::string_view key, const Items& items, Write wri
     array_field(w, key, items.size(),
                 [&](JsonWriter& inner, std::size_t i) { write_one(inner, items[i]); });
 }
-
-// `okr review --format json`: the score document plus the review's lists.
-std::string review_json(const Review& review, const Spill& spill = {});
 
 } // namespace okr::report

@@ -1,7 +1,10 @@
 #pragma once
-// `okr review`: the end-of-cycle review and, with --since, the weekly view of what moved.
+// `okr review`: the end-of-cycle review and, with --since, the weekly view of what moved: the
+// model, its JSON and its description.
 
+#include "okr/report/json.hpp"
 #include "okr/report/rows.hpp"
+#include "okr/report/sheet.hpp"
 
 #include <array>
 #include <optional>
@@ -71,5 +74,11 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
 
 // The window start used for the biggest movers when no --since is given.
 Date default_window_start(Date as_of);
+
+// `okr review --format json`: the score document plus the review's lists.
+std::string review_json(const Review& review, const Spill& spill = {});
+// The review as one description: scores, confidence, then each list in a section of its own;
+// with --since, what moved and what did not (every other format).
+Sheet review_sheet(const Review& review);
 
 } // namespace okr::report

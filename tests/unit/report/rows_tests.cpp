@@ -1,6 +1,6 @@
 #include "okr/report/rows.hpp"
 
-#include "okr/report/json.hpp"
+#include "okr/report/status.hpp"
 #include "okr/util/parallel.hpp"
 
 #include "../support.hpp"
