@@ -2,18 +2,53 @@
 
 namespace okr::cli {
 
+// Each command's setup, in its own file (src/cli/NAME.cpp); the table is its one caller.
+Runner setup_status(CLI::App& command);
+Runner setup_score(CLI::App& command);
+Runner setup_kpi(CLI::App& command);
+Runner setup_review(CLI::App& command);
+Runner setup_tree(CLI::App& command);
+Runner setup_log(CLI::App& command);
+Runner setup_due(CLI::App& command);
+Runner setup_explain(CLI::App& command);
+Runner setup_close(CLI::App& command);
+Runner setup_checkin(CLI::App& command);
+Runner setup_set(CLI::App& command);
+Runner setup_import(CLI::App& command);
+Runner setup_pull(CLI::App& command);
+Runner setup_trust(CLI::App& command);
+Runner setup_drop(CLI::App& command);
+Runner setup_init(CLI::App& command);
+Runner setup_add(CLI::App& command);
+Runner setup_edit(CLI::App& command);
+Runner setup_check(CLI::App& command);
+Runner setup_merge(CLI::App& command);
+Runner setup_diff(CLI::App& command);
+Runner setup_mv(CLI::App& command);
+Runner setup_rm(CLI::App& command);
+
+Runner setup_completion(CLI::App& command);
+// The hidden `okr __complete` that completion scripts call for the workspace's references.
+Runner setup_complete(CLI::App& command);
+
 std::span<const Command> command_table() {
     static const Command k_commands[] = {
-        {"status", "Objectives with their key results, progress and status", setup_status},
-        {"score", "Grading sheet: scores and bands per objective, owner and overall", setup_score},
-        {"kpi", "KPI health: latest value, bounds, staleness and trend", setup_kpi},
-        {"review", "End-of-cycle review, or what moved since a date (--since)", setup_review},
-        {"tree", "The alignment tree across files, with rolled-up scores", setup_tree},
+        {"status", "Objectives with their key results, progress and status", setup_status,
+         CommandKind::report},
+        {"score", "Grading sheet: scores and bands per objective, owner and overall", setup_score,
+         CommandKind::report},
+        {"kpi", "KPI health: latest value, bounds, staleness and trend", setup_kpi,
+         CommandKind::report},
+        {"review", "End-of-cycle review, or what moved since a date (--since)", setup_review,
+         CommandKind::report},
+        {"tree", "The alignment tree across files, with rolled-up scores", setup_tree,
+         CommandKind::report},
         {"due", "What needs a check-in now: silent key results and KPIs past their period",
-         setup_due},
-        {"log", "A key result's, KPI's or objective's history with a chart", setup_log},
+         setup_due, CommandKind::report},
+        {"log", "A key result's, KPI's or objective's history with a chart", setup_log,
+         CommandKind::report},
         {"explain", "Every step of an item's arithmetic, with its numbers and their sources",
-         setup_explain},
+         setup_explain, CommandKind::report},
         {"check", "Validate goal files and lint the goals", setup_check},
         {"init", "Create a commented starter goal file", setup_init},
         {"add", "Add an objective, key result or KPI", setup_add},
@@ -31,7 +66,8 @@ std::span<const Command> command_table() {
         {"edit", "Open the goal file in $VISUAL or $EDITOR at an item, then check it", setup_edit},
         {"mv", "Rename an objective, key result or KPI and every reference to it", setup_mv},
         {"rm", "Delete an objective, key result or KPI that nothing refers to", setup_rm},
-        {"diff", "What changed in the goals between two git revisions", setup_diff},
+        {"diff", "What changed in the goals between two git revisions", setup_diff,
+         CommandKind::report},
         {"merge", "Git merge driver: merge three versions of a goal file as goals", setup_merge},
         {"completion", "Print a shell completion script: okr completion bash|zsh|fish",
          setup_completion},

@@ -17,6 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import commands as commands_of_okr  # noqa: E402
 
 OKR = os.path.abspath(sys.argv[1])
 WHAT = sys.argv[2] if len(sys.argv) > 2 else "all"
@@ -331,12 +335,14 @@ def test_never_runs():
     marker = "/tmp/okr-source-ran-" + str(os.getpid())
     w = Workspace(source_kpi("spy", f"touch {marker}; echo 1"))
     try:
-        commands = [
-            ["status"], ["score"], ["kpi"], ["review"], ["tree"], ["log", "spy"], ["check"],
-            ["check", "--format", "json"], ["check", "--format", "github"], ["--format", "json", "kpi"],
-            ["--format", "html", "review"], ["__complete", "refs", ""], ["__complete", "kpis", ""],
-            ["completion", "bash"], ["checkin", "spy", "3", "--dry-run"], ["set", "spy", "min", "2"],
-            ["drop", "spy"], ["status", "--format", "csv"],
+        # Every report of the command table in every format (`diff` compares git revisions),
+        # then the other commands that read the file.
+        reports = commands_of_okr.report_cases(OKR, {"log": [["spy"]], "explain": [["spy"]], "diff": []})
+        commands = [["--format", f] + r for r in reports for f in ("table", "json", "csv", "markdown", "html")]
+        commands += [
+            ["check"], ["check", "--format", "json"], ["check", "--format", "github"],
+            ["__complete", "refs", ""], ["__complete", "kpis", ""], ["completion", "bash"],
+            ["checkin", "spy", "3", "--dry-run"], ["set", "spy", "min", "2"], ["drop", "spy"],
         ]
         for args in commands:
             w.run(*args)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The same facts read the same way in every format (one description per report).
 
-For `tree`, `review`, `status`, `score`, `due`, `explain` (an objective, a KR and a KPI), `log` of
-an objective, and `status --status/--sort` on the team example, at two dates, in table, CSV,
-Markdown and HTML:
+For every report of the command table (`explain` of an objective, a KR and a KPI, `log` of an
+objective, `status --status/--sort`, `score --sort`; not `diff`) on the team example, at two dates,
+in table, CSV, Markdown and HTML:
   - Markdown and HTML show the same cells, row by row;
   - each score, percentage, change in points, done / not done and state word that Markdown shows
     is how the CSV number (or word) of the same row reads: a score or percentage cut toward
@@ -21,10 +21,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import commands  # noqa: E402
 BINARY = sys.argv[1]
-COMMANDS = [["tree"], ["review"], ["status"], ["score"], ["due"], ["explain", "platform/reliability"],
-            ["explain", "platform/reliability.p95"], ["explain", "company/uptime"], ["log", "platform/reliability"],
-            ["status", "--status", "at-risk,off-track", "--sort", "score"], ["score", "--sort", "owner"]]
+# Every report of the command table; these are the arguments of those that need some.
+COMMANDS = commands.report_cases(BINARY, {
+    "status": [[], ["--status", "at-risk,off-track", "--sort", "score"]],
+    "score": [[], ["--sort", "owner"]],
+    "explain": [["platform/reliability"], ["platform/reliability.p95"], ["company/uptime"]],
+    "log": [["platform/reliability"]],
+    "diff": [],  # compares git revisions: tests/cli/git
+})
 DATES = ["2026-11-23", "2027-01-05"]
 STATES = ["not done", "done", "on-track", "at-risk", "off-track", "dropped", "green", "yellow", "red",
           "ok", "warn", "breach", "delivered", "in-progress", "missed"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Machine-readable outputs parse back with real parsers, and no format lets an escape through.
 
-For every read command and every format on the team example (and on a hostile file whose titles
+For every report of the command table and every format on the team example (and on a hostile file whose titles
 carry terminal escape sequences): JSON parses with `json`; CSV parses with `csv` (RFC 4180: CRLF,
 one header, the same number of fields in every row, formula guard); HTML is well-formed XML with
 no external URL and no script; no output contains a raw control character other than newline
@@ -17,10 +17,22 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import commands  # noqa: E402
 BINARY = sys.argv[1]
-COMMANDS = [["status"], ["score"], ["kpi"], ["review"], ["review", "--since", "2026-11-01"], ["tree"],
-            ["log", "p95"], ["log", "company/uptime"]]
-ESCAPE_COMMANDS = [["status"], ["score"], ["kpi"], ["review"], ["tree"], ["log", "kr1"], ["log", "k"]]
+# Every report of the command table; these are the arguments of those that need some. `diff`
+# compares git revisions (tests/cli/git).
+COMMANDS = commands.report_cases(BINARY, {
+    "review": [[], ["--since", "2026-11-01"]],
+    "log": [["p95"], ["company/uptime"]],
+    "explain": [["platform/reliability.p95"]],
+    "diff": [],
+})
+ESCAPE_COMMANDS = commands.report_cases(BINARY, {
+    "log": [["kr1"], ["k"]],
+    "explain": [["kr1"]],
+    "diff": [],
+})
 failures = []
 
 

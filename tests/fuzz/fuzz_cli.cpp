@@ -4,6 +4,7 @@
 // --dry-run). Standard output goes to /dev/null. No file outside the temporary folder is written:
 // the goal file is given with an absolute -f.
 #include "okr/cli/app.hpp"
+#include "okr/cli/commands.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -17,28 +18,36 @@
 
 namespace {
 
-const std::vector<std::vector<std::string>> k_commands = {
-    {"status"},
-    {"--format", "json", "status"},
-    {"--format", "csv", "status"},
-    {"--format", "markdown", "review"},
-    {"--format", "html", "status"},
-    {"check"},
-    {"check", "--format", "json"},
-    {"tree"},
-    {"kpi"},
-    {"score"},
-    {"review"},
-    {"log", "fit.run"},
-    {"checkin", "run", "5"},
-    {"checkin", "sleep", "8", "--note", "\x1b[2J"},
-    {"set", "fit", "title", "New title"},
-    {"drop", "run"},
-    {"add", "kr", "fit", "Swim", "--target", "5"},
-    {"add", "objective", "Another one"},
-    {"add", "kpi", "Steps", "--min", "8000"},
-    {"checkin", "run", "5", "--dry-run"},
-};
+// Every report of the command table in every format (with a reference for those that need one;
+// not `diff`, which runs git), then the other commands: checks and writes.
+std::vector<std::vector<std::string>> command_lines() {
+    std::vector<std::vector<std::string>> lines;
+    for (const okr::cli::Command& c : okr::cli::command_table()) {
+        if (c.kind != okr::cli::CommandKind::report || std::string_view(c.name) == "diff") continue;
+        std::vector<std::string> command = {c.name};
+        if (command[0] == "log" || command[0] == "explain") command.push_back("fit.run");
+        for (const char* format : {"table", "json", "csv", "markdown", "html"}) {
+            lines.push_back({"--format", format});
+            lines.back().insert(lines.back().end(), command.begin(), command.end());
+        }
+    }
+    const std::vector<std::vector<std::string>> others = {
+        {"check"},
+        {"check", "--format", "json"},
+        {"checkin", "run", "5"},
+        {"checkin", "sleep", "8", "--note", "\x1b[2J"},
+        {"set", "fit", "title", "New title"},
+        {"drop", "run"},
+        {"add", "kr", "fit", "Swim", "--target", "5"},
+        {"add", "objective", "Another one"},
+        {"add", "kpi", "Steps", "--min", "8000"},
+        {"checkin", "run", "5", "--dry-run"},
+    };
+    lines.insert(lines.end(), others.begin(), others.end());
+    return lines;
+}
+
+const std::vector<std::vector<std::string>> k_commands = command_lines();
 
 std::string g_dir;
 
