@@ -1,0 +1,72 @@
+#pragma once
+// The club: a small workspace of one file (two objectives, one aligned under the other, a
+// milestone, a KPI in breach), evaluated as of 2026-11-23, which the tests of every report
+// module show. Their expected outputs are what `okr -f club.toml --as-of 2026-11-23 --format F
+// COMMAND` prints at 80 columns without colour: a module and its command agree byte for byte.
+
+#include "okr/report/rows.hpp"
+
+#include "../support.hpp"
+
+#include <string_view>
+
+namespace okr::test {
+
+inline constexpr std::string_view k_club = R"(
+title = "Club"
+owner = "ann"
+cycle = "2026-Q4"
+
+[[objective]]
+id = "grow"
+title = "Grow the club"
+type = "committed"
+kpis = ["uptime"]
+  [[objective.kr]]
+  id = "members"
+  title = "Members"
+  start = 10
+  target = 50
+  checkins = [
+    { date = 2026-10-15, value = 20, confidence = 0.6, note = "open day" },
+    { date = 2026-11-10, value = 34, confidence = 0.7 },
+  ]
+  [[objective.kr]]
+  id = "site"
+  title = "Launch the site"
+  type = "milestone"
+  checkins = [ { date = 2026-11-01, value = 1 } ]
+
+[[objective]]
+id = "teach"
+title = "Teach beginners"
+owner = "bob"
+parent = "grow"
+  [[objective.kr]]
+  id = "classes"
+  title = "Classes held"
+  target = 12
+  checkins = [ { date = 2026-10-20, value = 3, note = "slow start" } ]
+
+[[kpi]]
+id = "uptime"
+title = "Site uptime"
+unit = "%"
+min = 99
+frequency = "weekly"
+checkins = [
+  { date = 2026-10-01, value = 99.5 },
+  { date = 2026-11-01, value = 98.2 },
+]
+)";
+
+struct Club : Loaded {
+    Club() : Loaded({{"club.toml", k_club}}, day("2026-11-23")) {}
+    Date as_of() const { return evaluation.as_of; }
+    // The report rows of the default selection (the cycles running on the as-of date).
+    report::Report report() const {
+        return report::build_report(index, evaluation, report::Selection{});
+    }
+};
+
+} // namespace okr::test
