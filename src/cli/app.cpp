@@ -7,10 +7,10 @@
 #include "okr/io/cache.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/report/text.hpp"
+#include "okr/util/process.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -81,40 +81,13 @@ int report_error(const std::string& message, const std::string& hint) {
     return static_cast<int>(ExitCode::usage);
 }
 
-// SIGPIPE held off while a command runs: caught by a handler that does nothing, so that a write
-// to a reader that has quit (`okr status | head`) fails with EPIPE instead of ending okr at once,
-// and the cache's entries are still written (end_on_epipe). Caught, not ignored: a program okr
-// starts (the pager, the editor, git) gets SIGPIPE back as it was, as exec resets a caught
-// signal and keeps an ignored one. The disposition okr started with is restored at the end.
-class SigpipeDeferred {
-  public:
-    SigpipeDeferred() {
-        struct sigaction caught {};
-        caught.sa_handler = [](int) {};
-        sigemptyset(&caught.sa_mask);
-        ::sigaction(SIGPIPE, &caught, &m_previous);
-    }
-    ~SigpipeDeferred() { ::sigaction(SIGPIPE, &m_previous, nullptr); }
-    SigpipeDeferred(const SigpipeDeferred&) = delete;
-    SigpipeDeferred& operator=(const SigpipeDeferred&) = delete;
-    // Ends the process by SIGPIPE when that was what SIGPIPE did before.
-    void deliver() {
-        if ((m_previous.sa_flags & SA_SIGINFO) != 0 || m_previous.sa_handler != SIG_DFL) return;
-        ::sigaction(SIGPIPE, &m_previous, nullptr);
-        ::raise(SIGPIPE);
-    }
-
-  private:
-    struct sigaction m_previous {};
-};
-
 // Standard output's reader has quit: the cache's entries written (or their writer process
 // started), then okr ends by SIGPIPE as any tool does, instead of making output no one reads. Where
 // SIGPIPE was ignored when okr started, or a writer could not start yet, it goes on quietly.
-void end_on_epipe(SigpipeDeferred& sigpipe) {
+void end_on_epipe() {
     io::start_cache_writers();
     io::finish_cache_writes();
-    if (!io::cache_writers_pending()) sigpipe.deliver();
+    if (!io::cache_writers_pending() && util::sigpipe_ends_process()) util::end_process({0, true});
 }
 
 } // namespace
@@ -212,17 +185,17 @@ int run(int argc, char** argv) {
         }
     // The first error writing standard output (0: none); EPIPE, a reader that quit, is quiet.
     static int output_error = 0;
-    output_error = 0; // run() may be called again in one process (the CLI fuzz target)
-    SigpipeDeferred sigpipe;
+    output_error = 0;     // run() may be called again in one process (the CLI fuzz target)
+    util::hold_sigpipe(); // a reader that quits is an EPIPE: the command and the cache finish
     const Session session(
         options, read_environment(),
-        [&sigpipe](std::string_view text) {
+        [](std::string_view text) {
             if (output_error) return;
             io::widen_stdout_pipe(text.size());
             if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
                 std::fflush(stdout) != 0) {
                 output_error = errno ? errno : EIO;
-                if (output_error == EPIPE) end_on_epipe(sigpipe);
+                if (output_error == EPIPE) end_on_epipe();
             }
         },
         [](std::string_view text) {
@@ -259,7 +232,7 @@ int run(int argc, char** argv) {
             !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager,
                                             env.pager)))
             output_error = errno ? errno : EIO;
-        if (output_error == EPIPE) end_on_epipe(sigpipe);
+        if (output_error == EPIPE) end_on_epipe();
         return finish_output(static_cast<int>(code));
     } catch (const CommandError& e) {
         write_all(stderr, e.details);

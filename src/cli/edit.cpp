@@ -7,17 +7,16 @@
 #include "okr/report/terminal.hpp"
 #include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
+#include "okr/util/process.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace okr::cli {
@@ -36,39 +35,15 @@ void to_stderr(const std::string& text) {
     std::fflush(stderr);
 }
 
-// Runs `$VISUAL`/`$EDITOR` (through the shell, so it may carry arguments) on `file` at `line`;
-// returns its exit status, or -1 when it could not be started.
+// Runs `$VISUAL`/`$EDITOR` (through the shell, so it may carry arguments) on `file` at `line`,
+// in the foreground (Ctrl-C is for the editor, not for okr); returns its exit status, or -1 when
+// it could not be started.
 int run_editor(const std::string& editor, std::uint32_t line, const std::string& file) {
-    struct sigaction ignore {
-    }, old_int{}, old_quit{};
-    ignore.sa_handler = SIG_IGN;
-    sigemptyset(&ignore.sa_mask);
-    // The editor owns the terminal meanwhile: Ctrl-C is for it, not for okr.
-    ::sigaction(SIGINT, &ignore, &old_int);
-    ::sigaction(SIGQUIT, &ignore, &old_quit);
-    const std::string script = editor + " \"$@\"";
-    const std::string at_line = fmt::format("+{}", line);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::sigaction(SIGINT, &old_int, nullptr);
-        ::sigaction(SIGQUIT, &old_quit, nullptr);
-        if (line > 0)
-            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", at_line.c_str(), file.c_str(),
-                    static_cast<char*>(nullptr));
-        else
-            ::execl("/bin/sh", "sh", "-c", script.c_str(), "sh", file.c_str(),
-                    static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    int status = -1;
-    if (pid > 0)
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-    ::sigaction(SIGINT, &old_int, nullptr);
-    ::sigaction(SIGQUIT, &old_quit, nullptr);
-    if (pid < 0) return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status)
-                             : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    util::ChildSpec spec;
+    spec.argv = {"/bin/sh", "-c", editor + " \"$@\"", "sh"};
+    if (line > 0) spec.argv.push_back(fmt::format("+{}", line));
+    spec.argv.push_back(file);
+    return util::run_in_foreground(spec);
 }
 
 bool ask_yes(const std::string& question) {

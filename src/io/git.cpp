@@ -1,44 +1,19 @@
 #include "okr/io/git.hpp"
 
 #include "okr/io/safe_write.hpp"
+#include "okr/util/process.hpp"
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
-#include <mutex>
 #include <poll.h>
 #include <set>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace okr::io {
-
-namespace {
-
-// SIGPIPE is ignored while any run_program writes to a program (two may run at once, from
-// `okr diff`'s threads); the last one done restores what was there.
-void ignore_sigpipe(bool on) {
-    static std::mutex mutex;
-    static int writers = 0;
-    static struct sigaction previous {};
-    std::lock_guard<std::mutex> hold(mutex);
-    if (on && writers++ == 0) {
-        struct sigaction ignore {};
-        ignore.sa_handler = SIG_IGN;
-        ::sigaction(SIGPIPE, &ignore, &previous);
-    } else if (!on && --writers == 0) {
-        ::sigaction(SIGPIPE, &previous, nullptr);
-    }
-}
-
-} // namespace
 
 ProgramRun run_program(const std::vector<std::string>& argv, const std::string& cwd,
                        const std::string* input) {
@@ -52,26 +27,17 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
         ::close(out_pipe[1]);
         return run;
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (input)
-        posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-    else
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-    std::vector<char*> args;
-    for (const std::string& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    util::ChildSpec spec;
+    spec.argv = argv;
+    spec.folder = cwd;
+    spec.in = input ? in_pipe[0] : util::k_null;
+    spec.out = out_pipe[1];
+    spec.err = err_pipe[1];
+    const util::Child child = util::spawn(spec);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     if (input) ::close(in_pipe[0]);
-    if (spawned != 0) {
+    if (!child.started()) {
         ::close(out_pipe[0]);
         ::close(err_pipe[0]);
         if (input) ::close(in_pipe[1]);
@@ -79,15 +45,13 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
     }
     // The input is written by a thread of its own while the output is read, so that neither
     // side waits for the other; a program that stops reading makes the write fail (EPIPE), not
-    // the process end, since SIGPIPE is ignored meanwhile.
+    // the process end (util::hold_sigpipe).
     std::thread feeder;
-    if (input) {
-        ignore_sigpipe(true);
+    if (input)
         feeder = std::thread([fd = in_pipe[1], input] {
             write_all(fd, *input);
             ::close(fd);
         });
-    }
     // Read both pipes together, so that a program filling one never blocks on the other.
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&run.out, &run.err};
@@ -112,14 +76,8 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
     }
     for (auto& f : fds)
         if (f.fd >= 0) ::close(f.fd);
-    if (feeder.joinable()) {
-        feeder.join();
-        ignore_sigpipe(false);
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (feeder.joinable()) feeder.join();
+    run.status = util::exit_status(util::wait_for(child));
     return run;
 }
 

@@ -12,7 +12,7 @@ namespace okr::io {
 struct SourceRun {
     enum class Outcome {
         exited,          // the shell ended by itself; `exit_code` says how
-        not_started,     // fork or the folder failed; `detail` says why
+        not_started,     // the shell could not start (no folder, say); `detail` says why
         signalled,       // ended by signal `signal`
         timed_out,       // still running at the timeout: its process group was killed
         too_much_output, // printed more than the bound: its process group was killed
