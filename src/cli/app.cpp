@@ -83,11 +83,11 @@ int report_error(const std::string& message, const std::string& hint) {
 
 // Standard output's reader has quit: the cache's entries written (or their writer process
 // started), then okr ends by SIGPIPE as any tool does, instead of making output no one reads. Where
-// SIGPIPE was ignored when okr started, or a writer could not start yet, it goes on quietly.
+// SIGPIPE was ignored when okr started, it goes on quietly.
 void end_on_epipe() {
     io::start_cache_writers();
     io::finish_cache_writes();
-    if (!io::cache_writers_pending() && util::sigpipe_ends_process()) util::end_process({0, true});
+    if (util::sigpipe_ends_process()) util::end_process({0, true});
 }
 
 } // namespace
@@ -233,13 +233,16 @@ int run(int argc, char** argv) {
                                             env.pager)))
             output_error = errno ? errno : EIO;
         if (output_error == EPIPE) end_on_epipe();
+        io::finish_cache_writes();
         return finish_output(static_cast<int>(code));
     } catch (const CommandError& e) {
+        io::start_cache_writers();
         write_all(stderr, e.details);
         // Messages name files and items: what came from outside cannot drive the terminal.
         std::string text = fmt::format("okr: error: {}\n", report::escape_control(e.what()));
         if (!e.hint.empty()) text += fmt::format("  hint: {}\n", report::escape_control(e.hint));
         write_all(stderr, text);
+        io::finish_cache_writes();
         return static_cast<int>(e.code);
     }
 }

@@ -1,6 +1,7 @@
 #include "okr/io/cache.hpp"
 
 #include "okr/util/parallel.hpp"
+#include "okr/util/process.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -13,7 +14,6 @@
 #include <fmt/format.h>
 #include <random>
 #include <sys/file.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
@@ -810,29 +810,6 @@ void write_batch(const CacheSettings& settings, const Batch& batch) {
     cache.trim();
 }
 
-// The number of threads of this process (/proc/self/stat), 0 when unknown.
-long threads_in_process() {
-    const int fd = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    char text[1024];
-    const ssize_t n = ::read(fd, text, sizeof text - 1);
-    ::close(fd);
-    if (n <= 0) return 0;
-    // After the command name (in parentheses, and which may hold anything), field 20.
-    const std::string_view stat(text, static_cast<std::size_t>(n));
-    const std::size_t name_end = stat.rfind(')');
-    if (name_end == std::string_view::npos) return 0;
-    std::size_t at = name_end + 2; // field 3
-    for (int field = 3; field < 20; ++field) {
-        at = stat.find(' ', at);
-        if (at == std::string_view::npos) return 0;
-        ++at;
-    }
-    long threads = 0;
-    std::from_chars(stat.data() + at, stat.data() + stat.size(), threads);
-    return threads;
-}
-
 // `fd`, or a copy of it above 2 when it is stdin, stdout or stderr's number (okr was started
 // with one of them closed), close-on-exec; -1 stays -1.
 int above_stdio(int fd) {
@@ -842,32 +819,13 @@ int above_stdio(int fd) {
     return high;
 }
 
-// Closes every descriptor from 3 on but `a` and `b` (each above 2, or -1).
-void close_all_but(int a, int b) {
-    bool closed = true;
-    unsigned from = 3;
-    for (const int keep : {std::min(a, b), std::max(a, b)}) {
-        if (keep < 3) continue;
-        const auto at = static_cast<unsigned>(keep);
-        if (at > from) closed = closed && ::close_range(from, at - 1, 0) == 0;
-        from = at + 1;
-    }
-    closed = closed && ::close_range(from, ~0U, 0) == 0;
-    if (closed) return;
-    const long most = std::min(::sysconf(_SC_OPEN_MAX), 65536L); // no close_range (Linux < 5.9)
-    for (int fd = 3; fd < most; ++fd)
-        if (fd != a && fd != b) ::close(fd);
-}
-
-// Writes `batch` in a process of its own, which starts writing when this one ends (so that the
-// two never compete for a core: on 2 cores a first, cold run of a large workspace has none to
-// spare) and writes even when this one was cut short (killed, or by a reader that quit). Call
-// it only when this process has one thread: the new process starts with that thread alone. It
-// leaves the terminal and the caller's pipes (stdin, stdout and stderr on /dev/null, or closed;
-// every other descriptor closed), yields to other work (nice 10) and ends without this
-// process's exit handlers. From the start it holds a shared lock on `writing.lock` in the cache
-// folder: an exclusive lock there waits until every such writer is done. Where that lock or the
-// process cannot be had, the batch is written here, holding the lock.
+// Writes `batch` in a process of its own (util::fork_detached), which starts writing when this
+// one ends (so that the two never compete for a core: on 2 cores a first, cold run of a large
+// workspace has none to spare) and writes even when this one was cut short (killed, or by a
+// reader that quit). Call it only while okr runs no other thread. From the start the writer holds
+// a shared lock on `writing.lock` in the cache folder: an exclusive lock there waits until every
+// such writer is done. Where that lock or the process cannot be had, the batch is written here,
+// holding the lock.
 void write_apart(const CacheSettings& settings, const Batch& batch) {
     if (!make_cache_folder(settings.dir)) return; // no cache
     const fs::path lock_path = settings.dir / "writing.lock";
@@ -880,21 +838,18 @@ void write_apart(const CacheSettings& settings, const Batch& batch) {
         end[0] = above_stdio(end[0]);
         end[1] = above_stdio(end[1]);
     }
-    const pid_t pid = locked ? ::fork() : -1;
-    if (pid == 0) {
-        ::setsid();
-        const int null = ::open("/dev/null", O_RDWR);
-        for (int fd = 0; fd <= 2; ++fd)
-            if (null < 0 || ::dup2(null, fd) < 0) ::close(fd);
-        close_all_but(lock, end[0]); // the write end too
-        ::setpriority(PRIO_PROCESS, 0, 10);
-        char byte = 0;
-        if (end[0] >= 0)
-            while (::read(end[0], &byte, 1) < 0 && errno == EINTR) {
-            }
-        write_batch(settings, batch);
-        ::_exit(0);
-    }
+    const int wait_on = end[0];
+    const pid_t pid = !locked
+                          ? -1
+                          : util::fork_detached(
+                                [&settings, &batch, wait_on] {
+                                    char byte = 0;
+                                    if (wait_on >= 0)
+                                        while (::read(wait_on, &byte, 1) < 0 && errno == EINTR) {
+                                        }
+                                    write_batch(settings, batch);
+                                },
+                                {lock, wait_on});
     if (end[0] >= 0) ::close(end[0]);
     if (pid < 0) {
         write_batch(settings, batch);
@@ -904,27 +859,18 @@ void write_apart(const CacheSettings& settings, const Batch& batch) {
     if (lock >= 0) ::close(lock); // a writer process keeps the lock through its own descriptor
 }
 
-// The writes still to come as the process exits: threads that write entries while the command
-// goes on, and the batches left to a process of their own. The process waits for the threads as
-// it exits (the destructor of a function-local static runs after main returns), then starts that
-// process.
+// The writes still to come: threads that write entries while the command goes on, and the
+// batches left to a process of their own (start_cache_writers).
 struct Writers {
     std::mutex mutex;
     std::vector<std::thread> threads;
     std::vector<std::pair<CacheSettings, Batch>> detached;
-    bool waited = false; // for threads just joined to be let go (start_cache_writers)
-    ~Writers() {
-        for (auto& t : threads)
-            t.join();
-        if (!detached.empty()) util::stop_workers(); // a fork copies the calling thread alone
-        for (const auto& [settings, batch] : detached)
-            write_apart(settings, batch);
-    }
 };
 
+// Never destroyed: the process ends in main, after finish_cache_writes.
 Writers& writers() {
-    static Writers w;
-    return w;
+    static Writers* const w = new Writers;
+    return *w;
 }
 
 } // namespace
@@ -933,29 +879,14 @@ void start_cache_writers() {
     Writers& w = writers();
     const std::lock_guard lock(w.mutex);
     if (w.detached.empty()) return;
+    // A fork copies the calling thread alone: every other thread ends first.
     for (auto& t : w.threads)
         t.join();
     w.threads.clear();
     util::stop_workers();
-    // A thread just joined (here, or by stop_workers) may still be counted for a moment: the
-    // join returns before the kernel has let the thread go. Waited for once (up to 1 ms), not at
-    // every chunk of output.
-    long threads = threads_in_process();
-    for (int wait = 0; threads > 1 && !w.waited && wait < 20; ++wait) {
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
-        threads = threads_in_process();
-    }
-    w.waited = true;
-    if (threads != 1) return; // a fork would copy this thread alone: at exit
     for (const auto& [settings, batch] : w.detached)
         write_apart(settings, batch);
     w.detached.clear();
-}
-
-bool cache_writers_pending() {
-    Writers& w = writers();
-    const std::lock_guard lock(w.mutex);
-    return !w.detached.empty();
 }
 
 void finish_cache_writes() {

@@ -328,6 +328,12 @@ def test_detached():
               str(p.returncode))
         check(wait_for_writer(cut) and len(entries(cut)) == 81,
               "a command cut short still leaves every entry", str(len(entries(cut))))
+        # A command that fails once the workspace is loaded still leaves every entry.
+        failed = s.dir / "failed"
+        code, _, err = s.run(*args[:2], "status", "no-such-objective", OKR_CACHE=str(failed))
+        check(code == 2 and wait_for_writer(failed) and len(entries(failed)) == 81,
+              "a large first run that fails after loading still leaves every entry",
+              f"{code} {err} {len(entries(failed))}")
         # Under 64 files, the command writes its entries itself before it ends.
         few = s.dir / "few"
         s.run("-f", "t00.toml", "status", OKR_CACHE=str(few))
@@ -347,6 +353,7 @@ def test_detached():
     finally:
         wait_for_writer(s.dir / "cache")
         wait_for_writer(s.dir / "cut")
+        wait_for_writer(s.dir / "failed")
         s.cleanup()
 
 

@@ -157,11 +157,11 @@ class ModelCache {
     // The same, written later: the entry is encoded now and written by write_in_background.
     void store_later(const CacheKey& key, const ParsedFile& parsed);
     // Writes the entries stored later, then trims, on a thread of its own: the command goes on
-    // (on a cold cache, writing a thousand files costs as much as evaluating them) and the
-    // process waits for the thread as it exits. From k_detached_entries entries on, a process
-    // of its own writes them, started by start_cache_writers (or at exit) and writing once this
-    // one has ended, so that a first run of a large workspace returns as soon as its output is
-    // out; it holds a shared lock on `writing.lock` in the cache folder until it is done.
+    // (on a cold cache, writing a thousand files costs as much as evaluating them) and
+    // finish_cache_writes waits for the thread before the process ends. From k_detached_entries
+    // entries on, a process of its own writes them, started by start_cache_writers and writing
+    // once this one has ended, so that a first run of a large workspace returns as soon as its
+    // output is out; it holds a shared lock on `writing.lock` in the cache folder until it is done.
     void write_in_background();
     // Writes an encoded entry (encode_entry) for `key` now.
     void write_entry(const CacheKey& key, std::string_view entry);
@@ -186,20 +186,18 @@ class ModelCache {
     std::vector<std::pair<std::filesystem::path, std::string>> m_later; // files stored later
 };
 
-// Starts the processes that write the entries of large first runs (write_in_background), when
-// this process has a single thread; the rest start at exit. Call it once the command's work is
-// done, before its output is written (or paged): then nothing okr writes is in memory shared
-// with a forked writer (each first write to such a page would copy it). okr holds SIGPIPE off
-// while it runs and calls it when a reader has quit, so that the entries are still written.
+// Starts the processes that write the entries of large first runs (write_in_background), with
+// util::fork_detached: first it waits for the threads that write entries and ends util's kept
+// threads, since a fork copies the calling thread alone. Call it once the command's work is done
+// and no other thread of okr runs, before its output is written (or paged): then nothing okr
+// writes is in memory shared with a forked writer (each first write to such a page would copy
+// it), and a pager interrupted or a reader that quits still leaves the entries. cli::run calls
+// it on every way out of a command.
 void start_cache_writers();
 
-// Whether a process of its own is still to start (start_cache_writers could not: a thread had
-// not ended), in which case it starts at exit.
-bool cache_writers_pending();
-
 // Waits until the entries this process writes on threads of its own (write_in_background, below
-// k_detached_entries) are written, as they are when it exits: for tests, which look at the cache
-// as the next run finds it.
+// k_detached_entries) are written: cli::run calls it before the process ends, and tests, which
+// look at the cache as the next run finds it.
 void finish_cache_writes();
 
 } // namespace okr::io

@@ -43,7 +43,7 @@ inline std::vector<Part> split_parts(std::size_t count, std::size_t min_part, st
 namespace detail {
 inline std::atomic<std::size_t> g_cores{0};
 
-// The threads in_parallel hands parts to, kept until stop(); at exit, idle.
+// The threads in_parallel hands parts to, kept until stop(); at the end, idle.
 class Workers {
   public:
     // Runs each of `jobs` on a kept thread, starting threads up to `jobs.size()`; false (and
@@ -113,7 +113,7 @@ class Workers {
     bool m_stopping = false;
 };
 
-// Never destroyed: stop_workers may be called by another static's destructor at exit.
+// Never destroyed: the process ends (util::end_process) with the threads idle.
 inline Workers& workers() {
     static Workers* const w = new Workers;
     return *w;
