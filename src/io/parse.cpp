@@ -679,23 +679,44 @@ std::optional<SourcePos> unclosed_string_start(std::string_view text, SourcePos 
 } // namespace
 
 std::optional<SourcePos> first_conflict_marker(std::string_view text) {
+    // Per marker size, the earliest start line still open, and whether its separator was seen.
+    struct Open {
+        std::uint32_t start = 0;
+        bool separated = false;
+    };
+    std::unordered_map<std::size_t, Open> open;
+    std::optional<std::uint32_t> first;
     std::uint32_t line = 1;
     for (std::size_t at = 0; at < text.size();) {
-        const std::string_view rest = text.substr(at);
-        // Seven or more (git's conflict-marker-size), then a blank or the end of the line.
-        if (!rest.empty() && (rest[0] == '<' || rest[0] == '=' || rest[0] == '>')) {
+        std::size_t eol = text.find('\n', at);
+        if (eol == std::string_view::npos) eol = text.size();
+        std::string_view s = text.substr(at, eol - at);
+        if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+        const char c = s.empty() ? '\0' : s[0];
+        if (c == '<' || c == '=' || c == '>') {
             std::size_t n = 1;
-            while (n < rest.size() && rest[n] == rest[0])
+            while (n < s.size() && s[n] == c)
                 ++n;
-            if (n >= 7 &&
-                (n == rest.size() || rest[n] == ' ' || rest[n] == '\n' || rest[n] == '\r'))
-                return SourcePos{line, 1};
+            // Seven or more (git's conflict-marker-size); a separator alone on its line, a start
+            // or an end followed by a blank or the end of the line.
+            const bool alone = n == s.size();
+            if (n >= 7 && (alone || (c != '=' && s[n] == ' '))) {
+                if (c == '<') {
+                    open.try_emplace(n, Open{line, false});
+                } else if (auto it = open.find(n); it != open.end()) {
+                    if (c == '=') {
+                        it->second.separated = true;
+                    } else if (it->second.separated) {
+                        first = std::min(first.value_or(it->second.start), it->second.start);
+                        open.erase(it);
+                    }
+                }
+            }
         }
-        const std::size_t eol = text.find('\n', at);
-        if (eol == std::string_view::npos) break;
         at = eol + 1;
         ++line;
     }
+    if (first) return SourcePos{*first, 1};
     return std::nullopt;
 }
 

@@ -44,8 +44,11 @@ std::optional<TomlHazard> toml_hazard(std::string_view text);
 // True when `id` matches [A-Za-z0-9][A-Za-z0-9_-]*.
 bool is_valid_id(std::string_view id);
 
-// The position of the first merge-conflict marker (`<<<<<<<`, `=======`, `>>>>>>>` at the start
-// of a line, or longer runs of the same character: git's conflict-marker-size) in `text`, if any.
+// The position of the start marker of the first merge conflict in `text`, if any: a conflict is
+// what git writes, a start line (`<` N times, then a blank or the end of the line), a separator
+// line (`=` N times alone) and an end line (`>` N times, then a blank or the end), in that order,
+// with the same N of 7 or more (git's conflict-marker-size), wherever they stand, inside a
+// multi-line string too. A lone underline or arrow line is content. Linear in the text.
 std::optional<SourcePos> first_conflict_marker(std::string_view text);
 
 } // namespace okr::io

@@ -1099,17 +1099,27 @@ owner = "x"
 owner = "y"
 >>>>>>> theirs
 )") == "5:1: unresolved merge conflict");
-        CHECK(only_error("title = \"T\"\n=======\n") == "2:1: unresolved merge conflict");
-        CHECK(io::first_conflict_marker("a = 1\r\n>>>>>>> b\r\n") == SourcePos{2, 1});
-        // Not at the start of a line, or longer runs, are not markers.
-        CHECK_FALSE(io::first_conflict_marker("notes = \"<<<<<<< x\"\n  =======\n"));
-        CHECK_FALSE(io::first_conflict_marker("# ========== a banner\n"));
-        // git's conflict-marker-size makes them longer; shorter runs or other text are not.
-        CHECK(io::first_conflict_marker("a = 1\n<<<<<<<<< ours\n") == SourcePos{2, 1});
-        CHECK(io::first_conflict_marker("a = 1\n==========\n") == SourcePos{2, 1});
-        CHECK_FALSE(io::first_conflict_marker("<<<<<< six\n<<<<<<<x\n=======>\n"));
-        CHECK(parse("title = \"T\"\n=======\n").diagnostics.front().hint.find("okr init --git") !=
-              std::string::npos);
+        // A conflict is a set: start, separator and end, of one size, in that order.
+        CHECK(io::first_conflict_marker("a = 1\r\n<<<<<<< a\r\nb\r\n=======\r\n>>>>>>> b\r\n") ==
+              SourcePos{2, 1});
+        CHECK(io::first_conflict_marker("notes = \"\"\"\n<<<<<<<\n=======\n>>>>>>>\n\"\"\"\n") ==
+              SourcePos{2, 1}); // inside a multi-line string too
+        // A lone marker line, an underline or an arrow in a note, is content.
+        CHECK_FALSE(io::first_conflict_marker("title = \"T\"\n=======\n"));
+        CHECK_FALSE(io::first_conflict_marker("notes = \"\"\"\nPlan\n==========\n\"\"\"\n"));
+        CHECK_FALSE(io::first_conflict_marker("a = 1\r\n>>>>>>> b\r\n"));
+        CHECK_FALSE(io::first_conflict_marker("<<<<<<< a\n>>>>>>> b\n=======\n")); // out of order
+        // Not at the start of a line is not a marker.
+        CHECK_FALSE(io::first_conflict_marker("notes = \"<<<<<<< x\"\n  =======\n  >>>>>>> y\n"));
+        // git's conflict-marker-size makes them longer; all three the same size.
+        CHECK(io::first_conflict_marker("a = 1\n<<<<<<<<< ours\n=========\n>>>>>>>>> theirs\n") ==
+              SourcePos{2, 1});
+        CHECK_FALSE(io::first_conflict_marker("<<<<<<<<< ours\n=======\n>>>>>>>>> theirs\n"));
+        CHECK_FALSE(io::first_conflict_marker("<<<<<< six\n======\n>>>>>> six\n"));
+        CHECK_FALSE(io::first_conflict_marker("<<<<<<<x\n=======>\n>>>>>>>\n"));
+        CHECK(parse("a = 1\n<<<<<<< a\n=======\n>>>>>>> b\n")
+                  .diagnostics.front()
+                  .hint.find("okr init --git") != std::string::npos);
     }
 
 } // TEST_SUITE
