@@ -58,6 +58,20 @@ class Linter {
                                 cycle->name, cycle->start.iso(), cycle->end.iso()),
                     "fix the date, or move the objective to the cycle it belongs to");
         }
+        // Two values on one date (a merge keeps both sides' check-ins): the later line wins, so
+        // the other person's value silently leaves the score.
+        std::map<Date, const Checkin*> first_on;
+        for (const Checkin& c : checkins) {
+            auto [it, fresh] = first_on.try_emplace(c.date, &c);
+            if (fresh || it->second->value == c.value) continue;
+            add(file, c.pos, Level::warning, "checkin-same-date",
+                fmt::format("two check-ins on {} with different values: {} here and {} at line {}, "
+                            "column {}",
+                            c.date.iso(), c.value, it->second->value, it->second->pos.line,
+                            it->second->pos.column),
+                "keep the right one and delete the other (the later line in the file counts)");
+            it->second = &c; // a third value is compared with this one
+        }
     }
 
     // A dropped item's check-ins from the day it was dropped on (all of them when the notes do

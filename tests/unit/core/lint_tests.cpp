@@ -381,4 +381,34 @@ closed = 2026-11-20
         CHECK(findings(text, "2026-12-20", "kr-no-checkin").empty());
     }
 
+    TEST_CASE("two check-ins on one date with different values are a warning naming both") {
+        const char* text = R"(
+owner = "alice"
+cycle = "2026-Q4"
+[[objective]]
+id = "o"
+title = "O"
+  [[objective.kr]]
+  id = "a"
+  title = "A"
+  target = 10
+  checkins = [
+    { date = 2026-11-10, value = 3 },
+    { date = 2026-11-10, value = 3.0, note = "same value" },
+    { date = 2026-11-10, value = 4 },
+    { date = 2026-11-11, value = 5 },
+  ]
+[[kpi]]
+id = "k"
+title = "K"
+min = 1
+checkins = [ { date = 2026-11-01, value = 1 }, { date = 2026-11-01, value = 2 } ]
+)";
+        CHECK(findings(text, "2026-11-15", "checkin-same-date") ==
+              Strings{"13:5: two check-ins on 2026-11-10 with different values: 4 here and 3 at "
+                      "line 11, column 5",
+                      "20:48: two check-ins on 2026-11-01 with different values: 2 here and 1 at "
+                      "line 20, column 14"});
+    }
+
 } // TEST_SUITE
