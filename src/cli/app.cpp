@@ -16,6 +16,7 @@
 #include <cstring>
 #include <ctime>
 #include <fmt/format.h>
+#include <set>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -90,6 +91,33 @@ void end_on_epipe() {
     if (util::sigpipe_ends_process()) util::end_process({0, true});
 }
 
+// git runs `okr merge` with paths that may look like options (`-hiring.toml`, `--version`):
+// after the command's own `--label NAME` options, every argument is taken as a path, as if `--`
+// stood before it (SPEC §12). A lone `-h` or `--help` still asks for help. Other commands'
+// arguments are returned as they are.
+std::vector<std::string> merge_arguments_as_paths(int argc, char** argv) {
+    std::vector<std::string> args(argv, argv + argc);
+    static const std::set<std::string_view> k_valued = {"-f",      "--file",   "--as-of",
+                                                        "--cycle", "--format", "--color"};
+    std::size_t i = 1;
+    while (i < args.size() && args[i].starts_with("-") && args[i] != "--")
+        i += k_valued.count(args[i]) ? 2 : 1;
+    if (i >= args.size() || args[i] != "merge") return args;
+    std::size_t j = i + 1;
+    while (j < args.size()) {
+        if (args[j] == "--label" && j + 1 < args.size())
+            j += 2;
+        else if (args[j].starts_with("--label="))
+            ++j;
+        else
+            break;
+    }
+    const bool help_alone = j + 1 == args.size() && (args[j] == "-h" || args[j] == "--help");
+    if (j < args.size() && args[j] != "--" && !help_alone)
+        args.insert(args.begin() + static_cast<std::ptrdiff_t>(j), "--");
+    return args;
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -142,7 +170,11 @@ int run(int argc, char** argv) {
         ->check(completes(Complete::commands));
 
     try {
-        app.parse(argc, argv);
+        const std::vector<std::string> args = merge_arguments_as_paths(argc, argv);
+        std::vector<const char*> arg_ptrs;
+        for (const std::string& a : args)
+            arg_ptrs.push_back(a.c_str());
+        app.parse(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
     } catch (const CLI::ExtrasError& e) {
         // A stray word before any command is most likely a misspelt command.
         if (app.get_subcommands().empty() && !app.remaining().empty()) {

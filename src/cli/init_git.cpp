@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const k_driver = "okr merge %O %A %B %P %L";
+const char* const k_driver = "okr merge -- %O %A %B %P %L";
 const char* const k_driver_name = "okr goal files";
 
 // `path` relative to the work tree's top, as an anchored .gitattributes pattern.

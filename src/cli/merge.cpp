@@ -5,11 +5,15 @@
 #include "okr/io/git.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/io/workspace.hpp"
+#include "okr/report/text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
+#include <unistd.h>
+
+extern char** environ;
 
 namespace okr::cli {
 
@@ -29,8 +33,29 @@ std::string read_version(const std::string& path, std::string_view name) {
     if (!text)
         throw CommandError(ExitCode::io,
                            fmt::format("{} (the {} version)", text.failure().message, name),
-                           "okr merge is run by git as `okr merge %O %A %B %P %L`");
+                           "okr merge is run by git as `okr merge -- %O %A %B %P %L`");
     return std::move(text).value();
+}
+
+// git merge runs the driver with the merged branch's name in GITHEAD_<commit> (one such
+// variable): the markers then say `HEAD` and that name, as git's own conflicts do.
+io::MergeLabels labels_from_git() {
+    io::MergeLabels labels;
+    std::string name;
+    int found = 0;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string_view var(*e);
+        if (!var.starts_with("GITHEAD_")) continue;
+        const std::size_t eq = var.find('=');
+        if (eq == std::string_view::npos) continue;
+        name = std::string(var.substr(eq + 1));
+        ++found;
+    }
+    if (found == 1 && !name.empty()) {
+        labels.ours = "HEAD";
+        labels.theirs = name;
+    }
+    return labels;
 }
 
 } // namespace
@@ -69,53 +94,36 @@ Runner setup_merge(CLI::App& command) {
             throw CommandError(ExitCode::usage,
                                fmt::format("--label is given {} times", opts->labels.size()),
                                "give at most three: ours, base and theirs, in that order");
-        io::MergeLabels labels;
+        io::MergeLabels labels = labels_from_git();
         std::string* const given[] = {&labels.ours, &labels.base, &labels.theirs};
         for (std::size_t i = 0; i < opts->labels.size(); ++i)
             *given[i] = opts->labels[i];
         labels.marker_size = static_cast<std::size_t>(opts->marker_size);
-        const io::GoalMerge merged = io::merge_goal_files(base, ours, theirs, path, labels);
-        if (!merged.merged) {
-            // Not goals: a line merge, exactly as git would do it itself.
-            if (!session.options().quiet)
-                fmt::print(stderr, "okr merge: {}: merged as text: {}\n", path, merged.reason);
-            const io::ProgramRun run = io::run_program(
-                {"git", "merge-file", "--marker-size", std::to_string(labels.marker_size), "-L",
-                 labels.ours, "-L", labels.base, "-L", labels.theirs, opts->ours, opts->base,
-                 opts->theirs},
-                {});
-            if (run.status < 0)
-                throw CommandError(ExitCode::io, "cannot run `git merge-file`",
-                                   "okr merges files that are not goal files with git");
-            if (!run.err.empty()) fmt::print(stderr, "{}", run.err);
-            // git merge-file exits with the number of conflicts (negative on an error).
-            const double conflicts = run.status > 0 ? run.status : 0;
-            finish_write(session, false,
-                         {{"merge",
-                           opts->ours,
-                           0,
-                           "",
-                           {{"merged_as", std::string("text")}, {"conflicts", conflicts}}}},
-                         {}, out);
-            return run.status == 0 ? ExitCode::ok : ExitCode::problems;
-        }
-        if (Result<void> written = io::write_file_atomically(opts->ours, merged.text); !written)
+        Result<io::GoalMerge> merged =
+            io::merge_goal_files(base, ours, theirs, path, labels, io::git_merge_file);
+        if (!merged) throw command_error(merged.failure());
+        if (Result<void> written = io::write_file_atomically(opts->ours, merged->text); !written)
             throw command_error(written.failure());
-        finish_write(session, false,
-                     {{"merge",
-                       opts->ours,
-                       0,
-                       "",
-                       {{"merged_as", std::string("goals")},
-                        {"conflicts", static_cast<double>(merged.conflicts)}}}},
-                     {}, out);
-        if (merged.conflicts > 0) {
-            if (!session.options().quiet)
-                fmt::print(stderr, "okr merge: {}: {} conflict{} left between markers\n", path,
-                           merged.conflicts, merged.conflicts == 1 ? "" : "s");
-            return ExitCode::problems;
+        const std::size_t conflicts = merged->conflicts.size();
+        finish_write(
+            session, false,
+            {{"merge", opts->ours, 0, "", {{"conflicts", static_cast<double>(conflicts)}}}}, {},
+            out);
+        if (!session.options().quiet) {
+            for (const std::string& note : merged->notes)
+                fmt::print(stderr, "okr merge: {}: {}\n", report::escape_control(path), note);
+            for (const io::MergeConflict& c : merged->conflicts)
+                fmt::print(stderr, "okr merge: {}:{}: conflict in {}: {}\n",
+                           report::escape_control(path), c.line, c.item, c.what);
+            if (conflicts > 0)
+                fmt::print(stderr,
+                           "okr merge: {}: keep the right lines between the markers and delete "
+                           "the others (`{} {}` was in the base), then run `okr check` and `git "
+                           "add {}`; `git checkout --ours` or `--theirs` takes one side whole\n",
+                           report::escape_control(path), std::string(labels.marker_size, '|'),
+                           labels.base, report::escape_control(path));
         }
-        return ExitCode::ok;
+        return conflicts > 0 ? ExitCode::problems : ExitCode::ok;
     };
 }
 

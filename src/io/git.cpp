@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
@@ -79,6 +81,49 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::string& 
     if (feeder.joinable()) feeder.join();
     run.status = util::exit_status(util::wait_for(child));
     return run;
+}
+
+Result<std::string> git_merge_file(std::string_view base, std::string_view ours,
+                                   std::string_view theirs, std::size_t marker_size) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string dir = fmt::format("{}/okr-merge-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!::mkdtemp(dir.data()))
+        return make_failure(Failure::Kind::io,
+                            fmt::format("cannot make a temporary folder in {}: {}",
+                                        tmp && *tmp ? tmp : "/tmp", std::strerror(errno)),
+                            "okr merge writes the three versions there for `git merge-file`");
+    const std::string names[] = {dir + "/base", dir + "/ours", dir + "/theirs"};
+    const std::string_view texts[] = {base, ours, theirs};
+    auto clean_up = [&] {
+        for (const std::string& n : names)
+            ::unlink(n.c_str());
+        ::rmdir(dir.c_str());
+    };
+    for (int i = 0; i < 3; ++i) {
+        const int fd = ::open(names[i].c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        const bool written = fd >= 0 && write_all(fd, texts[i]);
+        const int error = errno;
+        if (fd >= 0) ::close(fd);
+        if (!written) {
+            clean_up();
+            return make_failure(Failure::Kind::io,
+                                fmt::format("cannot write {}: {}", names[i], std::strerror(error)),
+                                "okr merge writes the three versions there for `git merge-file`");
+        }
+    }
+    // git merge-file exits with the number of conflicts (at most 127), or 255 on an error.
+    ProgramRun run = run_program({"git", "merge-file", "-p", "--diff3", "--marker-size",
+                                  std::to_string(marker_size), "-L", "ours", "-L", "base", "-L",
+                                  "theirs", names[1], names[0], names[2]},
+                                 {});
+    clean_up();
+    if (run.status < 0)
+        return make_failure(Failure::Kind::io, "cannot run `git merge-file`",
+                            "okr merge builds on git's line merge: install git");
+    if (run.status > 127)
+        return make_failure(Failure::Kind::io, fmt::format("`git merge-file` failed: {}", run.err),
+                            "okr merge builds on git's line merge");
+    return std::move(run.out);
 }
 
 std::optional<std::string> git_toplevel(const std::string& dir) {

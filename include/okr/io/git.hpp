@@ -25,6 +25,12 @@ struct ProgramRun {
 ProgramRun run_program(const std::vector<std::string>& argv, const std::string& cwd,
                        const std::string* input = nullptr);
 
+// The line merge of three texts by `git merge-file --diff3 -p` (okr merge's base, SPEC §12),
+// with markers of `marker_size` characters: the texts go to temporary files of a private folder
+// under TMPDIR, removed before it returns. Fails (Kind::io) when git cannot be run or fails.
+Result<std::string> git_merge_file(std::string_view base, std::string_view ours,
+                                   std::string_view theirs, std::size_t marker_size);
+
 // The top folder of the git work tree that holds `dir`; nullopt outside a git repository (or
 // when git cannot be run).
 std::optional<std::string> git_toplevel(const std::string& dir);

@@ -1,14 +1,21 @@
 #pragma once
-// Merging three versions of a goal file as goals (SPEC §12): the work of `okr merge`, the git
-// merge driver. Pure: reads and writes no file and runs no program.
+// Merging three versions of a goal file (SPEC §12): the work of `okr merge`, the git merge
+// driver. A line merge (git merge-file's) comes first, so every line that only one side changed
+// is kept exactly as git keeps it; goal understanding then resolves the conflicts that git
+// would leave in check-ins, keys and new items, and the result is loaded as okr loads any file.
+// Pure: the line merge is passed in, and no file is read or written here.
+
+#include "okr/core/result.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace okr::io {
 
-// The names written after the conflict markers (`<<<<<<< ours`, `>>>>>>> theirs`), and how many
+// The names written after the conflict markers (`<<<<<<< HEAD`, `>>>>>>> feature`), and how many
 // characters each marker has (git's conflict-marker-size, %L).
 struct MergeLabels {
     std::string ours = "ours";
@@ -17,28 +24,40 @@ struct MergeLabels {
     std::size_t marker_size = 7;
 };
 
-// How merge_goal_files works: by blocks (parsing only the items that differ, and falling back
-// to whole files where a layout or a version leaves any doubt), or on whole files always.
-enum class MergeMethod { by_blocks, whole_files };
+// A line merge of three texts in diff3 style, as `git merge-file --diff3 -p` writes it: each
+// conflict as `<` start, ours, `|` base, `=` separator, theirs, `>` end lines, every marker
+// `marker_size` characters long (the labels after them are not read).
+using LineMerge =
+    std::function<Result<std::string>(std::string_view base, std::string_view ours,
+                                      std::string_view theirs, std::size_t marker_size)>;
 
-struct GoalMerge {
-    // False when a version is not a valid goal file, or is laid out in a way the goal merge does
-    // not handle: `reason` says why, and the caller merges the texts line by line instead.
-    bool merged = false;
-    std::string reason;
-    std::string text;                              // the merged text, built on OURS
-    std::size_t conflicts = 0;                     // items that got conflict markers
-    MergeMethod method = MergeMethod::whole_files; // how the merged text was made
+// One conflict left in a merged file: where it starts (1-based line of its start marker), the
+// item it is in (`objective grow`, `kr grow.arr`, `kpi csat`, or `the file's top`), and what
+// each side did there, in words.
+struct MergeConflict {
+    std::size_t line = 0;
+    std::string item;
+    std::string what;
 };
 
-// Merges BASE, OURS and THEIRS as goals, on the text of OURS: check-ins added on either side
-// are all kept (each once, ordered by date, one line each); a key changed on one side only takes
-// that change; an item (objective, KR, KPI) added on one side is added, removed on one side and
-// unchanged on the other is removed. The same key changed both ways, or an item removed on one
-// side and edited on the other, is a conflict: that item alone is written between conflict
-// markers. Without conflicts, the result is a valid goal file.
-GoalMerge merge_goal_files(std::string_view base, std::string_view ours, std::string_view theirs,
-                           const std::string& path, const MergeLabels& labels = {},
-                           MergeMethod method = MergeMethod::by_blocks);
+struct GoalMerge {
+    std::string text;                     // the merged text, with markers where conflicts are
+    std::vector<MergeConflict> conflicts; // none: `text` loads as a goal file
+    // What the driver says besides the conflicts: check-ins kept from both sides on one date
+    // with different values, renames carried over, and why a whole file was put in conflict.
+    std::vector<std::string> notes;
+};
+
+// Merges BASE, OURS and THEIRS (SPEC §12). `line_merge` gives the line merge; an item renamed
+// on one side (same content, new id) is renamed in BASE and on the other side first, so that
+// the other side's changes land on it. Then each conflict of the line merge is resolved where
+// goals say how: check-in lines matched by date and content (changed on one side: taken; new on
+// either side: all kept, by date, ours first on a date; changed both ways, or deleted on one
+// side and changed on the other: that line alone conflicts), `key = value` lines matched by key,
+// and items added on both sides at one place (both kept). A result without conflicts that okr
+// cannot load gets the whole file between markers instead. Fails only when `line_merge` does.
+Result<GoalMerge> merge_goal_files(std::string_view base, std::string_view ours,
+                                   std::string_view theirs, const std::string& path,
+                                   const MergeLabels& labels, const LineMerge& line_merge);
 
 } // namespace okr::io

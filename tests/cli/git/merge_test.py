@@ -148,7 +148,7 @@ def test_init_git_is_idempotent(tmp):
     attributes = read(os.path.join(d, ".gitattributes"))
     expect("attributes", attributes == "/okr.toml merge=okr\n", repr(attributes))
     driver = git(d, "config", "--get", "merge.okr.driver").stdout
-    expect("driver", driver == "okr merge %O %A %B %P %L\n", repr(driver))
+    expect("driver", driver == "okr merge -- %O %A %B %P %L\n", repr(driver))
     p = okr(d, "init", "--git")
     expect("again", p.stdout == "the git merge driver is already set up; nothing to change\n",
            p.stdout)
@@ -256,7 +256,7 @@ def test_one_side_changes_are_taken(tmp):
     okr(d, "check")
 
 
-def test_a_real_conflict_marks_that_item_alone(tmp):
+def test_a_real_conflict_marks_that_key_alone(tmp):
     d = repo(tmp)
     git(d, "checkout", "-q", "-b", "alice")
     okr(d, "set", "eco.launch", "target", "3")
@@ -270,18 +270,25 @@ def test_a_real_conflict_marks_that_item_alone(tmp):
     p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
     expect("merge fails", p.returncode != 0, p.stdout + p.stderr)
     text = read(os.path.join(d, "okr.toml"))
-    expect("markers", text.count("<<<<<<< ours") == 1 and text.count(">>>>>>> theirs") == 1, text)
-    conflict = text[text.index("<<<<<<<"):text.index(">>>>>>>")]
-    expect("KR alone", 'id = "launch"' in conflict and 'id = "sat"' not in conflict
-           and "[[objective]]" not in conflict, conflict)
-    expect("both targets", "target = 4" in conflict and "target = 3" in conflict, conflict)
-    # The check-in of bob is on both sides of the conflict; alice's KPI check-in is merged.
-    expect("check-in kept", conflict.count("{ date = 2026-11-04, value = 2 }") == 2, conflict)
-    expect("KPI merged", "{ date = 2026-11-30, value = 92.5 }" in text[text.index(">>>>>>>"):], text)
+    # The markers carry git's names for the sides: HEAD and the merged branch.
+    expect("markers", "\n<<<<<<< HEAD\n  target = 4\n=======\n  target = 3\n>>>>>>> alice\n" in text
+           and text.count("<<<<<<<") == 1, text)
+    # Everything else is merged: bob's KR check-in, alice's KPI check-in.
+    expect("check-in kept", text.count("{ date = 2026-11-04, value = 2 }") == 1, text)
+    expect("KPI merged", "{ date = 2026-11-30, value = 92.5 }" in text, text)
+    # The driver says which item, what each side did, and how to resolve it.
+    expect("explained", "okr.toml:13: conflict in kr eco.launch: key target: changed both ways, "
+           "differently on HEAD and alice" in p.stdout + p.stderr, p.stdout + p.stderr)
+    expect("how to resolve", "then run `okr check` and `git add okr.toml`" in p.stdout + p.stderr,
+           p.stdout + p.stderr)
+    expect("no setup hint", "okr init --git" not in p.stdout + p.stderr, p.stdout + p.stderr)
     p = okr(d, "status", check=False)
     expect("status refuses", p.returncode == 3, p.stderr)
-    if os.environ.get("OKR_SHOW"):
-        print(text)
+    # Resolved by hand, the merge goes on.
+    write(os.path.join(d, "okr.toml"), text.replace("<<<<<<< HEAD\n  target = 4\n=======\n", "")
+          .replace(">>>>>>> alice\n", ""))
+    okr(d, "check")
+    git(d, "commit", "-q", "-am", "merged")
 
 
 def test_removed_here_edited_there_is_a_conflict(tmp):
@@ -299,9 +306,9 @@ def test_removed_here_edited_there_is_a_conflict(tmp):
     p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
     expect("merge fails", p.returncode != 0, p.stdout + p.stderr)
     merged = read(os.path.join(d, "okr.toml"))
-    conflict = merged[merged.index("<<<<<<< ours"):]
-    expect("KPI in conflict", conflict.startswith("<<<<<<< ours\n[[kpi]]") and
-           conflict.rstrip("\n").endswith("=======\n>>>>>>> theirs"), merged)
+    conflict = merged[merged.index("<<<<<<< HEAD"):]
+    expect("KPI in conflict", "[[kpi]]" in conflict and "92.5" in conflict and
+           conflict.rstrip("\n").endswith("=======\n>>>>>>> alice"), merged)
     # A removal of an unchanged item is taken.
     git(d, "merge", "--abort")
     git(d, "checkout", "-q", "-b", "carol", "main")
@@ -336,8 +343,8 @@ def test_not_a_goal_file_merges_as_text(tmp):
     p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
     expect("text conflict", p.returncode != 0, p.stdout + p.stderr)
     text = read(os.path.join(d, "notes.toml"))
-    expect("text markers", text == "[tool]\n<<<<<<< ours\nname = \"bob\"\n=======\nname = \"alice\"\n"
-           ">>>>>>> theirs\nlist = [1,\n  2]\nother = 1\n", text)
+    expect("text markers", text == "[tool]\n<<<<<<< HEAD\nname = \"bob\"\n=======\nname = \"alice\"\n"
+           ">>>>>>> alice\nlist = [1,\n  2]\nother = 1\n", text)
 
 
 def test_one_line_array_becomes_one_per_line(tmp):
@@ -381,7 +388,7 @@ def test_json(tmp):
     doc = json.loads(p.stdout)
     expect("init doc", [w["action"] for w in doc["written"]] == ["init", "init", "init"] and
            doc["written"][1]["values"] == {"merge=okr": ["/okr.toml"]} and
-           doc["written"][2]["values"]["merge.okr.driver"] == "okr merge %O %A %B %P %L" and
+           doc["written"][2]["values"]["merge.okr.driver"] == "okr merge -- %O %A %B %P %L" and
            doc["files"][:2] == ["okr.toml", ".gitattributes"], doc)
     again = json.loads(okr(d, "--format", "json", "init", "--git").stdout)
     expect("again doc", again["written"] == [] and again["files"] == [], again)
@@ -395,17 +402,17 @@ def test_json(tmp):
     doc = json.loads(p.stdout)
     expect("merge exit", p.returncode == 1, p.stderr)
     expect("merge doc", doc["written"] == [{"action": "merge", "file": paths["ours"], "line": None,
-                                            "ref": None, "values": {"merged_as": "goals",
-                                                                    "conflicts": 1}}], doc)
+                                            "ref": None, "values": {"conflicts": 1}}], doc)
 
 
 def test_init_git_upgrades_the_old_driver_line(tmp):
     d = repo(tmp)
-    git(d, "config", "merge.okr.driver", "okr merge %O %A %B %P")
-    p = okr(d, "init", "--git")
-    expect("says so", "merge.okr.driver" in p.stdout and "%L" in p.stdout, p.stdout)
-    driver = git(d, "config", "--get", "merge.okr.driver").stdout
-    expect("upgraded", driver == "okr merge %O %A %B %P %L\n", repr(driver))
+    for old in ["okr merge %O %A %B %P", "okr merge %O %A %B %P %L"]:
+        git(d, "config", "merge.okr.driver", old)
+        p = okr(d, "init", "--git")
+        expect("says so", f'(it was "{old}")' in p.stdout, p.stdout)
+        driver = git(d, "config", "--get", "merge.okr.driver").stdout
+        expect("upgraded", driver == "okr merge -- %O %A %B %P %L\n", repr(driver))
     p = okr(d, "init", "--git")
     expect("then nothing", p.stdout == "the git merge driver is already set up; nothing to change\n",
            p.stdout)
@@ -430,11 +437,11 @@ def test_marker_size_from_git(tmp):
     p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
     expect("conflicts", p.returncode != 0, p.stdout + p.stderr)
     goals = read(os.path.join(d, "okr.toml"))
-    expect("goal markers", "\n<<<<<<<<< ours\n" in goals and "\n=========\n" in goals and
-           "\n>>>>>>>>> theirs\n" in goals, goals)
+    expect("goal markers", "\n<<<<<<<<< HEAD\n" in goals and "\n=========\n" in goals and
+           "\n>>>>>>>>> alice\n" in goals, goals)
     notes = read(os.path.join(d, "notes.toml"))
-    expect("text markers", notes == "[tool]\n<<<<<<<<< ours\nname = \"main\"\n=========\n"
-           "name = \"alice\"\n>>>>>>>>> theirs\n", notes)
+    expect("text markers", notes == "[tool]\n<<<<<<<<< HEAD\nname = \"main\"\n=========\n"
+           "name = \"alice\"\n>>>>>>>>> alice\n", notes)
     p = okr(d, "status", check=False)
     expect("a long marker is still a conflict", p.returncode == 3 and
            "okr.toml" in p.stderr and "unresolved merge conflict" in p.stderr, p.stderr)
@@ -468,14 +475,189 @@ def test_labels(tmp):
     expect("marker size of at least 1", p.returncode == 2, p.stderr)
 
 
+def branches(d, alice, bob, base="main"):
+    """Branch alice and bob from `base`, each made by a function of the repository."""
+    git(d, "checkout", "-q", "-b", "alice", base)
+    alice(d)
+    commit_all(d, "alice")
+    git(d, "checkout", "-q", "-b", "bob", base)
+    bob(d)
+    commit_all(d, "bob")
+
+
+def edit(d, old, new, name="okr.toml"):
+    path = os.path.join(d, name)
+    text = read(path)
+    if old not in text:
+        raise AssertionError(f"{old!r} is not in {name}")
+    write(path, text.replace(old, new, 1))
+
+
+def test_paths_that_look_like_options(tmp):
+    """-h.toml, -v.toml and --version.toml are paths, with the driver line of init --git and with
+    an older one without `--`: nothing prints help and exits 0 leaving a teammate's work out."""
+    for name in ["-h.toml", "-v.toml", "--version.toml"]:
+        for driver in ["okr merge -- %O %A %B %P %L", "okr merge %O %A %B %P %L"]:
+            with tempfile.TemporaryDirectory(prefix="okr-opt-") as sub:
+                d = os.path.join(sub, "repo")
+                os.makedirs(d)
+                git(d, "init", "-q", "-b", "main")
+                write(os.path.join(d, name), BASE)
+                write(os.path.join(d, ".gitattributes"), f"/{name} merge=okr\n")
+                git(d, "config", "merge.okr.driver", driver)
+                git(d, "add", "-A")
+                git(d, "commit", "-q", "-m", "base")
+                checkin = ["-f", "./" + name, "checkin", "eco.launch"]
+                branches(d, lambda d: okr(d, *checkin, "2", "--date", "2026-11-04"),
+                         lambda d: okr(d, *checkin, "1", "--date", "2026-11-01"))
+                p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+                text = read(os.path.join(d, name))
+                expect(f"{name} {driver}: clean", p.returncode == 0, p.stdout + p.stderr)
+                expect(f"{name} {driver}: both check-ins",
+                       "{ date = 2026-11-01, value = 1 }" in text and
+                       "{ date = 2026-11-04, value = 2 }" in text, text + p.stderr)
+                okr(d, "-f", "./" + name, "check")
+
+
+def test_a_comment_on_one_side_is_kept(tmp):
+    d = repo(tmp)
+    branches(d, lambda d: edit(d, "target = 2\n", "target = 2                  # agreed with finance\n"),
+             lambda d: okr(d, "checkin", "eco.launch", "2", "--date", "2026-11-04"))
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("clean", p.returncode == 0, p.stdout + p.stderr)
+    expect("comment kept", "target = 2                  # agreed with finance\n" in text, text)
+    expect("check-in kept", "{ date = 2026-11-04, value = 2 }" in text, text)
+
+
+def test_a_checkin_edited_on_both_sides_is_a_conflict_of_that_line(tmp):
+    d = repo(tmp)
+    line = '{ date = 2026-10-14, value = 1, confidence = 0.6, note = "first in beta" }'
+    branches(d, lambda d: edit(d, line, line.replace("value = 1", "value = 6")),
+             lambda d: (edit(d, line, line.replace("first in beta", "first in beta, 40 users")),
+                        okr(d, "checkin", "csat", "92", "--date", "2026-11-30")))
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("conflict", p.returncode != 0, p.stdout + p.stderr)
+    expect("that line alone", "\n<<<<<<< HEAD\n" + "    " + line.replace("first in beta", "first in beta, 40 users")
+           + ",\n=======\n    " + line.replace("value = 1", "value = 6") + ",\n>>>>>>> alice\n" in text, text)
+    expect("rest merged", "{ date = 2026-11-30, value = 92 }" in text and text.count("<<<<<<<") == 1, text)
+    expect("explained", "conflict in kr eco.launch: check-in of 2026-10-14: changed both ways, "
+           "differently on HEAD and alice" in p.stdout + p.stderr, p.stdout + p.stderr)
+
+
+def test_a_checkin_deleted_on_one_side_and_annotated_on_the_other_is_a_conflict(tmp):
+    d = repo(tmp)
+    line = '  { date = 2026-10-31, value = 91.2 },\n'
+    branches(d, lambda d: edit(d, line, ""),
+             lambda d: edit(d, line, line.replace("91.2 }", '91.2, note = "survey of 300" }')))
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("conflict", p.returncode != 0, p.stdout + p.stderr)
+    expect("annotated kept in the conflict", 'note = "survey of 300"' in text and
+           "=======\n>>>>>>> alice\n" in text, text)
+    expect("explained", "conflict in kpi csat: check-in of 2026-10-31: changed on HEAD, deleted on alice"
+           in p.stdout + p.stderr, p.stdout + p.stderr)
+
+
+def test_two_values_on_one_day_are_both_kept_and_checked(tmp):
+    d = repo(tmp)
+    branches(d, lambda d: okr(d, "checkin", "csat", "92", "--date", "2026-11-30"),
+             lambda d: okr(d, "checkin", "csat", "93", "--date", "2026-11-30"))
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("clean", p.returncode == 0, p.stdout + p.stderr)
+    expect("both kept, ours first", "  { date = 2026-11-30, value = 93 },\n  { date = 2026-11-30, value = 92 },\n"
+           in text, text)
+    expect("said", "two check-ins of 2026-11-30 with different values were kept" in p.stdout + p.stderr,
+           p.stdout + p.stderr)
+    c = okr(d, "check", check=False)
+    expect("okr check warns at both", "okr.toml:33:3: warning: two check-ins on 2026-11-30 with different "
+           "values: 92 here and 93 at line 32, column 3" in c.stdout + c.stderr,
+           c.stdout + c.stderr)
+
+
+def test_a_result_that_does_not_load_is_a_conflict(tmp):
+    """Both sides add an objective with one id at different places: git's line merge is clean,
+    the file is not (a duplicate id), so the driver exits 1 and never leaves it for a commit."""
+    d = repo(tmp)
+    new = '[[objective]]\nid = "hire"\ntitle = "Hire {}"\n\n'
+    branches(d, lambda d: edit(d, "[[objective]]\n", new.format("two") + "[[objective]]\n"),
+             lambda d: edit(d, "[[kpi]]\n", new.format("three") + "[[kpi]]\n"))
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("conflict", p.returncode != 0, p.stdout + p.stderr)
+    expect("whole file", text.startswith("<<<<<<< HEAD\n# Growth team\n") and
+           text.endswith(">>>>>>> alice\n"), text)
+    expect("says why", "duplicate" in p.stdout + p.stderr, p.stdout + p.stderr)
+    # The same with check-ins written as tables, which the goal merge takes as text.
+    with tempfile.TemporaryDirectory(prefix="okr-tables-") as sub:
+        tables = BASE.replace("[[kpi]]", '[[objective]]\nid = "x"\ntitle = "X"\n\n[[kpi]]')
+        d = repo(sub, text=tables)
+        branches(d, lambda d: edit(d, '[[objective]]\nid = "x"', '[[objective]]\nid = "y"'),
+                 lambda d: edit(d, "[[kpi]]\n", '[[objective]]\nid = "y"\ntitle = "Y"\n\n[[kpi]]\n'))
+        p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+        expect("duplicate from a rename: not clean", p.returncode != 0, p.stdout + p.stderr)
+        okr(d, "status", check=False)
+
+
+def test_a_rename_travels(tmp):
+    """alice renames a KR with okr mv; bob checks in to the old id and changes its title: both
+    land on the renamed KR, with no conflict."""
+    d = repo(tmp)
+    branches(d, lambda d: okr(d, "mv", "eco.launch", "ship"),
+             lambda d: (okr(d, "checkin", "eco.launch", "2", "--date", "2026-11-04"),
+                        okr(d, "set", "eco.launch", "title", "Launch three products")))
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("clean", p.returncode == 0, p.stdout + p.stderr)
+    expect("renamed with both changes", 'id = "ship"\n  title = "Launch three products"' in text and
+           "{ date = 2026-11-04, value = 2 }" in text and 'id = "launch"' not in text, text)
+    s = okr(d, "--format", "json", "status").stdout
+    expect("status", "eco.ship" in s, s)
+    # And an objective renamed on one side, with a KPI check-in and a title change on the other.
+    git(d, "checkout", "-q", "main")
+    git(d, "branch", "-q", "-D", "alice", "bob")
+    branches(d, lambda d: okr(d, "mv", "eco", "green"),
+             lambda d: (okr(d, "set", "eco", "title", "Lead in eco products"),
+                        okr(d, "checkin", "eco.sat", "90", "--date", "2026-11-02")))
+    p = git(d, "merge", "-q", "--no-edit", "alice", check=False)
+    text = read(os.path.join(d, "okr.toml"))
+    expect("objective clean", p.returncode == 0, p.stdout + p.stderr)
+    expect("objective renamed with both changes", 'id = "green"\ntitle = "Lead in eco products"' in text
+           and "{ date = 2026-11-02, value = 90 }" in text, text)
+    okr(d, "check")
+
+
+def test_a_note_with_an_underline_loads(tmp):
+    """A Markdown underline or an arrow line in a multi-line note is content; a conflict inside
+    a note is still a conflict."""
+    note = 'notes = """\nRetro\n=======\n>>>>>>> arrows\n"""\n'
+    write(os.path.join(tmp, "okr.toml"), BASE.replace('title = "Customer satisfaction score"\n',
+                                                      'title = "Customer satisfaction score"\n' + note))
+    okr(tmp, "check")
+    conflicted = note.replace("Retro\n", "<<<<<<< HEAD\nRetro\n")
+    write(os.path.join(tmp, "okr.toml"), BASE.replace('title = "Customer satisfaction score"\n',
+                                                      'title = "Customer satisfaction score"\n' + conflicted))
+    p = okr(tmp, "check", check=False)
+    expect("conflict in a note", p.returncode == 3 and "okr.toml:29:1: error: unresolved merge conflict"
+           in p.stdout + p.stderr, p.stdout + p.stderr)
+
+
 for t in [test_json, test_init_git_is_idempotent, test_init_git_covers_includes,
           test_init_git_at_the_top_with_includes,
           test_init_git_outside_a_repository, test_checkins_on_two_branches_merge_cleanly,
           test_rebase_uses_the_driver, test_cherry_pick_uses_the_driver,
-          test_one_side_changes_are_taken, test_a_real_conflict_marks_that_item_alone,
+          test_one_side_changes_are_taken, test_a_real_conflict_marks_that_key_alone,
           test_removed_here_edited_there_is_a_conflict, test_not_a_goal_file_merges_as_text,
           test_one_line_array_becomes_one_per_line, test_driver_directly,
-          test_init_git_upgrades_the_old_driver_line, test_marker_size_from_git, test_labels]:
+          test_init_git_upgrades_the_old_driver_line, test_marker_size_from_git, test_labels,
+          test_paths_that_look_like_options, test_a_comment_on_one_side_is_kept,
+          test_a_checkin_edited_on_both_sides_is_a_conflict_of_that_line,
+          test_a_checkin_deleted_on_one_side_and_annotated_on_the_other_is_a_conflict,
+          test_two_values_on_one_day_are_both_kept_and_checked,
+          test_a_result_that_does_not_load_is_a_conflict, test_a_rename_travels,
+          test_a_note_with_an_underline_loads]:
     test(t)
 
 if FAILURES:
