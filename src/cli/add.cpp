@@ -1,3 +1,4 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
@@ -6,7 +7,6 @@
 #include "okr/io/parse.hpp"
 #include "okr/report/text.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
@@ -134,32 +134,32 @@ ExitCode finish_add(const Session& session, LoadedGoals& goals, std::size_t file
     return ExitCode::ok;
 }
 
-Runner setup_add_objective(CLI::App& command) {
+Runner setup_add_objective(CommandLine& command) {
     auto opts = std::make_shared<AddObjectiveOptions>();
     command.add_option("TITLE", opts->title, "What the objective is about")
         ->required()
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--id", opts->id, "Its id (default: made from the title)")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--owner", opts->owner, "Its owner (default: the file's owner)")
-        ->check(completes(Complete::owners));
+        ->completes(Complete::owners);
     command.add_option("--type", opts->type, "aspirational (default) or committed")
         ->type_name("TYPE")
-        ->check(completes({"aspirational", "committed"}));
+        ->completes({"aspirational", "committed"});
     command.add_option("--parent", opts->parent, "The objective it supports: [NAMESPACE/]OBJ")
         ->type_name("REF")
-        ->check(completes(Complete::objectives));
+        ->completes(Complete::objectives);
     command
         .add_option("--cycle", opts->cycle,
                     "Its cycle (default: the file's cycle, else this quarter)")
         ->type_name("NAME")
-        ->check(completes(Complete::cycles));
+        ->completes(Complete::cycles);
     command.add_option("--tag", opts->tags, "A tag (repeatable)")
         ->type_name("TAG")
-        ->check(completes(Complete::tags));
+        ->completes(Complete::tags);
     command.add_option("--in", opts->in, "The goal file to add it to (default: the root file)")
         ->type_name("PATH")
-        ->check(completes(Complete::files));
+        ->completes(Complete::files);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         check_title(opts->title);
@@ -215,32 +215,32 @@ Runner setup_add_objective(CLI::App& command) {
     };
 }
 
-Runner setup_add_kr(CLI::App& command) {
+Runner setup_add_kr(CommandLine& command) {
     auto opts = std::make_shared<AddKrOptions>();
     command.add_option("OBJ", opts->objective, "The objective it belongs to")
         ->required()
-        ->check(completes(Complete::objectives));
+        ->completes(Complete::objectives);
     command.add_option("TITLE", opts->title, "What result is measured")
         ->required()
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--target", opts->target, "The value to reach (a metric key result)")
         ->type_name("N")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--start", opts->start, "The baseline (default 0)")
         ->type_name("N")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_flag("--milestone", opts->milestone, "Done / not done instead of a number");
     command.add_option("--unit", opts->unit, "Unit of the values, e.g. km, %, users")
         ->type_name("U")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--weight", opts->weight, "Weight in the objective's score (default 1)")
         ->type_name("W")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--id", opts->id, "Its id (default: made from the title)")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--kpi", opts->kpi, "Take its current value from this KPI")
         ->type_name("REF")
-        ->check(completes(Complete::kpis));
+        ->completes(Complete::kpis);
     command.add_flag("--force", opts->force,
                      "Add to an objective that is closed (its frozen grade)");
     add_dry_run_flag(command, opts->dry_run);
@@ -332,36 +332,36 @@ Runner setup_add_kr(CLI::App& command) {
     };
 }
 
-Runner setup_add_kpi(CLI::App& command) {
+Runner setup_add_kpi(CommandLine& command) {
     auto opts = std::make_shared<AddKpiOptions>();
     command.add_option("TITLE", opts->title, "What the KPI measures")
         ->required()
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--min", opts->min, "Healthy at or above this value")
         ->type_name("N")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--max", opts->max, "Healthy at or below this value")
         ->type_name("N")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command
         .add_option("--warn", opts->warn,
                     "Start of the breach zone beyond the one bound (warning in between)")
         ->type_name("N")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--unit", opts->unit, "Unit of the values, e.g. %, ms")
         ->type_name("U")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command
         .add_option("--frequency", opts->frequency, "daily, weekly, monthly, quarterly or yearly")
         ->type_name("F")
-        ->check(completes({"daily", "weekly", "monthly", "quarterly", "yearly"}));
+        ->completes({"daily", "weekly", "monthly", "quarterly", "yearly"});
     command.add_option("--id", opts->id, "Its id (default: made from the title)")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--owner", opts->owner, "Its owner (default: the file's owner)")
-        ->check(completes(Complete::owners));
+        ->completes(Complete::owners);
     command.add_option("--in", opts->in, "The goal file to add it to (default: the root file)")
         ->type_name("PATH")
-        ->check(completes(Complete::files));
+        ->completes(Complete::files);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         check_title(opts->title);
@@ -431,20 +431,20 @@ Runner setup_add_kpi(CLI::App& command) {
 
 } // namespace
 
-Runner setup_add(CLI::App& command) {
+Runner setup_add(CommandLine& command) {
     command.require_subcommand(1);
-    std::vector<std::pair<CLI::App*, Runner>> runners;
-    CLI::App* objective =
+    std::vector<std::pair<CommandLine, Runner>> runners;
+    CommandLine objective =
         command.add_subcommand("objective", "Add an objective (prints its reference)");
-    runners.emplace_back(objective, setup_add_objective(*objective));
-    CLI::App* kr =
+    runners.emplace_back(objective, setup_add_objective(objective));
+    CommandLine kr =
         command.add_subcommand("kr", "Add a key result to an objective (prints its reference)");
-    runners.emplace_back(kr, setup_add_kr(*kr));
-    CLI::App* kpi = command.add_subcommand("kpi", "Add a KPI (prints its reference)");
-    runners.emplace_back(kpi, setup_add_kpi(*kpi));
+    runners.emplace_back(kr, setup_add_kr(kr));
+    CommandLine kpi = command.add_subcommand("kpi", "Add a KPI (prints its reference)");
+    runners.emplace_back(kpi, setup_add_kpi(kpi));
     return [runners](const Session& session, std::string& out) {
         for (const auto& [sub, runner] : runners)
-            if (sub->parsed()) return runner(session, out);
+            if (sub.parsed()) return runner(session, out);
         throw CommandError(ExitCode::usage, "add: expected objective, kr or kpi",
                            "e.g. okr add objective \"Grow revenue\"");
     };

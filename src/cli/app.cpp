@@ -162,7 +162,8 @@ int run(int argc, char** argv) {
     std::vector<std::pair<CLI::App*, Runner>> runners;
     for (const Command& command : command_table()) {
         CLI::App* sub = app.add_subcommand(command.name, command.summary);
-        runners.emplace_back(sub, command.setup(*sub));
+        CommandLine line(*sub);
+        runners.emplace_back(sub, command.setup(line));
     }
     std::string help_topic;
     CLI::App* help = app.add_subcommand("help", "Show help for a command: okr help COMMAND");

@@ -1,10 +1,10 @@
 #include "okr/report/check.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/core/lint.hpp"
 #include "okr/report/annotations.hpp"
 #include "okr/report/terminal.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 namespace okr::cli {
@@ -15,7 +15,7 @@ struct CheckOptions {
 };
 } // namespace
 
-Runner setup_check(CLI::App& command) {
+Runner setup_check(CommandLine& command) {
     auto opts = std::make_shared<CheckOptions>();
     command.add_flag("--strict", opts->strict, "Exit 1 on warnings too");
     return [opts](const Session& session, std::string& out) {

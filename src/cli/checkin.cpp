@@ -1,3 +1,4 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
@@ -7,7 +8,6 @@
 
 #include "okr/report/table.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -283,26 +283,26 @@ ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::strin
 
 } // namespace
 
-Runner setup_checkin(CLI::App& command) {
+Runner setup_checkin(CommandLine& command) {
     auto opts = std::make_shared<CheckinOptions>();
     command.add_option("REF", opts->ref, "The key result (OBJ.KR, or a unique KR id) or KPI")
-        ->check(completes(Complete::key_results_and_kpis));
+        ->completes(Complete::key_results_and_kpis);
     command.add_option("VALUE", opts->value, "The measured value, or `done` for a milestone")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command
         .add_option("--date", opts->date,
                     "Date of the measurement: YYYY-MM-DD, today, yesterday, -3d, -2w (default: "
                     "today, or --as-of)")
         ->type_name("DATE")
-        ->check(completes(Complete::dates));
+        ->completes(Complete::dates);
     command
         .add_option("--confidence", opts->confidence,
                     "How likely the target is reached: 0.7 or 70%")
         ->type_name("C")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("--note", opts->note, "A note kept with the check-in")
         ->type_name("TEXT")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     add_owner_option(command, opts->owner, "Interactive walk: only items owned by OWNER");
     add_tag_option(command, opts->tag, "Interactive walk: only objectives and KPIs with tag TAG");
     command.add_flag("--force", opts->force,

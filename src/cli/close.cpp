@@ -1,8 +1,8 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -68,12 +68,12 @@ Result<io::Edit> apply(const FilePlan& plan, std::string_view text, Date as_of) 
 
 } // namespace
 
-Runner setup_close(CLI::App& command) {
+Runner setup_close(CommandLine& command) {
     auto opts = std::make_shared<CloseOptions>();
     command.add_option("CYCLE", opts->cycle, "The cycle to close, e.g. 2026-Q4")
         ->required()
-        ->check(completes(Complete::cycles));
-    auto* carry = command.add_flag(
+        ->completes(Complete::cycles);
+    Option carry = command.add_flag(
         "--carry", opts->carry,
         "Continue each closed objective below 1.0 in the next cycle, with its unfinished KRs");
     command
@@ -82,7 +82,7 @@ Runner setup_close(CLI::App& command) {
                     "2027-Q1; required for a custom cycle)")
         ->type_name("NEXT")
         ->needs(carry)
-        ->check(completes(Complete::cycles));
+        ->completes(Complete::cycles);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -3,29 +3,30 @@
 namespace okr::cli {
 
 // Each command's setup, in its own file (src/cli/NAME.cpp); the table is its one caller.
-Runner setup_status(CLI::App& command);
-Runner setup_score(CLI::App& command);
-Runner setup_kpi(CLI::App& command);
-Runner setup_review(CLI::App& command);
-Runner setup_tree(CLI::App& command);
-Runner setup_log(CLI::App& command);
-Runner setup_due(CLI::App& command);
-Runner setup_explain(CLI::App& command);
-Runner setup_close(CLI::App& command);
-Runner setup_checkin(CLI::App& command);
-Runner setup_set(CLI::App& command);
-Runner setup_import(CLI::App& command);
-Runner setup_pull(CLI::App& command);
-Runner setup_trust(CLI::App& command);
-Runner setup_drop(CLI::App& command);
-Runner setup_init(CLI::App& command);
-Runner setup_add(CLI::App& command);
-Runner setup_edit(CLI::App& command);
-Runner setup_check(CLI::App& command);
+Runner setup_status(CommandLine& command);
+Runner setup_score(CommandLine& command);
+Runner setup_kpi(CommandLine& command);
+Runner setup_review(CommandLine& command);
+Runner setup_tree(CommandLine& command);
+Runner setup_log(CommandLine& command);
+Runner setup_due(CommandLine& command);
+Runner setup_explain(CommandLine& command);
+Runner setup_close(CommandLine& command);
+Runner setup_checkin(CommandLine& command);
+Runner setup_set(CommandLine& command);
+Runner setup_import(CommandLine& command);
+Runner setup_pull(CommandLine& command);
+Runner setup_trust(CommandLine& command);
+Runner setup_drop(CommandLine& command);
+Runner setup_init(CommandLine& command);
+Runner setup_add(CommandLine& command);
+Runner setup_edit(CommandLine& command);
+Runner setup_check(CommandLine& command);
+// merge and completion build on CLI11 itself (the table adapts them).
 Runner setup_merge(CLI::App& command);
-Runner setup_diff(CLI::App& command);
-Runner setup_mv(CLI::App& command);
-Runner setup_rm(CLI::App& command);
+Runner setup_diff(CommandLine& command);
+Runner setup_mv(CommandLine& command);
+Runner setup_rm(CommandLine& command);
 
 Runner setup_completion(CLI::App& command);
 // The hidden `okr __complete` that completion scripts call for the workspace's references.
@@ -68,10 +69,12 @@ std::span<const Command> command_table() {
         {"rm", "Delete an objective, key result or KPI that nothing refers to", setup_rm},
         {"diff", "What changed in the goals between two git revisions", setup_diff,
          CommandKind::report},
-        {"merge", "Git merge driver: merge three versions of a goal file as goals", setup_merge},
+        {"merge", "Git merge driver: merge three versions of a goal file as goals",
+         [](CommandLine& c) { return setup_merge(c.app()); }},
         {"completion", "Print a shell completion script: okr completion bash|zsh|fish",
-         setup_completion},
-        {"__complete", "Candidates for shell completion (hidden)", setup_complete},
+         [](CommandLine& c) { return setup_completion(c.app()); }},
+        {"__complete", "Candidates for shell completion (hidden)",
+         [](CommandLine& c) { return setup_complete(c.app()); }},
     };
     return k_commands;
 }

@@ -1,9 +1,9 @@
 #include "okr/report/diff.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/io/git.hpp"
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fmt/format.h>
 #include <future>
@@ -102,14 +102,14 @@ Side load_disk(const Session& session, Date as_of, io::ParseMemo& memo) {
 
 } // namespace
 
-Runner setup_diff(CLI::App& command) {
+Runner setup_diff(CommandLine& command) {
     auto opts = std::make_shared<DiffOptions>();
     command
         .add_option("REV", opts->revs,
                     "Compare REV with the working tree, or the first REV with the second "
                     "(default: HEAD and the working tree)")
         ->expected(0, 2)
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_flag("--exit-code", opts->exit_code,
                      "Exit 1 when something changed (as git diff --exit-code)");
     return [opts](const Session& session, std::string& out) {

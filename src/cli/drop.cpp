@@ -1,10 +1,10 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/report/text.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 namespace okr::cli {
@@ -20,17 +20,17 @@ struct DropOptions {
 
 } // namespace
 
-Runner setup_drop(CLI::App& command) {
+Runner setup_drop(CommandLine& command) {
     auto opts = std::make_shared<DropOptions>();
     command.add_option("REF", opts->ref, "The objective, key result or KPI to drop")
         ->required()
-        ->check(completes(Complete::references));
+        ->completes(Complete::references);
     command
         .add_option(
             "--note", opts->note,
             "Why it was dropped; its notes record the date (today, or --as-of) with or without it")
         ->type_name("TEXT")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_flag("--force", opts->force,
                      "Drop an objective that is closed, or a key result of one (its frozen grade)");
     add_dry_run_flag(command, opts->dry_run);

@@ -1,10 +1,9 @@
 #include "okr/report/due.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
 #include "okr/util/lifetime.hpp"
-
-#include <CLI/CLI.hpp>
 
 namespace okr::cli {
 
@@ -15,7 +14,7 @@ struct DueOptions {
 };
 } // namespace
 
-Runner setup_due(CLI::App& command) {
+Runner setup_due(CommandLine& command) {
     auto opts = std::make_shared<DueOptions>();
     add_owner_option(command, opts->owner, "Only key results and KPIs that OWNER owns");
     add_fail_on_option(command, opts->fail_on);

@@ -1,3 +1,4 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
@@ -9,7 +10,6 @@
 #include "okr/util/diff.hpp"
 #include "okr/util/process.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -71,11 +71,11 @@ Diagnostics check_edited(const LoadedGoals& goals, std::size_t file, const std::
 
 } // namespace
 
-Runner setup_edit(CLI::App& command) {
+Runner setup_edit(CommandLine& command) {
     auto opts = std::make_shared<EditOptions>();
     command.add_option("REF", opts->ref, "The objective, key result or KPI to open")
         ->required()
-        ->check(completes(Complete::references));
+        ->completes(Complete::references);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

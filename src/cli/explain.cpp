@@ -1,10 +1,9 @@
 #include "okr/report/explain.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/util/lifetime.hpp"
-
-#include <CLI/CLI.hpp>
 
 namespace okr::cli {
 
@@ -14,11 +13,11 @@ struct ExplainOptions {
 };
 } // namespace
 
-Runner setup_explain(CLI::App& command) {
+Runner setup_explain(CommandLine& command) {
     auto opts = std::make_shared<ExplainOptions>();
     command.add_option("REF", opts->ref, "The objective, key result or KPI to explain")
         ->required()
-        ->check(completes(Complete::references));
+        ->completes(Complete::references);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals& goals = util::keep_until_exit(session.load());
         const WorkspaceIndex& index = *goals.index;

@@ -1,32 +1,30 @@
 #include "okr/cli/filters.hpp"
+#include "okr/cli/command_line.hpp"
 
 #include "okr/cli/completion.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fmt/format.h>
 
 namespace okr::cli {
 
-void add_owner_option(CLI::App& command, std::string& owner, std::string help) {
+void add_owner_option(CommandLine& command, std::string& owner, std::string help) {
     command.add_option("--owner", owner, std::move(help))
         ->type_name("OWNER")
-        ->check(completes(Complete::owners));
+        ->completes(Complete::owners);
 }
 
-void add_tag_option(CLI::App& command, std::string& tag, std::string help) {
-    command.add_option("--tag", tag, std::move(help))
-        ->type_name("TAG")
-        ->check(completes(Complete::tags));
+void add_tag_option(CommandLine& command, std::string& tag, std::string help) {
+    command.add_option("--tag", tag, std::move(help))->type_name("TAG")->completes(Complete::tags);
 }
 
-void add_fail_on_option(CLI::App& command, std::vector<std::string>& words) {
+void add_fail_on_option(CommandLine& command, std::vector<std::string>& words) {
     command
         .add_option("--fail-on", words,
                     "Exit 1 when a shown item meets one of LIST: off-track, at-risk, breach, "
                     "warn, stale, due (comma-separated)")
         ->delimiter(',')
-        ->check(CLI::IsMember({"off-track", "at-risk", "breach", "warn", "stale", "due"}))
+        ->one_of({"off-track", "at-risk", "breach", "warn", "stale", "due"})
         ->type_name("LIST");
 }
 
@@ -49,20 +47,20 @@ ExitCode fail_on_exit(const Session& session, const std::vector<std::string>& fa
     return ExitCode::problems;
 }
 
-void add_status_sort_options(CLI::App& command, std::vector<std::string>& statuses,
+void add_status_sort_options(CommandLine& command, std::vector<std::string>& statuses,
                              std::string& sort) {
     command
         .add_option("--status", statuses,
                     "Only items in these states: on-track, at-risk, off-track, done, dropped "
                     "(comma-separated); an objective shows with its matching KRs")
         ->delimiter(',')
-        ->check(CLI::IsMember({"on-track", "at-risk", "off-track", "done", "dropped"}))
+        ->one_of({"on-track", "at-risk", "off-track", "done", "dropped"})
         ->type_name("LIST");
     command
         .add_option("--sort", sort,
                     "Order objectives and their KRs: score, progress (lowest first), status "
                     "(worst first), owner, last (oldest check-in first)")
-        ->check(CLI::IsMember({"score", "progress", "status", "owner", "last"}))
+        ->one_of({"score", "progress", "status", "owner", "last"})
         ->type_name("KEY");
 }
 

@@ -1,10 +1,10 @@
 #include "okr/io/import.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/workspace.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -65,13 +65,13 @@ std::string read_input(const Session& session, const std::string& input) {
 
 } // namespace
 
-Runner setup_import(CLI::App& command) {
+Runner setup_import(CommandLine& command) {
     auto opts = std::make_shared<ImportOptions>();
     command
         .add_option("FILE", opts->input,
                     "CSV (header ref,date,value[,confidence][,note]) or JSON (an array of "
                     "objects with those keys); - or nothing: standard input")
-        ->check(completes(Complete::files));
+        ->completes(Complete::files);
     command.add_flag("--force", opts->force,
                      "Record rows that would not count (in the future, after their cycle, on a "
                      "dropped item or a closed objective)");

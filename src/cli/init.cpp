@@ -1,3 +1,4 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
@@ -8,7 +9,6 @@
 #include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -144,23 +144,23 @@ std::optional<std::string> enclosing_root(const std::string& path) {
 
 } // namespace
 
-Runner setup_init(CLI::App& command) {
+Runner setup_init(CommandLine& command) {
     auto opts = std::make_shared<InitOptions>();
     command
         .add_option("PATH", opts->path,
                     "The file to create, or a folder for PATH/okr.toml (default: okr.toml)")
-        ->check(completes(Complete::files));
+        ->completes(Complete::files);
     command.add_option("--owner", opts->owner, "The file's owner (default: $USER)")
         ->type_name("O")
-        ->check(completes(Complete::owners));
+        ->completes(Complete::owners);
     command
         .add_option("--cycle", opts->cycle,
                     "The cycle: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM (default: this quarter)")
         ->type_name("C")
-        ->check(completes(Complete::cycles));
+        ->completes(Complete::cycles);
     command.add_option("--title", opts->title, "Shown in report headers")
         ->type_name("T")
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_flag("--git", opts->git,
                      "Set up the git merge driver for the workspace's files (also when the "
                      "workspace exists)");

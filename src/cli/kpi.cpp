@@ -1,10 +1,9 @@
 #include "okr/report/kpi.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
 #include "okr/util/lifetime.hpp"
-
-#include <CLI/CLI.hpp>
 
 namespace okr::cli {
 
@@ -17,10 +16,9 @@ struct KpiOptions {
 };
 } // namespace
 
-Runner setup_kpi(CLI::App& command) {
+Runner setup_kpi(CommandLine& command) {
     auto opts = std::make_shared<KpiOptions>();
-    command.add_option("REF", opts->refs, "KPIs to show (default: all)")
-        ->check(completes(Complete::kpis));
+    command.add_option("REF", opts->refs, "KPIs to show (default: all)")->completes(Complete::kpis);
     add_owner_option(command, opts->owner, "Only KPIs owned by OWNER");
     add_tag_option(command, opts->tag, "Only KPIs with tag TAG");
     add_fail_on_option(command, opts->fail_on);

@@ -1,10 +1,9 @@
 #include "okr/report/log.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/report/objective_log.hpp"
 #include "okr/util/lifetime.hpp"
-
-#include <CLI/CLI.hpp>
 
 namespace okr::cli {
 
@@ -14,13 +13,13 @@ struct LogOptions {
 };
 } // namespace
 
-Runner setup_log(CLI::App& command) {
+Runner setup_log(CommandLine& command) {
     auto opts = std::make_shared<LogOptions>();
     command
         .add_option("REF", opts->ref,
                     "The key result (OBJ.KR, or a unique KR id), KPI or objective")
         ->required()
-        ->check(completes(Complete::references));
+        ->completes(Complete::references);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals& goals = util::keep_until_exit(session.load());
         const WorkspaceIndex& index = *goals.index;

@@ -1,10 +1,10 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/core/referrers.hpp"
 #include "okr/io/parse.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
@@ -93,14 +93,14 @@ std::string describe_referrer(const WorkspaceIndex& index, const Referrer& r) {
                        r.key, r.ref.text);
 }
 
-Runner setup_mv(CLI::App& command) {
+Runner setup_mv(CommandLine& command) {
     auto opts = std::make_shared<MvOptions>();
     command.add_option("REF", opts->ref, "The objective, key result or KPI to rename")
         ->required()
-        ->check(completes(Complete::references));
+        ->completes(Complete::references);
     command.add_option("NEW-ID", opts->new_id, "Its new id")
         ->required()
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

@@ -1,3 +1,4 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/sources.hpp"
@@ -5,7 +6,6 @@
 #include "okr/io/source.hpp"
 #include "okr/report/text.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -81,17 +81,17 @@ std::string run_failure(const io::SourceRun& run, double timeout) {
 
 } // namespace
 
-Runner setup_pull(CLI::App& command) {
+Runner setup_pull(CommandLine& command) {
     auto opts = std::make_shared<PullOptions>();
     command
         .add_option("KPI", opts->refs,
                     "KPIs whose sources to run (default: every KPI with a source whose period "
                     "has passed)")
-        ->check(completes(Complete::kpis));
+        ->completes(Complete::kpis);
     command
         .add_option("--timeout", opts->timeout, "Seconds each source may run before it is stopped")
         ->type_name("SECONDS")
-        ->check(completes(Complete::nothing))
+        ->completes(Complete::nothing)
         ->capture_default_str();
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {

@@ -1,10 +1,10 @@
 #include "okr/report/review.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
 #include "okr/util/lifetime.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -19,14 +19,14 @@ struct ReviewOptions {
 };
 } // namespace
 
-Runner setup_review(CLI::App& command) {
+Runner setup_review(CommandLine& command) {
     auto opts = std::make_shared<ReviewOptions>();
     command
         .add_option("--since", opts->since,
                     "Weekly view: what moved since DATE (YYYY-MM-DD, yesterday, -3d, -2w; relative "
                     "to --as-of)")
         ->type_name("DATE")
-        ->check(completes(Complete::dates));
+        ->completes(Complete::dates);
     add_owner_option(command, opts->owner,
                      "Only objectives owned by OWNER (or with a KR they own)");
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");

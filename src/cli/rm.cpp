@@ -1,9 +1,9 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/remove.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 namespace okr::cli {
@@ -17,11 +17,11 @@ struct RmOptions {
 
 } // namespace
 
-Runner setup_rm(CLI::App& command) {
+Runner setup_rm(CommandLine& command) {
     auto opts = std::make_shared<RmOptions>();
     command.add_option("REF", opts->ref, "The objective, key result or KPI to delete")
         ->required()
-        ->check(completes(Complete::references));
+        ->completes(Complete::references);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals goals = session.load();

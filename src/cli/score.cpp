@@ -1,10 +1,9 @@
 #include "okr/report/score.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
 #include "okr/util/lifetime.hpp"
-
-#include <CLI/CLI.hpp>
 
 namespace okr::cli {
 
@@ -18,10 +17,10 @@ struct ScoreOptions {
 };
 } // namespace
 
-Runner setup_score(CLI::App& command) {
+Runner setup_score(CommandLine& command) {
     auto opts = std::make_shared<ScoreOptions>();
     command.add_option("REF", opts->refs, "Objectives or key results to grade (default: all)")
-        ->check(completes(Complete::objectives_and_key_results));
+        ->completes(Complete::objectives_and_key_results);
     add_owner_option(command, opts->owner, "Only objectives owned by OWNER");
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_status_sort_options(command, opts->statuses, opts->sort);

@@ -1,3 +1,4 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
@@ -6,7 +7,6 @@
 #include "okr/io/parse.hpp"
 #include "okr/report/text.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>
 #include <span>
@@ -210,17 +210,17 @@ io::Value typed_value(const Session& session, const WorkspaceIndex& index,
 
 } // namespace
 
-Runner setup_set(CLI::App& command) {
+Runner setup_set(CommandLine& command) {
     auto opts = std::make_shared<SetOptions>();
     command.add_option("REF", opts->ref, "The objective, key result or KPI")
         ->required()
-        ->check(completes(Complete::references));
+        ->completes(Complete::references);
     command.add_option("KEY", opts->key, "The key to set, e.g. target, title, weight, status")
         ->required()
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_option("VALUE", opts->value, "The new value (lists: comma-separated)")
         ->required()
-        ->check(completes(Complete::nothing));
+        ->completes(Complete::nothing);
     command.add_flag("--force", opts->force,
                      "Change a key result or objective whose objective is closed (its frozen "
                      "grade)");

@@ -1,10 +1,9 @@
 #include "okr/report/status.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
 #include "okr/util/lifetime.hpp"
-
-#include <CLI/CLI.hpp>
 
 namespace okr::cli {
 
@@ -19,10 +18,10 @@ struct StatusOptions {
 };
 } // namespace
 
-Runner setup_status(CLI::App& command) {
+Runner setup_status(CommandLine& command) {
     auto opts = std::make_shared<StatusOptions>();
     command.add_option("REF", opts->refs, "Objectives or key results to show (default: all)")
-        ->check(completes(Complete::objectives_and_key_results));
+        ->completes(Complete::objectives_and_key_results);
     add_owner_option(command, opts->owner,
                      "Only objectives owned by OWNER (or with a KR they own)");
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");

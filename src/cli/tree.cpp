@@ -1,10 +1,9 @@
 #include "okr/report/tree.hpp"
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
 #include "okr/util/lifetime.hpp"
-
-#include <CLI/CLI.hpp>
 
 namespace okr::cli {
 
@@ -15,7 +14,7 @@ struct TreeOptions {
 };
 } // namespace
 
-Runner setup_tree(CLI::App& command) {
+Runner setup_tree(CommandLine& command) {
     auto opts = std::make_shared<TreeOptions>();
     add_owner_option(command, opts->owner, "Only objectives owned by OWNER");
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");

@@ -1,9 +1,9 @@
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
 #include "okr/cli/sources.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/report/text.hpp"
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -67,7 +67,7 @@ std::string trust_store_path(const Session& session) {
     return path;
 }
 
-Runner setup_trust(CLI::App& command) {
+Runner setup_trust(CommandLine& command) {
     auto opts = std::make_shared<TrustOptions>();
     command.add_flag("--revoke", opts->revoke,
                      "Forget every approved source of this workspace instead");

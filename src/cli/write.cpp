@@ -1,4 +1,5 @@
 #include "okr/cli/write.hpp"
+#include "okr/cli/command_line.hpp"
 
 #include "okr/core/lint.hpp"
 #include "okr/io/parse.hpp"
@@ -9,7 +10,6 @@
 #include "okr/util/diff.hpp"
 #include "okr/util/utf8.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -79,7 +79,7 @@ bool is_stop_word(std::string_view w) {
 
 } // namespace
 
-void add_dry_run_flag(CLI::App& command, bool& dry_run) {
+void add_dry_run_flag(CommandLine& command, bool& dry_run) {
     command.add_flag("--dry-run", dry_run,
                      "Print the unified diff of the change and write nothing");
 }

@@ -27,8 +27,11 @@ foreach(file IN LISTS files)
     if(line MATCHES "<toml\\+\\+/" AND NOT file MATCHES "^src/io/")
       string(APPEND problems "${file}: ${line}: toml++ outside src/io (it is private to okr_io)\n")
     endif()
-    if(line MATCHES "<CLI/" AND NOT file MATCHES "^src/cli/")
-      string(APPEND problems "${file}: ${line}: CLI11 outside src/cli (it is private to okr_cli)\n")
+    # A file that includes CLI11 takes seconds more to compile: commands declare their options
+    # through cli/command_line.hpp.
+    if(line MATCHES "<CLI/" AND NOT file MATCHES "^src/cli/(command_line|app|completion|merge)\\.cpp$")
+      string(APPEND problems "${file}: ${line}: CLI11 outside command_line.cpp, app.cpp, "
+                             "completion.cpp and merge.cpp (declare options with cli/command_line.hpp)\n")
     endif()
   endforeach()
   # core is pure: today's date comes from the CLI (cli/app.cpp reads the clock).

@@ -1,6 +1,7 @@
 #pragma once
 // The command table: every subcommand registers its options and returns its runner.
 
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/session.hpp"
 
 #include <functional>
@@ -23,7 +24,7 @@ enum class CommandKind { report, other };
 struct Command {
     const char* name;
     const char* summary;
-    Runner (*setup)(CLI::App& command); // adds the command's options and arguments
+    Runner (*setup)(CommandLine& command); // adds the command's options and arguments
     CommandKind kind = CommandKind::other;
 };
 

@@ -2,16 +2,17 @@
 // What shell completion offers for the value of an option or a positional argument, declared
 // where the option is added:
 //
-//     command.add_option("--kpi", opts->kpi, "...")->check(completes(Complete::kpis));
+//     command.add_option("--kpi", opts->kpi, "...")->completes(Complete::kpis);
 //
 // `okr completion bash|zsh|fish` reads these declarations from the command tree; an option
-// checked by CLI::IsMember completes to its members without one. Every other option that takes
-// a value declares what it completes, `Complete::nothing` included (completion_test checks).
+// checked by CLI::IsMember (`one_of`) completes to its members without one. Every other option that
+// takes a value declares what it completes, `Complete::nothing` included (completion_test checks).
 
 #include <string>
 #include <vector>
 
-// CLI11 stays private to the command files: a caller of completes() has included it.
+// CLI11 stays in the few files that build the command tree (command_line.cpp, app.cpp,
+// completion.cpp, merge.cpp): they call completes(); commands call Option::completes.
 namespace CLI {
 class Validator;
 }

@@ -2,6 +2,7 @@
 // What the write commands (init, add, checkin, set, drop, edit, mv, rm) share: reading their
 // arguments, resolving the item to change, and the locked read-edit-verify-write cycle of SPEC §8.
 
+#include "okr/cli/command_line.hpp"
 #include "okr/cli/session.hpp"
 #include "okr/core/referrers.hpp"
 #include "okr/io/edit.hpp"
@@ -14,14 +15,10 @@
 #include <string_view>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace okr::cli {
 
 // Adds `--dry-run` (print the unified diff, write nothing) to a write command.
-void add_dry_run_flag(CLI::App& command, bool& dry_run);
+void add_dry_run_flag(CommandLine& command, bool& dry_run);
 
 // An item of the loaded workspace that a write command changes.
 struct WriteTarget {
