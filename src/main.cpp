@@ -25,5 +25,7 @@ int main(int argc, char** argv) {
         mi_free(some);
     }
 #endif
-    return okr::cli::run(argc, argv);
+    // The process ends here, once: what the command loaded is never freed (util::end_process).
+    okr::util::Keeper kept;
+    okr::util::end_process(okr::cli::run(argc, argv, kept));
 }

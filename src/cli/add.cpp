@@ -163,7 +163,7 @@ Runner setup_add_objective(CommandLine& command) {
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
         check_title(opts->title);
-        LoadedGoals goals = session.load();
+        LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const std::size_t file = file_for_new_item(session, goals, opts->in);
         const GoalFile& goal_file = goals.loaded.workspace.files[file];
@@ -256,7 +256,7 @@ Runner setup_add_kr(CommandLine& command) {
         if (opts->milestone && !opts->start.empty())
             throw CommandError(ExitCode::usage, "add kr: --milestone takes no --start",
                                "a milestone goes from 0 (not done) to 1 (done)");
-        LoadedGoals goals = session.load();
+        LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget objective = resolve_target(index, opts->objective, {true, false, false});
         if (!opts->force) refuse_frozen(index, objective, "adding a key result");
@@ -390,7 +390,7 @@ Runner setup_add_kpi(CommandLine& command) {
         if (!opts->frequency.empty())
             check_enum("--frequency", opts->frequency, schema::Table::kpi, "frequency");
 
-        LoadedGoals goals = session.load();
+        LoadedGoals& goals = session.load();
         const std::size_t file = file_for_new_item(session, goals, opts->in);
         const Workspace& ws = goals.loaded.workspace;
         const GoalFile& goal_file = ws.files[file];

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -82,14 +83,25 @@ int report_error(const std::string& message, const std::string& hint) {
     return static_cast<int>(ExitCode::usage);
 }
 
-// Standard output's reader has quit: the cache's entries written (or their writer process
-// started), then okr ends by SIGPIPE as any tool does, instead of making output no one reads. Where
-// SIGPIPE was ignored when okr started, it goes on quietly.
-void end_on_epipe() {
-    io::start_cache_writers();
-    io::finish_cache_writes();
-    if (util::sigpipe_ends_process()) util::end_process({0, true});
-}
+// Thrown by the writer of standard output when its reader has quit and SIGPIPE is to end okr:
+// the command stops there (no output is made that no one reads), and run() returns, after the
+// cache's entries are handed off, for main to end the process by SIGPIPE as any tool does.
+struct ReaderQuit {};
+
+// What became of standard output in one run: the first error writing it (0: none); EPIPE, a
+// reader that quit, is quiet.
+struct Output {
+    int error = 0;
+    void write(std::string_view text) {
+        if (error) return;
+        io::widen_stdout_pipe(text.size());
+        if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+            std::fflush(stdout) != 0) {
+            error = errno ? errno : EIO;
+            if (error == EPIPE && util::sigpipe_ends_process()) throw ReaderQuit{};
+        }
+    }
+};
 
 // git runs `okr merge` with paths that may look like options (`-hiring.toml`, `--version`):
 // after the command's own `--label NAME` options, every argument is taken as a path, as if `--`
@@ -120,7 +132,7 @@ std::vector<std::string> merge_arguments_as_paths(int argc, char** argv) {
 
 } // namespace
 
-int run(int argc, char** argv) {
+util::Ending run(int argc, char** argv, util::Keeper& kept) {
     CLI::App app{"okr: track objectives, key results and KPIs in plain TOML files", "okr"};
     app.footer("Run `okr COMMAND --help` for a command's options. Exit codes: 0 ok, 1 check found "
                "problems, "
@@ -185,28 +197,29 @@ int run(int argc, char** argv) {
             names.push_back("help");
             const std::string word = app.remaining().front();
             const std::string near = nearest(word, names);
-            return report_error(fmt::format("unknown command \"{}\"", word),
-                                near.empty() ? "run `okr --help` for the list of commands"
-                                             : fmt::format("did you mean `okr {}`?", near));
+            return util::Ending{report_error(fmt::format("unknown command \"{}\"", word),
+                                             near.empty()
+                                                 ? "run `okr --help` for the list of commands"
+                                                 : fmt::format("did you mean `okr {}`?", near))};
         }
-        return report_error(e.what(), "run `okr --help` for usage");
+        return util::Ending{report_error(e.what(), "run `okr --help` for usage")};
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);
-        return report_error(e.what(), "run `okr --help` for usage");
+        if (e.get_exit_code() == 0) return util::Ending{app.exit(e)};
+        return util::Ending{report_error(e.what(), "run `okr --help` for usage")};
     }
 
     if (help->parsed()) {
         if (help_topic.empty()) {
             write_all(stdout, app.help());
-            return 0;
+            return {};
         }
         for (const auto& [sub, runner] : runners)
             if (sub->get_name() == help_topic) {
                 write_all(stdout, sub->help("okr"));
-                return 0;
+                return {};
             }
-        return report_error(fmt::format("unknown command \"{}\"", help_topic),
-                            "run `okr --help` for the list");
+        return util::Ending{report_error(fmt::format("unknown command \"{}\"", help_topic),
+                                         "run `okr --help` for the list")};
     }
 
     CLI::App* chosen = nullptr;
@@ -216,32 +229,14 @@ int run(int argc, char** argv) {
             chosen = sub;
             runner = r;
         }
-    // The first error writing standard output (0: none); EPIPE, a reader that quit, is quiet.
-    static int output_error = 0;
-    output_error = 0;     // run() may be called again in one process (the CLI fuzz target)
     util::hold_sigpipe(); // a reader that quits is an EPIPE: the command and the cache finish
+    Output output;
     const Session session(
-        options, read_environment(),
-        [](std::string_view text) {
-            if (output_error) return;
-            io::widen_stdout_pipe(text.size());
-            if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
-                std::fflush(stdout) != 0) {
-                output_error = errno ? errno : EIO;
-                if (output_error == EPIPE) end_on_epipe();
-            }
-        },
+        options, read_environment(), kept, [&output](std::string_view text) { output.write(text); },
         [](std::string_view text) {
             std::fwrite(text.data(), 1, text.size(), stderr);
             std::fflush(stderr);
         });
-    // Output that could not be written is an I/O error: a report cut short must not pass as one.
-    auto finish_output = [](int code) {
-        if (output_error == 0 || output_error == EPIPE) return code;
-        write_all(stderr, fmt::format("okr: error: cannot write the output: {}\n",
-                                      std::strerror(output_error)));
-        return static_cast<int>(ExitCode::io);
-    };
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (!io::find_root_files(session.source())) {
@@ -249,11 +244,12 @@ int run(int argc, char** argv) {
                       "okr: track objectives, key results and KPIs in plain TOML files.\n\n"
                       "No okr.toml here or above. Create one with `okr init`, or point at one with "
                       "-f PATH or OKR_FILE.\nRun `okr --help` for every command.\n");
-            return 0;
+            return {};
         }
         for (const auto& [sub, r] : runners)
             if (sub->get_name() == std::string("status")) runner = r;
     }
+    util::Ending ending;
     try {
         std::string out;
         const ExitCode code = runner(session, out);
@@ -261,23 +257,39 @@ int run(int argc, char** argv) {
         // still writes (each such page would be copied for it), and starts before a pager.
         io::start_cache_writers();
         const Environment& env = session.env();
-        if (!output_error &&
+        if (!output.error &&
             !write_paged(out, pager_command(options.no_pager, env.stdout_is_terminal, env.okr_pager,
                                             env.pager)))
-            output_error = errno ? errno : EIO;
-        if (output_error == EPIPE) end_on_epipe();
-        io::finish_cache_writes();
-        return finish_output(static_cast<int>(code));
+            output.error = errno ? errno : EIO;
+        ending.code = static_cast<int>(code);
+        // Output that could not be written is an I/O error: a report cut short must not pass as
+        // one.
+        if (output.error != 0 && output.error != EPIPE) {
+            write_all(stderr, fmt::format("okr: error: cannot write the output: {}\n",
+                                          std::strerror(output.error)));
+            ending.code = static_cast<int>(ExitCode::io);
+        }
+    } catch (const ReaderQuit&) {
     } catch (const CommandError& e) {
-        io::start_cache_writers();
         write_all(stderr, e.details);
         // Messages name files and items: what came from outside cannot drive the terminal.
         std::string text = fmt::format("okr: error: {}\n", report::escape_control(e.what()));
         if (!e.hint.empty()) text += fmt::format("  hint: {}\n", report::escape_control(e.hint));
         write_all(stderr, text);
-        io::finish_cache_writes();
-        return static_cast<int>(e.code);
+        ending.code = static_cast<int>(e.code);
     }
+    // On every way out: the entries of a large first run to their writer process, the others
+    // written by now.
+    io::start_cache_writers();
+    io::finish_cache_writes();
+    ending.reader_quit = output.error == EPIPE;
+    return ending;
+}
+
+int run(int argc, char** argv) {
+    util::Keeper kept;
+    const util::Ending ending = run(argc, argv, kept);
+    return ending.reader_quit && util::sigpipe_ends_process() ? 128 + SIGPIPE : ending.code;
 }
 
 } // namespace okr::cli

@@ -191,7 +191,7 @@ std::optional<std::string> ask(const Session& session, std::istream& in, const s
 // The interactive weekly check-in: walks the items, writes each answer as soon as it is given
 // (through the same locked, atomic path as `okr checkin REF VALUE`), ends with what changed.
 ExitCode run_walk(const Session& session, const CheckinOptions& opts, std::string& out) {
-    LoadedGoals goals = session.load();
+    LoadedGoals& goals = session.load();
     const Date today = session.as_of();
     const report::Selection sel = session.selection(goals, {}, opts.owner, opts.tag, false);
     std::vector<WalkItem> items = walk_items(goals, sel);
@@ -325,7 +325,7 @@ Runner setup_checkin(CommandLine& command) {
                 fmt::format("e.g. okr checkin {} 12.5, or `done` for a milestone", opts->ref));
         // The as-of date stands for today, so that a check-in can be recorded "as of" a day.
         const Date today = session.as_of();
-        LoadedGoals goals = session.load();
+        LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const CheckedCheckin checked = check_checkin(
             index, {opts->ref, opts->value, opts->date, opts->confidence, opts->note}, today);

@@ -85,7 +85,7 @@ Runner setup_close(CommandLine& command) {
         ->completes(Complete::cycles);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const Workspace& ws = index.workspace();
         const Date as_of = session.as_of();

@@ -10,12 +10,12 @@
 #include "okr/core/reference.hpp"
 #include "okr/io/workspace.hpp"
 #include "okr/report/text.hpp"
-#include "okr/util/lifetime.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>
 #include <functional>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -442,11 +442,11 @@ Runner setup_complete(CLI::App& command) {
         // Completion must never fail loudly: a missing or broken workspace completes nothing.
         io::WorkspaceSource source = session.source();
         source.checkins = io::Checkins::skip; // names are all a completion shows
-        const io::LoadedWorkspace& loaded = util::keep_until_exit(io::load_workspace(source));
+        const io::LoadedWorkspace loaded = io::load_workspace(source);
         if (loaded.problem) return ExitCode::ok;
-        const WorkspaceIndex* built = nullptr; // on first need
+        std::optional<WorkspaceIndex> built; // on first need
         auto index = [&]() -> const WorkspaceIndex& {
-            if (!built) built = &util::keep_until_exit(WorkspaceIndex(loaded.workspace));
+            if (!built) built.emplace(loaded.workspace);
             return *built;
         };
         references(loaded.workspace, index, what.contains("objectives"), what.contains("krs"),

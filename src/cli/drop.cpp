@@ -35,7 +35,7 @@ Runner setup_drop(CommandLine& command) {
                      "Drop an objective that is closed, or a key result of one (its frozen grade)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         if (!opts->force) refuse_frozen(index, target, "dropping it");

@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/util/lifetime.hpp"
 
 namespace okr::cli {
 
@@ -19,7 +18,7 @@ Runner setup_due(CommandLine& command) {
     add_owner_option(command, opts->owner, "Only key results and KPIs that OWNER owns");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        const LoadedGoals& goals = session.load();
         // Due is about running cycles only: never the one that ended last.
         const auto sel = session.selection(goals, {}, {}, {}, false);
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);

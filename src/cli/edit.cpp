@@ -78,7 +78,7 @@ Runner setup_edit(CommandLine& command) {
         ->completes(Complete::references);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const std::string path = index.workspace().files[target.file].path;

@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
-#include "okr/util/lifetime.hpp"
 
 namespace okr::cli {
 
@@ -19,7 +18,7 @@ Runner setup_explain(CommandLine& command) {
         ->required()
         ->completes(Complete::references);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const Date as_of = goals.evaluation.as_of;

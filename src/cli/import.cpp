@@ -94,7 +94,7 @@ Runner setup_import(CommandLine& command) {
         const auto& rows = *parsed;
 
         // Every row is checked, against the rules of `okr checkin`, before anything is written.
-        LoadedGoals goals = session.load();
+        LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const CheckinFields fields{"value", "date", "confidence"};
         std::vector<CheckedCheckin> checked;

@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/util/lifetime.hpp"
 
 namespace okr::cli {
 
@@ -23,7 +22,7 @@ Runner setup_kpi(CommandLine& command) {
     add_tag_option(command, opts->tag, "Only KPIs with tag TAG");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        const LoadedGoals& goals = session.load();
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, true);
         const auto rows = report::build_kpi_rows(*goals.index, goals.evaluation, sel);
         const Date as_of = goals.evaluation.as_of;

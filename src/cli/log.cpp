@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/report/objective_log.hpp"
-#include "okr/util/lifetime.hpp"
 
 namespace okr::cli {
 
@@ -21,7 +20,7 @@ Runner setup_log(CommandLine& command) {
         ->required()
         ->completes(Complete::references);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         auto kr = index.kr(opts->ref, 0, true);
         auto kpi = index.kpi(opts->ref, 0);

@@ -101,7 +101,7 @@ Runner setup_pull(CommandLine& command) {
                                            report::format_number(opts->timeout)),
                                "e.g. --timeout 10");
         const Date today = session.as_of();
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const std::vector<KpiSource> all = kpi_sources(session, index);
 

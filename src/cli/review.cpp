@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/util/lifetime.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -32,7 +31,7 @@ Runner setup_review(CommandLine& command) {
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        const LoadedGoals& goals = session.load();
         std::optional<Date> since;
         if (!opts->since.empty()) {
             since = parse_cli_date(opts->since, goals.evaluation.as_of);

@@ -24,7 +24,7 @@ Runner setup_rm(CommandLine& command) {
         ->completes(Complete::references);
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const std::vector<Referrer> referrers = referrers_of_target(index, target);

@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/util/lifetime.hpp"
 
 namespace okr::cli {
 
@@ -25,12 +24,10 @@ Runner setup_score(CommandLine& command) {
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     add_status_sort_options(command, opts->statuses, opts->sort);
     return [opts](const Session& session, std::string& out) {
-        // A report shows no check-in's note. The goals and the report are kept until exit, never
-        // freed (a large workspace's are millions of objects).
-        const LoadedGoals& goals = util::keep_until_exit(session.load(io::Checkins::without_notes));
+        // A report shows no check-in's note.
+        const LoadedGoals& goals = session.load(io::Checkins::without_notes);
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
-        auto& report =
-            util::keep_until_exit(report::build_report(*goals.index, goals.evaluation, sel));
+        report::Report report = report::build_report(*goals.index, goals.evaluation, sel);
         apply_status_sort(report, opts->statuses, opts->sort);
         out += session.render(
             [&](const report::Spill& spill) { return report::score_json(report, spill); },

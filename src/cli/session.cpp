@@ -72,7 +72,7 @@ void Session::warn(std::string_view text) const {
     if (m_warn && !m_options.quiet) m_warn(fmt::format("okr: warning: {}\n", text));
 }
 
-LoadedGoals Session::load(io::Checkins checkins) const {
+LoadedGoals& Session::load(io::Checkins checkins) const {
     const Date date = as_of();
     LoadedGoals goals;
     io::WorkspaceSource from = source();
@@ -94,7 +94,7 @@ LoadedGoals Session::load(io::Checkins checkins) const {
     }
     goals.index = std::make_unique<WorkspaceIndex>(goals.loaded.workspace);
     goals.evaluation = evaluate(*goals.index, date);
-    return goals;
+    return m_kept->keep(std::move(goals));
 }
 
 report::Selection Session::selection(const LoadedGoals& goals, std::vector<std::string> refs,

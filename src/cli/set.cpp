@@ -226,7 +226,7 @@ Runner setup_set(CommandLine& command) {
                      "grade)");
     add_dry_run_flag(command, opts->dry_run);
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const auto keys = settable_keys(target.item.kind);

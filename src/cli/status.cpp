@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/util/lifetime.hpp"
 
 namespace okr::cli {
 
@@ -28,12 +27,10 @@ Runner setup_status(CommandLine& command) {
     add_status_sort_options(command, opts->statuses, opts->sort);
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
-        // A report shows no check-in's note. The goals and the report are kept until exit, never
-        // freed (a large workspace's are millions of objects).
-        const LoadedGoals& goals = util::keep_until_exit(session.load(io::Checkins::without_notes));
+        // A report shows no check-in's note.
+        const LoadedGoals& goals = session.load(io::Checkins::without_notes);
         const auto sel = session.selection(goals, opts->refs, opts->owner, opts->tag, false);
-        auto& report =
-            util::keep_until_exit(report::build_report(*goals.index, goals.evaluation, sel));
+        report::Report report = report::build_report(*goals.index, goals.evaluation, sel);
         apply_status_sort(report, opts->statuses, opts->sort);
         out += session.render(
             [&](const report::Spill& spill) { return report::status_json(report, spill); },

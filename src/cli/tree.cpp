@@ -3,7 +3,6 @@
 #include "okr/cli/commands.hpp"
 #include "okr/cli/completion.hpp"
 #include "okr/cli/filters.hpp"
-#include "okr/util/lifetime.hpp"
 
 namespace okr::cli {
 
@@ -19,7 +18,7 @@ Runner setup_tree(CommandLine& command) {
     add_owner_option(command, opts->owner, "Only objectives owned by OWNER");
     add_tag_option(command, opts->tag, "Only objectives with tag TAG");
     return [opts](const Session& session, std::string& out) {
-        const LoadedGoals& goals = util::keep_until_exit(session.load());
+        const LoadedGoals& goals = session.load();
         const auto sel = session.selection(goals, {}, opts->owner, opts->tag, false);
         const auto tree =
             report::build_tree(report::build_report(*goals.index, goals.evaluation, sel));

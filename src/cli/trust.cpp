@@ -84,7 +84,7 @@ Runner setup_trust(CommandLine& command) {
                 out += fmt::format("{}: no KPI source is trusted any more\n", root);
             return ExitCode::ok;
         }
-        const LoadedGoals goals = session.load();
+        const LoadedGoals& goals = session.load();
         const std::vector<KpiSource> sources = kpi_sources(session, *goals.index);
         std::set<std::string> hashes;
         for (const KpiSource& s : sources)

@@ -12,6 +12,7 @@
 #include "okr/report/sheet.hpp"
 #include "okr/report/table.hpp"
 #include "okr/report/terminal.hpp"
+#include "okr/util/lifetime.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -105,12 +106,13 @@ report::SourceLines source_lines();
 class Session {
   public:
     // `write` sends text to standard output; commands that stream large output use it. `warn`
-    // sends text to standard error (warnings, hints and findings beside the output).
-    Session(GlobalOptions options, Environment env,
+    // sends text to standard error (warnings, hints and findings beside the output). What the
+    // command loads lives in `kept`, the run's.
+    Session(GlobalOptions options, Environment env, util::Keeper& kept,
             std::function<void(std::string_view)> write = {},
             std::function<void(std::string_view)> warn = {})
-        : m_options(std::move(options)), m_env(std::move(env)), m_write(std::move(write)),
-          m_warn(std::move(warn)) {}
+        : m_options(std::move(options)), m_env(std::move(env)), m_kept(&kept),
+          m_write(std::move(write)), m_warn(std::move(warn)) {}
 
     const GlobalOptions& options() const { return m_options; }
     const Environment& env() const { return m_env; }
@@ -135,8 +137,9 @@ class Session {
 
     // Loads and evaluates the workspace; CommandError(io) or CommandError(invalid) on failure.
     // Unknown keys in its files are reported in one warning line (SPEC §3). A command that shows
-    // no check-in's note loads with Checkins::without_notes (io::WorkspaceSource).
-    LoadedGoals load(io::Checkins checkins = io::Checkins::read) const;
+    // no check-in's note loads with Checkins::without_notes (io::WorkspaceSource). The goals are
+    // the run's: they live as long as its Keeper (in okr, until the process ends).
+    LoadedGoals& load(io::Checkins checkins = io::Checkins::read) const;
     // The selection for reports from --cycle and the command's filters; CommandError(usage)
     // when a reference or cycle does not resolve.
     report::Selection selection(const LoadedGoals& goals, std::vector<std::string> refs,
@@ -155,6 +158,7 @@ class Session {
 
     GlobalOptions m_options;
     Environment m_env;
+    util::Keeper* m_kept;
     std::function<void(std::string_view)> m_write;
     std::function<void(std::string_view)> m_warn;
 };

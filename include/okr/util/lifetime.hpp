@@ -1,40 +1,46 @@
 #pragma once
-// Values kept until the process exits, and never destroyed. okr runs one command and exits; a
-// loaded workspace of a thousand files is half a million objects, and freeing them one by one
-// costs more than a warm command's own work. The read commands hand their loaded goals over
-// here. Every kept value stays reachable from one global list, so leak checkers (LeakSanitizer,
-// valgrind) count it as still in use, not as a leak.
+// Values that live as long as the run that made them. A run's Keeper holds what its command
+// loads (the workspace, its index and evaluation: half a million objects for a thousand files);
+// main owns the Keeper of its one run and ends the process without destroying it
+// (util::end_process), since freeing those objects one by one costs more than a warm command's
+// own work. A run in a test or a fuzzer destroys its Keeper, and everything in it, as it returns.
 
-#include <mutex>
+#include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace okr::util {
 
-namespace detail {
+class Keeper {
+  public:
+    Keeper() = default;
+    Keeper(const Keeper&) = delete;
+    Keeper& operator=(const Keeper&) = delete;
+    // The last kept first: a value may refer to one kept before it.
+    ~Keeper() {
+        while (!m_kept.empty())
+            m_kept.pop_back();
+    }
 
-struct Kept {
-    Kept* next = nullptr;
+    // `value`, moved to where it lives as long as this Keeper.
+    template <class T>
+    requires(!std::is_lvalue_reference_v<T>) T& keep(T&& value) {
+        auto kept = std::make_unique<Kept<T>>(std::move(value));
+        T& out = kept->value;
+        m_kept.push_back(std::move(kept));
+        return out;
+    }
+
+  private:
+    struct Any {
+        virtual ~Any() = default;
+    };
+    template <class T> struct Kept : Any {
+        explicit Kept(T&& v) : value(std::move(v)) {}
+        T value;
+    };
+    std::vector<std::unique_ptr<Any>> m_kept;
 };
-
-template <class T> struct KeptValue : Kept {
-    explicit KeptValue(T&& v) : value(std::move(v)) {}
-    T value;
-};
-
-inline Kept* g_kept = nullptr; // the list of kept values
-inline std::mutex g_kept_mutex;
-
-} // namespace detail
-
-// `value`, moved to where it lives until the process exits.
-template <class T>
-requires(!std::is_lvalue_reference_v<T>) T& keep_until_exit(T&& value) {
-    auto* node = new detail::KeptValue<T>(std::move(value));
-    const std::lock_guard lock(detail::g_kept_mutex);
-    node->next = detail::g_kept;
-    detail::g_kept = node;
-    return node->value;
-}
 
 } // namespace okr::util
