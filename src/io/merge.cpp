@@ -169,7 +169,8 @@ struct Record {
     std::string_view after;  // what follows the inline table and its comma (a comment)
     bool comma = false;      // a check-in line ends its entry with a comma
     std::string id;
-    std::string content;
+    std::string content; // as written (without the comma and blanks around): what a side changed
+    std::string meaning; // as TOML reads it: the same check-in or value written two ways
 };
 
 // Where the TOML value starting at `text[0]` ends: brackets and braces followed, strings
@@ -209,7 +210,12 @@ bool read_checkin(Record& r) {
     if (!date) return false;
     const toml::date& d = date->get();
     r.id = fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
-    append_identity(*t, r.content);
+    append_identity(*t, r.meaning);
+    r.content = std::string(r.body);
+    if (const std::string_view comment = trim(r.after); !comment.empty()) {
+        r.content += ' ';
+        r.content += comment;
+    }
     return true;
 }
 
@@ -311,8 +317,9 @@ std::optional<Record> key_record(std::string_view line) {
     r.line = line;
     r.body = content_of(line);
     r.id = std::string(trim(s.substr(0, eq)));
-    r.content = r.id + '=';
-    append_identity(*doc, r.content);
+    r.content = std::string(s);
+    r.meaning = r.id + '=';
+    append_identity(*doc, r.meaning);
     return r;
 }
 
@@ -501,7 +508,7 @@ std::optional<Resolution> merge_records(const std::vector<Record>* b, const std:
         if (mt->from_base[i]) continue;
         const Record& trec = (*t)[i];
         const bool in_ours = std::any_of(ours_new.begin(), ours_new.end(), [&](const Record* r) {
-            return r->content == trec.content;
+            return r->meaning == trec.meaning;
         });
         if (!in_ours) entries.push_back(Entry::kept(trec));
     }
@@ -534,7 +541,7 @@ std::optional<Resolution> merge_records(const std::vector<Record>* b, const std:
         for (std::size_t i = 1; i < entries.size(); ++i) {
             const Entry& x = entries[i - 1];
             const Entry& y = entries[i];
-            if (!x.conflict && !y.conflict && x.id == y.id && x.line->content != y.line->content)
+            if (!x.conflict && !y.conflict && x.id == y.id && x.line->meaning != y.line->meaning)
                 out.notes.push_back(fmt::format(
                     "two check-ins of {} with different values were kept, one from each side: "
                     "`okr check` warns until one is removed",
