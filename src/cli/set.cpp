@@ -130,13 +130,11 @@ io::Value typed_value(const Session& session, const WorkspaceIndex& index,
         // A quantity may carry the item's own unit (`58 bpm`, `70%`).
         const KeyResult* kr = kind == io::ItemKind::kr ? kr_of(index, target) : nullptr;
         const Kpi* kpi = kind == io::ItemKind::kpi ? kpi_of(index, target) : nullptr;
-        const bool quantity = name == "start" || name == "target" || name == "current" ||
-                              name == "min" || name == "max" || name == "warn";
-        const double n = quantity ? parse_quantity_arg(name, text,
-                                                       kr    ? kr->unit
-                                                       : kpi ? kpi->unit
-                                                             : std::string())
-                                  : parse_number_arg(name, text);
+        const double n = key.traits.unit ? parse_quantity_arg(name, text,
+                                                              kr    ? kr->unit
+                                                              : kpi ? kpi->unit
+                                                                    : std::string())
+                                         : parse_number_arg(name, text);
         if (key.rule == schema::Rule::positive && n <= 0)
             throw CommandError(
                 ExitCode::usage, fmt::format("{}: must be greater than 0, found {}", name, text),
@@ -249,8 +247,7 @@ Runner setup_set(CommandLine& command) {
                                             : fmt::format("did you mean `{}`?", near));
         }
         const io::Value value = typed_value(session, index, target, *key, opts->value);
-        if (!opts->force)
-            refuse_frozen(index, target, fmt::format("setting {}", opts->key), opts->key);
+        if (!opts->force) refuse_frozen(index, target, fmt::format("setting {}", opts->key), key);
         const std::string path = index.workspace().files[target.file].path;
         const std::string text =
             write_edit(session, path, opts->dry_run, out, [&](std::string_view now) {

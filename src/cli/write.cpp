@@ -440,20 +440,10 @@ void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Da
 }
 
 void refuse_frozen(const WorkspaceIndex& index, const WriteTarget& target, std::string_view change,
-                   std::string_view key) {
+                   const schema::Key* key) {
     const Objective* obj = objective_of(index, target);
     if (!obj || !obj->closed) return;
-    // What a grade is made of: a KR's numbers, type, status and KPI; an objective's weight,
-    // status and cycle. Titles, owners, notes, tags and references stay free to change.
-    static constexpr std::string_view k_kr_keys[] = {"start",  "target", "current", "score",
-                                                     "weight", "type",   "status",  "kpi"};
-    static constexpr std::string_view k_objective_keys[] = {"weight", "status", "cycle"};
-    if (!key.empty()) {
-        const bool kr = target.item.kind == io::ItemKind::kr;
-        const auto& keys = kr ? std::span<const std::string_view>(k_kr_keys)
-                              : std::span<const std::string_view>(k_objective_keys);
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) return;
-    }
+    if (key && !key->traits.grade) return;
     throw CommandError(
         ExitCode::usage,
         fmt::format("{}: {} objective \"{}\" was closed on {}; {} would change a grade it "

@@ -186,9 +186,17 @@ const Key k_keys[] = {
      {},
      "2",
      true,
-     on<Objective>([](Objective& o, V v, W) { o.weight = number(v); })},
-    {T::objective, "status", Y::string, R::one_of, k_statuses, "dropped", true,
-     on<Objective>([](Objective& o, V v, W) { o.dropped = text(v) == "dropped"; })},
+     on<Objective>([](Objective& o, V v, W) { o.weight = number(v); }),
+     {.grade = true}},
+    {T::objective,
+     "status",
+     Y::string,
+     R::one_of,
+     k_statuses,
+     "dropped",
+     true,
+     on<Objective>([](Objective& o, V v, W) { o.dropped = text(v) == "dropped"; }),
+     {.grade = true}},
     {T::objective,
      "cycle",
      Y::string,
@@ -199,7 +207,8 @@ const Key k_keys[] = {
      on<Objective>([](Objective& o, V v, W w) {
          o.cycle = text(v);
          o.cycle_pos = w.pos;
-     })},
+     }),
+     {.grade = true}},
     {T::objective,
      "closed",
      Y::date,
@@ -233,16 +242,37 @@ const Key k_keys[] = {
     {T::kr, "title", Y::string, R::none, {}, "...", true, on<KeyResult>([](KeyResult& k, V v, W) {
          k.title = text(v);
      })},
-    {T::kr, "start", Y::number, R::none, {}, "2", true, on<KeyResult>([](KeyResult& k, V v, W) {
-         k.start = number(v);
-     })},
-    {T::kr, "target", Y::number, R::none, {}, "20", true, on<KeyResult>([](KeyResult& k, V v, W) {
-         k.target = number(v);
-     })},
-    {T::kr, "current", Y::number, R::none, {}, "7", true, on<KeyResult>([](KeyResult& k, V v, W w) {
-         k.current = number(v);
-         k.current_pos = w.pos;
-     })},
+    {T::kr,
+     "start",
+     Y::number,
+     R::none,
+     {},
+     "2",
+     true,
+     on<KeyResult>([](KeyResult& k, V v, W) { k.start = number(v); }),
+     {.grade = true, .unit = true}},
+    {T::kr,
+     "target",
+     Y::number,
+     R::none,
+     {},
+     "20",
+     true,
+     on<KeyResult>([](KeyResult& k, V v, W) { k.target = number(v); }),
+     {.grade = true, .unit = true}},
+    {T::kr,
+     "current",
+     Y::number,
+     R::none,
+     {},
+     "7",
+     true,
+     on<KeyResult>(
+         [](KeyResult& k, V v, W w) {
+             k.current = number(v);
+             k.current_pos = w.pos;
+         }),
+     {.grade = true, .unit = true}},
     {T::kr, "unit", Y::string, R::none, {}, "users", true, on<KeyResult>([](KeyResult& k, V v, W) {
          k.unit = text(v);
      })},
@@ -253,12 +283,20 @@ const Key k_keys[] = {
      {},
      "2",
      true,
-     on<KeyResult>([](KeyResult& k, V v, W) { k.weight = number(v); })},
+     on<KeyResult>([](KeyResult& k, V v, W) { k.weight = number(v); }),
+     {.grade = true}},
     // A milestone's start and target (0 and 1) are set by the parser, which also refuses them.
-    {T::kr, "type", Y::string, R::one_of, k_kr_types, "milestone", true,
+    {T::kr,
+     "type",
+     Y::string,
+     R::one_of,
+     k_kr_types,
+     "milestone",
+     true,
      on<KeyResult>([](KeyResult& k, V v, W) {
          k.type = text(v) == "milestone" ? KrType::milestone : KrType::metric;
-     })},
+     }),
+     {.grade = true}},
     {T::kr,
      "score",
      Y::number,
@@ -266,7 +304,8 @@ const Key k_keys[] = {
      {},
      "0.7",
      true,
-     on<KeyResult>([](KeyResult& k, V v, W) { k.score = number(v); })},
+     on<KeyResult>([](KeyResult& k, V v, W) { k.score = number(v); }),
+     {.grade = true}},
     {T::kr,
      "kpi",
      Y::string,
@@ -274,12 +313,20 @@ const Key k_keys[] = {
      {},
      "csat",
      true,
-     on<KeyResult>([](KeyResult& k, V v, W w) { k.kpi = ref(v, w); })},
+     on<KeyResult>([](KeyResult& k, V v, W w) { k.kpi = ref(v, w); }),
+     {.grade = true}},
     {T::kr, "owner", Y::string, R::none, {}, "alice", true, on<KeyResult>([](KeyResult& k, V v, W) {
          k.owner = text(v);
      })},
-    {T::kr, "status", Y::string, R::one_of, k_statuses, "dropped", true,
-     on<KeyResult>([](KeyResult& k, V v, W) { k.dropped = text(v) == "dropped"; })},
+    {T::kr,
+     "status",
+     Y::string,
+     R::one_of,
+     k_statuses,
+     "dropped",
+     true,
+     on<KeyResult>([](KeyResult& k, V v, W) { k.dropped = text(v) == "dropped"; }),
+     {.grade = true}},
     {T::kr, "checkins", Y::tables, R::none, {}, {}, false, {}},
     {T::kr, "notes", Y::string, R::none, {}, "...", true, on<KeyResult>([](KeyResult& k, V v, W) {
          k.notes = text(v);
@@ -295,15 +342,33 @@ const Key k_keys[] = {
     {T::kpi, "unit", Y::string, R::none, {}, "%", true, on<Kpi>([](Kpi& k, V v, W) {
          k.unit = text(v);
      })},
-    {T::kpi, "min", Y::number, R::none, {}, "80", true, on<Kpi>([](Kpi& k, V v, W) {
-         k.min = number(v);
-     })},
-    {T::kpi, "max", Y::number, R::none, {}, "100", true, on<Kpi>([](Kpi& k, V v, W) {
-         k.max = number(v);
-     })},
-    {T::kpi, "warn", Y::number, R::none, {}, "50", true, on<Kpi>([](Kpi& k, V v, W) {
-         k.warn = number(v);
-     })},
+    {T::kpi,
+     "min",
+     Y::number,
+     R::none,
+     {},
+     "80",
+     true,
+     on<Kpi>([](Kpi& k, V v, W) { k.min = number(v); }),
+     {.unit = true}},
+    {T::kpi,
+     "max",
+     Y::number,
+     R::none,
+     {},
+     "100",
+     true,
+     on<Kpi>([](Kpi& k, V v, W) { k.max = number(v); }),
+     {.unit = true}},
+    {T::kpi,
+     "warn",
+     Y::number,
+     R::none,
+     {},
+     "50",
+     true,
+     on<Kpi>([](Kpi& k, V v, W) { k.warn = number(v); }),
+     {.unit = true}},
     {T::kpi, "frequency", Y::string, R::one_of, k_frequencies, "weekly", true,
      on<Kpi>([](Kpi& k, V v, W) { k.frequency = frequency(text(v)); })},
     {T::kpi, "owner", Y::string, R::none, {}, "support", true, on<Kpi>([](Kpi& k, V v, W) {
@@ -347,7 +412,8 @@ const Key k_keys[] = {
      {},
      "12.5",
      false,
-     on<Checkin>([](Checkin& c, V v, W) { c.value = number(v); })},
+     on<Checkin>([](Checkin& c, V v, W) { c.value = number(v); }),
+     {.unit = true}},
     {T::checkin,
      "confidence",
      Y::number,

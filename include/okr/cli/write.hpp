@@ -5,6 +5,7 @@
 #include "okr/cli/command_line.hpp"
 #include "okr/cli/session.hpp"
 #include "okr/core/referrers.hpp"
+#include "okr/core/schema.hpp"
 #include "okr/io/edit.hpp"
 
 #include <chrono>
@@ -138,11 +139,11 @@ std::vector<Written> record_checkins(const Session& session, const WorkspaceInde
 void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Date date,
                       Date as_of);
 // Refuses a change to what the frozen grade of a closed objective is made of (SPEC §10): `key`
-// of the target (a KR's start, target, current, score, weight, type, status or kpi; an
-// objective's weight, status or cycle), or, with `key` empty, any change. `change` says what
-// the command would do ("setting target", "dropping it"). Nothing when the objective is open.
+// of the target when the schema says it makes a grade (`Traits::grade`), or, with no key, any
+// change. `change` says what the command would do ("setting target", "dropping it"). Nothing
+// when the objective is open.
 void refuse_frozen(const WorkspaceIndex& index, const WriteTarget& target, std::string_view change,
-                   std::string_view key = {});
+                   const schema::Key* key = nullptr);
 // The lint findings (SPEC §7) that replacing file `file` of `goals` by `text` brings in, as of
 // `as_of`: those of the new workspace that the loaded one did not have. Empty when `text` does
 // not parse.

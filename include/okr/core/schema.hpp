@@ -57,6 +57,12 @@ template <class Item> using Setter = void (*)(Item& item, const Value& value, co
 using AnySetter = std::variant<std::monostate, Setter<GoalFile>, Setter<Cycle>, Setter<Objective>,
                                Setter<KeyResult>, Setter<Kpi>, Setter<Checkin>>;
 
+// What a key's value is to the commands that change it, beyond its type and rule.
+struct Traits {
+    bool grade = false; // part of a KR's or objective's grade, frozen once the objective is closed
+    bool unit = false;  // a number in the item's own `unit`: the command line takes `58 bpm`
+};
+
 struct Key {
     Table table = Table::file;
     std::string_view name;
@@ -66,6 +72,7 @@ struct Key {
     std::string_view example;                 // a valid value as typed on the command line
     bool settable = false;                    // `okr set` may change it
     AnySetter set;                            // empty for Type::tables
+    Traits traits = {};
 
     // Calls the setter on `item`; false when the key fills another kind of item or none.
     template <class Item> bool apply(Item& item, const Value& value, const Where& where) const {

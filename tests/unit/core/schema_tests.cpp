@@ -122,6 +122,34 @@ TEST_SUITE("okr::schema") {
         }
     }
 
+    TEST_CASE("the table says which keys make a grade and which are quantities in the item's "
+              "unit") {
+        auto with = [](schema::Table table, bool schema::Traits::*trait) {
+            Strings out;
+            for (const schema::Key& key : schema::keys_of(table))
+                if (key.traits.*trait) out.emplace_back(key.name);
+            return out;
+        };
+        using schema::Table;
+        using schema::Traits;
+        // A closed objective's grade is frozen: these are what `okr set` and `okr drop` refuse to
+        // change there without --force. Titles, owners, notes, tags and references stay free.
+        CHECK(with(Table::objective, &Traits::grade) == Strings{"weight", "status", "cycle"});
+        CHECK(with(Table::kr, &Traits::grade) ==
+              Strings{"start", "target", "current", "weight", "type", "score", "kpi", "status"});
+        CHECK(with(Table::kpi, &Traits::grade).empty());
+        // The command line takes these with the item's own unit: `58 bpm`, `70%`.
+        CHECK(with(Table::kr, &Traits::unit) == Strings{"start", "target", "current"});
+        CHECK(with(Table::kpi, &Traits::unit) == Strings{"min", "max", "warn"});
+        CHECK(with(Table::checkin, &Traits::unit) == Strings{"value"});
+        CHECK(with(Table::objective, &Traits::unit).empty());
+        for (const schema::Key& key : schema::all_keys()) {
+            INFO(schema::item_name(key.table), " ", key.name);
+            if (key.traits.unit) CHECK(key.type == schema::Type::number);
+            if (key.traits.grade) CHECK(key.settable);
+        }
+    }
+
     TEST_CASE("every settable key round-trips: set, re-parse, and the model is the one intended") {
         const GoalFile before = valid_file(k_base);
         for (const schema::Key& key : schema::all_keys()) {
