@@ -28,7 +28,8 @@ Runner setup_drop(CommandLine& command) {
     command
         .add_option(
             "--note", opts->note,
-            "Why it was dropped; its notes record the date (today, or --as-of) with or without it")
+            "Why it was dropped, added to its notes; the day (today, or --as-of) goes in its "
+            "`dropped` key")
         ->type_name("TEXT")
         ->completes(Complete::nothing);
     command.add_flag("--force", opts->force,
@@ -58,48 +59,48 @@ Runner setup_drop(CommandLine& command) {
                          out);
             return ExitCode::ok;
         }
+        // The day it was dropped is data, the `dropped` key; the notes get only the reason. An
+        // item dropped already keeps its day, and its notes get the new reason.
+        std::vector<std::pair<std::string, io::Value>> values;
+        if (!dropped) {
+            values.emplace_back("status", std::string("dropped"));
+            values.emplace_back("dropped", session.as_of());
+        }
         const std::string path = index.workspace().files[target.file].path;
         std::string new_notes;
         const std::string written =
             write_edit(session, path, opts->dry_run, out, [&](std::string_view text) {
-                Result<io::Edit> edit =
-                    io::set_key(text, path, target.item, "status", std::string("dropped"));
-                // The notes keep the day it was dropped, even without --note: `okr check` flags the
-                // check-ins recorded from then on.
-                if (!edit.ok()) return edit;
-                // The notes as they are in the current text, which may have changed since loading.
-                const Workspace now{{io::parse_goal_file(text, path).file}};
-                const WorkspaceIndex here(now);
-                std::string notes_now = notes;
-                WriteTarget local = target;
-                local.file = 0;
-                if (const KeyResult* kr = kr_of(here, local))
-                    notes_now = kr->notes;
-                else if (const Kpi* kpi = kpi_of(here, local))
-                    notes_now = kpi->notes;
-                else if (const Objective* o = objective_of(here, local))
-                    notes_now = o->notes;
-                const std::string note =
-                    opts->note.empty()
-                        ? fmt::format("{}{}Dropped {}.", notes_now, notes_now.empty() ? "" : " ",
-                                      session.as_of().iso())
-                        : fmt::format("{}{}Dropped {}: {}", notes_now, notes_now.empty() ? "" : " ",
-                                      session.as_of().iso(), opts->note);
-                new_notes = note;
-                Result<io::Edit> with_note =
-                    io::set_key(edit->text, path, target.item, "notes", note);
-                if (with_note)
-                    with_note->splices
-                        .clear(); // two edits: offsets of the second are not in the original text
-                return with_note;
+                std::string now(text);
+                for (const auto& [key, value] : values) {
+                    Result<io::Edit> edit = io::set_key(now, path, target.item, key, value);
+                    if (!edit.ok()) return edit;
+                    now = std::move(edit->text);
+                }
+                if (!opts->note.empty()) {
+                    // The notes as they are in the current text, which may have changed since
+                    // loading.
+                    const Workspace here_ws{{io::parse_goal_file(now, path).file}};
+                    const WorkspaceIndex here(here_ws);
+                    WriteTarget local = target;
+                    local.file = 0;
+                    std::string notes_now = notes;
+                    if (const KeyResult* kr = kr_of(here, local))
+                        notes_now = kr->notes;
+                    else if (const Kpi* kpi = kpi_of(here, local))
+                        notes_now = kpi->notes;
+                    else if (const Objective* o = objective_of(here, local))
+                        notes_now = o->notes;
+                    new_notes = notes_now.empty() ? opts->note : notes_now + " " + opts->note;
+                    Result<io::Edit> edit = io::set_key(now, path, target.item, "notes", new_notes);
+                    if (!edit.ok()) return edit;
+                    now = std::move(edit->text);
+                }
+                // Several edits: the offsets of the later ones are not in the original text.
+                return Result<io::Edit>(io::Edit{std::move(now), {}});
             });
         warn_new_findings(session, goals, target.file, written);
-        Written w{"drop",
-                  path,
-                  line_of(written, path, target.item),
-                  target.ref,
-                  {{"status", std::string("dropped")}}};
-        if (!new_notes.empty()) w.values.emplace_back("notes", new_notes);
+        if (!new_notes.empty()) values.emplace_back("notes", new_notes);
+        Written w{"drop", path, line_of(written, path, target.item), target.ref, std::move(values)};
         finish_write(session, opts->dry_run, {w},
                      fmt::format("{}: dropped; it stays in the file and in reports, and no longer "
                                  "counts in scores\n",

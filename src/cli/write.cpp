@@ -418,9 +418,9 @@ void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Da
                 closed_here(index, target.file, *obj));
         // Dropped: from the day it was dropped, as `okr check` counts (a check-in backdated to
         // before that day is history, and counts as it did).
-        const std::optional<Date> dropped_on = drop_date(kr->dropped ? kr->notes
-                                                         : obj       ? obj->notes
-                                                                     : std::string());
+        const std::optional<Date> dropped_on = kr->dropped ? drop_date(*kr)
+                                               : obj       ? drop_date(*obj)
+                                                           : std::nullopt;
         if ((kr->dropped || (obj && obj->dropped)) && (!dropped_on || date >= *dropped_on))
             throw CommandError(
                 ExitCode::usage,
@@ -429,7 +429,7 @@ void refuse_uncounted(const WorkspaceIndex& index, const WriteTarget& target, Da
                 fmt::format("make it count again with `okr set {} status active`; {}",
                             kr->dropped ? target.ref : obj->id, force));
     } else if (const Kpi* kpi = kpi_of(index, target);
-               kpi && kpi->dropped && (!drop_date(kpi->notes) || date >= *drop_date(kpi->notes))) {
+               kpi && kpi->dropped && (!drop_date(*kpi) || date >= *drop_date(*kpi))) {
         throw CommandError(
             ExitCode::usage,
             fmt::format("KPI {} is dropped: a check-in would not count; nothing was written",

@@ -74,12 +74,11 @@ class Linter {
         }
     }
 
-    // A dropped item's check-ins from the day it was dropped on (all of them when the notes do
-    // not say when): one finding per item, at its latest such check-in.
+    // A dropped item's check-ins from the day it was dropped on (`since`; all of them when the
+    // file does not say when): one finding per item, at its latest such check-in.
     void lint_dropped_checkins(const GoalFile& file, const std::vector<Checkin>& checkins,
-                               const std::string& notes, std::string_view kind,
+                               std::optional<Date> since, std::string_view kind,
                                const std::string& name, const std::string& ref) {
-        const std::optional<Date> since = drop_date(notes);
         const Checkin* latest = nullptr;
         std::size_t count = 0;
         for (const Checkin& c : checkins) {
@@ -168,8 +167,9 @@ class Linter {
                 lint_checkins(file, kr.checkins, oe.cycle);
                 if (obj.closed) lint_closed_checkins(file, kr.checkins, obj, kr);
                 if (kr.dropped || obj.dropped)
-                    lint_dropped_checkins(file, kr.checkins, kr.dropped ? kr.notes : obj.notes,
-                                          "key result", obj.id + "." + kr.id,
+                    lint_dropped_checkins(file, kr.checkins,
+                                          kr.dropped ? drop_date(kr) : drop_date(obj), "key result",
+                                          obj.id + "." + kr.id,
                                           obj.dropped ? obj.id : obj.id + "." + kr.id);
                 if (kr.current && !kr.checkins.empty()) {
                     const Checkin* latest = latest_checkin(kr.checkins, Date::from_days(INT32_MAX));
@@ -205,7 +205,7 @@ class Linter {
             const KpiEval& ke = m_ev.kpis[f][k];
             lint_checkins(file, kpi.checkins, nullptr);
             if (kpi.dropped)
-                lint_dropped_checkins(file, kpi.checkins, kpi.notes, "KPI", kpi.id, kpi.id);
+                lint_dropped_checkins(file, kpi.checkins, drop_date(kpi), "KPI", kpi.id, kpi.id);
             if (kpi.dropped) continue;
             if (kpi.owner.empty())
                 add(file, kpi.pos, Level::warning, "kpi-no-owner",
@@ -303,7 +303,7 @@ std::string unknown_keys_summary(const Workspace& workspace) {
     return line;
 }
 
-std::optional<Date> drop_date(std::string_view notes) {
+std::optional<Date> dropped_in_notes(std::string_view notes) {
     constexpr std::string_view k_marker = "Dropped ";
     std::optional<Date> found;
     for (std::size_t at = notes.find(k_marker); at != std::string_view::npos;

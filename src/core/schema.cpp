@@ -197,6 +197,16 @@ const Key k_keys[] = {
      true,
      on<Objective>([](Objective& o, V v, W) { o.dropped = text(v) == "dropped"; }),
      {.grade = true}},
+    // The day `okr drop` dropped it, for objectives, KRs and KPIs alike (a file written before
+    // the key says so in the item's notes, which lint's drop_date still reads).
+    {T::objective,
+     "dropped",
+     Y::date,
+     R::none,
+     {},
+     "2026-11-23",
+     true,
+     on<Objective>([](Objective& o, V v, W) { o.dropped_on = date(v); })},
     {T::objective,
      "cycle",
      Y::string,
@@ -327,6 +337,14 @@ const Key k_keys[] = {
      true,
      on<KeyResult>([](KeyResult& k, V v, W) { k.dropped = text(v) == "dropped"; }),
      {.grade = true}},
+    {T::kr,
+     "dropped",
+     Y::date,
+     R::none,
+     {},
+     "2026-11-23",
+     true,
+     on<KeyResult>([](KeyResult& k, V v, W) { k.dropped_on = date(v); })},
     {T::kr, "checkins", Y::tables, R::none, {}, {}, false, {}},
     {T::kr, "notes", Y::string, R::none, {}, "...", true, on<KeyResult>([](KeyResult& k, V v, W) {
          k.notes = text(v);
@@ -379,6 +397,9 @@ const Key k_keys[] = {
      })},
     {T::kpi, "status", Y::string, R::one_of, k_statuses, "dropped", true,
      on<Kpi>([](Kpi& k, V v, W) { k.dropped = text(v) == "dropped"; })},
+    {T::kpi, "dropped", Y::date, R::none, {}, "2026-11-23", true, on<Kpi>([](Kpi& k, V v, W) {
+         k.dropped_on = date(v);
+     })},
     {T::kpi, "checkins", Y::tables, R::none, {}, {}, false, {}},
     {T::kpi, "notes", Y::string, R::none, {}, "...", true, on<Kpi>([](Kpi& k, V v, W) {
          k.notes = text(v);

@@ -38,7 +38,7 @@ namespace okr::io {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 static_assert(sizeof(Checkin) == 72 && sizeof(RefText) == 40 && sizeof(Cycle) == 40,
               "a model field was added: encode and decode it in io/cache.cpp, then update this");
-static_assert(sizeof(KeyResult) == 320 && sizeof(Objective) == 384 && sizeof(Kpi) == 328,
+static_assert(sizeof(KeyResult) == 328 && sizeof(Objective) == 392 && sizeof(Kpi) == 336,
               "a model field was added: encode and decode it in io/cache.cpp, then update this");
 static_assert(sizeof(UnknownKey) == 104 && sizeof(GoalFile) == 296 && sizeof(Diagnostic) == 144,
               "a model field was added: encode and decode it in io/cache.cpp, then update this");
@@ -84,6 +84,10 @@ class Writer {
         u64(p.column);
     }
     void date(Date d) { i64(d.days()); }
+    void opt(const std::optional<Date>& d) {
+        flag(d.has_value());
+        if (d) date(*d);
+    }
     void opt(const std::optional<double>& v) {
         flag(v.has_value());
         if (v) f64(*v);
@@ -191,6 +195,10 @@ class Reader {
         const std::uint64_t v = u64();
         if (v >= count) fail();
         return m_ok ? static_cast<Enum>(v) : Enum{};
+    }
+    std::optional<Date> opt_date() {
+        if (!flag()) return std::nullopt;
+        return date();
     }
     std::optional<double> opt_f64() {
         if (!flag()) return std::nullopt;
@@ -418,6 +426,7 @@ std::string encode_parsed(const ParsedFile& parsed) {
         w.u64(static_cast<std::uint64_t>(o.type));
         w.f64(o.weight);
         w.flag(o.dropped);
+        w.opt(o.dropped_on);
         w.opt(o.parent);
         w.flag(o.closed.has_value());
         if (o.closed) w.date(*o.closed);
@@ -442,6 +451,7 @@ std::string encode_parsed(const ParsedFile& parsed) {
             w.opt(kr.score);
             w.f64(kr.weight);
             w.flag(kr.dropped);
+            w.opt(kr.dropped_on);
             w.opt(kr.kpi);
             tail.checkins(kr.checkins);
             w.pos(kr.pos);
@@ -464,6 +474,7 @@ std::string encode_parsed(const ParsedFile& parsed) {
         if (k.source) w.str(*k.source);
         w.pos(k.source_pos);
         w.flag(k.dropped);
+        w.opt(k.dropped_on);
         w.strings(k.tags);
         tail.checkins(k.checkins);
         w.pos(k.pos);
@@ -525,6 +536,7 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
         o.type = r.enumeration<ObjectiveType>(2);
         o.weight = r.f64();
         o.dropped = r.flag();
+        o.dropped_on = r.opt_date();
         o.parent = r.opt_ref();
         if (r.flag()) o.closed = r.date();
         o.closed_pos = r.pos();
@@ -548,6 +560,7 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
             kr.score = r.opt_f64();
             kr.weight = r.f64();
             kr.dropped = r.flag();
+            kr.dropped_on = r.opt_date();
             kr.kpi = r.opt_ref();
             kr.pos = r.pos();
             kr.current_pos = r.pos();
@@ -567,6 +580,7 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
         if (r.flag()) k.source = r.str();
         k.source_pos = r.pos();
         k.dropped = r.flag();
+        k.dropped_on = r.opt_date();
         k.tags = r.strings();
         k.pos = r.pos();
     }

@@ -25,9 +25,15 @@ Diagnostic unknown_key_finding(const GoalFile& file, const UnknownKey& key);
 // without a word.
 std::string unknown_keys_summary(const Workspace& workspace);
 
-// The day an item was dropped, as `okr drop` records it in the notes ("Dropped 2026-11-23"; the
-// last such date); nullopt when the notes do not say.
-std::optional<Date> drop_date(std::string_view notes);
+// The day an older `okr drop` recorded in an item's notes ("Dropped 2026-11-23"; the last such
+// date); nullopt when the notes do not say.
+std::optional<Date> dropped_in_notes(std::string_view notes);
+
+// The day an item (objective, KR or KPI) was dropped: its `dropped` key, else, in a file written
+// before `okr drop` wrote that key, the day its notes record; nullopt when neither says.
+template <class Item> std::optional<Date> drop_date(const Item& item) {
+    return item.dropped_on ? item.dropped_on : dropped_in_notes(item.notes);
+}
 
 // Days without a check-in after which a KR in a running cycle is flagged.
 inline constexpr int k_checkin_gap_days = 14;

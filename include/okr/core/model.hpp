@@ -58,6 +58,7 @@ struct KeyResult {
     std::optional<double> score; // manual grade, overrides the computed score
     double weight = 1;
     bool dropped = false;
+    std::optional<Date> dropped_on; // the `dropped` key, written by `okr drop`
     std::optional<RefText> kpi;
     std::vector<Checkin> checkins; // in file order
     ModelPos pos;                  // of the KR's table
@@ -75,6 +76,7 @@ struct Objective {
     ObjectiveType type = ObjectiveType::aspirational;
     double weight = 1;
     bool dropped = false;
+    std::optional<Date> dropped_on; // the `dropped` key, written by `okr drop`
     std::optional<RefText> parent;
     std::optional<Date> closed; // set by `okr close`: KR scores are frozen from then on
     ModelPos closed_pos;
@@ -100,6 +102,7 @@ struct Kpi {
     std::optional<std::string> source;
     ModelPos source_pos;
     bool dropped = false;
+    std::optional<Date> dropped_on; // the `dropped` key, written by `okr drop`
     std::vector<std::string> tags;
     std::vector<Checkin> checkins;
     ModelPos pos;

@@ -95,6 +95,14 @@ scenario("dropped KR, noted", "comments.toml", "2026-11-23", ["checkin", "launch
          setup=[["drop", "launch", "--note", "no longer a goal"]])
 scenario("dropped KR, backdated before the drop", "comments.toml", "2026-11-23",
          ["checkin", "launch", "1", "--date", "2026-11-10"], False, setup=[["drop", "launch"]])
+# A file written before okr drop wrote the `dropped` key: the day is read from the notes.
+scenario("dropped KR, by an older okr", "comments.toml", "2026-11-23", ["checkin", "launch", "2"],
+         True, setup=[["set", "launch", "status", "dropped"],
+                      ["set", "launch", "notes", "Dropped 2026-11-20: no longer a goal"]])
+scenario("dropped KR, by an older okr, backdated before the drop", "comments.toml", "2026-11-23",
+         ["checkin", "launch", "1", "--date", "2026-11-10"], False,
+         setup=[["set", "launch", "status", "dropped"],
+                ["set", "launch", "notes", "Dropped 2026-11-20: no longer a goal"]])
 scenario("dropped KPI", "comments.toml", "2026-11-23", ["checkin", "csat", "92"], True,
          setup=[["drop", "csat"]])
 scenario("dropped objective", "dropped.toml", "2026-11-23", ["checkin", "launch", "2"], True)

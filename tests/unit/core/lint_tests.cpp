@@ -347,8 +347,58 @@ checkins = [ { date = 2026-11-01, value = 1 } ]
                       "2026-11-10, the latest dated 2026-11-20",
                       "21:16: key result \"o.j\" is dropped, yet has a check-in dated 2026-11-01",
                       "28:14: KPI \"p\" is dropped, yet has a check-in dated 2026-11-01"});
-        CHECK(drop_date("Retro. Dropped 2026-11-10: x. Dropped 2026-11-12.") == day("2026-11-12"));
-        CHECK_FALSE(drop_date("Dropped soon"));
+        CHECK(dropped_in_notes("Retro. Dropped 2026-11-10: x. Dropped 2026-11-12.") ==
+              day("2026-11-12"));
+        CHECK_FALSE(dropped_in_notes("Dropped soon"));
+    }
+
+    TEST_CASE("the day an item was dropped is its `dropped` key; a file without the key is read "
+              "from its notes") {
+        constexpr std::string_view text = R"(
+cycle = "2026-Q4"
+[[objective]]
+id = "o"
+title = "O"
+  [[objective.kr]]
+  id = "k"
+  title = "K"
+  target = 10
+  status = "dropped"
+  dropped = 2026-11-15
+  notes = "Dropped 2026-11-10: the notes no longer say when"
+  checkins = [
+    { date = 2026-11-10, value = 2 },
+    { date = 2026-11-20, value = 3 },
+  ]
+  [[objective.kr]]
+  id = "j"
+  title = "J"
+  target = 10
+  status = "dropped"
+  notes = "Dropped 2026-11-10."
+  checkins = [
+    { date = 2026-11-01, value = 1 },
+    { date = 2026-11-12, value = 2 },
+  ]
+[[kpi]]
+id = "p"
+title = "P"
+owner = "x"
+min = 1
+status = "dropped"
+dropped = 2026-11-05
+checkins = [ { date = 2026-11-01, value = 1 } ]
+)";
+        CHECK(findings(text, "2026-11-23", "checkin-dropped") ==
+              Strings{"14:5: key result \"o.k\" is dropped, yet has a check-in dated 2026-11-20",
+                      "24:5: key result \"o.j\" is dropped, yet has a check-in dated 2026-11-12"});
+        const GoalFile f = okr::test::valid_file(text);
+        CHECK(f.objectives[0].krs[0].dropped_on == day("2026-11-15"));
+        CHECK(drop_date(f.objectives[0].krs[0]) == day("2026-11-15"));
+        CHECK_FALSE(f.objectives[0].krs[1].dropped_on);
+        CHECK(drop_date(f.objectives[0].krs[1]) == day("2026-11-10"));
+        CHECK(drop_date(f.kpis[0]) == day("2026-11-05"));
+        CHECK_FALSE(drop_date(f.objectives[0]));
     }
 
     TEST_CASE("a check-in dated after its objective was closed is a warning, and nothing asks "

@@ -49,6 +49,8 @@ tags = ["customer", "eco"]
 notes = "Retro: slow."
 weight = 2
 cycle = "sprint"
+status = "dropped"
+dropped = 2026-11-19
 closed = 2026-11-20
 carried_from = "old/eco"
 
@@ -73,6 +75,7 @@ carried_from = "old/eco"
   title = "Partners"
   type = "milestone"
   status = "dropped"
+  dropped = 2026-11-10
 
   [[objective.kr]]
   id = "sat"
@@ -92,6 +95,7 @@ owner = "support"
 tags = ["lagging"]
 source = "echo 91"
 status = "dropped"
+dropped = 2026-11-02
 checkins = [ { date = 2026-10-31, value = 91.2, note = "q" } ]
 
 [[kpi]]
