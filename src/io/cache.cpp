@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <concepts>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -17,7 +18,10 @@
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
+#include <tuple>
+#include <type_traits>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 #include <xxhash.h>
 
@@ -31,18 +35,6 @@
 namespace fs = std::filesystem;
 
 namespace okr::io {
-
-// A field added to the model must be written and read here too (and the golden suite, which runs
-// warm as well as cold, fails until it is). These sizes are the reminder, on the one platform CI
-// builds; a new field changes them.
-#if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(Checkin) == 72 && sizeof(RefText) == 40 && sizeof(Cycle) == 40,
-              "a model field was added: encode and decode it in io/cache.cpp, then update this");
-static_assert(sizeof(KeyResult) == 328 && sizeof(Objective) == 392 && sizeof(Kpi) == 336,
-              "a model field was added: encode and decode it in io/cache.cpp, then update this");
-static_assert(sizeof(UnknownKey) == 104 && sizeof(GoalFile) == 296 && sizeof(Diagnostic) == 144,
-              "a model field was added: encode and decode it in io/cache.cpp, then update this");
-#endif
 
 namespace {
 
@@ -84,37 +76,6 @@ class Writer {
         u64(p.column);
     }
     void date(Date d) { i64(d.days()); }
-    void opt(const std::optional<Date>& d) {
-        flag(d.has_value());
-        if (d) date(*d);
-    }
-    void opt(const std::optional<double>& v) {
-        flag(v.has_value());
-        if (v) f64(*v);
-    }
-    void ref(const RefText& r) {
-        str(r.text);
-        pos(r.pos);
-    }
-    void opt(const std::optional<RefText>& r) {
-        flag(r.has_value());
-        if (r) ref(*r);
-    }
-    void strings(const std::vector<std::string>& v) {
-        u64(v.size());
-        for (const auto& s : v)
-            str(s);
-    }
-    void checkins(const std::vector<Checkin>& v) {
-        u64(v.size());
-        for (const auto& c : v) {
-            date(c.date);
-            pos(c.pos);
-            f64(c.value);
-            opt(c.confidence);
-            str(c.note);
-        }
-    }
     std::string take() { return std::move(m_out); }
 
   private:
@@ -196,50 +157,12 @@ class Reader {
         if (v >= count) fail();
         return m_ok ? static_cast<Enum>(v) : Enum{};
     }
-    std::optional<Date> opt_date() {
-        if (!flag()) return std::nullopt;
-        return date();
-    }
-    std::optional<double> opt_f64() {
-        if (!flag()) return std::nullopt;
-        return f64();
-    }
-    RefText ref() {
-        RefText r;
-        r.text = str();
-        r.pos = pos();
-        return r;
-    }
-    std::optional<RefText> opt_ref() {
-        if (!flag()) return std::nullopt;
-        return ref();
-    }
     // A count of items that take at least `min_bytes` each: never more than the bytes left allow,
     // so a corrupt count cannot make us allocate.
     std::size_t count(std::size_t min_bytes) {
         const std::uint64_t n = u64();
         if (n > static_cast<std::uint64_t>(m_end - m_p) / min_bytes) return fail();
         return static_cast<std::size_t>(n);
-    }
-    std::vector<std::string> strings() {
-        std::vector<std::string> v(count(1));
-        for (auto& s : v)
-            s = str();
-        return v;
-    }
-    std::vector<Checkin> checkins(bool notes) {
-        std::vector<Checkin> v(count(13));
-        for (auto& c : v) {
-            c.date = date();
-            c.pos = pos();
-            c.value = f64();
-            c.confidence = opt_f64();
-            if (notes)
-                c.note = str();
-            else
-                bytes(u64());
-        }
-        return v;
     }
     const char* position() const { return m_p; }
     // The next `n` bytes, for a reader of their own.
@@ -384,231 +307,229 @@ std::optional<Stamps> decode_stamps(std::string_view bytes) {
     return out;
 }
 
+namespace {
+
+// ---- the fields of the model: one list per struct, which both directions of the codec read
+
+// Each list names every field of its struct in a structured binding, which stops compiling when
+// the struct gains or loses a field: a field added to the model is encoded once it is named here.
+// It returns the encoded fields, in the order they are written; one left out says why.
+template <class T, class Struct>
+concept either = std::same_as<std::remove_const_t<T>, Struct>;
+
+template <either<Cycle> T> auto fields(T& c) {
+    auto& [name, start, end] = c;
+    return std::tie(name, start, end);
+}
+template <either<RefText> T> auto fields(T& r) {
+    auto& [text, pos] = r;
+    return std::tie(text, pos);
+}
+template <either<Checkin> T> auto fields(T& c) {
+    auto& [date, pos, value, confidence, note] = c;
+    return std::tie(date, pos, value, confidence, note);
+}
+template <either<KeyResult> T> auto fields(T& k) {
+    auto& [id, title, unit, owner, notes, type, start, target, current, score, weight, dropped,
+           dropped_on, kpi, checkins, pos, current_pos] = k;
+    return std::tie(id, title, unit, owner, notes, type, start, target, current, score, weight,
+                    dropped, dropped_on, kpi, checkins, pos, current_pos);
+}
+template <either<Objective> T> auto fields(T& o) {
+    auto& [id, title, owner, cycle, cycle_pos, notes, type, weight, dropped, dropped_on, parent,
+           closed, closed_pos, carried_from, kpis, tags, krs, pos] = o;
+    return std::tie(id, title, owner, cycle, cycle_pos, notes, type, weight, dropped, dropped_on,
+                    parent, closed, closed_pos, carried_from, kpis, tags, krs, pos);
+}
+template <either<Kpi> T> auto fields(T& k) {
+    auto& [id, title, unit, owner, notes, min, max, warn, frequency, source, source_pos, dropped,
+           dropped_on, tags, checkins, pos] = k;
+    return std::tie(id, title, unit, owner, notes, min, max, warn, frequency, source, source_pos,
+                    dropped, dropped_on, tags, checkins, pos);
+}
+template <either<UnknownKey> T> auto fields(T& u) {
+    auto& [key, header, suggestion, pos] = u;
+    return std::tie(key, header, suggestion, pos);
+}
+template <either<GoalFile> T> auto fields(T& f) {
+    auto& [path, title, owner, name_space, namespace_declared, cycle, cycle_pos, cycles, includes,
+           objectives, kpis, unknown_keys] = f;
+    (void)path; // not kept: decoding puts back the path it is given, so a copy elsewhere hits
+    return std::tie(title, owner, name_space, namespace_declared, cycle, cycle_pos, cycles,
+                    includes, objectives, kpis, unknown_keys);
+}
+template <either<Diagnostic> T> auto fields(T& d) {
+    auto& [path, pos, level, message, hint, rule] = d;
+    (void)path; // as the file's
+    return std::tie(pos, level, message, hint, rule);
+}
+template <either<ParsedFile> T> auto fields(T& p) {
+    auto& [file, diagnostics] = p;
+    return std::tie(file, diagnostics);
+}
+
+template <class T>
+concept has_fields = requires(T& t) {
+    fields(t);
+};
+
+// How many values each enum has: a decoded value beyond them is not ours.
+constexpr std::uint64_t count_of(KrType) {
+    return static_cast<std::uint64_t>(KrType::milestone) + 1;
+}
+constexpr std::uint64_t count_of(ObjectiveType) {
+    return static_cast<std::uint64_t>(ObjectiveType::committed) + 1;
+}
+constexpr std::uint64_t count_of(Frequency) {
+    return static_cast<std::uint64_t>(Frequency::yearly) + 1;
+}
+constexpr std::uint64_t count_of(Level) {
+    return static_cast<std::uint64_t>(Level::warning) + 1;
+}
+
+// The fewest bytes a value of T takes in the head (check-ins go to the tail), so that a corrupt
+// count is refused before anything is allocated for it.
+template <class T> constexpr std::size_t min_bytes() {
+    if constexpr (std::is_same_v<T, std::vector<Checkin>>)
+        return 0;
+    else if constexpr (std::is_same_v<T, double>)
+        return 8;
+    else if constexpr (std::is_base_of_v<SourcePos, T>)
+        return 2;
+    else if constexpr (has_fields<T>) {
+        using Fields = decltype(fields(std::declval<T&>()));
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (std::size_t{0} + ... +
+                    min_bytes<std::remove_cvref_t<std::tuple_element_t<I, Fields>>>());
+        }
+        (std::make_index_sequence<std::tuple_size_v<Fields>>{});
+    } else
+        return 1; // a string, list, optional, flag, enum or date: its size, flag or value
+}
+
+// Writes a ParsedFile: the head gets everything but the check-ins, which the tail gets.
+class Encoder {
+  public:
+    Writer head;
+    Writer tail;
+
+    void put(const std::string& s) { m_out->str(s); }
+    void put(double v) { m_out->f64(v); }
+    void put(bool b) { m_out->flag(b); }
+    void put(Date d) { m_out->date(d); }
+    void put(SourcePos p) { m_out->pos(p); }
+    template <class E>
+    requires std::is_enum_v<E>
+    void put(E e) { m_out->u64(static_cast<std::uint64_t>(e)); }
+    template <class T> void put(const std::optional<T>& v) {
+        m_out->flag(v.has_value());
+        if (v) put(*v);
+    }
+    template <class T> void put(const std::vector<T>& v) {
+        m_out->u64(v.size());
+        for (const T& item : v)
+            put(item);
+    }
+    void put(const std::vector<Checkin>& v) {
+        m_out = &tail;
+        put<Checkin>(v);
+        m_out = &head;
+    }
+    template <has_fields T> void put(const T& item) {
+        std::apply([this](const auto&... field) { (put(field), ...); }, fields(item));
+    }
+
+  private:
+    Writer* m_out = &head;
+};
+
+// Reads what Encoder wrote: the head from `head`, the check-ins from `tail` (unless skipped).
+class Decoder {
+  public:
+    Decoder(Reader& head, Reader& tail, Checkins checkins)
+        : m_head(head), m_tail(tail), m_checkins(checkins) {}
+
+    void get(std::string& s) {
+        if (m_skip_strings)
+            m_in->bytes(m_in->u64());
+        else
+            s = m_in->str();
+    }
+    void get(double& v) { v = m_in->f64(); }
+    void get(bool& b) { b = m_in->flag(); }
+    void get(Date& d) { d = m_in->date(); }
+    void get(SourcePos& p) { p = m_in->pos(); }
+    template <class E>
+    requires std::is_enum_v<E>
+    void get(E& e) { e = m_in->enumeration<E>(count_of(E{})); }
+    template <class T> void get(std::optional<T>& v) {
+        v.reset();
+        if (!m_in->flag()) return;
+        get(v.emplace());
+    }
+    template <class T> void get(std::vector<T>& v) {
+        v.resize(m_in->count(std::max<std::size_t>(min_bytes<T>(), 1)));
+        for (T& item : v)
+            get(item);
+    }
+    void get(std::vector<Checkin>& v) {
+        if (m_checkins == Checkins::skip) return; // the tail may be absent: it is not read
+        m_in = &m_tail;
+        // Without notes, a check-in's one string, its note, is stepped over.
+        m_skip_strings = m_checkins == Checkins::without_notes;
+        get<Checkin>(v);
+        m_skip_strings = false;
+        m_in = &m_head;
+    }
+    template <has_fields T> void get(T& item) {
+        std::apply([this](auto&... field) { (get(field), ...); }, fields(item));
+    }
+
+  private:
+    Reader& m_head;
+    Reader& m_tail;
+    Reader* m_in = &m_head;
+    Checkins m_checkins;
+    bool m_skip_strings = false;
+};
+
+} // namespace
+
 std::string encode_parsed(const ParsedFile& parsed) {
     // The head holds everything but the check-ins, which are the bulk of a file; the tail holds
     // the check-ins of every KR, then of every KPI, in order. A reader that needs no check-ins
     // (completion) reads the head alone.
-    Writer w;
-    Writer tail;
-    const GoalFile& f = parsed.file;
+    Encoder e;
     // Sized once, not grown: a check-in takes about 25 bytes and its note.
     std::size_t checkins = 0;
-    for (const Objective& o : f.objectives)
+    for (const Objective& o : parsed.file.objectives)
         for (const KeyResult& kr : o.krs)
             checkins += kr.checkins.size();
-    for (const Kpi& k : f.kpis)
+    for (const Kpi& k : parsed.file.kpis)
         checkins += k.checkins.size();
-    tail.reserve(checkins * 48 + 16);
-    w.reserve(4096);
-    w.str(f.title);
-    w.str(f.owner);
-    w.str(f.name_space);
-    w.flag(f.namespace_declared);
-    w.str(f.cycle);
-    w.pos(f.cycle_pos);
-    w.u64(f.cycles.size());
-    for (const auto& c : f.cycles) {
-        w.str(c.name);
-        w.date(c.start);
-        w.date(c.end);
-    }
-    w.u64(f.includes.size());
-    for (const auto& r : f.includes)
-        w.ref(r);
-    w.u64(f.objectives.size());
-    for (const auto& o : f.objectives) {
-        w.str(o.id);
-        w.str(o.title);
-        w.str(o.owner);
-        w.str(o.cycle);
-        w.pos(o.cycle_pos);
-        w.str(o.notes);
-        w.u64(static_cast<std::uint64_t>(o.type));
-        w.f64(o.weight);
-        w.flag(o.dropped);
-        w.opt(o.dropped_on);
-        w.opt(o.parent);
-        w.flag(o.closed.has_value());
-        if (o.closed) w.date(*o.closed);
-        w.pos(o.closed_pos);
-        w.opt(o.carried_from);
-        w.u64(o.kpis.size());
-        for (const auto& r : o.kpis)
-            w.ref(r);
-        w.strings(o.tags);
-        w.pos(o.pos);
-        w.u64(o.krs.size());
-        for (const auto& kr : o.krs) {
-            w.str(kr.id);
-            w.str(kr.title);
-            w.str(kr.unit);
-            w.str(kr.owner);
-            w.str(kr.notes);
-            w.u64(static_cast<std::uint64_t>(kr.type));
-            w.f64(kr.start);
-            w.f64(kr.target);
-            w.opt(kr.current);
-            w.opt(kr.score);
-            w.f64(kr.weight);
-            w.flag(kr.dropped);
-            w.opt(kr.dropped_on);
-            w.opt(kr.kpi);
-            tail.checkins(kr.checkins);
-            w.pos(kr.pos);
-            w.pos(kr.current_pos);
-        }
-    }
-    w.u64(f.kpis.size());
-    for (const auto& k : f.kpis) {
-        w.str(k.id);
-        w.str(k.title);
-        w.str(k.unit);
-        w.str(k.owner);
-        w.str(k.notes);
-        w.opt(k.min);
-        w.opt(k.max);
-        w.opt(k.warn);
-        w.flag(k.frequency.has_value());
-        if (k.frequency) w.u64(static_cast<std::uint64_t>(*k.frequency));
-        w.flag(k.source.has_value());
-        if (k.source) w.str(*k.source);
-        w.pos(k.source_pos);
-        w.flag(k.dropped);
-        w.opt(k.dropped_on);
-        w.strings(k.tags);
-        tail.checkins(k.checkins);
-        w.pos(k.pos);
-    }
-    w.u64(f.unknown_keys.size());
-    for (const auto& u : f.unknown_keys) {
-        w.str(u.key);
-        w.str(u.header);
-        w.str(u.suggestion);
-        w.pos(u.pos);
-    }
-    w.u64(parsed.diagnostics.size());
-    for (const auto& d : parsed.diagnostics) {
-        w.pos(d.pos);
-        w.u64(static_cast<std::uint64_t>(d.level));
-        w.str(d.message);
-        w.str(d.hint);
-        w.str(d.rule);
-    }
+    e.tail.reserve(checkins * 48 + 16);
+    e.head.reserve(4096);
+    e.put(parsed);
     Writer out;
-    out.reserve(10 + w.size() + tail.size());
-    out.u64(w.size());
+    out.reserve(10 + e.head.size() + e.tail.size());
+    out.u64(e.head.size());
     std::string bytes = out.take();
-    bytes += w.take();
-    bytes += tail.take();
+    bytes += e.head.take();
+    bytes += e.tail.take();
     return bytes;
 }
 
 std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::string& path,
                                         Checkins checkins) {
     Reader whole(bytes);
-    Reader r(whole.bytes(whole.u64()));
+    Reader head(whole.bytes(whole.u64()));
     ParsedFile out;
-    GoalFile& f = out.file;
-    f.path = path;
-    f.title = r.str();
-    f.owner = r.str();
-    f.name_space = r.str();
-    f.namespace_declared = r.flag();
-    f.cycle = r.str();
-    f.cycle_pos = r.pos();
-    f.cycles.resize(r.count(3));
-    for (auto& c : f.cycles) {
-        c.name = r.str();
-        c.start = r.date();
-        c.end = r.date();
-    }
-    f.includes.resize(r.count(3));
-    for (auto& inc : f.includes)
-        inc = r.ref();
-    f.objectives.resize(r.count(16));
-    for (auto& o : f.objectives) {
-        o.id = r.str();
-        o.title = r.str();
-        o.owner = r.str();
-        o.cycle = r.str();
-        o.cycle_pos = r.pos();
-        o.notes = r.str();
-        o.type = r.enumeration<ObjectiveType>(2);
-        o.weight = r.f64();
-        o.dropped = r.flag();
-        o.dropped_on = r.opt_date();
-        o.parent = r.opt_ref();
-        if (r.flag()) o.closed = r.date();
-        o.closed_pos = r.pos();
-        o.carried_from = r.opt_ref();
-        o.kpis.resize(r.count(3));
-        for (auto& k : o.kpis)
-            k = r.ref();
-        o.tags = r.strings();
-        o.pos = r.pos();
-        o.krs.resize(r.count(16));
-        for (auto& kr : o.krs) {
-            kr.id = r.str();
-            kr.title = r.str();
-            kr.unit = r.str();
-            kr.owner = r.str();
-            kr.notes = r.str();
-            kr.type = r.enumeration<KrType>(2);
-            kr.start = r.f64();
-            kr.target = r.f64();
-            kr.current = r.opt_f64();
-            kr.score = r.opt_f64();
-            kr.weight = r.f64();
-            kr.dropped = r.flag();
-            kr.dropped_on = r.opt_date();
-            kr.kpi = r.opt_ref();
-            kr.pos = r.pos();
-            kr.current_pos = r.pos();
-        }
-    }
-    f.kpis.resize(r.count(16));
-    for (auto& k : f.kpis) {
-        k.id = r.str();
-        k.title = r.str();
-        k.unit = r.str();
-        k.owner = r.str();
-        k.notes = r.str();
-        k.min = r.opt_f64();
-        k.max = r.opt_f64();
-        k.warn = r.opt_f64();
-        if (r.flag()) k.frequency = r.enumeration<Frequency>(5);
-        if (r.flag()) k.source = r.str();
-        k.source_pos = r.pos();
-        k.dropped = r.flag();
-        k.dropped_on = r.opt_date();
-        k.tags = r.strings();
-        k.pos = r.pos();
-    }
-    f.unknown_keys.resize(r.count(5));
-    for (auto& u : f.unknown_keys) {
-        u.key = r.str();
-        u.header = r.str();
-        u.suggestion = r.str();
-        u.pos = r.pos();
-    }
-    out.diagnostics.resize(r.count(6));
-    for (auto& d : out.diagnostics) {
+    Decoder(head, whole, checkins).get(out);
+    if (!whole.ok() || !head.ok() || !head.at_end()) return std::nullopt;
+    if (checkins != Checkins::skip && !whole.at_end()) return std::nullopt;
+    out.file.path = path;
+    for (Diagnostic& d : out.diagnostics)
         d.path = path;
-        d.pos = r.pos();
-        d.level = r.enumeration<Level>(2);
-        d.message = r.str();
-        d.hint = r.str();
-        d.rule = r.str();
-    }
-    if (!whole.ok() || !r.ok() || !r.at_end()) return std::nullopt;
-    if (checkins == Checkins::skip) return out; // the tail may be absent: it is not read
-    const bool notes = checkins == Checkins::read;
-    for (auto& o : f.objectives)
-        for (auto& kr : o.krs)
-            kr.checkins = whole.checkins(notes);
-    for (auto& k : f.kpis)
-        k.checkins = whole.checkins(notes);
-    if (!whole.ok() || !whole.at_end()) return std::nullopt;
     return out;
 }
 
