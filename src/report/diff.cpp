@@ -204,16 +204,40 @@ GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, 
 
 namespace {
 
-std::string detail_of(const GoalChange& c) {
+constexpr Media k_all = Media::all;
+constexpr Media k_term = Media::terminal;
+constexpr Media k_docs = Media::documents;
+
+// The facts of a change's detail (a check-in's date and confidence), which no width cuts, and
+// its words (a note), which give way like titles.
+std::pair<std::string, std::string> detail_of(const GoalChange& c) {
     if (c.checkin) {
         std::string d = c.checkin->date.iso();
         if (c.checkin->has_confidence())
             d += fmt::format(", confidence {}", format_number(*c.checkin->confidence, 2));
-        if (!c.checkin->note.empty()) d += ": " + c.checkin->note;
-        return d;
+        if (c.checkin->note.empty()) return {d, {}};
+        return {d, ": " + c.checkin->note};
     }
-    if (c.change == "goalpost") return c.flagged ? "moved while the cycle runs" : "start -> target";
+    if (c.change == "goalpost")
+        return {c.flagged ? "moved while the cycle runs" : "start -> target", {}};
     return {};
+}
+
+// A cell whose first `facts` characters survive every width.
+SheetCell kept_cell(std::string facts, std::string words = {}, Style style = Style::plain) {
+    SheetCell cell = text_cell(facts + words, style);
+    cell.keep = display_width(facts);
+    return cell;
+}
+
+// Values that read as words from a goal file (a title, an owner) give way like titles; the
+// others (numbers, scores, states, dates, goalposts) are kept whole.
+bool words_change(const GoalChange& c) {
+    return c.change == "title" || c.change == "owner" || c.change == "renamed";
+}
+
+SheetCell value_cell(const GoalChange& c, const std::string& value) {
+    return words_change(c) ? text_cell(value) : kept_cell(value);
 }
 
 std::string title_line(const std::string& from, const std::string& to) {
@@ -233,27 +257,32 @@ Sheet diff_sheet(const GoalsDiff& diff, const std::string& from, const std::stri
     section.heading = "Changes";
     section.heading_media = Media::documents;
     section.empty = "No change in the goals.";
-    section.columns = {{"change", "Change"},
-                       {"item", "Item"},
-                       {"ref", "Ref"},
-                       {"title", "Title", Media::all, Align::left, true, 0, 26},
-                       {"before", "Before", Media::all, Align::right},
-                       {"after", "After", Media::all, Align::right},
-                       {"detail", "Detail", Media::all, Align::left, true, 1, 30}};
+    // The terminal shows the ref and the title in one column that gives way first (SPEC §9),
+    // then drops the kind of item; the values and the facts of the detail are never cut.
+    section.columns = {column("change", "Change"),
+                       column("item", "Item", k_all, Align::left, false, 1),
+                       column("what", "Item", k_term, Align::left, true, 0, 26),
+                       column("ref", "Ref", k_docs),
+                       column("title", "Title", k_docs),
+                       column("before", "Before", k_all, Align::right, true, 0, 12),
+                       column("after", "After", k_all, Align::right, true, 0, 12),
+                       column("detail", "Detail", k_all, Align::left, true, 0, 30)};
     for (const GoalChange& c : diff.changes) {
         const Style style = c.flagged                                        ? Style::red
                             : c.change == "added" || c.change == "checkin"   ? Style::green
                             : c.change == "removed" || c.change == "dropped" ? Style::yellow
                                                                              : Style::plain;
+        const auto [facts, words] = detail_of(c);
         SheetRow row;
         row.kind = c.item;
-        row.cells = {text_cell(c.flagged ? "goalpost moved!" : c.change, style),
+        row.cells = {kept_cell(c.flagged ? "goalpost moved!" : c.change, {}, style),
                      text_cell(c.item),
+                     text_cell(c.ref + (c.title.empty() ? "" : "  " + c.title)),
                      text_cell(c.ref),
                      text_cell(c.title),
-                     text_cell(c.before),
-                     text_cell(c.after),
-                     text_cell(detail_of(c))};
+                     value_cell(c, c.before),
+                     value_cell(c, c.after),
+                     kept_cell(facts, words)};
         section.rows.push_back(std::move(row));
     }
     if (diff.changes.empty())

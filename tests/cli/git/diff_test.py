@@ -28,9 +28,44 @@ def env(home):
     return e
 
 
-def run(cwd, home, *args):
-    return subprocess.run(list(args), cwd=cwd, env=env(home), capture_output=True, text=True,
+def run(cwd, home, *args, columns=None):
+    e = env(home)
+    if columns is not None:
+        if columns:
+            e["COLUMNS"] = str(columns)
+        else:
+            e.pop("COLUMNS")
+    return subprocess.run(list(args), cwd=cwd, env=e, capture_output=True, text=True,
                           timeout=60)
+
+
+def width(line):
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def check_never_cut(okr, label):
+    """Every value of BEFORE, AFTER and DETAIL's facts stays whole at 80 and 120 columns
+    and when COLUMNS is unset (output not a terminal: 80); titles and refs give way."""
+    changes = json.loads(okr("diff", "--format", "json").stdout)["changes"]
+    for columns in [80, 120, ""]:
+        table = okr("diff", columns=columns).stdout
+        lines = table.splitlines()
+        limit = columns or 80
+        check(f"{label}: no line wider than {limit}",
+              all(width(l) <= limit for l in lines), table)
+        for c in changes:
+            rows = [l for l in lines if l.startswith(c["change"] + " ")
+                    or l.startswith("goalpost moved! ")]
+            whole = [c["before"], c["after"]] if c["change"] not in ("title", "owner", "renamed") else []
+            if c.get("date"):
+                whole.append(c["date"])
+            if c.get("confidence") is not None:
+                whole.append(f"confidence {c['confidence']:g}")
+            for value in whole:
+                if value:
+                    check(f"{label}: {c['change']} {c['ref']} shows {value!r} whole at {limit}",
+                          any(value in l for l in rows), table)
 
 
 def check(name, cond, detail=""):
@@ -48,7 +83,7 @@ def main():
 
         d = os.path.join(tmp, "team")
         shutil.copytree(TEAM, d)
-        okr = lambda *a: run(d, tmp, OKR, *AS_OF, *a)
+        okr = lambda *a, columns=None: run(d, tmp, OKR, *AS_OF, *a, columns=columns)
         git = lambda *a: run(d, tmp, "git", *a)
         git("init", "-q", "-b", "main")
         git("add", "-A")
@@ -80,6 +115,10 @@ def main():
                      "goalpost moved!", "dropped", "growth/enterprise", "sales/pipeline",
                      "removed"]:
             check(f"table shows {want}", want in out, out)
+
+        okr("checkin", "growth/activation.activation-rate", "4.2", "--date", "2026-11-23",
+            "--confidence", "0.55", "--note", "a long note that explains what went on this week")
+        check_never_cut(okr, "week 1")
 
         changed = okr("diff", "--exit-code")
         check("exit-code 1", changed.returncode == 1, changed.stderr)
