@@ -1,4 +1,5 @@
 #include "okr/io/import.hpp"
+#include "okr/util/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -266,7 +267,7 @@ class JsonReader {
                 } else if (code >= 0xDC00 && code < 0xE000) {
                     return std::nullopt;
                 }
-                append_utf8(out, code);
+                util::append_utf8(out, code);
                 break;
             }
             default:
@@ -292,24 +293,6 @@ class JsonReader {
                 return std::nullopt;
         }
         return v;
-    }
-
-    static void append_utf8(std::string& out, std::uint32_t cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
     }
 
     // A JSON number, as written.

@@ -724,10 +724,8 @@ std::optional<TomlHazard> toml_hazard(std::string_view text) {
     std::uint32_t line = 1;
     std::size_t line_start = 0;
     auto column_of = [&](std::size_t at) {
-        std::uint32_t column = 1;
-        for (std::size_t i = line_start; i < at; ++i)
-            if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
-        return column;
+        return static_cast<std::uint32_t>(
+            1 + util::count_code_points(text.substr(line_start, at - line_start)));
     };
     // Skips a string opened just before `from` and closed by `close`; returns where it ends.
     auto skip_string = [&](std::size_t from, std::string_view close, bool escapes, bool one_line) {

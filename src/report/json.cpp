@@ -2,6 +2,7 @@
 
 #include "okr/report/text.hpp"
 #include "okr/util/parallel.hpp"
+#include "okr/util/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -141,29 +142,17 @@ void JsonWriter::write_string(std::string_view s) {
                 // JSON is UTF-8: an invalid byte (a file name from a non-UTF-8 system, say)
                 // becomes U+FFFD. A C1 control and an invisible format character are valid
                 // raw, but a terminal would obey them: they are escaped.
-                const std::size_t n = (byte >> 5) == 0x6    ? 2
-                                      : (byte >> 4) == 0xE  ? 3
-                                      : (byte >> 3) == 0x1E ? 4
-                                                            : 0;
-                char32_t cp = n == 2 ? byte & 0x1Fu : n == 3 ? byte & 0x0Fu : byte & 0x07u;
-                bool ok = n > 0 && i + n <= s.size();
-                for (std::size_t k = 1; ok && k < n; ++k) {
-                    const auto next = static_cast<unsigned char>(s[i + k]);
-                    ok = (next & 0xC0) == 0x80;
-                    cp = (cp << 6) | (next & 0x3Fu);
-                }
-                ok = ok && !(n == 2 && cp < 0x80) && !(n == 3 && cp < 0x800) &&
-                     !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-                     !(cp >= 0xD800 && cp <= 0xDFFF);
-                if (!ok) {
-                    m_out += "\\ufffd";
+                const util::Decoded d = util::decode_utf8(s, i);
+                const char32_t cp = d.code_point;
+                if (!d.valid) {
+                    m_out += "\\ufffd"; // one invalid byte: the next one is read afresh
                 } else if (cp < 0xA0 || report::is_invisible_format(cp) || cp == 0x200C ||
                            cp == 0x200D) {
                     m_out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp));
-                    i += n - 1;
+                    i += d.length - 1;
                 } else {
-                    m_out.append(s.substr(i, n));
-                    i += n - 1;
+                    m_out.append(s.substr(i, d.length));
+                    i += d.length - 1;
                 }
             }
         }

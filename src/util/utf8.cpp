@@ -41,4 +41,12 @@ std::size_t skip_code_points(std::string_view text, std::size_t at, std::size_t 
     return at < text.size() ? at : text.size();
 }
 
+void append_utf8(std::string& out, char32_t code_point) {
+    auto cp = static_cast<utf8proc_int32_t>(code_point);
+    if (code_point > 0x10FFFF || !utf8proc_codepoint_valid(cp)) cp = 0xFFFD;
+    utf8proc_uint8_t bytes[4];
+    const utf8proc_ssize_t n = utf8proc_encode_char(cp, bytes);
+    out.append(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(n));
+}
+
 } // namespace okr::util

@@ -1,8 +1,10 @@
 #pragma once
-// UTF-8 decoding, done in one place and by utf8proc: every loop over the code points of a
-// text (columns of a goal file, display width, escaping) reads them through `decode_utf8`.
+// UTF-8 decoding and encoding, done in one place and by utf8proc: every loop over the code points
+// of a text (columns of a goal file, display width, escaping) reads them through `decode_utf8`,
+// and a code point is written as UTF-8 by `append_utf8`.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace okr::util {
@@ -26,5 +28,9 @@ std::size_t count_code_points(std::string_view text);
 
 // The byte offset `count` code points after `at`, stopping at the end of `text`.
 std::size_t skip_code_points(std::string_view text, std::size_t at, std::size_t count);
+
+// Appends `code_point` to `out` as UTF-8; U+FFFD for a value that is no code point (a surrogate,
+// or beyond U+10FFFF).
+void append_utf8(std::string& out, char32_t code_point);
 
 } // namespace okr::util

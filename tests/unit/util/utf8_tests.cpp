@@ -22,6 +22,17 @@ TEST_SUITE("okr::util::utf8") {
         CHECK(count_code_points(text) == 4);
     }
 
+    TEST_CASE("a code point is appended as UTF-8, one that is none as U+FFFD") {
+        std::string out;
+        for (const char32_t c : {U'a', U'\u00e9', U'\u2615', U'\U0001F680'})
+            append_utf8(out, c);
+        CHECK(out == "a\u00e9\u2615\U0001F680");
+        std::string bad;
+        append_utf8(bad, 0xD800);   // a surrogate
+        append_utf8(bad, 0x110000); // beyond Unicode
+        CHECK(bad == "\ufffd\ufffd");
+    }
+
     TEST_CASE("an invalid byte reads as one replacement character") {
         for (std::string_view bad : {"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
                                      "\xf4\x90\x80\x80", "\x80"}) {
