@@ -96,6 +96,18 @@ def main():
             if code != 0 or got != want:
                 problems.append(f"{name}: the pager saw LESS|LV = {got!r}, not {want!r} (exit {code})")
 
+        # Colour on a terminal, unless TERM=dumb or NO_COLOR (a pipe never has it: the golden
+        # cases cannot see TERM=dumb, so it is checked here).
+        for name, extra, want in (("TERM=xterm on a terminal", {"TERM": "xterm"}, True),
+                                  ("TERM=dumb on a terminal", {"TERM": "dumb"}, False),
+                                  ("NO_COLOR on a terminal", {"TERM": "xterm", "NO_COLOR": "1"}, False)):
+            env = {k: v for k, v in base.items() if k != "NO_COLOR"}
+            env.update(extra)
+            code, shown = run_on_terminal(team + ["--no-pager", "kpi"], env, rows=200)
+            if code != 0 or ("\x1b[" in shown) != want:
+                problems.append(f"{name}: colour {'expected' if want else 'not expected'} (exit {code}):\n"
+                                f"{shown!r}")
+
         # Not a terminal: never paged.
         r = subprocess.run(team + ["status"], capture_output=True, text=True, env=dict(base, OKR_PAGER=copy,
                                                                                           COLUMNS="100"))
