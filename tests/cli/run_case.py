@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
-"""Runs one end-to-end case of `okr` and compares its whole output with a golden file.
+"""The golden cases of `okr`'s read side: each runs the built binary once and compares its whole
+output with a golden file.
 
 A case is either
   tests/cli/cases/NAME.case      lines `args: ...` (shell words), optional `env: K=V ...`, `stdin: ...`
   tests/cli/invalid/NN-x.toml    a malformed goal file, run as `okr -f FILE --as-of 2026-11-23 check`
-and its golden file sits beside it with the suffix `.expected`: the exit code, stdout and stderr.
-A case is run twice, first with an empty model cache and then with the cache that run left
-(SPEC §14: the cache never changes an output), and both runs must match the golden file. The
-cache is a temporary folder of its own: a test never touches the user's cache.
+and its golden file sits beside it with the suffix `.expected`, in the one golden format of
+tests/cli (okrtest.py): the command, its exit code, stdout and stderr. A case is run twice,
+first with an empty model cache and then with the cache that run left (SPEC §14: the cache
+never changes an output), and both runs must match the golden file. The cache is a temporary
+folder of its own: a test never touches the user's cache.
 
-Usage: run_case.py OKR_BINARY CASE [--update]       (run from the repository root)
-       run_case.py OKR_BINARY --update-all          regenerates every golden file
+CTest runs the cases in a few batches (cli/golden/I), each one Python process; a failing case
+is named with its diff and the command that runs it alone.
+
+Usage (from anywhere):
+  run_case.py OKR [CASE...]            every case, or the ones named (a path, or a case's name)
+  run_case.py OKR --batch I/N          the I-th of N batches (1-based): the cases at I-1, I-1+N, ...
+  run_case.py OKR --update [CASE...]   rewrite the golden files of these cases (or of every case)
+  run_case.py OKR --update-all         rewrite every golden file of tests/cli: these cases, the write
+                                       commands' (write/golden_test.py) and close's (write/close_test.py)
 """
 import os
 import shlex
@@ -19,12 +28,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/cli
+import okrtest  # noqa: E402
+
+ROOT = okrtest.ROOT
+HERE = Path(__file__).resolve().parent
 
 
 def case_command(case: Path):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
-           "COLUMNS": "100", "TERM": "xterm", "LANG": "C.UTF-8", "TZ": "UTC"}
+    env = okrtest.environment(TERM="xterm", USER=None, NO_COLOR=None, OKR_CACHE=None, XDG_CACHE_HOME=None)
     stdin = ""
     if case.suffix == ".toml":
         return ["-f", str(case.relative_to(ROOT)), "--as-of", "2026-11-23", "check"], env, stdin
@@ -48,27 +60,11 @@ def case_command(case: Path):
 
 
 def run(binary: str, case: Path, cache: str = "off") -> str:
-    """The case's output; `cache` is OKR_CACHE: `off`, or the cache folder to use."""
+    """The case's output in the golden format; `cache` is OKR_CACHE: `off`, or the cache folder."""
     args, env, stdin = case_command(case)
     env.setdefault("OKR_CACHE", cache)
-    proc = subprocess.run([binary] + args, cwd=ROOT, env=env, input=stdin.encode(), capture_output=True, timeout=60)
-    out = proc.stdout.decode("utf-8", "backslashreplace")
-    err = proc.stderr.decode("utf-8", "backslashreplace")
-    text = f"$ okr {shlex.join(args)}\n[exit {proc.returncode}]\n"
-    text += "[stdout]\n" + out + ("" if out.endswith("\n") or not out else "\n[no newline at end]\n")
-    text += "[stderr]\n" + err + ("" if err.endswith("\n") or not err else "\n[no newline at end]\n")
-    return text
-
-
-def write_exact(path: Path, text: str):
-    # newline="" keeps CRLF (CSV) exactly as the binary printed it
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-
-
-def read_exact(path: Path) -> str:
-    with open(path, encoding="utf-8", newline="") as f:
-        return f.read()
+    proc = okrtest.run(binary, *args, cwd=ROOT, env=env, stdin=stdin.encode(), text=False)
+    return okrtest.transcript(args, proc)
 
 
 def golden(case: Path) -> Path:
@@ -76,36 +72,68 @@ def golden(case: Path) -> Path:
 
 
 def all_cases():
-    return sorted((ROOT / "tests/cli/cases").glob("*.case")) + sorted((ROOT / "tests/cli/invalid").glob("*.toml"))
+    return sorted((HERE / "cases").glob("*.case")) + sorted((HERE / "invalid").glob("*.toml"))
+
+
+def find(name):
+    """A case by its path (relative to the root or the working folder) or its name."""
+    for candidate in (Path(name), ROOT / name):
+        if candidate.is_file():
+            return candidate.resolve()
+    matches = [c for c in all_cases() if c.stem == Path(name).stem]
+    if len(matches) != 1:
+        sys.exit(f"run_case.py: no case named {name}" if not matches else f"run_case.py: {name} is ambiguous")
+    return matches[0]
+
+
+def check(binary, case):
+    """None when the case passes, else what went wrong."""
+    with tempfile.TemporaryDirectory(prefix="okr-case-cache-") as cache:
+        for state in ("cold", "warm"):
+            problem = okrtest.compare(golden(case), run(binary, case, cache))
+            if problem:
+                return f"with the model cache {state}:\n{problem}"
+    return None
 
 
 def main():
-    binary = os.path.abspath(sys.argv[1])
-    if sys.argv[2] == "--update-all":
+    argv = sys.argv[1:]
+    if not argv or argv[0].startswith("-"):
+        print(__doc__)
+        return 2
+    binary = os.path.abspath(argv[0])
+    options = [a for a in argv[1:] if a.startswith("--")]
+    names = [a for a in argv[1:] if not a.startswith("--")]
+    if "--update-all" in options:
         for case in all_cases():
-            write_exact(golden(case), run(binary, case))
-        print(f"updated {len(all_cases())} golden files")
+            okrtest.write_exact(golden(case), run(binary, case))
+        print(f"updated {len(all_cases())} golden files of tests/cli/cases and tests/cli/invalid")
+        status = 0
+        for suite in ("golden_test.py", "close_test.py"):
+            status |= subprocess.run([sys.executable, str(HERE / "write" / suite), binary, "--update"],
+                                     cwd=HERE / "write").returncode
+        return status
+    if "--batch" in options:
+        i, _, n = names.pop(0).partition("/")
+        cases = all_cases()[int(i) - 1::int(n)]
+    else:
+        cases = [find(name) for name in names] or all_cases()
+    if "--update" in options:
+        for case in cases:
+            okrtest.write_exact(golden(case), run(binary, case))
+        print(f"updated {len(cases)} golden files")
         return 0
-    case = (ROOT / sys.argv[2]).resolve()
-    if "--update" in sys.argv[3:]:
-        write_exact(golden(case), run(binary, case))
-        return 0
-    expected_path = golden(case)
-    expected = read_exact(expected_path) if expected_path.exists() else "(no golden file)\n"
-    with tempfile.TemporaryDirectory(prefix="okr-case-cache-") as cache:
-        for state in ("cold", "warm"):
-            actual = run(binary, case, cache)
-            if actual != expected:
-                print(f"with the model cache {state}:")
-                break
-        else:
-            return 0
-    import difflib
-    sys.stdout.writelines(difflib.unified_diff([repr(l)[1:-1] + "\n" for l in expected.splitlines(True)],
-                                               [repr(l)[1:-1] + "\n" for l in actual.splitlines(True)],
-                                               str(expected_path.relative_to(ROOT)), "actual"))
-    print(f"\nto accept: python3 tests/cli/run_case.py {sys.argv[1]} {sys.argv[2]} --update")
-    return 1
+    failed = []
+    for case in cases:
+        problem = check(binary, case)
+        name = case.relative_to(ROOT)
+        if problem:
+            failed.append(str(name))
+            print(f"FAIL {name} {problem}")
+            print(f"to run it alone: python3 tests/cli/run_case.py {argv[0]} {name}")
+            print(f"to accept:       python3 tests/cli/run_case.py {argv[0]} {name} --update\n", flush=True)
+    print(f"{len(cases)} cases, {len(failed)} failed" + "".join(f"\n  FAILED {n}" for n in failed))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
