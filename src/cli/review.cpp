@@ -34,11 +34,7 @@ Runner setup_review(CommandLine& command) {
         const LoadedGoals& goals = session.load();
         std::optional<Date> since;
         if (!opts->since.empty()) {
-            since = parse_cli_date(opts->since, goals.evaluation.as_of);
-            if (!since)
-                throw CommandError(ExitCode::usage,
-                                   fmt::format("--since: not a date: \"{}\"", opts->since),
-                                   "use YYYY-MM-DD (a real calendar date), yesterday, -3d or -2w");
+            since = parse_date_arg("--since", opts->since, goals.evaluation.as_of);
             if (*since > goals.evaluation.as_of)
                 throw CommandError(ExitCode::usage,
                                    fmt::format("--since {} is after the as-of date {}",

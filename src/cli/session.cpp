@@ -33,11 +33,34 @@ CommandError command_error(const Failure& failure, std::string_view suffix) {
     return CommandError(ExitCode::io, std::move(message), failure.hint);
 }
 
+Date parse_date_arg(std::string_view what, std::string_view text, Date today) {
+    if (auto d = parse_cli_date(text, today)) return *d;
+    std::string message = fmt::format("{}: not a date: \"{}\"", what, text);
+    // A well-formed date that does not exist says why.
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+        int y = 0, m = 0, d = 0;
+        auto num = [&](std::size_t at, std::size_t n, int& v) {
+            auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + n, v);
+            return ec == std::errc{} && p == text.data() + at + n;
+        };
+        static constexpr const char* k_months[] = {"January",   "February", "March",    "April",
+                                                   "May",       "June",     "July",     "August",
+                                                   "September", "October",  "November", "December"};
+        if (num(0, 4, y) && num(5, 2, m) && num(8, 2, d)) {
+            if (m < 1 || m > 12)
+                message = fmt::format("{}: {} does not exist: there is no month {}", what, text, m);
+            else if (d < 1 || d > days_in_month(y, m))
+                message = fmt::format("{}: {} does not exist: {} {} has {} days", what, text,
+                                      k_months[m - 1], y, days_in_month(y, m));
+        }
+    }
+    throw CommandError(ExitCode::usage, message,
+                       "use YYYY-MM-DD (a real calendar date), today, yesterday, -3d or -2w");
+}
+
 Date Session::as_of() const {
     if (m_options.as_of.empty()) return m_env.today;
-    if (auto d = parse_cli_date(m_options.as_of, m_env.today)) return *d;
-    throw CommandError(ExitCode::usage, fmt::format("--as-of: not a date: \"{}\"", m_options.as_of),
-                       "use YYYY-MM-DD (a real calendar date), today, yesterday, -3d or -2w");
+    return parse_date_arg("--as-of", m_options.as_of, m_env.today);
 }
 
 report::Look Session::look() const {

@@ -45,6 +45,12 @@ struct CommandError : std::runtime_error {
 // `suffix` is added to the message (e.g. "; nothing was written").
 CommandError command_error(const Failure& failure, std::string_view suffix = {});
 
+// The one reader of a date on the command line, for every option and argument (SPEC §6:
+// YYYY-MM-DD, today, yesterday, -3d, -2w, relative dates counted from `today`). Otherwise a
+// CommandError(usage) naming `what` (`--as-of`, `--date`, ...) that says why a well-formed date
+// does not exist (2026-02-30: February 2026 has 28 days).
+Date parse_date_arg(std::string_view what, std::string_view text, Date today);
+
 struct GlobalOptions {
     std::vector<std::string> files;
     std::string as_of;

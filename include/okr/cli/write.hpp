@@ -169,7 +169,6 @@ double parse_quantity_arg(std::string_view what, std::string_view text,
                           std::optional<std::string_view> unit);
 // A fraction from 0 to 1, written `0.7` or `70%`.
 double parse_fraction_arg(std::string_view what, std::string_view text);
-Date parse_date_arg(std::string_view what, std::string_view text, Date today);
 
 // A short lowercase id made from a title ("Launch two new products" -> "launch-two-new"),
 // made unique with `-2`, `-3`... where `taken` says an id is in use; `fallback` when the title

@@ -40,6 +40,30 @@ min = 90
 
 TEST_SUITE("okr::cli::session") {
 
+    TEST_CASE("every date on the command line is read by one parser, which says why a date does "
+              "not exist") {
+        const Date today = day("2026-11-23");
+        CHECK(cli::parse_date_arg("--as-of", "2026-11-20", today) == day("2026-11-20"));
+        CHECK(cli::parse_date_arg("--since", "-1w", today) == day("2026-11-16"));
+        CHECK(cli::parse_date_arg("--date", "yesterday", today) == day("2026-11-22"));
+        auto error = [&](std::string_view what, std::string_view text) -> std::string {
+            try {
+                (void)cli::parse_date_arg(what, text, today);
+            } catch (const cli::CommandError& e) {
+                CHECK(e.code == cli::ExitCode::usage);
+                CHECK(e.hint ==
+                      "use YYYY-MM-DD (a real calendar date), today, yesterday, -3d or -2w");
+                return e.what();
+            }
+            return "no error";
+        };
+        CHECK(error("--as-of", "2026-02-30") ==
+              "--as-of: 2026-02-30 does not exist: February 2026 has 28 days");
+        CHECK(error("--since", "2026-13-01") ==
+              "--since: 2026-13-01 does not exist: there is no month 13");
+        CHECK(error("--date", "next tuesday") == "--date: not a date: \"next tuesday\"");
+    }
+
     TEST_CASE("loaded goals moved elsewhere keep an index on their own workspace") {
         std::optional<LoadedGoals> first(loaded_goals());
         LoadedGoals moved(std::move(*first));
