@@ -283,7 +283,9 @@ std::string joined(std::initializer_list<std::string_view> parts) {
 
 // The references of the workspace that start with `prefix`, each in the shortest form the
 // command line resolves to the same goal (`delight.nps` rather than `company/delight.nps`),
-// unless the prefix names a namespace; a tab and the title follow. `index` is asked for only
+// unless the prefix names a namespace; a tab and the title follow. Closed and dropped items
+// (and the KRs of closed or dropped objectives) are left out unless typed in full, so that a
+// carried objective's KRs are offered, not their closed origins. `index` is asked for only
 // when a short form must be resolved: a prefix with a namespace (`team0001/`) needs none.
 void references(const Workspace& ws, const std::function<const WorkspaceIndex&()>& index,
                 bool objectives, bool krs, bool kpis, std::string_view prefix, std::string& out) {
@@ -292,7 +294,8 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
     // its full reference (`ns/obj1`). Strings are only built for the items the prefix matches.
     auto emit = [&](std::initializer_list<std::string_view> full,
                     std::initializer_list<std::string_view> shorter, auto&& short_names_it,
-                    const std::string& title) {
+                    const std::string& title, bool hidden) {
+        if (hidden && prefix != joined(shorter) && prefix != joined(full)) return;
         std::string pick;
         if (!qualified && joined_starts_with(prefix, shorter) && short_names_it())
             pick = joined(shorter);
@@ -327,7 +330,7 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
                                                             WorkspaceIndex::Explain::found);
                                }) == ref;
                     },
-                    obj.title);
+                    obj.title, obj.closed || obj.dropped);
             if (krs)
                 for (std::size_t k = 0; k < obj.krs.size(); ++k) {
                     const KrRef kref{f, o, k};
@@ -341,7 +344,7 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
                                                          WorkspaceIndex::Explain::found);
                                    }) == kref;
                         },
-                        obj.krs[k].title);
+                        obj.krs[k].title, obj.closed || obj.dropped || obj.krs[k].dropped);
                 }
         }
         if (kpis)
@@ -355,7 +358,7 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
                                    return index().kpi(id, 0, WorkspaceIndex::Explain::no);
                                }) == ref;
                     },
-                    file.kpis[k].title);
+                    file.kpis[k].title, file.kpis[k].dropped);
             }
     }
 }

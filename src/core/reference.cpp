@@ -39,6 +39,30 @@ only_in_file(const std::vector<GoalFile>& files,
     return count == 1 ? found : std::nullopt;
 }
 
+// Whether an objective (or a KR's objective) is closed; a KPI never is.
+bool in_closed(const Workspace& ws, ObjectiveRef r) {
+    return ws.files[r.file].objectives[r.objective].closed.has_value();
+}
+bool in_closed(const Workspace& ws, KrRef r) {
+    return in_closed(ws, ObjectiveRef{r.file, r.objective});
+}
+bool in_closed(const Workspace&, KpiRef) {
+    return false;
+}
+
+// Of several matches of a bare reference, the one item whose objective is not closed when all
+// the others are (a carried objective and its origin: SPEC §4 prefers the running one).
+template <class Handle>
+std::optional<Handle> the_open_one(const Workspace& ws, std::span<const Handle> matches) {
+    std::optional<Handle> open;
+    for (const Handle& m : matches) {
+        if (in_closed(ws, m)) continue;
+        if (open) return std::nullopt;
+        open = m;
+    }
+    return open;
+}
+
 } // namespace
 
 template <class Handle>
@@ -149,8 +173,9 @@ WorkspaceIndex::resolve_id(const std::unordered_map<std::string, std::vector<Han
     }
     Resolution<Handle> r;
     if (s.name_space.empty() && matches.size() > 1) {
-        // Without a namespace, the current file comes first.
+        // Without a namespace, the current file comes first, then the one open item.
         r.found = only_in_file(files, in_ns, from_file, s.rest, is_id);
+        if (!r.found) r.found = the_open_one(*m_workspace, matches);
         if (r.found) return r;
     } else if (matches.size() == 1) {
         r.found = matches.front();
@@ -204,13 +229,15 @@ Resolution<KrRef> WorkspaceIndex::kr(std::string_view ref, std::size_t from_file
     // A bare id means "unique in the workspace", so it does not prefer the current file.
     const bool exact = !s.name_space.empty() || dot == std::string_view::npos;
     Resolution<KrRef> r;
-    if (!exact && matches.size() > 1) {
+    if (!exact && matches.size() > 1)
         r.found = only_in_file(files, m_krs_in, from_file, s.rest, is_kr);
-        if (r.found) return r;
-    } else if (matches.size() == 1) {
+    else if (matches.size() == 1)
         r.found = matches.front();
-        return r;
-    }
+    // Several items, one of them open and the others closed (a carried objective's KR and its
+    // origin's): the open one (SPEC §4).
+    if (!r.found && matches.size() > 1)
+        r.found = the_open_one(*m_workspace, std::span<const KrRef>(matches));
+    if (r.found) return r;
     if (matches.size() > 1) {
         if (explain != Explain::found)
             r.candidates = candidate_names(std::span<const KrRef>(matches));

@@ -48,7 +48,8 @@ class WorkspaceIndex {
     // also skips the candidates of an ambiguous reference (completion asks this of every id).
     enum class Explain { found, no, yes };
 
-    // `[NS/]OBJ`, resolved from `from_file` first.
+    // `[NS/]OBJ`, resolved from `from_file` first. Of several matches (here and in `kr`), the
+    // one whose objective is not closed when all the others are (SPEC §4: the running one).
     Resolution<ObjectiveRef> objective(std::string_view ref, std::size_t from_file,
                                        Explain explain = Explain::yes) const;
     // `[NS/]OBJ.KR`; with `allow_bare`, also a bare KR id unique in the workspace.

@@ -210,6 +210,53 @@ TEST_SUITE("okr::reference") {
         CHECK(r.candidates == Strings{"growth/eco.launch", "support/ops.launch"});
     }
 
+    TEST_CASE("a bare reference to a carried KR means the running one, not its closed origin") {
+        // `okr close --carry` leaves grow (closed) and grow-2027-q1 with the same KR ids.
+        Loaded ws({{"okr.toml", R"(
+namespace = "sales"
+cycle = "2026-Q4"
+[[objective]]
+id = "grow"
+title = "Grow"
+closed = 2027-01-05
+  [[objective.kr]]
+  id = "arr"
+  title = "ARR"
+  target = 2
+  score = 0.45
+[[objective]]
+id = "grow-2027-q1"
+title = "Grow"
+cycle = "2027-Q1"
+carried_from = "grow"
+  [[objective.kr]]
+  id = "arr"
+  title = "ARR"
+  start = 0.9
+  target = 2
+)"},
+                   {"other.toml", R"(
+namespace = "other"
+cycle = "2026-Q4"
+[[objective]]
+id = "grow"
+title = "Also grow"
+closed = 2026-12-31
+)"}},
+                  day("2027-01-05"));
+        CHECK(ws.index.kr("arr", 0, true).found == KrRef{0, 1, 0});
+        CHECK(ws.index.kr("sales/arr", 1, true).found == KrRef{0, 1, 0});
+        // The closed one by its full reference, and `carried_from` from its own file.
+        CHECK(ws.index.kr("grow.arr", 0).found == KrRef{0, 0, 0});
+        CHECK(ws.index.objective("grow", 0).found == ObjectiveRef{0, 0});
+        // From another file, bare `grow` matches two closed objectives: still ambiguous.
+        const auto r = ws.index.objective("grow", 1);
+        CHECK(r.found == ObjectiveRef{1, 0});
+        const auto both = ws.index.objective("grow", 5);
+        CHECK_FALSE(both.found);
+        CHECK(both.candidates == Strings{"sales/grow", "other/grow"});
+    }
+
     TEST_CASE("an unknown KR reference suggests the nearest names") {
         Teams ws;
         const auto r = ws.index.kr("eco.lanch", k_company_file);
