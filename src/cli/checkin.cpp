@@ -62,6 +62,14 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
                     ? (ev.current >= 1 ? "done" : "not done")
                     : fmt::format("{} / {}", report::format_number(ev.current),
                                   with_unit(kr.target, kr.unit));
+            // A closed objective's grade is frozen (SPEC §10): the check-in is history, and
+            // its progress says nothing about the grade.
+            if (const Objective& obj = file.objectives[o]; obj.closed && ev.score)
+                return fmt::format("{}: {}; the grade stays {}, frozen on {} (okr set {} score S "
+                                   "--force regrades it)\n",
+                                   report::escape_control(target.ref), value,
+                                   report::format_score(*ev.score), obj.closed->iso(),
+                                   report::escape_control(target.ref));
             return fmt::format("{}: {}, progress {}, {}\n", report::escape_control(target.ref),
                                value, report::format_percent(ev.progress),
                                ev.status == Status::none ? "-" : to_string(ev.status));

@@ -51,10 +51,10 @@ void add_status_sort_options(CommandLine& command, std::vector<std::string>& sta
                              std::string& sort) {
     command
         .add_option("--status", statuses,
-                    "Only items in these states: on-track, at-risk, off-track, done, dropped "
-                    "(comma-separated); an objective shows with its matching KRs")
+                    "Only items in these states: on-track, at-risk, off-track, done, dropped, "
+                    "closed (comma-separated); an objective shows with its matching KRs")
         ->delimiter(',')
-        ->one_of({"on-track", "at-risk", "off-track", "done", "dropped"})
+        ->one_of({"on-track", "at-risk", "off-track", "done", "dropped", "closed"})
         ->type_name("LIST");
     command
         .add_option("--sort", sort,

@@ -20,6 +20,8 @@ const char* to_string(Status s) {
         return "at-risk";
     case Status::off_track:
         return "off-track";
+    case Status::closed:
+        return "closed";
     }
     return "";
 }
@@ -187,7 +189,8 @@ KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool obj
         return e;
     }
     e.score = kr.score ? *kr.score : std::clamp(e.progress, 0.0, 1.0);
-    e.status = status_for(e.score, cycle.elapsed(as_of));
+    e.status =
+        closed && as_of >= *closed ? Status::closed : status_for(e.score, cycle.elapsed(as_of));
     return e;
 }
 
@@ -238,7 +241,8 @@ void evaluate_file(const WorkspaceIndex& index, std::size_t f, Evaluation& ev) {
             oe.status = Status::dropped;
         } else {
             oe.score = weighted_mean(scores);
-            oe.status = status_for(oe.score, oe.elapsed);
+            oe.status = obj.closed && as_of >= *obj.closed ? Status::closed
+                                                           : status_for(oe.score, oe.elapsed);
             oe.band = band_for(oe.score);
             // An objective with no active KR has no grade, so it cannot miss one.
             oe.missed_commitment = obj.type == ObjectiveType::committed && as_of > cycle.end &&

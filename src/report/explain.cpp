@@ -70,11 +70,25 @@ void cycle_steps(Explanation& e, const Cycle& c, bool known, Date as_of) {
     el.values = {{"as_of", as_of.iso()}, {"days_elapsed", static_cast<double>(days)}, {"t", t}};
 }
 
-void status_step(Explanation& e, std::optional<double> score, double t, Status status) {
+// The status `evaluate` gives: dropped; closed from the day its objective was closed on; else
+// by the score and the gap to t.
+Status status_of(bool dropped, const Objective& obj, Date as_of, std::optional<double> score,
+                 double t) {
+    if (dropped) return Status::dropped;
+    if (obj.closed && as_of >= *obj.closed) return Status::closed;
+    return status_for(score, t);
+}
+
+void status_step(Explanation& e, std::optional<double> score, double t, Status status,
+                 std::optional<Date> closed) {
     ExplainStep& st = add(e, "status", "Status");
     st.values = {{"t", t}};
     if (status == Status::dropped) {
         st.lines.push_back("dropped: it counts in no score");
+    } else if (status == Status::closed) {
+        st.lines.push_back(fmt::format("closed on {}: its grade is frozen, so the gap to t no "
+                                       "longer makes a status",
+                                       closed->iso()));
     } else if (!score) {
         st.lines.push_back("no score, so no status");
     } else if (*score >= 1) {
@@ -262,19 +276,21 @@ Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
         sc.values = {{"score", std::monostate{}}, {"dropped", true}};
     } else if (kr.score) {
         score = *kr.score;
-        sc.lines.push_back(fmt::format("s = {}, the `score` in the file{}: it overrides "
-                                       "clamp(p, 0, 1) = {}",
-                                       num(*kr.score), obj.closed ? ", frozen by `okr close`" : "",
-                                       num(std::clamp(p, 0.0, 1.0))));
-        sc.values = {{"score", *kr.score}, {"manual", true}};
+        sc.lines.push_back(fmt::format(
+            "s = {}, the `score` in the file{}: it overrides clamp(p, 0, 1) = {}", num(*kr.score),
+            obj.closed ? fmt::format(", frozen on {} by `okr close`", obj.closed->iso()) : "",
+            num(std::clamp(p, 0.0, 1.0))));
+        // A grade in a closed objective is the frozen one, not a manual score (SPEC §10).
+        sc.values = {{"score", *kr.score}, {"manual", !obj.closed}};
+        if (obj.closed) sc.values.emplace_back("frozen_on", obj.closed->iso());
     } else {
         score = std::clamp(p, 0.0, 1.0);
         sc.lines.push_back(
             fmt::format("s = clamp(p, 0, 1) = {}, shown as {}", num(*score), format_score(*score)));
         sc.values = {{"score", *score}, {"manual", false}};
     }
-    const Status status = dropped ? Status::dropped : status_for(score, t);
-    status_step(e, score, t, status);
+    const Status status = status_of(dropped, obj, as_of, score, t);
+    status_step(e, score, t, status, obj.closed);
 
     // Confidence: the latest counted check-in that states one.
     const Checkin* confident = nullptr;
@@ -407,8 +423,8 @@ Explanation explain_objective(const WorkspaceIndex& index, ObjectiveRef ref, Dat
                                        num(sum), num(total), num(*score), format_score(*score)));
         me.values = {{"weighted_sum", sum}, {"weights", total}, {"score", *score}};
     }
-    const Status status = obj.dropped ? Status::dropped : status_for(score, t);
-    status_step(e, score, t, status);
+    const Status status = status_of(obj.dropped, obj, as_of, score, t);
+    status_step(e, score, t, status, obj.closed);
     const Band band = obj.dropped ? Band::none : band_for(score);
     ExplainStep& ba = add(e, "band", "Band");
     ba.lines.push_back(score ? fmt::format("{} is {}", format_score(*score), band_rule(band))

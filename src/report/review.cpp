@@ -83,7 +83,7 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
                 std::min<std::size_t>(4, static_cast<std::size_t>(std::floor(s * 5 + 1e-9)));
             ++review.distribution[bucket];
             ++review.bands[s >= 0.7 ? 0 : s >= 0.4 ? 1 : 2];
-            if (running && !kr.kpi && ke.status != Status::done) {
+            if (running && !kr.kpi && ke.status != Status::done && ke.status != Status::closed) {
                 const Date last = ke.last_checkin.value_or(oe.cycle->start);
                 if (as_of - last > k_checkin_gap_days) {
                     line.days_silent = as_of - last;

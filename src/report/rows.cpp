@@ -255,8 +255,8 @@ void compute_totals(Report& report) {
 }
 
 std::optional<Status> parse_status(std::string_view word) {
-    for (Status s :
-         {Status::on_track, Status::at_risk, Status::off_track, Status::done, Status::dropped})
+    for (Status s : {Status::on_track, Status::at_risk, Status::off_track, Status::done,
+                     Status::dropped, Status::closed})
         if (word == to_string(s)) return s;
     return std::nullopt;
 }
@@ -286,12 +286,14 @@ int severity(Status s) {
         return 2;
     case Status::done:
         return 3;
-    case Status::none:
+    case Status::closed:
         return 4;
-    case Status::dropped:
+    case Status::none:
         return 5;
+    case Status::dropped:
+        return 6;
     }
-    return 6;
+    return 7;
 }
 
 // A missing number sorts last for score and progress, first for the last check-in.

@@ -48,8 +48,13 @@ Sheet score_sheet(const Report& r) {
     };
     for (const auto& o : r.objectives) {
         std::string note;
-        if (o.status == Status::dropped) note = "dropped";
-        if (o.missed_commitment) note = "missed commitment";
+        // A closed objective's grade is the one `okr close` froze (SPEC §10).
+        const std::string frozen = o.closed ? "frozen on " + o.closed->iso() : "";
+        if (o.status == Status::dropped)
+            note = "dropped";
+        else if (o.closed)
+            note = frozen;
+        if (o.missed_commitment) note = "missed commitment" + (frozen.empty() ? "" : "; " + frozen);
         s.rows.push_back(
             {o.status == Status::dropped ? "dropped" : "objective",
              0,
@@ -70,6 +75,7 @@ Sheet score_sheet(const Report& r) {
                   text_cell(""), number_cell(kr.weight),
                   styled(score_cell(kr.score), style_of(kr.band)), band_cell(kr.band),
                   text_cell(dropped           ? "dropped"
+                            : o.closed        ? frozen
                             : kr.manual_score ? "manual score"
                                               : "",
                             Style::dim)}});

@@ -155,6 +155,7 @@ Style style_of(Status s) {
     case Status::off_track:
         return Style::red;
     case Status::dropped:
+    case Status::closed:
     case Status::none:
         return Style::dim;
     }

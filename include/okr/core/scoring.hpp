@@ -11,7 +11,9 @@
 
 namespace okr {
 
-enum class Status { none, dropped, done, on_track, at_risk, off_track };
+// `closed`: the objective was closed (`okr close`) on or before the as-of date: its grade is
+// frozen, and the gap to the time elapsed no longer says anything.
+enum class Status { none, dropped, done, on_track, at_risk, off_track, closed };
 enum class Band { none, green, yellow, red };
 enum class Health { unknown, ok, warn, breach };
 

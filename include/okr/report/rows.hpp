@@ -129,7 +129,7 @@ void compute_totals(Report& report);
 void keep_statuses(Report& report, const std::vector<Status>& statuses);
 
 // `--sort KEY`: objectives and, within each, KRs. score and progress: lowest first; status:
-// off-track, at-risk, on-track, done, none, dropped; owner: by name; last: the oldest (or
+// off-track, at-risk, on-track, done, closed, none, dropped; owner: by name; last: the oldest (or
 // missing) last check-in first. Ties keep file order.
 enum class SortKey { score, progress, status, owner, last };
 void sort_report(Report& report, SortKey key);
