@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 namespace okr::cli {
 
@@ -18,11 +19,6 @@ struct CloseOptions {
     std::string to;
     bool dry_run = false;
 };
-
-// A score as okr displays it: cut to two decimals, never rounded up (SPEC §5).
-double cut_score(double s) {
-    return std::floor(s * 100 + 1e-9) / 100;
-}
 
 std::string lowercase(std::string s) {
     for (char& c : s)
@@ -125,6 +121,36 @@ Runner setup_close(CommandLine& command) {
         const Date graded_at = std::min(as_of, cycle->end);
         const Evaluation ev =
             graded_at == goals.evaluation.as_of ? goals.evaluation : evaluate(index, graded_at);
+
+        // The objectives that an earlier run carried already (into any cycle), and, for those
+        // carried into NEXT, where they went: nothing is carried twice, and a parent carried
+        // earlier is pointed at as one carried now is.
+        std::set<std::pair<std::size_t, std::size_t>> carried_before;
+        std::map<std::pair<std::size_t, std::size_t>, std::string> parent_ids; // -> id in NEXT
+        for (std::size_t f = 0; f < ws.files.size(); ++f)
+            for (std::size_t o = 0; o < ws.files[f].objectives.size(); ++o) {
+                const Objective& x = ws.files[f].objectives[o];
+                if (!x.carried_from) continue;
+                auto from =
+                    index.objective(x.carried_from->text, f, WorkspaceIndex::Explain::found);
+                if (!from.found) continue;
+                carried_before.insert({from.found->file, from.found->objective});
+                if (!next.empty() && x.cycle == next)
+                    parent_ids[{from.found->file, from.found->objective}] = x.id;
+            }
+
+        // What each objective of the cycle gets: frozen and closed (unless closed already), and
+        // carried (with --carry, when below 1.0 with unfinished KRs and not carried before).
+        struct Carry {
+            std::size_t file, objective;
+            io::NewItem item;
+            std::vector<io::NewItem> krs;
+        };
+        std::vector<Carry> carries;
+        std::map<std::string, std::set<std::string>> taken; // namespace -> ids, with new ones
+        for (const GoalFile& file : ws.files)
+            for (const Objective& x : file.objectives)
+                taken[file.name_space].insert(x.id);
         std::map<std::string, FilePlan> plans; // by path: locked and written in path order
         std::size_t in_cycle = 0, frozen = 0, closed = 0, carried = 0;
         for (std::size_t f = 0; f < ws.files.size(); ++f) {
@@ -133,22 +159,25 @@ Runner setup_close(CommandLine& command) {
                 const Objective& obj = file.objectives[o];
                 if (obj.cycle != cycle->name || obj.dropped) continue;
                 ++in_cycle;
-                if (obj.closed) continue;
-                FilePlan& plan = plans[file.path];
-                plan.path = file.path;
+                const bool closing = !obj.closed;
+                const bool may_carry = opts->carry && !carried_before.contains({f, o});
+                if (!closing && !may_carry) continue;
                 const ObjectiveEval& oe = ev.objectives[f][o];
+                std::vector<std::pair<io::ItemId, double>> scores;
+                std::vector<std::string> score_refs;
                 std::vector<Weighted> grades;
                 std::vector<io::NewItem> unfinished;
                 for (std::size_t k = 0; k < obj.krs.size(); ++k) {
                     const KeyResult& kr = obj.krs[k];
                     const KrEval& ke = oe.krs[k];
                     if (kr.dropped || !ke.score) continue;
-                    double grade = *ke.score;
-                    if (!kr.score) {
-                        grade = cut_score(*ke.score);
-                        plan.scores.emplace_back(io::ItemId::of_kr(obj.id, kr.id), grade);
-                        plan.score_refs.push_back(index.ref_of(KrRef{f, o, k}));
-                        ++frozen;
+                    // The score exactly as computed, in as many digits as it takes to read back
+                    // the same number: every mean made of it is the one the reports showed
+                    // before (SPEC §10: closing changes no number).
+                    const double grade = *ke.score;
+                    if (closing && !kr.score) {
+                        scores.emplace_back(io::ItemId::of_kr(obj.id, kr.id), grade);
+                        score_refs.push_back(index.ref_of(KrRef{f, o, k}));
                     }
                     grades.push_back({grade, kr.weight});
                     // Unfinished: below 1.0, with somewhere left to go from its last value.
@@ -168,50 +197,90 @@ Runner setup_close(CommandLine& command) {
                     if (kr.kpi) item.keys.emplace_back("kpi", kr.kpi->text);
                     unfinished.push_back(std::move(item));
                 }
-                plan.closed.push_back(obj.id);
-                plan.closed_refs.push_back(index.ref_of(ObjectiveRef{f, o}));
-                const std::string& own = plan.closed_refs.back();
-                plan.prefix = own.substr(0, own.size() - obj.id.size());
-                ++closed;
                 const auto grade = weighted_mean(grades);
-                if (!opts->carry || !grade || *grade >= 1 || unfinished.empty()) continue;
+                const bool carrying = may_carry && grade && *grade < 1 && !unfinished.empty();
+                if (!closing && !carrying) continue;
+                FilePlan& plan = plans[file.path];
+                plan.path = file.path;
+                const std::string own = index.ref_of(ObjectiveRef{f, o});
+                plan.prefix = own.substr(0, own.size() - obj.id.size());
+                if (closing) {
+                    frozen += scores.size();
+                    plan.scores.insert(plan.scores.end(), scores.begin(), scores.end());
+                    plan.score_refs.insert(plan.score_refs.end(), score_refs.begin(),
+                                           score_refs.end());
+                    plan.closed.push_back(obj.id);
+                    plan.closed_refs.push_back(own);
+                    ++closed;
+                }
+                if (!carrying) continue;
                 io::NewItem carried_obj;
                 const std::string base = obj.id + "-" + lowercase(next);
+                std::set<std::string>& ids = taken[file.name_space];
                 carried_obj.id = base;
-                for (int n = 2;
-                     std::any_of(file.objectives.begin(), file.objectives.end(),
-                                 [&](const Objective& x) { return x.id == carried_obj.id; });
-                     ++n)
+                for (int n = 2; ids.contains(carried_obj.id); ++n)
                     carried_obj.id = fmt::format("{}-{}", base, n);
+                ids.insert(carried_obj.id);
+                parent_ids[{f, o}] = carried_obj.id;
                 carried_obj.title = obj.title;
-                if (obj.owner != file.owner) carried_obj.keys.emplace_back("owner", obj.owner);
-                if (obj.type == ObjectiveType::committed)
-                    carried_obj.keys.emplace_back("type", std::string("committed"));
-                if (obj.parent) carried_obj.keys.emplace_back("parent", obj.parent->text);
-                if (!obj.kpis.empty()) {
-                    std::vector<std::string> kpis;
-                    for (const RefText& k : obj.kpis)
-                        kpis.push_back(k.text);
-                    carried_obj.keys.emplace_back("kpis", kpis);
-                }
-                if (!obj.tags.empty()) carried_obj.keys.emplace_back("tags", obj.tags);
-                carried_obj.keys.emplace_back("cycle", next);
-                carried_obj.keys.emplace_back("carried_from", obj.id);
-                plan.carried_refs.push_back(fmt::format(
-                    "{} ({} KR{})", index.ref_of(ObjectiveRef{f, o}) + " -> " + carried_obj.id,
-                    unfinished.size(), unfinished.size() == 1 ? "" : "s"));
-                plan.carried.emplace_back(std::move(carried_obj), std::move(unfinished));
-                ++carried;
+                carries.push_back({f, o, std::move(carried_obj), std::move(unfinished)});
             }
+        }
+        // The keys of each carried objective, once every new id is known: a parent carried too
+        // is pointed at in NEXT, so that the next cycle's tree has the closed one's shape.
+        for (Carry& c : carries) {
+            const GoalFile& file = ws.files[c.file];
+            const Objective& obj = file.objectives[c.objective];
+            io::NewItem& carried_obj = c.item;
+            if (obj.owner != file.owner) carried_obj.keys.emplace_back("owner", obj.owner);
+            if (obj.type == ObjectiveType::committed)
+                carried_obj.keys.emplace_back("type", std::string("committed"));
+            if (obj.parent) {
+                std::string parent = obj.parent->text;
+                const auto p = ev.objectives[c.file][c.objective].parent;
+                if (auto it = p ? parent_ids.find({p->file, p->objective}) : parent_ids.end();
+                    it != parent_ids.end()) {
+                    const std::size_t slash = parent.find('/');
+                    if (slash != std::string::npos)
+                        parent = parent.substr(0, slash + 1) + it->second;
+                    else if (p->file == c.file)
+                        parent = it->second;
+                    else
+                        parent = ws.files[p->file].name_space + "/" + it->second;
+                }
+                carried_obj.keys.emplace_back("parent", parent);
+            }
+            if (!obj.kpis.empty()) {
+                std::vector<std::string> kpis;
+                for (const RefText& k : obj.kpis)
+                    kpis.push_back(k.text);
+                carried_obj.keys.emplace_back("kpis", kpis);
+            }
+            if (!obj.tags.empty()) carried_obj.keys.emplace_back("tags", obj.tags);
+            carried_obj.keys.emplace_back("cycle", next);
+            carried_obj.keys.emplace_back("carried_from", obj.id);
+            FilePlan& plan = plans[file.path];
+            plan.carried_refs.push_back(fmt::format(
+                "{} ({} KR{})",
+                index.ref_of(ObjectiveRef{c.file, c.objective}) + " -> " + carried_obj.id,
+                c.krs.size(), c.krs.size() == 1 ? "" : "s"));
+            plan.carried.emplace_back(std::move(carried_obj), std::move(c.krs));
+            ++carried;
         }
         if (in_cycle == 0)
             throw CommandError(ExitCode::usage,
                                fmt::format("no objective is graded in {}", cycle->name),
                                "`okr status --cycle all` lists the objectives and their cycles");
-        if (closed == 0) {
-            const std::string text = fmt::format(
-                "{} is already closed: every objective has `closed`; nothing to change\n",
-                cycle->name);
+        if (closed == 0 && carried == 0) {
+            const std::string text =
+                opts->carry
+                    ? fmt::format("{} is already closed and carried: every objective has "
+                                  "`closed`, and each one below 1.0 with unfinished key results "
+                                  "has been carried; nothing to change\n",
+                                  cycle->name)
+                    : fmt::format(
+                          "{} is already closed: every objective has `closed`; nothing to change\n",
+                          cycle->name);
             if (opts->dry_run && session.options().format != "json" && !session.options().quiet)
                 out += text;
             finish_write(session, opts->dry_run, {}, text, out);
@@ -271,13 +340,16 @@ Runner setup_close(CommandLine& command) {
             }
         }
 
-        std::string summary = fmt::format(
-            "{} {} as of {}: {} objective{} closed, {} score{} frozen{}\n",
-            opts->dry_run ? "Would close" : "Closed", cycle->name, as_of.iso(), closed,
-            closed == 1 ? "" : "s", frozen, frozen == 1 ? "" : "s",
-            graded_at < cycle->end
-                ? fmt::format(" (graded as of {}, before the cycle's end)", graded_at.iso())
-                : "");
+        std::string summary =
+            closed == 0
+                ? fmt::format("{} was already closed: nothing to freeze\n", cycle->name)
+                : fmt::format("{} {} as of {}: {} objective{} closed, {} score{} frozen{}\n",
+                              opts->dry_run ? "Would close" : "Closed", cycle->name, as_of.iso(),
+                              closed, closed == 1 ? "" : "s", frozen, frozen == 1 ? "" : "s",
+                              graded_at < cycle->end
+                                  ? fmt::format(" (graded as of {}, before the cycle's end)",
+                                                graded_at.iso())
+                                  : "");
         if (opts->carry)
             summary +=
                 fmt::format("{} {} objective{} to {}\n", opts->dry_run ? "Would carry" : "Carried",

@@ -3,6 +3,7 @@
 #include "okr/report/text.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 namespace okr::report {
@@ -17,9 +18,22 @@ ObjectiveWeek week_of(const WorkspaceIndex& index, ObjectiveRef ref, const Cycle
         if (kr.kpi)
             if (auto r = index.kpi(kr.kpi->text, ref.file, WorkspaceIndex::Explain::found).found)
                 kpi = &index.at(*r);
-        // Before `closed`, the score as it was computed then, not the one frozen later.
+        // Before the grade was frozen, the score as it was computed then; from the day it was
+        // graded on (the cycle's end, or `closed` when closed early) the frozen one, which is
+        // what `score` and `explain` show (SPEC §10). A `score` that is not the one computed on
+        // that day (exactly, or cut to two decimals, as `close` froze it before issue 26) was a
+        // manual grade before the close, and counts all along, as it did then.
         KeyResult as_then = kr;
-        if (obj.closed && d < *obj.closed) as_then.score.reset();
+        if (obj.closed && kr.score && d < std::min(*obj.closed, cycle.end)) {
+            KeyResult computed = kr;
+            computed.score.reset();
+            const std::optional<double> then =
+                evaluate_kr(computed, cycle, std::min(*obj.closed, cycle.end), obj.dropped, kpi,
+                            obj.closed)
+                    .score;
+            if (then && (*then == *kr.score || std::floor(*then * 100 + 1e-9) / 100 == *kr.score))
+                as_then.score.reset();
+        }
         const KrEval e = evaluate_kr(as_then, cycle, d, obj.dropped, kpi, obj.closed);
         if (!e.score) continue;
         scores.push_back({*e.score, kr.weight});

@@ -33,6 +33,7 @@ GOLDEN = os.path.join(HERE, "close")
 
 TEAM = os.path.join(ROOT, "examples", "team")
 PERSONAL = os.path.join(ROOT, "examples", "personal")
+QUARTER = os.path.join(ROOT, "tests", "cli", "data", "quarter-end")
 
 # NAME, workspace, commands (each run in the workspace's folder).
 CASES = [
@@ -63,6 +64,35 @@ CASES = [
     ("team-close-json", TEAM, ["--as-of 2027-01-05 close 2026-Q4 --carry --dry-run --format json",
                                "--as-of 2027-01-05 close 2026-Q4 --carry --format json",
                                "--as-of 2027-01-06 close 2026-Q4 --format json"]),
+    # Closing changes no grade (issue 26): top's KRs at 0.709 and 0.699 make 0.70, green, before
+    # and after; each frozen grade reads "frozen on D", and `log top` ends on it.
+    ("quarter-keeps-grades", QUARTER, ["--as-of 2027-01-05 score --cycle 2026-Q4",
+                                       "--as-of 2027-01-05 close 2026-Q4",
+                                       "--as-of 2027-01-05 score --cycle 2026-Q4",
+                                       "--as-of 2027-01-05 log top --format csv",
+                                       "--as-of 2027-01-05 explain top"]),
+    # Carry keeps the tree: grow's parent top is carried too, so grow-2027-q1 points at
+    # top-2027-q1. A bare `arr` then means the running grow-2027-q1.arr, and completion offers
+    # the carried KRs, not the closed ones (unless typed in full).
+    ("quarter-carry-tree", QUARTER, ["--as-of 2027-01-05 close 2026-Q4 --carry",
+                                     "--as-of 2027-01-05 tree --cycle all",
+                                     "--as-of 2027-01-05 checkin arr 1200000",
+                                     "--as-of 2027-01-05 __complete objectives,krs -- ''",
+                                     "--as-of 2027-01-05 __complete krs -- grow.arr"]),
+    # Forgot --carry: a second close with it carries what is unfinished, once.
+    ("quarter-carry-later", QUARTER, ["--as-of 2027-01-05 close 2026-Q4",
+                                      "--as-of 2027-01-06 close 2026-Q4 --carry",
+                                      "--as-of 2027-01-06 close 2026-Q4 --carry",
+                                      "--as-of 2027-01-06 tree --cycle 2027-Q1"]),
+    # A check-in dated inside a closed cycle is history: recorded, and the grade stays; reports
+    # show the frozen grade and the status closed.
+    ("quarter-checkin-closed", QUARTER, ["--as-of 2027-01-05 close 2026-Q4",
+                                         "--as-of 2027-01-06 checkin grow.arr 2100000 "
+                                         "--date 2026-12-20",
+                                         "--as-of 2027-01-06 checkin grow.launch no "
+                                         "--date 2026-12-20",
+                                         "--as-of 2027-01-06 status --cycle 2026-Q4",
+                                         "--as-of 2027-01-06 score --cycle 2026-Q4"]),
     ("close-errors", PERSONAL, ["--as-of 2027-01-05 close 2026-Q5",
                                 "--as-of 2027-01-05 close 2027-Q3",
                                 "--as-of 2027-01-05 close 2026-Q4 --to 2027-Q1"]),
