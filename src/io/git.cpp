@@ -175,8 +175,11 @@ bool glob_match(const std::vector<std::string>& g, std::size_t i, const std::vec
 
 Result<GitRevision> GitRevision::open(const std::string& toplevel, const std::string& cwd,
                                       const std::string& rev) {
-    ProgramRun list = run_program(
-        {"git", "ls-tree", "-r", "-z", "--full-tree", "--name-only", rev, "--"}, toplevel);
+    // Each entry `MODE TYPE OID\tPATH\0`: paths are NUL-separated, and the blobs are asked for
+    // by object id, one per line, so that no file name (a newline, a leading `-`, quotes) can
+    // break either list (SPEC §12).
+    ProgramRun list =
+        run_program({"git", "ls-tree", "-r", "-z", "--full-tree", rev, "--"}, toplevel);
     if (list.status != 0) {
         std::string why = list.err.empty() ? "git ls-tree failed" : list.err;
         while (!why.empty() && why.back() == '\n')
@@ -195,10 +198,17 @@ Result<GitRevision> GitRevision::open(const std::string& toplevel, const std::st
     for (std::size_t at = 0; at < list.out.size();) {
         std::size_t end = list.out.find('\0', at);
         if (end == std::string::npos) end = list.out.size();
-        std::string path = list.out.substr(at, end - at);
+        const std::string_view entry(list.out.data() + at, end - at);
         at = end + 1;
+        const std::size_t tab = entry.find('\t');
+        if (tab == std::string_view::npos) continue;
+        const std::string_view head = entry.substr(0, tab);
+        std::string path(entry.substr(tab + 1));
+        const std::size_t oid_at = head.rfind(' ');
+        if (oid_at == std::string_view::npos || head.find(" blob ") == std::string_view::npos)
+            continue;
         if (path.size() > 5 && path.ends_with(".toml")) {
-            request += rev + ":" + path + "\n";
+            request += std::string(head.substr(oid_at + 1)) + "\n";
             paths.push_back(std::move(path));
         }
     }

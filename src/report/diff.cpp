@@ -42,28 +42,6 @@ bool cycle_running(const ObjectiveEval& e, Date as_of) {
     return e.cycle && e.cycle->start <= as_of && as_of <= e.cycle->end;
 }
 
-// Items of one version by reference.
-struct Items {
-    std::unordered_map<std::string, ObjectiveRef> objectives;
-    std::unordered_map<std::string, KrRef> krs;
-    std::unordered_map<std::string, KpiRef> kpis;
-};
-
-Items items_of(const WorkspaceIndex& index) {
-    Items out;
-    const Workspace& ws = index.workspace();
-    for (std::size_t f = 0; f < ws.files.size(); ++f) {
-        for (std::size_t o = 0; o < ws.files[f].objectives.size(); ++o) {
-            out.objectives.emplace(index.ref_of(ObjectiveRef{f, o}), ObjectiveRef{f, o});
-            for (std::size_t k = 0; k < ws.files[f].objectives[o].krs.size(); ++k)
-                out.krs.emplace(index.ref_of(KrRef{f, o, k}), KrRef{f, o, k});
-        }
-        for (std::size_t k = 0; k < ws.files[f].kpis.size(); ++k)
-            out.kpis.emplace(index.ref_of(KpiRef{f, k}), KpiRef{f, k});
-    }
-    return out;
-}
-
 void new_checkins(const std::vector<Checkin>& before, const std::vector<Checkin>& after,
                   const std::string& item, const std::string& ref, const std::string& title,
                   std::vector<GoalChange>& out) {
@@ -97,25 +75,142 @@ void score_and_status(const std::string& item, const std::string& ref, const std
     if (tb != ta) out.push_back(make("status", item, ref, title, to_string(tb), to_string(ta)));
 }
 
+// The rows of what an item says about itself, in the order of SPEC §12: a rename, then title,
+// owner, weight, unit and type, then its `status` key (dropped, or active again).
+struct Said {
+    std::string id, title, owner, unit, type;
+    std::string owner_key; // what the item's own `owner` says: a KR that follows its objective's
+                           // owner has not changed when the objective's has
+    std::optional<double> weight;
+    bool dropped = false;
+};
+
+void said_changes(const std::string& item, const std::string& old_ref, const std::string& ref,
+                  const Said& b, const Said& a, std::vector<GoalChange>& out) {
+    if (old_ref != ref) out.push_back(make("renamed", item, ref, a.title, old_ref, ref));
+    if (b.title != a.title) out.push_back(make("title", item, ref, a.title, b.title, a.title));
+    if (b.owner_key != a.owner_key) out.push_back(make("owner", item, ref, a.title, b.owner, a.owner));
+    if (b.weight && a.weight && *b.weight != *a.weight)
+        out.push_back(make("weight", item, ref, a.title, shown_number(*b.weight),
+                           shown_number(*a.weight)));
+    if (b.unit != a.unit) out.push_back(make("unit", item, ref, a.title, b.unit, a.unit));
+    if (b.type != a.type) out.push_back(make("type", item, ref, a.title, b.type, a.type));
+    if (a.dropped && !b.dropped) out.push_back(make("dropped", item, ref, a.title));
+    if (!a.dropped && b.dropped) out.push_back(make("reactivated", item, ref, a.title));
+}
+
+Said said(const Objective& o) {
+    return {o.id, o.title, o.owner, {}, to_string(o.type), o.owner, o.weight, o.dropped};
+}
+Said said(const KeyResult& kr, const Objective& o) {
+    return {kr.id,    kr.title,  kr.owner.empty() ? o.owner : kr.owner,
+            kr.unit,  to_string(kr.type), kr.owner, kr.weight, kr.dropped};
+}
+Said said(const Kpi& k) {
+    return {k.id, k.title, k.owner, k.unit, {}, k.owner, std::nullopt, k.dropped};
+}
+
+// Pairs each item of the newer version with its item of the older one: by reference, else as
+// a rename (`okr mv`: a new id, the same title, in the same namespace or objective), one to one
+// in file order. `same(new, old)` says whether two items may be one renamed.
+template <typename New, typename Old, typename Same>
+std::vector<std::optional<Old>> pair_items(const std::vector<New>& news,
+                                           const std::vector<std::string>& new_refs,
+                                           const std::vector<Old>& olds,
+                                           const std::vector<std::string>& old_refs, Same same,
+                                           std::vector<bool>& old_used) {
+    std::vector<std::optional<Old>> out(news.size());
+    old_used.assign(olds.size(), false);
+    std::unordered_map<std::string, std::size_t> by_ref;
+    for (std::size_t i = 0; i < olds.size(); ++i)
+        by_ref.emplace(old_refs[i], i);
+    for (std::size_t i = 0; i < news.size(); ++i)
+        if (auto it = by_ref.find(new_refs[i]); it != by_ref.end()) {
+            out[i] = olds[it->second];
+            old_used[it->second] = true;
+        }
+    for (std::size_t i = 0; i < news.size(); ++i) {
+        if (out[i]) continue;
+        for (std::size_t j = 0; j < olds.size(); ++j)
+            if (!old_used[j] && same(news[i], olds[j])) {
+                out[i] = olds[j];
+                old_used[j] = true;
+                break;
+            }
+    }
+    return out;
+}
+
+struct ObjectiveList {
+    std::vector<ObjectiveRef> items;
+    std::vector<std::string> refs;
+};
+
+ObjectiveList objectives_of(const WorkspaceIndex& index) {
+    ObjectiveList out;
+    const Workspace& ws = index.workspace();
+    for (std::size_t f = 0; f < ws.files.size(); ++f)
+        for (std::size_t o = 0; o < ws.files[f].objectives.size(); ++o) {
+            out.items.push_back({f, o});
+            out.refs.push_back(index.ref_of(ObjectiveRef{f, o}));
+        }
+    return out;
+}
+
 } // namespace
 
 GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, Date as_of) {
     GoalsDiff diff;
     diff.as_of = as_of;
-    const Items old_items = items_of(*before.index);
-    const Items new_items = items_of(*after.index);
     const WorkspaceIndex& bi = *before.index;
     const WorkspaceIndex& ai = *after.index;
-    std::vector<GoalChange>& out = diff.changes;
     const Workspace& ws = ai.workspace();
+    const Workspace& old_ws = bi.workspace();
+    std::vector<GoalChange>& out = diff.changes;
+
+    // Objectives of both versions, paired; a carried objective is new, never a rename.
+    const ObjectiveList new_objectives = objectives_of(ai), old_objectives = objectives_of(bi);
+    std::vector<bool> old_objective_used;
+    const auto objective_pairs = pair_items(
+        new_objectives.items, new_objectives.refs, old_objectives.items, old_objectives.refs,
+        [&](ObjectiveRef n, ObjectiveRef o) {
+            const Objective& a = ai.at(n);
+            return !a.carried_from && a.title == bi.at(o).title &&
+                   ws.files[n.file].name_space == old_ws.files[o.file].name_space;
+        },
+        old_objective_used);
+    // KPIs likewise, by namespace and title.
+    std::vector<KpiRef> new_kpis, old_kpis;
+    std::vector<std::string> new_kpi_refs, old_kpi_refs;
+    for (std::size_t f = 0; f < ws.files.size(); ++f)
+        for (std::size_t k = 0; k < ws.files[f].kpis.size(); ++k) {
+            new_kpis.push_back({f, k});
+            new_kpi_refs.push_back(ai.ref_of(KpiRef{f, k}));
+        }
+    for (std::size_t f = 0; f < old_ws.files.size(); ++f)
+        for (std::size_t k = 0; k < old_ws.files[f].kpis.size(); ++k) {
+            old_kpis.push_back({f, k});
+            old_kpi_refs.push_back(bi.ref_of(KpiRef{f, k}));
+        }
+    std::vector<bool> old_kpi_used;
+    const auto kpi_pairs = pair_items(
+        new_kpis, new_kpi_refs, old_kpis, old_kpi_refs,
+        [&](KpiRef n, KpiRef o) {
+            return ai.at(n).title == bi.at(o).title &&
+                   ws.files[n.file].name_space == old_ws.files[o.file].name_space;
+        },
+        old_kpi_used);
+
+    std::vector<GoalChange> removed_krs;
+    std::size_t next_objective = 0, next_kpi = 0;
     for (std::size_t f = 0; f < ws.files.size(); ++f) {
-        for (std::size_t o = 0; o < ws.files[f].objectives.size(); ++o) {
+        for (std::size_t o = 0; o < ws.files[f].objectives.size(); ++o, ++next_objective) {
             const ObjectiveRef ar{f, o};
             const Objective& a = ai.at(ar);
             const ObjectiveEval& ae = after.evaluation->at(ar);
             const std::string ref = ai.ref_of(ar);
-            auto found = old_items.objectives.find(ref);
-            if (found == old_items.objectives.end()) {
+            const std::optional<ObjectiveRef> found = objective_pairs[next_objective];
+            if (!found) {
                 if (a.carried_from)
                     out.push_back(
                         make("carried", "objective", ref, a.title, a.carried_from->text, a.cycle));
@@ -124,27 +219,44 @@ GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, 
                         make("added", "objective", ref, a.title, {}, shown_score(ae.score)));
                 continue;
             }
-            const Objective& b = bi.at(found->second);
-            const ObjectiveEval& be = before.evaluation->at(found->second);
-            if (a.dropped && !b.dropped) out.push_back(make("dropped", "objective", ref, a.title));
+            const Objective& b = bi.at(*found);
+            const ObjectiveEval& be = before.evaluation->at(*found);
+            said_changes("objective", bi.ref_of(*found), ref, said(b), said(a), out);
             if (a.closed && !b.closed)
                 out.push_back(make("closed", "objective", ref, a.title, {}, a.closed->iso()));
             score_and_status("objective", ref, a.title, be.score, ae.score, be.status, ae.status,
                              out);
+            // Its KRs, paired by id, else renamed within the objective (same title).
+            std::vector<std::size_t> new_krs(a.krs.size()), old_krs(b.krs.size());
+            std::vector<std::string> new_kr_ids, old_kr_ids;
+            for (std::size_t k = 0; k < a.krs.size(); ++k) {
+                new_krs[k] = k;
+                new_kr_ids.push_back(a.krs[k].id);
+            }
+            for (std::size_t k = 0; k < b.krs.size(); ++k) {
+                old_krs[k] = k;
+                old_kr_ids.push_back(b.krs[k].id);
+            }
+            std::vector<bool> old_kr_used;
+            const auto kr_pairs = pair_items(
+                new_krs, new_kr_ids, old_krs, old_kr_ids,
+                [&](std::size_t n, std::size_t ol) { return a.krs[n].title == b.krs[ol].title; },
+                old_kr_used);
             for (std::size_t k = 0; k < a.krs.size(); ++k) {
                 const KrRef akr{f, o, k};
                 const KeyResult& kr = a.krs[k];
                 const KrEval& ke = after.evaluation->at(akr);
                 const std::string kref = ai.ref_of(akr);
-                auto old = old_items.krs.find(kref);
-                if (old == old_items.krs.end()) {
+                if (!kr_pairs[k]) {
                     out.push_back(make("added", "kr", kref, kr.title, {}, shown_score(ke.score)));
                     continue;
                 }
-                const KeyResult& okr = bi.at(old->second);
-                const KrEval& oke = before.evaluation->at(old->second);
-                if (kr.dropped && !okr.dropped)
-                    out.push_back(make("dropped", "kr", kref, kr.title));
+                const KrRef old_kr{found->file, found->objective, *kr_pairs[k]};
+                const KeyResult& okr = bi.at(old_kr);
+                const KrEval& oke = before.evaluation->at(old_kr);
+                // A KR of a renamed objective keeps its id: only the objective has a rename row.
+                said_changes("kr", okr.id == kr.id ? kref : bi.ref_of(old_kr), kref,
+                             said(okr, b), said(kr, a), out);
                 if (kr.start != okr.start || kr.target != okr.target) {
                     GoalChange ch = make(
                         "goalpost", "kr", kref, kr.title,
@@ -157,20 +269,25 @@ GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, 
                 score_and_status("kr", kref, kr.title, oke.score, ke.score, oke.status, ke.status,
                                  out);
             }
+            for (std::size_t k = 0; k < b.krs.size(); ++k)
+                if (!old_kr_used[k])
+                    removed_krs.push_back(make("removed", "kr",
+                                               bi.ref_of(KrRef{found->file, found->objective, k}),
+                                               b.krs[k].title));
         }
-        for (std::size_t k = 0; k < ws.files[f].kpis.size(); ++k) {
+        for (std::size_t k = 0; k < ws.files[f].kpis.size(); ++k, ++next_kpi) {
             const KpiRef ar{f, k};
             const Kpi& a = ai.at(ar);
             const KpiEval& ae = after.evaluation->at(ar);
             const std::string ref = ai.ref_of(ar);
-            auto found = old_items.kpis.find(ref);
-            if (found == old_items.kpis.end()) {
+            const std::optional<KpiRef> found = kpi_pairs[next_kpi];
+            if (!found) {
                 out.push_back(make("added", "kpi", ref, a.title, {}, to_string(ae.health)));
                 continue;
             }
-            const Kpi& b = bi.at(found->second);
-            const KpiEval& be = before.evaluation->at(found->second);
-            if (a.dropped && !b.dropped) out.push_back(make("dropped", "kpi", ref, a.title));
+            const Kpi& b = bi.at(*found);
+            const KpiEval& be = before.evaluation->at(*found);
+            said_changes("kpi", bi.ref_of(*found), ref, said(b), said(a), out);
             new_checkins(b.checkins, a.checkins, "kpi", ref, a.title, out);
             if (be.health != ae.health)
                 out.push_back(make("health", "kpi", ref, a.title, to_string(be.health),
@@ -178,27 +295,18 @@ GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, 
         }
     }
     // Removed: in the older version only, in its order.
-    const Workspace& old_ws = bi.workspace();
-    for (std::size_t f = 0; f < old_ws.files.size(); ++f) {
-        for (std::size_t o = 0; o < old_ws.files[f].objectives.size(); ++o) {
-            const std::string ref = bi.ref_of(ObjectiveRef{f, o});
-            const Objective& b = old_ws.files[f].objectives[o];
-            if (!new_items.objectives.count(ref)) {
-                out.push_back(make("removed", "objective", ref, b.title));
-                continue;
-            }
-            for (std::size_t k = 0; k < b.krs.size(); ++k) {
-                const std::string kref = bi.ref_of(KrRef{f, o, k});
-                if (!new_items.krs.count(kref))
-                    out.push_back(make("removed", "kr", kref, b.krs[k].title));
-            }
-        }
-        for (std::size_t k = 0; k < old_ws.files[f].kpis.size(); ++k) {
-            const std::string ref = bi.ref_of(KpiRef{f, k});
-            if (!new_items.kpis.count(ref))
-                out.push_back(make("removed", "kpi", ref, old_ws.files[f].kpis[k].title));
-        }
-    }
+    std::size_t next_old_kpi = 0;
+    std::size_t next_removed_kr = 0;
+    for (std::size_t i = 0; i < old_objectives.items.size(); ++i)
+        if (!old_objective_used[i])
+            out.push_back(make("removed", "objective", old_objectives.refs[i],
+                               bi.at(old_objectives.items[i]).title));
+    for (; next_removed_kr < removed_krs.size(); ++next_removed_kr)
+        out.push_back(std::move(removed_krs[next_removed_kr]));
+    for (; next_old_kpi < old_kpis.size(); ++next_old_kpi)
+        if (!old_kpi_used[next_old_kpi])
+            out.push_back(
+                make("removed", "kpi", old_kpi_refs[next_old_kpi], bi.at(old_kpis[next_old_kpi]).title));
     return diff;
 }
 
@@ -218,6 +326,7 @@ std::pair<std::string, std::string> detail_of(const GoalChange& c) {
         if (c.checkin->note.empty()) return {d, {}};
         return {d, ": " + c.checkin->note};
     }
+    if (c.change == "renamed") return {{}, "from " + c.before};
     if (c.change == "goalpost")
         return {c.flagged ? "moved while the cycle runs" : "start -> target", {}};
     return {};
@@ -277,11 +386,12 @@ Sheet diff_sheet(const GoalsDiff& diff, const std::string& from, const std::stri
         row.kind = c.item;
         row.cells = {kept_cell(c.flagged ? "goalpost moved!" : c.change, {}, style),
                      text_cell(c.item),
-                     text_cell(c.ref + (c.title.empty() ? "" : "  " + c.title)),
+                     text_cell((c.change == "renamed" ? c.before + " -> " : "") + c.ref +
+                               (c.title.empty() ? "" : "  " + c.title)),
                      text_cell(c.ref),
                      text_cell(c.title),
-                     value_cell(c, c.before),
-                     value_cell(c, c.after),
+                     value_cell(c, c.change == "renamed" ? "" : c.before),
+                     value_cell(c, c.change == "renamed" ? "" : c.after),
                      kept_cell(facts, words)};
         section.rows.push_back(std::move(row));
     }

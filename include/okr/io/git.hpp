@@ -36,7 +36,8 @@ Result<std::string> git_merge_file(std::string_view base, std::string_view ours,
 std::optional<std::string> git_toplevel(const std::string& dir);
 
 // The goal files of one git revision, read through the `git` program: every `*.toml` file of
-// the revision's tree is listed and read at once (`git ls-tree`, `git cat-file --batch`).
+// the revision's tree is listed and read at once (`git ls-tree -z`, then `git cat-file --batch`
+// by object id, so that any file name is read).
 // Paths are taken relative to `cwd`, as on disk.
 class GitRevision : public FileSource {
   public:

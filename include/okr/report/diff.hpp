@@ -15,7 +15,8 @@ namespace okr::report {
 
 // One change, in the order the items appear in the newer version (removed items last).
 struct GoalChange {
-    // added, removed, dropped, closed, carried, checkin, score, status, health, goalpost
+    // added, removed, renamed (before: the old ref), dropped, reactivated, closed, carried,
+    // checkin, score, status, health, goalpost, title, owner, weight, unit, type
     std::string change;
     std::string item; // objective, kr or kpi
     std::string ref;

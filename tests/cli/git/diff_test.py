@@ -176,7 +176,107 @@ def main():
         shutil.rmtree(tmp)
 
 
+def completeness():
+    """Issue 26: every change has a row; a rename is one row and its check-ins are listed; file
+    names with a newline, a leading `-` or quotes are read (NUL-separated), so --exit-code sees
+    them."""
+    tmp = tempfile.mkdtemp(prefix="okr-diff-all-")
+    try:
+        d = os.path.join(tmp, "team")
+        shutil.copytree(TEAM, d)
+        okr = lambda *a: run(d, tmp, OKR, *AS_OF, *a)
+        git = lambda *a: run(d, tmp, "git", *a)
+        hostile = ["evil\nname.toml", "-lead.toml", "q\"uote's.toml"]
+        for i, name in enumerate(hostile):
+            with open(os.path.join(d, "teams", name), "w") as f:
+                f.write(f'namespace = "h{i}"\nowner = "h"\ncycle = "2026-Q4"\n\n[[objective]]\n'
+                        f'id = "o"\ntitle = "Hostile {i}"\n\n  [[objective.kr]]\n'
+                        f'  id = "k"\n  title = "K"\n  target = 10\n')
+        check("hostile names load", okr("status").returncode == 0, okr("status").stderr)
+        git("init", "-q", "-b", "main")
+        git("add", "-A")
+        git("commit", "-q", "-m", "week 1")
+        check("hostile names committed: no change", okr("diff", "--exit-code").returncode == 0,
+              okr("diff").stdout + okr("diff").stderr)
+        for i, name in enumerate(hostile):
+            path = os.path.join(d, "teams", name)
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text.replace(f"Hostile {i}", f"Changed {i}"))
+            changed = okr("diff", "--exit-code", "--format", "json")
+            check(f"hostile name {name!r}: --exit-code sees it", changed.returncode == 1,
+                  changed.stdout + changed.stderr)
+            rows = json.loads(changed.stdout)["changes"] if changed.stdout else []
+            check(f"hostile name {name!r}: title row",
+                  any(c["change"] == "title" and c["ref"] == f"h{i}/o" and
+                      c["before"] == f"Hostile {i}" and c["after"] == f"Changed {i}"
+                      for c in rows), rows)
+            git("commit", "-q", "-am", f"hostile {i}")
+            check(f"hostile name {name!r}: between revisions",
+                  okr("diff", "HEAD~1", "HEAD", "--exit-code").returncode == 1, "")
+
+        okr("set", "growth/activation", "title", "Activate more teams")
+        okr("set", "growth/activation", "owner", "carol")
+        okr("set", "growth/activation", "weight", "2")
+        okr("set", "growth/activation", "type", "committed")
+        okr("set", "growth/activation.trial-calls", "unit", "meetings")
+        okr("set", "growth/activation.trial-calls", "weight", "3")
+        okr("set", "growth/activation.trial-calls", "owner", "dan")
+        okr("set", "company/csat", "title", "Happy customers")
+        mv = okr("mv", "growth/first-week", "week-one")
+        check("mv objective", mv.returncode == 0, mv.stderr)
+        mv = okr("mv", "growth/week-one.time-to-report", "ttr")
+        check("mv kr", mv.returncode == 0, mv.stderr)
+        ci = okr("checkin", "growth/week-one.ttr", "30", "--date", "2026-11-23")
+        check("checkin on renamed", ci.returncode == 0, ci.stderr)
+        mv = okr("mv", "growth/insights-launch", "insights")
+        check("mv objective 2", mv.returncode == 0, mv.stderr)
+        result = okr("diff", "--format", "json")
+        rows = json.loads(result.stdout)["changes"]
+        got = {(c["change"], c["ref"], c["before"], c["after"]) for c in rows}
+        for want in [("title", "growth/activation", "Turn more sign-ups into active teams",
+                      "Activate more teams"),
+                     ("owner", "growth/activation", "growth", "carol"),
+                     ("weight", "growth/activation", "1", "2"),
+                     ("type", "growth/activation", "aspirational", "committed"),
+                     ("unit", "growth/activation.trial-calls", "calls", "meetings"),
+                     ("weight", "growth/activation.trial-calls", "0.5", "3"),
+                     ("title", "company/csat", "Customer satisfaction score", "Happy customers"),
+                     ("renamed", "growth/week-one", "growth/first-week", "growth/week-one"),
+                     ("renamed", "growth/week-one.ttr", "growth/first-week.time-to-report",
+                      "growth/week-one.ttr"),
+                     ("renamed", "growth/insights", "growth/insights-launch", "growth/insights")]:
+            check(f"diff row {want}", want in got, sorted(got))
+        check("diff owner of a KR", any(c["change"] == "owner" and
+                                        c["ref"] == "growth/activation.trial-calls" and
+                                        c["after"] == "dan" for c in rows), rows)
+        check("a KR that follows its objective's owner has no owner row",
+              not any(c["change"] == "owner" and c["ref"] == "growth/activation.activation-rate"
+                      for c in rows), rows)
+        check("renamed check-in listed under the new id",
+              any(c["change"] == "checkin" and c["ref"] == "growth/week-one.ttr" and
+                  c["value"] == 30 for c in rows), rows)
+        check("the KRs of a renamed objective have no rename row of their own",
+              not any(c["change"] == "renamed" and c["ref"] == "growth/week-one.satisfaction"
+                      for c in rows), rows)
+        check("no removal or addition for a rename",
+              not any(c["change"] in ("removed", "added") for c in rows), rows)
+        table = okr("diff").stdout
+        check("table rename row", "growth/first-week -> growth/week-one" in table, table)
+        okr("drop", "growth/activation.referrals")
+        git("commit", "-q", "-am", "dropped")
+        okr("set", "growth/activation.referrals", "status", "active")
+        back = json.loads(okr("diff", "--format", "json").stdout)["changes"]
+        check("a dropped KR made active again has a row",
+              any(c["change"] == "reactivated" and c["ref"] == "growth/activation.referrals"
+                  for c in back), back)
+    finally:
+        shutil.rmtree(tmp)
+
+
 main()
+completeness()
 if FAILURES:
     print("\n".join(FAILURES))
     sys.exit(1)
