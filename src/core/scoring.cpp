@@ -3,6 +3,8 @@
 #include "okr/util/parallel.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 namespace okr {
 
@@ -68,10 +70,21 @@ double progress(double start, double target, double current) {
     return (current - start) / (target - start);
 }
 
+double as_shown(double score) {
+    if (!std::isfinite(score) || score == 0) return score == 0 ? 0.0 : score;
+    char text[32];
+    const auto written =
+        std::to_chars(text, text + sizeof text, score, std::chars_format::general, 12);
+    double out = score;
+    if (written.ec == std::errc{}) std::from_chars(text, written.ptr, out);
+    return out;
+}
+
 Status status_for(std::optional<double> score, double elapsed) {
     if (!score) return Status::none;
-    if (*score >= 1) return Status::done;
-    const double gap = elapsed - *score;
+    const double s = as_shown(*score);
+    if (s >= 1) return Status::done;
+    const double gap = elapsed - s;
     // A hair of tolerance so that 0.6 - 0.5 counts as the 0.10 it is meant to be.
     constexpr double k_epsilon = 1e-9;
     if (gap <= 0.10 + k_epsilon) return Status::on_track;
@@ -81,8 +94,9 @@ Status status_for(std::optional<double> score, double elapsed) {
 
 Band band_for(std::optional<double> score) {
     if (!score) return Band::none;
-    if (*score >= 0.7) return Band::green;
-    if (*score >= 0.4) return Band::yellow;
+    const double s = as_shown(*score);
+    if (s >= 0.7) return Band::green;
+    if (s >= 0.4) return Band::yellow;
     return Band::red;
 }
 

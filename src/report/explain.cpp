@@ -91,7 +91,7 @@ void status_step(Explanation& e, std::optional<double> score, double t, Status s
                                        closed->iso()));
     } else if (!score) {
         st.lines.push_back("no score, so no status");
-    } else if (*score >= 1) {
+    } else if (as_shown(*score) >= 1) {
         st.lines.push_back(fmt::format("s = {} >= 1: done", num(*score)));
     } else {
         const double gap = t - *score;

@@ -77,7 +77,7 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
                 if (!obj.dropped) review.dropped.push_back(fmt::format("{}  {}", ref, kr.title));
                 continue;
             }
-            const double s = ke.score.value_or(0);
+            const double s = as_shown(ke.score.value_or(0));
             line.outcome = s >= 0.7 ? "delivered" : ended ? "missed" : "in-progress";
             const std::size_t bucket =
                 std::min<std::size_t>(4, static_cast<std::size_t>(std::floor(s * 5 + 1e-9)));

@@ -29,10 +29,15 @@ const Checkin* latest_checkin(const std::vector<Checkin>& checkins, Date as_of,
 // Unclamped progress from start to target.
 double progress(double start, double target, double current);
 
-// Status of a score `s` at elapsed fraction `t`: done at s >= 1, else by the gap t - s.
+// A score as every report reads it: rounded to 12 significant digits (SPEC §5), so that a
+// band, a status or a delivered KR agrees with the number shown (0.6999999999999993, which
+// (63.4 - 62) / (64 - 62) gives, reads 0.70 and is green).
+double as_shown(double score);
+
+// Status of a score `s` (as shown) at elapsed fraction `t`: done at s >= 1, else by the gap t - s.
 Status status_for(std::optional<double> score, double elapsed);
 
-// Grade band: green >= 0.7, yellow >= 0.4, red below.
+// Grade band of a score as shown: green >= 0.7, yellow >= 0.4, red below.
 Band band_for(std::optional<double> score);
 
 // KPI health of `value` against the KPI's bounds.

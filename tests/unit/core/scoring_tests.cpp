@@ -290,6 +290,17 @@ title = "O"
         CHECK(band_for(std::nullopt) == Band::none);
     }
 
+    TEST_CASE("a score that reads 0.70 is green, and one that reads 1 is done") {
+        // (63.4 - 62) / (64 - 62) is 0.6999999999999993: every report shows 0.7 (SPEC §5).
+        const double p = progress(62, 64, 63.4);
+        REQUIRE(p < 0.7);
+        CHECK(band_for(p) == Band::green);
+        CHECK(band_for(progress(1, 2, 1.4)) == Band::yellow); // 0.3999999999999999
+        CHECK(status_for(0.9999999999999997, 0.5) == Status::done);
+        // Twelve significant digits, not a tolerance: 0.699999999999 reads 0.69.
+        CHECK(band_for(0.699999999999) == Band::yellow);
+    }
+
     TEST_CASE("statuses, bands and health print as the words of the spec") {
         CHECK(std::string(to_string(Status::on_track)) == "on-track");
         CHECK(std::string(to_string(Status::at_risk)) == "at-risk");
