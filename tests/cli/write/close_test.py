@@ -3,29 +3,28 @@
 
 Each case copies a workspace (examples/team, or a file of tests/cli/write/styles as okr.toml)
 to a fresh folder, runs one or more okr commands there in order, and compares with
-close/NAME.expected: each command with its exit code, stdout and stderr, then the unified diff
-of every file of the workspace against the original.
+close/NAME.expected, in the golden format of tests/cli (okrtest.py): each command with its
+exit code, stdout and stderr, then `[files]` and the unified diff of every file of the
+workspace against the original.
 
     close_test.py OKR            run every case
     close_test.py OKR NAME...    run some
     close_test.py OKR --update   rewrite the golden files (review the git diff!)
+
+`python3 tests/cli/run_case.py OKR --update-all` rewrites these with every other golden.
 """
 
 import difflib
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import okrtest  # noqa: E402
 
-def cache_env():
-    """The model cache for okr: the build's (CTest sets XDG_CACHE_HOME), else none; never one
-    in HOME, which is the work folder whose leftovers a test checks."""
-    if os.environ.get("XDG_CACHE_HOME"):
-        return {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
-    return {"OKR_CACHE": "off"}
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -114,18 +113,13 @@ def run_case(okr, workspace, commands):
         ws = os.path.join(tmp, "ws")
         shutil.copytree(workspace, ws)
         before = snapshot(ws)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "USER": "tester",
-               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", **cache_env()}
+        env = okrtest.environment(tmp)
         out = ""
         for command in commands:
-            args = shlex.split(command)
-            p = subprocess.run([okr] + args, cwd=ws, env=env, capture_output=True, timeout=60)
-            out += "$ okr " + command + "\n"
-            out += f"exit {p.returncode}\n"
-            out += "--- stdout\n" + p.stdout.decode("utf-8", "replace")
-            out += "--- stderr\n" + p.stderr.decode("utf-8", "replace")
+            p = okrtest.run(okr, *shlex.split(command), cwd=ws, env=env, text=False)
+            out += okrtest.transcript(command, p)
         after = snapshot(ws)
-        out += "=== files\n"
+        out += "[files]\n"
         for name in sorted(set(before) | set(after)):
             a = before.get(name, b"").decode("utf-8", "replace").splitlines(True)
             b = after.get(name, b"").decode("utf-8", "replace").splitlines(True)

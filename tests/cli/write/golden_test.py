@@ -3,7 +3,9 @@
 
 Each line of golden/cases.txt runs one okr command on a copy of a style file (copied to
 okr.toml in a fresh folder) and compares, with the files in golden/:
-  NAME.expected  the command line, exit code, stdout, stderr and the size of the change
+  NAME.expected  in the golden format of tests/cli (okrtest.py): the command line, exit code,
+                 stdout and stderr, then `[change] +A -R` (or `none`) and, when the command
+                 left other files in the folder, `[left behind] NAME...`
   NAME.toml      the whole file after the command, byte for byte (absent when unchanged)
 A case may also demand a change size (`+1-0`: one line added, none removed, as git diff
 --numstat counts) or `unchanged`; that is checked even while updating.
@@ -11,23 +13,21 @@ A case may also demand a change size (`+1-0`: one line added, none removed, as g
     golden_test.py OKR            run every case
     golden_test.py OKR NAME...    run some
     golden_test.py OKR --update   rewrite the golden files (review the git diff!)
+
+`python3 tests/cli/run_case.py OKR --update-all` rewrites these with every other golden.
 """
 
 import difflib
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import okrtest  # noqa: E402
 
-def cache_env():
-    """The model cache for okr: the build's (CTest sets XDG_CACHE_HOME), else none; never one
-    in HOME, which is the work folder whose leftovers a test checks."""
-    if os.environ.get("XDG_CACHE_HOME"):
-        return {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
-    return {"OKR_CACHE": "off"}
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STYLES = os.path.join(HERE, "styles")
@@ -68,9 +68,7 @@ def run_case(okr, style, args, capture):
             shutil.copyfile(os.path.join(STYLES, style), os.path.join(tmp, "okr.toml"))
             with open(os.path.join(tmp, "okr.toml"), "rb") as f:
                 before = f.read()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "USER": "tester",
-               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", **cache_env()}
-        p = subprocess.run([okr] + args, cwd=tmp, env=env, capture_output=True, timeout=60)
+        p = okrtest.run(okr, *args, cwd=tmp, env=okrtest.environment(tmp), text=False)
         path = os.path.join(tmp, capture)
         after = open(path, "rb").read() if os.path.exists(path) else None
         leftovers = sorted(set(os.listdir(tmp)) - {"okr.toml", capture})
@@ -78,17 +76,14 @@ def run_case(okr, style, args, capture):
 
 
 def render(args, p, before, after, leftovers):
-    out = "$ okr " + " ".join(shlex.quote(a) for a in args) + "\n"
-    out += f"exit {p.returncode}\n"
-    out += "--- stdout\n" + p.stdout.decode("utf-8", "replace")
-    out += "--- stderr\n" + p.stderr.decode("utf-8", "replace")
+    out = okrtest.transcript(args, p)
     if after is None or after == before:
-        out += "--- change: none\n"
+        out += "[change] none\n"
     else:
         added, removed = numstat(before.decode("utf-8"), after.decode("utf-8"))
-        out += f"--- change: +{added} -{removed}\n"
+        out += f"[change] +{added} -{removed}\n"
     if leftovers:
-        out += "--- files left behind: " + " ".join(leftovers) + "\n"
+        out += "[left behind] " + " ".join(leftovers) + "\n"
     return out
 
 

@@ -2,27 +2,22 @@
 
 import os
 import shutil
-import subprocess
+import sys
 import tempfile
 import tomllib
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import okrtest  # noqa: E402
+from okrtest import Checks, cache_env  # noqa: E402,F401  (the write tests' names for them)
 
-def cache_env():
-    """The model cache for okr: the build's (CTest sets XDG_CACHE_HOME), else none; never one
-    in HOME, which is the work folder whose leftovers a test checks."""
-    if os.environ.get("XDG_CACHE_HOME"):
-        return {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
-    return {"OKR_CACHE": "off"}
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STYLES = os.path.join(HERE, "styles")
 
 
 def environment(home, **extra):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "USER": "tester",
-           "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", **cache_env()}
-    env.update(extra)
-    return env
+    return okrtest.environment(home, **extra)
 
 
 class Workdir:
@@ -54,9 +49,7 @@ class Workdir:
 
 
 def run(okr, work, *args, env=None, **kwargs):
-    return subprocess.run([okr, "--as-of", "2026-11-23", *args], cwd=work.dir,
-                          env=env or environment(work.dir), capture_output=True, text=True,
-                          timeout=kwargs.pop("timeout", 60), **kwargs)
+    return okrtest.run(okr, "--as-of", "2026-11-23", *args, cwd=work.dir, env=env or environment(work.dir), **kwargs)
 
 
 def parses(data):
@@ -65,22 +58,3 @@ def parses(data):
         return True
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
         return False
-
-
-class Checks:
-    """Collects failed checks and reports them at the end, like a tiny test framework."""
-
-    def __init__(self):
-        self.failures = 0
-
-    def check(self, ok, what, detail=""):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            self.failures += 1
-            if detail:
-                print("  " + str(detail).replace("\n", "\n  "))
-        return ok
-
-    def result(self):
-        print(f"{self.failures} failed")
-        return 1 if self.failures else 0
