@@ -8,15 +8,18 @@ evaluation. Any difference between the two is a bug in one of them.
 Usage: explain_agrees_test.py OKR        (run from the repository root)
 """
 import json
-import subprocess
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/cli
+import okrtest  # noqa: E402
 
 WORKSPACES = ["examples/personal/okr.toml", "examples/team"]
 DATES = ["2026-09-15", "2026-10-20", "2026-11-23", "2026-12-31", "2027-01-05"]
 
 
 def run(okr, *args):
-    p = subprocess.run([okr, *args], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    p = okrtest.run(okr, *args, cwd=okrtest.ROOT)
     if p.returncode != 0:
         sys.exit(f"okr {' '.join(args)} exited {p.returncode}: {p.stderr}")
     return json.loads(p.stdout)

@@ -16,13 +16,13 @@ import html
 import io
 import math
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import commands  # noqa: E402
+import okrtest  # noqa: E402
 BINARY = sys.argv[1]
 # Every report of the command table; these are the arguments of those that need some.
 COMMANDS = commands.report_cases(BINARY, {
@@ -41,7 +41,7 @@ failures = []
 
 def run(command, fmt, date):
     args = [BINARY, "-f", "examples/team", "--as-of", date, "--cycle", "2026-Q4"] + command + ["--format", fmt]
-    proc = subprocess.run(args, cwd=ROOT, capture_output=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
+    proc = okrtest.run(*args, cwd=ROOT, env=okrtest.environment(COLUMNS=200), text=False)
     if proc.returncode != 0:
         failures.append(f"{' '.join(args)}: exit {proc.returncode}: {proc.stderr.decode()}")
     return proc.stdout.decode("utf-8")

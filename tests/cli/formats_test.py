@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import commands  # noqa: E402
+import okrtest  # noqa: E402
 BINARY = sys.argv[1]
 # Every report of the command table; these are the arguments of those that need some. `diff`
 # compares git revisions (tests/cli/git).
@@ -38,7 +38,7 @@ failures = []
 
 def run(workspace, command, fmt):
     args = [BINARY, "-f", workspace, "--as-of", "2026-11-23"] + command + ["--format", fmt]
-    proc = subprocess.run(args, cwd=ROOT, capture_output=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "100"})
+    proc = okrtest.run(*args, cwd=ROOT, env=okrtest.environment(), text=False)
     if proc.returncode != 0:
         failures.append(f"{' '.join(args)}: exit {proc.returncode}: {proc.stderr.decode()}")
     return proc.stdout.decode("utf-8")

@@ -7,9 +7,12 @@ named, nothing written on a refusal, --dry-run shows each file's diff.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import okrtest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEAM = os.path.join(HERE, "..", "..", "..", "examples", "team")
@@ -18,9 +21,7 @@ FAILURES = []
 
 
 def run(cwd, *args):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd, "NO_COLOR": "1",
-           "COLUMNS": "100", "LANG": "C.UTF-8", "TZ": "UTC", "OKR_CACHE": "off"}
-    return subprocess.run([OKR, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    return okrtest.run(OKR, *args, cwd=cwd, env=okrtest.environment(cwd))
 
 
 def snapshot(d):
