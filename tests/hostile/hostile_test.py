@@ -16,6 +16,10 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+import okrtest  # noqa: E402
 
 OKR = os.path.abspath(sys.argv[1])
 GROUP = sys.argv[2] if len(sys.argv) > 2 else "all"
@@ -55,21 +59,15 @@ def check(ok, what, detail=""):
 
 
 def env(**extra):
-    e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir(),
-         "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC", "OKR_LOCK_TIMEOUT": "5"}
-    # The model cache: the build's (CTest sets XDG_CACHE_HOME), never one in the shared /tmp.
-    e.update({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]} if os.environ.get("XDG_CACHE_HOME")
-             else {"OKR_CACHE": "off"})
-    e.update(extra)
-    return e
+    return okrtest.environment(tempfile.gettempdir(), **{"OKR_LOCK_TIMEOUT": "5", **extra})
 
 
 def okr(cwd, *args, timeout=60, stdin=None, extra_env=None, text=True, stdout=subprocess.PIPE):
     """Runs okr; a hang becomes returncode None."""
     try:
-        return subprocess.run([OKR, "--as-of", "2026-11-23", *args], cwd=cwd, env=env(**(extra_env or {})),
-                              stdout=stdout, stderr=subprocess.PIPE, timeout=timeout, text=text,
-                              stdin=stdin if stdin is not None else subprocess.DEVNULL)
+        return okrtest.run(OKR, "--as-of", "2026-11-23", *args, cwd=cwd, env=env(**(extra_env or {})),
+                           stdout=stdout, stderr=subprocess.PIPE, timeout=timeout, text=text,
+                           stdin=stdin if stdin is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired as e:
         return subprocess.CompletedProcess(e.cmd, None, e.stdout or "", e.stderr or "")
 
@@ -355,12 +353,14 @@ def escapes():
     with Dir() as d:
         name = "evil\x1b]0;pwned\x07\x1b[31m.toml"
         d.write(name, GOALS)
-        for args in (["checkin", "run", "5"], ["checkin", "nope", "5"], ["set", "fit", "title", "X"],
-                     ["drop", "run"], ["status"], ["check"]):
+        for args, code in ((["checkin", "run", "5"], 0), (["checkin", "nope", "5"], 2),
+                           (["set", "fit", "title", "X"], 0), (["drop", "run"], 0), (["status"], 0),
+                           (["check"], 0)):
             p = okr(d.path, "-f", name, *args)
             raw = [c for c in ("\x1b", "\x07") if c in p.stdout + p.stderr]
-            check(not raw, f"a file name with ESC and OSC: `{args[0]} {args[1] if len(args) > 1 else ''}` "
-                           "prints it escaped", repr(p.stdout + p.stderr))
+            check(not raw and p.returncode == code,
+                  f"a file name with ESC and OSC: `{args[0]} {args[1] if len(args) > 1 else ''}` "
+                  f"prints it escaped, exit {code}", f"exit {p.returncode}: {p.stdout + p.stderr!r}")
     with Dir() as d:
         name = b"caf\xe9.toml"
         with open(os.path.join(d.path.encode(), name), "wb") as f:
@@ -382,7 +382,8 @@ def escapes():
               "RLM, ALM and zero-width characters are escaped", repr(p.stdout[:400]))
         d.write("okr.toml", GOALS.replace("Get fit", "Family \U0001F468\u200d\U0001F469\u200d\U0001F467"))
         p = okr(d.path, "status")
-        check("\U0001F468\u200d\U0001F469" in p.stdout, "... while a joiner inside an emoji is kept", repr(p.stdout[:400]))
+        check(p.returncode == 0 and "\U0001F468\u200d\U0001F469" in p.stdout,
+              "... while a joiner inside an emoji is kept", f"exit {p.returncode}: {p.stdout[:400]!r}")
 
 
 # 7. A UTF-8 byte order mark does not shift line 1.
@@ -447,10 +448,15 @@ def smaller():
               "output to /dev/full: exit 4 with a message", f"{p.returncode} {p.stderr}")
         big = GOALS + "".join(f'\n[[kpi]]\nid = "k{i}"\ntitle = "KPI {i}"\nmin = 1\n' for i in range(3000))
         d.write("okr.toml", big)
-        sh = subprocess.run(f"'{OKR}' --as-of 2026-11-23 --format json status | head -c 10 >/dev/null; "
-                            "echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", cwd=d.path, env=env(),
-                            capture_output=True, text=True, timeout=60)
-        check(sh.stderr == "", "a closed pipe (| head) ends okr quietly", sh.stderr)
+        # A reader that quits ends okr by SIGPIPE, as any tool (bash reports 128 + 13); with
+        # SIGPIPE ignored, okr finishes quietly with the command's status.
+        for trap, code in (("", 141), ("trap '' PIPE; ", 0)):
+            sh = subprocess.run(f"{trap}'{OKR}' --as-of 2026-11-23 --format json status | head -c 10 >/dev/null; "
+                                "echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", cwd=d.path, env=env(),
+                                capture_output=True, text=True, timeout=60)
+            check(sh.stderr == "" and sh.stdout.strip() == str(code),
+                  f"a closed pipe (| head{', SIGPIPE ignored' if trap else ''}) ends okr quietly with status {code}",
+                  f"status {sh.stdout.strip()}: {sh.stderr}")
         d.write("okr.toml", GOALS)
         before = d.read("okr.toml")
         p = okr(d.path, "edit", "fit", extra_env={"EDITOR": "truncate -s 0", "VISUAL": ""})
