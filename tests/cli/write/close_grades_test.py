@@ -4,7 +4,9 @@ or beside a band edge (0.7, 0.4) or a cut (0.709 and 0.699), are closed, and eve
 shows a grade (score, status, tree, review, explain and log of every objective and KR, as JSON,
 and score, status, tree and review as CSV) must show the same scores and bands, at every level
 (KR, objective, owner, overall), after the close as before it. Then a KR whose grade `close`
-froze never reads "manual score", and `log OBJ` ends on the grade `score` shows.
+froze never reads "manual score", and `log OBJ` ends on the grade `score` shows. Every other
+workspace is closed with --carry: the closed cycle's reports are still the same, and a carried
+objective whose parent was carried too points at the carried parent.
 
     close_grades_test.py OKR [SEED] [COUNT]
 """
@@ -167,8 +169,21 @@ def one(rng, n, as_of):
         os.makedirs(ws)
         workspace(rng, ws)
         before = reports(ws, as_of)
-        p = run(ws, "--as-of", as_of, "close", "2026-Q4")
+        carry = ["--carry"] if n % 2 else []
+        p = run(ws, "--as-of", as_of, "close", "2026-Q4", *carry)
         check(f"#{n} close", p.returncode == 0, p.stderr)
+        if carry:
+            # Carry keeps the tree: a carried objective whose parent was carried too points at
+            # the carried parent.
+            doc = json.loads(run(ws, "--as-of", as_of, "status", "--cycle", "all", "--format",
+                                 "json").stdout)
+            parent_of = {o["ref"]: o["parent"] for o in doc["objectives"]}
+            carried_to = {o["carried_from"]: o["ref"] for o in doc["objectives"]
+                          if o.get("carried_from")}
+            for old, new in carried_to.items():
+                want = carried_to.get(parent_of.get(old), parent_of.get(old))
+                check(f"#{n} parent of {new}", parent_of.get(new) == want,
+                      f"{parent_of.get(new)}, want {want}")
         after = reports(ws, as_of)
         for key in before:
             if before[key] != after.get(key):
