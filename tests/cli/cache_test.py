@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import okrtest  # noqa: E402
 import tools  # noqa: E402
 OKR = os.path.abspath(sys.argv[1])
 FAILURES = []
@@ -60,14 +61,13 @@ class Sandbox:
         (self.goals / "okr.toml").write_text(GOALS, encoding="utf-8")
 
     def env(self, **extra):
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home),
-               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC"}
+        # okrtest's environment without the build's cache: each test here chooses its own.
+        env = okrtest.environment(self.home, USER=None, XDG_CACHE_HOME=None, OKR_CACHE=None)
         env.update({k: v for k, v in extra.items() if v is not None})
         return env
 
     def run(self, *args, **env):
-        p = subprocess.run([OKR, "--as-of", "2026-11-23", *args], cwd=self.goals,
-                           env=self.env(**env), capture_output=True, text=True, timeout=60)
+        p = okrtest.run(OKR, "--as-of", "2026-11-23", *args, cwd=self.goals, env=self.env(**env))
         return p.returncode, p.stdout, p.stderr
 
     def teams(self, count):

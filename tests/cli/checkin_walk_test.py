@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/cli
+import okrtest  # noqa: E402
 import tools  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +112,7 @@ def diff(before, after):
 
 
 def parses(path):
-    return subprocess.run([BINARY, "-f", str(path), "--as-of", "2026-11-23", "check"], capture_output=True).returncode in (0, 1)
+    return okrtest.run(BINARY, "-f", path, "--as-of", "2026-11-23", "check").returncode in (0, 1)
 
 
 # 1. answer, skip, a bad answer asked again, end of input
@@ -163,7 +164,7 @@ check(parses(tmp / "okr.toml"), "ctrl-c: the file parses afterwards")
 
 # 3. no terminal on standard input
 tmp = workspace()
-proc = subprocess.run([BINARY, "--as-of", "2026-11-23", "checkin"], cwd=tmp, stdin=subprocess.DEVNULL, capture_output=True)
+proc = okrtest.run(BINARY, "--as-of", "2026-11-23", "checkin", cwd=tmp, text=False)
 check(proc.returncode == 2, f"no terminal: exit {proc.returncode}")
 check(b"REF VALUE" in proc.stderr, f"no terminal: message {proc.stderr!r}")
 
@@ -186,8 +187,7 @@ added, removed = diff(before, after)
 check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, f"grading day: exit status {status}")
 check(len(added) == 1 and not removed and "{ date = 2026-12-31, value = 17.5" in added[0],
       f"grading day: one check-in dated 2026-12-31: {added} {removed}")
-score = subprocess.run([BINARY, "-f", str(tmp / "okr.toml"), "--as-of", "2027-01-05", "--format", "json", "status"],
-                       capture_output=True, text=True).stdout
+score = okrtest.run(BINARY, "-f", tmp / "okr.toml", "--as-of", "2027-01-05", "--format", "json", "status").stdout
 check('"current": 17.5' in score, "grading day: the answer counts for the ended quarter's grade")
 
 # 5. a closed objective's key results are not asked: its grade is frozen

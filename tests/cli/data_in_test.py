@@ -13,7 +13,6 @@ import fcntl
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import commands as commands_of_okr  # noqa: E402
+import okrtest  # noqa: E402
 
 OKR = os.path.abspath(sys.argv[1])
 WHAT = sys.argv[2] if len(sys.argv) > 2 else "all"
@@ -108,16 +108,11 @@ class Workspace:
             return f.read()
 
     def env(self, **extra):
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
-               "COLUMNS": "100", "NO_COLOR": "1", "LANG": "C.UTF-8", "TZ": "UTC",
-               "XDG_DATA_HOME": os.path.join(self.home, "data")}
-        env.update(extra)
-        return env
+        return okrtest.environment(self.home, XDG_DATA_HOME=os.path.join(self.home, "data"), **extra)
 
     def run(self, *args, stdin=None, env=None, timeout=60):
-        return subprocess.run([OKR, "--as-of", "2026-11-23", *args], cwd=self.root,
-                              env=env or self.env(), input=stdin, capture_output=True, text=True,
-                              timeout=timeout)
+        return okrtest.run(OKR, "--as-of", "2026-11-23", *args, cwd=self.root, env=env or self.env(),
+                           stdin=stdin, timeout=timeout)
 
     def snapshot(self):
         return {n: self.read(n) for n in ("okr.toml", "teams/web.toml")}

@@ -5,10 +5,12 @@ every exit 3 comes with a positioned `PATH:LINE:COL: error:` line.
 Usage: robustness_test.py OKR_BINARY [ITERATIONS]"""
 import random
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/cli
+import okrtest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = sys.argv[1]
@@ -55,8 +57,8 @@ def main():
             data = mutate(rng.choice(SOURCES), rng)
             path.write_bytes(data)
             for command, allowed in ((["check"], {0, 1, 3}), (["status", "--format", "json"], {0, 3})):
-                proc = subprocess.run([BINARY, "-f", str(path), "--as-of", "2026-11-23"] + command,
-                                      capture_output=True, timeout=30)
+                proc = okrtest.run(BINARY, "-f", path, "--as-of", "2026-11-23", *command, text=False,
+                                   timeout=30)
                 codes[proc.returncode] = codes.get(proc.returncode, 0) + 1
                 err = proc.stderr.decode("utf-8", "replace")
                 out = proc.stdout.decode("utf-8", "replace")

@@ -11,6 +11,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import okrtest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEAM = os.path.join(HERE, "..", "..", "..", "examples", "team")
@@ -20,12 +24,9 @@ AS_OF = ["--as-of", "2026-11-23"]
 
 
 def env(home):
-    e = dict(os.environ)
-    e.update({"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
-              "GIT_COMMITTER_EMAIL": "t@x", "GIT_CONFIG_NOSYSTEM": "1", "HOME": home,
-              "LANG": "C.UTF-8", "TZ": "UTC", "NO_COLOR": "1", "COLUMNS": "160", "OKR_CACHE": "off"})
-    e.pop("OKR_FILE", None)
-    return e
+    """okr's environment (okrtest), with git's identity: git and okr run with the same one."""
+    return okrtest.environment(home, COLUMNS=160, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x",
+                               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@x", GIT_CONFIG_NOSYSTEM=1)
 
 
 def run(cwd, home, *args, columns=None):

@@ -13,6 +13,10 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import okrtest  # noqa: E402
 
 OKR = os.path.abspath(sys.argv[1])
 FAILURES = []
@@ -54,12 +58,11 @@ BASE = textwrap.dedent("""\
 
 
 def env():
-    e = dict(os.environ)
-    e["PATH"] = os.path.dirname(OKR) + os.pathsep + e.get("PATH", "/usr/bin:/bin")
-    e.update({"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
-              "GIT_COMMITTER_EMAIL": "t@x", "GIT_CONFIG_NOSYSTEM": "1", "HOME": os.environ["TMP_HOME"],
-              "LANG": "C.UTF-8", "TZ": "UTC", "NO_COLOR": "1", "OKR_CACHE": "off"})
-    return e
+    """okr's environment (okrtest), with git's identity, and okr on PATH for the merge driver."""
+    return okrtest.environment(os.environ["TMP_HOME"],
+                               PATH=os.path.dirname(OKR) + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
+                               GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="t",
+                               GIT_COMMITTER_EMAIL="t@x", GIT_CONFIG_NOSYSTEM=1)
 
 
 def run(cwd, *args, check=True):

@@ -15,11 +15,11 @@ never brings in a finding without saying so.
 import json
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from writelib import Workdir, environment  # noqa: E402
+import okrtest  # noqa: E402  (writelib put tests/cli on the path)
 
 OKR = os.path.abspath(sys.argv[1])
 failures = []
@@ -36,8 +36,7 @@ def check(condition, what):
 
 
 def okr(work, *args):
-    return subprocess.run([OKR] + list(args), cwd=work.dir, env=environment(work.dir),
-                          capture_output=True, text=True, timeout=60)
+    return okrtest.run(OKR, *args, cwd=work.dir, env=environment(work.dir))
 
 
 def findings(work, as_of):

@@ -15,9 +15,12 @@ import io
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/cli
+import okrtest  # noqa: E402
 
 OKR = os.path.abspath(sys.argv[1])
 SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 26
@@ -33,14 +36,11 @@ EDGES = [0.7, 0.709, 0.699, 0.6999, 0.7001, 0.4, 0.399, 0.4001, 0.3999, 0.705, 0
 
 
 def env(home):
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "NO_COLOR": "1",
-            "COLUMNS": "120", "LANG": "C.UTF-8", "TZ": "UTC", "OKR_CACHE": "off"}
+    return okrtest.environment(home, COLUMNS=120)
 
 
 def run(cwd, *args):
-    p = subprocess.run([OKR, *args], cwd=cwd, env=env(cwd), capture_output=True, text=True,
-                       timeout=60)
-    return p
+    return okrtest.run(OKR, *args, cwd=cwd, env=env(cwd))
 
 
 def number(x):
