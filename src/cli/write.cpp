@@ -208,26 +208,21 @@ std::vector<std::string> write_edits(const Session& session, const std::vector<F
         before[i] = files[i]->text();
         after[i] = std::move(result->text);
     }
-    for (std::size_t i : order) {
-        const std::string& path = edits[i].path;
-        if (dry_run) {
-            out += report::escape_lines(util::unified_diff(before[i], after[i], path));
-        } else if (after[i] != before[i]) {
-            if (Result<void> replaced = files[i]->replace(after[i]); !replaced) {
-                // Name what was written already, so that a partial failure is never silent.
-                std::vector<std::string> written;
-                for (std::size_t j : order) {
-                    if (j == i) break;
-                    if (after[j] != before[j]) written.push_back(edits[j].path);
-                }
-                Failure& failure = replaced.failure();
-                if (!written.empty())
-                    failure.add_to_hint(
-                        fmt::format("already written: {}", fmt::join(written, ", ")));
-                throw command_error(failure);
-            }
-        }
+    if (dry_run) {
+        for (std::size_t i : order)
+            out += report::escape_lines(util::unified_diff(before[i], after[i], edits[i].path));
+        return after;
     }
+    // Every changed file at once, all or nothing (SPEC §8).
+    std::vector<io::LockedFile*> changed;
+    std::vector<std::string_view> texts;
+    for (std::size_t i : order)
+        if (after[i] != before[i]) {
+            changed.push_back(&*files[i]);
+            texts.push_back(after[i]);
+        }
+    if (Result<void> replaced = io::LockedFile::replace_together(changed, texts); !replaced)
+        throw command_error(replaced.failure());
     return after;
 }
 

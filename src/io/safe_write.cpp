@@ -44,7 +44,16 @@ CleanupSlot g_cleanup[k_cleanup_slots];
 constexpr int k_signals[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction g_previous[std::size(k_signals)];
 
+// While a write to several files runs, a termination signal waits for its end (whichever
+// thread it lands on), so that Ctrl-C, SIGTERM and SIGHUP never leave a journal to finish.
+std::atomic<int> g_deferring{0};
+std::atomic<int> g_deferred{0};
+
 void on_termination_signal(int sig) {
+    if (g_deferring.load() > 0) {
+        g_deferred.store(sig);
+        return;
+    }
     for (CleanupSlot& slot : g_cleanup)
         if (slot.active.load()) ::unlink(slot.path);
     // Hand the signal on to whatever was there before (by default: ending the process); it is
@@ -93,6 +102,20 @@ void unregister_cleanup(int slot) {
 
 // Blocks the termination signals for its lifetime, so that creating a file and registering it
 // for cleanup happen as one step.
+class SignalDefer {
+  public:
+    SignalDefer() {
+        install_signal_handlers();
+        ++g_deferring;
+    }
+    ~SignalDefer() {
+        if (--g_deferring == 0)
+            if (const int sig = g_deferred.exchange(0)) on_termination_signal(sig);
+    }
+    SignalDefer(const SignalDefer&) = delete;
+    SignalDefer& operator=(const SignalDefer&) = delete;
+};
+
 class SignalBlock {
   public:
     SignalBlock() {
@@ -337,6 +360,9 @@ Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::millis
         auto taken = FileLock::acquire_at(path, target + ".lock", timeout);
         if (!taken) return std::move(taken).failure();
         out.m_lock.emplace(std::move(taken).value());
+        // A write to several files that a killed writer left half done is finished (or rolled
+        // back) before this file is read, so no change is made on a text that is to be replaced.
+        recover_journals(out.m_dir_path, true);
         // Only a lock holder writes beside this file: what is there is left by a killed writer.
         remove_leftovers(target);
     }
@@ -385,13 +411,7 @@ LockedFile::~LockedFile() {
 
 Result<void> LockedFile::replace(std::string_view text) {
     const std::string& path = m_path;
-    // Root may write anything, so the permission bits are checked too: a file nobody may write
-    // is read-only on purpose.
-    if ((m_stat.st_mode & 0222) == 0 ||
-        ::faccessat(m_dir_fd, m_name.c_str(), W_OK, AT_EACCESS) != 0)
-        return make_failure(
-            Failure::Kind::read_only, fmt::format("cannot write {}: the file is read-only", path),
-            fmt::format("make it writable (chmod u+w {}) and run the command again", path));
+    if (auto ok = writable(); !ok) return ok;
     TempFile temp(m_dir_fd, m_dir_path, m_name);
     if (!temp.ok()) {
         const int err = errno;
@@ -414,18 +434,309 @@ Result<void> LockedFile::replace(std::string_view text) {
     if (::renameat(m_dir_fd, temp.name().c_str(), m_dir_fd, m_name.c_str()) != 0)
         return io_error("cannot write", path, errno);
     temp.keep();
+    took(text);
+    if (!sync_folder(m_dir_fd))
+        return io_error("wrote but could not sync the folder of", path, errno,
+                        "the new content is in place; a power loss now could undo it");
+    return {};
+}
+
+Result<void> LockedFile::writable() const {
+    // Root may write anything, so the permission bits are checked too: a file nobody may write
+    // is read-only on purpose.
+    if ((m_stat.st_mode & 0222) == 0 ||
+        ::faccessat(m_dir_fd, m_name.c_str(), W_OK, AT_EACCESS) != 0)
+        return make_failure(
+            Failure::Kind::read_only, fmt::format("cannot write {}: the file is read-only", m_path),
+            fmt::format("make it writable (chmod u+w {}) and run the command again", m_path));
+    return {};
+}
+
+void LockedFile::took(std::string_view text) {
     m_text.assign(text);
     // The new file is the one to check against from now on (and to hold open).
     const int fresh =
         ::openat(m_dir_fd, m_name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat now {};
     if (fresh >= 0) {
         if (::fstat(fresh, &now) == 0) m_stat = now;
         if (m_file_fd >= 0) ::close(m_file_fd);
         m_file_fd = fresh;
     }
-    if (!sync_folder(m_dir_fd))
-        return io_error("wrote but could not sync the folder of", path, errno,
-                        "the new content is in place; a power loss now could undo it");
+}
+
+namespace {
+
+// The journal of a write to several files. In the folder of the first file:
+// `.okr-journal/TX.tmp` while it is written, `TX.prepared` while the new texts are staged,
+// `TX` once committed; in each other folder a pointer `.okr-journal/TX.at` naming the first.
+// A journal holds `okr-journal 1`, then FOLDER, STAGED and TARGET of each file, each field
+// ended by a NUL (a file name may hold any other byte). Its writer holds an flock on it.
+constexpr std::string_view k_journal_dir = ".okr-journal";
+constexpr std::string_view k_journal_magic = "okr-journal 1";
+constexpr std::string_view k_pointer_magic = "okr-journal-pointer 1";
+
+struct JournalEntry {
+    std::string dir, staged, target;
+};
+
+std::vector<std::string> nul_fields(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t end = text.find('\0', at);
+        if (end == std::string::npos) break; // a field not ended: the file is not whole
+        out.push_back(text.substr(at, end - at));
+        at = end + 1;
+    }
+    return out;
+}
+
+std::optional<std::string> read_small(const std::string& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.ok()) return std::nullopt;
+    auto text = read_descriptor(fd.get(), path);
+    if (!text) return std::nullopt;
+    return std::move(*text);
+}
+
+std::string journal_folder(const std::string& dir) {
+    return (fs::path(dir) / k_journal_dir).string();
+}
+
+bool write_and_sync(int fd, std::string_view text) {
+    return write_all(fd, text) && ::fsync(fd) == 0;
+}
+
+void sync_path(const std::string& dir) {
+    const Fd fd = open_folder(dir);
+    if (fd.ok()) sync_folder(fd.get());
+}
+
+// Rolls a journal forward (committed) or back (prepared), then removes its pointers and it.
+void settle(const std::string& jdir, const std::string& name, bool committed,
+            const std::vector<JournalEntry>& entries) {
+    const std::string tx = committed ? name : name.substr(0, name.size() - 9); // ".prepared"
+    std::vector<std::string> folders;
+    for (const JournalEntry& e : entries) {
+        const Fd dir = open_folder(e.dir);
+        if (!dir.ok()) continue;
+        if (committed) {
+            // Renamed already when the staged file is gone.
+            if (::renameat(dir.get(), e.staged.c_str(), dir.get(), e.target.c_str()) == 0)
+                sync_folder(dir.get());
+        } else {
+            ::unlinkat(dir.get(), e.staged.c_str(), 0);
+        }
+        if (std::find(folders.begin(), folders.end(), e.dir) == folders.end())
+            folders.push_back(e.dir);
+    }
+    const std::string home = fs::path(jdir).parent_path().string();
+    for (const std::string& f : folders)
+        if (f != home) ::unlink((fs::path(journal_folder(f)) / (tx + ".at")).c_str());
+    ::unlink((fs::path(jdir) / name).c_str());
+    sync_path(jdir);
+}
+
+std::optional<std::vector<JournalEntry>> parse_journal(const std::string& text) {
+    const std::vector<std::string> fields = nul_fields(text);
+    if (fields.empty() || fields[0] != k_journal_magic || (fields.size() - 1) % 3 != 0)
+        return std::nullopt;
+    std::vector<JournalEntry> out;
+    for (std::size_t i = 1; i + 2 < fields.size(); i += 3)
+        out.push_back({fields[i], fields[i + 1], fields[i + 2]});
+    return out;
+}
+
+// Settles the journal TX of the folder `jdir` unless a live writer holds it. True when it
+// was settled (or is gone).
+bool recover_one(const std::string& jdir, const std::string& tx, bool wait, bool* changed) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        bool committed = true;
+        std::string name = tx;
+        Fd fd(::open((fs::path(jdir) / name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd.ok()) {
+            committed = false;
+            name = tx + ".prepared";
+            fd = Fd(::open((fs::path(jdir) / name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        }
+        if (!fd.ok()) {
+            // Committed between the two looks, or gone.
+            struct stat st {};
+            if (::stat((fs::path(jdir) / tx).c_str(), &st) == 0) continue;
+            return true;
+        }
+        if (::flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) return false;
+        struct stat held {}, named{};
+        if (::fstat(fd.get(), &held) != 0 || held.st_nlink == 0) return true; // settled meanwhile
+        if (::stat((fs::path(jdir) / name).c_str(), &named) != 0 || named.st_ino != held.st_ino)
+            continue; // committed meanwhile: look again
+        auto text = read_descriptor(fd.get(), name);
+        auto entries = text ? parse_journal(*text) : std::nullopt;
+        if (!entries) {
+            // Not whole: it was never committed (a committed journal was whole before its
+            // rename), so nothing was renamed; its staged files cannot be named: leave it.
+            return false;
+        }
+        settle(jdir, name, committed, *entries);
+        if (changed) *changed = *changed || committed;
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+bool recover_journals(const std::string& folder, bool wait) {
+    const std::string jdir = journal_folder(folder);
+    struct stat st {};
+    if (::lstat(jdir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+    DIR* listing = ::opendir(jdir.c_str());
+    if (!listing) return false;
+    std::vector<std::string> names;
+    while (const dirent* entry = ::readdir(listing))
+        if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
+    ::closedir(listing);
+    bool changed = false;
+    for (const std::string& name : names) {
+        if (name.ends_with(".tmp")) {
+            // A journal its writer did not finish writing: nothing was staged under it yet.
+            Fd fd(::open((fs::path(jdir) / name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+            if (fd.ok() && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0)
+                ::unlink((fs::path(jdir) / name).c_str());
+        } else if (name.ends_with(".at")) {
+            const auto text = read_small((fs::path(jdir) / name).string());
+            const auto fields = text ? nul_fields(*text) : std::vector<std::string>{};
+            const std::string tx = name.substr(0, name.size() - 3);
+            if (fields.size() == 2 && fields[0] == k_pointer_magic) {
+                if (recover_one(journal_folder(fields[1]), tx, wait, &changed))
+                    ::unlink((fs::path(jdir) / name).c_str());
+            } else {
+                // Not whole: its writer was killed writing it, before anything was staged.
+                ::unlink((fs::path(jdir) / name).c_str());
+            }
+        } else {
+            const std::string tx =
+                name.ends_with(".prepared") ? name.substr(0, name.size() - 9) : name;
+            recover_one(jdir, tx, wait, &changed);
+        }
+    }
+    return changed;
+}
+
+Result<void> LockedFile::replace_together(const std::vector<LockedFile*>& files,
+                                          const std::vector<std::string_view>& texts) {
+    if (files.size() == 1) return files[0]->replace(texts[0]);
+    if (files.empty()) return {};
+    for (const LockedFile* f : files)
+        if (auto ok = f->writable(); !ok) return ok;
+    // Interrupted by Ctrl-C, SIGTERM or SIGHUP, the write finishes first; only SIGKILL (or a
+    // crash) can stop it midway, and the journal covers that.
+    SignalDefer defer;
+    std::random_device seed;
+    const std::string tx = fmt::format("{}-{:08x}", ::getpid(), seed());
+    const std::string home = files[0]->m_dir_path;
+    std::vector<std::string> folders;
+    for (const LockedFile* f : files)
+        if (std::find(folders.begin(), folders.end(), f->m_dir_path) == folders.end())
+            folders.push_back(f->m_dir_path);
+    for (const std::string& f : folders)
+        if (::mkdir(journal_folder(f).c_str(), 0755) != 0 && errno != EEXIST)
+            return io_error("cannot create", journal_folder(f), errno,
+                            "okr keeps a journal there while it writes several files; nothing "
+                            "was written");
+    std::string journal(k_journal_magic);
+    journal += '\0';
+    std::vector<std::string> staged;
+    for (const LockedFile* f : files) {
+        staged.push_back(fmt::format(".{}.okr-staged-{}", f->m_name, tx));
+        journal += f->m_dir_path + '\0' + staged.back() + '\0' + f->m_name + '\0';
+    }
+    const std::string jdir = journal_folder(home);
+    const std::string jtmp = (fs::path(jdir) / (tx + ".tmp")).string();
+    const std::string jprepared = (fs::path(jdir) / (tx + ".prepared")).string();
+    const std::string jcommitted = (fs::path(jdir) / tx).string();
+    std::vector<std::string> pointers;
+    // Undoes everything before the commit: nothing of it is a goal file.
+    auto roll_back = [&](std::size_t staged_count) {
+        for (std::size_t i = 0; i < staged_count; ++i)
+            ::unlinkat(files[i]->m_dir_fd, staged[i].c_str(), 0);
+        for (const std::string& p : pointers)
+            ::unlink(p.c_str());
+        ::unlink(jprepared.c_str());
+        ::unlink(jtmp.c_str());
+    };
+    Fd jfd(::open(jtmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!jfd.ok()) return io_error("cannot write the journal", jtmp, errno, "nothing was written");
+    if (::flock(jfd.get(), LOCK_EX) != 0 || !write_and_sync(jfd.get(), journal) ||
+        ::rename(jtmp.c_str(), jprepared.c_str()) != 0) {
+        const int err = errno;
+        roll_back(0);
+        return io_error("cannot write the journal", jtmp, err, "nothing was written");
+    }
+    sync_path(jdir);
+    for (const std::string& f : folders) {
+        if (f == home) continue;
+        const std::string pointer = (fs::path(journal_folder(f)) / (tx + ".at")).string();
+        Fd pfd(::open(pointer.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+        if (pfd.ok()) pointers.push_back(pointer);
+        if (!pfd.ok() || !write_and_sync(pfd.get(), std::string(k_pointer_magic) + '\0' + home +
+                                                        '\0')) {
+            const int err = errno;
+            roll_back(0);
+            return io_error("cannot write the journal", pointer, err, "nothing was written");
+        }
+        sync_path(journal_folder(f));
+    }
+    // Every new text beside its file, whole and synced, before anything is renamed.
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        LockedFile& f = *files[i];
+        Fd fd(::openat(f.m_dir_fd, staged[i].c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        bool ok = fd.ok() && ::fchmod(fd.get(), f.m_stat.st_mode & 07777) == 0;
+        if (ok && ::fchown(fd.get(), f.m_stat.st_uid, f.m_stat.st_gid) != 0) errno = 0;
+        ok = ok && write_and_sync(fd.get(), texts[i]);
+        const int err = errno;
+        const bool closed = fd.ok() && ::close(fd.release()) == 0;
+        if (!ok || !closed) {
+            roll_back(i + 1);
+            return io_error("cannot write", f.m_path, ok ? errno : err,
+                            err == ENOSPC || err == EDQUOT
+                                ? "free some space and run the command again; no file was changed"
+                                : "no file was changed");
+        }
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const LockedFile& f = *files[i];
+        struct stat now {};
+        if (::fstatat(f.m_dir_fd, f.m_name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(now.st_mode) || now.st_dev != f.m_stat.st_dev ||
+            now.st_ino != f.m_stat.st_ino) {
+            roll_back(files.size());
+            return changed_error(f.m_path);
+        }
+    }
+    for (const LockedFile* f : files)
+        sync_folder(f->m_dir_fd);
+    // The commit: from here on every file is to be new, whoever finishes it.
+    if (::rename(jprepared.c_str(), jcommitted.c_str()) != 0) {
+        const int err = errno;
+        roll_back(files.size());
+        return io_error("cannot write the journal", jprepared, err, "no file was changed");
+    }
+    sync_path(jdir);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        LockedFile& f = *files[i];
+        if (::renameat(f.m_dir_fd, staged[i].c_str(), f.m_dir_fd, f.m_name.c_str()) != 0)
+            return io_error("cannot write", f.m_path, errno,
+                            "the change is in okr's journal; the next okr command finishes it");
+        sync_folder(f.m_dir_fd);
+        f.took(texts[i]);
+    }
+    for (const std::string& p : pointers)
+        ::unlink(p.c_str());
+    ::unlink(jcommitted.c_str());
+    sync_path(jdir);
     return {};
 }
 

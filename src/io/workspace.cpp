@@ -2,6 +2,7 @@
 
 #include "okr/core/reference.hpp"
 #include "okr/io/parse.hpp"
+#include "okr/io/safe_write.hpp"
 #include "okr/util/parallel.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fnmatch.h>
 #include <mutex>
@@ -424,6 +426,16 @@ LoadedWorkspace load_workspace(const WorkspaceSource& source, ParseMemo* memo) {
         out.problem = std::move(roots).failure();
         return out;
     }
+    LoadedWorkspace out = load_workspace(*roots, DiskFiles{}, source.cache, memo, source.checkins);
+    // A write to several files that a killed okr left half done is finished or rolled back by
+    // the next command (SPEC §8): one look per folder, and a second load when it changed a file.
+    std::set<std::string> folders;
+    for (const GoalFile& f : out.workspace.files)
+        folders.insert(std::filesystem::path(f.path).parent_path().string());
+    bool recovered = false;
+    for (const std::string& folder : folders)
+        recovered = recover_journals(folder.empty() ? "." : folder, false) || recovered;
+    if (!recovered) return out;
     return load_workspace(*roots, DiskFiles{}, source.cache, memo, source.checkins);
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <sys/stat.h>
 
 namespace okr::io {
@@ -91,8 +92,19 @@ class LockedFile {
     // with Failure::Kind::changed when the name no longer refers to the file that was read.
     Result<void> replace(std::string_view text);
 
+    // Replaces several held files at once, all or nothing (SPEC §8): each new text is written
+    // beside its file first (`.NAME.okr-staged-TX`), then the renames run under a journal in
+    // `.okr-journal/` of the first file's folder (a pointer to it in each other folder), so that
+    // a run killed at any moment is rolled back (killed before the journal was committed) or
+    // finished (after) by recover_journals. SIGINT, SIGTERM and SIGHUP wait until it is done.
+    // A full disk or a read-only file fails with nothing changed.
+    static Result<void> replace_together(const std::vector<LockedFile*>& files,
+                                         const std::vector<std::string_view>& texts);
+
   private:
     LockedFile() = default;
+    Result<void> writable() const;
+    void took(std::string_view text);
     std::string m_path;     // as the user named it, for messages
     std::string m_dir_path; // the resolved folder
     std::string m_name;     // the resolved file name in it
@@ -102,6 +114,12 @@ class LockedFile {
     int m_file_fd = -1; // the file read, held open so that its inode is not reused
     std::optional<FileLock> m_lock;
 };
+
+// Finishes or rolls back what killed writers of several files left in `folder` (its
+// `.okr-journal/`): a committed journal is finished, an uncommitted one rolled back, so every
+// file is either old or new. A journal whose writer is alive is waited for when `wait` (a
+// writer holding one of its files' locks), else skipped (a reader). True when it changed a file.
+bool recover_journals(const std::string& folder, bool wait);
 
 // How long writers wait for a lock by default.
 inline constexpr std::chrono::milliseconds k_default_lock_timeout{10000};

@@ -82,6 +82,68 @@ pid_t dead_pid() {
 
 TEST_SUITE("okr::safe_write") {
 
+    TEST_CASE("several files are replaced together and leave no staged text or journal") {
+        TempDir dir;
+        fs::create_directory(dir.path() / "sub");
+        write(dir.file("a.toml"), "a old\n");
+        write(dir.file("sub/b.toml"), "b old\n");
+        auto a = LockedFile::open(dir.file("a.toml"), std::chrono::milliseconds(1000));
+        auto b = LockedFile::open(dir.file("sub/b.toml"), std::chrono::milliseconds(1000));
+        REQUIRE(a.ok());
+        REQUIRE(b.ok());
+        REQUIRE(LockedFile::replace_together({&*a, &*b}, {"a new\n", "b new\n"}).ok());
+        CHECK(read(dir.file("a.toml")) == "a new\n");
+        CHECK(read(dir.file("sub/b.toml")) == "b new\n");
+        CHECK(entries(dir.path() / ".okr-journal") == 0);
+        CHECK(entries(dir.path() / "sub" / ".okr-journal") == 0);
+    }
+
+    // A journal as a writer killed after its commit leaves it: a.toml's new text still staged,
+    // sub/b.toml renamed already.
+    void killed_writer(const TempDir& dir, const std::string& journal_name) {
+        const std::string home = fs::canonical(dir.path()).string();
+        const std::string sub = fs::canonical(dir.path() / "sub").string();
+        write(dir.file("a.toml"), "a old\n");
+        write(dir.file(".a.toml.okr-staged-7-x"), "a new\n");
+        write(dir.file("sub/b.toml"), "b new\n");
+        fs::create_directory(dir.path() / ".okr-journal");
+        fs::create_directory(dir.path() / "sub" / ".okr-journal");
+        using namespace std::string_literals;
+        write(dir.file(".okr-journal/" + journal_name),
+              "okr-journal 1\0"s + home + "\0.a.toml.okr-staged-7-x\0a.toml\0"s + sub +
+                  "\0.b.toml.okr-staged-7-x\0b.toml\0"s);
+        write(dir.file("sub/.okr-journal/7-x.at"), "okr-journal-pointer 1\0"s + home + "\0"s);
+    }
+
+    TEST_CASE("a committed journal left by a killed writer is finished by the next command") {
+        TempDir dir;
+        fs::create_directory(dir.path() / "sub");
+        killed_writer(dir, "7-x");
+        // Found from the other folder's pointer as well as from its own.
+        CHECK(recover_journals((dir.path() / "sub").string(), false));
+        CHECK(read(dir.file("a.toml")) == "a new\n");
+        CHECK(read(dir.file("sub/b.toml")) == "b new\n");
+        CHECK(!fs::exists(dir.file(".a.toml.okr-staged-7-x")));
+        CHECK(entries(dir.path() / ".okr-journal") == 0);
+        CHECK(entries(dir.path() / "sub" / ".okr-journal") == 0);
+        CHECK(!recover_journals(dir.path().string(), false));
+    }
+
+    TEST_CASE("a journal not committed is rolled back: every file stays old") {
+        TempDir dir;
+        fs::create_directory(dir.path() / "sub");
+        killed_writer(dir, "7-x.prepared");
+        write(dir.file("sub/b.toml"), "b old\n");
+        write(dir.file("sub/.b.toml.okr-staged-7-x"), "b new\n");
+        CHECK(!recover_journals(dir.path().string(), false));
+        CHECK(read(dir.file("a.toml")) == "a old\n");
+        CHECK(read(dir.file("sub/b.toml")) == "b old\n");
+        CHECK(!fs::exists(dir.file(".a.toml.okr-staged-7-x")));
+        CHECK(!fs::exists(dir.file("sub/.b.toml.okr-staged-7-x")));
+        CHECK(entries(dir.path() / ".okr-journal") == 0);
+        CHECK(entries(dir.path() / "sub" / ".okr-journal") == 0);
+    }
+
     TEST_CASE("an atomic write replaces the content, keeps the permission bits and leaves no "
               "temporary file") {
         TempDir dir;
