@@ -74,10 +74,10 @@ Sheet score_sheet(const Report& r) {
                   text_cell(kr.owner == o.owner ? "" : kr.owner), text_cell(kr.owner),
                   text_cell(""), number_cell(kr.weight),
                   styled(score_cell(kr.score), style_of(kr.band)), band_cell(kr.band),
-                  text_cell(dropped           ? "dropped"
-                            : o.closed        ? frozen
-                            : kr.manual_score ? "manual score"
-                                              : "",
+                  text_cell(dropped                       ? "dropped"
+                            : o.closed && kr.manual_score ? frozen
+                            : kr.manual_score             ? "manual score"
+                                                          : "",
                             Style::dim)}});
         }
     }

@@ -84,13 +84,16 @@ CASES = [
                                       "--as-of 2027-01-06 close 2026-Q4 --carry",
                                       "--as-of 2027-01-06 tree --cycle 2027-Q1"]),
     # A check-in dated inside a closed cycle is history: recorded, and the grade stays; reports
-    # show the frozen grade and the status closed.
+    # show the frozen grade and the status closed. A KR added since (--force) has no frozen
+    # grade, and its note says none.
     ("quarter-checkin-closed", QUARTER, ["--as-of 2027-01-05 close 2026-Q4",
                                          "--as-of 2027-01-06 checkin grow.arr 2100000 "
                                          "--date 2026-12-20",
                                          "--as-of 2027-01-06 checkin grow.launch no "
                                          "--date 2026-12-20",
                                          "--as-of 2027-01-06 status --cycle 2026-Q4",
+                                         "--as-of 2027-01-06 add kr grow 'Late KR' --target 5 "
+                                         "--force",
                                          "--as-of 2027-01-06 score --cycle 2026-Q4"]),
     ("close-errors", PERSONAL, ["--as-of 2027-01-05 close 2026-Q5",
                                 "--as-of 2027-01-05 close 2027-Q3",
