@@ -19,8 +19,11 @@ Runner setup_due(CommandLine& command) {
     add_fail_on_option(command, opts->fail_on);
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals& goals = session.load();
-        // Due is about running cycles only: never the one that ended last.
-        const auto sel = session.selection(goals, {}, {}, {}, false);
+        // Due is about running cycles only: never the one that ended last. --owner is checked
+        // as status checks it (a typo is a usage error, never "nothing is due"), and applied
+        // by build_due to KRs and KPIs alike.
+        auto sel = session.selection(goals, {}, opts->owner, {}, false);
+        sel.owner.clear();
         const auto report = report::build_report(*goals.index, goals.evaluation, sel);
         const auto due = report::build_due(report, report.kpis, opts->owner,
                                            goals.loaded.workspace.files.size() == 1);
