@@ -43,10 +43,13 @@ Runner setup_rm(CommandLine& command) {
         const std::string path = index.workspace().files[target.file].path;
         // The line the item's header was on, in the text it is deleted from.
         std::uint32_t line = 0;
-        write_edit(session, path, opts->dry_run, out, [&](std::string_view text) {
-            if (session.options().format == "json") line = line_of(text, path, target.item);
-            return io::remove_item(text, path, target.item);
-        });
+        const std::string written =
+            write_edit(session, path, opts->dry_run, out, [&](std::string_view text) {
+                if (session.options().format == "json") line = line_of(text, path, target.item);
+                return io::remove_item(text, path, target.item);
+            });
+        // Honest, as drop is (SPEC §8): an objective left with one key result says so.
+        warn_new_findings(session, goals, target.file, written);
         finish_write(session, opts->dry_run, {{"rm", path, line, target.ref, {}}},
                      fmt::format("{}: deleted from {}\n", target.ref, path), out);
         return ExitCode::ok;
