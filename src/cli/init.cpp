@@ -265,7 +265,9 @@ Runner setup_init(CommandLine& command) {
                                 report::escape_control(*include), report::escape_control(*root));
         const std::string f = path == "okr.toml" || include || root ? "" : "-f " + shown + " ";
         said += fmt::format("next: `okr {}add objective \"TITLE\"`, then `okr {}status`\n", f, f);
-        if (opts->git) {
+        // A workspace set up with --git gets the new file's pattern in .gitattributes too, so
+        // that it merges with the driver like the others.
+        if (opts->git || (include && git_merge_set_up(session))) {
             const GitSetup git = set_up_git_merge(session, false, out, path);
             written.insert(written.end(), git.written.begin(), git.written.end());
             said += git.text;

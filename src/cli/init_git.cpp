@@ -100,6 +100,13 @@ std::string git_config(const std::string& top, const std::string& key) {
 
 } // namespace
 
+bool git_merge_set_up(const Session& session) {
+    const auto top = io::git_toplevel(session.env().cwd.string());
+    if (!top) return false;
+    const Result<std::string> attributes = io::read_file((fs::path(*top) / ".gitattributes").string());
+    return attributes && attributes->find("merge=okr") != std::string::npos;
+}
+
 GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out,
                           const std::string& created) {
     const fs::path cwd = session.env().cwd;

@@ -198,5 +198,8 @@ struct GitSetup {
 // workspace is found. CommandError(usage) outside a git repository.
 GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out,
                           const std::string& created = {});
+// Whether the work tree that holds the working folder was set up with `init --git`: its
+// .gitattributes names the okr merge driver.
+bool git_merge_set_up(const Session& session);
 
 } // namespace okr::cli

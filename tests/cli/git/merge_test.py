@@ -183,6 +183,28 @@ def test_init_git_at_the_top_with_includes(tmp):
     expect("top", attributes == "/okr.toml merge=okr\n/teams/*.toml merge=okr\n", repr(attributes))
 
 
+def test_init_path_in_a_git_workspace_adds_its_pattern(tmp):
+    """Issue 26: `okr init people/x.toml` in a workspace set up with --git adds the include and
+    the .gitattributes line of the new pattern, so the new file merges with the driver too."""
+    d = os.path.join(tmp, "repo")
+    os.makedirs(d)
+    git(d, "init", "-q")
+    write(os.path.join(d, "okr.toml"), 'cycle = "2026-Q4"\n')
+    okr(d, "init", "--git")
+    p = okr(d, "init", "people/x.toml", "--owner", "x", "--cycle", "2026-Q4")
+    attributes = read(os.path.join(d, ".gitattributes"))
+    expect("new pattern", attributes == "/okr.toml merge=okr\n/people/x.toml merge=okr\n",
+           repr(attributes) + p.stdout + p.stderr)
+    expect("says so", "added to .gitattributes: /people/x.toml merge=okr" in p.stdout, p.stdout)
+    # Without --git set up, init touches no .gitattributes.
+    e = os.path.join(tmp, "plain")
+    os.makedirs(e)
+    git(e, "init", "-q")
+    write(os.path.join(e, "okr.toml"), 'cycle = "2026-Q4"\n')
+    okr(e, "init", "people/x.toml", "--owner", "x", "--cycle", "2026-Q4")
+    expect("no attributes without --git", not os.path.exists(os.path.join(e, ".gitattributes")))
+
+
 def test_init_git_outside_a_repository(tmp):
     write(os.path.join(tmp, "okr.toml"), BASE)
     p = okr(tmp, "init", "--git", check=False)
@@ -648,6 +670,7 @@ def test_a_note_with_an_underline_loads(tmp):
 
 
 for t in [test_json, test_init_git_is_idempotent, test_init_git_covers_includes,
+          test_init_path_in_a_git_workspace_adds_its_pattern,
           test_init_git_at_the_top_with_includes,
           test_init_git_outside_a_repository, test_checkins_on_two_branches_merge_cleanly,
           test_rebase_uses_the_driver, test_cherry_pick_uses_the_driver,
