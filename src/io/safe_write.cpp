@@ -335,13 +335,32 @@ std::size_t remove_leftovers(const std::string& path) {
         return 0;
     }
     const std::string name = name_of(target);
-    std::vector<std::string> found;
-    while (const dirent* entry = ::readdir(listing))
-        if (is_temp_of(entry->d_name, name)) found.emplace_back(entry->d_name);
+    std::vector<std::string> found, locks;
+    while (const dirent* entry = ::readdir(listing)) {
+        const std::string_view n = entry->d_name;
+        if (is_temp_of(n, name))
+            found.emplace_back(n);
+        else if (n.ends_with(".toml.lock") && n != name + ".lock")
+            locks.emplace_back(n);
+    }
     ::closedir(listing);
     std::size_t removed = 0;
     for (const std::string& f : found)
         if (::unlinkat(dir.get(), f.c_str(), 0) == 0) ++removed;
+    // The lock files of other goal files that no one holds: a writer killed by SIGKILL leaves
+    // its lock file (the kernel only drops the flock), which git status would show. Removed
+    // under their own flock, as FileLock::release does, so a writer that opened one meanwhile
+    // sees the name go and takes a fresh one.
+    for (const std::string& l : locks) {
+        const Fd fd(::openat(dir.get(), l.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        if (!fd.ok() || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;
+        struct stat held {}, named{};
+        if (::fstat(fd.get(), &held) == 0 && S_ISREG(held.st_mode) &&
+            ::fstatat(dir.get(), l.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+            held.st_dev == named.st_dev && held.st_ino == named.st_ino &&
+            ::unlinkat(dir.get(), l.c_str(), 0) == 0)
+            ++removed;
+    }
     return removed;
 }
 

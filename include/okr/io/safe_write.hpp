@@ -21,7 +21,8 @@ namespace okr::io {
 std::string write_target(const std::string& path);
 
 // Removes the temporary files `.NAME.tmp-XXXXXX` that killed writers left beside the file at
-// `path`; only call it holding that file's lock. Returns how many were removed.
+// `path`, and the lock files `OTHER.toml.lock` of its folder that no one holds; only call it
+// holding that file's lock. Returns how many were removed.
 std::size_t remove_leftovers(const std::string& path);
 
 // Replaces the content of the existing file `path` (or of the file its symlink points at) with

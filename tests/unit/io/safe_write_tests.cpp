@@ -82,6 +82,26 @@ pid_t dead_pid() {
 
 TEST_SUITE("okr::safe_write") {
 
+    TEST_CASE("a writer removes the lock files that killed writers left beside its file, not a "
+              "held one") {
+        TempDir dir;
+        write(dir.file("a.toml"), "a\n");
+        write(dir.file("dead.toml"), "d\n");
+        write(dir.file("dead.toml.lock"), "12345\n");
+        write(dir.file("live.toml.lock"), "1\n");
+        const int held = ::open(dir.file("live.toml.lock").c_str(), O_RDWR | O_CLOEXEC);
+        REQUIRE(held >= 0);
+        REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0);
+        {
+            auto a = LockedFile::open(dir.file("a.toml"), std::chrono::milliseconds(1000));
+            REQUIRE(a.ok());
+            CHECK(!fs::exists(dir.file("dead.toml.lock")));
+            CHECK(fs::exists(dir.file("live.toml.lock")));
+        }
+        ::close(held);
+        CHECK(!fs::exists(dir.file("a.toml.lock")));
+    }
+
     TEST_CASE("several files are replaced together and leave no staged text or journal") {
         TempDir dir;
         fs::create_directory(dir.path() / "sub");
