@@ -557,13 +557,23 @@ void settle(const std::string& jdir, const std::string& name, bool committed,
     sync_path(jdir);
 }
 
-std::optional<std::vector<JournalEntry>> parse_journal(const std::string& text) {
+// The entries of the journal TX, or nullopt when it is not whole or not one okr writes: each
+// staged file is `.TARGET.okr-staged-TX` beside its target, in an absolute folder, so that a
+// journal can only ever rename a text okr staged onto the file it was staged for.
+std::optional<std::vector<JournalEntry>> parse_journal(const std::string& text,
+                                                       const std::string& tx) {
     const std::vector<std::string> fields = nul_fields(text);
     if (fields.empty() || fields[0] != k_journal_magic || (fields.size() - 1) % 3 != 0)
         return std::nullopt;
     std::vector<JournalEntry> out;
-    for (std::size_t i = 1; i + 2 < fields.size(); i += 3)
-        out.push_back({fields[i], fields[i + 1], fields[i + 2]});
+    for (std::size_t i = 1; i + 2 < fields.size(); i += 3) {
+        JournalEntry e{fields[i], fields[i + 1], fields[i + 2]};
+        if (!e.dir.starts_with('/') || e.target.empty() ||
+            e.target.find('/') != std::string::npos || e.target == "." || e.target == ".." ||
+            e.staged != "." + e.target + ".okr-staged-" + tx)
+            return std::nullopt;
+        out.push_back(std::move(e));
+    }
     return out;
 }
 
@@ -590,8 +600,10 @@ bool recover_one(const std::string& jdir, const std::string& tx, bool wait, bool
         if (::fstat(fd.get(), &held) != 0 || held.st_nlink == 0) return true; // settled meanwhile
         if (::stat((fs::path(jdir) / name).c_str(), &named) != 0 || named.st_ino != held.st_ino)
             continue; // committed meanwhile: look again
+        // Only a journal of this user is followed (one planted by someone else is left alone).
+        if (held.st_uid != ::geteuid() || !S_ISREG(held.st_mode)) return false;
         auto text = read_descriptor(fd.get(), name);
-        auto entries = text ? parse_journal(*text) : std::nullopt;
+        auto entries = text ? parse_journal(*text, tx) : std::nullopt;
         if (!entries) {
             // Not whole: it was never committed (a committed journal was whole before its
             // rename), so nothing was renamed; its staged files cannot be named: leave it.
@@ -659,11 +671,20 @@ Result<void> LockedFile::replace_together(const std::vector<LockedFile*>& files,
     for (const LockedFile* f : files)
         if (std::find(folders.begin(), folders.end(), f->m_dir_path) == folders.end())
             folders.push_back(f->m_dir_path);
-    for (const std::string& f : folders)
+    for (const std::string& f : folders) {
+        struct stat st {};
+        int err = 0;
         if (::mkdir(journal_folder(f).c_str(), 0755) != 0 && errno != EEXIST)
-            return io_error("cannot create", journal_folder(f), errno,
+            err = errno;
+        else if (::lstat(journal_folder(f).c_str(), &st) != 0)
+            err = errno;
+        else if (!S_ISDIR(st.st_mode))
+            err = ENOTDIR; // a link or a file there is never followed
+        if (err)
+            return io_error("cannot create the folder", journal_folder(f), err,
                             "okr keeps a journal there while it writes several files; nothing "
                             "was written");
+    }
     std::string journal(k_journal_magic);
     journal += '\0';
     std::vector<std::string> staged;

@@ -149,6 +149,21 @@ TEST_SUITE("okr::safe_write") {
         CHECK(!recover_journals(dir.path().string(), false));
     }
 
+    TEST_CASE("a journal that would rename anything but a staged text onto its own file is "
+              "left alone") {
+        TempDir dir;
+        const std::string home = fs::canonical(dir.path()).string();
+        write(dir.file("a.toml"), "a old\n");
+        write(dir.file("evil"), "evil\n");
+        fs::create_directory(dir.path() / ".okr-journal");
+        using namespace std::string_literals;
+        write(dir.file(".okr-journal/7-x"),
+              "okr-journal 1\0"s + home + "\0evil\0a.toml\0"s);
+        CHECK(!recover_journals(dir.path().string(), false));
+        CHECK(read(dir.file("a.toml")) == "a old\n");
+        CHECK(fs::exists(dir.file("evil")));
+    }
+
     TEST_CASE("a journal not committed is rolled back: every file stays old") {
         TempDir dir;
         fs::create_directory(dir.path() / "sub");
