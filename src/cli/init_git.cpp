@@ -103,7 +103,8 @@ std::string git_config(const std::string& top, const std::string& key) {
 bool git_merge_set_up(const Session& session) {
     const auto top = io::git_toplevel(session.env().cwd.string());
     if (!top) return false;
-    const Result<std::string> attributes = io::read_file((fs::path(*top) / ".gitattributes").string());
+    const Result<std::string> attributes =
+        io::read_file((fs::path(*top) / ".gitattributes").string());
     return attributes && attributes->find("merge=okr") != std::string::npos;
 }
 

@@ -354,7 +354,8 @@ std::size_t remove_leftovers(const std::string& path) {
     for (const std::string& l : locks) {
         const Fd fd(::openat(dir.get(), l.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
         if (!fd.ok() || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;
-        struct stat held {}, named{};
+        struct stat held {
+        }, named{};
         if (::fstat(fd.get(), &held) == 0 && S_ISREG(held.st_mode) &&
             ::fstatat(dir.get(), l.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 &&
             held.st_dev == named.st_dev && held.st_ino == named.st_ino &&
@@ -596,7 +597,8 @@ bool recover_one(const std::string& jdir, const std::string& tx, bool wait, bool
             return true;
         }
         if (::flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) return false;
-        struct stat held {}, named{};
+        struct stat held {
+        }, named{};
         if (::fstat(fd.get(), &held) != 0 || held.st_nlink == 0) return true; // settled meanwhile
         if (::stat((fs::path(jdir) / name).c_str(), &named) != 0 || named.st_ino != held.st_ino)
             continue; // committed meanwhile: look again
@@ -720,8 +722,8 @@ Result<void> LockedFile::replace_together(const std::vector<LockedFile*>& files,
         const std::string pointer = (fs::path(journal_folder(f)) / (tx + ".at")).string();
         Fd pfd(::open(pointer.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
         if (pfd.ok()) pointers.push_back(pointer);
-        if (!pfd.ok() || !write_and_sync(pfd.get(), std::string(k_pointer_magic) + '\0' + home +
-                                                        '\0')) {
+        if (!pfd.ok() ||
+            !write_and_sync(pfd.get(), std::string(k_pointer_magic) + '\0' + home + '\0')) {
             const int err = errno;
             roll_back(0);
             return io_error("cannot write the journal", pointer, err, "nothing was written");

@@ -89,10 +89,11 @@ void said_changes(const std::string& item, const std::string& old_ref, const std
                   const Said& b, const Said& a, std::vector<GoalChange>& out) {
     if (old_ref != ref) out.push_back(make("renamed", item, ref, a.title, old_ref, ref));
     if (b.title != a.title) out.push_back(make("title", item, ref, a.title, b.title, a.title));
-    if (b.owner_key != a.owner_key) out.push_back(make("owner", item, ref, a.title, b.owner, a.owner));
+    if (b.owner_key != a.owner_key)
+        out.push_back(make("owner", item, ref, a.title, b.owner, a.owner));
     if (b.weight && a.weight && *b.weight != *a.weight)
-        out.push_back(make("weight", item, ref, a.title, shown_number(*b.weight),
-                           shown_number(*a.weight)));
+        out.push_back(
+            make("weight", item, ref, a.title, shown_number(*b.weight), shown_number(*a.weight)));
     if (b.unit != a.unit) out.push_back(make("unit", item, ref, a.title, b.unit, a.unit));
     if (b.type != a.type) out.push_back(make("type", item, ref, a.title, b.type, a.type));
     if (a.dropped && !b.dropped) out.push_back(make("dropped", item, ref, a.title));
@@ -103,8 +104,9 @@ Said said(const Objective& o) {
     return {o.id, o.title, o.owner, {}, to_string(o.type), o.owner, o.weight, o.dropped};
 }
 Said said(const KeyResult& kr, const Objective& o) {
-    return {kr.id,    kr.title,  kr.owner.empty() ? o.owner : kr.owner,
-            kr.unit,  to_string(kr.type), kr.owner, kr.weight, kr.dropped};
+    return {kr.id,     kr.title,           kr.owner.empty() ? o.owner : kr.owner,
+            kr.unit,   to_string(kr.type), kr.owner,
+            kr.weight, kr.dropped};
 }
 Said said(const Kpi& k) {
     return {k.id, k.title, k.owner, k.unit, {}, k.owner, std::nullopt, k.dropped};
@@ -114,11 +116,10 @@ Said said(const Kpi& k) {
 // a rename (`okr mv`: a new id, the same title, in the same namespace or objective), one to one
 // in file order. `same(new, old)` says whether two items may be one renamed.
 template <typename New, typename Old, typename Same>
-std::vector<std::optional<Old>> pair_items(const std::vector<New>& news,
-                                           const std::vector<std::string>& new_refs,
-                                           const std::vector<Old>& olds,
-                                           const std::vector<std::string>& old_refs, Same same,
-                                           std::vector<bool>& old_used) {
+std::vector<std::optional<Old>>
+pair_items(const std::vector<New>& news, const std::vector<std::string>& new_refs,
+           const std::vector<Old>& olds, const std::vector<std::string>& old_refs, Same same,
+           std::vector<bool>& old_used) {
     std::vector<std::optional<Old>> out(news.size());
     old_used.assign(olds.size(), false);
     std::unordered_map<std::string, std::size_t> by_ref;
@@ -255,8 +256,8 @@ GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, 
                 const KeyResult& okr = bi.at(old_kr);
                 const KrEval& oke = before.evaluation->at(old_kr);
                 // A KR of a renamed objective keeps its id: only the objective has a rename row.
-                said_changes("kr", okr.id == kr.id ? kref : bi.ref_of(old_kr), kref,
-                             said(okr, b), said(kr, a), out);
+                said_changes("kr", okr.id == kr.id ? kref : bi.ref_of(old_kr), kref, said(okr, b),
+                             said(kr, a), out);
                 if (kr.start != okr.start || kr.target != okr.target) {
                     GoalChange ch = make(
                         "goalpost", "kr", kref, kr.title,
@@ -305,8 +306,8 @@ GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, 
         out.push_back(std::move(removed_krs[next_removed_kr]));
     for (; next_old_kpi < old_kpis.size(); ++next_old_kpi)
         if (!old_kpi_used[next_old_kpi])
-            out.push_back(
-                make("removed", "kpi", old_kpi_refs[next_old_kpi], bi.at(old_kpis[next_old_kpi]).title));
+            out.push_back(make("removed", "kpi", old_kpi_refs[next_old_kpi],
+                               bi.at(old_kpis[next_old_kpi]).title));
     return diff;
 }
 

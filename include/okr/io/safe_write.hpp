@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 #include <sys/stat.h>
+#include <vector>
 
 namespace okr::io {
 

@@ -157,8 +157,7 @@ TEST_SUITE("okr::safe_write") {
         write(dir.file("evil"), "evil\n");
         fs::create_directory(dir.path() / ".okr-journal");
         using namespace std::string_literals;
-        write(dir.file(".okr-journal/7-x"),
-              "okr-journal 1\0"s + home + "\0evil\0a.toml\0"s);
+        write(dir.file(".okr-journal/7-x"), "okr-journal 1\0"s + home + "\0evil\0a.toml\0"s);
         CHECK(!recover_journals(dir.path().string(), false));
         CHECK(read(dir.file("a.toml")) == "a old\n");
         CHECK(fs::exists(dir.file("evil")));
