@@ -295,19 +295,17 @@ GoalsDiff diff_goals(const EvaluatedGoals& before, const EvaluatedGoals& after, 
                                    to_string(ae.health)));
         }
     }
-    // Removed: in the older version only, in its order.
-    std::size_t next_old_kpi = 0;
-    std::size_t next_removed_kr = 0;
+    // Removed: in the older version only, in its order: objectives, then the KRs of objectives
+    // that remain, then KPIs.
     for (std::size_t i = 0; i < old_objectives.items.size(); ++i)
         if (!old_objective_used[i])
             out.push_back(make("removed", "objective", old_objectives.refs[i],
                                bi.at(old_objectives.items[i]).title));
-    for (; next_removed_kr < removed_krs.size(); ++next_removed_kr)
-        out.push_back(std::move(removed_krs[next_removed_kr]));
-    for (; next_old_kpi < old_kpis.size(); ++next_old_kpi)
-        if (!old_kpi_used[next_old_kpi])
-            out.push_back(make("removed", "kpi", old_kpi_refs[next_old_kpi],
-                               bi.at(old_kpis[next_old_kpi]).title));
+    for (GoalChange& kr : removed_krs)
+        out.push_back(std::move(kr));
+    for (std::size_t i = 0; i < old_kpis.size(); ++i)
+        if (!old_kpi_used[i])
+            out.push_back(make("removed", "kpi", old_kpi_refs[i], bi.at(old_kpis[i]).title));
     return diff;
 }
 
