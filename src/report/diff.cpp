@@ -315,20 +315,29 @@ constexpr Media k_all = Media::all;
 constexpr Media k_term = Media::terminal;
 constexpr Media k_docs = Media::documents;
 
-// The facts of a change's detail (a check-in's date and confidence), which no width cuts, and
-// its words (a note), which give way like titles.
-std::pair<std::string, std::string> detail_of(const GoalChange& c) {
+// The detail of a change as documents show it, whole: a check-in's date, confidence and note.
+std::string detail_of(const GoalChange& c) {
     if (c.checkin) {
         std::string d = c.checkin->date.iso();
         if (c.checkin->has_confidence())
             d += fmt::format(", confidence {}", format_number(*c.checkin->confidence, 2));
-        if (c.checkin->note.empty()) return {d, {}};
-        return {d, ": " + c.checkin->note};
+        if (!c.checkin->note.empty()) d += ": " + c.checkin->note;
+        return d;
     }
-    if (c.change == "renamed") return {{}, "from " + c.before};
-    if (c.change == "goalpost")
-        return {c.flagged ? "moved while the cycle runs" : "start -> target", {}};
+    if (c.change == "renamed") return "from " + c.before;
+    if (c.change == "goalpost") return c.flagged ? "moved while the cycle runs" : "start -> target";
     return {};
+}
+
+// The same in the terminal, where the date has a column of its own: the facts (a check-in's
+// confidence), which no width cuts, and the words (a note), which give way like titles.
+std::pair<std::string, std::string> terminal_detail(const GoalChange& c) {
+    if (!c.checkin) return {{}, detail_of(c)};
+    std::string facts = c.checkin->has_confidence()
+                            ? fmt::format("conf {}", format_number(*c.checkin->confidence, 2))
+                            : std::string();
+    if (c.checkin->note.empty()) return {facts, {}};
+    return {facts, (facts.empty() ? "" : ": ") + c.checkin->note};
 }
 
 // A cell whose first `facts` characters survive every width.
@@ -366,24 +375,29 @@ Sheet diff_sheet(const GoalsDiff& diff, const std::string& from, const std::stri
     section.heading_media = Media::documents;
     section.empty = "No change in the goals.";
     // The terminal shows the ref and the title in one column that gives way first (SPEC §9),
-    // then drops the kind of item; the values and the facts of the detail are never cut.
-    section.columns = {column("change", "Change"),
-                       column("item", "Item", k_all, Align::left, false, 1),
-                       column("what", "Item", k_term, Align::left, true, 0, 26),
+    // then drops the kind of item, then the detail (confidence and note); the values and a
+    // check-in's date are never cut. At 60 columns: change, item, before, after and date.
+    section.columns = {column("change", "Change", k_term),
+                       column("change", "Change", k_docs),
+                       column("item", "Item", k_all, Align::left, false, 3),
+                       column("what", "Item", k_term, Align::left, true, 0, 12),
                        column("ref", "Ref", k_docs),
                        column("title", "Title", k_docs),
                        column("before", "Before", k_all, Align::right, true, 0, 12),
                        column("after", "After", k_all, Align::right, true, 0, 12),
-                       column("detail", "Detail", k_all, Align::left, true, 0, 30)};
+                       column("date", "Date", k_term),
+                       column("detail", "Detail", k_term, Align::left, true, 2, 20),
+                       column("detail", "Detail", k_docs)};
     for (const GoalChange& c : diff.changes) {
         const Style style = c.flagged                                        ? Style::red
                             : c.change == "added" || c.change == "checkin"   ? Style::green
                             : c.change == "removed" || c.change == "dropped" ? Style::yellow
                                                                              : Style::plain;
-        const auto [facts, words] = detail_of(c);
+        const auto [facts, words] = terminal_detail(c);
         SheetRow row;
         row.kind = c.item;
-        row.cells = {kept_cell(c.flagged ? "goalpost moved!" : c.change, {}, style),
+        row.cells = {kept_cell(c.flagged ? "goalpost!" : c.change, {}, style),
+                     kept_cell(c.flagged ? "goalpost moved!" : c.change, {}, style),
                      text_cell(c.item),
                      text_cell((c.change == "renamed" ? c.before + " -> " : "") + c.ref +
                                (c.title.empty() ? "" : "  " + c.title)),
@@ -391,7 +405,9 @@ Sheet diff_sheet(const GoalsDiff& diff, const std::string& from, const std::stri
                      text_cell(c.title),
                      value_cell(c, c.change == "renamed" ? "" : c.before),
                      value_cell(c, c.change == "renamed" ? "" : c.after),
-                     kept_cell(facts, words)};
+                     kept_cell(c.checkin ? c.checkin->date.iso() : std::string()),
+                     kept_cell(facts, words),
+                     text_cell(detail_of(c))};
         section.rows.push_back(std::move(row));
     }
     if (diff.changes.empty())

@@ -46,23 +46,24 @@ def width(line):
 
 
 def check_never_cut(okr, label):
-    """Every value of BEFORE, AFTER and DETAIL's facts stays whole at 80 and 120 columns
-    and when COLUMNS is unset (output not a terminal: 80); titles and refs give way."""
+    """Every value of BEFORE and AFTER and a check-in's date stay whole at 60, 80 and 120 columns
+    and when COLUMNS is unset (output not a terminal: 80), and its confidence from 80 on (at 60
+    the detail column goes); refs and titles give way, and no line is wider than the width."""
     changes = json.loads(okr("diff", "--format", "json").stdout)["changes"]
-    for columns in [80, 120, ""]:
+    for columns in [60, 80, 120, ""]:
         table = okr("diff", columns=columns).stdout
         lines = table.splitlines()
         limit = columns or 80
         check(f"{label}: no line wider than {limit}",
               all(width(l) <= limit for l in lines), table)
         for c in changes:
-            rows = [l for l in lines if l.startswith(c["change"] + " ")
-                    or l.startswith("goalpost moved! ")]
+            word = "goalpost!" if c["flagged"] else c["change"]
+            rows = [l for l in lines if l.startswith(word + " ")]
             whole = [c["before"], c["after"]] if c["change"] not in ("title", "owner", "renamed") else []
             if c.get("date"):
                 whole.append(c["date"])
-            if c.get("confidence") is not None:
-                whole.append(f"confidence {c['confidence']:g}")
+            if c.get("confidence") is not None and limit >= 80:
+                whole.append(f"conf {c['confidence']:g}")
             for value in whole:
                 if value:
                     check(f"{label}: {c['change']} {c['ref']} shows {value!r} whole at {limit}",
@@ -112,9 +113,9 @@ def main():
         table = okr("diff")
         check("diff exit", table.returncode == 0, table.stderr)
         out = table.stdout
-        for want in ["growth/activation.activation-rate", "confidence 0.8", "company/csat",
-                     "goalpost moved!", "dropped", "growth/enterprise", "sales/pipeline",
-                     "removed"]:
+        for want in ["growth/activation.activation-rate", "conf 0.8", "company/csat",
+                     "goalpost!", "moved while the", "dropped", "growth/enterprise",
+                     "sales/pipeline", "removed"]:
             check(f"table shows {want}", want in out, out)
 
         okr("checkin", "growth/activation.activation-rate", "4.2", "--date", "2026-11-23",

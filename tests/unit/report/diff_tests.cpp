@@ -176,15 +176,15 @@ removed kr club/grow.site [] -> []
                                           {&after.index, &after.evaluation}, before.as_of());
         CHECK(render_terminal(diff_sheet(diff, "HEAD", "the working tree"), Look{80, false}) ==
               R"okr(Changes in the goals from HEAD to the working tree, as of 2026-11-23
-CHANGE           ITEM               BEFORE    AFTER  DETAIL
-score            club/grow  Grow…      0.8     0.75
-checkin          club/grow.membe…                40  2026-11-20, confidence 0.8…
-score            club/grow.membe…      0.6     0.75
-score            club/teach  Tea…     0.25     0.15
-goalpost moved!  club/teach.clas…  0 -> 12  0 -> 10  moved while the cycle runs
-score            club/teach.clas…     0.25      0.3
-added            club/teach.coac…                 0
-removed          club/grow.site…
+CHANGE     ITEM                BEFORE    AFTER  DATE        DETAIL
+score      club/grow  Grow…       0.8     0.75
+checkin    club/grow.member…                40  2026-11-20  conf 0.8: league ni…
+score      club/grow.member…      0.6     0.75
+score      club/teach  Teac…     0.25     0.15
+goalpost!  club/teach.class…  0 -> 12  0 -> 10              moved while the cyc…
+score      club/teach.class…     0.25      0.3
+added      club/teach.coach…                 0
+removed    club/grow.site…
 )okr");
     }
 
