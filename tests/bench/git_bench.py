@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Benchmark the git commands against their targets (issue 10):
+"""Benchmark the git commands against their targets (issues 10 and 25):
 
   - `okr merge` (the git merge driver) on a 1 MB goal file: under 100 ms;
+  - `okr merge` of one array with 200,000 new check-ins on one side (and 100,000 on each side at
+    one place): under 1 s, peak memory (okr and the git it runs) under 3x the three inputs;
   - `okr diff A B` between two revisions of the N-file benchmark workspace: at most 3x a
     `status` of it.
 
@@ -62,6 +64,47 @@ def big_goal_file(target_bytes):
     return "".join(out), n
 
 
+def large_array_merge(okr, tmp, env, runs):
+    """The merge of one `checkins` array grown by 200,000 lines on one side (theirs changes a
+    title), and by 100,000 on each side at the same place (a conflict of git's that okr resolves
+    check-in by check-in): time, and peak RSS of okr and the git it runs, against the inputs."""
+    head = 'title = "Big array"\ncycle = "2026-Q4"\n\n[[objective]]\nid = "o"\ntitle = "O"\n\n' \
+           '  [[objective.kr]]\n  id = "k"\n  title = "K"\n  target = 1000000\n  checkins = [\n'
+    tail = "  ]\n"
+    def lines(n, offset):
+        return "".join(f"    {{ date = 2026-{10 + (i + offset) % 3:02d}-{1 + (i * 7 + offset) % 28:02d}, "
+                       f"value = {i + offset} }},\n" for i in range(n))
+    base = head + lines(10, 0) + tail
+    cases = [("200,000 on one side", head + lines(10, 0) + lines(200000, 10) + tail,
+              base.replace('title = "K"', 'title = "K, renamed"'), 200010),
+             ("100,000 on each side", head + lines(10, 0) + lines(100000, 10) + tail,
+              head + lines(10, 0) + lines(100000, 500000) + tail, 200010)]
+    for name, ours, theirs, want in cases:
+        paths = {}
+        for part, text in (("base", base), ("ours.orig", ours), ("theirs", theirs)):
+            paths[part] = os.path.join(tmp, f"array-{part}.toml")
+            with open(paths[part], "w") as f:
+                f.write(text)
+        ours_path = os.path.join(tmp, "array-ours.toml")
+        times, peak = [], 0
+        for _ in range(runs):
+            shutil.copyfile(paths["ours.orig"], ours_path)
+            start = time.perf_counter()
+            proc = subprocess.Popen([okr, "merge", "--", paths["base"], ours_path, paths["theirs"],
+                                     "big.toml"], cwd=tmp, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(proc.pid, 0)
+            times.append(time.perf_counter() - start)
+            peak = max(peak, usage.ru_maxrss * 1024)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        merged = open(ours_path).read()
+        ok = proc.returncode == 0 and merged.count("{ date =") == want
+        inputs = len(base) + len(ours) + len(theirs)
+        print(f"merge of one array, {name}: {statistics.median(times) * 1000:.0f} ms (target < 1 s), "
+              f"peak RSS {peak / 1e6:.0f} MB = {peak / inputs:.2f}x the inputs' {inputs / 1e6:.1f} MB "
+              f"(target < 3x){'' if ok else '  [RESULT WRONG]'}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("okr")
@@ -109,6 +152,8 @@ def main():
             merged.count('note = "theirs"') == 50 and "renamed" in merged
         print(f"merge driver, {len(base) / 1e6:.2f} MB file ({objectives} objectives): "
               f"{merge * 1000:.0f} ms (target < 100 ms){'' if ok else '  [RESULT WRONG]'}")
+
+        large_array_merge(okr, tmp, env, args.runs)
 
         # okr diff between two revisions of the workspace vs okr status.
         ws = os.path.join(tmp, "ws")
