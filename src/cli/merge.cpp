@@ -117,11 +117,11 @@ Runner setup_merge(CLI::App& command) {
                            report::escape_control(path), c.line, c.item, c.what);
             if (conflicts > 0)
                 fmt::print(stderr,
-                           "okr merge: {}: keep the right lines between the markers and delete "
-                           "the others (`{} {}` was in the base), then run `okr check` and `git "
-                           "add {}`; `git checkout --ours` or `--theirs` takes one side whole\n",
-                           report::escape_control(path), std::string(labels.marker_size, '|'),
-                           labels.base, report::escape_control(path));
+                           "okr merge: {}: in each conflict keep the line you want (or both, "
+                           "as two check-ins) and delete the other and the marker lines, then "
+                           "run `okr check` and `git add {}`; `git checkout --ours` or "
+                           "`--theirs` takes one side whole\n",
+                           report::escape_control(path), report::escape_control(path));
         }
         return conflicts > 0 ? ExitCode::problems : ExitCode::ok;
     };

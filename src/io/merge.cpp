@@ -9,6 +9,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace okr::io {
 namespace {
@@ -72,7 +73,8 @@ std::size_t longest_marker_run(std::initializer_list<std::string_view> texts) {
 // A run of the line merge: text every side agrees on, or a conflict with each side's lines.
 struct Segment {
     bool conflict = false;
-    std::vector<std::string_view> clean; // !conflict
+    std::string_view clean;      // !conflict: the lines, as one run of the line merge's text
+    std::size_t clean_lines = 0; // how many
     std::vector<std::string_view> ours, base, theirs;
 };
 
@@ -88,15 +90,21 @@ bool is_marker(std::string_view line, char c, std::size_t size) {
 std::optional<std::vector<Segment>> parse_line_merge(std::string_view merged, std::size_t size) {
     std::vector<Segment> out;
     enum { clean, ours, base, theirs } state = clean;
-    for (std::string_view line : lines_of(merged)) {
+    for (std::size_t at = 0; at < merged.size();) {
+        const std::size_t nl = merged.find('\n', at);
+        const std::size_t end = nl == std::string_view::npos ? merged.size() : nl + 1;
+        const std::string_view line = merged.substr(at, end - at);
         switch (state) {
         case clean:
             if (is_marker(line, '<', size)) {
-                out.push_back({true, {}, {}, {}, {}});
+                out.push_back({true, {}, 0, {}, {}, {}});
                 state = ours;
             } else {
-                if (out.empty() || out.back().conflict) out.push_back({});
-                out.back().clean.push_back(line);
+                if (out.empty() || out.back().conflict)
+                    out.push_back({false, merged.substr(at, 0), 0, {}, {}, {}});
+                Segment& seg = out.back();
+                seg.clean = std::string_view(seg.clean.data(), seg.clean.size() + line.size());
+                ++seg.clean_lines;
             }
             break;
         case ours:
@@ -118,6 +126,7 @@ std::optional<std::vector<Segment>> parse_line_merge(std::string_view merged, st
                 out.back().theirs.push_back(line);
             break;
         }
+        at = end;
     }
     if (state != clean) return std::nullopt;
     return out;
@@ -349,19 +358,22 @@ std::optional<Matching> match(const std::vector<Record>& base, const std::vector
     Matching m;
     m.of_base.assign(base.size(), std::nullopt);
     m.from_base.assign(side.size(), false);
-    std::unordered_multimap<std::string_view, std::size_t> by_content;
-    for (std::size_t i = side.size(); i-- > 0;)
-        by_content.emplace(side[i].content, i);
+    // Per content, the side records that have it in order, and how many are taken: a base
+    // record takes the earliest one not taken yet (linear however many lines are alike).
+    struct Alike {
+        std::vector<std::size_t> at;
+        std::size_t taken = 0;
+    };
+    std::unordered_map<std::string_view, Alike> by_content;
+    by_content.reserve(side.size());
+    for (std::size_t i = 0; i < side.size(); ++i)
+        by_content[side[i].content].at.push_back(i);
     for (std::size_t b = 0; b < base.size(); ++b) {
-        auto [first, last] = by_content.equal_range(base[b].content);
-        // The earliest side record of that content not taken yet.
-        std::optional<std::size_t> best;
-        for (auto it = first; it != last; ++it)
-            if (!m.from_base[it->second] && (!best || it->second < *best)) best = it->second;
-        if (best) {
-            m.of_base[b] = best;
-            m.from_base[*best] = true;
-        }
+        auto it = by_content.find(base[b].content);
+        if (it == by_content.end() || it->second.taken == it->second.at.size()) continue;
+        const std::size_t s = it->second.at[it->second.taken++];
+        m.of_base[b] = s;
+        m.from_base[s] = true;
     }
     std::unordered_map<std::string_view, std::vector<std::size_t>> left_base, left_side;
     for (std::size_t b = 0; b < base.size(); ++b)
@@ -501,17 +513,14 @@ std::optional<Resolution> merge_records(const std::vector<Record>* b, const std:
             {trec.id, nullptr, true, nullptr, &trec,
              fmt::format("{} {}: deleted on {}, changed on {}", noun, trec.id, lo, lt)});
     }
-    std::vector<const Record*> ours_new;
+    // Theirs' new records, but those ours added too (by meaning: the same check-in twice is
+    // one check-in).
+    std::unordered_set<std::string_view> ours_new;
     for (std::size_t i = 0; i < o->size(); ++i)
-        if (!mo->from_base[i]) ours_new.push_back(&(*o)[i]);
-    for (std::size_t i = 0; i < t->size(); ++i) {
-        if (mt->from_base[i]) continue;
-        const Record& trec = (*t)[i];
-        const bool in_ours = std::any_of(ours_new.begin(), ours_new.end(), [&](const Record* r) {
-            return r->meaning == trec.meaning;
-        });
-        if (!in_ours) entries.push_back(Entry::kept(trec));
-    }
+        if (!mo->from_base[i]) ours_new.insert((*o)[i].meaning);
+    for (std::size_t i = 0; i < t->size(); ++i)
+        if (!mt->from_base[i] && !ours_new.contains((*t)[i].meaning))
+            entries.push_back(Entry::kept((*t)[i]));
     if (kind == RecordKind::checkin)
         std::stable_sort(entries.begin(), entries.end(),
                          [](const Entry& x, const Entry& y) { return x.id < y.id; });
@@ -651,9 +660,8 @@ Assembled assemble(const std::vector<Segment>& segments, const Context& cx, bool
     std::size_t line = 0;
     for (const Segment& seg : segments) {
         if (!seg.conflict) {
-            for (std::string_view l : seg.clean)
-                out.text += l;
-            line += seg.clean.size();
+            out.text += seg.clean;
+            line += seg.clean_lines;
             continue;
         }
         std::optional<Resolution> r;
@@ -676,41 +684,6 @@ Assembled assemble(const std::vector<Segment>& segments, const Context& cx, bool
         for (const std::string& l : r->lines)
             out.text += l;
         line += r->lines.size();
-    }
-    return out;
-}
-
-// The item each line of `text` is in, as `objective grow`, `kr grow.arr`, `kpi csat`, or the
-// file's top: found from the headers and `id` lines above it.
-std::vector<std::string> items_by_line(std::string_view text) {
-    std::vector<std::string> out;
-    std::string kind = "top", objective, id;
-    std::string current = "the file's top";
-    for (std::string_view line : lines_of(text)) {
-        const std::string_view s = trim(content_of(line));
-        if (s.starts_with("[[objective.kr]]")) {
-            kind = "kr";
-            id.clear();
-            current = fmt::format("a key result of objective {}", objective);
-        } else if (s.starts_with("[[objective]]")) {
-            kind = "objective";
-            objective.clear();
-            id.clear();
-            current = "an objective";
-        } else if (s.starts_with("[[kpi]]")) {
-            kind = "kpi";
-            id.clear();
-            current = "a KPI";
-        } else if (kind != "top" && id.empty() && s.starts_with("id") &&
-                   trim(s.substr(2)).starts_with("=")) {
-            if (auto doc = parse_toml(s); doc && doc->get_as<std::string>("id")) {
-                id = doc->get_as<std::string>("id")->get();
-                if (kind == "objective") objective = id;
-                current = kind == "kr" ? fmt::format("kr {}.{}", objective, id)
-                                       : fmt::format("{} {}", kind, id);
-            }
-        }
-        out.push_back(current);
     }
     return out;
 }
@@ -747,18 +720,47 @@ std::optional<double> current_of(std::string_view line) {
 // line is a conflict.
 void settle_currents(Assembled& a, const std::string& path, const Context& cx) {
     if (a.currents.empty()) return;
-    std::vector<std::optional<double>> latest(a.currents.size());
-    if (a.conflicts.empty()) {
-        const ParsedFile parsed = parse_goal_file(a.text, path);
+    // The latest check-in's value of each pending line's KR, read from `text` with each
+    // conflict resolved to one side (`side`: 0 ours, 1 theirs; the markers dropped).
+    auto latest_with = [&](int side) {
+        std::string text;
+        std::vector<std::size_t> line_of(a.currents.size()); // 1-based, in `text`
+        enum { plain, ours, theirs } state = plain;
+        const std::size_t n = cx.labels.marker_size;
+        std::size_t at = 0, kept = 0, next = 0;
+        for (std::string_view l : lines_of(a.text)) {
+            const std::size_t index = at++;
+            if (state == plain && is_marker(l, '<', n)) {
+                state = ours;
+            } else if (state == ours && is_marker(l, '=', n)) {
+                state = theirs;
+            } else if (state == theirs && is_marker(l, '>', n)) {
+                state = plain;
+            } else if (state == plain || (state == ours) == (side == 0)) {
+                text += l;
+                ++kept;
+                if (next < a.currents.size() && a.currents[next].line == index)
+                    line_of[next++] = kept;
+            }
+        }
+        std::vector<std::optional<double>> latest(a.currents.size());
+        const ParsedFile parsed = parse_goal_file(text, path);
         for (const Objective& o : parsed.file.objectives)
             for (const KeyResult& kr : o.krs) {
                 const Checkin* last = nullptr;
                 for (const Checkin& c : kr.checkins)
                     if (!last || c.date >= last->date) last = &c;
                 for (std::size_t i = 0; i < a.currents.size(); ++i)
-                    if (last && kr.current_pos.line == a.currents[i].line + 1)
-                        latest[i] = last->value;
+                    if (last && kr.current_pos.line == line_of[i]) latest[i] = last->value;
             }
+        return latest;
+    };
+    // With conflicts elsewhere, a value settles only when either resolution gives it.
+    std::vector<std::optional<double>> latest = latest_with(0);
+    if (!a.conflicts.empty()) {
+        const std::vector<std::optional<double>> other = latest_with(1);
+        for (std::size_t i = 0; i < latest.size(); ++i)
+            if (latest[i] != other[i]) latest[i] = std::nullopt;
     }
     std::vector<std::string> lines;
     for (std::string_view l : lines_of(a.text))
@@ -815,13 +817,22 @@ Result<GoalMerge> merge_goal_files(std::string_view base, std::string_view ours,
             fmt::format("{}: the line merge's output has an unfinished conflict", path),
             "this is a bug in okr; merge the file by hand");
     GoalMerge out;
-    Assembled a = assemble(*segments, cx, true);
-    settle_currents(a, path, cx);
+    const bool lines_clean = std::none_of(segments->begin(), segments->end(),
+                                          [](const Segment& seg) { return seg.conflict; });
+    Assembled a;
+    if (lines_clean) { // the line merge's text as it is: no second copy of a large file
+        segments.reset();
+        a.text = std::move(*merged);
+    } else {
+        a = assemble(*segments, cx, true);
+        settle_currents(a, path, cx);
+    }
     std::optional<Diagnostic> error;
     if (a.conflicts.empty() && (error = load_error(a.text, path))) {
         // The goal resolutions made a file okr cannot load, or the lines did: the line merge's
         // own conflicts, else the whole file in conflict. Never a clean file that does not load.
-        Assembled plain = assemble(*segments, cx, false);
+        Assembled plain;
+        if (!lines_clean) plain = assemble(*segments, cx, false);
         if (!plain.conflicts.empty()) {
             a = std::move(plain);
             a.notes.push_back("resolving the conflicts by goals made a file okr cannot load, so "
@@ -839,10 +850,13 @@ Result<GoalMerge> merge_goal_files(std::string_view base, std::string_view ours,
     out.text = std::move(a.text);
     out.notes = std::move(a.notes);
     if (!a.conflicts.empty()) {
-        const std::vector<std::string> items = items_by_line(out.text);
-        for (auto& [line, what] : a.conflicts)
+        std::vector<std::size_t> wanted;
+        for (const auto& c : a.conflicts)
+            wanted.push_back(c.first);
+        std::vector<std::string> items = item_names_at(out.text, wanted);
+        for (std::size_t i = 0; i < a.conflicts.size(); ++i)
             out.conflicts.push_back(
-                {line + 1, line < items.size() ? items[line] : "the file's end", std::move(what)});
+                {a.conflicts[i].first + 1, std::move(items[i]), std::move(a.conflicts[i].second)});
     }
     return out;
 }

@@ -720,6 +720,59 @@ std::optional<SourcePos> first_conflict_marker(std::string_view text) {
     return std::nullopt;
 }
 
+std::vector<std::string> item_names_at(std::string_view text,
+                                       const std::vector<std::size_t>& wanted) {
+    auto trim = [](std::string_view v) {
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+            v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
+            v.remove_suffix(1);
+        return v;
+    };
+    std::vector<std::string> out;
+    out.reserve(wanted.size());
+    std::string kind = "top", objective, id;
+    std::string current = "the file's top";
+    std::size_t index = 0;
+    for (std::size_t at = 0; at < text.size() && out.size() < wanted.size(); ++index) {
+        std::size_t eol = text.find('\n', at);
+        if (eol == std::string_view::npos) eol = text.size();
+        const std::string_view s = trim(text.substr(at, eol - at));
+        at = eol + 1;
+        if (s.starts_with("[[objective.kr]]")) {
+            kind = "kr";
+            id.clear();
+            current = fmt::format("a key result of objective {}", objective);
+        } else if (s.starts_with("[[objective]]")) {
+            kind = "objective";
+            objective.clear();
+            id.clear();
+            current = "an objective";
+        } else if (s.starts_with("[[kpi]]")) {
+            kind = "kpi";
+            id.clear();
+            current = "a KPI";
+        } else if (kind != "top" && id.empty() && s.starts_with("id") &&
+                   trim(s.substr(2)).starts_with("=")) {
+            try {
+                const toml::table doc = toml::parse(s);
+                if (const auto* v = doc.get_as<std::string>("id")) {
+                    id = v->get();
+                    if (kind == "objective") objective = id;
+                    current = kind == "kr" ? fmt::format("kr {}.{}", objective, id)
+                                           : fmt::format("{} {}", kind, id);
+                }
+            } catch (const toml::parse_error&) { // not an id line after all
+            }
+        }
+        while (out.size() < wanted.size() && wanted[out.size()] == index)
+            out.push_back(current);
+    }
+    while (out.size() < wanted.size())
+        out.emplace_back("the file's end");
+    return out;
+}
+
 std::optional<TomlHazard> toml_hazard(std::string_view text) {
     std::uint32_t line = 1;
     std::size_t line_start = 0;
@@ -802,19 +855,59 @@ bool is_valid_id(std::string_view id) {
     return schema::is_valid_id(id);
 }
 
+namespace {
+
+// `unresolved merge conflict in kr grow.arr: HEAD against alice, lines 7-11`: the item the
+// conflict that starts at `line` (1-based) is in, the labels of its markers and its lines.
+std::string conflict_message(std::string_view text, std::uint32_t line) {
+    std::string_view start, end_label;
+    std::uint32_t end_line = 0, n = 1;
+    std::size_t size = 0;
+    for (std::size_t at = 0; at < text.size(); ++n) {
+        std::size_t eol = text.find('\n', at);
+        if (eol == std::string_view::npos) eol = text.size();
+        std::string_view s = text.substr(at, eol - at);
+        at = eol + 1;
+        if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+        if (n == line) {
+            while (size < s.size() && s[size] == '<')
+                ++size;
+            start = s.substr(std::min(s.size(), size + 1));
+        } else if (n > line && s.size() >= size && s.find_first_not_of('>') >= size &&
+                   (s.size() == size || s[size] == ' ')) {
+            end_label = s.substr(std::min(s.size(), size + 1));
+            end_line = n;
+            break;
+        }
+    }
+    // A label is a branch name: shown as it is, but no control character and at most 40 bytes.
+    auto label = [](std::string_view l, const char* none) {
+        std::string out(l.substr(0, 40));
+        for (char& c : out)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+        return out.empty() ? std::string(none) : out;
+    };
+    const std::string item = item_names_at(text, {std::size_t{line} - 1}).front();
+    return fmt::format("unresolved merge conflict in {}: {} against {}, lines {}-{}", item,
+                       label(start, "ours"), label(end_label, "theirs"), line, end_line);
+}
+
+} // namespace
+
 ParsedFile parse_goal_file(std::string_view text, const std::string& path) {
     ParsedFile out;
     out.file.path = path;
     out.file.name_space = std::filesystem::path(path).stem().string();
     if (auto marker = first_conflict_marker(text)) {
-        out.diagnostics.push_back(
-            {path,
-             *marker,
-             Level::error,
-             "unresolved merge conflict",
-             "resolve the conflict and remove the markers, or set up okr's merge driver so "
-             "check-ins merge by themselves: `okr init --git`",
-             {}});
+        out.diagnostics.push_back({path,
+                                   *marker,
+                                   Level::error,
+                                   conflict_message(text, marker->line),
+                                   "keep the lines you want between the markers, delete the "
+                                   "others and the marker lines, then run `okr check` "
+                                   "(okr-merge(1) explains each conflict; without okr's merge "
+                                   "driver, `okr init --git` sets it up to merge check-ins)",
+                                   {}});
         return out;
     }
     if (auto hazard = toml_hazard(text)) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace okr::io {
 
@@ -50,5 +51,11 @@ bool is_valid_id(std::string_view id);
 // with the same N of 7 or more (git's conflict-marker-size), wherever they stand, inside a
 // multi-line string too. A lone underline or arrow line is content. Linear in the text.
 std::optional<SourcePos> first_conflict_marker(std::string_view text);
+
+// The item each of the `wanted` lines (0-based, ascending) of `text` is in, as `objective grow`,
+// `kr grow.arr`, `kpi csat` or `the file's top`, from the headers and `id` lines above it (read
+// as text: the file need not parse). Linear in the text; for messages about conflicts.
+std::vector<std::string> item_names_at(std::string_view text,
+                                       const std::vector<std::size_t>& wanted);
 
 } // namespace okr::io

@@ -341,4 +341,26 @@ TEST_SUITE("okr::merge") {
             c.text.find("<<<<<<< ours\n  current = 7\n=======\n  current = 6\n>>>>>>> theirs\n") !=
             std::string::npos);
     }
+
+    TEST_CASE("current settles by the latest check-in even when an older check-in conflicts") {
+        // Both correct the 10-08 check-in differently (a conflict) and check in later: the
+        // latest value is 5 whichever side the conflict takes, so `current` is not in doubt.
+        const std::string base = with(k_base, "  target = 10\n", "  target = 10\n  current = 3\n");
+        const std::string ours = with(with(with(base, "value = 2 }", "value = 2, note = \"CRM\" }"),
+                                           "current = 3", "current = 4"),
+                                      k_last, k_last + "    { date = 2026-10-22, value = 4 },\n");
+        const std::string theirs =
+            with(with(with(base, "value = 2 }", "value = 2.5 }"), "current = 3", "current = 5"),
+                 k_last, k_last + "    { date = 2026-10-29, value = 5 },\n");
+        const GoalMerge m = merge(base, ours, theirs);
+        REQUIRE(m.conflicts.size() == 1);
+        CHECK(m.conflicts[0].what.find("check-in of 2026-10-08") != std::string::npos);
+        CHECK(m.text.find("  current = 5\n") != std::string::npos);
+        CHECK(m.text.find("current = 4") == std::string::npos);
+        // When the conflict is the latest check-in itself, `current` stays in doubt too.
+        const GoalMerge d = merge(
+            base, with(with(base, "value = 3 }", "value = 3.5 }"), "current = 3", "current = 3.5"),
+            with(with(base, "value = 3 }", "value = 3.2 }"), "current = 3", "current = 3.2"));
+        CHECK(d.conflicts.size() == 2);
+    }
 }

@@ -1098,7 +1098,14 @@ owner = "x"
 =======
 owner = "y"
 >>>>>>> theirs
-)") == "5:1: unresolved merge conflict");
+)") == "5:1: unresolved merge conflict in objective a: HEAD against theirs, lines 5-9");
+        // A conflict inside a key result names it, and the labels are the markers' own.
+        CHECK(only_error("title = \"T\"\n[[objective]]\nid = \"grow\"\ntitle = \"G\"\n"
+                         "  [[objective.kr]]\n  id = \"arr\"\n  title = \"A\"\n  target = 2\n"
+                         "  checkins = [\n<<<<<<<<< main\n    { date = 2026-11-08, value = 6 },\n"
+                         "=========\n    { date = 2026-11-08, value = 5 },\n>>>>>>>>> alice\n"
+                         "  ]\n") ==
+              "10:1: unresolved merge conflict in kr grow.arr: main against alice, lines 10-14");
         // A conflict is a set: start, separator and end, of one size, in that order.
         CHECK(io::first_conflict_marker("a = 1\r\n<<<<<<< a\r\nb\r\n=======\r\n>>>>>>> b\r\n") ==
               SourcePos{2, 1});
