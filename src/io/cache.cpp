@@ -436,7 +436,7 @@ class Encoder {
         m_out = &head;
     }
     template <has_fields T> void put(const T& item) {
-        std::apply([this](const auto&... field) { (put(field), ...); }, fields(item));
+        std::apply([&](const auto&... field) { (put(field), ...); }, fields(item));
     }
 
   private:
@@ -482,7 +482,7 @@ class Decoder {
         m_in = &m_head;
     }
     template <has_fields T> void get(T& item) {
-        std::apply([this](auto&... field) { (get(field), ...); }, fields(item));
+        std::apply([&](auto&... field) { (get(field), ...); }, fields(item));
     }
 
   private:
