@@ -292,6 +292,22 @@ def test_bound():
         s.cleanup()
 
 
+class closed_pipe:
+    """The write end of a pipe whose reader has already quit, for a child's stdout: its first
+    write fails (SIGPIPE) however fast it is. (Closing the parent's read end after the start
+    raced a fast okr, which could fill the pipe's buffer and exit 0 first.)"""
+
+    def __init__(self):
+        r, self.w = os.pipe()
+        os.close(r)
+
+    def fileno(self):
+        return self.w
+
+    def __del__(self):
+        os.close(self.w)
+
+
 def test_detached():
     """A first run of 64 files or more returns once its output is out: a process of its own writes
     the entries. It does not hold the caller's pipes, leaves no temporary file, and the warm run
@@ -320,9 +336,8 @@ def test_detached():
         # is done and the entries' writer started, okr ends by SIGPIPE, as any tool does.
         cut = s.dir / "cut"
         p = subprocess.Popen([OKR, "--as-of", "2026-11-23", *args], cwd=s.goals,
-                             env=s.env(OKR_CACHE=str(cut)), stdout=subprocess.PIPE,
+                             env=s.env(OKR_CACHE=str(cut)), stdout=closed_pipe(),
                              stderr=subprocess.DEVNULL)
-        p.stdout.close()
         p.wait(timeout=60)
         check(p.returncode == -signal.SIGPIPE, "okr ends by SIGPIPE when its reader has quit",
               str(p.returncode))
@@ -343,8 +358,7 @@ def test_detached():
         few_cut = s.dir / "few-cut"
         p = subprocess.Popen([OKR, "--as-of", "2026-11-23", "-f", "t00.toml", "status"],
                              cwd=s.goals, env=s.env(OKR_CACHE=str(few_cut)),
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        p.stdout.close()
+                             stdout=closed_pipe(), stderr=subprocess.DEVNULL)
         p.wait(timeout=60)
         names = [q.name for q in entries(few_cut)]
         check(p.returncode == -signal.SIGPIPE and len(names) == 1 and ".tmp." not in names[0],
