@@ -477,9 +477,11 @@ Diagnostics new_findings(const LoadedGoals& goals, std::size_t file, std::string
 }
 
 void warn_new_findings(const Session& session, const LoadedGoals& goals, std::size_t file,
-                       const std::string& text) {
+                       const std::string& text,
+                       const std::function<bool(const Diagnostic&)>& premature) {
     if (session.options().quiet) return;
-    const Diagnostics found = new_findings(goals, file, text, session.as_of());
+    Diagnostics found = new_findings(goals, file, text, session.as_of());
+    if (premature) std::erase_if(found, premature);
     if (found.empty()) return;
     const std::string path = goals.index->workspace().files[file].path;
     report::Look plain = session.look();

@@ -149,9 +149,11 @@ void refuse_frozen(const WorkspaceIndex& index, const WriteTarget& target, std::
 // not parse.
 Diagnostics new_findings(const LoadedGoals& goals, std::size_t file, std::string_view text,
                          Date as_of);
-// Prints those findings on stderr, as `okr check` does (SPEC §8: a write is honest); -q silences.
+// Prints those findings on stderr, as `okr check` does (SPEC §8: a write is honest), but for
+// those `premature` says the change leaves for `check` to make; -q silences.
 void warn_new_findings(const Session& session, const LoadedGoals& goals, std::size_t file,
-                       const std::string& text);
+                       const std::string& text,
+                       const std::function<bool(const Diagnostic&)>& premature = {});
 
 // Replaces file `file` of `goals` with the model of `text` and re-evaluates as of `as_of`, so
 // that a command can report on the item it just changed.

@@ -7,7 +7,8 @@ dropped item, on a KR of a dropped objective, after its objective was closed), o
   - with --force it is written, and what it prints on stderr is exactly what `okr check` finds
     after the write and did not find before (rule and message);
 and for ordinary writes (a check-in that counts, set, add, drop) the same equality holds: a write
-never brings in a finding without saying so.
+never brings in a finding without saying so, but for the ones it leaves to `okr check` on
+purpose (a new objective's count of key results: they come next).
 
     agree_test.py OKR
 """
@@ -57,7 +58,7 @@ def brought_in(before, after):
     return sorted(out)
 
 
-def scenario(name, style, as_of, args, refused, setup=(), write=None):
+def scenario(name, style, as_of, args, refused, setup=(), write=None, deferred=()):
     work = Workdir(style)
     for file, text in (write or {}).items():
         with open(os.path.join(work.dir, file), "w", encoding="utf-8") as f:
@@ -76,7 +77,7 @@ def scenario(name, style, as_of, args, refused, setup=(), write=None):
     p = okr(work, "--as-of", as_of, *args)
     check(p.returncode == 0, f"{name}: the write failed ({p.returncode}): {p.stderr}")
     printed = sorted((m.group(2), m.group(1)) for m in FINDING.finditer(p.stderr))
-    expected = brought_in(before, findings(work, as_of))
+    expected = [f for f in brought_in(before, findings(work, as_of)) if f not in deferred]
     check(printed == expected,
           f"{name}: stderr says {printed}, but okr check newly finds {expected}")
     if refused:
@@ -118,7 +119,8 @@ scenario("set cycle", "comments.toml", "2026-11-23", ["set", "eco", "cycle", "20
 scenario("set current", "comments.toml", "2026-11-23", ["set", "launch", "current", "2"], False)
 scenario("add kr", "comments.toml", "2026-11-23",
          ["add", "kr", "eco", "Recycle", "--target", "3"], False)
-scenario("add objective", "comments.toml", "2026-11-23", ["add", "objective", "Hire"], False)
+scenario("add objective", "comments.toml", "2026-11-23", ["add", "objective", "Hire"], False,
+         deferred=[("kr-count", 'objective "hire" has 0 active key results')])
 scenario("add kpi", "comments.toml", "2026-11-23", ["add", "kpi", "Churn", "--max", "5"], False)
 scenario("drop", "comments.toml", "2026-11-23", ["drop", "partners"], False)
 scenario("walk away", "comments.toml", "2026-12-20", ["checkin", "csat", "90"], False)
