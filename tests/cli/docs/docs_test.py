@@ -321,6 +321,23 @@ def check_format_example(okr, page_path):
         return [f"example: {f['line']}:{f['column']}: {f['message']}" for f in errors]
 
 
+def check_pre_commit_rev(repo):
+    """The pre-commit snippets name a `rev` that exists in okr's repository, or a placeholder in
+    capitals (COMMIT) that the reader fills in."""
+    problems = []
+    if not (Path(repo) / ".git").exists():
+        return problems  # a source tarball: no commits to look in
+    for name in ("README.md", ".pre-commit-hooks.yaml"):
+        for rev in re.findall(r"^[#\s]*rev: *(\S+)", (Path(repo) / name).read_text(), re.M):
+            if re.fullmatch(r"[A-Z_]+", rev):
+                continue
+            r = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", rev + "^{commit}"],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                problems.append(f"{name}: the pre-commit snippet names rev {rev}, which the repository has not")
+    return problems
+
+
 def check_examples(okr, mandir, repo):
     problems = []
     ran = 0
@@ -352,6 +369,7 @@ def check_examples(okr, mandir, repo):
                     if r.returncode not in allowed:
                         problems.append(f"{page_path.name}: `{command}` exits {r.returncode}: {r.stderr.strip()}")
     print(f"{ran} example commands run")
+    problems += check_pre_commit_rev(repo)
     if ran < 30:
         problems.append(f"only {ran} example commands found")
     return problems
