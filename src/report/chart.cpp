@@ -33,12 +33,16 @@ std::string axis_label(const Chart& chart, double v, bool high) {
 }
 
 std::string chart_text(const Chart& chart, const Look& look, std::size_t height) {
-    constexpr std::size_t k_axis = 9;
-    const std::size_t width =
-        look.width > k_axis + 20 ? std::min<std::size_t>(look.width - k_axis - 1, 100) : 20;
     const auto range = value_range(chart);
     if (!range) return "  (no check-ins to chart)\n";
     const auto [lo, hi] = *range;
+    // The axis is as wide as its longer label (a large number), so no line is wider than the width.
+    const std::string high_label = axis_label(chart, hi, true),
+                      low_label = axis_label(chart, lo, false);
+    const std::size_t k_axis =
+        std::max<std::size_t>(9, std::max(display_width(high_label), display_width(low_label)) + 1);
+    const std::size_t width =
+        look.width > k_axis + 20 ? std::min<std::size_t>(look.width - k_axis - 1, 100) : 20;
     const double days = std::max(1, chart.to - chart.from);
     std::vector<std::vector<std::string>> grid(height, std::vector<std::string>(width, " "));
     std::vector<std::vector<int>> rank(height, std::vector<int>(width, 0));
@@ -81,8 +85,8 @@ std::string chart_text(const Chart& chart, const Look& look, std::size_t height)
     std::string out;
     for (std::size_t r = 0; r < height; ++r) {
         std::string label;
-        if (r == 0) label = axis_label(chart, hi, true);
-        if (r == height - 1) label = axis_label(chart, lo, false);
+        if (r == 0) label = high_label;
+        if (r == height - 1) label = low_label;
         std::string line = pad_left(label, k_axis - 1) + " ┤";
         for (std::size_t c = 0; c < width; ++c) {
             const int k = rank[r][c];

@@ -12,11 +12,84 @@ namespace okr::report {
 
 namespace {
 
+// Where a line too wide for `width` breaks: the [begin, end) byte ranges of its pieces, each
+// broken at spaces (so no number, date or word is cut), and the indent of every piece after the
+// first: under the text that follows the line's first gap of two spaces (a label's, a ref's),
+// else two more than the line's own indent. Only a word wider than the room overflows.
+struct Wrapped {
+    std::vector<std::pair<std::size_t, std::size_t>> pieces;
+    std::size_t hang = 0;
+};
+
+Wrapped wrap(const std::string& text, std::size_t width) {
+    Wrapped w;
+    if (display_width(text) <= width) {
+        w.pieces.push_back({0, text.size()});
+        return w;
+    }
+    const std::size_t lead = std::min(text.find_first_not_of(' '), text.size());
+    const std::size_t gap = text.find("  ", lead);
+    const std::size_t after = gap == std::string::npos ? gap : text.find_first_not_of(' ', gap);
+    w.hang = lead + 2;
+    if (after != std::string::npos) {
+        const std::size_t hang = display_width(std::string_view(text).substr(0, after));
+        if (hang <= width / 2) w.hang = hang;
+    }
+    std::size_t begin = 0;
+    while (begin < text.size()) {
+        const std::size_t room = w.pieces.empty() ? width : width - std::min(width, w.hang);
+        const std::string_view rest = std::string_view(text).substr(begin);
+        if (display_width(rest) <= room) {
+            w.pieces.push_back({begin, text.size()});
+            break;
+        }
+        // The last space that leaves the piece within the room, else the first one at all.
+        std::size_t end = std::string::npos;
+        for (std::size_t at = rest.find(' ', 1); at != std::string::npos;
+             at = rest.find(' ', at + 1)) {
+            if (display_width(rest.substr(0, at)) > room) {
+                if (end == std::string::npos) end = at;
+                break;
+            }
+            end = at;
+        }
+        if (end == std::string::npos) {
+            w.pieces.push_back({begin, text.size()});
+            break;
+        }
+        std::size_t piece_end = begin + end;
+        while (piece_end > begin && text[piece_end - 1] == ' ')
+            --piece_end;
+        w.pieces.push_back({begin, piece_end});
+        begin = text.find_first_not_of(' ', begin + end);
+        if (begin == std::string::npos) break;
+    }
+    return w;
+}
+
+// A line of text fitted to the width: wrapped at spaces, each span keeping its style.
 std::string terminal_line(const Line& l, const Look& look) {
+    std::vector<std::pair<std::string, Style>> spans;
+    std::string text;
+    std::vector<std::size_t> starts;
+    for (const auto& s : l.spans) {
+        starts.push_back(text.size());
+        spans.push_back({escape_control(s.text), s.style});
+        text += spans.back().first;
+    }
+    const Wrapped w = wrap(text, look.width);
     std::string out;
-    for (const auto& s : l.spans)
-        out += paint(escape_control(s.text), s.style, look.color);
-    return out + "\n";
+    for (std::size_t p = 0; p < w.pieces.size(); ++p) {
+        const auto [begin, end] = w.pieces[p];
+        if (p > 0) out += std::string(w.hang, ' ');
+        for (std::size_t i = 0; i < spans.size(); ++i) {
+            const std::size_t from = std::max(begin, starts[i]);
+            const std::size_t to = std::min(end, starts[i] + spans[i].first.size());
+            if (from < to) out += paint(text.substr(from, to - from), spans[i].second, look.color);
+        }
+        out += "\n";
+    }
+    return out.empty() ? "\n" : out;
 }
 
 std::string upper(std::string_view text) {
@@ -43,10 +116,9 @@ std::string render_terminal(const Sheet& sheet, const Look& look) {
     std::string out;
     for (const auto& l : sheet.head) {
         if (!in_terminal(l.media)) continue;
-        // A head line is cut to the width; its first span sets the style of the whole line.
+        // A head line is wrapped to the width; its first span sets the style of the whole line.
         const Style style = l.spans.empty() ? Style::plain : l.spans.front().style;
-        out += paint(truncate_to_width(escape_control(l.text()), look.width), style, look.color) +
-               "\n";
+        out += terminal_line(line(l.text(), style), look);
     }
     for (const auto& s : sheet.sections) {
         if (!in_terminal(s.media)) continue;

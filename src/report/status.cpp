@@ -201,6 +201,7 @@ Sheet status_sheet(const Report& r) {
         for (const auto& k : o.kpis) {
             SheetCell value = kpi_value(k);
             value.text += "  " + kpi_bounds(k);
+            value.keep = display_width(value.text); // the bounds are numbers too
             SheetRow row{"kpi", 2, {}, k_term};
             row.cells = {text_cell("  ◆ " + k.id + "  " + k.title, Style::cyan),
                          text_cell(""),

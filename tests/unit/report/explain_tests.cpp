@@ -136,7 +136,8 @@ Elapsed     D = 2026-11-23: D - S = 53 days; t = 53 / 91 = 0.5824 (58% expected)
 Check-ins   used 2026-11-10 value 34 (club.toml:17): the latest that counts
             1 earlier check-in counts for the forecast only
 Values      start 10, target 50, current 34 from the check-in of 2026-11-10
-Progress    p = (current - start) / (target - start) = (34 - 10) / (50 - 10) = 24 / 40 = 0.6
+Progress    p = (current - start) / (target - start) = (34 - 10) / (50 - 10) =
+            24 / 40 = 0.6
 Score       s = clamp(p, 0, 1) = 0.6, shown as 0.6
 Status      gap = t - s = 0.5824 - 0.6 = -0.0176, <= 0.10: on-track
             (on-track when gap <= 0.10, at-risk when <= 0.25, off-track beyond)
@@ -157,10 +158,12 @@ Forecast    points (days since S, value): (0, 10), (14, 20), (40, 34)
 club.toml:5 · as of 2026-11-23
 
 Cycle        2026-Q4: S = 2026-10-01, E = 2026-12-31, E - S = 91 days
-Elapsed      D = 2026-11-23: D - S = 53 days; t = 53 / 91 = 0.5824 (58% expected)
+Elapsed      D = 2026-11-23: D - S = 53 days; t = 53 / 91 = 0.5824 (58%
+             expected)
 Key results  members  weight 1  score 0.6
              site  weight 1  score 1
-Score        weighted mean (0.6 × 1 + 1 × 1) / (1 + 1) = 1.6 / 2 = 0.8, shown as 0.8
+Score        weighted mean (0.6 × 1 + 1 × 1) / (1 + 1) = 1.6 / 2 = 0.8, shown as
+             0.8
 Status       gap = t - s = 0.5824 - 0.8 = -0.2176, <= 0.10: on-track
              (on-track when gap <= 0.10, at-risk when <= 0.25, off-track beyond)
 Band         0.8 is green (>= 0.7)
