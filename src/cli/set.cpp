@@ -261,7 +261,7 @@ Runner setup_set(CommandLine& command) {
             if (item.kind == io::ItemKind::objective) item.objective = opts->value;
         }
         finish_write(session, opts->dry_run,
-                     {{"set", path, line_of(text, path, item), target.ref, {{opts->key, value}}}},
+                     {{"set", path, line_of(text, path, item, opts->key), target.ref, {{opts->key, value}}}},
                      fmt::format("{}: {} = {}\n", report::escape_control(target.ref),
                                  report::escape_control(opts->key),
                                  report::escape_control(io::toml_value(value))),

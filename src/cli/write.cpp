@@ -295,8 +295,9 @@ std::vector<std::pair<std::string, io::Value>> checkin_values(const Checkin& che
     return values;
 }
 
-std::uint32_t line_of(std::string_view text, const std::string& path, const io::ItemId& item) {
-    return io::item_line(text, path, item);
+std::uint32_t line_of(std::string_view text, const std::string& path, const io::ItemId& item,
+                      std::string_view key) {
+    return io::item_line(text, path, item, key);
 }
 
 void finish_write(const Session& session, bool dry_run, const std::vector<Written>& written,

@@ -679,11 +679,15 @@ Result<Edit> add_kpi(std::string_view text, const std::string& path, const NewIt
                   });
 }
 
-std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item) {
+std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item,
+                        std::string_view key) {
     auto tree = parse_tree(text, path);
     if (!tree) return 0;
     const toml::table* t = find_table(*(*tree).root, item);
-    return t ? static_cast<std::uint32_t>(t->source().begin.line) : 0;
+    if (!t) return 0;
+    if (const toml::node* value = key.empty() ? nullptr : t->get(key))
+        return static_cast<std::uint32_t>(value->source().begin.line);
+    return static_cast<std::uint32_t>(t->source().begin.line);
 }
 
 bool same_model(const GoalFile& a, const GoalFile& b) {

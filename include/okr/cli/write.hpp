@@ -113,8 +113,10 @@ struct Written {
 // The values a check-in writes: date, value, then confidence and note where given.
 std::vector<std::pair<std::string, io::Value>> checkin_values(const Checkin& checkin);
 
-// The line of `item`'s `[[...]]` header in `text` (0 when it is not there).
-std::uint32_t line_of(std::string_view text, const std::string& path, const io::ItemId& item);
+// The line of `item`'s `[[...]]` header in `text`, or with `key` of that key of it (0 when it
+// is not there).
+std::uint32_t line_of(std::string_view text, const std::string& path, const io::ItemId& item,
+                      std::string_view key = {});
 
 // Ends a write command's output. With `--format json`: one document, `schema_version`,
 // `dry_run`, `written` [{action file line ref values}], `files` (the files changed), and with

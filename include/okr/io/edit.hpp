@@ -78,8 +78,10 @@ Result<Edit> add_kr(std::string_view text, const std::string& path, const std::s
 // Appends a `[[kpi]]` block after the last KPI (else at the end of the file).
 Result<Edit> add_kpi(std::string_view text, const std::string& path, const NewItem& kpi);
 
-// The 1-based line where an item's table starts (its `[[...]]` header), or 0 when not found.
-std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item);
+// The 1-based line where an item's table starts (its `[[...]]` header), or 0 when not found;
+// with `key`, the line of that key of the item when it has it.
+std::uint32_t item_line(std::string_view text, const std::string& path, const ItemId& item,
+                        std::string_view key = {});
 
 // True when two goal files hold the same model, ignoring source positions.
 bool same_model(const GoalFile& a, const GoalFile& b);
