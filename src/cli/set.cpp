@@ -260,12 +260,13 @@ Runner setup_set(CommandLine& command) {
             item.id = opts->value;
             if (item.kind == io::ItemKind::objective) item.objective = opts->value;
         }
-        finish_write(session, opts->dry_run,
-                     {{"set", path, line_of(text, path, item, opts->key), target.ref, {{opts->key, value}}}},
-                     fmt::format("{}: {} = {}\n", report::escape_control(target.ref),
-                                 report::escape_control(opts->key),
-                                 report::escape_control(io::toml_value(value))),
-                     out);
+        finish_write(
+            session, opts->dry_run,
+            {{"set", path, line_of(text, path, item, opts->key), target.ref, {{opts->key, value}}}},
+            fmt::format("{}: {} = {}\n", report::escape_control(target.ref),
+                        report::escape_control(opts->key),
+                        report::escape_control(io::toml_value(value))),
+            out);
         return ExitCode::ok;
     };
 }
