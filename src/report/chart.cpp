@@ -105,19 +105,30 @@ std::string chart_text(const Chart& chart, const Look& look, std::size_t height)
     out += std::string(k_axis + 1, ' ') + from +
            std::string(width > from.size() + to.size() ? width - from.size() - to.size() : 1, ' ') +
            to + "\n";
-    std::string legend = std::string(k_axis + 1, ' ');
+    std::vector<std::string> items;
     if (!chart.series.empty()) {
         // A KR's or KPI's check-ins, or another first series (an objective's weekly score).
         const std::string& first = chart.series.front().label;
-        legend += chart.series.front().markers
-                      ? "● " + (first == "check-ins" ? std::string("check-in") : first)
-                      : "• " + first;
+        items.push_back(chart.series.front().markers
+                            ? "● " + (first == "check-ins" ? std::string("check-in") : first)
+                            : "• " + first);
     }
     for (std::size_t si = 1; si < chart.series.size(); ++si)
-        legend += fmt::format("  {} {}", si == 1 ? "·" : "┄", chart.series[si].label);
+        items.push_back(fmt::format("{} {}", si == 1 ? "·" : "┄", chart.series[si].label));
     for (const auto& [label, v] : chart.bounds)
-        legend += fmt::format("  ─ {} {}", label, format_number(v));
-    out += truncate_to_width(legend, look.width) + "\n";
+        items.push_back(fmt::format("─ {} {}", label, format_number(v)));
+    // The legend goes on as many lines as it needs: a bound's number is never cut.
+    const std::string indent(k_axis + 1, ' ');
+    std::string legend = indent;
+    for (const auto& item : items) {
+        const bool first_on_line = legend.size() == indent.size();
+        if (!first_on_line && display_width(legend) + 2 + display_width(item) > look.width) {
+            out += legend + "\n";
+            legend = indent;
+        }
+        legend += (legend.size() == indent.size() ? "" : "  ") + item;
+    }
+    out += legend + "\n";
     return out;
 }
 

@@ -123,7 +123,7 @@ std::string render_terminal(const Sheet& sheet, const Look& look) {
     for (const auto& s : sheet.sections) {
         if (!in_terminal(s.media)) continue;
         if (!s.heading.empty() && in_terminal(s.heading_media))
-            out += "\n" + paint(escape_control(s.heading), Style::bold, look.color) + "\n";
+            out += "\n" + terminal_line(line(s.heading, Style::bold), look);
         for (const auto& l : s.before)
             if (in_terminal(l.media)) out += terminal_line(l, look);
         for (const auto& c : s.charts)
@@ -139,7 +139,7 @@ std::string render_terminal(const Sheet& sheet, const Look& look) {
         if (!columns.empty()) {
             if (std::none_of(s.rows.begin(), s.rows.end(),
                              [](const SheetRow& r) { return in_terminal(r.media); })) {
-                if (!s.empty.empty()) out += escape_control(s.empty) + "\n";
+                if (!s.empty.empty()) out += terminal_line(line(s.empty), look);
             } else {
                 Table t(std::move(columns));
                 for (const auto& row : s.rows) {

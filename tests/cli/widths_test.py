@@ -44,6 +44,7 @@ BIG_ARGUMENTS = {
     "log": [["reach"], ["reach.revenue"], ["reach.users"]],
     "diff": [],
 }
+EMPTY_ARGUMENTS = {"explain": [], "log": [], "diff": []}  # these name an item: not empty
 # Columns of words (titles, refs, owners, notes): they shrink first, so hold no fact whole.
 WORDS = {"ITEM", "KPI", "KEY RESULT", "OBJECTIVE / KEY RESULT", "OBJECTIVE", "OWNER", "NOTE",
          "DETAIL", "TITLE", "REF"}
@@ -189,6 +190,9 @@ def main():
     env = okrtest.environment()
     for command in commands.report_cases(BINARY, ARGUMENTS):
         check_command(["-f", "examples/team", *AS_OF, "--cycle", "2026-Q4", *command], ROOT, env)
+    # A cycle with nothing in it: what a report says of an empty selection.
+    for command in commands.report_cases(BINARY, EMPTY_ARGUMENTS):
+        check_command(["-f", "examples/team", *AS_OF, "--cycle", "2026-Q1", *command], ROOT, env)
     # Values of eight digits and more, in tables, in the line above a chart and on its axis.
     for command in commands.report_cases(BINARY, BIG_ARGUMENTS):
         check_command(["-f", "tests/cli/data/big-numbers.toml", *AS_OF, *command], ROOT, env)
