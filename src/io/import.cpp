@@ -400,7 +400,7 @@ Result<std::vector<ImportRow>> parse_import(std::string_view text) {
     std::size_t i = 0;
     while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i])))
         ++i;
-    if (i < t.size() && t[i] == '[') return parse_import_json(text);
+    if (i < t.size() && (t[i] == '[' || t[i] == '{')) return parse_import_json(text);
     return parse_import_csv(text);
 }
 

@@ -26,8 +26,9 @@ struct ImportRow {
 };
 
 // The rows of a CSV or JSON import; JSON when the first character after blanks (and a UTF-8 byte
-// order mark) is `[`, CSV otherwise. A text that is not an import fails with Kind::file_invalid,
-// its message and the line (and column, where known) of the problem.
+// order mark) is `[` or `{` (an object, refused: JSON wants an array), CSV otherwise. A text that
+// is not an import fails with Kind::file_invalid, its message and the line (and column, where
+// known) of the problem.
 Result<std::vector<ImportRow>> parse_import(std::string_view text);
 
 Result<std::vector<ImportRow>> parse_import_csv(std::string_view text);

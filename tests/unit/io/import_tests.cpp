@@ -113,6 +113,13 @@ TEST_SUITE("okr::import") {
               "1:48: expected `,` or `]` after an object");
     }
 
+    TEST_CASE("a top-level JSON object is read as JSON, which wants an array") {
+        CHECK(error_of("{\"rows\": []}") ==
+              "1:1: expected `[`: an import in JSON is an array of objects");
+        CHECK(error_of("\n  {\"ref\": \"a\", \"date\": \"2026-11-30\", \"value\": 1}") ==
+              "2:3: expected `[`: an import in JSON is an array of objects");
+    }
+
     TEST_CASE("an empty JSON array has no rows") {
         CHECK(rows_of(" [ ] \n").empty());
     }
