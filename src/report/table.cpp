@@ -110,15 +110,20 @@ std::string Table::render(const Look& look) const {
     };
     // Shrinks the shrinkable columns, right to left (the leftmost, the titles, matter most),
     // no narrower than their floor each.
-    auto shrink = [&](bool comfortable) {
+    // The last resort (a terminal narrower than the kept values and a readable title) takes a
+    // title down to two columns and cuts its header, so that no value is cut.
+    auto shrink = [&](bool comfortable, bool last_resort = false) {
         for (std::size_t c = n; c-- > 0;) {
             if (!shown[c] || !m_columns[c].shrinks) continue;
             const std::size_t t = total();
             if (t <= look.width) return;
             const std::size_t floor_width = comfortable ? m_columns[c].comfortable : k_min_shrunk;
-            const std::size_t floor = std::max(
-                kept[c],
-                std::min(natural[c], std::max(floor_width, display_width(m_columns[c].header))));
+            const std::size_t floor =
+                last_resort
+                    ? std::max<std::size_t>(kept[c], 2)
+                    : std::max(kept[c],
+                               std::min(natural[c],
+                                        std::max(floor_width, display_width(m_columns[c].header))));
             const std::size_t room = widths[c] > floor ? widths[c] - floor : 0;
             widths[c] -= std::min(t - look.width, room);
         }
@@ -139,6 +144,7 @@ std::string Table::render(const Look& look) const {
         shrink(true);
     }
     shrink(false);
+    shrink(false, true);
 
     // Narrower than even the essential columns: cut each line, without colour.
     const bool hard_cut = total() > look.width;

@@ -188,6 +188,17 @@ TEST_SUITE("okr::report::table") {
         CHECK(strip_ansi(coloured) == sample().render(Look{200, false}));
     }
 
+    TEST_CASE("a title gives way below its readable width before a kept value is cut") {
+        Table t({Column{.header = "Key result", .shrinks = true},
+                 Column{.header = "Now / target", .shrinks = true}, Column{.header = "Status"}});
+        t.add_row({{"Grow yearly recurring revenue"},
+                   {"19876543.21 / 40000000 EUR", Style::plain, 26},
+                   {"off-track", Style::plain, 9}});
+        const auto lines = lines_of(t.render(Look{42, false}));
+        REQUIRE(lines.size() == 2);
+        CHECK(lines[1] == "Gr…  19876543.21 / 40000000 EUR  off-track");
+    }
+
     TEST_CASE("a table cut below its essential columns drops colour too") {
         CHECK(sample().render(Look{8, true}).find('\x1b') == std::string::npos);
     }
