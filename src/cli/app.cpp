@@ -6,6 +6,7 @@
 #include "okr/core/suggest.hpp"
 #include "okr/io/cache.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/report/json.hpp"
 #include "okr/report/text.hpp"
 #include "okr/util/process.hpp"
 
@@ -172,10 +173,12 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
     app.add_flag("-q,--quiet", options.quiet, "Print only what was asked for");
 
     std::vector<std::pair<CLI::App*, Runner>> runners;
+    std::set<const CLI::App*> writes;
     for (const Command& command : command_table()) {
         CLI::App* sub = app.add_subcommand(command.name, command.summary);
         CommandLine line(*sub);
         runners.emplace_back(sub, command.setup(line));
+        if (command.kind == CommandKind::write) writes.insert(sub);
     }
     std::string help_topic;
     CLI::App* help = app.add_subcommand("help", "Show help for a command: okr help COMMAND");
@@ -277,6 +280,21 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         if (!e.hint.empty()) text += fmt::format("  hint: {}\n", report::escape_control(e.hint));
         write_all(stderr, text);
         ending.code = static_cast<int>(e.code);
+        // A script that reads a write's JSON reads its failure there too.
+        if (options.format == "json" && writes.contains(chosen) && !output.error)
+            write_all(stdout, report::json_document({}, [&](report::JsonWriter& w) {
+                          w.field("schema_version", 1.0);
+                          w.key("error");
+                          w.begin_object();
+                          w.field("message", std::string_view(e.what()));
+                          w.key("hint");
+                          if (e.hint.empty())
+                              w.null();
+                          else
+                              w.value(std::string_view(e.hint));
+                          w.field("exit_code", static_cast<double>(static_cast<int>(e.code)));
+                          w.end_object();
+                      }));
     }
     // On every way out: the entries of a large first run to their writer process, the others
     // written by now.

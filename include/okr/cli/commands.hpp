@@ -19,7 +19,8 @@ using Runner = std::function<ExitCode(const Session& session, std::string& out)>
 
 // A report is a read command that shows its report in every --format (table, json, csv,
 // markdown, html); the tests that run every report take the list from `okr __complete reports`.
-enum class CommandKind { report, other };
+// A write changes goal files; with --format json it says what it wrote, or why it failed, as JSON.
+enum class CommandKind { report, write, other };
 
 struct Command {
     const char* name;
