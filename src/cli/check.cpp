@@ -5,7 +5,9 @@
 #include "okr/report/annotations.hpp"
 #include "okr/report/terminal.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <set>
 
 namespace okr::cli {
 
@@ -40,6 +42,23 @@ Runner setup_check(CommandLine& command) {
             for (const auto& file : loaded.workspace.files)
                 for (const auto& u : file.unknown_keys)
                     findings.push_back(unknown_key_finding(file, u));
+            // The dangling references of the files that read well are found all the same, so
+            // that one round fixes both; not while a broken file has no items at all (it may
+            // define any of them).
+            std::set<std::string> broken;
+            for (const auto& d : loaded.diagnostics)
+                if (d.level == Level::error) broken.insert(d.path);
+            const bool unreadable = std::any_of(
+                loaded.workspace.files.begin(), loaded.workspace.files.end(),
+                [&](const GoalFile& f) {
+                    return broken.contains(f.path) && f.objectives.empty() && f.kpis.empty();
+                });
+            if (!unreadable) {
+                const WorkspaceIndex index(loaded.workspace);
+                for (Diagnostic& d : lint(index, evaluate(index, as_of)))
+                    if (d.rule == "dangling-ref" && !broken.contains(d.path))
+                        findings.push_back(std::move(d));
+            }
         }
         sort_diagnostics(findings);
         std::size_t errors = 0, warnings = 0;
