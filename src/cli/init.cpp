@@ -25,6 +25,7 @@ namespace {
 struct InitOptions {
     std::string path;
     std::string owner;
+    std::string name_space;
     std::string cycle;
     std::string title;
     bool dry_run = false;
@@ -33,10 +34,26 @@ struct InitOptions {
 
 // The starter file: valid as written, with the file format explained in comments and an example
 // objective of two key results that is commented out, so that it never counts in scores.
-std::string starter_file(const std::string& title, const std::string& owner, const Cycle& cycle,
-                         Date today) {
+std::string starter_file(const std::string& title, const std::string& owner,
+                         const std::string& name_space, const Cycle& cycle, Date today) {
     const Date baseline = std::clamp(today, cycle.start, cycle.end);
     const Date mid = cycle.start.plus_days((cycle.end - cycle.start) / 2);
+    // The file's keys, their comments in one column whatever the values' lengths.
+    std::vector<std::pair<std::string, std::string>> keys{
+        {"title = " + io::toml_string(title), ""},
+        {"owner = " + io::toml_string(owner),
+         "owner of everything below unless it says otherwise"}};
+    if (!name_space.empty())
+        keys.emplace_back("namespace = " + io::toml_string(name_space),
+                          fmt::format("other files name this file's items {}/ID", name_space));
+    keys.emplace_back(fmt::format("cycle = \"{}\"", cycle.name),
+                      "the cycle objectives are graded in: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM");
+    std::size_t column = 29;
+    for (const auto& [line, comment] : keys)
+        column = std::max(column, line.size() + 2);
+    std::string head;
+    for (const auto& [line, comment] : keys)
+        head += comment.empty() ? line + "\n" : fmt::format("{:<{}}# {}\n", line, column, comment);
     return fmt::format(R"(# Goals for {cycle}: objectives, key results and KPIs, kept by okr.
 # Every key is explained in `man okr-format`; `okr check` validates this file.
 #
@@ -47,10 +64,7 @@ std::string starter_file(const std::string& title, const std::string& owner, con
 #
 # Dates are TOML dates without quotes: 2026-11-04.
 
-title = {title}
-owner = {owner}              # owner of everything below unless it says otherwise
-cycle = "{cycle}"            # the cycle objectives are graded in: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM
-
+{head}
 # An objective is qualitative: where you want to be at the end of the cycle. The example
 # below is commented out, so it never counts: remove the leading `# ` of its lines to use it,
 # or add your own with `okr add objective "TITLE"`.
@@ -88,9 +102,8 @@ cycle = "{cycle}"            # the cycle objectives are graded in: YYYY, YYYY-Hn
 # min = 99.5                 # healthy at or above; use max for lower-is-better
 # frequency = "weekly"
 )",
-                       fmt::arg("cycle", cycle.name), fmt::arg("title", io::toml_string(title)),
-                       fmt::arg("owner", io::toml_string(owner)), fmt::arg("start", baseline.iso()),
-                       fmt::arg("mid", mid.iso()));
+                       fmt::arg("cycle", cycle.name), fmt::arg("head", head),
+                       fmt::arg("start", baseline.iso()), fmt::arg("mid", mid.iso()));
 }
 
 // True when the include glob `pattern` (`*`, `?`, `[...]` within a name, `**` for any number of
@@ -154,6 +167,11 @@ Runner setup_init(CommandLine& command) {
         ->type_name("O")
         ->completes(Complete::owners);
     command
+        .add_option("--namespace", opts->name_space,
+                    "The prefix other files name this file's items with (default: the file's stem)")
+        ->type_name("N")
+        ->completes(Complete::nothing);
+    command
         .add_option("--cycle", opts->cycle,
                     "The cycle: YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM (default: this quarter)")
         ->type_name("C")
@@ -197,7 +215,14 @@ Runner setup_init(CommandLine& command) {
         const std::string title = !opts->title.empty() ? opts->title
                                   : owner == "me"      ? std::string("My goals")
                                                        : fmt::format("{}'s goals", owner);
-        const std::string text = starter_file(title, owner, *cycle, session.as_of());
+        if (!opts->name_space.empty() && !io::is_valid_id(opts->name_space))
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("--namespace: invalid namespace \"{}\"", opts->name_space),
+                "a namespace starts with a letter or digit and contains only "
+                "letters, digits, `-` and `_`");
+        const std::string text =
+            starter_file(title, owner, opts->name_space, *cycle, session.as_of());
         // The starter file must itself be valid, whatever was typed.
         const io::ParsedFile parsed = io::parse_goal_file(text, path);
         if (has_errors(parsed.diagnostics))
@@ -205,6 +230,8 @@ Runner setup_init(CommandLine& command) {
                                                             parsed.diagnostics.front().message));
         std::vector<Written> written{
             {"init", path, 1, {}, {{"title", title}, {"owner", owner}, {"cycle", cycle->name}}}};
+        if (!opts->name_space.empty())
+            written.front().values.emplace_back("namespace", opts->name_space);
         if (fs::exists(fs::symlink_status(path, ec)))
             throw CommandError(ExitCode::io,
                                fmt::format("{} already exists; not overwriting it", path),
