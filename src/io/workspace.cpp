@@ -42,6 +42,56 @@ Failure read_failure(const std::string& path, int err) {
     return read_failure(path, err, std::strerror(err));
 }
 
+// What a file of this mode is, in words ("a FIFO"), for one that is not a regular file.
+std::string_view kind_of(mode_t mode) {
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISDIR(mode)) return "a directory";
+    return "not a file okr knows";
+}
+
+// `PATH: cannot read: not a regular file (WHAT)`, for a file whose stat (links followed) is `st`;
+// WHAT says what it is, and through which link when `path` is one (`a link to /dev/zero, a
+// character device`).
+Failure not_regular_failure(const std::string& path, const struct stat& st, bool may_be_link) {
+    if (S_ISDIR(st.st_mode)) return read_failure(path, EISDIR, "is a directory");
+    std::string what(kind_of(st.st_mode));
+    struct stat own {};
+    if (may_be_link && ::lstat(path.c_str(), &own) == 0 && S_ISLNK(own.st_mode)) {
+        std::string target(4096, '\0');
+        const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+        target.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        what = fmt::format("a link to {}, {}", target, what);
+    }
+    Failure failure = make_failure(
+        Failure::Kind::io, fmt::format("{}: cannot read: not a regular file ({})", path, what),
+        "a goal file is a regular file: replace it with one, or move it (or rename it from "
+        "*.toml) out of the way of the includes and -f folders");
+    failure.error_number = EINVAL;
+    return failure;
+}
+
+// Opens a goal file for reading without waiting and without side effects: the path is stat'ed
+// first, so that a FIFO or a device is refused, named, before it is ever opened (opening one can
+// block, or rewind a tape); O_NONBLOCK and the fstat of read_descriptor hold against a path that
+// changes in between. -1 with `why` set when it cannot be read.
+int open_goal_file(const std::string& path, std::optional<Failure>& why) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        why = read_failure(path, errno);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        why = not_regular_failure(path, st, true);
+        return -1;
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) why = read_failure(path, errno);
+    return fd;
+}
+
 bool is_hidden(const fs::path& p) {
     const std::string name = p.filename().string();
     return name.size() > 1 && name[0] == '.' && name != "..";
@@ -78,7 +128,9 @@ void toml_files_below(const std::string& dir, std::vector<std::string>& out) {
             it.disable_recursion_pending();
             continue;
         }
-        if (it->path().extension() == ".toml" && it->is_regular_file(ec))
+        // Every *.toml that is not a folder, a FIFO or a device too: reading it says what it is
+        // (exit 4) where leaving it out would hide it.
+        if (it->path().extension() == ".toml" && it->exists(ec) && !it->is_directory(ec))
             out.push_back(it->path().lexically_normal().string());
     }
 }
@@ -90,7 +142,9 @@ void glob_walk(const std::string& dir, const std::vector<std::string>& parts, st
                std::vector<std::string>* outside) {
     std::error_code ec;
     if (i == parts.size()) {
-        if (fs::is_regular_file(dir.empty() ? "." : dir, ec)) out.insert(dir);
+        // Not only regular files: a FIFO or a device that matches is refused, named, when read.
+        const fs::file_status st = fs::status(dir.empty() ? "." : dir, ec);
+        if (fs::exists(st) && !fs::is_directory(st)) out.insert(dir);
         return;
     }
     const std::string& part = parts[i];
@@ -128,9 +182,7 @@ void glob_walk(const std::string& dir, const std::vector<std::string>& parts, st
 Result<std::string> read_descriptor(int fd, const std::string& path) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return read_failure(path, errno);
-    if (!S_ISREG(st.st_mode))
-        return S_ISDIR(st.st_mode) ? read_failure(path, EISDIR, "is a directory")
-                                   : read_failure(path, EINVAL, "not a regular file");
+    if (!S_ISREG(st.st_mode)) return not_regular_failure(path, st, false);
     auto too_large = [&] {
         return read_failure(
             path, EFBIG,
@@ -161,9 +213,9 @@ Result<std::string> read_descriptor(int fd, const std::string& path) {
 }
 
 Result<std::string> read_file(const std::string& path) {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused as not regular.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return read_failure(path, errno);
+    std::optional<Failure> why;
+    const int fd = open_goal_file(path, why);
+    if (fd < 0) return std::move(*why);
     Result<std::string> text = read_descriptor(fd, path);
     ::close(fd);
     return text;
@@ -225,7 +277,8 @@ Result<std::vector<std::string>> find_root_files(const WorkspaceSource& source) 
         std::error_code ec;
         for (fs::path dir = source.cwd;; dir = dir.parent_path()) {
             const fs::path candidate = dir / "okr.toml";
-            if (fs::is_regular_file(candidate, ec)) {
+            const fs::file_status st = fs::status(candidate, ec);
+            if (fs::exists(st) && !fs::is_directory(st)) { // a FIFO too, refused when read
                 fs::path shown = candidate.lexically_proximate(source.cwd);
                 return std::vector<std::string>{shown.empty() ? candidate.string()
                                                               : shown.string()};
@@ -268,6 +321,13 @@ std::vector<std::string> DiskFiles::glob(const std::string& base, const std::str
                                          const std::string& root,
                                          std::vector<std::string>* outside) const {
     return expand_glob(base, pattern, root, outside);
+}
+
+std::optional<Failure> DiskFiles::not_regular(const std::string& path) const {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+        return std::nullopt;
+    return not_regular_failure(path, st, true);
 }
 
 std::string DiskFiles::resolve(const std::string& path) const {
@@ -357,7 +417,8 @@ std::optional<FileStamp> DiskFiles::stamp(const std::string& path) const {
     // Opened (not only stat'ed): a file this process cannot read (its permissions, or an
     // access control list, changed without a write) has no stamp, and is read and refused as it
     // is without the cache.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    std::optional<Failure> why;
+    const int fd = open_goal_file(path, why);
     if (fd < 0) return std::nullopt;
     std::optional<FileStamp> out = stamp_of(fd);
     ::close(fd);
@@ -367,8 +428,9 @@ std::optional<FileStamp> DiskFiles::stamp(const std::string& path) const {
 Result<std::string> DiskFiles::read_stamped(const std::string& path,
                                             std::optional<FileStamp>& stamp) const {
     stamp.reset();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return read_failure(path, errno);
+    std::optional<Failure> why;
+    const int fd = open_goal_file(path, why);
+    if (fd < 0) return std::move(*why);
     stamp = stamp_of(fd); // before the bytes: a write while they are read gives another ctime
     Result<std::string> text = read_descriptor(fd, path);
     ::close(fd);
@@ -601,6 +663,12 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
                 bool reported = false;
                 for (auto& m : matches) {
                     if (m.size() <= 5 || !m.ends_with(".toml")) continue;
+                    // Not a regular file (a FIFO, a device, a link to one): an I/O error naming
+                    // it, wherever the link leads.
+                    if (auto odd = files.not_regular(m)) {
+                        if (!out.problem) out.problem = std::move(*odd);
+                        continue;
+                    }
                     // A link may lead outside even when the text stays inside.
                     if (!is_inside(files.resolve(m), root)) {
                         if (!reported)

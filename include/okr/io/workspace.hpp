@@ -54,6 +54,12 @@ class FileSource {
     virtual std::vector<std::string> glob(const std::string& base, const std::string& pattern,
                                           const std::string& root = {},
                                           std::vector<std::string>* outside = nullptr) const = 0;
+    // Why `path` cannot be a goal file when it is neither a regular file nor a folder (a FIFO, a
+    // device, a socket, or a link to one), as the I/O failure that names it; nullopt otherwise
+    // (the default: a source with no such files).
+    virtual std::optional<Failure> not_regular(const std::string& /*path*/) const {
+        return std::nullopt;
+    }
     // The path resolved (on disk: links followed), for checking that includes stay inside the
     // folder of their root file.
     virtual std::string resolve(const std::string& path) const = 0;
@@ -85,6 +91,7 @@ class DiskFiles : public FileSource {
     std::vector<std::string> glob(const std::string& base, const std::string& pattern,
                                   const std::string& root = {},
                                   std::vector<std::string>* outside = nullptr) const override;
+    std::optional<Failure> not_regular(const std::string& path) const override;
     std::string resolve(const std::string& path) const override;
     std::string identity(const std::string& path) const override;
     // For a regular file that this process may read, on a local file system whose ctime every
@@ -156,8 +163,10 @@ class SourceCache {
 inline constexpr std::uint64_t k_max_file_bytes = std::uint64_t{64} << 20;
 
 // Reads a whole regular file of at most k_max_file_bytes. A FIFO or device is refused without
-// blocking. The failure (kind io, with its errno) says `PATH: cannot read: WHY`, where WHY is the
-// errno text, "not a regular file", "is a directory" or "larger than ... MiB".
+// blocking, and without being opened (it is stat'ed first). The failure (kind io, with its errno)
+// says `PATH: cannot read: WHY`, where WHY is the errno text, "not a regular file (WHAT)" (WHAT:
+// "a FIFO", "a link to /dev/zero, a character device", ...), "is a directory" or "larger than
+// ... MiB".
 Result<std::string> read_file(const std::string& path);
 
 // The same, from an open descriptor (read from its current offset); `path` names it in the
