@@ -232,6 +232,14 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
             chosen = sub;
             runner = r;
         }
+    // OKR_CACHE takes off or an absolute folder (SPEC §14): anything else, for every command,
+    // before any folder could be made of it.
+    if (const char* cache = std::getenv("OKR_CACHE"))
+        if (const auto problem = io::okr_cache_problem(cache))
+            return util::Ending{report_error(
+                *problem, "OKR_CACHE takes off (or 0, false, no, in any case) to turn the cache "
+                          "off, or an absolute folder such as /var/tmp/okr-cache; unset it for "
+                          "the default ($XDG_CACHE_HOME/okr, else ~/.cache/okr)")};
     util::hold_sigpipe(); // a reader that quits is an EPIPE: the command and the cache finish
     Output output;
     const Session session(
@@ -252,10 +260,17 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         for (const auto& [sub, r] : runners)
             if (sub->get_name() == std::string("status")) runner = r;
     }
+    // A cache that someone else could write was not believed: one line says so and how to fix it
+    // (before the output, or the error, that it did not change).
+    auto cache_warnings = [&session] {
+        for (const std::string& warning : io::take_cache_warnings())
+            session.warn(report::escape_control(warning));
+    };
     util::Ending ending;
     try {
         std::string out;
         const ExitCode code = runner(session, out);
+        cache_warnings();
         // The command's work is done: a writer process started now shares no page that okr
         // still writes (each such page would be copied for it), and starts before a pager.
         io::start_cache_writers();
@@ -274,6 +289,7 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         }
     } catch (const ReaderQuit&) {
     } catch (const CommandError& e) {
+        cache_warnings();
         write_all(stderr, e.details);
         // Messages name files and items: what came from outside cannot drive the terminal.
         std::string text = fmt::format("okr: error: {}\n", report::escape_control(e.what()));
@@ -300,6 +316,7 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
     // written by now.
     io::start_cache_writers();
     io::finish_cache_writes();
+    cache_warnings();
     ending.reader_quit = output.error == EPIPE;
     return ending;
 }

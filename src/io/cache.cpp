@@ -41,6 +41,8 @@ namespace {
 constexpr char k_magic[8] = {'o', 'k', 'r', 'c', 'a', 'c', 'h', 'e'};
 // magic, format, key (16), payload size (8), payload checksum (8), head size (8), head checksum (8)
 constexpr std::size_t k_header_size = sizeof k_magic + 4 + 16 + 8 + 8 + 8 + 8;
+// The header before the head checksum, all of which the head checksum covers.
+constexpr std::size_t k_signed_header_size = k_header_size - 8;
 // An entry larger than this is not read (a goal file is at most tens of MB).
 constexpr std::uint64_t k_max_entry_bytes = std::uint64_t{1} << 30;
 constexpr int k_dirs = 256;
@@ -245,8 +247,11 @@ std::string CacheKey::hex() const {
 
 CacheKey cache_key(std::string_view text, const std::string& path) {
     // Everything but the bytes goes into the seed: the stem names the default namespace.
-    const std::string context = fmt::format("okr {}\n{}\n{}\n{}\n", OKR_VERSION, OKR_MODEL_DIGEST,
-                                            k_cache_format, fs::path(path).stem().string());
+    // The user too: a cache shared by two users (one folder for both) never hands one of them the
+    // other's entry.
+    const std::string context =
+        fmt::format("okr {}\n{}\n{}\nuid {}\n{}\n", OKR_VERSION, OKR_MODEL_DIGEST, k_cache_format,
+                    ::geteuid(), fs::path(path).stem().string());
     const XXH64_hash_t seed = XXH3_64bits(context.data(), context.size());
     const XXH128_hash_t h = XXH3_128bits_withSeed(text.data(), text.size(), seed);
     return {h.high64, h.low64};
@@ -258,8 +263,8 @@ bool stamp_settled(const FileStamp& stamp, std::int64_t now_ns, std::int64_t set
 }
 
 CacheKey stamps_key(const std::string& cwd, const std::vector<std::string>& roots) {
-    std::string text =
-        fmt::format("okr stamps {}\n{}\n{}\n", OKR_VERSION, OKR_MODEL_DIGEST, k_cache_format);
+    std::string text = fmt::format("okr stamps {}\n{}\n{}\nuid {}\n", OKR_VERSION, OKR_MODEL_DIGEST,
+                                   k_cache_format, ::geteuid());
     text += cwd;
     for (const std::string& root : roots) {
         text += '\0'; // no path holds a NUL
@@ -566,11 +571,12 @@ std::optional<Header> header_of(std::string_view entry, const CacheKey& key) {
     return h;
 }
 
-// The head's checksum also covers the payload's size and checksum, so that a reader of the head
-// alone still finds any byte of the header changed.
-std::uint64_t head_checksum(std::string_view head, std::uint64_t payload_size,
-                            std::uint64_t payload_sum) {
-    return XXH3_64bits_withSeed(head.data(), head.size(), payload_size + payload_sum);
+// The head's checksum also covers every byte of the header before it (the magic, the format, the
+// key, the payload's size and checksum, the head's size), so that a reader of the head alone
+// still finds any byte of the header changed, and an entry cannot be given another key.
+std::uint64_t head_checksum(std::string_view header, std::string_view head) {
+    const XXH64_hash_t seed = XXH3_64bits(header.data(), k_signed_header_size);
+    return XXH3_64bits_withSeed(head.data(), head.size(), seed);
 }
 
 } // namespace
@@ -587,7 +593,7 @@ std::string encode_entry(const CacheKey& key, std::string_view payload) {
     put_le(out, payload.size(), 8);
     put_le(out, sum, 8);
     put_le(out, head.size(), 8);
-    put_le(out, head_checksum(head, payload.size(), sum), 8);
+    put_le(out, head_checksum(out, head), 8);
     out.append(payload);
     return out;
 }
@@ -598,7 +604,7 @@ std::optional<std::string_view> entry_payload(std::string_view entry, const Cach
     const std::string_view payload = entry.substr(k_header_size);
     const std::string_view head = payload.substr(0, static_cast<std::size_t>(h->head_size));
     if (h->payload_sum != XXH3_64bits(payload.data(), payload.size())) return std::nullopt;
-    if (h->head_sum != head_checksum(head, h->payload_size, h->payload_sum)) return std::nullopt;
+    if (h->head_sum != head_checksum(entry, head)) return std::nullopt;
     return payload;
 }
 
@@ -607,13 +613,32 @@ std::optional<std::string_view> entry_head(std::string_view entry, const CacheKe
     if (!h || h->head_size > entry.size() - k_header_size) return std::nullopt;
     const std::string_view head =
         entry.substr(k_header_size, static_cast<std::size_t>(h->head_size));
-    if (h->head_sum != head_checksum(head, h->payload_size, h->payload_sum)) return std::nullopt;
+    if (h->head_sum != head_checksum(entry, head)) return std::nullopt;
     return head;
 }
 
 std::uint64_t entry_head_size(std::string_view header, const CacheKey& key) {
     const auto h = header_of(header, key);
     return h ? k_header_size + h->head_size : 0;
+}
+
+bool okr_cache_off(std::string_view value) {
+    constexpr std::string_view k_blanks = " \t\n\r\v\f";
+    const auto first = value.find_first_not_of(k_blanks);
+    if (first == std::string_view::npos) return false;
+    value = value.substr(first, value.find_last_not_of(k_blanks) - first + 1);
+    std::string word(value);
+    std::transform(word.begin(), word.end(), word.begin(), [](char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    return word == "off" || word == "0" || word == "false" || word == "no";
+}
+
+std::optional<std::string> okr_cache_problem(std::string_view value) {
+    if (okr_cache_off(value) || value.starts_with('/')) return std::nullopt;
+    if (value.find_first_not_of(" \t\n\r\v\f") == std::string_view::npos)
+        return fmt::format("OKR_CACHE is set but {}", value.empty() ? "empty" : "blank");
+    return fmt::format("OKR_CACHE=\"{}\" is neither off nor an absolute folder", value);
 }
 
 std::optional<CacheSettings> cache_settings(const std::optional<std::string>& okr_cache,
@@ -623,18 +648,145 @@ std::optional<CacheSettings> cache_settings(const std::optional<std::string>& ok
     CacheSettings settings;
     if (okr_cache_size)
         if (auto n = parse_size(*okr_cache_size)) settings.max_bytes = *n;
-    const std::string choice = okr_cache.value_or("");
-    if (choice == "off") return std::nullopt;
-    if (!choice.empty() && choice != "on") {
-        settings.dir = choice;
-    } else if (xdg_cache_home && !xdg_cache_home->empty() && xdg_cache_home->front() == '/') {
+    // Never a relative folder: that would be a folder in the working directory, in the workspace.
+    auto absolute = [](const std::optional<std::string>& dir) {
+        return dir && dir->starts_with('/');
+    };
+    if (okr_cache) {
+        if (okr_cache_off(*okr_cache) || !absolute(okr_cache)) return std::nullopt;
+        settings.dir = *okr_cache;
+    } else if (absolute(xdg_cache_home)) {
         settings.dir = fs::path(*xdg_cache_home) / "okr";
-    } else if (home && !home->empty()) {
+    } else if (absolute(home)) {
         settings.dir = fs::path(*home) / ".cache" / "okr";
     } else {
         return std::nullopt;
     }
     return settings;
+}
+
+namespace {
+
+// The cache folders this process found someone else could write, and the warnings not yet taken.
+struct Distrusted {
+    std::mutex mutex;
+    std::set<std::string> folders;
+    std::vector<std::string> untaken;
+};
+
+// Never destroyed, as writers().
+Distrusted& distrusted() {
+    static Distrusted* const d = new Distrusted;
+    return *d;
+}
+
+// `path` as a shell reads it back: in single quotes unless it is plain.
+std::string shell_quoted(const fs::path& path) {
+    const std::string text = path.string();
+    const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("/._-+:,@%=").find(c) != std::string_view::npos;
+    });
+    if (plain) return text;
+    std::string out = "'";
+    for (const char c : text)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// Why the cache's folder `dir` (or its subfolder, or the entry `path` in it, when `entry`), with
+// status `st`, is not to be believed: it belongs to another user, or group or others can write
+// it (then they could put entries there, or swap them). One line: what is wrong and the fix.
+// nullopt when it is the user's own and no one else can write it.
+std::optional<std::string> foreign(const struct stat& st, const fs::path& path, bool entry,
+                                   const fs::path& dir) {
+    const std::string what = entry ? "cache entry" : "cache folder";
+    const uid_t me = ::geteuid();
+    if (st.st_uid != me)
+        return fmt::format("{} {} belongs to uid {}, not to you (uid {}), so the cache is off for "
+                           "this run; {} or OKR_CACHE=off fixes it",
+                           what, path.string(), st.st_uid, me,
+                           entry
+                               ? fmt::format("`rm {}`", shell_quoted(path))
+                               : fmt::format("`chown -R {} {}` (as root)", me, shell_quoted(dir)));
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return fmt::format("{} {} can be written by {} (mode {:04o}), so the cache is off for this "
+                           "run; `chmod -R go-w {}` or OKR_CACHE=off fixes it",
+                           what, path.string(),
+                           (st.st_mode & S_IWOTH) != 0 ? "others" : "its group", st.st_mode & 07777,
+                           shell_quoted(dir));
+    return std::nullopt;
+}
+
+// The subfolder of the cache that `dir` is (its name: the first byte of the keys in it), or -1.
+int slot_of(const fs::path& dir) {
+    const std::string name = dir.filename().string();
+    int slot = -1;
+    if (is_hex_name(name, 2)) std::from_chars(name.data(), name.data() + 2, slot, 16);
+    return slot;
+}
+
+// Makes the folder `dir` and those above it that are missing, each 0700 whatever the umask (the
+// XDG base directory spec asks as much of the folders above the cache); false when `dir` cannot
+// be made.
+bool make_private_folders(const fs::path& dir) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (::mkdir(dir.c_str(), 0700) == 0) {
+            ::chmod(dir.c_str(), 0700); // the umask only takes bits away, but may take them all
+            return true;
+        }
+        if (errno == EEXIST) return true;
+        const fs::path parent = dir.parent_path();
+        if (errno != ENOENT || attempt > 0 || parent.empty() || parent == dir ||
+            !make_private_folders(parent))
+            return false;
+    }
+    return false;
+}
+
+} // namespace
+
+ModelCache::ModelCache(CacheSettings settings) : m_settings(std::move(settings)) {
+    Distrusted& d = distrusted();
+    const std::lock_guard lock(d.mutex);
+    if (d.folders.contains(m_settings.dir.string())) m_off = true;
+}
+
+bool ModelCache::believed() const {
+    return !m_off.load(std::memory_order_relaxed);
+}
+
+void ModelCache::distrust(std::string why) const {
+    m_off = true;
+    Distrusted& d = distrusted();
+    const std::lock_guard lock(d.mutex);
+    if (d.folders.insert(m_settings.dir.string()).second) d.untaken.push_back(std::move(why));
+}
+
+bool ModelCache::folder_believed(int slot) const {
+    if (!believed()) return false;
+    std::atomic<unsigned char>& verdict =
+        slot < 0 ? m_folder : m_subfolders[static_cast<std::size_t>(slot)];
+    if (const unsigned char known = verdict.load(std::memory_order_acquire); known != 0)
+        return known == 1 && believed();
+    if (slot >= 0 && !folder_believed(-1)) return false;
+    const fs::path dir = slot < 0 ? m_settings.dir : m_settings.dir / fmt::format("{:02x}", slot);
+    struct stat st {};
+    // Missing: okr makes it, private. Looked at again once it is there.
+    if (::stat(dir.c_str(), &st) != 0) return true;
+    if (auto why = foreign(st, dir, false, m_settings.dir)) {
+        verdict.store(2, std::memory_order_release);
+        distrust(std::move(*why));
+        return false;
+    }
+    verdict.store(1, std::memory_order_release);
+    return true;
+}
+
+std::vector<std::string> take_cache_warnings() {
+    Distrusted& d = distrusted();
+    const std::lock_guard lock(d.mutex);
+    return std::exchange(d.untaken, {});
 }
 
 fs::path ModelCache::entry_path(const CacheKey& key) const {
@@ -650,19 +802,30 @@ fs::path ModelCache::stamps_path(const CacheKey& key) const {
 
 namespace {
 
-// Opens the cache file `file` and, when it is a regular file of 1 to k_max_entry_bytes bytes,
-// hands its descriptor and size to `read`, which says whether the file held what it wanted. Used
-// files stay: eviction goes by modification time, refreshed at most hourly so that a warm run
-// writes next to nothing.
-template <class Read> void read_cache_file(const fs::path& file, Read read) {
+// Opens the cache file `file` of the cache folder `dir` and, when it is a regular file of 1 to
+// k_max_entry_bytes bytes, hands its descriptor and size to `read`, which says whether the file
+// held what it wanted. A file that is another user's, or that others can write, is not read: its
+// reason is returned. Used files stay: eviction goes by modification time, refreshed at most
+// hourly so that a warm run writes next to nothing.
+template <class Read>
+std::optional<std::string> read_cache_file(const fs::path& file, const fs::path& dir, Read read) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) return;
+    if (fd < 0) return std::nullopt;
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    if (auto why = foreign(st, file, true, dir)) {
+        ::close(fd);
+        return why;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0 &&
         static_cast<std::uint64_t>(st.st_size) <= k_max_entry_bytes &&
         read(fd, static_cast<std::size_t>(st.st_size)) && st.st_mtime < std::time(nullptr) - 3600)
         ::futimens(fd, nullptr);
     ::close(fd);
+    return std::nullopt;
 }
 
 } // namespace
@@ -670,7 +833,8 @@ template <class Read> void read_cache_file(const fs::path& file, Read read) {
 std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::string& path,
                                            Checkins checkins) const {
     std::optional<ParsedFile> out;
-    read_cache_file(entry_path(key), [&](int fd, std::size_t size) {
+    if (!folder_believed(static_cast<int>(key.high >> 56))) return out;
+    auto why = read_cache_file(entry_path(key), m_settings.dir, [&](int fd, std::size_t size) {
         static thread_local std::string entry; // reused: a warm load reads one entry per file
         if (checkins == Checkins::skip) {
             // The header and the head alone: the check-ins in the tail are not read at all. One
@@ -695,6 +859,7 @@ std::optional<ParsedFile> ModelCache::load(const CacheKey& key, const std::strin
         }
         return out.has_value();
     });
+    if (why) distrust(std::move(*why));
     return out;
 }
 
@@ -703,6 +868,7 @@ void ModelCache::store(const CacheKey& key, const ParsedFile& parsed) {
 }
 
 void ModelCache::store_later(const CacheKey& key, const ParsedFile& parsed) {
+    if (!believed()) return;
     std::string entry = encode_entry(key, encode_parsed(parsed));
     const std::lock_guard lock(m_mutex);
     m_later.emplace_back(entry_path(key), std::move(entry));
@@ -710,16 +876,19 @@ void ModelCache::store_later(const CacheKey& key, const ParsedFile& parsed) {
 
 Stamps ModelCache::load_stamps(const CacheKey& key) const {
     std::optional<Stamps> out;
-    read_cache_file(stamps_path(key), [&](int fd, std::size_t size) {
+    if (!folder_believed(static_cast<int>(key.high >> 56))) return {};
+    auto why = read_cache_file(stamps_path(key), m_settings.dir, [&](int fd, std::size_t size) {
         std::string entry(size, '\0');
         if (fill(fd, entry, 0))
             if (auto payload = entry_payload(entry, key)) out = decode_stamps(*payload);
         return out.has_value();
     });
+    if (why) distrust(std::move(*why));
     return out ? std::move(*out) : Stamps{};
 }
 
 void ModelCache::store_stamps_later(const CacheKey& key, const Stamps& stamps) {
+    if (!believed()) return;
     std::string entry = encode_entry(key, encode_stamps(stamps));
     const std::lock_guard lock(m_mutex);
     m_later.emplace_back(stamps_path(key), std::move(entry));
@@ -730,11 +899,10 @@ namespace {
 using Batch = std::vector<std::pair<fs::path, std::string>>; // files and their bytes
 
 // Makes the cache folder `dir` as okr keeps it: private, like the goals it holds, and the folders
-// above it made as `mkdir -p` would (~/.cache may not exist yet). False when it cannot be made.
+// above it made as `mkdir -p` would (~/.cache may not exist yet), private too. False when it
+// cannot be made.
 bool make_cache_folder(const fs::path& dir) {
-    std::error_code ec;
-    fs::create_directories(dir.parent_path(), ec);
-    return ::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST;
+    return make_private_folders(dir);
 }
 
 // Writes `batch` into the cache of `settings`, then trims.
@@ -838,7 +1006,7 @@ void ModelCache::write_in_background() {
         const std::lock_guard lock(m_mutex);
         later.swap(m_later);
     }
-    if (later.empty()) return;
+    if (later.empty() || !believed()) return;
     Writers& w = writers();
     const std::lock_guard lock(w.mutex);
     if (later.size() >= k_detached_entries) {
@@ -860,6 +1028,7 @@ void ModelCache::write_entry(const CacheKey& key, std::string_view entry) {
 void ModelCache::write_file(const fs::path& file, std::string_view entry) {
     if (m_unwritable.load(std::memory_order_relaxed)) return;
     const fs::path dir = file.parent_path();
+    if (!folder_believed(-1) || (slot_of(dir) >= 0 && !folder_believed(slot_of(dir)))) return;
     static thread_local std::mt19937_64 random{std::random_device{}()};
     const fs::path temp =
         dir / fmt::format("{}.tmp.{}.{:x}", file.filename().string(), ::getpid(), random());
@@ -869,7 +1038,7 @@ void ModelCache::write_file(const fs::path& file, std::string_view entry) {
             m_unwritable = true;
             return;
         }
-        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        if (!make_private_folders(dir)) {
             m_unwritable = true;
             return;
         }

@@ -4,7 +4,7 @@ changes an output: not after an edit that keeps a file's size and modification t
 damaged or foreign entries, not when its folder cannot be written, not with many okr at once.
 
 Usage: cache_test.py OKR_BINARY PART    (PART: where, edits, stamps, damage, unwritable, bound, detached,
-                                         many, complete)
+                                         many, complete, variable, forge, owners)
 Every run has a temporary HOME and cache: the test never touches the user's cache.
 """
 import fcntl
@@ -487,9 +487,363 @@ def test_stamps():
         s.cleanup()
 
 
+# ---- issue 27: OKR_CACHE's values, forged entries, and a cache someone else could write
+
+def test_variable():
+    """OKR_CACHE takes off (0, false, no; any case, blanks around it) or an absolute folder;
+    anything else is a usage error (exit 2) naming OKR_CACHE, and no run makes a folder in the
+    working directory."""
+    s = Sandbox()
+    try:
+        plain = s.status(OKR_CACHE="off")
+        check(plain[0] == 0 and plain[2] == "", "status runs", plain)
+
+        def listing():
+            return sorted(str(p.relative_to(s.dir)) for p in s.dir.rglob("*"))
+
+        before = listing()
+        for value in ["off", "OFF", "Off", "0", "false", "FALSE", "False", "no", "NO", " off ",
+                      "\toff\n", " 0"]:
+            got = s.status(OKR_CACHE=value)
+            check(got == plain, f"OKR_CACHE={value!r} turns the cache off: same output", str(got))
+            check(listing() == before, f"OKR_CACHE={value!r} writes no folder", str(listing()))
+        for value in ["ON", "on", "true", "TRUE", "1", "yes", "", " ", "\t", "cache",
+                      "relative/dir", "./cache", "../cache", "~/cache", "offf", "of f", "off/x"]:
+            for args in [("status", "--format", "json"), ("check",), ()]:
+                code, out, err = s.run(*args, OKR_CACHE=value)
+                what = f"okr {' '.join(args)} with OKR_CACHE={value!r}"
+                check(code == 2, f"{what}: a usage error (exit 2)", f"{code}\n{out}\n{err}")
+                check(out == "", f"{what}: nothing on stdout", out)
+                check("OKR_CACHE" in err and "absolute" in err and "off" in err
+                      and err.startswith("okr: error:"),
+                      f"{what}: the error names OKR_CACHE and what it takes", err)
+                check(listing() == before, f"{what}: no folder made", str(listing()))
+        # An absolute path is taken as it is.
+        mine = s.dir / "mine"
+        check(s.status(OKR_CACHE=str(mine)) == plain, "an absolute folder: same output")
+        check(len(entries(mine)) == 1, "an absolute folder holds the entry")
+        # A relative HOME (or XDG_CACHE_HOME) is no place for the cache: not the working folder.
+        for env in [{"HOME": "."}, {"HOME": "home"}, {"HOME": "", "XDG_CACHE_HOME": "rel"}]:
+            before = listing()
+            got = s.status(**env)
+            check(got == plain, f"{env}: same output", str(got))
+            check(listing() == before, f"{env}: no folder made", str(listing()))
+    finally:
+        s.cleanup()
+
+
+MAGIC = b"okrcache"
+HEADER = 60  # magic 8, format 4, key 16, payload size 8, payload sum 8, head size 8, head sum 8
+MASK = (1 << 64) - 1
+
+
+def xxh3():
+    """libxxhash's XXH3_64bits and XXH3_64bits_withSeed through ctypes (okr links the same
+    library; a forger has it too), or a skip."""
+    import ctypes
+    import ctypes.util
+    for name in [ctypes.util.find_library("xxhash"), "libxxhash.so.0", "libxxhash.so"]:
+        if not name:
+            continue
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            continue
+        lib.XXH3_64bits.restype = ctypes.c_uint64
+        lib.XXH3_64bits.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+        lib.XXH3_64bits_withSeed.restype = ctypes.c_uint64
+        lib.XXH3_64bits_withSeed.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint64]
+        return (lambda b: lib.XXH3_64bits(b, len(b)),
+                lambda b, seed: lib.XXH3_64bits_withSeed(b, len(b), seed & MASK))
+    tools.skip("libxxhash is not installed (apt-get install libxxhash-dev): forging entries needs "
+               "XXH3")
+
+
+def u64(b, at):
+    return int.from_bytes(b[at:at + 8], "little")
+
+
+def le(v, n=8):
+    return (v & ((1 << (8 * n)) - 1)).to_bytes(n, "little")
+
+
+class Forger:
+    """Builds entries as okr lays them out, with checksums recomputed as anyone can."""
+
+    def __init__(self):
+        self.h64, self.h64_seed = xxh3()
+
+    def sign(self, fmt, key, payload, head_size, old_way=False):
+        """An entry of format `fmt` for `key` whose checksums all hold: as the running okr
+        computes them (the head sum seeded by the hash of the header before it, format 3 on),
+        or as format 2 did (seeded by payload size + payload sum, the key uncovered)."""
+        psum = self.h64(payload)
+        header = MAGIC + le(fmt, 4) + key + le(len(payload)) + le(psum) + le(head_size)
+        seed = len(payload) + psum if old_way or fmt < 3 else self.h64(header)
+        return header + le(self.h64_seed(payload[:head_size], seed)) + payload
+
+    def resign(self, entry, key=None, payload=None, old_way=False):
+        """`entry` with its key and/or payload replaced, every checksum recomputed."""
+        fmt = int.from_bytes(entry[8:12], "little")
+        key = entry[12:28] if key is None else key
+        payload = entry[HEADER:] if payload is None else payload
+        head_size = min(u64(entry, 44), len(payload))
+        return self.sign(fmt, key, payload, head_size, old_way)
+
+
+def two_entries(s, cache, runner=None):
+    """Fills `cache` with the entries of okr.toml (ours) and other.toml (theirs), one run each;
+    returns their paths. `runner` runs okr (default: s.run)."""
+    run = runner or s.run
+    run("-f", "other.toml", "status", OKR_CACHE=str(cache))
+    (theirs,) = entries(cache)
+    run("status", OKR_CACHE=str(cache))
+    (ours,) = [p for p in entries(cache) if p != theirs]
+    return ours, theirs
+
+
+def test_forge():
+    """Entries forged every way the attack on issue 27 did give the output of OKR_CACHE=off, byte
+    for byte: the key and every header field are inside the checksum, and an entry is taken only
+    for the key it was looked up by."""
+    forger = Forger()
+    s = Sandbox()
+    try:
+        (s.goals / "other.toml").write_text(
+            GOALS.replace('"Cache"', '"Other"').replace("Users from 10 to 50", "Forged KR")
+            .replace("value = 31", "value = 49"), encoding="utf-8")
+        plain = s.status(OKR_CACHE="off")
+        cache = s.dir / "cache"
+        ours, theirs = two_entries(s, cache)
+        good, other = ours.read_bytes(), theirs.read_bytes()
+        key, their_key = good[12:28], other[12:28]
+        check(key != their_key and good[:8] == MAGIC, "two entries of two keys")
+        forged = {
+            # The attack: their entry with our key written into its header.
+            "their entry with our key": other[:12] + key + other[28:],
+            "their entry with our key, checksums recomputed as format 2 did":
+                forger.resign(other, key=key, old_way=True),
+            "their entry with our key and our header":
+                good[:HEADER] + other[HEADER:],
+            "our header, their payload, the payload sum recomputed":
+                good[:36] + le(forger.h64(other[HEADER:])) + good[44:HEADER] + other[HEADER:],
+            "their whole entry under our name": other,
+            "their entry under our name, its checksums recomputed": forger.resign(other),
+            "our payload edited, checksums recomputed as format 2 did":
+                forger.resign(good, payload=good[HEADER:].replace(b"Users from", b"Users FROM"),
+                              old_way=True),
+            "our payload edited, the payload sum recomputed":
+                good[:36] + le(forger.h64(good[HEADER:].replace(b"Users from", b"Users FROM")))
+                + good[44:HEADER] + good[HEADER:].replace(b"Users from", b"Users FROM"),
+            "a format from the future, checksums recomputed as format 2 did":
+                forger.resign(good[:8] + le(99, 4) + good[12:], old_way=True),
+            "truncated to its header": good[:HEADER],
+            "truncated by one byte": good[:-1],
+            "their entry truncated to our length": (other[:12] + key + other[28:])[:len(good)],
+        }
+        for at, name in [(0, "magic"), (8, "format"), (12, "key"), (20, "key's low half"),
+                         (28, "payload size"), (36, "payload sum"), (44, "head size"),
+                         (52, "head sum")]:
+            flipped = bytearray(good)
+            flipped[at] ^= 0x01
+            forged[f"the {name} field flipped"] = bytes(flipped)
+            forged[f"the {name} field flipped, checksums recomputed as format 2 did"] = \
+                forger.resign(bytes(flipped), old_way=True) if at not in (28, 44) else bytes(flipped)
+        for what, data in forged.items():
+            ours.write_bytes(data)
+            got = s.status(OKR_CACHE=str(cache))
+            check(got == plain, f"{what}: the output of OKR_CACHE=off, no message",
+                  f"{got}\nexpected {plain}")
+            check(ours.read_bytes() == good, f"{what}: replaced by the right entry")
+            ours.write_bytes(good)
+        # The stamps file too: damaged or moved, it changes nothing.
+        for stamps_file, data in stamps(cache).items():
+            for what, bad in [("their stamps' key", data[:12] + their_key + data[28:]),
+                              ("flipped", data[:-2] + bytes([data[-2] ^ 1]) + data[-1:])]:
+                stamps_file.write_bytes(bad)
+                check(s.status(OKR_CACHE=str(cache)) == plain, f"stamps {what}: same output")
+                stamps_file.write_bytes(data)
+        # A whole, well-signed entry for our key is what the owner of the cache writes: the only
+        # forger who can place one is one who can write the folder (test_owners).
+    finally:
+        s.cleanup()
+
+
+NOBODY = 65534
+
+
+def setpriv_prefix():
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+def test_owners():
+    """A cache that someone else could write is not believed: its folder, its subfolders and its
+    entries must belong to the user running okr and be writable by no one else, else the cache is
+    off for that run, with one warning line; okr runs as root and as uid 65534 (setpriv), so that
+    ownership is really checked. The folders okr makes are 0700, its entries 0600, whatever the
+    umask."""
+    if os.geteuid() != 0:
+        tools.skip("needs root: running okr as another user (setpriv) and chown")
+    tools.require("setpriv", "util-linux")
+    forger = Forger()
+    # CI's checkout may sit in a folder of mode 0700: uid 65534 runs a copy of okr, with its
+    # workspace, in a world-readable folder of its own.
+    base = Path(tempfile.mkdtemp(prefix="okr-owners-"))
+    try:
+        base.chmod(0o755)
+        (base / "bin").mkdir(mode=0o755)
+        binary = base / "bin" / "okr"
+        shutil.copy2(OKR, binary)
+        binary.chmod(0o755)
+        goals = base / "goals"
+        goals.mkdir(mode=0o755)
+        (goals / "okr.toml").write_text(GOALS, encoding="utf-8")
+        (goals / "other.toml").write_text(
+            GOALS.replace('"Cache"', '"Other"').replace("Users from 10 to 50", "Forged KR")
+            .replace("value = 31", "value = 49"), encoding="utf-8")
+        for f in goals.iterdir():
+            f.chmod(0o644)
+        homes = {}
+        for who, uid in [("root", 0), ("nobody", NOBODY)]:
+            homes[who] = base / f"home-{who}"
+            homes[who].mkdir(mode=0o700)
+            os.chown(homes[who], uid, uid)
+
+        def run(who, *args, umask=None, **env):
+            e = okrtest.environment(homes[who], USER=None, XDG_CACHE_HOME=None, OKR_CACHE=None)
+            e.update({k: str(v) for k, v in env.items()})
+            command = [str(binary), "--as-of", "2026-11-23", *args]
+            if who == "nobody":
+                command = setpriv_prefix() + command
+            p = subprocess.run(command, cwd=goals, env=e, capture_output=True, text=True,
+                               timeout=60, stdin=subprocess.DEVNULL,
+                               preexec_fn=(lambda: os.umask(umask)) if umask is not None else None)
+            return p.returncode, p.stdout, p.stderr
+
+        def runner(who):
+            return lambda *args, **env: run(who, *args, **env)
+
+        def status(who, **env):
+            return run(who, "status", "--format", "json", **env)
+
+        plain = {who: status(who, OKR_CACHE="off") for who in homes}
+        for who, got in plain.items():
+            check(got[0] == 0 and got[2] == "", f"{who} runs okr", str(got))
+        if plain["nobody"][0] != 0:
+            return
+
+        def refused(who, cache, what, names):
+            """The run as `who` gives the output of OKR_CACHE=off, with one warning line that
+            names the fix."""
+            code, out, err = status(who, OKR_CACHE=str(cache))
+            check((code, out) == plain[who][:2],
+                  f"{what}: the output of OKR_CACHE=off (run as {who})", f"{out}\n{err}")
+            check(err.count("\n") == 1 and err.startswith("okr: warning:") and
+                  "OKR_CACHE=off" in err and str(names) in err,
+                  f"{what}: one warning line naming {names} and the fix", err)
+            return err
+
+        def forged_for(who, cache):
+            """`who`'s cache at `cache` (made by okr as `who`), with okr.toml's entry replaced by
+            other.toml's model, well signed for okr.toml's key: a forgery only one who can write
+            the folder can place. Returns the entry's path."""
+            ours, theirs = two_entries(None, cache, runner(who))
+            good, other = ours.read_bytes(), theirs.read_bytes()
+            st = ours.stat()
+            ours.write_bytes(forger.resign(other, key=good[12:28]))
+            os.chown(ours, st.st_uid, st.st_gid)
+            return ours
+
+        # Sanity: a well-signed entry in one's own private cache is believed (it is the
+        # user's own): the cases below differ from it only in who could have written it.
+        own = base / "own"
+        forged_for("root", own)
+        got = status("root", OKR_CACHE=str(own))
+        check(got[0] == 0 and "Forged KR" in got[1],
+              "a well-signed entry in one's own private cache is read (the forger is the user)",
+              str(got))
+
+        # A root-owned cache read by uid 65534, holding an entry at the key of 65534's file.
+        mine = base / "nobody-cache"
+        mine.mkdir(mode=0o700)
+        os.chown(mine, NOBODY, NOBODY)
+        planted = forged_for("nobody", mine)
+        rootcache = base / "root-cache"
+        rootcache.mkdir(mode=0o755)
+        sub = rootcache / planted.parent.name
+        sub.mkdir(mode=0o755)
+        shutil.copy2(planted, sub / planted.name)
+        (sub / planted.name).chmod(0o644)
+        refused("nobody", rootcache, "a cache folder owned by root, read by uid 65534", rootcache)
+        check(not any(p.stat().st_uid == NOBODY for p in rootcache.rglob("*")),
+              "uid 65534 wrote nothing into root's cache")
+
+        # A folder of one's own that others can write (0777), or one of its subfolders.
+        for target in ["folder", "subfolder"]:
+            for who, uid in [("nobody", NOBODY), ("root", 0)]:
+                cache = base / f"{who}-open-{target}"
+                cache.mkdir(mode=0o700)
+                os.chown(cache, uid, uid)
+                entry = forged_for(who, cache)
+                forged = entry.read_bytes()
+                opened = cache if target == "folder" else entry.parent
+                opened.chmod(0o777)
+                refused(who, cache, f"a cache {target} of mode 0777", opened)
+                opened.chmod(0o775)
+                refused(who, cache, f"a cache {target} of mode 0775", opened)
+                check(entry.read_bytes() == forged, f"a cache {target} that others can write is not written")
+
+        # An entry owned by another user, in one's own private folder.
+        for who, uid, other_uid in [("nobody", NOBODY, 0), ("root", 0, NOBODY)]:
+            cache = base / f"{who}-foreign-entry"
+            cache.mkdir(mode=0o700)
+            os.chown(cache, uid, uid)
+            entry = forged_for(who, cache)
+            os.chown(entry, other_uid, other_uid)
+            entry.chmod(0o644)
+            refused(who, cache, f"an entry owned by uid {other_uid}", entry)
+            # One's own entry, writable by others.
+            os.chown(entry, uid, uid)
+            entry.chmod(0o666)
+            refused(who, cache, "an entry of mode 0666", entry)
+            # Many bad entries: still one line.
+            for f in cache.rglob("*"):
+                if f.is_file():
+                    f.chmod(0o666)
+            code, out, err = status(who, OKR_CACHE=str(cache))
+            check(err.count("\n") == 1, "many bad entries: one warning line", err)
+            # --quiet keeps stderr for errors only.
+            code, out, err = run(who, "-q", "status", "--format", "json", OKR_CACHE=str(cache))
+            check((code, out, err) == (plain[who][0], plain[who][1], ""), "-q: no warning", err)
+
+        # The folders okr makes are 0700 and its entries 0600, whatever the umask.
+        for who, uid in [("nobody", NOBODY), ("root", 0)]:
+            deep = homes[who] / "a" / "b" / "cache"
+            got = run(who, "status", "--format", "json", umask=0, OKR_CACHE=str(deep))
+            check(got == plain[who], f"a new cache under umask 0 (run as {who})", str(got))
+            made = [homes[who] / "a", homes[who] / "a" / "b", *[p for p in [deep, *deep.rglob("*")]]]
+            for p in made:
+                st = p.lstat()
+                want = 0o700 if p.is_dir() else 0o600
+                if p.name == "writing.lock":
+                    continue
+                check(st.st_uid == uid and (st.st_mode & 0o777) == want,
+                      f"{p.relative_to(base)}: {oct(want)}, owned by {who}",
+                      f"{oct(st.st_mode & 0o777)} uid {st.st_uid}")
+            check(len(entries(deep)) == 1, f"the cache made under umask 0 holds the entry ({who})")
+            # ... and the default cache (~/.cache/okr) too.
+            got = run(who, "status", "--format", "json", umask=0)
+            check(got == plain[who], f"the default cache under umask 0 ({who})")
+            for p in [homes[who] / ".cache", homes[who] / ".cache" / "okr"]:
+                check(p.is_dir() and (p.stat().st_mode & 0o777) == 0o700, f"{p} is 0700",
+                      oct(p.stat().st_mode) if p.exists() else "missing")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
 PARTS = {"stamps": test_stamps, "complete": test_complete, "where": test_where, "edits": test_edits, "damage": test_damage,
          "unwritable": test_unwritable, "bound": test_bound, "detached": test_detached,
-         "many": test_many}
+         "many": test_many, "variable": test_variable, "forge": test_forge, "owners": test_owners}
 
 if __name__ == "__main__":
     PARTS[sys.argv[2]]()

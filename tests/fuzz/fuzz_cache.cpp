@@ -14,14 +14,17 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 namespace {
 
-// One private folder per fuzzing process, removed at exit.
+// One private folder per fuzzing process, removed at exit. Its subfolders and files are private
+// too (umask 077), or okr would not believe the cache and read nothing from it.
 const std::filesystem::path& folder() {
     static const std::filesystem::path path = [] {
+        ::umask(077);
         std::string pattern = (std::filesystem::temp_directory_path() / "okr-fuzz-cache-XXXXXX");
         if (::mkdtemp(pattern.data()) == nullptr) std::abort();
         std::atexit([] {

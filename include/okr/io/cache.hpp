@@ -3,9 +3,17 @@
 // file's parse result (model and diagnostics) is kept under a key hashed from the file's bytes,
 // okr's version and the digest of the code that builds the model, so an entry is only ever
 // found for the very bytes it was parsed from. Entries live in $XDG_CACHE_HOME/okr.
+//
+// The cache is believed only as far as no one but its user could have written it (SPEC §14): its
+// folder, its subfolders and its entries must belong to the user and be writable by no one else,
+// else it is off for the run, with one warning (take_cache_warnings). An entry's header (its key
+// among it) is inside its checksum, and an entry is taken only for the key it was looked up by;
+// the key holds the user's uid. XXH3 is no secret: a forger can make a well-formed entry, but only
+// for the key of its slot, and only where they can write, which the ownership check rules out.
 
 #include "okr/io/parse.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -21,7 +29,8 @@
 namespace okr::io {
 
 // The format of an entry; part of every key, so entries of another format are never read.
-inline constexpr std::uint32_t k_cache_format = 2;
+// 3: the head checksum covers the whole header (magic, format, key, sizes, payload checksum).
+inline constexpr std::uint32_t k_cache_format = 3;
 
 // From this many entries to write on (a first run of a large workspace), a process of their own
 // writes them, free to outlive okr (ModelCache::write_in_background).
@@ -31,7 +40,7 @@ inline constexpr std::size_t k_detached_entries = 64;
 inline constexpr std::uint64_t k_default_cache_bytes = std::uint64_t{512} << 20;
 
 // What an entry is found by: a 128-bit hash (xxHash's XXH3) of the file's bytes, its stem (the
-// default namespace), okr's version, the model's digest and the format.
+// default namespace), okr's version, the model's digest, the format and the user (effective uid).
 struct CacheKey {
     std::uint64_t high = 0;
     std::uint64_t low = 0;
@@ -64,7 +73,8 @@ std::optional<ParsedFile> decode_parsed(std::string_view bytes, const std::strin
                                         Checkins checkins = Checkins::read);
 
 // An entry as stored: a header (magic, format, key, payload size, XXH3 checksum of the payload,
-// size of the payload's head part and its checksum), then the payload. Pure.
+// size of the payload's head part, and a checksum of the head part seeded by the hash of all of
+// the header before it), then the payload. Pure.
 std::string encode_entry(const CacheKey& key, std::string_view payload);
 
 // The payload of `entry` when it is a whole, intact entry of this format for `key`; nullopt when
@@ -129,9 +139,19 @@ struct CacheSettings {
     std::int64_t settle_ns = k_settle_ns; // stamp_settled
 };
 
-// Where the cache is and how large it may grow, from the environment: OKR_CACHE (`off` turns the
-// cache off; a folder other than `on` replaces the default), XDG_CACHE_HOME (absolute, else
-// ignored), HOME (~/.cache/okr) and OKR_CACHE_SIZE (bytes, or with a K, M or G suffix; anything
+// Whether a value of OKR_CACHE turns the cache off: `off`, `0`, `false` or `no`, in any case,
+// with blanks (spaces, tabs, newlines) around it or not.
+bool okr_cache_off(std::string_view value);
+
+// What is wrong with a value of OKR_CACHE, one line; nullopt when okr takes it: a word of
+// okr_cache_off, or an absolute path. Anything else (empty, blank, `on`, `true`, a relative path)
+// is a usage error, so that no value makes a cache folder in the working directory.
+std::optional<std::string> okr_cache_problem(std::string_view value);
+
+// Where the cache is and how large it may grow, from the environment: OKR_CACHE (okr_cache_off
+// turns the cache off, an absolute folder replaces the default, anything else means no cache:
+// okr_cache_problem refuses it first), XDG_CACHE_HOME (absolute, else ignored), HOME
+// (~/.cache/okr, when absolute) and OKR_CACHE_SIZE (bytes, or with a K, M or G suffix; anything
 // else means the default). nullopt when the cache is off or there is nowhere to put it.
 std::optional<CacheSettings> cache_settings(const std::optional<std::string>& okr_cache,
                                             const std::optional<std::string>& xdg_cache_home,
@@ -140,10 +160,14 @@ std::optional<CacheSettings> cache_settings(const std::optional<std::string>& ok
 
 // The cache on disk. Safe from many threads and many processes at once: entries are written to a
 // temporary file and renamed into place, and a reader checks what it reads. Every failure (a
-// folder that cannot be created or written, a full disk, a bad entry) is a miss, silently.
+// folder that cannot be created or written, a full disk, a bad entry) is a miss, silently. A
+// folder or entry that another user owns, or that group or others can write, turns the cache off
+// for the rest of the process, with a warning for take_cache_warnings; nothing is read from it or
+// written to it. The folders okr makes are 0700 (the missing ones above the cache's too), its
+// entries 0600, whatever the umask.
 class ModelCache {
   public:
-    explicit ModelCache(CacheSettings settings) : m_settings(std::move(settings)) {}
+    explicit ModelCache(CacheSettings settings);
 
     // The parse result stored for `key`, with `path` put back; nullopt on a miss.
     std::optional<ParsedFile> load(const CacheKey& key, const std::string& path,
@@ -177,9 +201,22 @@ class ModelCache {
     void trim();
 
     const CacheSettings& settings() const { return m_settings; }
+    // False once something in the cache was found that someone else could have written.
+    bool believed() const;
 
   private:
+    // Whether the cache folder (slot -1) or its subfolder `slot` (0-255: the key's first byte) may
+    // be believed: it is missing, or it belongs to the user and no one else can write it. The
+    // first look decides for the rest of the run.
+    bool folder_believed(int slot) const;
+    // Turns the cache off, for `why` (the first reason is the warning).
+    void distrust(std::string why) const;
+
     CacheSettings m_settings;
+    mutable std::atomic<bool> m_off{false};
+    // 0: not looked at yet; 1: believed; 2: not.
+    mutable std::atomic<unsigned char> m_folder{0};
+    mutable std::array<std::atomic<unsigned char>, 256> m_subfolders{};
     std::atomic<bool> m_unwritable{false};
     std::mutex m_mutex;
     std::set<std::string> m_written; // folders written to since the last trim
@@ -199,5 +236,10 @@ void start_cache_writers();
 // k_detached_entries) are written: cli::run calls it before the process ends, and tests, which
 // look at the cache as the next run finds it.
 void finish_cache_writes();
+
+// The warnings not yet taken, one line each: the cache folders this process found someone else
+// could write, and why (what is wrong, and the chmod, chown or OKR_CACHE=off that fixes it); one
+// per cache folder. cli::run prints them on stderr.
+std::vector<std::string> take_cache_warnings();
 
 } // namespace okr::io

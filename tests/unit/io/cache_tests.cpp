@@ -372,6 +372,28 @@ TEST_SUITE("okr::io::cache") {
         }
     }
 
+    TEST_CASE("an entry given another key is refused, even with its old checksums recomputed") {
+        const io::CacheKey mine = io::cache_key("mine", "a.toml");
+        const io::CacheKey theirs = io::cache_key("theirs", "a.toml");
+        const std::string entry = io::encode_entry(theirs, io::encode_parsed(parsed_everything()));
+        REQUIRE(io::entry_payload(entry, theirs));
+        REQUIRE(io::entry_head(entry, theirs));
+        // The attack on format 2: another entry's key written into the header (bytes 12-27).
+        std::string forged = entry;
+        for (int i = 0; i < 8; ++i) {
+            forged[12 + i] = static_cast<char>((mine.high >> (8 * i)) & 0xff);
+            forged[20 + i] = static_cast<char>((mine.low >> (8 * i)) & 0xff);
+        }
+        CHECK_FALSE(io::entry_payload(forged, mine));
+        CHECK_FALSE(io::entry_head(forged, mine));
+        // Each header field changed alone is refused too, by the head alone as by the whole entry.
+        for (std::size_t i = 0; i < 60; ++i) {
+            std::string changed = entry;
+            changed[i] = static_cast<char>(changed[i] ^ 0x01);
+            CHECK_FALSE(io::entry_head(changed, theirs));
+        }
+    }
+
     TEST_CASE("the key follows every byte and the stem, not the folder") {
         const io::CacheKey key = io::cache_key("value = 1", "a/x.toml");
         CHECK(key == io::cache_key("value = 1", "b/c/x.toml"));
@@ -384,11 +406,41 @@ TEST_SUITE("okr::io::cache") {
         using S = std::optional<std::string>;
         CHECK_FALSE(io::cache_settings(S("off"), S("/x"), S("/h"), {}));
         CHECK(io::cache_settings(S("/c"), S("/x"), S("/h"), {})->dir == "/c");
-        CHECK(io::cache_settings(S("on"), S("/x"), S("/h"), {})->dir == "/x/okr");
         CHECK(io::cache_settings({}, S("/x"), S("/h"), {})->dir == "/x/okr");
-        CHECK(io::cache_settings(S(""), S("rel"), S("/h"), {})->dir == "/h/.cache/okr");
+        CHECK(io::cache_settings({}, S("rel"), S("/h"), {})->dir == "/h/.cache/okr");
         CHECK(io::cache_settings({}, S(""), S("/h"), {})->dir == "/h/.cache/okr");
         CHECK_FALSE(io::cache_settings({}, {}, {}, {}));
+    }
+
+    TEST_CASE("no value of the environment puts the cache in a relative folder") {
+        using S = std::optional<std::string>;
+        for (const char* value :
+             {"on", "ON", "true", "", " ", "cache", "./c", "~/c", "OFF", " no "})
+            CHECK_FALSE(io::cache_settings(S(value), S("/x"), S("/h"), {}));
+        CHECK_FALSE(io::cache_settings({}, {}, S("home"), {}));
+        CHECK_FALSE(io::cache_settings({}, {}, S("."), {}));
+        CHECK_FALSE(io::cache_settings({}, S("rel"), S(""), {}));
+    }
+
+    TEST_CASE("OKR_CACHE takes off, 0, false, no (any case, blanks around) or an absolute folder") {
+        for (const char* off : {"off", "OFF", "Off", "0", "false", "False", "FALSE", "no", "No",
+                                " off", "off ", "\toff\n", " 0 "}) {
+            CHECK(io::okr_cache_off(off));
+            CHECK_FALSE(io::okr_cache_problem(off));
+        }
+        CHECK_FALSE(io::okr_cache_problem("/var/cache/okr"));
+        CHECK_FALSE(io::okr_cache_problem("/"));
+        for (const char* bad : {"on", "ON", "true", "1", "yes", "", " ", "\t", "cache", "./cache",
+                                "../c", "~/c", "offf", "o ff", "off/x", " /abs"}) {
+            CAPTURE(bad);
+            CHECK_FALSE(io::okr_cache_off(bad));
+            const auto problem = io::okr_cache_problem(bad);
+            REQUIRE(problem);
+            CHECK(problem->find("OKR_CACHE") != std::string::npos);
+        }
+        CHECK(*io::okr_cache_problem("") == "OKR_CACHE is set but empty");
+        CHECK(*io::okr_cache_problem("ON") ==
+              "OKR_CACHE=\"ON\" is neither off nor an absolute folder");
     }
 
     TEST_CASE("OKR_CACHE_SIZE takes bytes or K, M, G; anything else is the default") {
@@ -428,6 +480,74 @@ TEST_SUITE("okr::io::cache") {
         cache.store(key, parsed);
         CHECK(cache.load(key, "teams/all.toml"));
         CHECK(entries_below(tmp.path).size() == 1); // no temporary file left
+    }
+
+    TEST_CASE("a cache that others can write is off, with one warning; okr's own is private") {
+        (void)io::take_cache_warnings();
+        TempDir tmp;
+        const io::ParsedFile parsed = io::parse_goal_file(text_of(k_everything), "all.toml");
+        const io::CacheKey key = io::cache_key(text_of(k_everything), "all.toml");
+        {
+            const mode_t was = ::umask(0);
+            io::ModelCache cache({tmp.path / "a" / "b" / "okr", io::k_default_cache_bytes});
+            cache.store(key, parsed);
+            ::umask(was);
+            for (const fs::path& p :
+                 {tmp.path / "a", tmp.path / "a" / "b", tmp.path / "a" / "b" / "okr"})
+                CHECK((fs::status(p).permissions() & fs::perms::all) == fs::perms::owner_all);
+            const auto files = entries_below(tmp.path / "a");
+            REQUIRE(files.size() == 1);
+            CHECK((fs::status(files[0].parent_path()).permissions() & fs::perms::all) ==
+                  fs::perms::owner_all);
+            CHECK((fs::status(files[0]).permissions() & fs::perms::all) ==
+                  (fs::perms::owner_read | fs::perms::owner_write));
+            CHECK(cache.load(key, "all.toml"));
+            CHECK(io::take_cache_warnings().empty());
+        }
+        const fs::path dir = tmp.path / "a" / "b" / "okr";
+        const fs::path entry = entries_below(dir)[0];
+        auto refused = [&](const fs::path& opened, const char* what) {
+            io::ModelCache cache({dir, io::k_default_cache_bytes});
+            CHECK_FALSE(cache.load(key, "all.toml"));
+            CHECK_FALSE(cache.believed());
+            const auto warnings = io::take_cache_warnings();
+            REQUIRE(warnings.size() == 1);
+            CHECK(warnings[0].find(opened.string()) != std::string::npos);
+            CHECK(warnings[0].find(what) != std::string::npos);
+            CHECK(warnings[0].find("OKR_CACHE=off") != std::string::npos);
+            CHECK(warnings[0].find('\n') == std::string::npos);
+            // Off for the rest of the run: nothing written, no second warning.
+            const auto before = fs::last_write_time(entry);
+            cache.store(key, parsed);
+            CHECK_FALSE(cache.load(key, "all.toml"));
+            io::ModelCache again({dir, io::k_default_cache_bytes});
+            CHECK_FALSE(again.load(key, "all.toml"));
+            again.store(key, parsed);
+            CHECK(fs::last_write_time(entry) == before);
+            CHECK(io::take_cache_warnings().empty());
+        };
+        SUBCASE("the folder") {
+            fs::permissions(dir, fs::perms::others_write, fs::perm_options::add);
+            refused(dir, "can be written by others (mode 0702)");
+        }
+        SUBCASE("a subfolder") {
+            fs::permissions(entry.parent_path(), fs::perms::group_write, fs::perm_options::add);
+            refused(entry.parent_path(), "can be written by its group (mode 0720)");
+        }
+        SUBCASE("an entry") {
+            fs::permissions(entry, fs::perms::others_write, fs::perm_options::add);
+            refused(entry, "can be written by others (mode 0602)");
+        }
+        if (::geteuid() == 0) {
+            SUBCASE("an entry owned by another user") {
+                REQUIRE(::chown(entry.c_str(), 65534, 65534) == 0);
+                refused(entry, "belongs to uid 65534, not to you (uid 0)");
+            }
+            SUBCASE("a folder owned by another user") {
+                REQUIRE(::chown(dir.c_str(), 65534, 65534) == 0);
+                refused(dir, "belongs to uid 65534, not to you (uid 0)");
+            }
+        }
     }
 
     TEST_CASE("a cache folder that cannot be written is no cache, without an error") {
