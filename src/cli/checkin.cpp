@@ -38,7 +38,9 @@ std::string with_unit(double value, const std::string& unit) {
 }
 
 // One line on the item after the check-in: value, progress and status, or KPI health.
-std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
+// `written`: the check-in just written, when the line should name it (into a closed objective).
+std::string summary(const LoadedGoals& goals, const WriteTarget& target,
+                    const Checkin* written = nullptr) {
     const WorkspaceIndex& index = *goals.index;
     const GoalFile& file = index.workspace().files[target.file];
     if (target.item.kind == io::ItemKind::kpi) {
@@ -64,12 +66,21 @@ std::string summary(const LoadedGoals& goals, const WriteTarget& target) {
                                   with_unit(kr.target, kr.unit));
             // A closed objective's grade is frozen (SPEC §10): the check-in is history, and
             // its progress says nothing about the grade.
-            if (const Objective& obj = file.objectives[o]; obj.closed && ev.score)
+            if (const Objective& obj = file.objectives[o]; obj.closed && ev.score) {
+                std::string said = value;
+                if (written && written->recorded) {
+                    const std::string given = kr.type != KrType::milestone
+                                                  ? with_unit(written->value, kr.unit)
+                                              : written->value >= 1 ? "done"
+                                                                    : "not done";
+                    said = given + " recorded as history, after the close";
+                }
                 return fmt::format("{}: {}; the grade stays {}, frozen on {} (okr set {} score S "
                                    "--force regrades it)\n",
-                                   report::escape_control(target.ref), value,
+                                   report::escape_control(target.ref), said,
                                    report::format_score(*ev.score), obj.closed->iso(),
                                    report::escape_control(target.ref));
+            }
             return fmt::format("{}: {}, progress {}, {}\n", report::escape_control(target.ref),
                                value, report::format_percent(ev.progress),
                                ev.status == Status::none ? "-" : to_string(ev.status));
@@ -350,7 +361,7 @@ Runner setup_checkin(CommandLine& command) {
         if (!opts->dry_run && !session.options().quiet) {
             const std::string path = index.workspace().files[target.file].path;
             reload_file(goals, target.file, texts[path], today);
-            line = summary(goals, target);
+            line = summary(goals, target, &checkin);
         }
         finish_write(session, opts->dry_run, written, line, out);
         return ExitCode::ok;

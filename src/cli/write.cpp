@@ -291,6 +291,7 @@ std::vector<std::pair<std::string, io::Value>> checkin_values(const Checkin& che
     std::vector<std::pair<std::string, io::Value>> values = {{"date", checkin.date},
                                                              {"value", checkin.value}};
     if (checkin.has_confidence()) values.emplace_back("confidence", *checkin.confidence);
+    if (checkin.recorded) values.emplace_back("recorded", *checkin.recorded);
     if (!checkin.note.empty()) values.emplace_back("note", checkin.note);
     return values;
 }
@@ -680,6 +681,12 @@ CheckedCheckin check_checkin(const WorkspaceIndex& index, const CheckinRequest& 
                 fmt::format("okr checkin {} {}", kr->kpi->text, request.value));
         checkin.value = checkin_value(fields.value, request.value, kr->type == KrType::milestone,
                                       target.ref, kr->unit);
+        // Into a closed objective, a check-in dated on or before the close is history:
+        // `recorded` keeps it out of the frozen cycle's progress (SPEC §10); one dated after the
+        // close never counts anyway.
+        if (const Objective* obj = objective_of(index, target);
+            obj && obj->closed && today >= *obj->closed && checkin.date <= *obj->closed)
+            checkin.recorded = today;
     } else {
         const Kpi* kpi = kpi_of(index, target);
         checkin.value =

@@ -446,6 +446,15 @@ const Key k_keys[] = {
     {T::checkin, "note", Y::string, R::none, {}, "...", false, on<Checkin>([](Checkin& c, V v, W) {
          c.note = text(v);
      })},
+    // Not in SPEC §3: written by `okr checkin` into a closed objective (SPEC §10, issue 26).
+    {T::checkin,
+     "recorded",
+     Y::date,
+     R::none,
+     {},
+     "2027-01-06",
+     false,
+     on<Checkin>([](Checkin& c, V v, W) { c.recorded = date(v); })},
 };
 
 // The span of each table's keys in k_keys, found once.

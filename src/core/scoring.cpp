@@ -156,6 +156,10 @@ Date counted_until(const Cycle& cycle, Date as_of, std::optional<Date> closed) {
     return closed ? std::min(until, *closed) : until;
 }
 
+bool counts_after_close(const Checkin& checkin, std::optional<Date> closed) {
+    return !closed || !checkin.recorded || *checkin.recorded < *closed;
+}
+
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of) {
     KpiEval e;
     if (const Checkin* latest = latest_checkin(kpi.checkins, as_of)) {
@@ -179,9 +183,14 @@ KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool obj
     const Date cutoff = counted_until(cycle, as_of, closed);
     const Cycle* window = kpi ? &cycle : nullptr;
     std::vector<const Checkin*> used;
+    const Checkin* latest = nullptr; // ties: the later one in the file
     for (const Checkin& c : source)
-        if (c.date <= cutoff && (!window || window->contains(c.date))) used.push_back(&c);
-    if (const Checkin* latest = latest_checkin(source, cutoff, window)) {
+        if (c.date <= cutoff && (!window || window->contains(c.date)) &&
+            counts_after_close(c, closed)) {
+            used.push_back(&c);
+            if (!latest || c.date >= latest->date) latest = &c;
+        }
+    if (latest) {
         e.current = latest->value;
         e.last_checkin = latest->date;
     } else {

@@ -331,8 +331,8 @@ template <either<RefText> T> auto fields(T& r) {
     return std::tie(text, pos);
 }
 template <either<Checkin> T> auto fields(T& c) {
-    auto& [date, pos, value, confidence, note] = c;
-    return std::tie(date, pos, value, confidence, note);
+    auto& [date, pos, value, confidence, note, recorded] = c;
+    return std::tie(date, pos, value, confidence, note, recorded);
 }
 template <either<KeyResult> T> auto fields(T& k) {
     auto& [id, title, unit, owner, notes, type, start, target, current, score, weight, dropped,

@@ -179,6 +179,7 @@ std::string checkin_text(const Checkin& c, const InlineStyle& s) {
                        toml_number(c.value));
     if (c.has_confidence())
         out += fmt::format("{}confidence{}{}", s.comma, s.equals, toml_number(*c.confidence));
+    if (c.recorded) out += fmt::format("{}recorded{}{}", s.comma, s.equals, c.recorded->iso());
     if (!c.note.empty()) out += fmt::format("{}note{}{}", s.comma, s.equals, toml_string(c.note));
     out += s.padded ? " }" : "}";
     return out;

@@ -197,6 +197,9 @@ Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
             reason = fmt::format("after the cycle's end {}", cycle.end.iso());
         else if (obj.closed && c.date > *obj.closed)
             reason = fmt::format("after `closed` = {}", obj.closed->iso());
+        else if (!counts_after_close(c, obj.closed))
+            reason = fmt::format("recorded {}, after `closed` = {}: history, not the frozen grade",
+                                 c.recorded->iso(), obj.closed->iso());
         else if (kpi && c.date < cycle.start)
             reason = fmt::format("before the cycle's start {}", cycle.start.iso());
         all.push_back({&c, std::move(reason)});

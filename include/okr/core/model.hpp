@@ -29,6 +29,9 @@ struct Checkin {
     double value = 0;
     std::optional<double> confidence;
     std::string note;
+    // The day a check-in was written into an objective that was already closed (`okr checkin`
+    // writes it): a check-in recorded on or after the close is history, not the frozen cycle's.
+    std::optional<Date> recorded;
 
     bool has_confidence() const { return confidence.has_value(); }
     bool operator==(const Checkin&) const = default;

@@ -108,6 +108,11 @@ struct Evaluation {
 // end belongs to no grade of that cycle; one after `closed` does not change a frozen grade.
 Date counted_until(const Cycle& cycle, Date as_of, std::optional<Date> closed = std::nullopt);
 
+// False for a check-in written into its objective after the objective was `closed` (its
+// `recorded` date on or after `closed`): it is history and never moves the frozen cycle's
+// progress (SPEC §10), whatever its own date.
+bool counts_after_close(const Checkin& checkin, std::optional<Date> closed);
+
 KpiEval evaluate_kpi(const Kpi& kpi, Date as_of);
 // `closed`: the objective's `closed` date; check-ins after it do not count.
 KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,

@@ -92,6 +92,7 @@ CASES = [
                                          "--as-of 2027-01-06 checkin grow.launch no "
                                          "--date 2026-12-20",
                                          "--as-of 2027-01-06 status --cycle 2026-Q4",
+                                         "--as-of 2027-01-06 explain grow.arr",
                                          "--as-of 2027-01-06 add kr grow 'Late KR' --target 5 "
                                          "--force",
                                          "--as-of 2027-01-06 score --cycle 2026-Q4"]),

@@ -109,7 +109,8 @@ TEST_SUITE("okr::schema") {
         CHECK(names(schema::Table::kpi) == Strings{"id", "title", "unit", "min", "max", "warn",
                                                    "frequency", "owner", "tags", "status",
                                                    "dropped", "checkins", "notes", "source"});
-        CHECK(names(schema::Table::checkin) == Strings{"date", "value", "confidence", "note"});
+        CHECK(names(schema::Table::checkin) ==
+              Strings{"date", "value", "confidence", "note", "recorded"});
     }
 
     TEST_CASE("every key but a table has a setter for its level, and only items are settable") {

@@ -808,4 +808,51 @@ closed = 2026-11-20
         CHECK(counted_until(q4, day("2027-02-01"), std::nullopt) == day("2026-12-31"));
     }
 
+    TEST_CASE("a check-in recorded after the close is history: it moves no progress") {
+        const char* text = R"(
+cycle = "2026-Q4"
+[[objective]]
+id = "o"
+title = "O"
+closed = 2027-01-05
+  [[objective.kr]]
+  id = "k"
+  title = "K"
+  target = 10
+  score = 0.4
+  checkins = [ { date = 2026-11-01, value = 4 },
+               { date = 2026-12-20, value = 11, recorded = 2027-01-06 },
+               { date = 2026-12-21, value = 7, recorded = 2027-01-04 } ]
+)";
+        Loaded ws(text, day("2027-01-10"));
+        // Recorded before the close: it counts. Recorded after: skipped, whatever its date.
+        CHECK(ws.kr_eval("o.k").current == 7);
+        CHECK(ws.kr_eval("o.k").last_checkin == day("2026-12-21"));
+        CHECK(ws.kr_eval("o.k").status == Status::closed);
+        Checkin late;
+        late.recorded = day("2027-01-05");
+        CHECK_FALSE(counts_after_close(late, day("2027-01-05")));
+        CHECK(counts_after_close(late, day("2027-01-06")));
+        CHECK(counts_after_close(late, std::nullopt));
+        late.recorded.reset();
+        CHECK(counts_after_close(late, day("2027-01-05")));
+    }
+
+    TEST_CASE("without `closed`, a recorded check-in counts like any other") {
+        Loaded ws(R"(
+cycle = "2026-Q4"
+[[objective]]
+id = "o"
+title = "O"
+  [[objective.kr]]
+  id = "k"
+  title = "K"
+  target = 10
+  checkins = [ { date = 2026-11-01, value = 4 },
+               { date = 2026-12-20, value = 11, recorded = 2027-01-06 } ]
+)",
+                  day("2027-01-10"));
+        CHECK(ws.kr_eval("o.k").current == 11);
+    }
+
 } // TEST_SUITE
