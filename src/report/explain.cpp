@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <string>
+#include <vector>
 
 namespace okr::report {
 namespace {
@@ -12,6 +14,32 @@ namespace {
 // Intermediate numbers show four decimals: enough to follow the arithmetic by hand.
 std::string num(double x) {
     return format_number(x, 4);
+}
+
+// Numbers that are subtracted one from another, as num() shows them; when two that differ would
+// read the same (1 and 1.0000000001 at four decimals), all of them in full (12 significant
+// digits, else the shortest form that tells them apart), so that no step divides by a shown 0.
+std::vector<std::string> nums_apart(const std::vector<double>& values) {
+    auto show_all = [&](auto show) {
+        std::vector<std::string> out;
+        for (const double v : values)
+            out.push_back(show(v));
+        for (std::size_t i = 0; i < values.size(); ++i)
+            for (std::size_t j = 0; j < values.size(); ++j)
+                if (values[i] != values[j] && out[i] == out[j]) return std::vector<std::string>{};
+        return out;
+    };
+    if (auto out = show_all(num); !out.empty()) return out;
+    if (auto out = show_all([](double v) { return fmt::format("{}", tidy(v)); }); !out.empty())
+        return out;
+    return show_all([](double v) { return fmt::format("{}", v); });
+}
+
+// `= p`, or why there is no number: a quotient beyond the largest double (a span of 1e-300).
+std::string quotient(double p) {
+    if (std::isfinite(p)) return "= " + num(p);
+    return fmt::format("is beyond the largest number ({}infinite): no progress shows (-)",
+                       p < 0 ? "minus " : "");
 }
 
 std::string where(const std::string& path, SourcePos pos) {
@@ -263,11 +291,11 @@ Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
 
     const double p = progress(kr.start, kr.target, current);
     ExplainStep& pr = add(e, "progress", "Progress");
-    pr.lines.push_back(
-        fmt::format("p = (current - start) / (target - start) = ({} - {}) / ({} - {}) "
-                    "= {} / {} = {}",
-                    num(current), num(kr.start), num(kr.target), num(kr.start),
-                    num(current - kr.start), num(kr.target - kr.start), num(p)));
+    const std::vector<std::string> cst = nums_apart({current, kr.start, kr.target});
+    pr.lines.push_back(fmt::format("p = (current - start) / (target - start) = ({} - {}) / ({} - "
+                                   "{}) = {} / {} {}",
+                                   cst[0], cst[1], cst[2], cst[1], num(current - kr.start),
+                                   num(kr.target - kr.start), quotient(p)));
     pr.values = {{"progress", p}};
 
     const bool dropped = kr.dropped || obj.dropped;
@@ -345,9 +373,9 @@ Explanation explain_kr(const WorkspaceIndex& index, KrRef ref, Date as_of) {
         fo.lines.push_back(fmt::format("at E (day {}): {} + {} × ({} - {}) = {}", num(length),
                                        num(my), num(slope), num(length), num(mx),
                                        with_unit(*forecast, kr.unit)));
+        const std::vector<std::string> fst = nums_apart({*forecast, kr.start, kr.target});
         fo.lines.push_back(fmt::format("projected score clamp(({} - {}) / ({} - {}), 0, 1) = {}",
-                                       num(*forecast), num(kr.start), num(kr.target), num(kr.start),
-                                       num(*forecast_score)));
+                                       fst[0], fst[1], fst[2], fst[1], num(*forecast_score)));
         fo.values = {{"mean_day", mx},
                      {"mean_value", my},
                      {"slope", slope},

@@ -34,7 +34,10 @@ std::string csv_value(const SheetCell& cell) {
     case CellKind::milestone:
     case CellKind::bar:
         // The number behind the fact, for spreadsheets; a negative number is data, not a formula.
-        return cell.number ? fmt::format("{}", tidy(*cell.number)) : std::string();
+        // A number beyond the largest double (a progress whose span is 1e-300) is no number, as
+        // in JSON (null) and the table (-).
+        return cell.number && std::isfinite(*cell.number) ? fmt::format("{}", tidy(*cell.number))
+                                                          : std::string();
     default:
         return csv_field(cell.text == "-" && cell.kind != CellKind::text ? "" : cell.text);
     }

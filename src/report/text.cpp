@@ -283,6 +283,9 @@ std::string format_number(double value, int decimals) {
     if (!std::isfinite(value)) return "-";
     const double scale = std::pow(10.0, decimals);
     double rounded = std::round(value * scale) / scale;
+    // A number too small for these decimals (2.3e-308, or 1e-9 with two) is not 0: it shows
+    // three significant digits, in the form CSV and JSON write it (1e-09), never "0".
+    if (rounded == 0 && value != 0) return fmt::format("{:.3g}", value);
     if (rounded == 0) rounded = 0; // no "-0"
     if (std::fabs(rounded) >= 1e15) return fmt::format("{:.0f}", rounded);
     std::string s = fmt::format("{:.{}f}", rounded, decimals);

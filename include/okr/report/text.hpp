@@ -42,7 +42,9 @@ std::string escape_lines(std::string_view text);
 // True for a code point escape_control always escapes as `\uXXXX` (not C0/C1 controls).
 bool is_invisible_format(char32_t cp);
 
-// A number without trailing noise: 0.7, 12.5, 1200; at most `decimals` decimals.
+// A number without trailing noise: 0.7, 12.5, 1200; at most `decimals` decimals. A number that
+// is not 0 but would round to 0 shows three significant digits instead (0.004, 1e-09,
+// 2.3e-308), so that no value reads as 0 that is not; not finite: "-".
 std::string format_number(double value, int decimals = 2);
 
 // A score (0..1) for display: cut toward zero, not rounded, to two decimals, so that the number

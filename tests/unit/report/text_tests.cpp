@@ -160,9 +160,26 @@ TEST_SUITE("okr::report::text") {
 
     TEST_CASE("a number never prints as -0") {
         CHECK(format_number(-0.0) == "0");
-        CHECK(format_number(-0.001) == "0");
-        CHECK(format_number(-0.004) == "0");
-        CHECK(format_number(-0.4, 0) == "0");
+        CHECK(format_number(-0.0, 4) == "0");
+        CHECK(format_number(-0.0, 0) == "0");
+        CHECK(format_number(-0.006) == "-0.01");
+    }
+
+    TEST_CASE("a number too small for its decimals shows its digits, never 0 (issue 27)") {
+        // Three significant digits, in the form CSV and JSON write (fmt's), so that a value
+        // that is not 0 never reads as 0.
+        CHECK(format_number(2.3e-308) == "2.3e-308");
+        CHECK(format_number(2.3e-308, 4) == "2.3e-308");
+        CHECK(format_number(1e-9) == "1e-09");
+        CHECK(format_number(-1e-9) == "-1e-09");
+        CHECK(format_number(1.5e-9, 4) == "1.5e-09");
+        CHECK(format_number(1.23456e-7) == "1.23e-07");
+        CHECK(format_number(0.001) == "0.001");
+        CHECK(format_number(-0.004) == "-0.004");
+        CHECK(format_number(-0.4, 0) == "-0.4");
+        // Not too small: rounded to the decimals as before.
+        CHECK(format_number(0.005) == "0.01");
+        CHECK(format_number(0.00006, 4) == "0.0001");
     }
 
     TEST_CASE("a number that is not finite prints as a dash") {
