@@ -72,15 +72,16 @@ Environment read_environment() {
     return env;
 }
 
-void write_all(std::FILE* stream, const std::string& text) {
-    std::fwrite(text.data(), 1, text.size(), stream);
-    std::fflush(stream);
+// Writes okr's own text (help, the pointer to `okr init`) to standard output.
+void write_stdout(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
 }
 
 int report_error(const std::string& message, const std::string& hint) {
     std::string text = fmt::format("okr: error: {}\n", report::escape_control(message));
     if (!hint.empty()) text += fmt::format("  hint: {}\n", report::escape_control(hint));
-    write_all(stderr, text);
+    write_stderr(text);
     return static_cast<int>(ExitCode::usage);
 }
 
@@ -93,8 +94,11 @@ struct ReaderQuit {};
 // reader that quit, is quiet.
 struct Output {
     int error = 0;
+    bool colour = false;
     void write(std::string_view text) {
         if (error) return;
+        const std::string safe = report::escape_output(text, colour);
+        text = safe;
         io::widen_stdout_pipe(text.size());
         if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
             std::fflush(stdout) != 0) {
@@ -132,6 +136,12 @@ std::vector<std::string> merge_arguments_as_paths(int argc, char** argv) {
 }
 
 } // namespace
+
+void write_stderr(std::string_view text, bool colour) {
+    const std::string safe = report::escape_output(text, colour);
+    std::fwrite(safe.data(), 1, safe.size(), stderr);
+    std::fflush(stderr);
+}
 
 util::Ending run(int argc, char** argv, util::Keeper& kept) {
     CLI::App app{"okr: track objectives, key results and KPIs in plain TOML files", "okr"};
@@ -213,12 +223,12 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
 
     if (help->parsed()) {
         if (help_topic.empty()) {
-            write_all(stdout, app.help());
+            write_stdout(app.help());
             return {};
         }
         for (const auto& [sub, runner] : runners)
             if (sub->get_name() == help_topic) {
-                write_all(stdout, sub->help("okr"));
+                write_stdout(sub->help("okr"));
                 return {};
             }
         return util::Ending{report_error(fmt::format("unknown command \"{}\"", help_topic),
@@ -244,17 +254,15 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
     Output output;
     const Session session(
         options, read_environment(), kept, [&output](std::string_view text) { output.write(text); },
-        [](std::string_view text) {
-            std::fwrite(text.data(), 1, text.size(), stderr);
-            std::fflush(stderr);
-        });
+        [&output](std::string_view text) { write_stderr(text, output.colour); });
+    output.colour = session.look().color;
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (!io::find_root_files(session.source())) {
-            write_all(stdout,
-                      "okr: track objectives, key results and KPIs in plain TOML files.\n\n"
-                      "No okr.toml here or above. Create one with `okr init`, or point at one with "
-                      "-f PATH or OKR_FILE.\nRun `okr --help` for every command.\n");
+            write_stdout(
+                "okr: track objectives, key results and KPIs in plain TOML files.\n\n"
+                "No okr.toml here or above. Create one with `okr init`, or point at one with "
+                "-f PATH or OKR_FILE.\nRun `okr --help` for every command.\n");
             return {};
         }
         for (const auto& [sub, r] : runners)
@@ -271,6 +279,10 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         std::string out;
         const ExitCode code = runner(session, out);
         cache_warnings();
+        // Text for people passes the last line of defence too; JSON, CSV and HTML have their own
+        // escaping, which it would spoil.
+        if (options.format == "table" || options.format == "markdown")
+            out = report::escape_output(out, output.colour);
         // The command's work is done: a writer process started now shares no page that okr
         // still writes (each such page would be copied for it), and starts before a pager.
         io::start_cache_writers();
@@ -283,34 +295,34 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         // Output that could not be written is an I/O error: a report cut short must not pass as
         // one.
         if (output.error != 0 && output.error != EPIPE) {
-            write_all(stderr, fmt::format("okr: error: cannot write the output: {}\n",
-                                          std::strerror(output.error)));
+            write_stderr(fmt::format("okr: error: cannot write the output: {}\n",
+                                     std::strerror(output.error)));
             ending.code = static_cast<int>(ExitCode::io);
         }
     } catch (const ReaderQuit&) {
     } catch (const CommandError& e) {
         cache_warnings();
-        write_all(stderr, e.details);
+        write_stderr(e.details, output.colour);
         // Messages name files and items: what came from outside cannot drive the terminal.
-        std::string text = fmt::format("okr: error: {}\n", report::escape_control(e.what()));
+        std::string text = fmt::format("okr: error: {}\n", report::escape_control(e.message()));
         if (!e.hint.empty()) text += fmt::format("  hint: {}\n", report::escape_control(e.hint));
-        write_all(stderr, text);
+        write_stderr(text);
         ending.code = static_cast<int>(e.code);
         // A script that reads a write's JSON reads its failure there too.
         if (options.format == "json" && writes.contains(chosen) && !output.error)
-            write_all(stdout, report::json_document({}, [&](report::JsonWriter& w) {
-                          w.field("schema_version", 1.0);
-                          w.key("error");
-                          w.begin_object();
-                          w.field("message", std::string_view(e.what()));
-                          w.key("hint");
-                          if (e.hint.empty())
-                              w.null();
-                          else
-                              w.value(std::string_view(e.hint));
-                          w.field("exit_code", static_cast<double>(static_cast<int>(e.code)));
-                          w.end_object();
-                      }));
+            write_stdout(report::json_document({}, [&](report::JsonWriter& w) {
+                w.field("schema_version", 1.0);
+                w.key("error");
+                w.begin_object();
+                w.field("message", std::string_view(e.message()));
+                w.key("hint");
+                if (e.hint.empty())
+                    w.null();
+                else
+                    w.value(std::string_view(e.hint));
+                w.field("exit_code", static_cast<double>(static_cast<int>(e.code)));
+                w.end_object();
+            }));
     }
     // On every way out: the entries of a large first run to their writer process, the others
     // written by now.

@@ -201,8 +201,8 @@ std::optional<std::string> ask(const Session& session, std::istream& in, const s
             parse(line);
             return line;
         } catch (const CommandError& e) {
-            session.print(
-                fmt::format("  {}{}\n", e.what(), e.hint.empty() ? "" : " (" + e.hint + ")"));
+            session.print(fmt::format("  {}{}\n", report::escape_control(e.message()),
+                                      e.hint.empty() ? "" : " (" + e.hint + ")"));
         }
     }
 }

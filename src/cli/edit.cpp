@@ -30,9 +30,9 @@ struct EditOptions {
     bool dry_run = false;
 };
 
+// The findings and the question are for the person at the terminal, in okr's colours.
 void to_stderr(const std::string& text) {
-    std::fwrite(text.data(), 1, text.size(), stderr);
-    std::fflush(stderr);
+    write_stderr(text, true);
 }
 
 // Runs `$VISUAL`/`$EDITOR` (through the shell, so it may carry arguments) on `file` at `line`,

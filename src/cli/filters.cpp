@@ -41,8 +41,7 @@ ExitCode fail_on_exit(const Session& session, const std::vector<std::string>& fa
         std::string text =
             fmt::format("okr: --fail-on: {} item{} met a condition: {}\n", failing.size(),
                         failing.size() == 1 ? "" : "s", fmt::join(failing, ", "));
-        std::fwrite(text.data(), 1, text.size(), stderr);
-        std::fflush(stderr);
+        session.print_stderr(text);
     }
     return ExitCode::problems;
 }

@@ -4,6 +4,7 @@
 #include "okr/cli/completion.hpp"
 #include "okr/cli/write.hpp"
 #include "okr/io/workspace.hpp"
+#include "okr/report/text.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -109,9 +110,11 @@ Runner setup_import(CommandLine& command) {
                 checked.push_back(std::move(c));
             } catch (const CommandError& e) {
                 if (++bad_rows > k_max_listed_rows) continue;
-                bad +=
-                    fmt::format("{}:{}: error: row {}: {}\n", name, row.line, row.number, e.what());
-                if (!e.hint.empty()) bad += fmt::format("  hint: {}\n", e.hint);
+                // The row's fields are in the message: one line, its control characters shown.
+                bad += fmt::format("{}:{}: error: row {}: {}\n", report::escape_control(name),
+                                   row.line, row.number, report::escape_control(e.message()));
+                if (!e.hint.empty())
+                    bad += fmt::format("  hint: {}\n", report::escape_control(e.hint));
             }
         }
         if (bad_rows > 0) {

@@ -110,18 +110,22 @@ Runner setup_merge(CLI::App& command) {
             {{"merge", opts->ours, 0, "", {{"conflicts", static_cast<double>(conflicts)}}}}, {},
             out);
         if (!session.options().quiet) {
+            // The path and the labels are git's arguments, the items come from the files.
+            const std::string shown = report::escape_control(path);
             for (const std::string& note : merged->notes)
-                fmt::print(stderr, "okr merge: {}: {}\n", report::escape_control(path), note);
+                session.print_stderr(
+                    fmt::format("okr merge: {}: {}\n", shown, report::escape_control(note)));
             for (const io::MergeConflict& c : merged->conflicts)
-                fmt::print(stderr, "okr merge: {}:{}: conflict in {}: {}\n",
-                           report::escape_control(path), c.line, c.item, c.what);
+                session.print_stderr(fmt::format("okr merge: {}:{}: conflict in {}: {}\n", shown,
+                                                 c.line, report::escape_control(c.item),
+                                                 report::escape_control(c.what)));
             if (conflicts > 0)
-                fmt::print(stderr,
-                           "okr merge: {}: in each conflict keep the line you want (or both, "
-                           "as two check-ins) and delete the other and the marker lines, then "
-                           "run `okr check` and `git add {}`; `git checkout --ours` or "
-                           "`--theirs` takes one side whole\n",
-                           report::escape_control(path), report::escape_control(path));
+                session.print_stderr(
+                    fmt::format("okr merge: {}: in each conflict keep the line you want (or both, "
+                                "as two check-ins) and delete the other and the marker lines, then "
+                                "run `okr check` and `git add {}`; `git checkout --ours` or "
+                                "`--theirs` takes one side whole\n",
+                                shown, shown));
         }
         return conflicts > 0 ? ExitCode::problems : ExitCode::ok;
     };

@@ -181,17 +181,15 @@ Runner setup_pull(CommandLine& command) {
                                                    {"its source's output", "date", ""}));
                     value_lines.push_back(fmt::format("{}: {}\n", s.ref, shown(text)));
                 } catch (const CommandError& e) {
-                    why = e.what();
+                    why = e.message();
                     if (!e.hint.empty()) why += fmt::format(" ({})", e.hint);
                 }
             }
             if (!why.empty()) {
                 ++failures;
-                std::fputs(fmt::format("okr: error: {}: {}\n  source = {}\n", s.ref, why,
-                                       report::escape_control(s.command))
-                               .c_str(),
-                           stderr);
-                std::fflush(stderr);
+                session.print_stderr(fmt::format("okr: error: {}: {}\n  source = {}\n", s.ref,
+                                                 report::escape_control(why),
+                                                 report::escape_control(s.command)));
             }
         }
         std::vector<Written> written;
@@ -201,10 +199,9 @@ Runner setup_pull(CommandLine& command) {
             text += line;
         finish_write(session, opts->dry_run, written, text, out);
         if (failures > 0)
-            std::fputs(fmt::format("okr: {} of {} source{} failed; the others were recorded\n",
-                                   failures, chosen.size(), chosen.size() == 1 ? "" : "s")
-                           .c_str(),
-                       stderr);
+            session.print_stderr(
+                fmt::format("okr: {} of {} source{} failed; the others were recorded\n", failures,
+                            chosen.size(), chosen.size() == 1 ? "" : "s"));
         return failures > 0 ? ExitCode::problems : ExitCode::ok;
     };
 }

@@ -3,6 +3,7 @@
 #include "okr/core/lint.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/report/terminal.hpp"
+#include "okr/report/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -35,7 +36,7 @@ CommandError command_error(const Failure& failure, std::string_view suffix) {
 
 Date parse_date_arg(std::string_view what, std::string_view text, Date today) {
     if (auto d = parse_cli_date(text, today)) return *d;
-    std::string message = fmt::format("{}: not a date: \"{}\"", what, text);
+    std::string message = fmt::format("{}: not a date: \"{}\"", what, report::escape_control(text));
     // A well-formed date that does not exist says why.
     if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
         int y = 0, m = 0, d = 0;
@@ -92,7 +93,9 @@ io::WorkspaceSource Session::source() const {
 }
 
 void Session::warn(std::string_view text) const {
-    if (m_warn && !m_options.quiet) m_warn(fmt::format("okr: warning: {}\n", text));
+    // A warning is one line: a newline in a file name it names is shown as `\n`.
+    if (m_warn && !m_options.quiet)
+        m_warn(fmt::format("okr: warning: {}\n", report::escape_control(text)));
 }
 
 LoadedGoals& Session::load(io::Checkins checkins) const {
@@ -233,8 +236,8 @@ void Session::check_filter(const LoadedGoals& goals, std::string_view option,
     if (!matched_here && !elsewhere.empty() && !m_options.quiet && m_warn)
         m_warn(fmt::format("okr: {} \"{}\" has goals only in {}; nothing in the selected cycle{}\n"
                            "  hint: add --cycle {} (or --cycle all)\n",
-                           option, value, fmt::join(elsewhere, ", "), cycles.size() == 1 ? "" : "s",
-                           elsewhere.front()));
+                           option, report::escape_control(value), fmt::join(elsewhere, ", "),
+                           cycles.size() == 1 ? "" : "s", elsewhere.front()));
 }
 
 report::SourceLines source_lines() {

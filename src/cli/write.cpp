@@ -581,8 +581,10 @@ double parse_quantity_arg(std::string_view what, std::string_view text,
     if (text.find(',') != std::string_view::npos)
         hint = "write it without thousands separators, or with `_`, and a `.` for decimals: "
                "1200.5 or 1_200.5";
-    throw CommandError(ExitCode::usage,
-                       fmt::format("{}: expected a number, found \"{}\"", what, text), hint);
+    throw CommandError(
+        ExitCode::usage,
+        fmt::format("{}: expected a number, found \"{}\"", what, report::escape_control(text)),
+        hint);
 }
 
 double parse_measure_arg(std::string_view what, std::string_view text, std::string_view unit) {

@@ -279,6 +279,30 @@ std::string escape_lines(std::string_view text) {
     return out;
 }
 
+std::string escape_output(std::string_view text, bool keep_colour) {
+    // Most output is printable ASCII: nothing to do.
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t'; }))
+        return std::string(text);
+    if (!keep_colour) return escape_lines(text);
+    std::string out;
+    out.reserve(text.size());
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\x1b' || i + 1 >= text.size() || text[i + 1] != '[') continue;
+        std::size_t end = i + 2;
+        while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == ';'))
+            ++end;
+        if (end >= text.size() || text[end] != 'm') continue;
+        out += escape_lines(text.substr(start, i - start));
+        out.append(text.substr(i, end + 1 - i));
+        start = end + 1;
+        i = end;
+    }
+    out += escape_lines(text.substr(start));
+    return out;
+}
+
 std::string format_number(double value, int decimals) {
     if (!std::isfinite(value)) return "-";
     const double scale = std::pow(10.0, decimals);

@@ -30,14 +30,28 @@ enum class ExitCode : int { ok = 0, problems = 1, usage = 2, invalid = 3, io = 4
 
 // A failure that ends the command: printed once at the top as `okr: error: message`,
 // after `details` (e.g. the file diagnostics), with `hint` below.
+// The message is read with message(), never with what(): what() is a C string, which a NUL in a
+// file's text or a source's output would cut short.
 struct CommandError : std::runtime_error {
     CommandError(ExitCode c, std::string message, std::string h = {}, std::string d = {})
-        : std::runtime_error(std::move(message)), code(c), hint(std::move(h)),
-          details(std::move(d)) {}
+        : std::runtime_error(message), code(c), hint(std::move(h)), details(std::move(d)),
+          m_message(std::move(message)) {}
+    const std::string& message() const { return m_message; }
     ExitCode code;
     std::string hint;
     std::string details;
+
+  private:
+    std::string m_message;
 };
+
+// The one writer of human text to standard error (src/cli/app.cpp): every message, warning and
+// finding passes here, directly or through Session::print_stderr, and is made safe by
+// report::escape_output (SPEC §9), the last line of defence; `colour` keeps okr's own colours.
+// A caller that puts outside text (a file name, a source's output, an argument) into a message
+// still escapes that piece with report::escape_control, so that a newline in it cannot forge a
+// line. Nothing else in okr writes to standard error (tests/cli/escape_test.py holds to that).
+void write_stderr(std::string_view text, bool colour = false);
 
 // The CommandError for a failure below the CLI, with the exit code of its kind (SPEC §6): a
 // change that would make a file invalid or that the layout cannot take is a usage error, a file
@@ -127,7 +141,7 @@ class Session {
     void print(std::string_view text) const {
         if (m_write) m_write(text);
     }
-    // Writes `text` to standard error as it is, at once; without a writer, nowhere.
+    // Writes `text` to standard error at once (through write_stderr); without a writer, nowhere.
     void print_stderr(std::string_view text) const {
         if (m_warn) m_warn(text);
     }

@@ -39,6 +39,12 @@ void append_tidy(std::string& out, double value);
 // confirmation naming files).
 std::string escape_lines(std::string_view text);
 
+// The last line of defence before standard output or error (SPEC §9): escape_lines over all of
+// `text`, so no control character but newline and tab reaches the terminal whatever a caller
+// forgot. With `keep_colour`, okr's own colour sequences (ESC [ digits and ; m) pass as they are.
+// Escaped text passes unchanged, so a piece escaped by its caller is not escaped twice.
+std::string escape_output(std::string_view text, bool keep_colour = false);
+
 // True for a code point escape_control always escapes as `\uXXXX` (not C0/C1 controls).
 bool is_invisible_format(char32_t cp);
 

@@ -115,6 +115,20 @@ TEST_SUITE("okr::report::text") {
         CHECK(escape_control("\u202eevil") == "\\u202eevil");
     }
 
+    TEST_CASE("escape_output keeps lines and tabs, escapes every other control, and only okr's "
+              "own colours pass when asked") {
+        const std::string evil = std::string("a\tb\n\x1b]52;c;eA==\x07\r") + std::string("\0", 1) +
+                                 "\u202e\x1b[31mred\x1b[0m\n";
+        CHECK(escape_output(evil) ==
+              "a\tb\n\\x1b]52;c;eA==\\x07\\r\\x00\\u202e\\x1b[31mred\\x1b[0m\n");
+        CHECK(escape_output(evil, true) ==
+              "a\tb\n\\x1b]52;c;eA==\\x07\\r\\x00\\u202e\x1b[31mred\x1b[0m\n");
+        CHECK(escape_output("\x1b[2J\x1b[31", true) == "\\x1b[2J\\x1b[31");
+        CHECK(escape_output("plain\n") == "plain\n");
+        // Escaped text passes unchanged: a piece escaped by its caller is not escaped twice.
+        CHECK(escape_output(escape_control(evil)) == escape_control(evil));
+    }
+
     TEST_CASE("escape_control makes invalid UTF-8 visible") {
         CHECK(escape_control("caf\xe9") == "caf\\xe9");
         CHECK(escape_control("\xff\xfe") == "\\xff\\xfe");
