@@ -253,6 +253,11 @@ Runner setup_init(CommandLine& command) {
                             [&](const RefText& glob) { return glob_covers(glob.text, relative); });
             if (!covered && !relative.empty() && !relative.starts_with("..")) include = relative;
         }
+        // A workspace set up with --git gets the new file's pattern in .gitattributes too, so
+        // that it merges with the driver like the others: a pattern git cannot read is refused
+        // before anything is created.
+        const bool set_up_git = opts->git || (include && git_merge_set_up(session));
+        if (set_up_git) check_git_patterns(session, path);
         if (opts->dry_run) {
             out += report::escape_lines(util::unified_diff("", text, path));
             if (include)
@@ -292,9 +297,7 @@ Runner setup_init(CommandLine& command) {
                                 report::escape_control(*include), report::escape_control(*root));
         const std::string f = path == "okr.toml" || include || root ? "" : "-f " + shown + " ";
         said += fmt::format("next: `okr {}add objective \"TITLE\"`, then `okr {}status`\n", f, f);
-        // A workspace set up with --git gets the new file's pattern in .gitattributes too, so
-        // that it merges with the driver like the others.
-        if (opts->git || (include && git_merge_set_up(session))) {
+        if (set_up_git) {
             const GitSetup git = set_up_git_merge(session, false, out, path);
             written.insert(written.end(), git.written.begin(), git.written.end());
             said += git.text;

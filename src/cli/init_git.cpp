@@ -4,6 +4,7 @@
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
 #include "okr/io/workspace.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/diff.hpp"
 
 #include <filesystem>
@@ -33,10 +34,61 @@ std::string anchored(const fs::path& top, const fs::path& path) {
     return text == "." ? "/" : "/" + text;
 }
 
+// A pattern for .gitattributes and where it comes from, for a message that refuses it.
+struct Pattern {
+    std::string text;
+    std::string origin; // "the include \"teams/*.toml\" at okr.toml:6", "the path of okr.toml"
+    bool operator==(const Pattern& other) const { return text == other.text; }
+};
+
+// git's limit on a line of .gitattributes (ATTR_MAX_LINE_LENGTH): a longer line is ignored.
+constexpr std::size_t k_git_max_line = 2048;
+
+// The start of the .gitattributes line of `pattern`, written as git reads it back (SPEC §12): as
+// it is, or C-quoted when it holds a blank, a `"` or a `\` (git unquotes a pattern that begins
+// with `"`; unquoted, a blank would end it). A pattern git cannot read back, one with a control
+// character (a newline would start a line of the author's choosing, a NUL ends it) or too long
+// for git's line limit, is refused, naming where it comes from.
+std::string attribute_pattern(const Pattern& pattern) {
+    const std::string& text = pattern.text;
+    const auto refuse = [&](std::string_view why) {
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("cannot write {} to .gitattributes: {}", pattern.origin, why),
+            "rename the file or change the include so that git can read its pattern; nothing "
+            "was written");
+    };
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 && c != '\t') {
+            refuse(c == '\n'   ? "it holds a newline, which would start a line of its own"
+                   : c == '\0' ? "it holds a NUL, which ends a pattern for git"
+                               : fmt::format("it holds the control character {}, which git "
+                                             "cannot read in a pattern",
+                                             report::escape_control(std::string_view(&c, 1))));
+        }
+        if (u == 0x7f)
+            refuse("it holds the control character \\x7f, which git cannot read in a pattern");
+    }
+    std::string line = text;
+    if (text.find_first_of(" \t\"\\") != std::string::npos) {
+        line = "\"";
+        for (const char c : text) {
+            if (c == '"' || c == '\\') line += '\\';
+            line += c == '\t' ? std::string("\\t") : std::string(1, c);
+        }
+        line += '"';
+    }
+    if (line.size() + std::string_view(" merge=okr").size() >= k_git_max_line)
+        refuse(fmt::format("its line would be {} bytes long, and git ignores a line of {} or more",
+                           line.size() + std::string_view(" merge=okr").size(), k_git_max_line));
+    return line;
+}
+
 // The patterns that name the workspace's goal files: each root file and its include globs, or
 // every *.toml below a folder given with -f.
-std::vector<std::string> workspace_patterns(const Session& session, const fs::path& top,
-                                            const std::string& created) {
+std::vector<Pattern> workspace_patterns(const Session& session, const fs::path& top,
+                                        const std::string& created) {
     std::vector<std::string> given = session.options().files;
     if (given.empty() && session.env().okr_file && !session.env().okr_file->empty())
         given.push_back(*session.env().okr_file);
@@ -49,19 +101,21 @@ std::vector<std::string> workspace_patterns(const Session& session, const fs::pa
             given = std::move(roots).value();
         }
     }
-    std::vector<std::string> patterns;
-    auto add = [&](std::string p) {
-        if (std::find(patterns.begin(), patterns.end(), p) == patterns.end())
-            patterns.push_back(std::move(p));
+    std::vector<Pattern> patterns;
+    auto add = [&](std::string p, std::string origin) {
+        Pattern pattern{std::move(p), std::move(origin)};
+        if (std::find(patterns.begin(), patterns.end(), pattern) == patterns.end())
+            patterns.push_back(std::move(pattern));
     };
     for (const std::string& path : given) {
         fs::path p = fs::path(path).is_absolute() ? fs::path(path) : session.env().cwd / path;
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            add(anchored(top, p) + "/**/*.toml");
+            add(anchored(top, p) + "/**/*.toml",
+                fmt::format("the folder {}", report::escape_control(path)));
             continue;
         }
-        add(anchored(top, p));
+        add(anchored(top, p), fmt::format("the path of {}", report::escape_control(path)));
         Result<std::string> text = io::read_file(p.string());
         if (!text) continue; // an unreadable file: the loader says why
         const io::ParsedFile parsed = io::parse_goal_file(*text, path);
@@ -70,7 +124,9 @@ std::vector<std::string> workspace_patterns(const Session& session, const fs::pa
             std::string glob = include.text;
             while (glob.starts_with("./"))
                 glob.erase(0, 2);
-            add((dir == "/" ? "" : dir) + "/" + glob);
+            add((dir == "/" ? "" : dir) + "/" + glob,
+                fmt::format("the include \"{}\" at {}:{}", report::escape_control(include.text),
+                            report::escape_control(path), include.pos.line));
         }
     }
     return patterns;
@@ -108,15 +164,35 @@ bool git_merge_set_up(const Session& session) {
     return attributes && attributes->find("merge=okr") != std::string::npos;
 }
 
+namespace {
+
+std::string git_top(const Session& session) {
+    const auto top = io::git_toplevel(session.env().cwd.string());
+    if (!top)
+        throw CommandError(ExitCode::usage, "--git: not inside a git repository",
+                           "run `git init` first, or run okr inside the repository");
+    return *top;
+}
+
+} // namespace
+
+void check_git_patterns(const Session& session, const std::string& created) {
+    const fs::path top(git_top(session));
+    for (const Pattern& p : workspace_patterns(session, top, created))
+        (void)attribute_pattern(p);
+    (void)attribute_pattern(
+        {anchored(top, created), fmt::format("the path of {}", report::escape_control(created))});
+}
+
 GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out,
                           const std::string& created) {
     const fs::path cwd = session.env().cwd;
-    const auto top_text = io::git_toplevel(cwd.string());
-    if (!top_text)
-        throw CommandError(ExitCode::usage, "--git: not inside a git repository",
-                           "run `git init` first, or run okr inside the repository");
-    const fs::path top(*top_text);
-    const std::vector<std::string> patterns = workspace_patterns(session, top, created);
+    const std::string top_text = git_top(session);
+    const fs::path top(top_text);
+    // Every line is made, or refused, before anything is read or written.
+    std::vector<std::string> patterns;
+    for (const Pattern& p : workspace_patterns(session, top, created))
+        patterns.push_back(attribute_pattern(p));
 
     const std::string attributes_path = (top / ".gitattributes").string();
     Result<std::string> read = io::read_file(attributes_path);
@@ -133,9 +209,9 @@ GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out
             added.push_back(p);
         }
     // A driver line of an older okr (without %L) is replaced like any other.
-    const std::string old_driver = git_config(*top_text, "merge.okr.driver");
+    const std::string old_driver = git_config(top_text, "merge.okr.driver");
     const bool set_driver = old_driver != k_driver;
-    const bool set_name = git_config(*top_text, "merge.okr.name") != k_driver_name;
+    const bool set_name = git_config(top_text, "merge.okr.name") != k_driver_name;
     std::error_code ec;
     const fs::path shown = fs::proximate(attributes_path, cwd, ec);
     GitSetup setup;
@@ -148,15 +224,15 @@ GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out
             if (!written) throw command_error(written.failure());
         }
         for (const std::string& p : added)
-            setup.text += fmt::format("added to .gitattributes: {} merge=okr\n", p);
+            setup.text +=
+                fmt::format("added to .gitattributes: {} merge=okr\n", report::escape_control(p));
         setup.written.push_back({"init", shown.generic_string(), 0, {}, {{"merge=okr", added}}});
     }
     if (set_driver || set_name) {
         if (!dry_run) {
             for (auto [key, value] : {std::pair{"merge.okr.name", k_driver_name},
                                       std::pair{"merge.okr.driver", k_driver}}) {
-                const io::ProgramRun run =
-                    io::run_program({"git", "config", key, value}, *top_text);
+                const io::ProgramRun run = io::run_program({"git", "config", key, value}, top_text);
                 if (run.status != 0)
                     throw CommandError(ExitCode::io,
                                        fmt::format("git config {} failed: {}", key, run.err),
@@ -170,10 +246,10 @@ GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out
             "set merge.okr.driver = \"{}\" in the repository's config{}\n", k_driver,
             set_driver && !old_driver.empty() ? fmt::format(" (it was \"{}\")", old_driver) : "");
         // The repository's own config file, which `git config` wrote.
-        io::ProgramRun dir = io::run_program({"git", "rev-parse", "--git-common-dir"}, *top_text);
+        io::ProgramRun dir = io::run_program({"git", "rev-parse", "--git-common-dir"}, top_text);
         while (!dir.out.empty() && (dir.out.back() == '\n' || dir.out.back() == '\r'))
             dir.out.pop_back();
-        const fs::path config = fs::path(*top_text) / dir.out / "config";
+        const fs::path config = fs::path(top_text) / dir.out / "config";
         setup.written.push_back({"init",
                                  fs::proximate(config.lexically_normal(), cwd, ec).generic_string(),
                                  0,

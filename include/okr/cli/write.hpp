@@ -202,6 +202,11 @@ struct GitSetup {
 // workspace is found. CommandError(usage) outside a git repository.
 GitSetup set_up_git_merge(const Session& session, bool dry_run, std::string& out,
                           const std::string& created = {});
+// What set_up_git_merge checks before it writes, for `init PATH` to check before it creates
+// PATH: a git work tree, and .gitattributes lines git can read for every pattern of the
+// workspace and for `created` (a control character in a pattern is refused, SPEC §12);
+// otherwise CommandError(usage), and nothing is to be written.
+void check_git_patterns(const Session& session, const std::string& created);
 // Whether the work tree that holds the working folder was set up with `init --git`: its
 // .gitattributes names the okr merge driver.
 bool git_merge_set_up(const Session& session);

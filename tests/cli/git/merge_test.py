@@ -205,6 +205,88 @@ def test_init_path_in_a_git_workspace_adds_its_pattern(tmp):
     expect("no attributes without --git", not os.path.exists(os.path.join(e, ".gitattributes")))
 
 
+def attr(d, path):
+    """The merge attribute git gives `path`, as `git check-attr` prints it."""
+    return git(d, "check-attr", "merge", "--", path).stdout.rsplit(": ", 1)[-1].strip()
+
+
+def test_init_git_quotes_patterns_with_spaces(tmp):
+    """Issue 27: a pattern with a blank, a `"` or a `\\` is C-quoted as git reads it, and git
+    agrees that the driver applies to the files it names (unquoted, git would cut the pattern
+    at the blank while okr says "added")."""
+    d = os.path.join(tmp, "repo")
+    os.makedirs(os.path.join(d, "team goals", "q\"x"))
+    git(d, "init", "-q")
+    write(os.path.join(d, "okr.toml"),
+          'cycle = "2026-Q4"\n[workspace]\ninclude = ["team goals/*.toml", "team goals/q\\"x/*.toml"]\n')
+    write(os.path.join(d, "team goals", "web.toml"), 'title = "Web"\n')
+    write(os.path.join(d, "team goals", 'q"x', "a.toml"), 'title = "A"\n')
+    p = okr(d, "init", "--git")
+    attributes = read(os.path.join(d, ".gitattributes"))
+    expect("quoted", attributes == '/okr.toml merge=okr\n"/team goals/*.toml" merge=okr\n'
+           '"/team goals/q\\"x/*.toml" merge=okr\n', repr(attributes) + p.stdout + p.stderr)
+    expect("says what it wrote", 'added to .gitattributes: "/team goals/*.toml" merge=okr' in p.stdout,
+           p.stdout)
+    expect("git agrees", attr(d, "team goals/web.toml") == "okr", attr(d, "team goals/web.toml"))
+    expect("git agrees on the quote", attr(d, 'team goals/q"x/a.toml') == "okr",
+           attr(d, 'team goals/q"x/a.toml'))
+    expect("and only there", attr(d, "team/web.toml") == "unspecified", attr(d, "team/web.toml"))
+    again = okr(d, "init", "--git")
+    expect("again", "nothing to change" in again.stdout and
+           read(os.path.join(d, ".gitattributes")) == attributes, again.stdout)
+    # `okr init PATH` in that workspace adds the new file's quoted pattern too.
+    p = okr(d, "init", "new team/x.toml", "--owner", "x", "--cycle", "2026-Q4")
+    expect("new file quoted", '"/new team/x.toml" merge=okr\n' in read(os.path.join(d, ".gitattributes")),
+           read(os.path.join(d, ".gitattributes")) + p.stdout + p.stderr)
+    expect("git agrees on the new file", attr(d, "new team/x.toml") == "okr", attr(d, "new team/x.toml"))
+
+
+def snapshot(d):
+    """Every file of the work tree and the repository's config, to show nothing was written."""
+    files = {}
+    for root, _, names in os.walk(d):
+        for n in names:
+            path = os.path.join(root, n)
+            if "/.git/" in path and not path.endswith("/.git/config"):
+                continue
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, d)] = f.read()
+    return files
+
+
+def test_init_git_refuses_patterns_git_cannot_read(tmp):
+    """Issue 27: an include with a newline would write a line of its author's choosing into
+    .gitattributes (`*.sh filter=evil`); one with a NUL or another control character cannot be
+    read back by git. Each is refused with exit 2, naming the include, and nothing is written:
+    no .gitattributes, no config, no new goal file, no include added."""
+    d = os.path.join(tmp, "repo")
+    os.makedirs(d)
+    git(d, "init", "-q")
+    for bad, said in (("teams/*.toml\\n*.sh filter=evil", r"newline"),
+                      ("teams/\\u0000x/*.toml", "NUL"), ("teams/\\u001b[31m/*.toml", r"\x1b")):
+        root = f'cycle = "2026-Q4"\n[workspace]\ninclude = ["{bad}"]\n'
+        write(os.path.join(d, "okr.toml"), root)
+        before = snapshot(d)
+        p = okr(d, "init", "--git", check=False)
+        expect(f"{said}: exit 2", p.returncode == 2, f"{p.returncode} {p.stdout} {p.stderr}")
+        expect(f"{said}: names the include and why", "cannot write the include" in p.stderr and
+               "okr.toml:3" in p.stderr and said in p.stderr and "nothing was written" in p.stderr,
+               p.stderr)
+        expect(f"{said}: nothing written", snapshot(d) == before, p.stdout + p.stderr)
+        expect(f"{said}: no driver set", git(d, "config", "--get", "merge.okr.driver", check=False).stdout == "")
+        p = okr(d, "init", "people/x.toml", "--git", "--owner", "x", "--cycle", "2026-Q4", check=False)
+        expect(f"{said}: init PATH --git: exit 2", p.returncode == 2, f"{p.returncode} {p.stderr}")
+        expect(f"{said}: init PATH --git: nothing written", snapshot(d) == before, p.stdout + p.stderr)
+    # A new file whose own path holds a control character, in a workspace set up with --git.
+    write(os.path.join(d, "okr.toml"), 'cycle = "2026-Q4"\n')
+    okr(d, "init", "--git")
+    before = snapshot(d)
+    p = okr(d, "init", "people/a\nb.toml", "--owner", "x", "--cycle", "2026-Q4", check=False)
+    expect("new path with a newline: exit 2", p.returncode == 2, f"{p.returncode} {p.stdout} {p.stderr}")
+    expect("new path: names it", "cannot write the path of people/a\\nb.toml" in p.stderr, p.stderr)
+    expect("new path: nothing written", snapshot(d) == before, p.stdout + p.stderr)
+
+
 def test_init_git_outside_a_repository(tmp):
     write(os.path.join(tmp, "okr.toml"), BASE)
     p = okr(tmp, "init", "--git", check=False)
@@ -672,7 +754,8 @@ def test_a_note_with_an_underline_loads(tmp):
 for t in [test_json, test_init_git_is_idempotent, test_init_git_covers_includes,
           test_init_path_in_a_git_workspace_adds_its_pattern,
           test_init_git_at_the_top_with_includes,
-          test_init_git_outside_a_repository, test_checkins_on_two_branches_merge_cleanly,
+          test_init_git_outside_a_repository, test_init_git_quotes_patterns_with_spaces,
+          test_init_git_refuses_patterns_git_cannot_read, test_checkins_on_two_branches_merge_cleanly,
           test_rebase_uses_the_driver, test_cherry_pick_uses_the_driver,
           test_one_side_changes_are_taken, test_a_real_conflict_marks_that_key_alone,
           test_removed_here_edited_there_is_a_conflict, test_not_a_goal_file_merges_as_text,
