@@ -279,9 +279,9 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         std::string out;
         const ExitCode code = runner(session, out);
         cache_warnings();
-        // Text for people passes the last line of defence too; JSON, CSV and HTML have their own
-        // escaping, which it would spoil.
-        if (options.format == "table" || options.format == "markdown")
+        // Text for people (and GitHub's log, which draws escape sequences) passes the last line
+        // of defence too; JSON, CSV and HTML have their own escaping, which it would spoil.
+        if (options.format == "table" || options.format == "markdown" || options.format == "github")
             out = report::escape_output(out, output.colour);
         // The command's work is done: a writer process started now shares no page that okr
         // still writes (each such page would be copied for it), and starts before a pager.

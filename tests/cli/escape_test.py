@@ -300,7 +300,8 @@ def test_file_names():
     try:
         name = "teams/" + EVIL_NO_NUL.replace("/", "") + ".toml"
         w.write(name, 'owner = "x"\n[[objective]]\nid = "x"\ntitle = "X"\nbad = [\n')
-        for args in (("check",), ("status",), ("-f", name, "status"), ("-f", "teams", "check")):
+        for args in (("check",), ("status",), ("-f", name, "status"), ("-f", "teams", "check"),
+                     ("check", "--format", "github")):
             p = w.run(*args)
             check(p.returncode == 3, "file name: an invalid file fails to load", p.returncode)
             clean("file name: okr " + " ".join("NAME" if a == name else a for a in args), p)
