@@ -287,9 +287,27 @@ std::string joined(std::initializer_list<std::string_view> parts) {
 // (and the KRs of closed or dropped objectives) are left out unless typed in full, so that a
 // carried objective's KRs are offered, not their closed origins. `index` is asked for only
 // when a short form must be resolved: a prefix with a namespace (`team0001/`) needs none.
+// Objectives of a cycle running on `as_of` (or of a cycle okr does not know), their KRs and the
+// KPIs come first; the objectives of other cycles and their KRs after them (issue 26).
 void references(const Workspace& ws, const std::function<const WorkspaceIndex&()>& index,
-                bool objectives, bool krs, bool kpis, std::string_view prefix, std::string& out) {
+                bool objectives, bool krs, bool kpis, std::string_view prefix, Date as_of,
+                std::string& out) {
     const bool qualified = contains(prefix, "/");
+    std::string later; // the items of cycles not running on `as_of`
+    // Whether each cycle name runs on `as_of`: declared cycles of any file, else built-in names.
+    std::unordered_map<std::string_view, bool> runs;
+    for (const GoalFile& file : ws.files)
+        for (const Cycle& c : file.cycles)
+            runs.emplace(c.name, c.contains(as_of));
+    auto running = [&](std::string_view name) {
+        auto it = runs.find(name);
+        if (it == runs.end()) {
+            const std::optional<Cycle> builtin = builtin_cycle(name);
+            it = runs.emplace(name, !builtin || builtin->contains(as_of)).first;
+        }
+        return it->second;
+    };
+    std::string* sink = &out;
     // An item is offered by its short form (`obj1`, `obj1.kr`) when that form names it, else by
     // its full reference (`ns/obj1`). Strings are only built for the items the prefix matches.
     auto emit = [&](std::initializer_list<std::string_view> full,
@@ -303,7 +321,7 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
             pick = joined(full);
         else
             return;
-        out += fmt::format("{}\t{}\n", pick, report::escape_control(one_line(title)));
+        *sink += fmt::format("{}\t{}\n", pick, report::escape_control(one_line(title)));
     };
     // Whether a short form names its item depends on the short form alone, so each one is
     // resolved once: a workspace where every file has an `o1.k1` stays linear.
@@ -321,6 +339,7 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
         for (std::size_t o = 0; o < file.objectives.size(); ++o) {
             const Objective& obj = file.objectives[o];
             const ObjectiveRef ref{f, o};
+            sink = obj.cycle.empty() || running(obj.cycle) ? &out : &later;
             if (objectives)
                 emit(
                     {ns, "/", obj.id}, {obj.id},
@@ -347,6 +366,7 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
                         obj.krs[k].title, obj.closed || obj.dropped || obj.krs[k].dropped);
                 }
         }
+        sink = &out;
         if (kpis)
             for (std::size_t k = 0; k < file.kpis.size(); ++k) {
                 const KpiRef ref{f, k};
@@ -361,6 +381,7 @@ void references(const Workspace& ws, const std::function<const WorkspaceIndex&()
                     file.kpis[k].title, file.kpis[k].dropped);
             }
     }
+    out += later;
 }
 
 struct CompleteOptions {
@@ -453,7 +474,7 @@ Runner setup_complete(CLI::App& command) {
             return *built;
         };
         references(loaded.workspace, index, what.contains("objectives"), what.contains("krs"),
-                   what.contains("kpis"), prefix, out);
+                   what.contains("kpis"), prefix, session.as_of(), out);
         std::set<std::string> seen;
         auto word = [&](const std::string& w) {
             if (!w.empty() && w.starts_with(prefix) && seen.insert(w).second)

@@ -130,6 +130,57 @@ def run_zsh(folder, line, env):
     return r.returncode, [l for l in r.stdout.splitlines() if l], r.stderr
 
 
+def order_workspace(folder):
+    """A workspace with an objective of the running quarter and one of a quarter two years
+    ago (not closed), named so that sorting would put the old one first."""
+    today = time.localtime()
+    year, quarter = today.tm_year, (today.tm_mon - 1) // 3 + 1
+    path = Path(folder) / "order" / "okr.toml"
+    path.parent.mkdir()
+    kr = '  [[objective.kr]]\n  id = "k"\n  title = "K"\n  target = 1\n'
+    path.write_text(f'cycle = "{year}-Q{quarter}"\n\n'
+                    f'[[objective]]\nid = "aa-old"\ntitle = "Old"\ncycle = "{year - 2}-Q{quarter}"\n{kr}\n'
+                    f'[[objective]]\nid = "zz-new"\ntitle = "New"\n{kr}')
+    return path
+
+
+ORDER = ["zz-new", "zz-new.k", "aa-old", "aa-old.k"]
+
+
+def order_problems(okr, shell, script, folder, env):
+    """Completion offers the running cycle's items first, and the shell keeps that order."""
+    path = order_workspace(folder)
+    problems = []
+    out = subprocess.run([okr, "--file", str(path), "__complete", "objectives,krs", "--", ""],
+                         capture_output=True, text=True).stdout
+    binary = [l.split("\t")[0] for l in out.splitlines() if l]
+    if binary != ORDER:
+        problems.append(f"okr __complete: running cycle first: expected {ORDER}, got {binary}")
+    line = f"okr -f {path} log "
+    if shell == "bash":
+        # bash sorts what it shows unless the completion sets nosort.
+        program = f"""
+source {shlex.quote(str(script))}
+compopt() {{ printf 'compopt %s\\n' "$*"; }}
+COMP_WORDS=(okr -f {shlex.quote(str(path))} log '')
+COMP_CWORD=4
+_okr
+"""
+        r = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], capture_output=True,
+                           text=True, env=env)
+        if "compopt -o nosort" not in r.stdout:
+            problems.append(f"bash: references are completed without `compopt -o nosort`: {r.stdout}")
+    elif shell == "fish":
+        rc, got, err = run_fish(script, line, env)
+        if got != ORDER:
+            problems.append(f"fish: running cycle first: expected {ORDER}, got {got} {err}")
+    else:
+        rc, got, err = run_zsh(folder, line, env)
+        if "(unsorted)" not in got or [w for w in got if w != "(unsorted)"] != ORDER:
+            problems.append(f"zsh: running cycle first, unsorted: expected {ORDER}, got {got} {err}")
+    return problems
+
+
 def timing(okr, limit_ms):
     # CPU time (user + system) of the okr process, not wall time: the work okr does is what is
     # measured, the same on an idle machine and on one busy with other builds.
@@ -204,11 +255,12 @@ def main():
                 rc, got, err = run_fish(script, line, env)
             else:
                 rc, got, err = run_zsh(tmp, line, env)
-            got_set = sorted({normalise(w) for w in got})
+            got_set = sorted({normalise(w) for w in got if w != "(unsorted)"})
             if rc != 0 or got_set != sorted(set(expected)) or (shell == "bash" and err):
                 problems.append(f"{shell}: {line!r}{' with ' + str(extra) if extra.get('OKR_FILE') else ''}:\n"
                                 f"  expected {sorted(set(expected))}\n  got      {got_set}"
                                 f"{chr(10) + '  stderr: ' + err if err else ''}")
+        problems += order_problems(okr, shell, script, tmp, base)
     for p in problems:
         print(p)
     return 1 if problems else 0

@@ -22,6 +22,7 @@ compadd() {
   if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "\$@"; return; fi
   local -a __hits
   builtin compadd -A __hits "\$@"
+  [[ " \$* " == *" -V "* ]] && print -r -- "UNSORTED-GROUP"
   local h
   for h in \$__hits; do print -r -- "CAND:\$IPREFIX\$h"; done
 }
@@ -41,6 +42,7 @@ local marks=0 buffer
 while zpty -r z buffer; do
   [[ $buffer == *OKR-MARK* ]] && (( marks++ ))
   [[ $buffer == CAND:* ]] && print -r -- ${${buffer#CAND:}%%$'\r'*}
+  [[ $buffer == UNSORTED-GROUP* ]] && print -r -- "(unsorted)"
   (( marks >= 2 )) && break
 done
 zpty -d z
