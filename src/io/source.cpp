@@ -52,22 +52,18 @@ SourceRun run_source(const std::string& command, const std::string& folder,
     close_fd(out_pipe[1]);
     close_fd(err_pipe[1]);
 
+    // The source ends when the shell does: its process group is killed then (and at the
+    // timeout), so nothing it started in the background outlives it, even while holding the pipes.
     int fds[2] = {out_pipe[0], err_pipe[0]};
-    bool timed_out = false, too_much = false;
+    int end_watch = util::open_end_watch(child);
+    bool ended = false, timed_out = false, too_much = false;
     auto remaining_ms = [&] {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         return left.count() < 0 ? 0 : left.count();
     };
-    while (fds[0] >= 0 || fds[1] >= 0) {
-        pollfd p[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
-        const long long wait = remaining_ms();
-        if (wait == 0) {
-            timed_out = true;
-            break;
-        }
-        const int n = ::poll(p, 2, static_cast<int>(std::min<long long>(wait, 1000)));
-        if (n < 0 && errno != EINTR) break;
+    // Reads what the pipes that poll found ready hold; false once the output is over its bound.
+    auto read_ready = [&](const pollfd* p) {
         for (int i = 0; i < 2; ++i) {
             if (fds[i] < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             char buffer[4096];
@@ -81,28 +77,36 @@ SourceRun run_source(const std::string& command, const std::string& folder,
             const std::size_t bound = i == 0 ? max_output : k_max_errors;
             const std::size_t room = into.size() < bound ? bound - into.size() : 0;
             into.append(buffer, std::min(room, static_cast<std::size_t>(r)));
-            if (i == 0 && static_cast<std::size_t>(r) > room) too_much = true;
+            if (i == 0 && static_cast<std::size_t>(r) > room) return false;
         }
-        if (too_much) break;
-    }
-    close_fd(fds[0]);
-    close_fd(fds[1]);
-
-    // The pipes are closed: wait for the shell, still within the deadline.
-    int status = 0;
-    bool reaped = false;
-    while (!timed_out && !too_much) {
-        if (util::try_wait(child, status)) {
-            reaped = true;
+        return true;
+    };
+    while (!too_much) {
+        if (util::has_ended(child)) {
+            ended = true;
             break;
         }
-        if (remaining_ms() == 0) {
+        const long long wait = remaining_ms();
+        if (wait == 0) {
             timed_out = true;
             break;
         }
-        ::usleep(2000);
+        pollfd p[3] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}, {end_watch, POLLIN, 0}};
+        const long long step = end_watch >= 0 ? 1000 : 10;
+        const int n = ::poll(p, 3, static_cast<int>(std::min(wait, step)));
+        if (n < 0 && errno != EINTR) break;
+        if (n > 0) too_much = !read_ready(p);
     }
-    if (!reaped) util::kill_group(child);
+    close_fd(end_watch);
+    const int status = util::kill_group(child);
+    // What the shell and its children wrote before they ended is still in the pipes.
+    while (ended && !too_much && (fds[0] >= 0 || fds[1] >= 0)) {
+        pollfd p[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
+        if (::poll(p, 2, 0) <= 0) break;
+        too_much = !read_ready(p);
+    }
+    close_fd(fds[0]);
+    close_fd(fds[1]);
     if (too_much) {
         run.outcome = SourceRun::Outcome::too_much_output;
     } else if (timed_out) {

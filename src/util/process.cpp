@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -181,11 +182,28 @@ bool try_wait(const Child& child, int& status) {
     return got == child.pid;
 }
 
-void kill_group(const Child& child) {
-    if (!child.started()) return;
+bool has_ended(const Child& child) {
+    if (!child.started()) return true;
+    siginfo_t info{};
+    int r = 0;
+    do
+        r = ::waitid(P_PID, static_cast<id_t>(child.pid), &info, WEXITED | WNOHANG | WNOWAIT);
+    while (r < 0 && errno == EINTR);
+    return r < 0 || info.si_pid == child.pid;
+}
+
+int open_end_watch(const Child& child) {
+    if (!child.started()) return -1;
+    const long fd = ::syscall(SYS_pidfd_open, child.pid, 0); // close-on-exec, as every pidfd
+    return fd < 0 ? -1 : static_cast<int>(fd);
+}
+
+int kill_group(const Child& child) {
+    if (!child.started()) return -1;
+    // The child is not reaped yet (a zombie at most), so its group's id is still its own.
     ::kill(-child.pid, SIGKILL);
     ::kill(child.pid, SIGKILL);
-    (void)wait_for(child);
+    return wait_for(child);
 }
 
 int exit_status(int wait_status) {

@@ -56,8 +56,18 @@ int wait_for(const Child& child);
 // Its wait status if `child` has ended (reaped), else nothing: waitpid without waiting.
 bool try_wait(const Child& child, int& status);
 
-// Ends `child` and every process of its group (own_group) with SIGKILL, and reaps it.
-void kill_group(const Child& child);
+// Whether `child` has ended, without reaping it: while it is not reaped, its pid (and so its
+// process group's id) cannot be taken by another process, and kill_group still reaches the group.
+bool has_ended(const Child& child);
+
+// A descriptor that poll(2) reports readable once `child` has ended (a pidfd), or -1 where the
+// kernel has none (Linux < 5.3): then poll in short steps and ask has_ended. The caller closes it.
+int open_end_watch(const Child& child);
+
+// Ends `child` and every process of its group (own_group) with SIGKILL, and reaps it: also once
+// the child has ended by itself (has_ended), so that nothing it started outlives it. Its wait
+// status (waitpid), or -1 when not started.
+int kill_group(const Child& child);
 
 // A wait status as a shell says it: the exit code, or 128 + the signal that ended it.
 int exit_status(int wait_status);
