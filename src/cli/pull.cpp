@@ -103,7 +103,8 @@ Runner setup_pull(CommandLine& command) {
         const Date today = session.as_of();
         const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
-        const std::vector<KpiSource> all = kpi_sources(session, index);
+        const std::string root = workspace_root(session);
+        const std::vector<KpiSource> all = kpi_sources(session, index, root);
 
         // Which sources run: the named KPIs', else those of the KPIs that are due.
         std::vector<KpiSource> chosen;
@@ -140,16 +141,18 @@ Runner setup_pull(CommandLine& command) {
             return ExitCode::ok;
         }
 
-        // Nothing runs unless the user approved exactly this command in exactly this file.
-        const std::string root = workspace_root(session);
-        const io::TrustStore store = io::read_trust_store(trust_store_path(session));
+        // Nothing runs unless the user approved exactly this command in exactly this file, with
+        // exactly these files it names, in a store no one else could have written.
+        const io::TrustStore store =
+            believed_trust_store(trust_store_path(session), ExitCode::usage);
         std::string untrusted;
         std::size_t untrusted_count = 0;
         for (const KpiSource& s : chosen)
-            if (!store.trusts(root, s.hash)) {
+            if (const io::TrustCheck check = store.check(root, s.hash, s.files);
+                check.verdict != io::TrustCheck::Verdict::trusted) {
                 ++untrusted_count;
-                untrusted += fmt::format("{}:{}: {}: source = {}\n", s.path, s.line, s.ref,
-                                         report::escape_control(s.command));
+                untrusted += fmt::format("{}:{}: {}: source = {}\n{}", s.path, s.line, s.ref,
+                                         report::escape_control(s.command), describe_trust(check));
             }
         if (untrusted_count > 0)
             throw CommandError(

@@ -4,8 +4,10 @@
 #include "okr/cli/write.hpp"
 #include "okr/report/text.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace okr::cli {
 
@@ -34,7 +36,8 @@ std::string workspace_root(const Session& session) {
     return std::filesystem::path(absolute(session, files.front())).parent_path().string();
 }
 
-std::vector<KpiSource> kpi_sources(const Session& session, const WorkspaceIndex& index) {
+std::vector<KpiSource> kpi_sources(const Session& session, const WorkspaceIndex& index,
+                                   const std::string& root) {
     std::vector<KpiSource> sources;
     const Workspace& ws = index.workspace();
     for (std::size_t f = 0; f < ws.files.size(); ++f) {
@@ -51,6 +54,7 @@ std::vector<KpiSource> kpi_sources(const Session& session, const WorkspaceIndex&
             s.folder = std::filesystem::path(path).parent_path().string();
             s.command = *kpi.source;
             s.hash = io::source_hash(path, *kpi.source);
+            s.files = io::covered_files(s.command, s.folder, root);
             sources.push_back(std::move(s));
         }
     }
@@ -67,6 +71,22 @@ std::string trust_store_path(const Session& session) {
     return path;
 }
 
+io::TrustStore believed_trust_store(const std::string& path, ExitCode code) {
+    if (Result<void> owned = io::check_trust_store_owner(path, ::geteuid()); !owned)
+        throw CommandError(code, owned.failure().message, owned.failure().hint);
+    return io::read_trust_store(path);
+}
+
+std::string describe_trust(const io::TrustCheck& check) {
+    using Verdict = io::TrustCheck::Verdict;
+    if (check.verdict == Verdict::old_approval)
+        return "  approved by an older okr, which did not check the files a source names\n";
+    std::string out;
+    for (const auto& [path, how] : check.files)
+        out += fmt::format("  {}: {}\n", how, report::escape_control(path));
+    return out;
+}
+
 Runner setup_trust(CommandLine& command) {
     auto opts = std::make_shared<TrustOptions>();
     command.add_flag("--revoke", opts->revoke,
@@ -74,7 +94,7 @@ Runner setup_trust(CommandLine& command) {
     return [opts](const Session& session, std::string& out) {
         const std::string store_path = trust_store_path(session);
         const std::string root = workspace_root(session);
-        const io::TrustStore before = io::read_trust_store(store_path);
+        const io::TrustStore before = believed_trust_store(store_path, ExitCode::io);
         if (opts->revoke) {
             if (Result<void> updated =
                     io::update_trust_store(store_path, root, {}, lock_timeout(session.env()));
@@ -85,12 +105,12 @@ Runner setup_trust(CommandLine& command) {
             return ExitCode::ok;
         }
         const LoadedGoals& goals = session.load();
-        const std::vector<KpiSource> sources = kpi_sources(session, *goals.index);
-        std::set<std::string> hashes;
+        const std::vector<KpiSource> sources = kpi_sources(session, *goals.index, root);
+        std::map<std::string, io::CoveredFiles> approved;
         for (const KpiSource& s : sources)
-            hashes.insert(s.hash);
+            approved[s.hash] = s.files;
         if (Result<void> updated =
-                io::update_trust_store(store_path, root, hashes, lock_timeout(session.env()));
+                io::update_trust_store(store_path, root, approved, lock_timeout(session.env()));
             !updated)
             throw command_error(updated.failure());
         if (session.options().quiet) return ExitCode::ok;
@@ -100,10 +120,27 @@ Runner setup_trust(CommandLine& command) {
         }
         out += fmt::format("{}: `okr pull` may now run {} source{}:\n", root, sources.size(),
                            sources.size() == 1 ? "" : "s");
-        for (const KpiSource& s : sources)
-            out += fmt::format("  {}{}  {}:{}\n    {}\n", s.ref,
-                               before.trusts(root, s.hash) ? "" : " (new)", s.path, s.line,
+        using Verdict = io::TrustCheck::Verdict;
+        for (const KpiSource& s : sources) {
+            const io::TrustCheck was = before.check(root, s.hash, s.files);
+            const char* mark = was.verdict == Verdict::trusted      ? ""
+                               : was.verdict == Verdict::new_source ? " (new)"
+                                                                    : " (changed)";
+            out += fmt::format("  {}{}  {}:{}\n    {}\n", s.ref, mark, s.path, s.line,
                                report::escape_control(s.command));
+            if (!s.files.empty()) {
+                std::string names;
+                for (const auto& [path, digest] : s.files) {
+                    const auto differs =
+                        std::find_if(was.files.begin(), was.files.end(),
+                                     [&](const auto& f) { return f.first == path; });
+                    names += fmt::format(
+                        "{}{}{}", names.empty() ? "" : ", ", report::escape_control(path),
+                        differs == was.files.end() ? "" : fmt::format(" ({})", differs->second));
+                }
+                out += fmt::format("    with {}\n", names);
+            }
+        }
         return ExitCode::ok;
     };
 }

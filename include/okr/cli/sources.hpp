@@ -18,18 +18,28 @@ struct KpiSource {
     std::uint32_t line = 0; // of the `source` key
     std::string folder;     // the goal file's folder, absolute: where the source runs
     std::string command;    // the source, as written
-    std::string hash;       // what the trust store keeps for it
+    std::string hash;       // the hash of its goal file's path and command (io::source_hash)
+    io::CoveredFiles files; // the workspace's files it names, with their hashes
 };
 
 // The workspace root the trust store files sources under: the absolute folder of the first root
 // file (`-f`, OKR_FILE or the okr.toml found upward).
 std::string workspace_root(const Session& session);
 
-// Every KPI of the workspace that has a `source`, in load order.
-std::vector<KpiSource> kpi_sources(const Session& session, const WorkspaceIndex& index);
+// Every KPI of the workspace that has a `source`, in load order, with the files of the workspace
+// `root` that each names.
+std::vector<KpiSource> kpi_sources(const Session& session, const WorkspaceIndex& index,
+                                   const std::string& root);
 
 // The trust store's path from the environment; CommandError(io) when neither XDG_DATA_HOME nor
 // HOME is usable.
 std::string trust_store_path(const Session& session);
+
+// The trust store at `path`, read once no one but the user could have written it
+// (io::check_trust_store_owner); else CommandError(`code`) saying what is wrong and the fix.
+io::TrustStore believed_trust_store(const std::string& path, ExitCode code);
+
+// What a source's TrustCheck says, for `trust` and `pull`: each file that differs, indented.
+std::string describe_trust(const io::TrustCheck& check);
 
 } // namespace okr::cli
