@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic, valid okr workspace for the benchmark (SPEC §3).
 
-    gen_workspace.py OUT_DIR --files N [--seed S]
+    gen_workspace.py OUT_DIR --files N [--seed S] [--jobs J]
 
 Writes OUT_DIR/team0000.toml ... OUT_DIR/team{N-1}.toml. The output depends
 only on N and the seed: the same arguments always give the same bytes.
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import random
 import sys
@@ -401,23 +402,33 @@ class FileGen:
         self.w()
 
 
+def write_one(job: tuple[int, int, int, str]) -> int:
+    """Generate and write file `index`; return its size in bytes."""
+    index, nfiles, seed, out_dir = job
+    data = FileGen(index, nfiles, seed).generate().encode("utf-8")
+    with open(os.path.join(out_dir, f"team{index:04d}.toml"), "wb") as f:
+        f.write(data)
+    return len(data)
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out_dir")
     ap.add_argument("--files", type=int, required=True, help="number of goal files")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="processes writing files (default: one per CPU); the bytes do not depend on it")
     args = ap.parse_args(argv)
     if args.files < 1:
         ap.error("--files must be at least 1")
     os.makedirs(args.out_dir, exist_ok=True)
-    total = 0
-    for i in range(args.files):
-        text = FileGen(i, args.files, args.seed).generate()
-        data = text.encode("utf-8")
-        total += len(data)
-        path = os.path.join(args.out_dir, f"team{i:04d}.toml")
-        with open(path, "wb") as f:
-            f.write(data)
+    # Each file depends only on its index and the seed, so files can be made in any order.
+    jobs = [(i, args.files, args.seed, args.out_dir) for i in range(args.files)]
+    if args.jobs > 1 and args.files >= 200:
+        with multiprocessing.Pool(args.jobs) as pool:
+            total = sum(pool.imap_unordered(write_one, jobs, chunksize=64))
+    else:
+        total = sum(map(write_one, jobs))
     print(f"wrote {args.files} files, {total} bytes, to {args.out_dir}", file=sys.stderr)
     return 0
 

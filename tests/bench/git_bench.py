@@ -64,6 +64,39 @@ def big_goal_file(target_bytes):
     return "".join(out), n
 
 
+def merge_driver_inputs(tmp):
+    """The merge driver's case: a 1 MB goal file in three versions, written into tmp; each side
+    adds a check-in to 50 KRs, theirs also renames 20 objectives. Returns the paths (base,
+    ours.orig, theirs, and ours: where the driver writes; copy ours.orig there before each run)
+    with the file's size and objectives, and a function that checks the merged result."""
+    base, objectives = big_goal_file(1 << 20)
+
+    def side(tag, value):
+        count = 0
+        out = []
+        for line in base.split("\n"):
+            out.append(line)
+            if line.startswith("    { date = 2026-11-02") and count < 50:
+                out.append(f"    {{ date = 2026-11-{10 + value:02d}, value = {value}, note = \"{tag}\" }},")
+                count += 1
+        return "\n".join(out)
+    ours = side("ours", 1)
+    theirs = side("theirs", 2)
+    theirs = re.sub(r'title = "Objective number (1?\d)"', r'title = "Objective \1, renamed"', theirs)
+    paths = {"bytes": len(base), "objectives": objectives}
+    for name, text in (("base", base), ("ours.orig", ours), ("theirs", theirs)):
+        paths[name] = os.path.join(tmp, name + ".toml")
+        with open(paths[name], "w") as f:
+            f.write(text)
+    paths["ours"] = os.path.join(tmp, "ours.toml")
+
+    def check():
+        merged = open(paths["ours"]).read()
+        return merged.count('note = "ours"') == 50 and merged.count('note = "theirs"') == 50 \
+            and "renamed" in merged
+    return paths, check
+
+
 def large_array_merge(okr, tmp, env, runs):
     """The merge of one `checkins` array grown by 200,000 lines on one side (theirs changes a
     title), and by 100,000 on each side at the same place (a conflict of git's that okr resolves
@@ -119,38 +152,16 @@ def main():
                HOME=tmp, NO_COLOR="1", LANG="C.UTF-8")
     env.pop("OKR_FILE", None)
     try:
-        # The merge driver on a 1 MB file: each side adds a check-in to 50 KRs, theirs also
-        # changes 20 titles.
-        base, objectives = big_goal_file(1 << 20)
-        lines = base.split("\n")
-        def side(tag, value):
-            text, count = base, 0
-            out = []
-            for line in text.split("\n"):
-                out.append(line)
-                if line.startswith("    { date = 2026-11-02") and count < 50:
-                    out.append(f"    {{ date = 2026-11-{10 + value:02d}, value = {value}, note = \"{tag}\" }},")
-                    count += 1
-            return "\n".join(out)
-        ours = side("ours", 1)
-        theirs = side("theirs", 2)
-        theirs = re.sub(r'title = "Objective number (1?\d)"', r'title = "Objective \1, renamed"', theirs)
-        paths = {}
-        for name, text in (("base", base), ("ours.orig", ours), ("theirs", theirs)):
-            paths[name] = os.path.join(tmp, name + ".toml")
-            with open(paths[name], "w") as f:
-                f.write(text)
-        ours_path = os.path.join(tmp, "ours.toml")
+        paths, check_merge = merge_driver_inputs(tmp)
+        ours_path = paths["ours"]
         reset = lambda: shutil.copyfile(paths["ours.orig"], ours_path)
         merge = timed([okr, "merge", paths["base"], ours_path, paths["theirs"], "big.toml"], tmp,
                       env, args.runs, reset)
         reset()
         p = subprocess.run([okr, "merge", paths["base"], ours_path, paths["theirs"], "big.toml"],
                            cwd=tmp, env=env, capture_output=True, text=True)
-        merged = open(ours_path).read()
-        ok = p.returncode == 0 and merged.count('note = "ours"') == 50 and \
-            merged.count('note = "theirs"') == 50 and "renamed" in merged
-        print(f"merge driver, {len(base) / 1e6:.2f} MB file ({objectives} objectives): "
+        ok = p.returncode == 0 and check_merge()
+        print(f"merge driver, {paths['bytes'] / 1e6:.2f} MB file ({paths['objectives']} objectives): "
               f"{merge * 1000:.0f} ms (target < 100 ms){'' if ok else '  [RESULT WRONG]'}")
 
         large_array_merge(okr, tmp, env, args.runs)
