@@ -64,21 +64,32 @@ std::string render_csv(const Sheet& sheet) {
     for (const auto& c : columns)
         header.push_back(csv_field(c));
     std::string out = csv_row(header);
+    std::vector<std::string> fields(columns.size() + 2);
     for (const auto& s : sheet.sections) {
         if (!in_documents(s.media)) continue;
-        for (const auto& row : s.rows) {
-            if (!in_documents(row.media)) continue;
-            std::vector<std::string> fields(columns.size() + 2);
-            fields[0] = csv_field(s.name.empty() ? s.heading : s.name);
+        // Where each of the section's columns goes in the header (npos: not in documents).
+        std::vector<std::size_t> place(s.columns.size(), std::string::npos);
+        for (std::size_t i = 0; i < s.columns.size(); ++i)
+            if (in_documents(s.columns[i].media))
+                place[i] = static_cast<std::size_t>(
+                               std::find(columns.begin(), columns.end(), s.columns[i].key) -
+                               columns.begin()) +
+                           2;
+        const std::string section = csv_field(s.name.empty() ? s.heading : s.name);
+        for_each_row(s, [&](const SheetRow& row) {
+            if (!in_documents(row.media)) return;
+            for (auto& f : fields)
+                f.clear();
+            fields[0] = section;
             fields[1] = csv_field(row.kind);
-            for (std::size_t i = 0; i < s.columns.size() && i < row.cells.size(); ++i) {
-                if (!in_documents(s.columns[i].media)) continue;
-                const auto at =
-                    std::find(columns.begin(), columns.end(), s.columns[i].key) - columns.begin();
-                fields[static_cast<std::size_t>(at) + 2] = csv_value(row.cells[i]);
+            for (std::size_t i = 0; i < s.columns.size() && i < row.cells.size(); ++i)
+                if (place[i] != std::string::npos) fields[place[i]] = csv_value(row.cells[i]);
+            for (std::size_t i = 0; i < fields.size(); ++i) {
+                if (i) out += ',';
+                out += fields[i];
             }
-            out += csv_row(fields);
-        }
+            out += "\r\n";
+        });
     }
     return out;
 }

@@ -221,34 +221,38 @@ std::string render_html(const Sheet& sheet) {
             out += "<figure>" + svg_chart(c) + "<figcaption>" + legend + "</figcaption></figure>\n";
         }
         const auto columns = document_columns(s);
-        const bool rows = std::any_of(s.rows.begin(), s.rows.end(),
-                                      [](const SheetRow& r) { return in_documents(r.media); });
-        if (!columns.empty() && rows) {
-            // A wide table scrolls in its own box, so the page fits the window.
-            out += "<div class=\"scroll\">\n<table>\n<thead><tr>";
-            for (std::size_t i : columns)
-                out += "<th>" + html_escape(s.columns[i].header) + "</th>";
-            out += "</tr></thead>\n<tbody>\n";
-            for (const auto& row : s.rows) {
-                if (!in_documents(row.media)) continue;
-                out += "<tr class=\"" + css_token(row.kind) + "\">";
-                bool first = true;
-                for (std::size_t i : columns) {
-                    const SheetCell empty;
-                    const SheetCell& cell = i < row.cells.size() ? row.cells[i] : empty;
-                    std::string attrs = cell.kind == CellKind::bar ? " class=\"bar\""
-                                        : numeric(cell.kind)       ? " class=\"num\""
-                                        : cell.kind == CellKind::text && s.columns[i].shrinks
-                                            ? " class=\"title\""
-                                            : "";
-                    if (first && row.depth > 0)
-                        attrs += fmt::format(" style=\"padding-left:{:.1f}rem\"",
-                                             0.5 + 1.25 * row.depth);
-                    first = false;
-                    out += "<td" + attrs + ">" + html_cell(cell) + "</td>";
-                }
-                out += "</tr>\n";
+        // The table opens at its first row that documents show, so the rows are made once.
+        bool rows = false;
+        for_each_row(s, [&](const SheetRow& row) {
+            if (columns.empty() || !in_documents(row.media)) return;
+            if (!rows) {
+                // A wide table scrolls in its own box, so the page fits the window.
+                out += "<div class=\"scroll\">\n<table>\n<thead><tr>";
+                for (std::size_t i : columns)
+                    out += "<th>" + html_escape(s.columns[i].header) + "</th>";
+                out += "</tr></thead>\n<tbody>\n";
+                rows = true;
             }
+            out += "<tr class=\"" + css_token(row.kind) + "\">";
+            bool first = true;
+            for (std::size_t i : columns) {
+                const SheetCell empty;
+                const SheetCell& cell = i < row.cells.size() ? row.cells[i] : empty;
+                out += "<td";
+                out += cell.kind == CellKind::bar                             ? " class=\"bar\""
+                       : numeric(cell.kind)                                   ? " class=\"num\""
+                       : cell.kind == CellKind::text && s.columns[i].shrinks ? " class=\"title\""
+                                                                              : "";
+                if (first && row.depth > 0)
+                    out += fmt::format(" style=\"padding-left:{:.1f}rem\"", 0.5 + 1.25 * row.depth);
+                first = false;
+                out += ">";
+                out += html_cell(cell);
+                out += "</td>";
+            }
+            out += "</tr>\n";
+        });
+        if (rows) {
             out += "</tbody>\n</table>\n</div>\n";
         } else if (before.empty() && after.empty() && s.charts.empty()) {
             out += "<p class=\"sub\">None.</p>\n";

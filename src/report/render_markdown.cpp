@@ -76,34 +76,37 @@ std::string render_markdown(const Sheet& sheet) {
         for (const auto& p : before)
             out += md_escape(p) + "\n\n";
         const auto columns = document_columns(s);
-        const bool rows = std::any_of(s.rows.begin(), s.rows.end(),
-                                      [](const SheetRow& r) { return in_documents(r.media); });
+        // One pass to learn whether any row shows and which columns are numbers, one to write.
+        bool rows = false;
+        std::vector<bool> right(s.columns.size(), false);
+        for_each_row(s, [&](const SheetRow& row) {
+            if (!in_documents(row.media)) return;
+            rows = true;
+            for (std::size_t i : columns)
+                if (i < row.cells.size() && numeric(row.cells[i].kind)) right[i] = true;
+        });
         if (!columns.empty() && rows) {
             out += "|";
             for (std::size_t i : columns)
                 out += " " + md_escape(s.columns[i].header) + " |";
             out += "\n|";
-            for (std::size_t i : columns) {
-                bool right = false;
-                for (const auto& row : s.rows)
-                    if (i < row.cells.size() && in_documents(row.media))
-                        right = right || numeric(row.cells[i].kind);
-                out += right ? " ---: |" : " --- |";
-            }
+            for (std::size_t i : columns)
+                out += right[i] ? " ---: |" : " --- |";
             out += "\n";
-            for (const auto& row : s.rows) {
-                if (!in_documents(row.media)) continue;
+            for_each_row(s, [&](const SheetRow& row) {
+                if (!in_documents(row.media)) return;
                 out += "|";
                 bool first = true;
                 for (std::size_t i : columns) {
-                    std::string cell = i < row.cells.size() ? md_cell(row.cells[i]) : "";
+                    out += ' ';
                     for (int d = 0; first && d < row.depth; ++d)
-                        cell = "&nbsp;&nbsp;&nbsp;" + cell;
+                        out += "&nbsp;&nbsp;&nbsp;";
                     first = false;
-                    out += " " + cell + " |";
+                    if (i < row.cells.size()) out += md_cell(row.cells[i]);
+                    out += " |";
                 }
                 out += "\n";
-            }
+            });
             out += "\n";
         } else if (before.empty() && after.empty()) {
             out += "_None._\n\n";

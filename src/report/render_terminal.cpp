@@ -137,25 +137,38 @@ std::string render_terminal(const Sheet& sheet, const Look& look) {
             columns.push_back({upper(c.header), c.align, c.shrinks, c.drop_rank, c.comfortable});
         }
         if (!columns.empty()) {
-            if (std::none_of(s.rows.begin(), s.rows.end(),
-                             [](const SheetRow& r) { return in_terminal(r.media); })) {
+            // Two passes over the rows, made a window at a time: the widths, then the lines.
+            TableLayout layout(std::move(columns));
+            std::vector<Cell> cells;
+            auto terminal_cells = [&](const SheetRow& row) {
+                cells.resize(shown.size());
+                for (std::size_t at = 0; at < shown.size(); ++at) {
+                    const std::size_t i = shown[at];
+                    if (i >= row.cells.size()) {
+                        cells[at] = {};
+                        continue;
+                    }
+                    const SheetCell& c = row.cells[i];
+                    cells[at] = {terminal_text(c), c.style, c.keep};
+                }
+            };
+            bool any = false;
+            for_each_row(s, [&](const SheetRow& row) {
+                if (!in_terminal(row.media)) return;
+                any = true;
+                terminal_cells(row);
+                layout.measure(cells);
+            });
+            if (!any) {
                 if (!s.empty.empty()) out += terminal_line(line(s.empty), look);
             } else {
-                Table t(std::move(columns));
-                for (const auto& row : s.rows) {
-                    if (!in_terminal(row.media)) continue;
-                    std::vector<Cell> cells;
-                    for (std::size_t i : shown) {
-                        if (i >= row.cells.size()) {
-                            cells.push_back({});
-                            continue;
-                        }
-                        const SheetCell& c = row.cells[i];
-                        cells.push_back({terminal_text(c), c.style, c.keep});
-                    }
-                    t.add_row(std::move(cells));
-                }
-                out += t.render(look);
+                layout.fit(look);
+                layout.header(out);
+                for_each_row(s, [&](const SheetRow& row) {
+                    if (!in_terminal(row.media)) return;
+                    terminal_cells(row);
+                    layout.line(cells, out);
+                });
             }
         }
         for (const auto& l : s.after)

@@ -203,6 +203,20 @@ bool numeric(CellKind k) {
            k == CellKind::points || k == CellKind::bar;
 }
 
+void for_each_row(const Section& s, const std::function<void(const SheetRow&)>& visit,
+                  std::size_t window) {
+    for (const auto& row : s.rows)
+        visit(row);
+    if (!s.more_rows.make) return;
+    std::vector<SheetRow> rows;
+    for (std::size_t first = 0; first < s.more_rows.parts; first += window) {
+        rows.clear();
+        s.more_rows.make(first, std::min(first + window, s.more_rows.parts), rows);
+        for (const auto& row : rows)
+            visit(row);
+    }
+}
+
 std::vector<std::size_t> document_columns(const Section& s) {
     std::vector<std::size_t> out;
     for (std::size_t i = 0; i < s.columns.size(); ++i)

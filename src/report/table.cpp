@@ -72,33 +72,36 @@ std::string sparkline(const std::vector<double>& values) {
     return out;
 }
 
-std::string Table::render(const Look& look) const {
-    const std::size_t n = m_columns.size();
-    std::vector<std::size_t> natural(n, 0);
-    for (std::size_t c = 0; c < n; ++c)
-        natural[c] = display_width(m_columns[c].header);
-    for (const auto& row : m_rows)
-        for (std::size_t c = 0; c < n && c < row.size(); ++c)
-            natural[c] = std::max(natural[c], display_width(row[c].text));
+TableLayout::TableLayout(std::vector<Column> columns)
+    : m_columns(std::move(columns)), m_natural(m_columns.size(), 0), m_any(m_columns.size(), false),
+      m_kept(m_columns.size(), 0) {
+    for (std::size_t c = 0; c < m_columns.size(); ++c)
+        m_natural[c] = display_width(m_columns[c].header);
+}
 
-    // Columns that are empty in every row are not shown at all.
-    std::vector<bool> shown(n, true);
+void TableLayout::measure(const std::vector<Cell>& row) {
+    const std::size_t n = std::min(m_columns.size(), row.size());
     for (std::size_t c = 0; c < n; ++c) {
-        bool any = false;
-        for (const auto& row : m_rows)
-            any = any || (c < row.size() && !row[c].text.empty());
-        shown[c] = any;
+        const Cell& cell = row[c];
+        if (cell.text.empty() && !cell.keep) continue; // width 0, no text, nothing kept
+        const std::size_t w = display_width(cell.text);
+        m_natural[c] = std::max(m_natural[c], w);
+        m_any[c] = m_any[c] || !cell.text.empty();
+        // A shrinking column never cuts into the part of a cell that must be kept whole: its
+        // floor leaves room for that part (and the "…" after it when the rest is cut).
+        if (cell.keep) m_kept[c] = std::max(m_kept[c], cell.keep < w ? cell.keep + 1 : cell.keep);
     }
-    // A shrinking column never cuts into the part of a cell that must be kept whole: its floor
-    // leaves room for that part (and the "…" after it when the rest is cut).
-    std::vector<std::size_t> kept(n, 0);
-    for (const auto& row : m_rows)
-        for (std::size_t c = 0; c < n && c < row.size(); ++c)
-            if (row[c].keep)
-                kept[c] =
-                    std::max(kept[c], row[c].keep < display_width(row[c].text) ? row[c].keep + 1
-                                                                               : row[c].keep);
-    std::vector<std::size_t> widths = natural;
+}
+
+void TableLayout::fit(const Look& look) {
+    const std::size_t n = m_columns.size();
+    const std::vector<std::size_t>& natural = m_natural;
+    const std::vector<std::size_t>& kept = m_kept;
+    // Columns that are empty in every row are not shown at all.
+    std::vector<bool>& shown = m_shown;
+    shown = m_any;
+    std::vector<std::size_t>& widths = m_widths;
+    widths = natural;
     auto total = [&] {
         std::size_t sum = 0, count = 0;
         for (std::size_t c = 0; c < n; ++c)
@@ -147,50 +150,86 @@ std::string Table::render(const Look& look) const {
     shrink(false, true);
 
     // Narrower than even the essential columns: cut each line, without colour.
-    const bool hard_cut = total() > look.width;
-    const bool color = look.color && !hard_cut;
-    std::string out;
-    auto emit_line = [&](const std::vector<Cell>& cells, bool header) {
-        std::string line;
-        std::size_t last = n;
-        for (std::size_t c = n; c-- > 0;)
-            if (shown[c]) {
-                last = c;
-                break;
-            }
-        bool first = true;
-        for (std::size_t c = 0; c < n; ++c) {
-            if (!shown[c]) continue;
-            std::string text = c < cells.size() ? cells[c].text : std::string();
-            text = truncate_to_width(text, widths[c]);
-            const bool is_last = c == last;
-            std::string padded = m_columns[c].align == Align::right ? pad_left(text, widths[c])
-                                 : is_last                          ? text
-                                                                    : pad_right(text, widths[c]);
-            if (!first) line += std::string(k_gap, ' ');
-            first = false;
-            const Style style =
-                header ? Style::bold : (c < cells.size() ? cells[c].style : Style::plain);
-            // Colour only the text, not the padding, so a truncated line never cuts an escape.
-            if (color && style != Style::plain && !text.empty()) {
-                const std::size_t at = padded.find(text);
-                padded = padded.substr(0, at) + paint(text, style, true) +
-                         padded.substr(at + text.size());
-            }
-            line += padded;
-        }
-        while (!line.empty() && line.back() == ' ')
-            line.pop_back();
-        if (hard_cut) line = truncate_to_width(line, look.width);
-        out += line;
-        out += '\n';
-    };
-    std::vector<Cell> header;
+    m_width = look.width;
+    m_hard_cut = total() > look.width;
+    m_color = look.color && !m_hard_cut;
+}
+
+void TableLayout::header(std::string& out) const {
+    std::vector<Cell> cells;
+    cells.reserve(m_columns.size());
     for (const auto& col : m_columns)
-        header.push_back({col.header, Style::bold});
-    emit_line(header, true);
+        cells.push_back({col.header, Style::bold});
+    emit(cells, true, out);
+}
+
+void TableLayout::line(const std::vector<Cell>& row, std::string& out) const {
+    emit(row, false, out);
+}
+
+void TableLayout::emit(const std::vector<Cell>& cells, bool header, std::string& out) const {
+    const std::size_t n = m_columns.size();
+    std::size_t last = n;
+    for (std::size_t c = n; c-- > 0;)
+        if (m_shown[c]) {
+            last = c;
+            break;
+        }
+    const std::size_t line_start = out.size();
+    bool first = true;
+    for (std::size_t c = 0; c < n; ++c) {
+        if (!m_shown[c]) continue;
+        if (!first) out.append(k_gap, ' ');
+        first = false;
+        const std::string_view whole = c < cells.size() ? std::string_view(cells[c].text) : "";
+        const std::size_t whole_width = display_width(whole);
+        std::string cut;
+        std::string_view text = whole;
+        std::size_t width = whole_width;
+        if (whole_width > m_widths[c]) {
+            cut = truncate_to_width(whole, m_widths[c]);
+            text = cut;
+            width = display_width(cut);
+        }
+        const std::size_t pad = width < m_widths[c] ? m_widths[c] - width : 0;
+        const bool right = m_columns[c].align == Align::right;
+        const bool is_last = c == last;
+        const Style style =
+            header ? Style::bold : (c < cells.size() ? cells[c].style : Style::plain);
+        if (m_color && style != Style::plain && !text.empty()) {
+            // Colour only the text, not the padding, so a truncated line never cuts an escape.
+            std::string padded = right     ? std::string(pad, ' ') + std::string(text)
+                                 : is_last ? std::string(text)
+                                           : std::string(text) + std::string(pad, ' ');
+            const std::size_t at = padded.find(text);
+            out += padded.substr(0, at);
+            out += paint(std::string(text), style, true);
+            out += padded.substr(at + text.size());
+            continue;
+        }
+        if (right) out.append(pad, ' ');
+        out += text;
+        if (!right && !is_last) out.append(pad, ' ');
+    }
+    while (out.size() > line_start && out.back() == ' ')
+        out.pop_back();
+    if (m_hard_cut) {
+        const std::string line = truncate_to_width(std::string_view(out).substr(line_start), m_width);
+        out.resize(line_start);
+        out += line;
+    }
+    out += '\n';
+}
+
+std::string Table::render(const Look& look) const {
+    TableLayout layout(m_columns);
     for (const auto& row : m_rows)
-        emit_line(row, false);
+        layout.measure(row);
+    layout.fit(look);
+    std::string out;
+    layout.header(out);
+    for (const auto& row : m_rows)
+        layout.line(row, out);
     return out;
 }
 

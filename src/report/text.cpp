@@ -104,6 +104,9 @@ bool is_invisible_format(char32_t cp) {
 }
 
 std::string escape_control(std::string_view text) {
+    // Printable ASCII, most text, has nothing to escape.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
+        return std::string(text);
     std::string out;
     out.reserve(text.size());
     char32_t prev = 0;
@@ -279,11 +282,37 @@ std::string escape_lines(std::string_view text) {
     return out;
 }
 
+namespace {
+
+// True when escape_lines would change nothing in `text`: valid UTF-8 of printable characters,
+// newlines and tabs, with no C1 control, invisible format character or joiner (a joiner may
+// or may not be escaped: the long way decides). One look at each byte, nothing built.
+bool plain_lines(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x80) {
+            if ((byte < 0x20 && byte != '\n' && byte != '\t') || byte == 0x7f) return false;
+            ++i;
+            continue;
+        }
+        const util::Decoded d = util::decode_utf8(text, i);
+        if (!d.valid) return false;
+        const char32_t cp = d.code_point;
+        if (cp < 0xa0 || cp == 0x200C || cp == 0x200D || is_invisible_format(cp)) return false;
+        i += d.length;
+    }
+    return true;
+}
+
+} // namespace
+
 std::string escape_output(std::string_view text, bool keep_colour) {
-    // Most output is printable ASCII: nothing to do.
+    // Most output is printable ASCII, or text without a control or invisible character (a
+    // table's bars): nothing to do.
     if (std::all_of(text.begin(), text.end(),
                     [](char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t'; }))
         return std::string(text);
+    if (plain_lines(text)) return std::string(text);
     if (!keep_colour) return escape_lines(text);
     std::string out;
     out.reserve(text.size());

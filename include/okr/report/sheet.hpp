@@ -9,6 +9,7 @@
 #include "okr/core/scoring.hpp"
 #include "okr/report/table.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,6 +131,17 @@ struct Chart {
 // flat chart gets one unit of room either side. nullopt when there is nothing to draw.
 std::optional<std::pair<double, double>> value_range(const Chart& chart);
 
+// Rows made on demand, a window at a time: `parts` parts (an objective, a KPI, ...), and
+// `make(first, last, out)` appends the rows of parts [first, last) to `out`. A renderer makes a
+// window, writes it and drops it, so a long section is never held whole; a renderer that must
+// see every row before it writes one (the terminal's column widths, Markdown's alignment) makes
+// them twice and keeps no cell from its first pass. Every report's long section is made so,
+// and every renderer reads rows through for_each_row, so a new report inherits the windows.
+struct RowMaker {
+    std::size_t parts = 0;
+    std::function<void(std::size_t first, std::size_t last, std::vector<SheetRow>& out)> make;
+};
+
 struct Section {
     std::string name;    // the CSV `section` column: stable, no counts
     std::string heading; // shown above the section; empty: none
@@ -137,7 +149,8 @@ struct Section {
     Media heading_media = Media::all;
     std::vector<Line> before; // lines between the heading and the table
     std::vector<SheetColumn> columns;
-    std::vector<SheetRow> rows;
+    std::vector<SheetRow> rows; // rows held (short sections) ...
+    RowMaker more_rows;         // ... then rows made a window at a time (long ones)
     std::string empty;       // the terminal's line when there are no rows; empty: nothing
     std::vector<Line> after; // lines after the table (notes, summaries)
     std::vector<Chart> charts;
@@ -155,6 +168,11 @@ struct Sheet {
     std::vector<Line> head;            // terminal: lines before the first section
     std::vector<Section> sections;
 };
+
+// Every row of a section in order: its `rows`, then those of `more_rows`, made a window of
+// `window` parts at a time (each window is dropped before the next is made).
+void for_each_row(const Section& s, const std::function<void(const SheetRow&)>& visit,
+                  std::size_t window = 256);
 
 // Where a part shows, for the renderers: the terminal table, or the documents.
 bool in_terminal(Media m);

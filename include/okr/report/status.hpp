@@ -27,7 +27,8 @@ std::vector<Line> report_head(const Report& r);
 std::vector<std::string> report_subtitle(const Report& r);
 // Objective titles show the reference when the report spans several files.
 bool multi_file(const Report& r);
-// Objectives, their KRs and supporting KPIs as one description (every other format).
+// Objectives, their KRs and supporting KPIs as one description (every other format). Its long
+// sections make their rows from `report` as they are rendered: keep `report` until then.
 Sheet status_sheet(const Report& report);
 
 } // namespace okr::report

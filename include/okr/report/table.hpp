@@ -32,6 +32,41 @@ struct Look {
     bool color = false;
 };
 
+// A table laid out in two passes over its rows, so that the rows can be made a window at a time
+// and none kept: `measure` each row (the widths, which columns have any text, the kept parts),
+// then `fit` to the width, then write the `header` and each row's `line` in turn. The pass keeps
+// numbers per column, never a cell.
+class TableLayout {
+  public:
+    explicit TableLayout(std::vector<Column> columns);
+    // Pass 1: one row (cells beyond the columns are ignored, missing ones are empty).
+    void measure(const std::vector<Cell>& row);
+    // Between the passes: widths and shown columns for `look.width`.
+    void fit(const Look& look);
+    // Pass 2: the header line, then each row's line, appended to `out`.
+    void header(std::string& out) const;
+    void line(const std::vector<Cell>& row, std::string& out) const;
+
+    // What the first pass found, and the layout `fit` chose (for tests).
+    const std::vector<std::size_t>& natural() const { return m_natural; }
+    const std::vector<std::size_t>& kept() const { return m_kept; }
+    const std::vector<std::size_t>& widths() const { return m_widths; }
+    const std::vector<bool>& shown() const { return m_shown; }
+
+  private:
+    void emit(const std::vector<Cell>& cells, bool header, std::string& out) const;
+    std::vector<Column> m_columns;
+    std::vector<std::size_t> m_natural; // widest text per column, header included
+    std::vector<bool> m_any;            // a row has text in the column
+    std::vector<std::size_t> m_kept;    // the widest kept part (and its "…") per column
+    std::vector<std::size_t> m_widths;
+    std::vector<bool> m_shown;
+    std::size_t m_width = 80;
+    bool m_hard_cut = false;
+    bool m_color = false;
+};
+
+// A table held whole (small tables): its rows, laid out by TableLayout.
 class Table {
   public:
     explicit Table(std::vector<Column> columns) : m_columns(std::move(columns)) {}

@@ -242,4 +242,40 @@ as of 2026-11-23
 )okr");
     }
 
+    TEST_CASE("rows made a window at a time render as the same rows held whole, in every format") {
+        const test::Club club;
+        const Report report = club.report();
+        const Sheet made = status_sheet(report);
+        // The same sheet with every row held, and with the rows made one part at a time.
+        Sheet held = made;
+        bool any_made = false;
+        for (auto& section : held.sections) {
+            any_made = any_made || section.more_rows.make;
+            std::vector<SheetRow> rows;
+            for_each_row(section, [&](const SheetRow& row) { rows.push_back(row); }, 1);
+            section.rows = std::move(rows);
+            section.more_rows = {};
+        }
+        CHECK(any_made);
+        for (std::size_t width : {30, 60, 80, 120, 250}) {
+            CAPTURE(width);
+            CHECK(render_terminal(made, Look{width, false}) == render_terminal(held, Look{width, false}));
+            CHECK(render_terminal(made, Look{width, true}) == render_terminal(held, Look{width, true}));
+        }
+        CHECK(render_csv(made) == render_csv(held));
+        CHECK(render_markdown(made) == render_markdown(held));
+        CHECK(render_html(made) == render_html(held));
+        // Windows of any size make the same rows, in order, each part once.
+        for (std::size_t window : {1, 2, 3, 1000}) {
+            CAPTURE(window);
+            std::string texts;
+            for_each_row(made.sections.front(),
+                         [&](const SheetRow& row) { texts += row.cells.front().text + "\n"; }, window);
+            std::string whole;
+            for (const auto& row : held.sections.front().rows)
+                whole += row.cells.front().text + "\n";
+            CHECK(texts == whole);
+        }
+    }
+
 } // TEST_SUITE

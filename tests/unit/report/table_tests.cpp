@@ -4,7 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -230,6 +232,72 @@ TEST_SUITE("okr::report::table") {
         CHECK(sparkline({10, 0}) == "█▁");
         CHECK(sparkline({5, 5, 5}) == "▄▄▄");
         CHECK(sparkline({}).empty());
+    }
+
+    TEST_CASE("the width pass over rows one at a time finds the widths of the whole sheet") {
+        // Random rows of ASCII, CJK, emoji and empty cells, some with a kept part: the pass,
+        // which sees each row once and keeps none, must find what a look at every cell of the
+        // whole sheet finds, and lay the table out the same at every width.
+        const std::vector<std::string> words = {"",     "a",        "0.45",  "on-track", "日本",
+                                                "🚀 go", "Ship the new app to everyone", "-",
+                                                "27 km / 40 km",    "田中 alice", "▇▆▅"};
+        std::mt19937 random(29);
+        for (int round = 0; round < 200; ++round) {
+            CAPTURE(round);
+            const std::size_t n = 1 + random() % 6;
+            std::vector<Column> columns;
+            for (std::size_t c = 0; c < n; ++c)
+                columns.push_back(Column{.header = c % 2 ? "Score" : "Objective",
+                                         .align = random() % 2 ? Align::right : Align::left,
+                                         .shrinks = random() % 3 == 0,
+                                         .drop_rank = static_cast<int>(random() % 3)});
+            std::vector<std::vector<Cell>> rows(random() % 12);
+            for (auto& row : rows) {
+                row.resize(random() % (n + 2)); // short and long rows too
+                for (auto& cell : row) {
+                    cell.text = words[random() % words.size()];
+                    if (random() % 3 == 0) cell.keep = std::min(display_width(cell.text), random() % 6);
+                }
+            }
+            // The whole sheet, looked at all at once.
+            std::vector<std::size_t> natural(n), kept(n, 0);
+            std::vector<bool> any(n, false);
+            for (std::size_t c = 0; c < n; ++c) {
+                natural[c] = display_width(columns[c].header);
+                for (const auto& row : rows) {
+                    if (c >= row.size()) continue;
+                    const std::size_t w = display_width(row[c].text);
+                    natural[c] = std::max(natural[c], w);
+                    any[c] = any[c] || !row[c].text.empty();
+                    if (row[c].keep)
+                        kept[c] = std::max(kept[c], row[c].keep < w ? row[c].keep + 1 : row[c].keep);
+                }
+            }
+            TableLayout layout(columns);
+            for (const auto& row : rows) {
+                std::vector<Cell> copy = row; // dropped after the row is measured
+                layout.measure(copy);
+            }
+            CHECK(layout.natural() == natural);
+            CHECK(layout.kept() == kept);
+            for (std::size_t width : {20, 42, 60, 80, 120, 250}) {
+                CAPTURE(width);
+                layout.fit(Look{width, false});
+                CHECK(layout.shown().size() == n);
+                for (std::size_t c = 0; c < n; ++c)
+                    if (!any[c]) CHECK_FALSE(layout.shown()[c]);
+                Table whole(columns);
+                for (const auto& row : rows)
+                    whole.add_row(row);
+                std::string windowed;
+                layout.header(windowed);
+                for (const auto& row : rows)
+                    layout.line(row, windowed);
+                CHECK(windowed == whole.render(Look{width, false}));
+                for (const auto& line : lines_of(windowed))
+                    CHECK(display_width(line) <= std::max<std::size_t>(width, 1));
+            }
+        }
     }
 
 } // TEST_SUITE
