@@ -1,4 +1,5 @@
 #include "okr/io/git.hpp"
+#include "okr/io/workspace.hpp"
 
 #include "okr/io/safe_write.hpp"
 #include "okr/util/process.hpp"
@@ -111,19 +112,24 @@ Result<std::string> git_merge_file(std::string_view base, std::string_view ours,
                                 "okr merge writes the three versions there for `git merge-file`");
         }
     }
-    // git merge-file exits with the number of conflicts (at most 127), or 255 on an error.
-    ProgramRun run = run_program({"git", "merge-file", "-p", "--diff3", "--marker-size",
+    // git merge-file exits with the number of conflicts (at most 127), or 255 on an error. It
+    // writes the result over OURS' copy, which is then read at its size (from a pipe, the text
+    // would grow by doubling: up to twice the memory).
+    ProgramRun run = run_program({"git", "merge-file", "--diff3", "--marker-size",
                                   std::to_string(marker_size), "-L", "ours", "-L", "base", "-L",
                                   "theirs", names[1], names[0], names[2]},
                                  {});
-    clean_up();
-    if (run.status < 0)
-        return make_failure(Failure::Kind::io, "cannot run `git merge-file`",
-                            "okr merge builds on git's line merge: install git");
-    if (run.status > 127)
+    if (run.status < 0 || run.status > 127) {
+        clean_up();
+        if (run.status < 0)
+            return make_failure(Failure::Kind::io, "cannot run `git merge-file`",
+                                "okr merge builds on git's line merge: install git");
         return make_failure(Failure::Kind::io, fmt::format("`git merge-file` failed: {}", run.err),
                             "okr merge builds on git's line merge");
-    return std::move(run.out);
+    }
+    Result<std::string> merged = read_file(names[1]);
+    clean_up();
+    return merged;
 }
 
 std::optional<std::string> git_toplevel(const std::string& dir) {

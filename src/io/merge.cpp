@@ -688,13 +688,148 @@ Assembled assemble(const std::vector<Segment>& segments, const Context& cx, bool
     return out;
 }
 
-// The first reason `text` does not load as a goal file, if any.
-std::optional<Diagnostic> load_error(const std::string& text, const std::string& path) {
+// ---- The load check, a window of check-ins at a time ---------------------------------------
+
+std::optional<Diagnostic> whole_file_error(std::string_view text, const std::string& path) {
     ParsedFile parsed = parse_goal_file(text, path);
     for (Diagnostic& d : parsed.diagnostics)
         if (d.level == Level::error) return std::move(d);
     return std::nullopt;
 }
+
+enum class In { value, basic, literal }; // outside multi-line strings, or in a """ or a ''' one
+
+// Follows one line (without its end) through strings, comments and brackets; false when a
+// one-line string does not close on it or a bracket closes that was not open (the read of the
+// whole file says what is wrong).
+bool scan_line(std::string_view s, In& in, int& depth) {
+    for (std::size_t i = 0; i < s.size();) {
+        const char c = s[i];
+        if (in != In::value) {
+            const char quote = in == In::basic ? '"' : '\'';
+            if (in == In::basic && c == '\\') {
+                i += 2;
+            } else if (c == quote) { // a run of 3 to 5 quotes closes the string
+                std::size_t q = 0;
+                while (i + q < s.size() && s[i + q] == quote)
+                    ++q;
+                if (q > 5) return false;
+                if (q >= 3) in = In::value;
+                i += q;
+            } else {
+                ++i;
+            }
+        } else if (c == '#') {
+            return true;
+        } else if (c == '"' || c == '\'') {
+            if (s.substr(i, 3) == std::string_view(c == '"' ? R"(""")" : "'''")) {
+                in = c == '"' ? In::basic : In::literal;
+                i += 3;
+                continue;
+            }
+            for (++i; i < s.size() && s[i] != c; ++i)
+                if (c == '"' && s[i] == '\\') ++i;
+            if (i >= s.size()) return false;
+            ++i;
+        } else {
+            if (c == '[' || c == '{') ++depth;
+            if ((c == ']' || c == '}') && --depth < 0) return false;
+            ++i;
+        }
+    }
+    return true;
+}
+
+// A line that is one check-in and its comma, as okr writes them: an inline table on the line,
+// no multi-line string in it, then `,` and nothing but a comment. Leaving it out of an array
+// leaves the array as valid as it was.
+bool one_checkin_line(std::string_view s) {
+    const std::size_t i = skip_blanks(s, 0);
+    if (i == s.size() || s[i] != '{') return false;
+    if (s.find(R"(""")") != std::string_view::npos || s.find("'''") != std::string_view::npos)
+        return false;
+    const std::size_t end = value_end(s.substr(i));
+    if (end == std::string_view::npos) return false;
+    const std::size_t j = skip_blanks(s, i + end);
+    return j < s.size() && s[j] == ',' && only_comment(s.substr(j + 1));
+}
+
+// Where the lines that are one check-in each inside a multi-line `checkins = [` array start, in
+// order; nullopt when the text is not read to its end (the read of the whole file says why).
+std::optional<std::vector<std::size_t>> checkin_lines(std::string_view text) {
+    std::vector<std::size_t> out;
+    In in = In::value;
+    int depth = 0;
+    bool in_checkins = false; // in an array opened by a `checkins = [` line at the top
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t nl = text.find('\n', at);
+        const std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+        const std::string_view line = content_of(text.substr(at, end - at));
+        if (in == In::value && depth == 0) {
+            const std::optional<std::size_t> open = checkins_opening(line);
+            if (open && only_comment(line.substr(*open + 1))) {
+                in_checkins = true;
+                depth = 1;
+                at = end;
+                continue;
+            }
+        } else if (in == In::value && depth == 1 && in_checkins && nl != std::string_view::npos &&
+                   one_checkin_line(line)) {
+            out.push_back(at);
+            at = end;
+            continue;
+        }
+        if (!scan_line(line, in, depth)) return std::nullopt;
+        if (depth == 0) in_checkins = false;
+        at = end;
+    }
+    return out;
+}
+
+} // namespace
+
+std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path,
+                                           std::size_t window) {
+    if (window == std::string::npos) return whole_file_error(text, path);
+    const std::optional<std::vector<std::size_t>> lines = checkin_lines(text);
+    if (!lines || lines->size() <= window) return whole_file_error(text, path);
+    // Each read holds the file's other lines, the window's check-ins, and a blank line for each
+    // check-in left out.
+    std::string part;
+    std::optional<Diagnostic> first;
+    for (std::size_t from = 0; from < lines->size(); from += window) {
+        part.clear();
+        std::size_t at = 0;
+        for (std::size_t k = 0; k < lines->size(); ++k) {
+            if (k == from) {
+                k = std::min(from + window, lines->size()) - 1;
+                continue;
+            }
+            const std::size_t start = (*lines)[k];
+            const std::size_t nl = text.find('\n', start); // every such line has its end
+            part.append(text.substr(at, start - at));
+            part += nl > start && text[nl - 1] == '\r' ? "\r\n" : "\n";
+            at = nl + 1;
+        }
+        part.append(text.substr(at));
+        std::optional<Diagnostic> found = whole_file_error(part, path);
+        if (found && (!first || found->pos < first->pos)) first = std::move(found);
+    }
+    return first;
+}
+
+std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path) {
+    const std::optional<std::vector<std::size_t>> lines = checkin_lines(text);
+    if (!lines) return whole_file_error(text, path);
+    const auto all = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    const std::size_t others = all - std::min(all, lines->size());
+    // A window no smaller than the rest of the file, and at most 32 reads: linear in the file.
+    constexpr std::size_t k_least = 8192, k_reads = 32;
+    return first_load_error(
+        text, path, std::max({k_least, others, (lines->size() + k_reads - 1) / k_reads}));
+}
+
+namespace {
 
 std::string whole_file_conflict(std::string_view ours, std::string_view theirs, const Context& cx) {
     const std::size_t n = cx.labels.marker_size;
@@ -828,7 +963,7 @@ Result<GoalMerge> merge_goal_files(std::string_view base, std::string_view ours,
         settle_currents(a, path, cx);
     }
     std::optional<Diagnostic> error;
-    if (a.conflicts.empty() && (error = load_error(a.text, path))) {
+    if (a.conflicts.empty() && (error = first_load_error(a.text, path))) {
         // The goal resolutions made a file okr cannot load, or the lines did: the line merge's
         // own conflicts, else the whole file in conflict. Never a clean file that does not load.
         Assembled plain;

@@ -366,9 +366,10 @@ std::size_t remove_leftovers(const std::string& path) {
 }
 
 Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::milliseconds timeout,
-                                    bool lock) {
+                                    bool lock, bool read) {
     LockedFile out;
     out.m_path = path;
+    out.m_read = read;
     // Resolved once; everything after goes through the folder's descriptor and the file's.
     const std::string target = write_target(path);
     out.m_dir_path = folder_of(target);
@@ -392,10 +393,13 @@ Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::millis
         if (errno == ELOOP) return changed_error(path);
         return io_error("cannot write", path, errno);
     }
-    Result<std::string> text = read_descriptor(file.get(), path);
-    if (!text) return std::move(text).failure();
+    if (read) {
+        Result<std::string> text = read_descriptor(file.get(), path);
+        if (!text) return std::move(text).failure();
+        out.m_text = std::move(*text);
+    }
     if (::fstat(file.get(), &out.m_stat) != 0) return io_error("cannot read", path, errno);
-    out.m_text = std::move(*text);
+    if (!read && !S_ISREG(out.m_stat.st_mode)) return not_regular_failure(path, out.m_stat, false);
     out.m_dir_fd = dir.release();
     // Held open, so that the inode cannot be freed and reused by whatever replaces the name.
     out.m_file_fd = file.release();
@@ -404,7 +408,8 @@ Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::millis
 
 LockedFile::LockedFile(LockedFile&& other) noexcept
     : m_path(std::move(other.m_path)), m_dir_path(std::move(other.m_dir_path)),
-      m_name(std::move(other.m_name)), m_text(std::move(other.m_text)), m_stat(other.m_stat),
+      m_name(std::move(other.m_name)), m_text(std::move(other.m_text)), m_read(other.m_read),
+      m_stat(other.m_stat),
       m_dir_fd(std::exchange(other.m_dir_fd, -1)), m_file_fd(std::exchange(other.m_file_fd, -1)),
       m_lock(std::move(other.m_lock)) {}
 
@@ -416,6 +421,7 @@ LockedFile& LockedFile::operator=(LockedFile&& other) noexcept {
         m_dir_path = std::move(other.m_dir_path);
         m_name = std::move(other.m_name);
         m_text = std::move(other.m_text);
+        m_read = other.m_read;
         m_stat = other.m_stat;
         m_dir_fd = std::exchange(other.m_dir_fd, -1);
         m_file_fd = std::exchange(other.m_file_fd, -1);
@@ -473,7 +479,9 @@ Result<void> LockedFile::writable() const {
 }
 
 void LockedFile::took(std::string_view text) {
-    m_text.assign(text);
+    // The old text goes first: two large texts are never held at once.
+    m_text = std::string();
+    if (m_read) m_text.assign(text);
     // The new file is the one to check against from now on (and to hold open).
     const int fresh =
         ::openat(m_dir_fd, m_name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -783,7 +791,7 @@ Result<void> LockedFile::replace_together(const std::vector<LockedFile*>& files,
 }
 
 Result<void> write_file_atomically(const std::string& path, std::string_view text) {
-    auto opened = LockedFile::open(path, std::chrono::milliseconds(0), false);
+    auto opened = LockedFile::open(path, std::chrono::milliseconds(0), false, false);
     if (!opened) return std::move(opened).failure();
     return opened->replace(text);
 }

@@ -52,9 +52,8 @@ std::string_view kind_of(mode_t mode) {
     return "not a file okr knows";
 }
 
-// `PATH: cannot read: not a regular file (WHAT)`, for a file whose stat (links followed) is `st`;
-// WHAT says what it is, and through which link when `path` is one (`a link to /dev/zero, a
-// character device`).
+} // namespace
+
 Failure not_regular_failure(const std::string& path, const struct stat& st, bool may_be_link) {
     if (S_ISDIR(st.st_mode)) return read_failure(path, EISDIR, "is a directory");
     std::string what(kind_of(st.st_mode));
@@ -72,6 +71,8 @@ Failure not_regular_failure(const std::string& path, const struct stat& st, bool
     failure.error_number = EINVAL;
     return failure;
 }
+
+namespace {
 
 // Opens a goal file for reading without waiting and without side effects: the path is stat'ed
 // first, so that a FIFO or a device is refused, named, before it is ever opened (opening one can

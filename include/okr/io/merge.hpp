@@ -5,10 +5,12 @@
 // would leave in check-ins, keys and new items, and the result is loaded as okr loads any file.
 // Pure: the line merge is passed in, and no file is read or written here.
 
+#include "okr/core/diagnostic.hpp"
 #include "okr/core/result.hpp"
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,5 +61,16 @@ struct GoalMerge {
 Result<GoalMerge> merge_goal_files(std::string_view base, std::string_view ours,
                                    std::string_view theirs, const std::string& path,
                                    const MergeLabels& labels, const LineMerge& line_merge);
+
+// The first error that keeps `text` from loading as a goal file, if any: how the merge makes sure
+// a clean result loads. A file whose multi-line `checkins` arrays hold more one-line check-ins
+// than the rest of the file has lines is read `window` check-ins at a time (by default, enough
+// for at most 32 reads), the others left as blank lines so that lines and columns stay: a
+// check-in's errors are its own, so this finds every error one read of the whole file finds,
+// in memory bounded by the window rather than the file. When several reads find errors, the
+// first in the file is given. `std::string::npos` reads the whole file at once.
+std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path);
+std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path,
+                                           std::size_t window);
 
 } // namespace okr::io

@@ -79,8 +79,10 @@ class LockedFile {
   public:
     // Opens `path` for a change, waiting up to `timeout` for its lock when `lock` is set.
     // Fails on a lock held too long, a file that cannot be read or is not a regular file.
+    // Without `read`, the text is neither read nor kept (text() is empty): for a writer that
+    // replaces a large file whole.
     static Result<LockedFile> open(const std::string& path, std::chrono::milliseconds timeout,
-                                   bool lock = true);
+                                   bool lock = true, bool read = true);
     LockedFile(LockedFile&& other) noexcept;
     LockedFile& operator=(LockedFile&& other) noexcept;
     LockedFile(const LockedFile&) = delete;
@@ -110,6 +112,7 @@ class LockedFile {
     std::string m_dir_path; // the resolved folder
     std::string m_name;     // the resolved file name in it
     std::string m_text;
+    bool m_read = true; // m_text is the file's text
     struct stat m_stat {};
     int m_dir_fd = -1;
     int m_file_fd = -1; // the file read, held open so that its inode is not reused

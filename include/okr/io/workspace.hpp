@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+struct stat; // <sys/stat.h>
+
 namespace okr::io {
 
 // Where to look: `-f` paths first, else OKR_FILE, else the first okr.toml above `cwd`.
@@ -172,5 +174,10 @@ Result<std::string> read_file(const std::string& path);
 // The same, from an open descriptor (read from its current offset); `path` names it in the
 // failure.
 Result<std::string> read_descriptor(int fd, const std::string& path);
+
+// `PATH: cannot read: not a regular file (WHAT)`, for a file whose stat (links followed) is `st`;
+// WHAT says what it is, and through which link when `path` is one (`a link to /dev/zero, a
+// character device`).
+Failure not_regular_failure(const std::string& path, const struct stat& st, bool may_be_link);
 
 } // namespace okr::io

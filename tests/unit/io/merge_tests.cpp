@@ -364,3 +364,65 @@ TEST_SUITE("okr::merge") {
         CHECK(d.conflicts.size() == 2);
     }
 }
+
+TEST_SUITE("okr::merge load check") {
+    // The load check of a merged file, a window of check-ins at a time, finds what one parse of
+    // the whole file finds, at the same line and column.
+    void same_as_whole(const std::string& text) {
+        CAPTURE(text);
+        const std::optional<okr::Diagnostic> whole =
+            okr::io::first_load_error(text, "g.toml", std::string::npos);
+        for (std::size_t window : {1, 2, 3}) {
+            CAPTURE(window);
+            const std::optional<okr::Diagnostic> parts =
+                okr::io::first_load_error(text, "g.toml", window);
+            REQUIRE(parts.has_value() == whole.has_value());
+            if (!whole) continue;
+            CHECK(parts->message == whole->message);
+            CHECK(parts->pos == whole->pos);
+        }
+    }
+
+    TEST_CASE("a load check in windows of check-ins finds every error a whole parse finds") {
+        const std::string good = with(k_base, "    { date = 2026-10-15, value = 3 },\n",
+                                      "    { date = 2026-10-15, value = 3 },\n"
+                                      "    # a comment line\n"
+                                      "    { date = 2026-10-22, value = 4, note = \"a } b\" },\n"
+                                      "    { date = 2026-10-29, value = 5 } # no comma\n");
+        CHECK_FALSE(okr::io::first_load_error(good, "g.toml", 1).has_value());
+        same_as_whole(good);
+        for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+                 {"2026-10-08, value = 2", "2026-10-08, value = \"two\""},
+                 {"2026-10-08, value = 2", "2026-13-08, value = 2"},
+                 {"2026-10-08, value = 2", "2026-10-08"},
+                 {"2026-10-08, value = 2", "2026-10-08, value = 2, value = 3"},
+                 {"2026-10-08, value = 2", "2026-10-08, value = 2, colour = 1"},
+                 {"value = 2 },", "value = 2 }"},           // a missing comma
+                 {"value = 2 },", "value = 2 },,"},         // one comma too many
+                 {"value = 2 },", "value = 2, note = \"\"\"a },"}, // a multi-line string opens
+                 {"value = 2 },", "value = 2, note = \"\"\"\" },"},
+                 {"value = 2 },", "value = 2, note = \"\xff\" },"},
+                 {"  target = 10\n", "  target = 10\n  type = \"milestone\"\n"},
+                 {"    { date = 2026-10-01, value = 1 },\n",
+                  "    { date = 2026-10-01, value = 1 },\n  ]\n  notes = \"\"\"\n"
+                  "    { date = 2026-10-01, value = 1 },\n\"\"\"\n  checkins2 = [\n"},
+                 {"id = \"k\"", "id = \"k\"\n  title = \"dup\"\n\n  [[objective.kr]]\n  id = \"k\""},
+             }) {
+            CAPTURE(to);
+            const std::string bad = with(good, from, to);
+            same_as_whole(bad);
+        }
+        // A multi-line string that opens on one check-in line and closes on the next: one value.
+        const std::string spread =
+            with(with(good, "value = 2 },", "value = 2, note = \"\"\"\" },"),
+                 "value = 3 },", "value = 3, note = \"x\"\"\"\" },");
+        CHECK_FALSE(okr::io::first_load_error(spread, "g.toml", std::string::npos).has_value());
+        same_as_whole(spread);
+        // Two errors: the first in the file is the one reported, whichever window holds it.
+        const std::string two = with(with(good, "2026-10-22, value = 4", "2026-10-22, value = x"),
+                                     "2026-10-08, value = 2", "2026-10-08, value = \"y\"");
+        const std::optional<okr::Diagnostic> first = okr::io::first_load_error(two, "g.toml", 1);
+        REQUIRE(first);
+        CHECK(first->pos.line == 14);
+    }
+}
