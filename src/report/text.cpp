@@ -352,7 +352,8 @@ std::string format_number(double value, int decimals) {
 
 std::string format_score(double score) {
     if (!std::isfinite(score)) return "-";
-    return format_number(cut_hundredths(score) / 100);
+    // Always two decimals, so that a column of scores reads alike: 0.60 beside 0.68, 1.00.
+    return fmt::format("{:.2f}", cut_hundredths(score) / 100);
 }
 
 std::string format_percent(double fraction) {

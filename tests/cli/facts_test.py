@@ -101,7 +101,7 @@ def readings(field):
         return {field}
     out = {field}
     score = cut(x, 100) / 100
-    out.add(f"{score:.2f}".rstrip("0").rstrip(".") if score % 1 else str(int(score)))
+    out.add(f"{score:.2f}")  # a score always shows two decimals: 0.60, 1.00 (issue 26)
     out.add(f"{cut(x, 100)}%")
     p = cut(x, 100)
     out.add(f"{'+' if p > 0 else ''}{p} pts")

@@ -54,7 +54,8 @@ bool is_invisible_format(char32_t cp);
 std::string format_number(double value, int decimals = 2);
 
 // A score (0..1) for display: cut toward zero, not rounded, to two decimals, so that the number
-// shown never crosses a band boundary the score has not (0.699 shows as 0.69, yellow).
+// shown never crosses a band boundary the score has not (0.699 shows as 0.69, yellow); always
+// with both decimals (0.60, 1.00, 0.00), so that a column of scores lines up.
 std::string format_score(double score);
 
 // A fraction as a whole percentage, cut toward zero like a score: 0.625 -> "62%", 0.849 -> "84%".

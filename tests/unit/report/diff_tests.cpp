@@ -56,13 +56,13 @@ TEST_SUITE("okr::report::diff") {
         for (const GoalChange& c : diff.changes)
             listed += fmt::format("{} {} {} [{}] -> [{}]{}\n", c.change, c.item, c.ref, c.before,
                                   c.after, c.flagged ? " flagged" : "");
-        CHECK(listed == R"(score objective club/grow [0.8] -> [0.75]
+        CHECK(listed == R"(score objective club/grow [0.80] -> [0.75]
 checkin kr club/grow.members [] -> [40]
-score kr club/grow.members [0.6] -> [0.75]
+score kr club/grow.members [0.60] -> [0.75]
 score objective club/teach [0.25] -> [0.15]
 goalpost kr club/teach.classes [0 -> 12] -> [0 -> 10] flagged
-score kr club/teach.classes [0.25] -> [0.3]
-added kr club/teach.coaches [] -> [0]
+score kr club/teach.classes [0.25] -> [0.30]
+added kr club/teach.coaches [] -> [0.00]
 removed kr club/grow.site [] -> []
 )");
     }
@@ -84,7 +84,7 @@ removed kr club/grow.site [] -> []
       "item": "objective",
       "ref": "club/grow",
       "title": "Grow the club",
-      "before": "0.8",
+      "before": "0.80",
       "after": "0.75",
       "score_before": 0.8,
       "score_after": 0.75,
@@ -108,7 +108,7 @@ removed kr club/grow.site [] -> []
       "item": "kr",
       "ref": "club/grow.members",
       "title": "Members",
-      "before": "0.6",
+      "before": "0.60",
       "after": "0.75",
       "score_before": 0.6,
       "score_after": 0.75,
@@ -140,7 +140,7 @@ removed kr club/grow.site [] -> []
       "ref": "club/teach.classes",
       "title": "Classes held",
       "before": "0.25",
-      "after": "0.3",
+      "after": "0.30",
       "score_before": 0.25,
       "score_after": 0.3,
       "flagged": false
@@ -151,7 +151,7 @@ removed kr club/grow.site [] -> []
       "ref": "club/teach.coaches",
       "title": "Coaches trained",
       "before": "",
-      "after": "0",
+      "after": "0.00",
       "flagged": false
     },
     {
@@ -177,13 +177,13 @@ removed kr club/grow.site [] -> []
         CHECK(render_terminal(diff_sheet(diff, "HEAD", "the working tree"), Look{80, false}) ==
               R"okr(Changes in the goals from HEAD to the working tree, as of 2026-11-23
 CHANGE     ITEM                BEFORE    AFTER  DATE        DETAIL
-score      club/grow  Grow…       0.8     0.75
+score      club/grow  Grow…      0.80     0.75
 checkin    club/grow.member…                40  2026-11-20  conf 0.8: league ni…
-score      club/grow.member…      0.6     0.75
+score      club/grow.member…     0.60     0.75
 score      club/teach  Teac…     0.25     0.15
 goalpost!  club/teach.class…  0 -> 12  0 -> 10              moved while the cyc…
-score      club/teach.class…     0.25      0.3
-added      club/teach.coach…                 0
+score      club/teach.class…     0.25     0.30
+added      club/teach.coach…              0.00
 removed    club/grow.site…
 )okr");
     }

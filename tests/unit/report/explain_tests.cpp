@@ -73,7 +73,7 @@ TEST_SUITE("okr::report::explain") {
     {
       "step": "score",
       "text": [
-        "s = clamp(p, 0, 1) = 0.6, shown as 0.6"
+        "s = clamp(p, 0, 1) = 0.6, shown as 0.60"
       ],
       "score": 0.6,
       "manual": false
@@ -138,7 +138,7 @@ Check-ins   used 2026-11-10 value 34 (club.toml:17): the latest that counts
 Values      start 10, target 50, current 34 from the check-in of 2026-11-10
 Progress    p = (current - start) / (target - start) = (34 - 10) / (50 - 10) =
             24 / 40 = 0.6
-Score       s = clamp(p, 0, 1) = 0.6, shown as 0.6
+Score       s = clamp(p, 0, 1) = 0.6, shown as 0.60
 Status      gap = t - s = 0.5824 - 0.6 = -0.0176, <= 0.10: on-track
             (on-track when gap <= 0.10, at-risk when <= 0.25, off-track beyond)
 Confidence  0.7, from the check-in of 2026-11-10 (club.toml:17)
@@ -163,10 +163,10 @@ Elapsed      D = 2026-11-23: D - S = 53 days; t = 53 / 91 = 0.5824 (58%
 Key results  members  weight 1  score 0.6
              site  weight 1  score 1
 Score        weighted mean (0.6 × 1 + 1 × 1) / (1 + 1) = 1.6 / 2 = 0.8, shown as
-             0.8
+             0.80
 Status       gap = t - s = 0.5824 - 0.8 = -0.2176, <= 0.10: on-track
              (on-track when gap <= 0.10, at-risk when <= 0.25, off-track beyond)
-Band         0.8 is green (>= 0.7)
+Band         0.80 is green (>= 0.7)
 Commitment   committed: graded at the end of the cycle
 Confidence   mean of the active KRs' confidences (0.7) / 1 = 0.7
 )okr");

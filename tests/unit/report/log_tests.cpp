@@ -61,7 +61,7 @@ TEST_SUITE("okr::report::log") {
         const LogReport log =
             build_kr_log(club.index, club.evaluation, club.kr_ref("grow.members"));
         CHECK(render_terminal(log_sheet(log), Look{80, false}) == R"okr(club/grow.members  Members
-10 → 50 · now 34 · progress 60% · on-track · forecast 1 · as of 2026-11-23
+10 → 50 · now 34 · progress 60% · on-track · forecast 1.00 · as of 2026-11-23
 
    64.57 ┤                                                                  ┄┄┄┄
          ┤                                                          ┄┄┄┄┄┄┄┄

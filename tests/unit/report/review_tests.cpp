@@ -461,7 +461,7 @@ TEST_SUITE("okr::report::review") {
               R"okr(Club · 2026-Q4 (2026-10-01 → 2026-12-31, 58% elapsed) · as of 2026-11-23
 
 Overall score 0.52 (yellow)
-  ann           0.8 (green) · confidence 70%
+  ann           0.80 (green) · confidence 70%
   bob           0.25 (red)
 
 Confidence by objective (average of its active KRs)
@@ -478,11 +478,11 @@ Key result scores (3)
 
 Delivered, score >= 0.7 (1)
 KEY RESULT                  OWNER  NOW / TARGET  SCORE
-grow.site  Launch the site  ann    done              1
+grow.site  Launch the site  ann    done           1.00
 
 In progress (2)
 KEY RESULT                   OWNER  NOW / TARGET  SCORE
-grow.members  Members        ann    34 / 50         0.6
+grow.members  Members        ann    34 / 50        0.60
 teach.classes  Classes held  bob    3 / 12         0.25
 
 Missed (0)
@@ -529,7 +529,7 @@ as of 2026-11-23
 
 | Owner | Objectives | Score | Band | Confidence |
 | --- | ---: | ---: | --- | ---: |
-| ann | 1 | 0.8 | **green** | 70% |
+| ann | 1 | 0.80 | **green** | 70% |
 | bob | 1 | 0.25 | **red** | - |
 | overall | 2 | 0.52 | **yellow** |  |
 
@@ -539,27 +539,27 @@ Key result scores: 0.0-0.2: 0, 0.2-0.4: 1, 0.4-0.6: 0, 0.6-0.8: 1, 0.8-1.0: 1 (g
 
 | Ref | Title | Score | Confidence | Carried from |
 | --- | --- | ---: | ---: | --- |
-| grow | Grow the club | 0.8 | 70% |  |
+| grow | Grow the club | 0.80 | 70% |  |
 | teach | Teach beginners | 0.25 | - |  |
 
 ## Objectives
 
 | Ref | Title | Owner | Type | Score | Band | Confidence | Note |
 | --- | --- | --- | --- | ---: | --- | ---: | --- |
-| grow | Grow the club | ann | committed | 0.8 | **green** | 70% |  |
+| grow | Grow the club | ann | committed | 0.80 | **green** | 70% |  |
 | teach | Teach beginners | bob | aspirational | 0.25 | **red** | - |  |
 
 ## Delivered, score &gt;= 0.7 (1)
 
 | Ref | Title | Owner | Value | Target | Unit | Score | Outcome |
 | --- | --- | --- | --- | --- | --- | ---: | --- |
-| grow.site | Launch the site | ann | done | done |  | 1 | **delivered** |
+| grow.site | Launch the site | ann | done | done |  | 1.00 | **delivered** |
 
 ## In progress (2)
 
 | Ref | Title | Owner | Value | Target | Unit | Score | Outcome |
 | --- | --- | --- | ---: | ---: | --- | ---: | --- |
-| grow.members | Members | ann | 34 | 50 |  | 0.6 | **in-progress** |
+| grow.members | Members | ann | 34 | 50 |  | 0.60 | **in-progress** |
 | teach.classes | Classes held | bob | 3 | 12 |  | 0.25 | **in-progress** |
 
 ## Missed (0)
@@ -626,7 +626,7 @@ grow.members  Members      20   34     +14   +35 pts
 
 Did not move (2)
 KEY RESULT                   OWNER  NOW / TARGET  SCORE
-grow.site  Launch the site   ann    done              1
+grow.site  Launch the site   ann    done           1.00
 teach.classes  Classes held  bob    3 / 12         0.25
 
 KPIs in warning or breach (1)

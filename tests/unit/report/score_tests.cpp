@@ -202,14 +202,14 @@ TEST_SUITE("okr::report::score") {
               R"okr(Club · 2026-Q4 (2026-10-01 → 2026-12-31, 58% elapsed) · as of 2026-11-23
 
 OBJECTIVE / KEY RESULT   OWNER  TYPE          WEIGHT  SCORE  BAND
-grow  Grow the club      ann    committed          1    0.8  green
-  members  Members                                 1    0.6  yellow
-  site  Launch the site                            1      1  green
+grow  Grow the club      ann    committed          1   0.80  green
+  members  Members                                 1   0.60  yellow
+  site  Launch the site                            1   1.00  green
 teach  Teach beginners   bob    aspirational       1   0.25  red
   classes  Classes held                            1   0.25  red
 
 OWNER    OBJECTIVES  SCORE  BAND
-ann               1    0.8  green
+ann               1   0.80  green
 bob               1   0.25  red
 overall           2   0.52  yellow
 )okr");
@@ -226,9 +226,9 @@ as of 2026-11-23
 
 | Ref | Title | Owner | Type | Weight | Score | Band | Note |
 | --- | --- | --- | --- | ---: | ---: | --- | --- |
-| club/grow | Grow the club | ann | committed | 1 | 0.8 | **green** |  |
-| &nbsp;&nbsp;&nbsp;club/grow.members | Members | ann |  | 1 | 0.6 | **yellow** |  |
-| &nbsp;&nbsp;&nbsp;club/grow.site | Launch the site | ann |  | 1 | 1 | **green** |  |
+| club/grow | Grow the club | ann | committed | 1 | 0.80 | **green** |  |
+| &nbsp;&nbsp;&nbsp;club/grow.members | Members | ann |  | 1 | 0.60 | **yellow** |  |
+| &nbsp;&nbsp;&nbsp;club/grow.site | Launch the site | ann |  | 1 | 1.00 | **green** |  |
 | club/teach | Teach beginners | bob | aspirational | 1 | 0.25 | **red** |  |
 | &nbsp;&nbsp;&nbsp;club/teach.classes | Classes held | bob |  | 1 | 0.25 | **red** |  |
 
@@ -236,7 +236,7 @@ as of 2026-11-23
 
 | Owner | Objectives | Score | Band |
 | --- | ---: | ---: | --- |
-| ann | 1 | 0.8 | **green** |
+| ann | 1 | 0.80 | **green** |
 | bob | 1 | 0.25 | **red** |
 | overall | 2 | 0.52 | **yellow** |
 

@@ -221,10 +221,21 @@ TEST_SUITE("okr::report::text") {
     TEST_CASE("a score is cut, not rounded, so it never shows a band it has not reached") {
         CHECK(format_score(0.699) == "0.69");
         CHECK(format_score(0.57) == "0.57");
-        CHECK(format_score(0.7) == "0.7");
-        CHECK(format_score(1.0) == "1");
-        CHECK(format_score(0.0) == "0");
+        CHECK(format_score(0.7) == "0.70");
+        CHECK(format_score(1.0) == "1.00");
+        CHECK(format_score(0.0) == "0.00");
         CHECK(format_score(0.849) == "0.84");
+    }
+
+    TEST_CASE("a score always shows two decimals, so a column of scores lines up (issue 26)") {
+        // `0.60` beside `0.68`, never `0.6`; 0.001 is cut to 0.00, never written as 1e-03.
+        CHECK(format_score(0.6) == "0.60");
+        CHECK(format_score(0.6000001) == "0.60");
+        CHECK(format_score(0.05) == "0.05");
+        CHECK(format_score(0.001) == "0.00");
+        CHECK(format_score(0.999) == "0.99");
+        for (double s : {0.0, 0.1, 0.25, 0.5, 0.68, 0.7, 0.9, 1.0})
+            CHECK(format_score(s).size() == 4);
     }
 
     TEST_CASE("a score and its percentage show the same cut number") {

@@ -65,7 +65,7 @@ TEST_SUITE("okr::report::tree") {
               R"okr(2026-Q4 (2026-10-01 → 2026-12-31, 58% elapsed) · as of 2026-11-23
 
 OBJECTIVE                       OWNER  SCORE  STATUS     SUBTREE
-club/grow  Grow the club        ann      0.8  on-track      0.52
+club/grow  Grow the club        ann     0.80  on-track      0.52
 └─ club/teach  Teach beginners  bob     0.25  off-track
 )okr");
     }
