@@ -60,7 +60,7 @@ std::span<const Command> command_table() {
         {"pull", "Record KPI values printed by their sources (approved with okr trust)", setup_pull,
          CommandKind::write},
         {"trust", "Approve the KPI sources of this workspace for okr pull", setup_trust},
-        {"set", "Set one key of an objective, key result or KPI", setup_set, CommandKind::write},
+        {"set", "Set one key of an objective, key result, KPI or goal file", setup_set, CommandKind::write},
         {"drop", "Drop an objective, key result or KPI: kept in the file, no longer scored",
          setup_drop, CommandKind::write},
         {"close", "Close a cycle: freeze its scores; --carry continues what is unfinished",

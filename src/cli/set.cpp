@@ -8,6 +8,7 @@
 #include "okr/report/text.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <span>
 
@@ -206,11 +207,191 @@ io::Value typed_value(const Session& session, const WorkspaceIndex& index,
     return text;
 }
 
+// The keys of a goal file that `okr set NS/ KEY VALUE` changes.
+std::vector<std::string_view> settable_file_keys() {
+    std::vector<std::string_view> out;
+    for (const schema::Key& k : schema::keys_of(schema::Table::file))
+        if (k.settable) out.push_back(k.name);
+    return out;
+}
+
+// The goal file that REF names, when it names one rather than an item: `NAMESPACE/` (the one
+// file of that namespace), or the path of a file of the workspace. nullopt for an item's
+// reference. CommandError(usage) for a namespace or a path that names no goal file of the
+// workspace, or a namespace that several files share.
+std::optional<std::size_t> file_target(const WorkspaceIndex& index, const std::string& ref) {
+    const Workspace& ws = index.workspace();
+    if (ref.ends_with('/')) {
+        const std::string ns = ref.substr(0, ref.size() - 1);
+        std::vector<std::size_t> found;
+        std::vector<std::string> namespaces;
+        for (std::size_t i = 0; i < ws.files.size(); ++i) {
+            if (ws.files[i].name_space == ns) found.push_back(i);
+            namespaces.push_back(ws.files[i].name_space);
+        }
+        if (found.size() == 1) return found.front();
+        if (found.empty()) {
+            const std::string near = nearest(ns, namespaces);
+            throw CommandError(ExitCode::usage,
+                               fmt::format("no goal file has the namespace \"{}\"",
+                                           report::escape_control(ns)),
+                               near.empty() ? std::string("`okr check` lists the workspace's files")
+                                            : fmt::format("did you mean {}/?", near));
+        }
+        std::vector<std::string> paths;
+        for (std::size_t i : found)
+            paths.push_back(ws.files[i].path);
+        throw CommandError(ExitCode::usage,
+                           fmt::format("{} files share the namespace \"{}\": {}", found.size(), ns,
+                                       fmt::join(paths, ", ")),
+                           fmt::format("name the file by its path: okr set {} KEY VALUE",
+                                       paths.front()));
+    }
+    std::error_code ec;
+    const bool is_file = std::filesystem::is_regular_file(ref, ec);
+    if (!is_file && !ref.ends_with(".toml")) return std::nullopt;
+    if (is_file)
+        for (std::size_t i = 0; i < ws.files.size(); ++i)
+            if (std::filesystem::equivalent(ref, ws.files[i].path, ec)) return i;
+    throw CommandError(
+        ExitCode::usage,
+        fmt::format("{} is not a goal file of this workspace", report::escape_control(ref)),
+        is_file ? "include it from the workspace's root (`okr init` adds it), or run okr with -f"
+                : "no such file; `okr check` lists the workspace's files");
+}
+
+// The cycle `name` as `okr set` takes it for `cycle`: built in, or declared in the workspace;
+// CommandError(usage) with the nearest known name otherwise.
+void check_cycle_arg(const WorkspaceIndex& index, const std::string& name) {
+    if (index.cycle(name) || builtin_cycle(name)) return;
+    std::vector<std::string> known;
+    for (const Cycle* c : index.all_cycles())
+        known.push_back(c->name);
+    const std::string near = nearest(name, known);
+    throw CommandError(ExitCode::usage,
+                       fmt::format("cycle: unknown cycle \"{}\"", report::escape_control(name)),
+                       near.empty()
+                           ? std::string("use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or a cycle declared "
+                                         "under [cycles]")
+                           : fmt::format("did you mean \"{}\"?", near));
+}
+
+// A new namespace for file `file`: a valid id that no other file's ids would clash with, and
+// no reference written with the old namespace (`growth/eco`) that would be left dangling.
+void check_namespace_arg(const WorkspaceIndex& index, std::size_t file, const std::string& ns) {
+    const Workspace& ws = index.workspace();
+    const GoalFile& self = ws.files[file];
+    if (!io::is_valid_id(ns))
+        throw CommandError(
+            ExitCode::usage, fmt::format("namespace: invalid namespace \"{}\"", ns),
+            "a namespace starts with a letter or digit and has only letters, digits, `-` and `_`");
+    if (ns == self.name_space && self.namespace_declared) return;
+    // The namespace rules of SPEC §3 on the files that would share it.
+    Workspace sharing;
+    for (std::size_t i = 0; i < ws.files.size(); ++i)
+        if (i != file && ws.files[i].name_space == ns) sharing.files.push_back(ws.files[i]);
+    if (!sharing.files.empty()) {
+        GoalFile renamed = self;
+        renamed.name_space = ns;
+        renamed.namespace_declared = true;
+        sharing.files.push_back(std::move(renamed));
+        const Diagnostics clash = check_workspace_namespaces(sharing);
+        if (!clash.empty())
+            throw CommandError(ExitCode::usage, "namespace: " + clash.front().message,
+                               clash.front().hint);
+    }
+    if (ns == self.name_space) return;
+    // References to this file's items written with its namespace would no longer resolve.
+    std::vector<std::string> where;
+    auto note = [&](const std::vector<Referrer>& referrers) {
+        for (const Referrer& r : referrers)
+            if (r.ref.text.find('/') != std::string::npos)
+                where.push_back(describe_referrer(index, r));
+    };
+    for (std::size_t i = 0; i < self.objectives.size(); ++i)
+        note(referrers_of(index, ObjectiveRef{file, i}));
+    for (std::size_t i = 0; i < self.kpis.size(); ++i)
+        note(referrers_of(index, KpiRef{file, i}));
+    if (where.empty()) return;
+    std::string details;
+    for (const std::string& w : where)
+        details += w + "\n";
+    throw CommandError(
+        ExitCode::usage,
+        fmt::format("namespace: {} reference{} to {}/ would be left dangling, the first at {}",
+                    where.size(), where.size() == 1 ? "" : "s", self.name_space,
+                    where.front().substr(0, where.front().find(": "))),
+        "okr does not rewrite references across files (`okr mv` renames items, not namespaces): "
+        "change those references and this key together by hand (`okr edit`), then run `okr check`",
+        details);
+}
+
+// `okr set NS/ KEY VALUE`, `okr set PATH KEY VALUE`: a file-level key.
+ExitCode set_file(const Session& session, std::size_t file, const std::string& key_name,
+                  const std::string& text, bool force, bool dry_run, std::string& out) {
+    const LoadedGoals& goals = session.load();
+    const WorkspaceIndex& index = *goals.index;
+    const GoalFile& goal_file = index.workspace().files[file];
+    const std::string path = goal_file.path;
+    const schema::Key* key = schema::find(schema::Table::file, key_name);
+    const auto keys = settable_file_keys();
+    if (!key || !key->settable) {
+        if (key_name == "objective" || key_name == "kpi")
+            throw CommandError(ExitCode::usage,
+                               fmt::format("{}: set adds no {}", key_name,
+                                           key_name == "kpi" ? "KPIs" : "objectives"),
+                               fmt::format("add one with: okr add {} TITLE", key_name));
+        const std::string near =
+            nearest(key_name, std::vector<std::string>(keys.begin(), keys.end()));
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("{} is a goal file; set changes its {}, not `{}`",
+                        report::escape_control(path), fmt::join(keys, ", "),
+                        report::escape_control(key_name)),
+            near.empty() ? std::string("change the rest of the file with `okr edit`")
+                         : fmt::format("did you mean `{}`?", near));
+    }
+    if (text.find_first_not_of(" \t") == std::string::npos)
+        throw CommandError(ExitCode::usage, fmt::format("{}: must not be empty", key_name));
+    if (key_name == "cycle") {
+        check_cycle_arg(index, text);
+        // Objectives that take the file's cycle move with it: a closed one's grade is frozen.
+        for (const Objective& o : goal_file.objectives)
+            if (!force && o.closed && o.cycle == goal_file.cycle &&
+                o.cycle_pos.line == goal_file.cycle_pos.line &&
+                o.cycle_pos.column == goal_file.cycle_pos.column && text != goal_file.cycle)
+                throw CommandError(
+                    ExitCode::usage,
+                    fmt::format("cycle: objective {} takes the file's cycle and is closed "
+                                "(closed = {} at {}:{}:{}); its grade is frozen",
+                                index.ref_of(ObjectiveRef{file, static_cast<std::size_t>(
+                                                                    &o - goal_file.objectives.data())}),
+                                o.closed->iso(), path, o.closed_pos.line, o.closed_pos.column),
+                    "--force changes it anyway");
+    }
+    if (key_name == "namespace") check_namespace_arg(index, file, text);
+    const io::Value value = text;
+    const std::string written =
+        write_edit(session, path, dry_run, out, [&](std::string_view now) {
+            return io::set_file_key(now, path, key_name, value);
+        });
+    warn_new_findings(session, goals, file, written);
+    finish_write(session, dry_run,
+                 {{"set", path, io::file_key_line(written, path, key_name), "", {{key_name, value}}}},
+                 fmt::format("{}: {} = {}\n", report::escape_control(path), key_name,
+                             report::escape_control(io::toml_value(value))),
+                 out);
+    return ExitCode::ok;
+}
+
 } // namespace
 
 Runner setup_set(CommandLine& command) {
     auto opts = std::make_shared<SetOptions>();
-    command.add_option("REF", opts->ref, "The objective, key result or KPI")
+    command
+        .add_option("REF", opts->ref,
+                    "The objective, key result or KPI; or a goal file, as NAMESPACE/ or its path "
+                    "(keys title, owner, namespace, cycle)")
         ->required()
         ->completes(Complete::references);
     command.add_option("KEY", opts->key, "The key to set, e.g. target, title, weight, status")
@@ -226,6 +407,9 @@ Runner setup_set(CommandLine& command) {
     return [opts](const Session& session, std::string& out) {
         const LoadedGoals& goals = session.load();
         const WorkspaceIndex& index = *goals.index;
+        if (const auto file = file_target(index, opts->ref))
+            return set_file(session, *file, opts->key, opts->value, opts->force, opts->dry_run,
+                            out);
         const WriteTarget target = resolve_target(index, opts->ref, {true, true, true});
         const auto keys = settable_keys(target.item.kind);
         const schema::Key* key = schema::find(table_of(target.item.kind), opts->key);

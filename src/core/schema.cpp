@@ -63,7 +63,7 @@ const Key k_keys[] = {
      R::none,
      {},
      "Growth team",
-     false,
+     true,
      on<GoalFile>([](GoalFile& f, V v, W) { f.title = text(v); })},
     {T::file,
      "owner",
@@ -71,7 +71,7 @@ const Key k_keys[] = {
      R::none,
      {},
      "growth",
-     false,
+     true,
      on<GoalFile>([](GoalFile& f, V v, W) { f.owner = text(v); })},
     {T::file,
      "namespace",
@@ -79,7 +79,7 @@ const Key k_keys[] = {
      R::id,
      {},
      "growth",
-     false,
+     true,
      on<GoalFile>([](GoalFile& f, V v, W) {
          f.name_space = text(v);
          f.namespace_declared = true;
@@ -90,7 +90,7 @@ const Key k_keys[] = {
      R::cycle_name,
      {},
      "2026-Q4",
-     false,
+     true,
      on<GoalFile>([](GoalFile& f, V v, W w) {
          f.cycle = text(v);
          f.cycle_pos = w.pos;

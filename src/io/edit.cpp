@@ -243,6 +243,39 @@ Result<Splice> insert_key(const Layout& layout, const toml::table& t, std::strin
                 "add the key by hand (`okr edit`)");
 }
 
+// The text between a new `key` and its value, written as beside the neighbour key `anchor`:
+// its spacing around `=`, and, when keys are aligned (more than one space before `=`), the new
+// `=` in the same column. `fallback` when the neighbour's `=` is not on its line.
+std::string aligned_separator(const Layout& layout, const toml::key& anchor, std::string_view key,
+                              std::string fallback) {
+    const std::string_view text = layout.text();
+    const std::size_t key_begin = layout.offset(anchor.source().begin);
+    const std::size_t key_end = layout.offset(anchor.source().end);
+    const std::size_t eq = text.find('=', key_end);
+    if (eq == std::string_view::npos ||
+        text.substr(key_end, eq - key_end).find_first_not_of(" \t") != std::string_view::npos)
+        return fallback;
+    std::size_t after = eq + 1;
+    while (after < text.size() && (text[after] == ' ' || text[after] == '\t'))
+        ++after;
+    const std::string tail = "=" + std::string(text.substr(eq + 1, after - eq - 1));
+    if (eq > key_end + 1) {
+        const std::size_t column = eq - key_begin;
+        return std::string(column > key.size() ? column - key.size() : 1, ' ') + tail;
+    }
+    return std::string(text.substr(key_end, eq - key_end)) + tail;
+}
+
+// A splice adding the line `INDENT KEY SEP VALUE` at the start of the line after offset `after`
+// (at the end of a text without a final newline, on a new line).
+Splice line_after(const Layout& layout, std::size_t after, const std::string& indent,
+                  std::string_view key, const std::string& sep, const std::string& value) {
+    const std::size_t at = layout.next_line(after);
+    if (at == layout.text().size() && !layout.ends_with_newline())
+        return Splice{at, 0, fmt::format("{}{}{}{}{}", layout.eol(), indent, key, sep, value)};
+    return Splice{at, 0, fmt::format("{}{}{}{}{}", indent, key, sep, value, layout.eol())};
+}
+
 // A splice adding a new key that `okr set` writes (SPEC §8): after the item's last plain key
 // (not an array, not a sub-table) that comes before its first array, so that it never lands
 // after `checkins`; its `=` at the column where that key's `=` is when the keys are aligned.
@@ -265,31 +298,9 @@ Result<Splice> insert_plain_key(const Layout& layout, const toml::table& t, std:
         }
     }
     if (!anchor) return insert_key(layout, t, key, value);
-    const std::string_view text = layout.text();
     const std::size_t key_begin = layout.offset(anchor->source().begin);
-    const std::size_t key_end = layout.offset(anchor->source().end);
-    std::string sep = separator_style(layout, t);
-    const std::size_t eq = text.find('=', key_end);
-    if (eq != std::string_view::npos &&
-        text.substr(key_end, eq - key_end).find_first_not_of(" \t") == std::string_view::npos) {
-        // The neighbour's spacing around `=`; when keys are aligned (more than one space before
-        // `=`), the new `=` goes in the same column.
-        std::size_t after = eq + 1;
-        while (after < text.size() && (text[after] == ' ' || text[after] == '\t'))
-            ++after;
-        const std::string tail = "=" + std::string(text.substr(eq + 1, after - eq - 1));
-        if (eq > key_end + 1) {
-            const std::size_t column = eq - key_begin;
-            sep = std::string(column > key.size() ? column - key.size() : 1, ' ') + tail;
-        } else {
-            sep = std::string(text.substr(key_end, eq - key_end)) + tail;
-        }
-    }
-    const std::string indent = layout.indentation(key_begin);
-    const std::size_t at = layout.next_line(anchor_end);
-    if (at == text.size() && !layout.ends_with_newline())
-        return Splice{at, 0, fmt::format("{}{}{}{}{}", layout.eol(), indent, key, sep, value)};
-    return Splice{at, 0, fmt::format("{}{}{}{}{}", indent, key, sep, value, layout.eol())};
+    const std::string sep = aligned_separator(layout, *anchor, key, separator_style(layout, t));
+    return line_after(layout, anchor_end, layout.indentation(key_begin), key, sep, value);
 }
 
 std::vector<std::string> item_lines(const std::string& header_indent, const std::string& header,
@@ -563,6 +574,113 @@ Result<Edit> set_key(std::string_view text, const std::string& path, const ItemI
         splices.push_back(std::move(splice).value());
     }
     return finish(text, path, std::move(splices), std::move(expected));
+}
+
+Result<Edit> set_file_key(std::string_view text, const std::string& path, const std::string& key,
+                          const Value& value) {
+    // The file-level keys in the order SPEC §3 lists them, which is where a new one goes.
+    static constexpr std::string_view k_order[] = {"title", "owner", "namespace", "cycle"};
+    const auto rank = [](std::string_view k) {
+        return static_cast<std::size_t>(std::find(std::begin(k_order), std::end(k_order), k) -
+                                        std::begin(k_order));
+    };
+    const schema::Key* k = schema::find(schema::Table::file, key);
+    if (!k || !k->settable || !schema::holds(k->type, value) || rank(key) == std::size(k_order))
+        return fail(Failure::Kind::unsupported, fmt::format("`{}` cannot be set on a file", key));
+    auto model = valid_model(text, path, false);
+    if (!model) return std::move(model).failure();
+    auto tree = parse_tree(text, path);
+    if (!tree) return std::move(tree).failure();
+    const toml::table& root = *(*tree).root;
+    const Layout layout(text);
+
+    // The model it should become: the key, and the items that take it as their default.
+    GoalFile expected = std::move(model).value();
+    k->apply(expected, value, schema::Where{});
+    const std::string& new_text = std::get<std::string>(value);
+    const auto takes_default = [&](const toml::node& n, std::string_view own) -> const std::string* {
+        const auto* t = n.as_table();
+        if (!t || t->get(own)) return nullptr;
+        const auto* id = t->get_as<std::string>("id");
+        return id ? &id->get() : nullptr;
+    };
+    if (key == "owner" || key == "cycle")
+        if (const auto* objectives = root.get_as<toml::array>("objective"))
+            for (const toml::node& n : *objectives)
+                if (const std::string* id = takes_default(n, key))
+                    if (Objective* o = find_objective(expected, *id))
+                        (key == "owner" ? o->owner : o->cycle) = new_text;
+    if (key == "owner")
+        if (const auto* kpis = root.get_as<toml::array>("kpi"))
+            for (const toml::node& n : *kpis)
+                if (const std::string* id = takes_default(n, key))
+                    if (Kpi* kpi = find_kpi(expected, *id)) kpi->owner = new_text;
+
+    const std::string text_value = toml_value(value);
+    // The file's own plain keys (not tables, not dotted), by their place in the order.
+    const toml::key* before = nullptr; // the last key that comes before `key` in the order
+    const toml::key* after = nullptr;  // the first key that comes after it
+    const toml::key* last = nullptr;   // the last plain key of any name
+    for (auto&& [name, v] : root) {
+        if (placement(layout, name, v) != Placement::value || v.is_table()) continue;
+        const std::size_t begin = layout.offset(name.source().begin);
+        if (name.str() == key) {
+            const std::size_t b = layout.begin_of(v), e = layout.end_of(v);
+            if (layout.text().substr(b, e - b) == text_value)
+                return finish(text, path, {}, std::move(expected));
+            return finish(text, path, {{b, e - b, text_value}}, std::move(expected));
+        }
+        if (!last || begin > layout.offset(last->source().begin)) last = &name;
+        const std::size_t r = rank(name.str());
+        if (r == std::size(k_order)) continue;
+        if (r < rank(key) && (!before || begin > layout.offset(before->source().begin)))
+            before = &name;
+        if (r > rank(key) && (!after || begin < layout.offset(after->source().begin)))
+            after = &name;
+    }
+    const std::string sep = separator_style(layout, root);
+    Splice splice;
+    if (const toml::key* anchor = before ? before : (after ? nullptr : last)) {
+        splice = line_after(layout, layout.end_of(*root.get(anchor->str())),
+                            layout.indentation(layout.offset(anchor->source().begin)), key,
+                            aligned_separator(layout, *anchor, key, sep), text_value);
+    } else if (after) {
+        const std::size_t at = layout.line_start(layout.offset(after->source().begin));
+        splice = Splice{at, 0,
+                        fmt::format("{}{}{}{}{}", layout.indentation(at), key,
+                                    aligned_separator(layout, *after, key, sep), text_value,
+                                    layout.eol())};
+    } else {
+        // No top-level key: above the first table, and above the comment lines right above it
+        // (they belong to it); in a file of comments alone, at its end. Without top-level keys,
+        // only blank and comment lines come before the first `[` header.
+        const auto header = [&](std::size_t line) {
+            const std::size_t first = line + layout.indentation(line).size();
+            return first < text.size() && text[first] == '[';
+        };
+        std::size_t at = 0;
+        while (at < text.size() && !header(at))
+            at = layout.next_line(at);
+        if (at < text.size()) {
+            while (at > 0 && layout.comment_line(layout.previous_line(at)))
+                at = layout.previous_line(at);
+            splice = Splice{at, 0, fmt::format("{}{}{}{}", key, sep, text_value, layout.eol())};
+        } else {
+            splice = Splice{at, 0,
+                            fmt::format("{}{}{}{}{}",
+                                        text.empty() || layout.ends_with_newline() ? ""
+                                                                                   : layout.eol(),
+                                        key, sep, text_value, layout.eol())};
+        }
+    }
+    return finish(text, path, {std::move(splice)}, std::move(expected));
+}
+
+std::uint32_t file_key_line(std::string_view text, const std::string& path, std::string_view key) {
+    auto tree = parse_tree(text, path);
+    if (!tree) return 0;
+    const toml::node* value = (*tree).root->get(key);
+    return value ? static_cast<std::uint32_t>(value->source().begin.line) : 0;
 }
 
 Result<Edit> add_objective(std::string_view text, const std::string& path,

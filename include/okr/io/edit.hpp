@@ -61,6 +61,18 @@ Result<Edit> append_checkins(std::string_view text, const std::string& path,
 Result<Edit> set_key(std::string_view text, const std::string& path, const ItemId& item,
                      const std::string& key, const Value& value);
 
+// Sets a file-level key (`title`, `owner`, `namespace`, `cycle`) to `value`: replaces the value
+// in place, or adds one line `key = value` among the file's top-level keys in the order SPEC §3
+// lists them (after the nearest one that comes before it, else before the nearest one after it),
+// with the `=` where an aligned neighbour has it; in a file without top-level keys, just above its
+// first table and the comment lines that belong to it. The items of the file that take the key
+// as their default (an objective's cycle, an objective's or KPI's owner) are expected to follow.
+Result<Edit> set_file_key(std::string_view text, const std::string& path, const std::string& key,
+                          const Value& value);
+
+// The 1-based line of a file-level key's value, or 0 when the file has no such key.
+std::uint32_t file_key_line(std::string_view text, const std::string& path, std::string_view key);
+
 // A new objective, KR or KPI: its id and title, then further keys in the order given.
 struct NewItem {
     std::string id;

@@ -64,14 +64,21 @@ def numstat(before, after):
 def run_case(okr, style, args, capture):
     with tempfile.TemporaryDirectory(prefix="okr-golden-") as tmp:
         before = b""
-        if style != "-":
+        path = os.path.join(tmp, capture)
+        if style != "-" and os.path.isdir(os.path.join(STYLES, style)):
+            # A folder is a whole workspace (its okr.toml the root); FILE is one of its files.
+            shutil.copytree(os.path.join(STYLES, style), tmp, dirs_exist_ok=True)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    before = f.read()
+        elif style != "-":
             shutil.copyfile(os.path.join(STYLES, style), os.path.join(tmp, "okr.toml"))
             with open(os.path.join(tmp, "okr.toml"), "rb") as f:
                 before = f.read()
+        present = set(os.listdir(tmp))
         p = okrtest.run(okr, *args, cwd=tmp, env=okrtest.environment(tmp), text=False)
-        path = os.path.join(tmp, capture)
         after = open(path, "rb").read() if os.path.exists(path) else None
-        leftovers = sorted(set(os.listdir(tmp)) - {"okr.toml", capture})
+        leftovers = sorted(set(os.listdir(tmp)) - present - {"okr.toml", capture})
         return p, before, after, leftovers
 
 

@@ -113,14 +113,17 @@ TEST_SUITE("okr::schema") {
               Strings{"date", "value", "confidence", "note", "recorded"});
     }
 
-    TEST_CASE("every key but a table has a setter for its level, and only items are settable") {
+    TEST_CASE("every key but a table has a setter for its level, and only items and a file's own "
+              "keys are settable") {
         for (const schema::Key& key : schema::all_keys()) {
             INFO(schema::item_name(key.table), " ", key.name);
             CHECK((key.type == schema::Type::tables) ==
                   std::holds_alternative<std::monostate>(key.set));
             const bool item = key.table == schema::Table::objective ||
                               key.table == schema::Table::kr || key.table == schema::Table::kpi;
-            CHECK(key.settable == (item && key.type != schema::Type::tables));
+            // A file's title, owner, namespace and cycle: `okr set NS/ KEY VALUE` (issue 26).
+            const bool file = key.table == schema::Table::file;
+            CHECK(key.settable == ((item || file) && key.type != schema::Type::tables));
             CHECK((key.rule == schema::Rule::one_of) == !key.values.empty());
         }
     }
@@ -163,7 +166,10 @@ TEST_SUITE("okr::schema") {
                 // set_key builds the intended model with the key's setter, writes the text,
                 // re-parses it and compares the two models with ==.
                 const Result<io::Edit> e =
-                    io::set_key(k_base, "x.toml", item_of(key.table), std::string(key.name), value);
+                    key.table == schema::Table::file
+                        ? io::set_file_key(k_base, "x.toml", std::string(key.name), value)
+                        : io::set_key(k_base, "x.toml", item_of(key.table), std::string(key.name),
+                                      value);
                 if (!e.ok()) {
                     // Only a value the rest of the item forbids may be refused (a milestone
                     // takes no target).

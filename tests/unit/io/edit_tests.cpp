@@ -317,6 +317,90 @@ title = "Ünïcödé 🚀🚀🚀"
         CHECK(valid_file(source).kpis[0].source == "./csat.sh");
     }
 
+    TEST_CASE("a file's title, owner, namespace and cycle change on their own line (issue 26)") {
+        const std::string title =
+            edited(set_file_key(k_commented, "x.toml", "title", std::string("Growth")));
+        CHECK(title.find("\ntitle = \"Growth\"          # optional\n") != std::string::npos);
+        CHECK(numstat(k_commented, title) == std::pair{1, 1});
+        CHECK(valid_file(title).title == "Growth");
+        CHECK(file_key_line(title, "x.toml", "title") == 2);
+        CHECK(file_key_line(title, "x.toml", "owner") == 0);
+        // The objectives that take the file's cycle follow it.
+        const std::string cycle =
+            edited(set_file_key(k_commented, "x.toml", "cycle", std::string("2027-Q1")));
+        CHECK(numstat(k_commented, cycle) == std::pair{1, 1});
+        CHECK(valid_file(cycle).objectives[0].cycle == "2027-Q1");
+        // The same value again changes nothing.
+        CHECK(edited(set_file_key(k_commented, "x.toml", "cycle", std::string("2026-Q4"))) ==
+              k_commented);
+    }
+
+    TEST_CASE("a missing file-level key is one line, placed in SPEC order and aligned") {
+        // owner goes between title and cycle, its `=` in the column of title's.
+        const std::string owner =
+            edited(set_file_key(k_commented, "x.toml", "owner", std::string("growth")));
+        CHECK(owner.find("title = \"Growth team\"          # optional\nowner = \"growth\"\ncycle") !=
+              std::string::npos);
+        CHECK(numstat(k_commented, owner) == std::pair{1, 0});
+        CHECK(valid_file(owner).objectives[0].owner == "growth");
+        CHECK(valid_file(owner).kpis[0].owner == "growth");
+        const std::string ns =
+            edited(set_file_key(owner, "x.toml", "namespace", std::string("grow")));
+        CHECK(ns.find("owner = \"growth\"\nnamespace = \"grow\"\ncycle = ") != std::string::npos);
+        CHECK(valid_file(ns).name_space == "grow");
+        CHECK(valid_file(ns).namespace_declared);
+        // Before the first key that comes after it, when none comes before.
+        const std::string aligned = std::string(text_of(R"(
+owner  = "sam"
+cycle  = "2026-Q4"
+)"));
+        CHECK(edited(set_file_key(aligned, "x.toml", "title", std::string("Sam"))) ==
+              "title  = \"Sam\"\nowner  = \"sam\"\ncycle  = \"2026-Q4\"\n");
+        CHECK(edited(set_file_key(aligned, "x.toml", "namespace", std::string("s"))) ==
+              "owner  = \"sam\"\nnamespace = \"s\"\ncycle  = \"2026-Q4\"\n");
+    }
+
+    TEST_CASE("in a file without top-level keys the new key goes above the first table and its "
+              "comments") {
+        const std::string before = std::string(text_of(R"(
+# Sam's goals
+
+# The first one
+[[objective]]
+id = "fit"
+title = "Fit"
+cycle = "2026-Q4"
+)"));
+        const std::string after =
+            edited(set_file_key(before, "x.toml", "owner", std::string("sam")));
+        CHECK(after.find("# Sam's goals\n\nowner = \"sam\"\n# The first one\n[[objective]]") !=
+              std::string::npos);
+        CHECK(valid_file(after).objectives[0].owner == "sam");
+        // An objective with an owner of its own keeps it.
+        const std::string own = std::string(text_of(R"(
+[[objective]]
+id = "fit"
+title = "Fit"
+owner = "ann"
+cycle = "2026-Q3"
+)"));
+        const std::string changed = edited(set_file_key(own, "x.toml", "owner", std::string("sam")));
+        CHECK(valid_file(changed).owner == "sam");
+        CHECK(valid_file(changed).objectives[0].owner == "ann");
+        const std::string cycle =
+            edited(set_file_key(own, "x.toml", "cycle", std::string("2026-Q4")));
+        CHECK(valid_file(cycle).objectives[0].cycle == "2026-Q3");
+    }
+
+    TEST_CASE("a file-level key that is not a plain string key, or a bad value, is refused") {
+        const Result<Edit> e = set_file_key(k_commented, "x.toml", "objective", std::string("x"));
+        REQUIRE_FALSE(e.ok());
+        CHECK(e.failure().kind == okr::Failure::Kind::unsupported);
+        const Result<Edit> bad = set_file_key(k_commented, "x.toml", "namespace", std::string("a b"));
+        REQUIRE_FALSE(bad.ok());
+        CHECK(bad.failure().kind == okr::Failure::Kind::would_be_invalid);
+    }
+
     TEST_CASE("a change that would make the file invalid is refused with the reason") {
         const Result<Edit> e =
             set_key(k_commented, "x.toml", ItemId::of_kr("eco", "sat"), "target", 88.0);
