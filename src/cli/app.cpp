@@ -11,6 +11,7 @@
 #include "okr/util/process.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -112,13 +113,20 @@ struct Output {
 // after the command's own `--label NAME` options, every argument is taken as a path, as if `--`
 // stood before it (SPEC §12). A lone `-h` or `--help` still asks for help. Other commands'
 // arguments are returned as they are.
-std::vector<std::string> merge_arguments_as_paths(int argc, char** argv) {
-    std::vector<std::string> args(argv, argv + argc);
+// The place of the command's name in `args`: the first word that is neither a global option
+// nor the value of one (args.size() when there is none, or a `--` comes first).
+std::size_t command_word(const std::vector<std::string>& args) {
     static const std::set<std::string_view> k_valued = {"-f",      "--file",   "--as-of",
                                                         "--cycle", "--format", "--color"};
     std::size_t i = 1;
     while (i < args.size() && args[i].starts_with("-") && args[i] != "--")
         i += k_valued.count(args[i]) ? 2 : 1;
+    return i < args.size() && args[i] != "--" ? i : args.size();
+}
+
+std::vector<std::string> merge_arguments_as_paths(int argc, char** argv) {
+    std::vector<std::string> args(argv, argv + argc);
+    const std::size_t i = command_word(args);
     if (i >= args.size() || args[i] != "merge") return args;
     std::size_t j = i + 1;
     while (j < args.size()) {
@@ -182,12 +190,34 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
     app.add_flag("--no-pager", options.no_pager, "Never page output");
     app.add_flag("-q,--quiet", options.quiet, "Print only what was asked for");
 
+    // Only the command that runs gets its options: setting up all thirty took more of a small
+    // run than loading its goal file (issue 29, item 3). Every command is there, by name, for
+    // CLI11; all are set up when the command line names none that the table knows (help, a
+    // misspelt command, `okr --help`), or names `completion`, which describes them all.
+    const std::vector<std::string> args = merge_arguments_as_paths(argc, argv);
+    const std::size_t named_at = command_word(args);
+    std::string_view only;
+    if (named_at < args.size()) {
+        only = args[named_at];
+    } else if (std::none_of(args.begin() + 1, args.end(), [](const std::string& a) {
+                   return a == "-h" || a == "--help" || a == "--version" || a == "--";
+               })) {
+        only = "status"; // no command: status, or the pointer to `okr init`
+    }
+    const auto table = command_table();
+    // completion, and the look-ups of commands and options, describe every command.
+    const auto complete_what = [&] { return named_at + 1 < args.size() ? args[named_at + 1] : ""; };
+    if (only == "completion" ||
+        (only == "__complete" && (complete_what() == "commands" || complete_what() == "options")) ||
+        std::none_of(table.begin(), table.end(), [&](const Command& c) { return c.name == only; }))
+        only = {};
     std::vector<std::pair<CLI::App*, Runner>> runners;
     std::set<const CLI::App*> writes;
-    for (const Command& command : command_table()) {
+    for (const Command& command : table) {
         CLI::App* sub = app.add_subcommand(command.name, command.summary);
         CommandLine line(*sub);
-        runners.emplace_back(sub, command.setup(line));
+        runners.emplace_back(sub, only.empty() || only == command.name ? command.setup(line)
+                                                                       : Runner{});
         if (command.kind == CommandKind::write) writes.insert(sub);
     }
     std::string help_topic;
@@ -196,7 +226,6 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         ->check(completes(Complete::commands));
 
     try {
-        const std::vector<std::string> args = merge_arguments_as_paths(argc, argv);
         std::vector<const char*> arg_ptrs;
         for (const std::string& a : args)
             arg_ptrs.push_back(a.c_str());
@@ -242,6 +271,9 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
             chosen = sub;
             runner = r;
         }
+    if (chosen && !runner) // a command other than the one named first: not set up (never seen)
+        return util::Ending{report_error(fmt::format("cannot run `okr {}` here", chosen->get_name()),
+                                         "give the command first, before its arguments")};
     // OKR_CACHE takes off or an absolute folder (SPEC §14): anything else, for every command,
     // before any folder could be made of it.
     if (const char* cache = std::getenv("OKR_CACHE"))

@@ -3,6 +3,7 @@
 #include "okr/core/reference.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/io/safe_write.hpp"
+#include "okr/util/heap.hpp"
 #include "okr/util/parallel.hpp"
 
 #include <algorithm>
@@ -542,6 +543,8 @@ LoadedWorkspace load_workspace(const std::vector<std::string>& roots, const File
         known = cache->load_stamps(stamps_at);
     }
     while (!pending.empty()) {
+        // Many files: a large run, which the heap is set up for (2 MB pages; util/heap.hpp).
+        if (pending.size() >= 64) util::expect_large_heap();
         std::vector<Pending> batch;
         // The stamps of the files the last run kept one for, to compare (a file with none, as
         // on a first run, gets its stamp as it is read), on every core: a large workspace has
