@@ -5,6 +5,7 @@
 // COMMAND` prints at 80 columns without colour: a module and its command agree byte for byte.
 
 #include "okr/report/rows.hpp"
+#include "okr/report/sheet.hpp"
 
 #include "../support.hpp"
 
@@ -68,5 +69,31 @@ struct Club : Loaded {
         return report::build_report(index, evaluation, report::Selection{});
     }
 };
+
+// Checks that `made` (a sheet whose long sections make their rows a window at a time) renders
+// byte for byte as the same rows held whole, in every format and at several widths, and that
+// at least one of its sections makes its rows.
+inline void check_windows_render_as_held(const report::Sheet& made) {
+    using namespace okr::report;
+    Sheet held = made;
+    bool any_made = false;
+    for (auto& section : held.sections) {
+        any_made = any_made || section.more_rows.make;
+        std::vector<SheetRow> rows;
+        for_each_row(section, [&](const SheetRow& row) { rows.push_back(row); }, 1);
+        section.rows = std::move(rows);
+        section.more_rows = {};
+    }
+    CHECK(any_made);
+    for (std::size_t width : {30, 60, 80, 120, 250})
+        for (bool color : {false, true}) {
+            CAPTURE(width);
+            CHECK(render_terminal(made, Look{width, color}) ==
+                  render_terminal(held, Look{width, color}));
+        }
+    CHECK(render_csv(made) == render_csv(held));
+    CHECK(render_markdown(made) == render_markdown(held));
+    CHECK(render_html(made) == render_html(held));
+}
 
 } // namespace okr::test

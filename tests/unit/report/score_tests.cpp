@@ -243,4 +243,10 @@ as of 2026-11-23
 )okr");
     }
 
+    TEST_CASE("the grading sheet made a window at a time renders as its rows held whole") {
+        const test::Club club;
+        const Report report = club.report();
+        test::check_windows_render_as_held(score_sheet(report));
+    }
+
 } // TEST_SUITE
