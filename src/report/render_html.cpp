@@ -52,10 +52,14 @@ h2 { font-size: 1.15rem; margin: 2rem 0 .5rem; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th { text-align: left; font-weight: 600; color: var(--muted); font-size: .8rem; text-transform: uppercase;
      letter-spacing: .03em; border-bottom: 1px solid var(--line); padding: .35rem .5rem; }
-td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; vertical-align: middle; }
-td.num, td.bar { text-align: right; white-space: nowrap; }
+td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; vertical-align: middle;
+     white-space: nowrap; }
+td.num, td.bar { text-align: right; }
 .scroll { overflow-x: auto; max-width: 100%; }
-td.title { min-width: 12rem; }
+td.title, td.prose, td.ref { white-space: normal; }
+td.ref .id { white-space: nowrap; }
+td.title { min-width: 16rem; width: 100%; }
+td.prose { min-width: 12rem; }
 td.bar { text-align: left; }
 .key { display: inline-block; width: 1.6rem; height: 0; border-top: 2px solid var(--blue); margin: 0 .35rem .2rem .8rem; }
 .key.k1 { border-color: #9ca3af; } .key.k2 { border-color: var(--yellow); } .key.dashed { border-top-style: dashed; }
@@ -126,6 +130,23 @@ std::string css_token(std::string_view text) {
     for (char c : text)
         out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '-';
     return out;
+}
+
+// An escaped reference with a break opportunity after each `/` and `.`, and none inside an id
+// (not at its `-`): `growth/<wbr/>eco.<wbr/>kr`, each part in a span that does not wrap.
+std::string ref_breaks(const std::string& ref) {
+    std::string out = "<span class=\"id\">";
+    for (char c : ref) {
+        out += c;
+        if (c == '/' || c == '.') out += "</span><wbr/><span class=\"id\">";
+    }
+    return out + "</span>";
+}
+
+// Columns of prose, which wrap in the page rather than widen the table.
+bool prose_column(std::string_view key) {
+    return key == "note" || key == "notes" || key == "detail" || key == "text" ||
+           key == "command" || key == "outcome";
 }
 
 std::string html_cell(const SheetCell& cell) {
@@ -238,16 +259,24 @@ std::string render_html(const Sheet& sheet) {
             for (std::size_t i : columns) {
                 const SheetCell empty;
                 const SheetCell& cell = i < row.cells.size() ? row.cells[i] : empty;
+                // Titles wrap and take the width the other cells leave: every other cell (a
+                // ref, an owner, a unit, a number, a date, a status) stays on one line, as
+                // narrow as it is; notes and details wrap too.
+                const SheetColumn& c = s.columns[i];
+                const bool text = cell.kind == CellKind::text;
                 out += "<td";
-                out += cell.kind == CellKind::bar                             ? " class=\"bar\""
-                       : numeric(cell.kind)                                   ? " class=\"num\""
-                       : cell.kind == CellKind::text && s.columns[i].shrinks ? " class=\"title\""
-                                                                              : "";
+                out += cell.kind == CellKind::bar                      ? " class=\"bar\""
+                       : numeric(cell.kind)                            ? " class=\"num\""
+                       : text && (c.shrinks || c.key == "title")       ? " class=\"title\""
+                       : text && prose_column(c.key)                   ? " class=\"prose\""
+                       : text && c.key == "ref"                        ? " class=\"ref\""
+                                                                       : "";
                 if (first && row.depth > 0)
                     out += fmt::format(" style=\"padding-left:{:.1f}rem\"", 0.5 + 1.25 * row.depth);
                 first = false;
                 out += ">";
-                out += html_cell(cell);
+                // A long ref may break after its namespace or objective, never inside an id.
+                out += text && c.key == "ref" ? ref_breaks(html_escape(cell.text)) : html_cell(cell);
                 out += "</td>";
             }
             out += "</tr>\n";

@@ -56,5 +56,38 @@ for command in status score kpi review tree "log p95" "log growth/activation.che
   fi
   echo "$command: $width px wide in a 1000 px window"
 done
+# Titles get the room (issue 26, item 10): in a 1,000 px window the TITLE column of `status` takes
+# the width that refs, owners, units and numbers leave, so no title wraps to more than 3 lines
+# (it wrapped to 5 while REF and UNIT had space to spare). A script in a copy of the page counts
+# the line boxes of each title cell (the distinct tops of its text's client rectangles) and
+# writes the most into the page's title, which --dump-dom prints.
+count_lines='<script>
+let most = 0;
+for (const table of document.querySelectorAll("table")) {
+  const at = [...table.querySelectorAll("thead th")].map(h => h.textContent).indexOf("Title");
+  if (at < 0) continue;
+  for (const row of table.querySelectorAll("tbody tr")) {
+    const cell = row.children[at];
+    if (!cell) continue;
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    most = Math.max(most, tops.size);
+  }
+}
+document.title = "titlelines=" + most;
+</script>'
+"$okr" -f examples/team --as-of 2026-11-23 status --format html |
+  SCRIPT="$count_lines" python3 -c 'import os, sys; sys.stdout.write(sys.stdin.read().replace("</body>", os.environ["SCRIPT"] + "</body>"))' \
+  > "$work/titles.html"
+lines=$(timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --user-data-dir="$work/profile" --window-size=1000,900 --dump-dom "file://$work/titles.html" 2>/dev/null |
+  sed -n 's|.*<title>titlelines=\([0-9]*\)</title>.*|\1|p')
+if [ -z "$lines" ] || [ "$lines" -eq 0 ] || [ "$lines" -gt 3 ]; then
+  echo "okr status --format html: a title takes ${lines:-?} lines in a 1000 px window (at most 3)"
+  exit 1
+fi
+echo "status: the longest title takes $lines lines in a 1000 px window"
 if [ -n "${OKR_KEEP_SCREENSHOTS:-}" ]; then cp "$work"/*.png "$OKR_KEEP_SCREENSHOTS"/; fi
 echo "1 passed, 0 failed"
