@@ -216,8 +216,8 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
     for (const Command& command : table) {
         CLI::App* sub = app.add_subcommand(command.name, command.summary);
         CommandLine line(*sub);
-        runners.emplace_back(sub, only.empty() || only == command.name ? command.setup(line)
-                                                                       : Runner{});
+        runners.emplace_back(sub,
+                             only.empty() || only == command.name ? command.setup(line) : Runner{});
         if (command.kind == CommandKind::write) writes.insert(sub);
     }
     std::string help_topic;
@@ -272,8 +272,9 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
             runner = r;
         }
     if (chosen && !runner) // a command other than the one named first: not set up (never seen)
-        return util::Ending{report_error(fmt::format("cannot run `okr {}` here", chosen->get_name()),
-                                         "give the command first, before its arguments")};
+        return util::Ending{
+            report_error(fmt::format("cannot run `okr {}` here", chosen->get_name()),
+                         "give the command first, before its arguments")};
     // OKR_CACHE takes off or an absolute folder (SPEC §14): anything else, for every command,
     // before any folder could be made of it.
     if (const char* cache = std::getenv("OKR_CACHE"))

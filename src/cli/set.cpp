@@ -232,20 +232,20 @@ std::optional<std::size_t> file_target(const WorkspaceIndex& index, const std::s
         if (found.size() == 1) return found.front();
         if (found.empty()) {
             const std::string near = nearest(ns, namespaces);
-            throw CommandError(ExitCode::usage,
-                               fmt::format("no goal file has the namespace \"{}\"",
-                                           report::escape_control(ns)),
-                               near.empty() ? std::string("`okr check` lists the workspace's files")
-                                            : fmt::format("did you mean {}/?", near));
+            throw CommandError(
+                ExitCode::usage,
+                fmt::format("no goal file has the namespace \"{}\"", report::escape_control(ns)),
+                near.empty() ? std::string("`okr check` lists the workspace's files")
+                             : fmt::format("did you mean {}/?", near));
         }
         std::vector<std::string> paths;
         for (std::size_t i : found)
             paths.push_back(ws.files[i].path);
-        throw CommandError(ExitCode::usage,
-                           fmt::format("{} files share the namespace \"{}\": {}", found.size(), ns,
-                                       fmt::join(paths, ", ")),
-                           fmt::format("name the file by its path: okr set {} KEY VALUE",
-                                       paths.front()));
+        throw CommandError(
+            ExitCode::usage,
+            fmt::format("{} files share the namespace \"{}\": {}", found.size(), ns,
+                        fmt::join(paths, ", ")),
+            fmt::format("name the file by its path: okr set {} KEY VALUE", paths.front()));
     }
     std::error_code ec;
     const bool is_file = std::filesystem::is_regular_file(ref, ec);
@@ -268,12 +268,11 @@ void check_cycle_arg(const WorkspaceIndex& index, const std::string& name) {
     for (const Cycle* c : index.all_cycles())
         known.push_back(c->name);
     const std::string near = nearest(name, known);
-    throw CommandError(ExitCode::usage,
-                       fmt::format("cycle: unknown cycle \"{}\"", report::escape_control(name)),
-                       near.empty()
-                           ? std::string("use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or a cycle declared "
-                                         "under [cycles]")
-                           : fmt::format("did you mean \"{}\"?", near));
+    throw CommandError(
+        ExitCode::usage, fmt::format("cycle: unknown cycle \"{}\"", report::escape_control(name)),
+        near.empty() ? std::string("use YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or a cycle declared "
+                                   "under [cycles]")
+                     : fmt::format("did you mean \"{}\"?", near));
 }
 
 // A new namespace for file `file`: a valid id that no other file's ids would clash with, and
@@ -343,13 +342,12 @@ ExitCode set_file(const Session& session, std::size_t file, const std::string& k
                                fmt::format("add one with: okr add {} TITLE", key_name));
         const std::string near =
             nearest(key_name, std::vector<std::string>(keys.begin(), keys.end()));
-        throw CommandError(
-            ExitCode::usage,
-            fmt::format("{} is a goal file; set changes its {}, not `{}`",
-                        report::escape_control(path), fmt::join(keys, ", "),
-                        report::escape_control(key_name)),
-            near.empty() ? std::string("change the rest of the file with `okr edit`")
-                         : fmt::format("did you mean `{}`?", near));
+        throw CommandError(ExitCode::usage,
+                           fmt::format("{} is a goal file; set changes its {}, not `{}`",
+                                       report::escape_control(path), fmt::join(keys, ", "),
+                                       report::escape_control(key_name)),
+                           near.empty() ? std::string("change the rest of the file with `okr edit`")
+                                        : fmt::format("did you mean `{}`?", near));
     }
     if (text.find_first_not_of(" \t") == std::string::npos)
         throw CommandError(ExitCode::usage, fmt::format("{}: must not be empty", key_name));
@@ -362,25 +360,26 @@ ExitCode set_file(const Session& session, std::size_t file, const std::string& k
                 o.cycle_pos.column == goal_file.cycle_pos.column && text != goal_file.cycle)
                 throw CommandError(
                     ExitCode::usage,
-                    fmt::format("cycle: objective {} takes the file's cycle and is closed "
-                                "(closed = {} at {}:{}:{}); its grade is frozen",
-                                index.ref_of(ObjectiveRef{file, static_cast<std::size_t>(
-                                                                    &o - goal_file.objectives.data())}),
-                                o.closed->iso(), path, o.closed_pos.line, o.closed_pos.column),
+                    fmt::format(
+                        "cycle: objective {} takes the file's cycle and is closed "
+                        "(closed = {} at {}:{}:{}); its grade is frozen",
+                        index.ref_of(ObjectiveRef{
+                            file, static_cast<std::size_t>(&o - goal_file.objectives.data())}),
+                        o.closed->iso(), path, o.closed_pos.line, o.closed_pos.column),
                     "--force changes it anyway");
     }
     if (key_name == "namespace") check_namespace_arg(index, file, text);
     const io::Value value = text;
-    const std::string written =
-        write_edit(session, path, dry_run, out, [&](std::string_view now) {
-            return io::set_file_key(now, path, key_name, value);
-        });
+    const std::string written = write_edit(session, path, dry_run, out, [&](std::string_view now) {
+        return io::set_file_key(now, path, key_name, value);
+    });
     warn_new_findings(session, goals, file, written);
-    finish_write(session, dry_run,
-                 {{"set", path, io::file_key_line(written, path, key_name), "", {{key_name, value}}}},
-                 fmt::format("{}: {} = {}\n", report::escape_control(path), key_name,
-                             report::escape_control(io::toml_value(value))),
-                 out);
+    finish_write(
+        session, dry_run,
+        {{"set", path, io::file_key_line(written, path, key_name), "", {{key_name, value}}}},
+        fmt::format("{}: {} = {}\n", report::escape_control(path), key_name,
+                    report::escape_control(io::toml_value(value))),
+        out);
     return ExitCode::ok;
 }
 

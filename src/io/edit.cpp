@@ -598,7 +598,8 @@ Result<Edit> set_file_key(std::string_view text, const std::string& path, const 
     GoalFile expected = std::move(model).value();
     k->apply(expected, value, schema::Where{});
     const std::string& new_text = std::get<std::string>(value);
-    const auto takes_default = [&](const toml::node& n, std::string_view own) -> const std::string* {
+    const auto takes_default = [&](const toml::node& n,
+                                   std::string_view own) -> const std::string* {
         const auto* t = n.as_table();
         if (!t || t->get(own)) return nullptr;
         const auto* id = t->get_as<std::string>("id");
@@ -666,11 +667,11 @@ Result<Edit> set_file_key(std::string_view text, const std::string& path, const 
                 at = layout.previous_line(at);
             splice = Splice{at, 0, fmt::format("{}{}{}{}", key, sep, text_value, layout.eol())};
         } else {
-            splice = Splice{at, 0,
-                            fmt::format("{}{}{}{}{}",
-                                        text.empty() || layout.ends_with_newline() ? ""
-                                                                                   : layout.eol(),
-                                        key, sep, text_value, layout.eol())};
+            splice =
+                Splice{at, 0,
+                       fmt::format("{}{}{}{}{}",
+                                   text.empty() || layout.ends_with_newline() ? "" : layout.eol(),
+                                   key, sep, text_value, layout.eol())};
         }
     }
     return finish(text, path, {std::move(splice)}, std::move(expected));

@@ -115,10 +115,10 @@ Result<std::string> git_merge_file(std::string_view base, std::string_view ours,
     // git merge-file exits with the number of conflicts (at most 127), or 255 on an error. It
     // writes the result over OURS' copy, which is then read at its size (from a pipe, the text
     // would grow by doubling: up to twice the memory).
-    ProgramRun run = run_program({"git", "merge-file", "--diff3", "--marker-size",
-                                  std::to_string(marker_size), "-L", "ours", "-L", "base", "-L",
-                                  "theirs", names[1], names[0], names[2]},
-                                 {});
+    ProgramRun run =
+        run_program({"git", "merge-file", "--diff3", "--marker-size", std::to_string(marker_size),
+                     "-L", "ours", "-L", "base", "-L", "theirs", names[1], names[0], names[2]},
+                    {});
     if (run.status < 0 || run.status > 127) {
         clean_up();
         if (run.status < 0)

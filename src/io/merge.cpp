@@ -825,8 +825,8 @@ std::optional<Diagnostic> first_load_error(std::string_view text, const std::str
     const std::size_t others = all - std::min(all, lines->size());
     // A window no smaller than the rest of the file, and at most 32 reads: linear in the file.
     constexpr std::size_t k_least = 8192, k_reads = 32;
-    return first_load_error(
-        text, path, std::max({k_least, others, (lines->size() + k_reads - 1) / k_reads}));
+    return first_load_error(text, path,
+                            std::max({k_least, others, (lines->size() + k_reads - 1) / k_reads}));
 }
 
 namespace {

@@ -409,9 +409,8 @@ Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::millis
 LockedFile::LockedFile(LockedFile&& other) noexcept
     : m_path(std::move(other.m_path)), m_dir_path(std::move(other.m_dir_path)),
       m_name(std::move(other.m_name)), m_text(std::move(other.m_text)), m_read(other.m_read),
-      m_stat(other.m_stat),
-      m_dir_fd(std::exchange(other.m_dir_fd, -1)), m_file_fd(std::exchange(other.m_file_fd, -1)),
-      m_lock(std::move(other.m_lock)) {}
+      m_stat(other.m_stat), m_dir_fd(std::exchange(other.m_dir_fd, -1)),
+      m_file_fd(std::exchange(other.m_file_fd, -1)), m_lock(std::move(other.m_lock)) {}
 
 LockedFile& LockedFile::operator=(LockedFile&& other) noexcept {
     if (this != &other) {

@@ -265,18 +265,19 @@ std::string render_html(const Sheet& sheet) {
                 const SheetColumn& c = s.columns[i];
                 const bool text = cell.kind == CellKind::text;
                 out += "<td";
-                out += cell.kind == CellKind::bar                      ? " class=\"bar\""
-                       : numeric(cell.kind)                            ? " class=\"num\""
-                       : text && (c.shrinks || c.key == "title")       ? " class=\"title\""
-                       : text && prose_column(c.key)                   ? " class=\"prose\""
-                       : text && c.key == "ref"                        ? " class=\"ref\""
-                                                                       : "";
+                out += cell.kind == CellKind::bar                ? " class=\"bar\""
+                       : numeric(cell.kind)                      ? " class=\"num\""
+                       : text && (c.shrinks || c.key == "title") ? " class=\"title\""
+                       : text && prose_column(c.key)             ? " class=\"prose\""
+                       : text && c.key == "ref"                  ? " class=\"ref\""
+                                                                 : "";
                 if (first && row.depth > 0)
                     out += fmt::format(" style=\"padding-left:{:.1f}rem\"", 0.5 + 1.25 * row.depth);
                 first = false;
                 out += ">";
                 // A long ref may break after its namespace or objective, never inside an id.
-                out += text && c.key == "ref" ? ref_breaks(html_escape(cell.text)) : html_cell(cell);
+                out +=
+                    text && c.key == "ref" ? ref_breaks(html_escape(cell.text)) : html_cell(cell);
                 out += "</td>";
             }
             out += "</tr>\n";

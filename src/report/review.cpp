@@ -199,23 +199,24 @@ Section kr_section(std::string name, std::string heading, const std::vector<Revi
         column("score", "Score", k_all, Align::right),
         column("outcome", "Outcome", k_docs),
     };
-    s.more_rows = {krs.size(), [&krs, one_file](std::size_t first, std::size_t last,
-                                                std::vector<SheetRow>& out) {
-        for (std::size_t at = first; at < last; ++at) {
-            const ReviewKr& kr = krs[at];
-            const std::string ref = shown_ref(kr.ref, one_file);
-            out.push_back(
-                {"kr",
-                 0,
-                 {text_cell(ref + "  " + kr.title), text_cell(ref), text_cell(kr.title),
-                  text_cell(kr.owner, Style::dim),
-                  value_cell(kr.value, kr.target, kr.unit, kr.milestone),
-                  value_cell(kr.value, std::nullopt, "", kr.milestone),
-                  value_cell(kr.target, std::nullopt, "", kr.milestone), text_cell(kr.unit),
-                  styled(score_cell(kr.score), style_of(band_for(kr.score))),
-                  status_cell(kr.outcome)}});
-        }
-    }};
+    s.more_rows = {
+        krs.size(),
+        [&krs, one_file](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+            for (std::size_t at = first; at < last; ++at) {
+                const ReviewKr& kr = krs[at];
+                const std::string ref = shown_ref(kr.ref, one_file);
+                out.push_back(
+                    {"kr",
+                     0,
+                     {text_cell(ref + "  " + kr.title), text_cell(ref), text_cell(kr.title),
+                      text_cell(kr.owner, Style::dim),
+                      value_cell(kr.value, kr.target, kr.unit, kr.milestone),
+                      value_cell(kr.value, std::nullopt, "", kr.milestone),
+                      value_cell(kr.target, std::nullopt, "", kr.milestone), text_cell(kr.unit),
+                      styled(score_cell(kr.score), style_of(band_for(kr.score))),
+                      status_cell(kr.outcome)}});
+            }
+        }};
     return s;
 }
 
@@ -237,34 +238,36 @@ Section moved_section(std::string name, std::string heading, const std::vector<R
         column("notes", "Notes", k_docs),
     };
     const std::size_t k_columns = s.columns.size();
-    s.more_rows = {krs.size(), [&krs, one_file, k_columns](std::size_t first, std::size_t last,
-                                                           std::vector<SheetRow>& out) {
-        for (std::size_t at = first; at < last; ++at) {
-            const ReviewKr& kr = krs[at];
-            const std::string ref = shown_ref(kr.ref, one_file);
-            std::string notes;
-            for (const auto& n : kr.notes)
-                if (!n.note.empty())
-                    notes += (notes.empty() ? "" : "; ") + n.date.iso() + ": " + n.note;
-            out.push_back(
-                {"kr",
-                 0,
-                 {text_cell(ref + "  " + kr.title), text_cell(ref), text_cell(kr.title),
-                  text_cell(kr.owner),
-                  styled(value_cell(kr.value_before, std::nullopt, "", kr.milestone), Style::dim),
-                  value_cell(kr.value, std::nullopt, kr.unit, kr.milestone),
-                  change_cell(kr.value - kr.value_before),
-                  points_cell(kr.progress - kr.progress_before), text_cell(kr.unit),
-                  text_cell(notes)}});
-            for (const auto& n : kr.notes)
-                if (!n.note.empty()) {
-                    SheetRow note{"note", 1, std::vector<SheetCell>(k_columns, text_cell("")),
-                                  k_term};
-                    note.cells[0] = text_cell("    " + n.date.iso() + "  " + n.note, Style::dim);
-                    out.push_back(std::move(note));
-                }
-        }
-    }};
+    s.more_rows = {
+        krs.size(), [&krs, one_file, k_columns](std::size_t first, std::size_t last,
+                                                std::vector<SheetRow>& out) {
+            for (std::size_t at = first; at < last; ++at) {
+                const ReviewKr& kr = krs[at];
+                const std::string ref = shown_ref(kr.ref, one_file);
+                std::string notes;
+                for (const auto& n : kr.notes)
+                    if (!n.note.empty())
+                        notes += (notes.empty() ? "" : "; ") + n.date.iso() + ": " + n.note;
+                out.push_back({"kr",
+                               0,
+                               {text_cell(ref + "  " + kr.title), text_cell(ref),
+                                text_cell(kr.title), text_cell(kr.owner),
+                                styled(value_cell(kr.value_before, std::nullopt, "", kr.milestone),
+                                       Style::dim),
+                                value_cell(kr.value, std::nullopt, kr.unit, kr.milestone),
+                                change_cell(kr.value - kr.value_before),
+                                points_cell(kr.progress - kr.progress_before), text_cell(kr.unit),
+                                text_cell(notes)}});
+                for (const auto& n : kr.notes)
+                    if (!n.note.empty()) {
+                        SheetRow note{"note", 1, std::vector<SheetCell>(k_columns, text_cell("")),
+                                      k_term};
+                        note.cells[0] =
+                            text_cell("    " + n.date.iso() + "  " + n.note, Style::dim);
+                        out.push_back(std::move(note));
+                    }
+            }
+        }};
     return s;
 }
 
@@ -274,12 +277,13 @@ Section kpi_section(std::string name, std::string heading, const std::vector<Kpi
     s.columns = kpi_columns(false);
     s.more_rows = {kpis.size(), [&kpis, one_file](std::size_t first, std::size_t last,
                                                   std::vector<SheetRow>& out) {
-        for (std::size_t at = first; at < last; ++at) {
-            SheetRow row = kpi_sheet_row(kpis[at], shown_ref(kpis[at].ref, one_file), false);
-            row.kind = "kpi";
-            out.push_back(std::move(row));
-        }
-    }};
+                       for (std::size_t at = first; at < last; ++at) {
+                           SheetRow row =
+                               kpi_sheet_row(kpis[at], shown_ref(kpis[at].ref, one_file), false);
+                           row.kind = "kpi";
+                           out.push_back(std::move(row));
+                       }
+                   }};
     return s;
 }
 

@@ -47,45 +47,49 @@ Sheet score_sheet(const Report& r) {
         column("note", "Note", k_all, Align::left, true, 5),
     };
     // The rows of each objective and its KRs, a window at a time.
-    s.more_rows = {r.objectives.size(),
-                   [&r, refs](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
-        for (std::size_t at = first; at < last; ++at) {
-            const ObjectiveRow& o = r.objectives[at];
-            std::string note;
-            // A closed objective's grade is the one `okr close` froze (SPEC §10).
-            const std::string frozen = o.closed ? "frozen on " + o.closed->iso() : "";
-            if (o.status == Status::dropped)
-                note = "dropped";
-            else if (o.closed)
-                note = frozen;
-            if (o.missed_commitment) note = "missed commitment" + (frozen.empty() ? "" : "; " + frozen);
-            out.push_back(
-                {o.status == Status::dropped ? "dropped" : "objective",
-                 0,
-                 {text_cell((refs ? o.ref : o.id) + "  " + o.title, Style::bold), text_cell(o.ref),
-                  text_cell(o.title), text_cell(o.owner), text_cell(o.owner),
-                  text_cell(to_string(o.type),
-                            o.type == ObjectiveType::committed ? Style::bold : Style::plain),
-                  number_cell(o.weight), styled(score_cell(o.score), style_of(o.band)),
-                  band_cell(o.band), text_cell(note, o.missed_commitment ? Style::red : Style::dim)}});
-            for (const auto& kr : o.krs) {
-                const bool dropped = kr.status == Status::dropped;
+    s.more_rows = {
+        r.objectives.size(),
+        [&r, refs](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+            for (std::size_t at = first; at < last; ++at) {
+                const ObjectiveRow& o = r.objectives[at];
+                std::string note;
+                // A closed objective's grade is the one `okr close` froze (SPEC §10).
+                const std::string frozen = o.closed ? "frozen on " + o.closed->iso() : "";
+                if (o.status == Status::dropped)
+                    note = "dropped";
+                else if (o.closed)
+                    note = frozen;
+                if (o.missed_commitment)
+                    note = "missed commitment" + (frozen.empty() ? "" : "; " + frozen);
                 out.push_back(
-                    {dropped ? "dropped" : "kr",
-                     1,
-                     {text_cell("  " + kr.id + "  " + kr.title, dropped ? Style::dim : Style::plain),
-                      text_cell(kr.ref), text_cell(kr.title),
-                      text_cell(kr.owner == o.owner ? "" : kr.owner), text_cell(kr.owner),
-                      text_cell(""), number_cell(kr.weight),
-                      styled(score_cell(kr.score), style_of(kr.band)), band_cell(kr.band),
-                      text_cell(dropped                       ? "dropped"
-                                : o.closed && kr.manual_score ? frozen
-                                : kr.manual_score             ? "manual score"
-                                                              : "",
-                                Style::dim)}});
+                    {o.status == Status::dropped ? "dropped" : "objective",
+                     0,
+                     {text_cell((refs ? o.ref : o.id) + "  " + o.title, Style::bold),
+                      text_cell(o.ref), text_cell(o.title), text_cell(o.owner), text_cell(o.owner),
+                      text_cell(to_string(o.type),
+                                o.type == ObjectiveType::committed ? Style::bold : Style::plain),
+                      number_cell(o.weight), styled(score_cell(o.score), style_of(o.band)),
+                      band_cell(o.band),
+                      text_cell(note, o.missed_commitment ? Style::red : Style::dim)}});
+                for (const auto& kr : o.krs) {
+                    const bool dropped = kr.status == Status::dropped;
+                    out.push_back(
+                        {dropped ? "dropped" : "kr",
+                         1,
+                         {text_cell("  " + kr.id + "  " + kr.title,
+                                    dropped ? Style::dim : Style::plain),
+                          text_cell(kr.ref), text_cell(kr.title),
+                          text_cell(kr.owner == o.owner ? "" : kr.owner), text_cell(kr.owner),
+                          text_cell(""), number_cell(kr.weight),
+                          styled(score_cell(kr.score), style_of(kr.band)), band_cell(kr.band),
+                          text_cell(dropped                       ? "dropped"
+                                    : o.closed && kr.manual_score ? frozen
+                                    : kr.manual_score             ? "manual score"
+                                                                  : "",
+                                    Style::dim)}});
+                }
             }
-        }
-    }};
+        }};
     sheet.sections.push_back(std::move(s));
     Section totals;
     if (r.objectives.empty()) totals.media = k_docs;

@@ -161,83 +161,89 @@ Sheet status_sheet(const Report& r) {
     };
     // The rows of each objective (its KRs, KPIs and unresolved KPIs), a window at a time.
     const std::size_t k_columns = s.columns.size();
-    s.more_rows = {r.objectives.size(), [&r, refs, k_columns](std::size_t first, std::size_t last,
-                                                              std::vector<SheetRow>& out) {
-        for (std::size_t at = first; at < last; ++at) {
-            const ObjectiveRow& o = r.objectives[at];
-            const std::string name = (refs ? o.ref : o.id) + "  " + o.title;
-            const std::string type = o.type == ObjectiveType::committed ? " [committed]" : "";
-            SheetCell parent = text_cell(
-                o.parent.empty() ? "" : "↑ " + o.parent + (o.parent_unresolved ? " (unresolved)" : ""),
-                o.parent_unresolved ? Style::red : Style::dim);
-            out.push_back(
-                {"objective",
-                 0,
-                 {text_cell(name + type, Style::bold), text_cell(o.ref), text_cell(o.title),
-                  text_cell(o.owner), styled(bar_cell(o.score), style_of(o.status)), bar_cell(o.score),
-                  percent_cell(o.score), parent, text_cell(""), text_cell(""), text_cell(""),
-                  styled(percent_cell(o.expected), Style::dim), percent_cell(o.expected),
-                  status_cell(o.status), text_cell(""), text_cell(""), text_cell(""), text_cell(""),
-                  text_cell("")}});
-            for (const auto& kr : o.krs) {
-                const bool dropped = kr.status == Status::dropped;
-                const bool milestone = kr.type == KrType::milestone;
-                SheetCell value = value_cell(kr.current, kr.target, kr.unit, milestone);
-                if (!kr.kpi_ref.empty())
-                    value.text += kr.kpi_unresolved ? " (kpi " + kr.kpi_ref + " unresolved)"
-                                                    : " (kpi " + kr.kpi_ref + ")";
-                value.style = kr.kpi_unresolved ? Style::red : Style::plain;
+    s.more_rows = {
+        r.objectives.size(),
+        [&r, refs, k_columns](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+            for (std::size_t at = first; at < last; ++at) {
+                const ObjectiveRow& o = r.objectives[at];
+                const std::string name = (refs ? o.ref : o.id) + "  " + o.title;
+                const std::string type = o.type == ObjectiveType::committed ? " [committed]" : "";
+                SheetCell parent =
+                    text_cell(o.parent.empty()
+                                  ? ""
+                                  : "↑ " + o.parent + (o.parent_unresolved ? " (unresolved)" : ""),
+                              o.parent_unresolved ? Style::red : Style::dim);
                 out.push_back(
-                    {dropped ? "dropped" : "kr",
-                     1,
-                     {text_cell("  " + kr.id + "  " + kr.title, dropped ? Style::dim : Style::plain),
-                      text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner),
-                      styled(bar_cell(kr.progress), dropped ? Style::dim : style_of(kr.status)),
-                      bar_cell(kr.progress), percent_cell(kr.progress), value,
-                      milestone ? milestone_cell(kr.current) : number_cell(kr.current),
-                      milestone ? milestone_cell(kr.target) : number_cell(kr.target),
-                      text_cell(kr.unit), styled(percent_cell(kr.expected), Style::dim),
-                      percent_cell(kr.expected), status_cell(kr.status),
-                      kr.confidence ? percent_cell(kr.confidence) : text_cell(""),
-                      percent_cell(kr.confidence),
-                      styled(text_cell(age_text(kr.age_days)),
-                             kr.age_days && *kr.age_days > 14 ? Style::yellow : Style::dim),
-                      date_cell(kr.last_checkin), percent_cell(kr.forecast_score)}});
+                    {"objective",
+                     0,
+                     {text_cell(name + type, Style::bold), text_cell(o.ref), text_cell(o.title),
+                      text_cell(o.owner), styled(bar_cell(o.score), style_of(o.status)),
+                      bar_cell(o.score), percent_cell(o.score), parent, text_cell(""),
+                      text_cell(""), text_cell(""), styled(percent_cell(o.expected), Style::dim),
+                      percent_cell(o.expected), status_cell(o.status), text_cell(""), text_cell(""),
+                      text_cell(""), text_cell(""), text_cell("")}});
+                for (const auto& kr : o.krs) {
+                    const bool dropped = kr.status == Status::dropped;
+                    const bool milestone = kr.type == KrType::milestone;
+                    SheetCell value = value_cell(kr.current, kr.target, kr.unit, milestone);
+                    if (!kr.kpi_ref.empty())
+                        value.text += kr.kpi_unresolved ? " (kpi " + kr.kpi_ref + " unresolved)"
+                                                        : " (kpi " + kr.kpi_ref + ")";
+                    value.style = kr.kpi_unresolved ? Style::red : Style::plain;
+                    out.push_back(
+                        {dropped ? "dropped" : "kr",
+                         1,
+                         {text_cell("  " + kr.id + "  " + kr.title,
+                                    dropped ? Style::dim : Style::plain),
+                          text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner),
+                          styled(bar_cell(kr.progress), dropped ? Style::dim : style_of(kr.status)),
+                          bar_cell(kr.progress), percent_cell(kr.progress), value,
+                          milestone ? milestone_cell(kr.current) : number_cell(kr.current),
+                          milestone ? milestone_cell(kr.target) : number_cell(kr.target),
+                          text_cell(kr.unit), styled(percent_cell(kr.expected), Style::dim),
+                          percent_cell(kr.expected), status_cell(kr.status),
+                          kr.confidence ? percent_cell(kr.confidence) : text_cell(""),
+                          percent_cell(kr.confidence),
+                          styled(text_cell(age_text(kr.age_days)),
+                                 kr.age_days && *kr.age_days > 14 ? Style::yellow : Style::dim),
+                          date_cell(kr.last_checkin), percent_cell(kr.forecast_score)}});
+                }
+                for (const auto& k : o.kpis) {
+                    SheetCell value = kpi_value(k);
+                    value.text += "  " + kpi_bounds(k);
+                    value.keep = display_width(value.text); // the bounds are numbers too
+                    SheetRow row{"kpi", 2, {}, k_term};
+                    row.cells = {
+                        text_cell("  ◆ " + k.id + "  " + k.title, Style::cyan),
+                        text_cell(""),
+                        text_cell(""),
+                        text_cell(""),
+                        spark_cell(k.history),
+                        text_cell(""),
+                        text_cell(""),
+                        value,
+                        text_cell(""),
+                        text_cell(""),
+                        text_cell(""),
+                        text_cell(""),
+                        text_cell(""),
+                        health_cell(k.health, k.stale),
+                        text_cell(""),
+                        text_cell(""),
+                        styled(text_cell(k.date ? age_text(r.as_of - *k.date) : "-"), Style::dim),
+                        text_cell(""),
+                        text_cell("")};
+                    out.push_back(std::move(row));
+                }
+                for (const auto& missing : o.missing_kpis) {
+                    SheetRow row{"kpi", 2, std::vector<SheetCell>(k_columns, text_cell("")),
+                                 k_term};
+                    row.cells[0] = text_cell("  ◆ " + missing, Style::red);
+                    row.cells[7] = text_cell("unresolved KPI", Style::red);
+                    out.push_back(std::move(row));
+                }
             }
-            for (const auto& k : o.kpis) {
-                SheetCell value = kpi_value(k);
-                value.text += "  " + kpi_bounds(k);
-                value.keep = display_width(value.text); // the bounds are numbers too
-                SheetRow row{"kpi", 2, {}, k_term};
-                row.cells = {text_cell("  ◆ " + k.id + "  " + k.title, Style::cyan),
-                             text_cell(""),
-                             text_cell(""),
-                             text_cell(""),
-                             spark_cell(k.history),
-                             text_cell(""),
-                             text_cell(""),
-                             value,
-                             text_cell(""),
-                             text_cell(""),
-                             text_cell(""),
-                             text_cell(""),
-                             text_cell(""),
-                             health_cell(k.health, k.stale),
-                             text_cell(""),
-                             text_cell(""),
-                             styled(text_cell(k.date ? age_text(r.as_of - *k.date) : "-"), Style::dim),
-                             text_cell(""),
-                             text_cell("")};
-                out.push_back(std::move(row));
-            }
-            for (const auto& missing : o.missing_kpis) {
-                SheetRow row{"kpi", 2, std::vector<SheetCell>(k_columns, text_cell("")), k_term};
-                row.cells[0] = text_cell("  ◆ " + missing, Style::red);
-                row.cells[7] = text_cell("unresolved KPI", Style::red);
-                out.push_back(std::move(row));
-            }
-        }
-    }};
+        }};
     if (r.overall) {
         s.after.push_back(line({}, Style::plain, k_term));
         Line overall;
@@ -257,19 +263,19 @@ Sheet status_sheet(const Report& r) {
     kpis.columns = kpi_columns(false);
     kpis.columns.erase(kpis.columns.begin() + k_owner);
     kpis.columns.insert(kpis.columns.begin(), column("objective", "Objective", k_docs));
-    kpis.more_rows = {r.objectives.size(), [&r](std::size_t first, std::size_t last,
-                                                std::vector<SheetRow>& out) {
-        for (std::size_t at = first; at < last; ++at) {
-            const ObjectiveRow& o = r.objectives[at];
-            for (const auto& k : o.kpis) {
-                SheetRow row = kpi_sheet_row(k, k.ref, false);
-                row.kind = "kpi";
-                row.cells.erase(row.cells.begin() + k_owner);
-                row.cells.insert(row.cells.begin(), text_cell(o.ref));
-                out.push_back(std::move(row));
-            }
-        }
-    }};
+    kpis.more_rows = {r.objectives.size(),
+                      [&r](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+                          for (std::size_t at = first; at < last; ++at) {
+                              const ObjectiveRow& o = r.objectives[at];
+                              for (const auto& k : o.kpis) {
+                                  SheetRow row = kpi_sheet_row(k, k.ref, false);
+                                  row.kind = "kpi";
+                                  row.cells.erase(row.cells.begin() + k_owner);
+                                  row.cells.insert(row.cells.begin(), text_cell(o.ref));
+                                  out.push_back(std::move(row));
+                              }
+                          }
+                      }};
     if (std::any_of(r.objectives.begin(), r.objectives.end(),
                     [](const ObjectiveRow& o) { return !o.kpis.empty(); }))
         sheet.sections.push_back(std::move(kpis));

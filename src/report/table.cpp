@@ -214,7 +214,8 @@ void TableLayout::emit(const std::vector<Cell>& cells, bool header, std::string&
     while (out.size() > line_start && out.back() == ' ')
         out.pop_back();
     if (m_hard_cut) {
-        const std::string line = truncate_to_width(std::string_view(out).substr(line_start), m_width);
+        const std::string line =
+            truncate_to_width(std::string_view(out).substr(line_start), m_width);
         out.resize(line_start);
         out += line;
     }

@@ -173,9 +173,10 @@ int main(int argc, char** argv) {
         parse_runs.push_back(parse_ms);
     }
 
-    std::printf("elapsed_ms=%.3f parse_ms=%.3f files=%zu bytes=%zu runs=%ld min_ms=%.3f cpu_ms=%.3f\n",
-                median(elapsed_runs), median(parse_runs), files.size(), bytes, repeat,
-                *std::min_element(elapsed_runs.begin(), elapsed_runs.end()),
-                *std::min_element(cpu_runs.begin(), cpu_runs.end()));
+    std::printf(
+        "elapsed_ms=%.3f parse_ms=%.3f files=%zu bytes=%zu runs=%ld min_ms=%.3f cpu_ms=%.3f\n",
+        median(elapsed_runs), median(parse_runs), files.size(), bytes, repeat,
+        *std::min_element(elapsed_runs.begin(), elapsed_runs.end()),
+        *std::min_element(cpu_runs.begin(), cpu_runs.end()));
     return sink == static_cast<std::size_t>(-1) ? 1 : 0;
 }

@@ -151,8 +151,8 @@ struct Section {
     std::vector<SheetColumn> columns;
     std::vector<SheetRow> rows; // rows held (short sections) ...
     RowMaker more_rows;         // ... then rows made a window at a time (long ones)
-    std::string empty;       // the terminal's line when there are no rows; empty: nothing
-    std::vector<Line> after; // lines after the table (notes, summaries)
+    std::string empty;          // the terminal's line when there are no rows; empty: nothing
+    std::vector<Line> after;    // lines after the table (notes, summaries)
     std::vector<Chart> charts;
 };
 

@@ -339,8 +339,9 @@ title = "Ünïcödé 🚀🚀🚀"
         // owner goes between title and cycle, its `=` in the column of title's.
         const std::string owner =
             edited(set_file_key(k_commented, "x.toml", "owner", std::string("growth")));
-        CHECK(owner.find("title = \"Growth team\"          # optional\nowner = \"growth\"\ncycle") !=
-              std::string::npos);
+        CHECK(
+            owner.find("title = \"Growth team\"          # optional\nowner = \"growth\"\ncycle") !=
+            std::string::npos);
         CHECK(numstat(k_commented, owner) == std::pair{1, 0});
         CHECK(valid_file(owner).objectives[0].owner == "growth");
         CHECK(valid_file(owner).kpis[0].owner == "growth");
@@ -384,7 +385,8 @@ title = "Fit"
 owner = "ann"
 cycle = "2026-Q3"
 )"));
-        const std::string changed = edited(set_file_key(own, "x.toml", "owner", std::string("sam")));
+        const std::string changed =
+            edited(set_file_key(own, "x.toml", "owner", std::string("sam")));
         CHECK(valid_file(changed).owner == "sam");
         CHECK(valid_file(changed).objectives[0].owner == "ann");
         const std::string cycle =
@@ -396,7 +398,8 @@ cycle = "2026-Q3"
         const Result<Edit> e = set_file_key(k_commented, "x.toml", "objective", std::string("x"));
         REQUIRE_FALSE(e.ok());
         CHECK(e.failure().kind == okr::Failure::Kind::unsupported);
-        const Result<Edit> bad = set_file_key(k_commented, "x.toml", "namespace", std::string("a b"));
+        const Result<Edit> bad =
+            set_file_key(k_commented, "x.toml", "namespace", std::string("a b"));
         REQUIRE_FALSE(bad.ok());
         CHECK(bad.failure().kind == okr::Failure::Kind::would_be_invalid);
     }

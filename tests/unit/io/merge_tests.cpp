@@ -397,8 +397,8 @@ TEST_SUITE("okr::merge load check") {
                  {"2026-10-08, value = 2", "2026-10-08"},
                  {"2026-10-08, value = 2", "2026-10-08, value = 2, value = 3"},
                  {"2026-10-08, value = 2", "2026-10-08, value = 2, colour = 1"},
-                 {"value = 2 },", "value = 2 }"},           // a missing comma
-                 {"value = 2 },", "value = 2 },,"},         // one comma too many
+                 {"value = 2 },", "value = 2 }"},                  // a missing comma
+                 {"value = 2 },", "value = 2 },,"},                // one comma too many
                  {"value = 2 },", "value = 2, note = \"\"\"a },"}, // a multi-line string opens
                  {"value = 2 },", "value = 2, note = \"\"\"\" },"},
                  {"value = 2 },", "value = 2, note = \"\xff\" },"},
@@ -406,16 +406,16 @@ TEST_SUITE("okr::merge load check") {
                  {"    { date = 2026-10-01, value = 1 },\n",
                   "    { date = 2026-10-01, value = 1 },\n  ]\n  notes = \"\"\"\n"
                   "    { date = 2026-10-01, value = 1 },\n\"\"\"\n  checkins2 = [\n"},
-                 {"id = \"k\"", "id = \"k\"\n  title = \"dup\"\n\n  [[objective.kr]]\n  id = \"k\""},
+                 {"id = \"k\"",
+                  "id = \"k\"\n  title = \"dup\"\n\n  [[objective.kr]]\n  id = \"k\""},
              }) {
             CAPTURE(to);
             const std::string bad = with(good, from, to);
             same_as_whole(bad);
         }
         // A multi-line string that opens on one check-in line and closes on the next: one value.
-        const std::string spread =
-            with(with(good, "value = 2 },", "value = 2, note = \"\"\"\" },"),
-                 "value = 3 },", "value = 3, note = \"x\"\"\"\" },");
+        const std::string spread = with(with(good, "value = 2 },", "value = 2, note = \"\"\"\" },"),
+                                        "value = 3 },", "value = 3, note = \"x\"\"\"\" },");
         CHECK_FALSE(okr::io::first_load_error(spread, "g.toml", std::string::npos).has_value());
         same_as_whole(spread);
         // Two errors: the first in the file is the one reported, whichever window holds it.

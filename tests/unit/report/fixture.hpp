@@ -80,7 +80,8 @@ inline void check_windows_render_as_held(const report::Sheet& made) {
     for (auto& section : held.sections) {
         any_made = any_made || section.more_rows.make;
         std::vector<SheetRow> rows;
-        for_each_row(section, [&](const SheetRow& row) { rows.push_back(row); }, 1);
+        for_each_row(
+            section, [&](const SheetRow& row) { rows.push_back(row); }, 1);
         section.rows = std::move(rows);
         section.more_rows = {};
     }

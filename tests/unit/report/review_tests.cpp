@@ -637,10 +637,12 @@ uptime  Site uptime  98.2%  >= 99    breach (stale)  2026-11-01
 
     TEST_CASE("the review made a window at a time renders as its rows held whole") {
         const test::Club club;
-        for (std::optional<Date> since : {std::optional<Date>(), std::optional<Date>(test::day("2026-11-01"))}) {
-            const Review review = build_review(club.index, club.evaluation,
-                                               evaluate(club.index, since ? *since : default_window_start(club.as_of())),
-                                               Selection{}, since);
+        for (std::optional<Date> since :
+             {std::optional<Date>(), std::optional<Date>(test::day("2026-11-01"))}) {
+            const Review review = build_review(
+                club.index, club.evaluation,
+                evaluate(club.index, since ? *since : default_window_start(club.as_of())),
+                Selection{}, since);
             test::check_windows_render_as_held(review_sheet(review));
         }
     }

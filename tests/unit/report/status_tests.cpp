@@ -252,15 +252,18 @@ as of 2026-11-23
         for (auto& section : held.sections) {
             any_made = any_made || section.more_rows.make;
             std::vector<SheetRow> rows;
-            for_each_row(section, [&](const SheetRow& row) { rows.push_back(row); }, 1);
+            for_each_row(
+                section, [&](const SheetRow& row) { rows.push_back(row); }, 1);
             section.rows = std::move(rows);
             section.more_rows = {};
         }
         CHECK(any_made);
         for (std::size_t width : {30, 60, 80, 120, 250}) {
             CAPTURE(width);
-            CHECK(render_terminal(made, Look{width, false}) == render_terminal(held, Look{width, false}));
-            CHECK(render_terminal(made, Look{width, true}) == render_terminal(held, Look{width, true}));
+            CHECK(render_terminal(made, Look{width, false}) ==
+                  render_terminal(held, Look{width, false}));
+            CHECK(render_terminal(made, Look{width, true}) ==
+                  render_terminal(held, Look{width, true}));
         }
         CHECK(render_csv(made) == render_csv(held));
         CHECK(render_markdown(made) == render_markdown(held));
@@ -269,8 +272,9 @@ as of 2026-11-23
         for (std::size_t window : {1, 2, 3, 1000}) {
             CAPTURE(window);
             std::string texts;
-            for_each_row(made.sections.front(),
-                         [&](const SheetRow& row) { texts += row.cells.front().text + "\n"; }, window);
+            for_each_row(
+                made.sections.front(),
+                [&](const SheetRow& row) { texts += row.cells.front().text + "\n"; }, window);
             std::string whole;
             for (const auto& row : held.sections.front().rows)
                 whole += row.cells.front().text + "\n";

@@ -238,9 +238,17 @@ TEST_SUITE("okr::report::table") {
         // Random rows of ASCII, CJK, emoji and empty cells, some with a kept part: the pass,
         // which sees each row once and keeps none, must find what a look at every cell of the
         // whole sheet finds, and lay the table out the same at every width.
-        const std::vector<std::string> words = {"",     "a",        "0.45",  "on-track", "日本",
-                                                "🚀 go", "Ship the new app to everyone", "-",
-                                                "27 km / 40 km",    "田中 alice", "▇▆▅"};
+        const std::vector<std::string> words = {"",
+                                                "a",
+                                                "0.45",
+                                                "on-track",
+                                                "日本",
+                                                "🚀 go",
+                                                "Ship the new app to everyone",
+                                                "-",
+                                                "27 km / 40 km",
+                                                "田中 alice",
+                                                "▇▆▅"};
         std::mt19937 random(29);
         for (int round = 0; round < 200; ++round) {
             CAPTURE(round);
@@ -256,7 +264,8 @@ TEST_SUITE("okr::report::table") {
                 row.resize(random() % (n + 2)); // short and long rows too
                 for (auto& cell : row) {
                     cell.text = words[random() % words.size()];
-                    if (random() % 3 == 0) cell.keep = std::min(display_width(cell.text), random() % 6);
+                    if (random() % 3 == 0)
+                        cell.keep = std::min(display_width(cell.text), random() % 6);
                 }
             }
             // The whole sheet, looked at all at once.
@@ -270,7 +279,8 @@ TEST_SUITE("okr::report::table") {
                     natural[c] = std::max(natural[c], w);
                     any[c] = any[c] || !row[c].text.empty();
                     if (row[c].keep)
-                        kept[c] = std::max(kept[c], row[c].keep < w ? row[c].keep + 1 : row[c].keep);
+                        kept[c] =
+                            std::max(kept[c], row[c].keep < w ? row[c].keep + 1 : row[c].keep);
                 }
             }
             TableLayout layout(columns);
