@@ -786,26 +786,25 @@ std::optional<std::vector<std::size_t>> checkin_lines(std::string_view text) {
     return out;
 }
 
-} // namespace
-
-std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path,
+// The first error of `text` read `window` of its check-in lines (`lines`, from checkin_lines)
+// at a time; the whole file at once when they fit in one window.
+std::optional<Diagnostic> error_in_windows(std::string_view text, const std::string& path,
+                                           const std::vector<std::size_t>& lines,
                                            std::size_t window) {
-    if (window == std::string::npos) return whole_file_error(text, path);
-    const std::optional<std::vector<std::size_t>> lines = checkin_lines(text);
-    if (!lines || lines->size() <= window) return whole_file_error(text, path);
+    if (lines.size() <= window) return whole_file_error(text, path);
     // Each read holds the file's other lines, the window's check-ins, and a blank line for each
     // check-in left out.
     std::string part;
     std::optional<Diagnostic> first;
-    for (std::size_t from = 0; from < lines->size(); from += window) {
+    for (std::size_t from = 0; from < lines.size(); from += window) {
         part.clear();
         std::size_t at = 0;
-        for (std::size_t k = 0; k < lines->size(); ++k) {
+        for (std::size_t k = 0; k < lines.size(); ++k) {
             if (k == from) {
-                k = std::min(from + window, lines->size()) - 1;
+                k = std::min(from + window, lines.size()) - 1;
                 continue;
             }
-            const std::size_t start = (*lines)[k];
+            const std::size_t start = lines[k];
             const std::size_t nl = text.find('\n', start); // every such line has its end
             part.append(text.substr(at, start - at));
             part += nl > start && text[nl - 1] == '\r' ? "\r\n" : "\n";
@@ -818,6 +817,16 @@ std::optional<Diagnostic> first_load_error(std::string_view text, const std::str
     return first;
 }
 
+} // namespace
+
+std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path,
+                                           std::size_t window) {
+    if (window == std::string::npos) return whole_file_error(text, path);
+    const std::optional<std::vector<std::size_t>> lines = checkin_lines(text);
+    if (!lines) return whole_file_error(text, path);
+    return error_in_windows(text, path, *lines, window);
+}
+
 std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path) {
     const std::optional<std::vector<std::size_t>> lines = checkin_lines(text);
     if (!lines) return whole_file_error(text, path);
@@ -825,7 +834,7 @@ std::optional<Diagnostic> first_load_error(std::string_view text, const std::str
     const std::size_t others = all - std::min(all, lines->size());
     // A window no smaller than the rest of the file, and at most 32 reads: linear in the file.
     constexpr std::size_t k_least = 8192, k_reads = 32;
-    return first_load_error(text, path,
+    return error_in_windows(text, path, *lines,
                             std::max({k_least, others, (lines->size() + k_reads - 1) / k_reads}));
 }
 
