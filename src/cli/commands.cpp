@@ -22,6 +22,7 @@ Runner setup_init(CommandLine& command);
 Runner setup_add(CommandLine& command);
 Runner setup_edit(CommandLine& command);
 Runner setup_check(CommandLine& command);
+Runner setup_schema(CommandLine& command);
 // merge and completion build on CLI11 itself (the table adapts them).
 Runner setup_merge(CLI::App& command);
 Runner setup_diff(CommandLine& command);
@@ -51,6 +52,7 @@ std::span<const Command> command_table() {
         {"explain", "Every step of an item's arithmetic, with its numbers and their sources",
          setup_explain, CommandKind::report},
         {"check", "Validate goal files and lint the goals", setup_check},
+        {"schema", "Print a JSON Schema of goal files, for TOML editors", setup_schema},
         {"init", "Create a commented starter goal file", setup_init, CommandKind::write},
         {"add", "Add an objective, key result or KPI", setup_add, CommandKind::write},
         {"checkin", "Record a check-in: a dated value of a key result or KPI", setup_checkin,

@@ -93,6 +93,9 @@ const Key* find(Table table, std::string_view name);
 // How messages name an item of a table: "objective", "key result", "KPI", "check-in", ...
 std::string_view item_name(Table table);
 
+// The key's meaning in one line, for editors (`okr schema`, `okr lsp`); empty for none.
+std::string_view doc(const Key& key);
+
 // The names of a table's keys, for "did you mean" and hints.
 std::vector<std::string> names_of(Table table);
 

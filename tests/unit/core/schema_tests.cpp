@@ -269,4 +269,13 @@ min = 90
               "`[[objective.kr]]`? (and 1 more unknown key: `okr check` lists them)");
     }
 
+    TEST_CASE("every key has a one-line doc for editors") {
+        for (const schema::Key& key : schema::all_keys()) {
+            CAPTURE(key.name);
+            const std::string_view d = schema::doc(key);
+            CHECK(!d.empty());
+            CHECK(d.find('\n') == std::string_view::npos);
+        }
+    }
+
 } // TEST_SUITE
