@@ -1,13 +1,10 @@
 #include "okr/report/check.hpp"
 #include "okr/cli/command_line.hpp"
 #include "okr/cli/commands.hpp"
-#include "okr/core/lint.hpp"
 #include "okr/report/annotations.hpp"
 #include "okr/report/terminal.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
-#include <set>
 
 namespace okr::cli {
 
@@ -30,37 +27,8 @@ Runner setup_check(CommandLine& command) {
         const Date as_of = session.as_of();
         io::LoadedWorkspace loaded = io::load_workspace(session.source());
         if (loaded.problem) throw command_error(*loaded.problem);
-        Diagnostics findings = loaded.diagnostics;
-        const bool invalid = has_errors(findings);
-        if (!invalid) {
-            // Lint only valid workspaces: a half-read file would produce misleading findings.
-            const WorkspaceIndex index(loaded.workspace);
-            const Evaluation ev = evaluate(index, as_of);
-            Diagnostics lints = lint(index, ev);
-            findings.insert(findings.end(), lints.begin(), lints.end());
-        } else {
-            for (const auto& file : loaded.workspace.files)
-                for (const auto& u : file.unknown_keys)
-                    findings.push_back(unknown_key_finding(file, u));
-            // The dangling references of the files that read well are found all the same, so
-            // that one round fixes both; not while a broken file has no items at all (it may
-            // define any of them).
-            std::set<std::string> broken;
-            for (const auto& d : loaded.diagnostics)
-                if (d.level == Level::error) broken.insert(d.path);
-            const bool unreadable = std::any_of(
-                loaded.workspace.files.begin(), loaded.workspace.files.end(),
-                [&](const GoalFile& f) {
-                    return broken.contains(f.path) && f.objectives.empty() && f.kpis.empty();
-                });
-            if (!unreadable) {
-                const WorkspaceIndex index(loaded.workspace);
-                for (Diagnostic& d : lint(index, evaluate(index, as_of)))
-                    if (d.rule == "dangling-ref" && !broken.contains(d.path))
-                        findings.push_back(std::move(d));
-            }
-        }
-        sort_diagnostics(findings);
+        const Diagnostics findings = report::check_findings(loaded, as_of);
+        const bool invalid = has_errors(loaded.diagnostics);
         std::size_t errors = 0, warnings = 0;
         for (const auto& d : findings)
             (d.level == Level::error ? errors : warnings)++;

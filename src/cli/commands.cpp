@@ -23,6 +23,7 @@ Runner setup_add(CommandLine& command);
 Runner setup_edit(CommandLine& command);
 Runner setup_check(CommandLine& command);
 Runner setup_schema(CommandLine& command);
+Runner setup_lsp(CommandLine& command);
 // merge and completion build on CLI11 itself (the table adapts them).
 Runner setup_merge(CLI::App& command);
 Runner setup_diff(CommandLine& command);
@@ -52,6 +53,7 @@ std::span<const Command> command_table() {
         {"explain", "Every step of an item's arithmetic, with its numbers and their sources",
          setup_explain, CommandKind::report},
         {"check", "Validate goal files and lint the goals", setup_check},
+        {"lsp", "Language server for editors, over standard input and output", setup_lsp},
         {"schema", "Print a JSON Schema of goal files, for TOML editors", setup_schema},
         {"init", "Create a commented starter goal file", setup_init, CommandKind::write},
         {"add", "Add an objective, key result or KPI", setup_add, CommandKind::write},

@@ -1,8 +1,47 @@
 #include "okr/report/check.hpp"
 
+#include "okr/core/lint.hpp"
+#include "okr/core/reference.hpp"
+#include "okr/core/scoring.hpp"
 #include "okr/report/json.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace okr::report {
+
+Diagnostics check_findings(const io::LoadedWorkspace& loaded, Date as_of) {
+    Diagnostics findings = loaded.diagnostics;
+    if (!has_errors(findings)) {
+        // Lint only valid workspaces: a half-read file would produce misleading findings.
+        const WorkspaceIndex index(loaded.workspace);
+        const Evaluation ev = evaluate(index, as_of);
+        Diagnostics lints = lint(index, ev);
+        findings.insert(findings.end(), lints.begin(), lints.end());
+    } else {
+        for (const auto& file : loaded.workspace.files)
+            for (const auto& u : file.unknown_keys)
+                findings.push_back(unknown_key_finding(file, u));
+        // The dangling references of the files that read well are found all the same, so
+        // that one round fixes both; not while a broken file has no items at all (it may
+        // define any of them).
+        std::set<std::string> broken;
+        for (const auto& d : loaded.diagnostics)
+            if (d.level == Level::error) broken.insert(d.path);
+        const bool unreadable = std::any_of(
+            loaded.workspace.files.begin(), loaded.workspace.files.end(), [&](const GoalFile& f) {
+                return broken.contains(f.path) && f.objectives.empty() && f.kpis.empty();
+            });
+        if (!unreadable) {
+            const WorkspaceIndex index(loaded.workspace);
+            for (Diagnostic& d : lint(index, evaluate(index, as_of)))
+                if (d.rule == "dangling-ref" && !broken.contains(d.path))
+                    findings.push_back(std::move(d));
+        }
+    }
+    sort_diagnostics(findings);
+    return findings;
+}
 
 std::string check_json(const Diagnostics& findings) {
     return json_document({}, [&](JsonWriter& w) {

@@ -1,0 +1,85 @@
+#pragma once
+// `okr lsp`: the language server (SPEC §15, LSP 3.17) as a pure function of messages: JSON-RPC
+// text in, the messages to send out. The framing (Content-Length headers on stdio) is the
+// command's (cli/lsp.cpp); the disk is read through a FileSource, never written, and no KPI
+// `source` is ever run.
+
+#include "okr/core/date.hpp"
+#include "okr/io/workspace.hpp"
+#include "okr/util/json.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace okr::lsp {
+
+struct ServerOptions {
+    Date today;                           // "as of" for diagnostics (the lint rules)
+    std::string version;                  // serverInfo.version
+    const io::FileSource* disk = nullptr; // where files not open in the editor are read
+};
+
+class Server {
+  public:
+    explicit Server(ServerOptions options);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Handles one JSON-RPC message (the body of one frame) and returns the messages to send, in
+    // order: its response (a request's result or error), then notifications (diagnostics).
+    // Text that is not JSON-RPC is answered with a ParseError or InvalidRequest response.
+    std::vector<std::string> handle(std::string_view message);
+
+    // True once `exit` was received; the process then ends with exit_code(): 0 after a
+    // `shutdown`, 1 without one (LSP 3.17).
+    bool exited() const { return m_exited; }
+    int exit_code() const { return m_shutdown ? 0 : 1; }
+
+  private:
+    struct State;
+    void reload();
+    bool reparse(const std::string& path);
+    void publish(std::vector<std::string>& out);
+    void document_notification(const std::string& method, const util::json::Value& params,
+                               std::vector<std::string>& out);
+    ServerOptions m_options;
+    std::unique_ptr<State> m_state;
+    bool m_initialized = false;
+    bool m_shutdown = false;
+    bool m_exited = false;
+};
+
+// The response to a frame that could not be read (no Content-Length, a body that is not JSON):
+// a ParseError with a null id.
+std::string parse_error_response(std::string_view why);
+
+// Reads Content-Length frames (LSP's base protocol) out of a stream of bytes as they come.
+class FrameReader {
+  public:
+    // The largest body taken; a larger Content-Length is a framing error.
+    static constexpr std::size_t k_max_body = std::size_t{64} << 20;
+    // Adds bytes read from the client.
+    void add(std::string_view bytes) { m_buffer.append(bytes); }
+    // The body of the next whole frame, if one is there; sets `error` (and takes nothing more)
+    // when the headers cannot be read: no Content-Length, a bad number, a too large body.
+    std::optional<std::string> next(std::string& error);
+
+  private:
+    std::string m_buffer;
+    bool m_broken = false;
+};
+
+// `body` framed for the client: Content-Length, a blank line, the body.
+std::string frame(std::string_view body);
+
+// The path of a `file:` URI (percent-decoded), or nullopt for another scheme.
+std::optional<std::string> path_of_uri(std::string_view uri);
+// The `file:` URI of an absolute path, percent-encoding what RFC 3986 does not allow.
+std::string uri_of_path(std::string_view path);
+
+} // namespace okr::lsp

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""okr lsp through its protocol, over stdio (issue 30, items 1, 4 and 5): each case is a session
+whose messages from the server are compared whole with tests/cli/lsp/golden/CASE.json (paths of
+the temporary workspace read $ROOT), and checks that need no golden: the diagnostics are
+`okr check`'s, the server writes no file, a client that goes away ends it.
+
+    lsp_test.py build/okr [CASE...]          run the cases (all by default)
+    lsp_test.py build/okr --update [CASE...] rewrite their goldens
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(HERE))
+from lspclient import LspClient, uri  # noqa: E402
+
+AS_OF = "2026-11-25"
+
+
+def workspace(tmp):
+    dest = Path(tmp) / "ws"
+    shutil.copytree(ROOT / "examples" / "team", dest)
+    return dest
+
+
+def env_for(tmp):
+    env = dict(os.environ)
+    env["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+    env.pop("OKR_CACHE", None)
+    env.pop("OKR_FILE", None)
+    return env
+
+
+def start(okr, ws, tmp):
+    return LspClient([okr, "--as-of", AS_OF, "lsp", "--stdio"], cwd=ws, env=env_for(tmp))
+
+
+def initialize(c, ws):
+    return c.request("initialize", {"processId": None, "rootUri": uri(ws), "capabilities": {}})
+
+
+def open_doc(c, path, text=None):
+    c.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri(path), "languageId": "toml", "version": 1,
+        "text": Path(path).read_text() if text is None else text}})
+
+
+def change(c, path, text, version=2):
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri(path), "version": version},
+                                        "contentChanges": [{"text": text}]})
+
+
+def finish(c):
+    """shutdown and exit; returns the exit code."""
+    c.request("shutdown")
+    c.notify("exit")
+    return c.proc.wait(timeout=20)
+
+
+def normalise(value, ws):
+    text = json.dumps(value, indent=2, sort_keys=True)
+    text = text.replace(uri(ws), "$ROOT").replace(str(ws), "$ROOT")
+    return text.replace(uri(ws.parent), "$TMP").replace(str(ws.parent), "$TMP")
+
+
+# ---- cases -----------------------------------------------------------------------------------
+
+def case_initialize(okr, tmp):
+    ws = workspace(tmp)
+    with start(okr, ws, tmp) as c:
+        got = [initialize(c, ws)]
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
+
+def broken_growth(ws):
+    text = (ws / "teams" / "growth.toml").read_text()
+    text = text.replace('parent = "company/grow" ', 'parent = "company/gorw" ', 1)
+    return text.replace("\ntitle =", "\ntitel =", 1)
+
+
+def case_diagnostics(okr, tmp):
+    """An unknown key and a reference that does not resolve, as okr check says them."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        c.notify("initialized", {})
+        open_doc(c, growth)
+        got = c.diagnostics_until_quiet()
+        change(c, growth, broken_growth(ws))
+        got += c.diagnostics_until_quiet()
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
+
+def case_breaks_references(okr, tmp):
+    """Renaming an objective in a buffer breaks the references of another file, which get their
+    diagnostics; renaming it back clears them."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    original = growth.read_text()
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth)
+        got = c.diagnostics_until_quiet()
+        change(c, growth, original.replace('id = "activation"', 'id = "activate"'))
+        got += c.diagnostics_until_quiet()
+        change(c, growth, original, 3)
+        got += c.diagnostics_until_quiet()
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
+
+def case_sturdy(okr, tmp):
+    """Requests before initialize, malformed messages, unknown methods, a document that is no
+    goal file, a file deleted while open, requests after shutdown: an error response or nothing,
+    and the server goes on."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    other = Path(tmp) / "elsewhere" / "Cargo.toml"
+    other.parent.mkdir()
+    other.write_text('[package]\nname = "x"\n')
+    got = []
+    with start(okr, ws, tmp) as c:
+        got.append(c.request("textDocument/hover", {}))
+        got.append(initialize(c, ws))
+        got.append(c.request("initialize", {}))
+        body = b'{"jsonrpc": "2.0", "id": 7, "method": '
+        c.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        got.append(c.read())
+        c.send({"jsonrpc": "2.0", "id": [1], "method": "initialize"})
+        got.append(c.read())
+        c.send({"jsonrpc": "2.0", "id": 8, "method": 42})
+        got.append(c.read())
+        got.append(c.request("workspace/noSuchRequest", {}))
+        c.notify("$/noSuchNotification", {})
+        c.notify("textDocument/didOpen", {"textDocument": {"text": "no uri"}})
+        c.notify("textDocument/didOpen", {"textDocument": {"uri": "untitled:1", "text": "x"}})
+        got.append(c.request("textDocument/didOpen", {"textDocument": {"uri": 3}}))
+        open_doc(c, other)
+        got += c.diagnostics_until_quiet()
+        c.notify("textDocument/didClose", {"textDocument": {"uri": uri(other)}})
+        got += c.diagnostics_until_quiet()
+        open_doc(c, growth)
+        got += c.diagnostics_until_quiet()
+        growth.unlink()
+        change(c, growth, growth_text := (ROOT / "examples/team/teams/growth.toml").read_text())
+        got += c.diagnostics_until_quiet()
+        c.notify("textDocument/didSave", {"textDocument": {"uri": uri(growth)}})
+        got += c.diagnostics_until_quiet()
+        c.notify("textDocument/didClose", {"textDocument": {"uri": uri(growth)}})
+        got += c.diagnostics_until_quiet()
+        assert growth_text
+        got.append(c.request("shutdown"))
+        got.append(c.request("textDocument/hover", {}))
+        c.notify("exit")
+        got.append({"exit_code": c.proc.wait(timeout=20)})
+    return got, ws
+
+
+CASES = {
+    "initialize": case_initialize,
+    "diagnostics": case_diagnostics,
+    "breaks-references": case_breaks_references,
+    "sturdy": case_sturdy,
+}
+
+
+# ---- checks without goldens ------------------------------------------------------------------
+
+def check_same_as_check(okr, tmp):
+    """The diagnostics of an edited buffer are okr check's of the same text on disk: message,
+    hint, rule, line and column, file by file."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    broken = broken_growth(ws)
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth)
+        c.diagnostics_until_quiet()
+        change(c, growth, broken)
+        published = c.diagnostics_until_quiet()
+        finish(c)
+    growth.write_text(broken)
+    check = subprocess.run([okr, "--as-of", AS_OF, "check", "--format", "json"], cwd=ws,
+                           capture_output=True, text=True, env=env_for(tmp))
+    want = set()
+    for f in json.loads(check.stdout)["findings"]:
+        if f["path"].endswith("growth.toml"):
+            message = f["message"] + (f"\nhint: {f['hint']}" if f.get("hint") else "")
+            want.add((f["line"] - 1, message, f.get("rule") or None))
+    got = set()
+    for p in published:
+        if p["params"]["uri"] == uri(growth):
+            got = {(d["range"]["start"]["line"], d["message"], d.get("code"))
+                   for d in p["params"]["diagnostics"]}
+    if not want:
+        return ["okr check found nothing in the broken file"]
+    return [] if got == want else [f"lsp published {sorted(got)}\nokr check says {sorted(want)}"]
+
+
+def snapshot(folder):
+    return {str(p): (p.stat().st_mtime_ns, p.read_bytes()) for p in Path(folder).rglob("*")
+            if p.is_file()}
+
+
+def check_writes_nothing(okr, tmp):
+    """A whole session (diagnostics cases included) writes no file: not the goal files, not the
+    model cache, nothing in the temporary folder."""
+    before = snapshot(tmp)
+    ws = Path(tmp) / "ws"
+    growth = ws / "teams" / "growth.toml"
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth)
+        change(c, growth, broken_growth(ws))
+        c.notify("textDocument/didSave", {"textDocument": {"uri": uri(growth)}})
+        c.diagnostics_until_quiet()
+        finish(c)
+    after = snapshot(tmp)
+    return [] if before == after else ["files changed: " + ", ".join(
+        sorted(set(before) ^ set(after) | {k for k in before if before.get(k) != after.get(k)}))]
+
+
+def check_client_gone(okr, tmp):
+    """A client that closes its end ends the server (exit 1: no shutdown came), and so does a
+    frame without a readable Content-Length, after a ParseError response."""
+    ws = workspace(tmp) if not (Path(tmp) / "ws").exists() else Path(tmp) / "ws"
+    problems = []
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        c.proc.stdin.close()
+        code = c.proc.wait(timeout=20)
+        if code != 1:
+            problems.append(f"EOF: exit code {code}, not 1")
+    with start(okr, ws, tmp) as c:
+        c.send_raw(b"Content-Length: lots\r\n\r\n{}")
+        msg = c.read()
+        code = c.proc.wait(timeout=20)
+        if not msg or msg.get("error", {}).get("code") != -32700 or code != 1:
+            problems.append(f"bad framing: {msg}, exit code {code}")
+        if c.proc.stderr.read():
+            problems.append("bad framing: the server wrote to stderr")
+    return problems
+
+
+CHECKS = {
+    "same-as-check": check_same_as_check,
+    "writes-nothing": check_writes_nothing,
+    "client-gone": check_client_gone,
+}
+
+
+def main():
+    args = sys.argv[1:]
+    okr = os.path.abspath(args.pop(0))
+    update = "--update" in args
+    names = [a for a in args if a != "--update"] or list(CASES) + list(CHECKS)
+    failures = []
+    for name in names:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = os.path.realpath(tmp)
+            if name in CHECKS:
+                if name == "writes-nothing":
+                    workspace(tmp)
+                problems = CHECKS[name](okr, tmp)
+                for p in problems:
+                    failures.append(f"{name}: {p}")
+                print(f"{name}: {'ok' if not problems else 'FAIL'}")
+                continue
+            got, ws = CASES[name](okr, tmp)
+            text = normalise(got, ws) + "\n"
+            golden = HERE / "golden" / f"{name}.json"
+            if update:
+                golden.write_text(text)
+                print(f"{name}: golden written")
+            elif not golden.exists() or golden.read_text() != text:
+                failures.append(f"{name}: differs from {golden}:\n{text}")
+                print(f"{name}: FAIL")
+            else:
+                print(f"{name}: ok")
+    for f in failures:
+        print("FAIL:", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+#include "okr/lsp/server.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace okr;
+
+TEST_SUITE("okr::lsp") {
+
+    TEST_CASE("frames are read as they come, a byte at a time too") {
+        const std::string stream =
+            lsp::frame("{\"a\":1}") + "Content-Type: x\r\ncontent-length: 2\r\n\r\n{}";
+        lsp::FrameReader frames;
+        std::vector<std::string> bodies;
+        std::string error;
+        for (char c : stream) {
+            frames.add(std::string_view(&c, 1));
+            while (auto body = frames.next(error))
+                bodies.push_back(*body);
+        }
+        CHECK(error.empty());
+        CHECK(bodies == std::vector<std::string>{"{\"a\":1}", "{}"});
+    }
+
+    TEST_CASE("a frame without a readable Content-Length breaks the stream") {
+        for (const char* bad : {"Content-Length: x\r\n\r\n{}", "Content-Type: y\r\n\r\n{}",
+                                "Content-Length: 99999999999\r\n\r\n"}) {
+            lsp::FrameReader frames;
+            frames.add(bad);
+            std::string error;
+            CHECK_FALSE(frames.next(error));
+            CHECK_FALSE(error.empty());
+        }
+    }
+
+    TEST_CASE("file URIs and paths convert both ways") {
+        CHECK(lsp::path_of_uri("file:///home/a%20b/okr.toml") == "/home/a b/okr.toml");
+        CHECK(lsp::path_of_uri("file://localhost/x/../y.toml") == "/y.toml");
+        CHECK_FALSE(lsp::path_of_uri("untitled:Untitled-1"));
+        CHECK_FALSE(lsp::path_of_uri("file:///a%00b"));
+        CHECK(lsp::uri_of_path("/home/a b/é.toml") == "file:///home/a%20b/%C3%A9.toml");
+    }
+
+} // TEST_SUITE
