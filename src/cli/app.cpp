@@ -145,6 +145,16 @@ std::vector<std::string> merge_arguments_as_paths(int argc, char** argv) {
 
 } // namespace
 
+bool write_protocol(std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
 void write_stderr(std::string_view text, bool colour) {
     const std::string safe = report::escape_output(text, colour);
     std::fwrite(safe.data(), 1, safe.size(), stderr);

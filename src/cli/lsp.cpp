@@ -8,21 +8,6 @@
 
 namespace okr::cli {
 
-namespace {
-
-// Writes all of `bytes` to standard output; false when the client is gone.
-bool send(std::string_view bytes) {
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
-} // namespace
-
 // `okr lsp`: the language server on standard input and output (the stdio edge of lsp::Server).
 // Ends when the client sends `exit`, closes its end, or breaks the framing.
 Runner setup_lsp(CommandLine& command) {
@@ -43,12 +28,12 @@ Runner setup_lsp(CommandLine& command) {
             std::string error;
             while (auto body = frames.next(error)) {
                 for (const std::string& message : server.handle(*body))
-                    if (!send(lsp::frame(message))) return ExitCode::problems;
+                    if (!write_protocol(lsp::frame(message))) return ExitCode::problems;
                 if (server.exited())
                     return server.exit_code() == 0 ? ExitCode::ok : ExitCode::problems;
             }
             if (!error.empty()) {
-                send(lsp::frame(lsp::parse_error_response(error)));
+                write_protocol(lsp::frame(lsp::parse_error_response(error)));
                 return ExitCode::problems;
             }
         }

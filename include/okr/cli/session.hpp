@@ -53,6 +53,11 @@ struct CommandError : std::runtime_error {
 // line. Nothing else in okr writes to standard error (tests/cli/escape_test.py holds to that).
 void write_stderr(std::string_view text, bool colour = false);
 
+// The one writer of the language server's frames to standard output (`okr lsp`): each frame is
+// its Content-Length header and a JSON body that util::json wrote (every control character and
+// invalid byte escaped), so it is written as is. False when the client has gone.
+bool write_protocol(std::string_view bytes);
+
 // The CommandError for a failure below the CLI, with the exit code of its kind (SPEC §6): a
 // change that would make a file invalid or that the layout cannot take is a usage error, a file
 // that is invalid already is invalid, everything about reaching or writing files is an I/O error.
