@@ -5,6 +5,7 @@ examples/ validates, and a broken file fails with each of its errors named at it
     schema_taplo_test.py build/okr
 """
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,7 +50,8 @@ def taplo(schema, files):
 
 def main():
     okr = sys.argv[1]
-    tools.require("taplo", "npm install -g @taplo/cli")
+    if not shutil.which("taplo"):
+        tools.skip("taplo is not installed (npm install -g @taplo/cli, or bash .ci/deps --test)")
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
