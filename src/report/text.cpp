@@ -59,10 +59,27 @@ template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
 
 } // namespace
 
+bool is_plain_narrow(char32_t cp) {
+    return (cp >= 0x20 && cp < 0x7f) || cp == 0xB7 || cp == 0x2013 || cp == 0x2014 ||
+           cp == 0x2026 || (cp >= 0x2190 && cp <= 0x2193) || (cp >= 0x2580 && cp <= 0x259F) ||
+           cp == 0x25C6;
+}
+
 std::size_t display_width(std::string_view text) {
     // Printable ASCII, most of every table, is one column a byte.
     if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
         return text.size();
+    // So are the bars, sparklines, dots, dashes and arrows of a table (is_plain_narrow): each
+    // is a cluster of its own beside any other of them, one column wide.
+    std::size_t i = 0;
+    std::size_t characters = 0;
+    while (i < text.size()) {
+        const util::Decoded d = util::decode_utf8(text, i);
+        if (!d.valid || !is_plain_narrow(d.code_point)) break;
+        i += d.length;
+        ++characters;
+    }
+    if (i == text.size()) return characters;
     std::size_t width = 0;
     for_each_cluster(text, [&](std::string_view, std::size_t w) { width += w; });
     return width;
@@ -165,33 +182,18 @@ int significant_digits(const char* begin, const char* end) {
 
 } // namespace
 
-double tidy(double value) {
-    if (!std::isfinite(value) || value == 0) return value == 0 ? 0.0 : value;
-    // Every number of every report passes here, so on the stack and with a shortcut: a value
-    // whose shortest round-trip form has at most 12 significant digits is its own rounding (it
-    // is within half an ulp of that form, far less than half a unit of the 12th digit).
-    char text[32];
-    const auto shortest = std::to_chars(text, text + sizeof text, value);
-    if (shortest.ec == std::errc{} && significant_digits(text, shortest.ptr) <= 12) return value;
-    // Else correctly rounded to 12 significant digits, and read back.
-    const auto written =
-        std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
-    double out = value;
-    if (written.ec == std::errc{}) std::from_chars(text, written.ptr, out);
-    return out == 0 ? 0.0 : out;
-}
-
 namespace {
 
-// Appends %.12g of `value` for |value| in [1e-4, 1e12), where %g has no exponent, with
+// Writes %.12g of `value` for |value| in [1e-4, 1e12), where %g has no exponent, with
 // arithmetic: its 12 digits are value * 10^k rounded, and that product is within 1.2e-4 of
-// the exact one, so the rounding is certain unless the product lies near a half. False (nothing
-// appended) when uncertain or out of range.
-bool append_12_digits(std::string& out, double value) {
+// the exact one, so the rounding is certain unless the product lies near a half. Returns the
+// end of what it wrote (at most 31 bytes), or nullptr (nothing written) when uncertain or out
+// of range.
+char* write_12_digits(char* text, double value) {
     static constexpr double k_pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                          1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     const double a = std::fabs(value);
-    if (!(a >= 1e-4 && a < 1e12)) return false;
+    if (!(a >= 1e-4 && a < 1e12)) return nullptr;
     int x = 0; // a in [10^x, 10^(x+1))
     if (a >= 1) {
         while (x < 11 && a >= k_pow10[x + 1])
@@ -204,16 +206,15 @@ bool append_12_digits(std::string& out, double value) {
     const double scaled = a * k_pow10[11 - x]; // in [1e11, 1e12)
     const double whole = std::floor(scaled);
     const double fraction = scaled - whole;
-    if (std::fabs(fraction - 0.5) < 1e-3) return false;
+    if (std::fabs(fraction - 0.5) < 1e-3) return nullptr;
     std::uint64_t n = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
-    if (n < 100'000'000'000 || n >= 1'000'000'000'000) return false; // 11 or 13 digits
+    if (n < 100'000'000'000 || n >= 1'000'000'000'000) return nullptr; // 11 or 13 digits
     char digits[12];
     for (int i = 11; i >= 0; --i, n /= 10)
         digits[i] = static_cast<char>('0' + n % 10);
     int used = 12; // without trailing zeros
     while (used > 1 && digits[used - 1] == '0')
         --used;
-    char text[32];
     char* p = text;
     if (value < 0) *p++ = '-';
     if (x >= 0) {
@@ -230,11 +231,31 @@ bool append_12_digits(std::string& out, double value) {
         for (int i = 0; i < used; ++i)
             *p++ = digits[i];
     }
-    out.append(text, p);
-    return true;
+    return p;
 }
 
 } // namespace
+
+double tidy(double value) {
+    if (!std::isfinite(value) || value == 0) return value == 0 ? 0.0 : value;
+    // Every number of every report passes here, so on the stack and with a shortcut: a value
+    // whose shortest round-trip form has at most 12 significant digits is its own rounding (it
+    // is within half an ulp of that form, far less than half a unit of the 12th digit).
+    char text[32];
+    const auto shortest = std::to_chars(text, text + sizeof text, value);
+    if (shortest.ec == std::errc{} && significant_digits(text, shortest.ptr) <= 12) return value;
+    // Else correctly rounded to 12 significant digits, and read back: the digits by arithmetic
+    // where that is certain (%.12g's text, laid out without an exponent, reads back the same).
+    double out = value;
+    if (const char* end = write_12_digits(text, value)) {
+        std::from_chars(text, end, out);
+        return out == 0 ? 0.0 : out;
+    }
+    const auto written =
+        std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
+    if (written.ec == std::errc{}) std::from_chars(text, written.ptr, out);
+    return out == 0 ? 0.0 : out;
+}
 
 void append_tidy(std::string& out, double value) {
     if (value == 0) { // and -0
@@ -245,8 +266,11 @@ void append_tidy(std::string& out, double value) {
     // fewer (two such numbers are 1e-12 apart, a double's neighbours 1e-16), so they are its
     // shortest form; without an exponent, fmt lays it out as %g does. So: one conversion, where
     // tidy then fmt take three; mostly by arithmetic.
-    if (append_12_digits(out, value)) return;
     char text[48];
+    if (const char* end = write_12_digits(text, value)) {
+        out.append(static_cast<const char*>(text), end);
+        return;
+    }
     const auto written =
         std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
     const std::string_view digits(text, static_cast<std::size_t>(written.ptr - text));
@@ -262,9 +286,32 @@ void append_tidy(std::string& out, double value) {
 namespace {
 
 // Hundredths of `fraction`, cut toward zero after tidying (0.57 * 100 is 56.99999999999999).
+//
+// Mostly without tidying: tidy moves a number by at most 5e-12 of itself, so the two tidies and
+// the roundings of the products move fraction * 100 by less than 1.1e-11 of itself; when no
+// whole number lies that close to it (1e-9 of it leaves a margin), tidying cannot carry it across
+// one, and the cut is the same.
 double cut_hundredths(double fraction) {
+    const double y = fraction * 100;
+    const double a = std::fabs(y);
+    if (a < 1e15 && std::fabs(y - std::round(y)) > a * 1e-9) {
+        const double t = std::trunc(y);
+        return t == 0 ? 0.0 : t;
+    }
     const double t = std::trunc(tidy(tidy(fraction) * 100));
     return t == 0 ? 0.0 : t;
+}
+
+// fmt's "{}" of a whole number of hundredths: its digits, below 1e15 (fmt's exponent form
+// starts at 1e16).
+void append_whole(std::string& out, double whole) {
+    if (std::fabs(whole) < 1e15) {
+        char text[24];
+        const auto end = std::to_chars(text, text + sizeof text, static_cast<long long>(whole)).ptr;
+        out.append(text, end);
+        return;
+    }
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), whole);
 }
 
 } // namespace
@@ -353,18 +400,36 @@ std::string format_number(double value, int decimals) {
 std::string format_score(double score) {
     if (!std::isfinite(score)) return "-";
     // Always two decimals, so that a column of scores reads alike: 0.60 beside 0.68, 1.00.
-    return fmt::format("{:.2f}", cut_hundredths(score) / 100);
+    // For a whole number of hundredths t below 1e13, t / 100 is within a part in 1e16 of a
+    // hundredth, far from a half of one, so "{:.2f}" writes t's digits with a point before the
+    // last two.
+    const double t = cut_hundredths(score);
+    if (std::fabs(t) >= 1e13) return fmt::format("{:.2f}", t / 100);
+    const auto n = static_cast<long long>(std::fabs(t));
+    std::string out = t < 0 ? "-" : "";
+    char text[24];
+    out.append(text, std::to_chars(text, text + sizeof text, n / 100).ptr);
+    out += '.';
+    out += static_cast<char>('0' + n % 100 / 10);
+    out += static_cast<char>('0' + n % 10);
+    return out;
 }
 
 std::string format_percent(double fraction) {
     if (!std::isfinite(fraction)) return "-";
-    return fmt::format("{}%", cut_hundredths(fraction));
+    std::string out;
+    append_whole(out, cut_hundredths(fraction));
+    out += '%';
+    return out;
 }
 
 std::string format_points(double delta_fraction) {
     if (!std::isfinite(delta_fraction)) return "-";
     const double p = cut_hundredths(delta_fraction);
-    return fmt::format("{}{} pts", p > 0 ? "+" : "", p);
+    std::string out = p > 0 ? "+" : "";
+    append_whole(out, p);
+    out += " pts";
+    return out;
 }
 
 } // namespace okr::report

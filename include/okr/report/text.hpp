@@ -11,6 +11,10 @@ namespace okr::report {
 // Columns `text` occupies on a terminal, by grapheme cluster (CJK and emoji count 2).
 // Invalid UTF-8 bytes count 1 each.
 std::size_t display_width(std::string_view text);
+// True for the characters display_width counts without a look at graphemes: printable ASCII and
+// a few that tables draw (bars, sparklines, ·, –, —, …, arrows, ◆), each one column wide and a
+// grapheme cluster of its own beside any of the others.
+bool is_plain_narrow(char32_t code_point);
 
 // `text` cut to at most `width` columns, ending in "…" when cut.
 std::string truncate_to_width(std::string_view text, std::size_t width);

@@ -4,10 +4,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
 #include <random>
 #include <string>
+#include <utf8proc.h>
 #include <vector>
 
 using namespace okr::report;
@@ -320,6 +323,88 @@ TEST_SUITE("okr::report::text") {
             if (written(v) != expected(v) && ++wrong <= 5)
                 CHECK_MESSAGE(written(v) == expected(v), fmt::format("{:.17g}", v));
         CHECK(wrong == 0);
+    }
+
+    TEST_CASE("percentages, points, scores and tidy agree with their definitions (issue 29)") {
+        // The definitions, the long way: tidy is %.12g read back; a percentage (points, a score)
+        // is tidy(tidy(x) * 100) cut toward zero, written by fmt. The short ways must agree on
+        // every number: near every whole hundredth, where a cut is decided, and at random.
+        auto tidy_long = [](double v) {
+            if (!std::isfinite(v) || v == 0) return v == 0 ? 0.0 : v;
+            char text[64];
+            std::snprintf(text, sizeof text, "%.12g", v);
+            const double out = std::strtod(text, nullptr);
+            return out == 0 ? 0.0 : out;
+        };
+        auto cut_long = [&](double x) {
+            const double t = std::trunc(tidy_long(tidy_long(x) * 100));
+            return t == 0 ? 0.0 : t;
+        };
+        std::vector<double> values = {0.0,    1.0,     -1.0, 0.57,    0.29, 0.849, 1.0 / 3, 2.0 / 3,
+                                      1e-300, -1e-300, 1e14, 9.99e12, 1e13, 1e300, -1e300,  123.45};
+        for (int k = -1000; k <= 1000; ++k) {
+            const double h = k / 100.0;
+            values.push_back(h);
+            for (int ulps = 1; ulps <= 4; ++ulps) {
+                values.push_back(std::nextafter(h, ulps % 2 ? INFINITY : -INFINITY));
+                double v = h;
+                for (int u = 0; u < ulps * 1000; ++u)
+                    v = std::nextafter(v, ulps % 2 ? -INFINITY : INFINITY);
+                values.push_back(v);
+            }
+            values.push_back(h + 1e-13);
+            values.push_back(h - 1e-13);
+            values.push_back(h + 3e-11);
+            values.push_back(h - 3e-11);
+        }
+        for (int a = 0; a <= 60; ++a)
+            for (int b = 1; b <= 60; ++b)
+                values.push_back(static_cast<double>(a) / b);
+        std::mt19937_64 random(29);
+        std::uniform_real_distribution<double> unit(-2.0, 2.0);
+        std::uniform_int_distribution<int> exponent(-20, 20);
+        for (int i = 0; i < 20000; ++i)
+            values.push_back(unit(random) * std::pow(10.0, exponent(random)));
+        int wrong = 0;
+        for (const double v : values) {
+            const double t = cut_long(v);
+            const std::string percent = fmt::format("{}%", t);
+            const std::string points = fmt::format("{}{} pts", t > 0 ? "+" : "", t);
+            const std::string score = fmt::format("{:.2f}", t / 100);
+            const double tidied = tidy_long(v);
+            const double short_tidied = tidy(v);
+            const bool ok = format_percent(v) == percent && format_points(v) == points &&
+                            format_score(v) == score &&
+                            std::memcmp(&tidied, &short_tidied, sizeof(double)) == 0;
+            wrong += ok ? 0 : 1;
+            if (!ok)
+                CHECK_MESSAGE(ok, fmt::format("{:.17g}: {} {} {} {:.17g}, want {} {} {} {:.17g}", v,
+                                              format_percent(v), format_points(v), format_score(v),
+                                              tidy(v), percent, points, score, tidied));
+        }
+        CHECK(wrong == 0);
+    }
+
+    TEST_CASE("the characters display_width counts one by one are narrow clusters of their own") {
+        // display_width counts printable ASCII, bars, sparklines and a few signs without a look
+        // at graphemes (issue 29): each must be one column wide and break from any neighbour.
+        int counted = 0;
+        for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+            if (!is_plain_narrow(cp)) continue;
+            ++counted;
+            const auto c = static_cast<utf8proc_int32_t>(cp);
+            CHECK_MESSAGE(utf8proc_charwidth(c) == 1, static_cast<std::uint32_t>(cp));
+            CHECK_MESSAGE(utf8proc_get_property(c)->boundclass == UTF8PROC_BOUNDCLASS_OTHER,
+                          static_cast<std::uint32_t>(cp));
+        }
+        CHECK(counted == 95 + 1 + 2 + 1 + 4 + 32 + 1);
+        CHECK(display_width("███████▌░░") == 10);
+        CHECK(display_width("◆ running-km · 2026 → …") == 23);
+        CHECK(display_width("▃▅▆▁▆▅▇█") == 8);
+        // Anything else beside them goes the long way: a combining accent joins the bar before it.
+        CHECK(display_width("██\xcc\x81░") == 3);
+        CHECK(display_width("█ 表") == 4);
+        CHECK(display_width("█\xff") == 2);
     }
 
 } // TEST_SUITE
