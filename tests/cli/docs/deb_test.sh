@@ -23,11 +23,12 @@ field() { dpkg-deb -f "$deb" "$1"; }
 depends=$(field Depends)
 # The libraries okr loads: each must be a dependency, with a version from its shlibs file.
 # (toml++ is compiled in from patched headers, see third_party/tomlplusplus: no libtomlplusplus;
-# fmt, utf8proc and xxHash are linked statically, so the package does not depend on them.)
-for lib in 'libc6' 'libstdc\+\+6'; do
+# fmt, utf8proc, xxHash and the C++ runtime (libstdc++, libgcc_s) are linked statically, so the
+# package does not depend on them.)
+for lib in 'libc6'; do
   grep -Eq "(^|, )$lib \(>= " <<<"$depends" || { echo "Depends lacks $lib: $depends"; fail=1; }
 done
-for lib in 'libfmt[0-9]+' 'libutf8proc[0-9]+' 'libxxhash[0-9]+'; do
+for lib in 'libfmt[0-9]+' 'libutf8proc[0-9]+' 'libxxhash[0-9]+' 'libstdc\+\+6' 'libgcc-s1'; do
   ! grep -Eq "(^|, )$lib( |,|$)" <<<"$depends" || { echo "Depends has $lib, linked statically: $depends"; fail=1; }
 done
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
