@@ -184,17 +184,17 @@ int significant_digits(const char* begin, const char* end) {
 
 namespace {
 
-// Writes %.12g of `value` for |value| in [1e-4, 1e12), where %g has no exponent, with
-// arithmetic: its 12 digits are value * 10^k rounded, and that product is within 1.2e-4 of
-// the exact one, so the rounding is certain unless the product lies near a half. Returns the
-// end of what it wrote (at most 31 bytes), or nullptr (nothing written) when uncertain or out
-// of range.
-char* write_12_digits(char* text, double value) {
-    static constexpr double k_pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+constexpr double k_pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                              1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+// |value| to 12 significant digits, for |value| in [1e-4, 1e12), with arithmetic: `n` (12
+// digits) * 10^(x - 11), with |value| in [10^x, 10^(x+1)). Its digits are |value| * 10^(11 - x)
+// rounded, and that product is within 1.2e-4 of the exact one, so the rounding is certain
+// unless the product lies near a half. False when uncertain or out of range.
+bool round_to_12_digits(double value, std::uint64_t& n, int& x) {
     const double a = std::fabs(value);
-    if (!(a >= 1e-4 && a < 1e12)) return nullptr;
-    int x = 0; // a in [10^x, 10^(x+1))
+    if (!(a >= 1e-4 && a < 1e12)) return false;
+    x = 0;
     if (a >= 1) {
         while (x < 11 && a >= k_pow10[x + 1])
             ++x;
@@ -206,9 +206,18 @@ char* write_12_digits(char* text, double value) {
     const double scaled = a * k_pow10[11 - x]; // in [1e11, 1e12)
     const double whole = std::floor(scaled);
     const double fraction = scaled - whole;
-    if (std::fabs(fraction - 0.5) < 1e-3) return nullptr;
-    std::uint64_t n = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
-    if (n < 100'000'000'000 || n >= 1'000'000'000'000) return nullptr; // 11 or 13 digits
+    if (std::fabs(fraction - 0.5) < 1e-3) return false;
+    n = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
+    return n >= 100'000'000'000 && n < 1'000'000'000'000; // not 11 or 13 digits
+}
+
+// Writes %.12g of `value` for |value| in [1e-4, 1e12), where %g has no exponent, from
+// round_to_12_digits. Returns the end of what it wrote (at most 31 bytes), or nullptr (nothing
+// written) when that is uncertain or out of range.
+char* write_12_digits(char* text, double value) {
+    std::uint64_t n = 0;
+    int x = 0;
+    if (!round_to_12_digits(value, n, x)) return nullptr;
     char digits[12];
     for (int i = 11; i >= 0; --i, n /= 10)
         digits[i] = static_cast<char>('0' + n % 10);
@@ -238,19 +247,25 @@ char* write_12_digits(char* text, double value) {
 
 double tidy(double value) {
     if (!std::isfinite(value) || value == 0) return value == 0 ? 0.0 : value;
-    // Every number of every report passes here, so on the stack and with a shortcut: a value
-    // whose shortest round-trip form has at most 12 significant digits is its own rounding (it
-    // is within half an ulp of that form, far less than half a unit of the 12th digit).
+    // Every number of every report passes here, so mostly by arithmetic: %.12g's digits are
+    // n * 10^(x - 11) (round_to_12_digits), and reading them back (as from_chars does) is the
+    // double nearest to that, which one division or multiplication of two numbers doubles hold
+    // exactly (n < 2^53, 10^15 < 2^53) gives.
+    std::uint64_t n = 0;
+    int x = 0;
+    if (round_to_12_digits(value, n, x)) {
+        const double digits = static_cast<double>(n);
+        const double out = x >= 11 ? digits * k_pow10[x - 11] : digits / k_pow10[11 - x];
+        return value < 0 ? -out : out;
+    }
+    // Else on the stack and with a shortcut: a value whose shortest round-trip form has at most
+    // 12 significant digits is its own rounding (it is within half an ulp of that form, far less
+    // than half a unit of the 12th digit).
     char text[32];
     const auto shortest = std::to_chars(text, text + sizeof text, value);
     if (shortest.ec == std::errc{} && significant_digits(text, shortest.ptr) <= 12) return value;
-    // Else correctly rounded to 12 significant digits, and read back: the digits by arithmetic
-    // where that is certain (%.12g's text, laid out without an exponent, reads back the same).
+    // Else correctly rounded to 12 significant digits, and read back.
     double out = value;
-    if (const char* end = write_12_digits(text, value)) {
-        std::from_chars(text, end, out);
-        return out == 0 ? 0.0 : out;
-    }
     const auto written =
         std::to_chars(text, text + sizeof text, value, std::chars_format::general, 12);
     if (written.ec == std::errc{}) std::from_chars(text, written.ptr, out);
@@ -382,11 +397,51 @@ std::string escape_output(std::string_view text, bool keep_colour) {
 std::string format_number(double value, int decimals) {
     if (!std::isfinite(value)) return "-";
     const double scale = std::pow(10.0, decimals);
-    double rounded = std::round(value * scale) / scale;
+    const double units = std::round(value * scale); // of the last decimal
+    double rounded = units / scale;
     // A number too small for these decimals (2.3e-308, or 1e-9 with two) is not 0: it shows
     // three significant digits, in the form CSV and JSON write it (1e-09), never "0".
     if (rounded == 0 && value != 0) return fmt::format("{:.3g}", value);
     if (rounded == 0) rounded = 0; // no "-0"
+    // Below 1e15 units, rounded is within a part in 1e16 of units / 10^decimals, far from a half
+    // of the last decimal, so "{:.{}f}" writes the digits of units with a point before the last
+    // `decimals`: those, without the zeros that end them.
+    if (decimals >= 0 && decimals <= 15 && std::fabs(units) < 1e15) {
+        static constexpr std::uint64_t k_units[] = {1,
+                                                    10,
+                                                    100,
+                                                    1'000,
+                                                    10'000,
+                                                    100'000,
+                                                    1'000'000,
+                                                    10'000'000,
+                                                    100'000'000,
+                                                    1'000'000'000,
+                                                    10'000'000'000,
+                                                    100'000'000'000,
+                                                    1'000'000'000'000,
+                                                    10'000'000'000'000,
+                                                    100'000'000'000'000,
+                                                    1'000'000'000'000'000};
+        const auto n = static_cast<std::uint64_t>(std::fabs(units));
+        const std::uint64_t one = k_units[decimals];
+        std::string out = units < 0 ? "-" : "";
+        char text[24];
+        out.append(text, std::to_chars(text, text + sizeof text, n / one).ptr);
+        std::uint64_t rest = n % one;
+        if (rest != 0) {
+            out += '.';
+            int places = decimals;
+            while (rest % 10 == 0) {
+                rest /= 10;
+                --places;
+            }
+            const auto end = std::to_chars(text, text + sizeof text, rest).ptr;
+            out.append(static_cast<std::size_t>(places - (end - text)), '0');
+            out.append(text, end);
+        }
+        return out;
+    }
     if (std::fabs(rounded) >= 1e15) return fmt::format("{:.0f}", rounded);
     std::string s = fmt::format("{:.{}f}", rounded, decimals);
     if (s.find('.') != std::string::npos) {

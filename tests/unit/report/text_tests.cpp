@@ -325,7 +325,8 @@ TEST_SUITE("okr::report::text") {
         CHECK(wrong == 0);
     }
 
-    TEST_CASE("percentages, points, scores and tidy agree with their definitions (issue 29)") {
+    TEST_CASE(
+        "numbers, percentages, points, scores and tidy agree with their definitions (issue 29)") {
         // The definitions, the long way: tidy is %.12g read back; a percentage (points, a score)
         // is tidy(tidy(x) * 100) cut toward zero, written by fmt. The short ways must agree on
         // every number: near every whole hundredth, where a cut is decided, and at random.
@@ -365,7 +366,30 @@ TEST_SUITE("okr::report::text") {
         std::uniform_int_distribution<int> exponent(-20, 20);
         for (int i = 0; i < 20000; ++i)
             values.push_back(unit(random) * std::pow(10.0, exponent(random)));
+        // A number to its decimals, the long way: fmt's fixed form of it rounded, without the
+        // zeros that end it.
+        auto number_long = [](double value, int decimals) -> std::string {
+            const double scale = std::pow(10.0, decimals);
+            double rounded = std::round(value * scale) / scale;
+            if (rounded == 0 && value != 0) return fmt::format("{:.3g}", value);
+            if (rounded == 0) rounded = 0;
+            if (std::fabs(rounded) >= 1e15) return fmt::format("{:.0f}", rounded);
+            std::string s = fmt::format("{:.{}f}", rounded, decimals);
+            if (s.find('.') != std::string::npos) {
+                while (s.back() == '0')
+                    s.pop_back();
+                if (s.back() == '.') s.pop_back();
+            }
+            return s;
+        };
         int wrong = 0;
+        for (const double v : values)
+            for (const int decimals : {0, 1, 2, 3, 4, 6})
+                if (format_number(v, decimals) != number_long(v, decimals)) {
+                    ++wrong;
+                    CHECK_MESSAGE(format_number(v, decimals) == number_long(v, decimals),
+                                  fmt::format("{:.17g} to {} decimals", v, decimals));
+                }
         for (const double v : values) {
             const double t = cut_long(v);
             const std::string percent = fmt::format("{}%", t);
