@@ -1,4 +1,5 @@
 #include "okr/io/import.hpp"
+#include "okr/util/json.hpp"
 #include "okr/util/utf8.hpp"
 
 #include <algorithm>
@@ -124,223 +125,198 @@ Result<std::vector<CsvRecord>> csv_records(std::string_view text) {
 
 // ---- JSON -----------------------------------------------------------------------------------
 
-// A small JSON reader for what an import holds: an array of flat objects whose values are
-// strings, numbers, booleans or null.
-class JsonReader {
+// What an import holds in JSON: an array of flat objects whose values are strings, numbers (kept
+// as written), booleans or null. Read by util::json::read (nlohmann/json); the messages name the
+// row and the place, found again in the text where the reader stopped.
+class JsonRows {
   public:
-    explicit JsonReader(std::string_view text) : m_text(text) {}
+    explicit JsonRows(std::string_view text) : m_text(text) {}
 
     Result<std::vector<ImportRow>> rows() {
-        std::vector<ImportRow> rows;
-        skip_blanks();
-        if (!eat('[')) return fail("expected `[`: an import in JSON is an array of objects");
-        skip_blanks();
-        if (eat(']')) return finish(std::move(rows));
-        for (;;) {
-            skip_blanks();
-            ImportRow row;
-            row.number = rows.size() + 1;
-            row.line = m_line;
-            if (auto parsed = object(row); !parsed) return std::move(parsed).failure();
-            rows.push_back(std::move(row));
-            skip_blanks();
-            if (eat(',')) continue;
-            if (eat(']')) return finish(std::move(rows));
-            return fail("expected `,` or `]` after an object");
-        }
+        const util::json::ReadEnd end =
+            util::json::read(m_text, [this](const util::json::Event& e) { return take(e); });
+        if (end == util::json::ReadEnd::refused) return std::move(*m_failure);
+        if (end == util::json::ReadEnd::invalid) return not_json();
+        return std::move(m_rows);
     }
 
   private:
-    Result<std::vector<ImportRow>> finish(std::vector<ImportRow> rows) {
-        skip_blanks();
-        if (m_at != m_text.size()) return fail("unexpected text after the array");
-        return rows;
+    using Kind = util::json::Event::Kind;
+    enum class At : std::uint8_t { start, rows, row, value, after };
+
+    bool take(const util::json::Event& e) {
+        switch (m_at) {
+        case At::start:
+            if (e.kind != Kind::array_begin)
+                return refuse(e.offset, "expected `[`: an import in JSON is an array of objects");
+            m_at = At::rows;
+            m_after = e.end;
+            return true;
+        case At::rows:
+            if (e.kind == Kind::array_end) {
+                m_at = At::after;
+                m_after = e.end;
+                return true;
+            }
+            if (e.kind != Kind::object_begin)
+                return refuse(e.offset, expected_object(m_rows.size() + 1));
+            m_rows.emplace_back();
+            m_rows.back().number = m_rows.size();
+            m_rows.back().line = line_of(e.offset).first;
+            m_seen.clear();
+            m_at = At::row;
+            m_after = e.end;
+            return true;
+        case At::row:
+            if (e.kind == Kind::object_end) {
+                m_at = At::rows;
+                m_after = e.end;
+                return missing();
+            }
+            m_key.assign(e.text); // a key: the reader allows nothing else here
+            m_key_offset = e.offset;
+            m_at = At::value;
+            m_after = e.end;
+            return true;
+        case At::value:
+            return value(e);
+        case At::after:
+            break;
+        }
+        return false;
     }
 
-    Result<void> object(ImportRow& row) {
-        if (!eat('{'))
-            return fail(fmt::format("row {}: expected an object `{{ \"ref\": ..., \"date\": ..., "
-                                    "\"value\": ... }}`",
-                                    row.number));
-        std::vector<std::string> seen;
-        skip_blanks();
-        if (!eat('}')) {
-            for (;;) {
-                skip_blanks();
-                const std::uint32_t key_line = m_line, key_column = column();
-                auto key = string();
-                if (!key) return fail(fmt::format("row {}: expected a key in quotes", row.number));
-                skip_blanks();
-                if (!eat(':'))
-                    return fail(fmt::format("row {}: expected `:` after \"{}\"", row.number, *key));
-                skip_blanks();
-                std::optional<std::string> value;
-                bool is_null = false;
-                if (peek() == '"') {
-                    value = string();
-                    if (!value)
-                        return fail(fmt::format("row {}: a string is not closed", row.number));
-                } else if (literal("true")) {
-                    value = "done";
-                } else if (literal("false")) {
-                    value = "0";
-                } else if (literal("null")) {
-                    is_null = true;
-                    value = "";
-                } else {
-                    value = number();
-                    if (!value)
-                        return fail(fmt::format("row {}: \"{}\" takes a string or a number",
-                                                row.number, *key));
-                }
-                std::string* field = field_of(row, *key);
-                if (!field)
-                    return error_at(key_line, key_column,
-                                    fmt::format("row {}: unknown key \"{}\"", row.number, *key),
-                                    "the keys are ref, date, value, confidence and note");
-                if (std::find(seen.begin(), seen.end(), *key) != seen.end())
-                    return error_at(key_line, key_column,
-                                    fmt::format("row {}: \"{}\" is given twice", row.number, *key));
-                seen.push_back(*key);
-                if (!is_null) *field = std::move(*value);
-                skip_blanks();
-                if (eat(',')) continue;
-                if (eat('}')) break;
-                return fail(fmt::format("row {}: expected `,` or `}}`", row.number));
-            }
+    bool value(const util::json::Event& e) {
+        ImportRow& row = m_rows.back();
+        std::string text;
+        bool is_null = false;
+        switch (e.kind) {
+        case Kind::string:
+        case Kind::number:
+            text.assign(e.text);
+            break;
+        case Kind::boolean:
+            text = e.text == "true" ? "done" : "0";
+            break;
+        case Kind::null:
+            is_null = true;
+            break;
+        default:
+            return refuse(e.offset, fmt::format("row {}: \"{}\" takes a string or a number",
+                                                row.number, m_key));
         }
+        std::string* field = field_of(row, m_key);
+        if (!field)
+            return refuse(m_key_offset,
+                          fmt::format("row {}: unknown key \"{}\"", row.number, m_key),
+                          "the keys are ref, date, value, confidence and note");
+        if (std::find(m_seen.begin(), m_seen.end(), m_key) != m_seen.end())
+            return refuse(m_key_offset,
+                          fmt::format("row {}: \"{}\" is given twice", row.number, m_key));
+        m_seen.push_back(m_key);
+        if (!is_null) *field = std::move(text);
+        m_at = At::row;
+        m_after = e.end;
+        return true;
+    }
+
+    // At the end of an object: the keys it must have.
+    bool missing() {
+        ImportRow& row = m_rows.back();
         for (std::string_view required : {"ref", "date", "value"})
-            if (field_of(row, required)->empty())
-                return error_at(row.line, 0,
-                                fmt::format("row {}: \"{}\" is missing", row.number, required),
-                                "each object needs \"ref\", \"date\" and \"value\"");
-        return {};
-    }
-
-    std::optional<std::string> string() {
-        if (!eat('"')) return std::nullopt;
-        std::string out;
-        while (m_at < m_text.size()) {
-            const char c = m_text[m_at++];
-            if (c == '"') return out;
-            if (c == '\n') return std::nullopt;
-            if (c != '\\') {
-                out += c;
-                continue;
+            if (field_of(row, required)->empty()) {
+                m_failure = error_at(row.line, 0,
+                                     fmt::format("row {}: \"{}\" is missing", row.number, required),
+                                     "each object needs \"ref\", \"date\" and \"value\"");
+                return false;
             }
-            if (m_at >= m_text.size()) return std::nullopt;
-            const char e = m_text[m_at++];
-            switch (e) {
-            case '"':
-                out += '"';
-                break;
-            case '\\':
-                out += '\\';
-                break;
-            case '/':
-                out += '/';
-                break;
-            case 'b':
-                out += '\b';
-                break;
-            case 'f':
-                out += '\f';
-                break;
-            case 'n':
-                out += '\n';
-                break;
-            case 'r':
-                out += '\r';
-                break;
-            case 't':
-                out += '\t';
-                break;
-            case 'u': {
-                auto cp = hex4();
-                if (!cp) return std::nullopt;
-                std::uint32_t code = *cp;
-                if (code >= 0xD800 && code < 0xDC00) {
-                    if (!eat('\\') || !eat('u')) return std::nullopt;
-                    auto low = hex4();
-                    if (!low || *low < 0xDC00 || *low > 0xDFFF) return std::nullopt;
-                    code = 0x10000 + ((code - 0xD800) << 10) + (*low - 0xDC00);
-                } else if (code >= 0xDC00 && code < 0xE000) {
-                    return std::nullopt;
-                }
-                util::append_utf8(out, code);
-                break;
-            }
-            default:
-                return std::nullopt;
-            }
-        }
-        return std::nullopt;
-    }
-
-    std::optional<std::uint32_t> hex4() {
-        if (m_at + 4 > m_text.size()) return std::nullopt;
-        std::uint32_t v = 0;
-        for (int k = 0; k < 4; ++k) {
-            const char c = m_text[m_at++];
-            v <<= 4;
-            if (c >= '0' && c <= '9')
-                v |= static_cast<std::uint32_t>(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                v |= static_cast<std::uint32_t>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F')
-                v |= static_cast<std::uint32_t>(c - 'A' + 10);
-            else
-                return std::nullopt;
-        }
-        return v;
-    }
-
-    // A JSON number, as written.
-    std::optional<std::string> number() {
-        const std::size_t start = m_at;
-        if (peek() == '-') ++m_at;
-        while (m_at < m_text.size() &&
-               (std::isdigit(static_cast<unsigned char>(m_text[m_at])) || m_text[m_at] == '.' ||
-                m_text[m_at] == 'e' || m_text[m_at] == 'E' || m_text[m_at] == '+' ||
-                m_text[m_at] == '-'))
-            ++m_at;
-        if (m_at == start || (m_at == start + 1 && m_text[start] == '-')) {
-            m_at = start;
-            return std::nullopt;
-        }
-        return std::string(m_text.substr(start, m_at - start));
-    }
-
-    bool literal(std::string_view word) {
-        if (m_text.substr(m_at, word.size()) != word) return false;
-        m_at += word.size();
         return true;
     }
 
-    char peek() const { return m_at < m_text.size() ? m_text[m_at] : '\0'; }
-    bool eat(char c) {
-        if (peek() != c) return false;
-        ++m_at;
-        return true;
+    // Text that is not JSON: what was expected after the last event read, at the first byte past
+    // it that is not blank.
+    Failure not_json() {
+        std::size_t at = blanks(m_after);
+        const auto next = [&](char c) {
+            if (at >= m_text.size() || m_text[at] != c) return false;
+            at = blanks(at + 1);
+            return true;
+        };
+        const std::size_t row = m_rows.size();
+        switch (m_at) {
+        case At::start:
+            return fail(at, "expected `[`: an import in JSON is an array of objects");
+        case At::rows:
+            if (row == 0 || next(',')) return fail(at, expected_object(row + 1));
+            return fail(at, "expected `,` or `]` after an object");
+        case At::row:
+            if (m_seen.empty()) return fail(at, expected_key(row)); // just after `{`
+            if (next(',')) return fail(at, expected_key(row));
+            return fail(at, fmt::format("row {}: expected `,` or `}}`", row));
+        case At::value:
+            if (!next(':'))
+                return fail(at, fmt::format("row {}: expected `:` after \"{}\"", row, m_key));
+            if (at < m_text.size() && m_text[at] == '"')
+                return fail(at, fmt::format("row {}: a string is not closed, or holds a control "
+                                            "character, a bad escape or invalid UTF-8",
+                                            row));
+            return fail(at, fmt::format("row {}: \"{}\" takes a string or a number", row, m_key));
+        case At::after:
+            break;
+        }
+        return fail(at, "unexpected text after the array");
     }
-    void skip_blanks() {
-        while (m_at < m_text.size()) {
-            const char c = m_text[m_at];
-            if (c == '\n') {
+
+    static std::string expected_object(std::size_t row) {
+        return fmt::format("row {}: expected an object `{{ \"ref\": ..., \"date\": ..., \"value\": "
+                           "... }}`",
+                           row);
+    }
+    static std::string expected_key(std::size_t row) {
+        return fmt::format("row {}: expected a key in quotes", row);
+    }
+
+    std::size_t blanks(std::size_t at) const {
+        while (at < m_text.size() && (m_text[at] == ' ' || m_text[at] == '\t' ||
+                                      m_text[at] == '\n' || m_text[at] == '\r'))
+            ++at;
+        return at;
+    }
+
+    // The line and column (of bytes, from 1) of `offset`.
+    std::pair<std::uint32_t, std::uint32_t> line_of(std::size_t offset) {
+        offset = std::min(offset, m_text.size());
+        if (offset < m_line_start) { // never: the events come in order; counted again if so
+            m_line = 1;
+            m_line_start = 0;
+            m_counted = 0;
+        }
+        for (; m_counted < offset; ++m_counted)
+            if (m_text[m_counted] == '\n') {
                 ++m_line;
-                m_line_start = m_at + 1;
-            } else if (c != ' ' && c != '\t' && c != '\r') {
-                break;
+                m_line_start = m_counted + 1;
             }
-            ++m_at;
-        }
+        return {m_line, static_cast<std::uint32_t>(offset - m_line_start + 1)};
     }
-    std::uint32_t column() const { return static_cast<std::uint32_t>(m_at - m_line_start + 1); }
-    Failure fail(std::string message) { return error_at(m_line, column(), std::move(message)); }
+
+    Failure fail(std::size_t offset, std::string message, std::string hint = {}) {
+        const auto [line, column] = line_of(offset);
+        return error_at(line, column, std::move(message), std::move(hint));
+    }
+    bool refuse(std::size_t offset, std::string message, std::string hint = {}) {
+        m_failure = fail(offset, std::move(message), std::move(hint));
+        return false;
+    }
 
     std::string_view m_text;
-    std::size_t m_at = 0;
-    std::size_t m_line_start = 0;
+    std::vector<ImportRow> m_rows;
+    std::optional<Failure> m_failure;
+    At m_at = At::start;
+    std::size_t m_after = 0;      // one past the last event's token
+    std::string m_key;            // the key whose value comes next
+    std::size_t m_key_offset = 0; // where it is
+    std::vector<std::string> m_seen;
+    std::size_t m_counted = 0, m_line_start = 0;
     std::uint32_t m_line = 1;
 };
 
@@ -392,7 +368,7 @@ Result<std::vector<ImportRow>> parse_import_csv(std::string_view text) {
 }
 
 Result<std::vector<ImportRow>> parse_import_json(std::string_view text) {
-    return JsonReader(skip_bom(text)).rows();
+    return JsonRows(skip_bom(text)).rows();
 }
 
 Result<std::vector<ImportRow>> parse_import(std::string_view text) {

@@ -27,6 +27,11 @@ foreach(file IN LISTS files)
     if(line MATCHES "<toml\\+\\+/" AND NOT file MATCHES "^src/io/")
       string(APPEND problems "${file}: ${line}: toml++ outside src/io (it is private to okr_io)\n")
     endif()
+    # nlohmann/json is the heaviest header there is: one file reads JSON for all of okr.
+    if(line MATCHES "<nlohmann/" AND NOT file STREQUAL "src/util/json_read.cpp")
+      string(APPEND problems "${file}: ${line}: nlohmann/json outside src/util/json_read.cpp "
+                             "(read JSON with util::json::parse or util::json::read)\n")
+    endif()
     # A file that includes CLI11 takes seconds more to compile: commands declare their options
     # through cli/command_line.hpp.
     if(line MATCHES "<CLI/" AND NOT file MATCHES "^src/cli/(command_line|app|completion|merge)\\.cpp$")

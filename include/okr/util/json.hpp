@@ -1,9 +1,12 @@
 #pragma once
 // JSON values for the language server's messages (JSON-RPC, LSP 3.17): read from text, built in
-// code, written as compact text. A reader of untrusted input: bounded depth, no exceptions, every
-// byte checked (tests/fuzz/fuzz_lsp.cpp).
+// code, written as compact text. Reading is nlohmann/json's (Debian's nlohmann-json3-dev, fuzzed
+// upstream), through its SAX interface in src/util/json_read.cpp alone: untrusted input, bounded
+// depth, no exceptions (tests/fuzz/fuzz_lsp.cpp). `okr import` reads JSON through read().
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +70,38 @@ inline constexpr std::size_t k_max_depth = 128;
 // The value of `text` (one JSON value, blanks around it), or nullopt for text that is not JSON
 // (RFC 8259): bad syntax, an unpaired surrogate, invalid UTF-8, trailing text, too deep.
 std::optional<Value> parse(std::string_view text);
+
+// One step of reading a JSON text: a value, a key, or where an object or array begins or ends.
+struct Event {
+    enum class Kind : std::uint8_t {
+        null,
+        boolean,
+        number,
+        string,
+        key,
+        object_begin,
+        object_end,
+        array_begin,
+        array_end
+    };
+    Kind kind = Kind::null;
+    // string, key: the text decoded; number: as written; boolean: "true" or "false".
+    std::string_view text;
+    // Where its token begins in the text read: the byte offset of its first byte.
+    std::size_t offset = 0;
+    // One past its token's last byte.
+    std::size_t end = 0;
+};
+
+enum class ReadEnd : std::uint8_t {
+    read,    // the whole text was one JSON value, and every event was taken
+    refused, // the handler returned false
+    invalid  // the text is not JSON (see parse()), or nested deeper than k_max_depth
+};
+
+// Reads `text`, one JSON value with blanks around it, handing each event to `on` in order until
+// it returns false. Events before an invalid byte are handed on.
+ReadEnd read(std::string_view text, const std::function<bool(const Event&)>& on);
 
 // `value` as compact JSON text; strings escaped (control characters as \uXXXX), numbers that are
 // integers written without a fraction, a non-finite number as null.

@@ -113,6 +113,46 @@ TEST_SUITE("okr::import") {
               "1:48: expected `,` or `]` after an object");
     }
 
+    TEST_CASE("JSON numbers keep their text as written, however long") {
+        const auto rows = rows_of(
+            "[{\"ref\": \"a\", \"date\": \"2026-11-30\", \"value\": 1.50e3, \"confidence\": -0},\n"
+            " {\"ref\": \"b\", \"date\": \"2026-11-30\", \"value\": "
+            "123456789012345678901234567890},\n"
+            " {\"ref\": \"c\\\"q\", \"date\": \"2026-11-30\", \"value\": 18446744073709551615}]");
+        REQUIRE(rows.size() == 3);
+        CHECK(rows[0].value == "1.50e3");
+        CHECK(rows[0].confidence == "-0");
+        CHECK(rows[1].value == "123456789012345678901234567890");
+        CHECK(rows[1].line == 2);
+        CHECK(rows[2].ref == "c\"q");
+        CHECK(rows[2].value == "18446744073709551615");
+    }
+
+    TEST_CASE("JSON syntax errors say what was expected, where") {
+        const std::string row = R"({"ref": "a", "date": "2026-11-30", "value": 1})";
+        CHECK(error_of("[" + row + ",]") ==
+              "1:49: row 2: expected an object `{ \"ref\": ..., \"date\": ..., \"value\": ... }`");
+        CHECK(error_of("[" + row + " " + row + "]") == "1:49: expected `,` or `]` after an object");
+        CHECK(error_of("[" + row + "] x") == "1:50: unexpected text after the array");
+        CHECK(error_of("[{\"ref\" \"a\"}]") == "1:9: row 1: expected `:` after \"ref\"");
+        CHECK(error_of("[{\"ref\": \"a\",\n  }]") == "2:3: row 1: expected a key in quotes");
+        CHECK(error_of("[{ ref: 1}]") == "1:4: row 1: expected a key in quotes");
+        CHECK(error_of("[{\"ref\": \"a\" \"date\": 1}]") == "1:14: row 1: expected `,` or `}`");
+        CHECK(error_of("[{\"ref\": 01}]") == "1:11: row 1: expected `,` or `}`");
+        CHECK(error_of("[{\"ref\": tru}]") == "1:10: row 1: \"ref\" takes a string or a number");
+        CHECK(error_of("[{\"ref\": {}}]") == "1:10: row 1: \"ref\" takes a string or a number");
+        for (const char* bad : {"[{\"ref\": \"a", "[{\"ref\": \"a\\x\"}]", "[{\"ref\": \"a\tb\"}]",
+                                "[{\"ref\": \"\xff\"}]", "[{\"ref\": \"\\ud800\"}]"}) {
+            CAPTURE(bad);
+            CHECK(error_of(bad) == "1:10: row 1: a string is not closed, or holds a control "
+                                   "character, a bad escape or invalid UTF-8");
+        }
+        CHECK(error_of("[{\"ref\": \"a\", \"ref\": \"b\"}]") ==
+              "1:15: row 1: \"ref\" is given twice");
+        CHECK(error_of("[" + std::string(1000, '[')) ==
+              "1:2: row 1: expected an object `{ \"ref\": ..., \"date\": ..., \"value\": ... }`");
+    }
+
     TEST_CASE("a top-level JSON object is read as JSON, which wants an array") {
         CHECK(error_of("{\"rows\": []}") ==
               "1:1: expected `[`: an import in JSON is an array of objects");

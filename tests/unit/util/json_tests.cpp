@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using namespace okr::util;
 
@@ -32,6 +33,33 @@ TEST_SUITE("okr::util::json") {
         std::string ok(json::k_max_depth, '[');
         ok += std::string(json::k_max_depth, ']');
         CHECK(json::parse(ok));
+    }
+
+    TEST_CASE("read hands each event with its place in the text and numbers as written") {
+        const std::string text = R"( {"a\"b": [1.50e3, -0, "x\\"], "c": null} )";
+        std::vector<std::string> seen;
+        CHECK(json::read(text, [&](const json::Event& e) {
+                  seen.push_back(std::string(e.text) + "@" + std::to_string(e.offset) + "-" +
+                                 std::to_string(e.end) + "=" +
+                                 std::string(text.substr(e.offset, e.end - e.offset)));
+                  return true;
+              }) == json::ReadEnd::read);
+        CHECK(seen == std::vector<std::string>{R"(@1-2={)", R"(a"b@2-8="a\"b")", R"(@10-11=[)",
+                                               R"(1.50e3@11-17=1.50e3)", R"(-0@19-21=-0)",
+                                               R"(x\@23-28="x\\")", R"(@28-29=])", R"(c@31-34="c")",
+                                               R"(null@36-40=null)", R"(@40-41=})"});
+        CHECK(json::read("[1, 2]", [](const json::Event& e) {
+                  return e.kind != json::Event::Kind::number;
+              }) == json::ReadEnd::refused);
+        CHECK(json::read("[1, 2", [](const json::Event&) { return true; }) ==
+              json::ReadEnd::invalid);
+        CHECK(json::read("7", [](const json::Event& e) { return e.text == "7" && e.end == 1; }) ==
+              json::ReadEnd::read);
+    }
+
+    TEST_CASE("a number out of the range of a double is refused") {
+        CHECK_FALSE(json::parse("[1e999]"));
+        CHECK(*json::parse("123456789012345678901234567890")->as_number() == 1.2345678901234568e29);
     }
 
     TEST_CASE("control characters and invalid UTF-8 are escaped on the way out") {
