@@ -98,8 +98,11 @@ struct Output {
     bool colour = false;
     void write(std::string_view text) {
         if (error) return;
-        const std::string safe = report::escape_output(text, colour);
-        text = safe;
+        std::string safe;
+        if (!report::output_unchanged(text)) {
+            safe = report::escape_output(text, colour);
+            text = safe;
+        }
         io::widen_stdout_pipe(text.size());
         if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
             std::fflush(stdout) != 0) {
@@ -324,7 +327,9 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         cache_warnings();
         // Text for people (and GitHub's log, which draws escape sequences) passes the last line
         // of defence too; JSON, CSV and HTML have their own escaping, which it would spoil.
-        if (options.format == "table" || options.format == "markdown" || options.format == "github")
+        if ((options.format == "table" || options.format == "markdown" ||
+             options.format == "github") &&
+            !report::output_unchanged(out))
             out = report::escape_output(out, output.colour);
         // The command's work is done: a writer process started now shares no page that okr
         // still writes (each such page would be copied for it), and starts before a pager.

@@ -33,10 +33,14 @@ std::string pager_command(bool no_pager, bool stdout_is_terminal,
 
 bool write_paged(std::string_view text, const std::string& command) {
     if (std::fflush(stdout) != 0) return false;
-    const std::size_t rows = terminal_rows();
-    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    // No pager (output to a pipe or a file): no look at the lines.
+    const auto fits = [&] {
+        const std::size_t rows = terminal_rows();
+        return rows > 0 &&
+               static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) < rows;
+    };
     int fds[2];
-    if (command.empty() || (rows > 0 && lines < rows) || ::pipe2(fds, O_CLOEXEC) != 0) {
+    if (command.empty() || fits() || ::pipe2(fds, O_CLOEXEC) != 0) {
         io::widen_stdout_pipe(text.size());
         return io::write_all(STDOUT_FILENO, text);
     }

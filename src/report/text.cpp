@@ -9,6 +9,9 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace okr::report {
 namespace {
@@ -346,17 +349,41 @@ std::string escape_lines(std::string_view text) {
 
 namespace {
 
+// The end of the run of printable ASCII, newlines and tabs that starts at `from`: 16 bytes at a
+// look where SSE2 is (the output of a large report is megabytes of it).
+std::size_t plain_ascii_end(std::string_view text, std::size_t from) {
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::size_t i = from;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i del = _mm_set1_epi8(0x7f);
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i tab = _mm_set1_epi8('\t');
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        // Signed: below a space are the controls and every byte from 0x80.
+        const __m128i below = _mm_cmplt_epi8(v, space);
+        const __m128i allowed = _mm_or_si128(_mm_cmpeq_epi8(v, newline), _mm_cmpeq_epi8(v, tab));
+        const __m128i bad = _mm_or_si128(_mm_andnot_si128(allowed, below), _mm_cmpeq_epi8(v, del));
+        if (const int mask = _mm_movemask_epi8(bad); mask != 0)
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+#endif
+    for (; i < n; ++i) {
+        const char c = p[i];
+        if (!((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t')) return i;
+    }
+    return n;
+}
+
 // True when escape_lines would change nothing in `text`: valid UTF-8 of printable characters,
 // newlines and tabs, with no C1 control, invisible format character or joiner (a joiner may
 // or may not be escaped: the long way decides). One look at each byte, nothing built.
 bool plain_lines(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
+    for (std::size_t i = plain_ascii_end(text, 0); i < text.size(); i = plain_ascii_end(text, i)) {
         const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x80) {
-            if ((byte < 0x20 && byte != '\n' && byte != '\t') || byte == 0x7f) return false;
-            ++i;
-            continue;
-        }
+        if (byte < 0x80) return false; // a control
         const util::Decoded d = util::decode_utf8(text, i);
         if (!d.valid) return false;
         const char32_t cp = d.code_point;
@@ -368,13 +395,14 @@ bool plain_lines(std::string_view text) {
 
 } // namespace
 
-std::string escape_output(std::string_view text, bool keep_colour) {
+bool output_unchanged(std::string_view text) {
     // Most output is printable ASCII, or text without a control or invisible character (a
-    // table's bars): nothing to do.
-    if (std::all_of(text.begin(), text.end(),
-                    [](char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t'; }))
-        return std::string(text);
-    if (plain_lines(text)) return std::string(text);
+    // table's bars).
+    return plain_lines(text);
+}
+
+std::string escape_output(std::string_view text, bool keep_colour) {
+    if (output_unchanged(text)) return std::string(text);
     if (!keep_colour) return escape_lines(text);
     std::string out;
     out.reserve(text.size());

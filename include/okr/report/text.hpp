@@ -48,6 +48,9 @@ std::string escape_lines(std::string_view text);
 // forgot. With `keep_colour`, okr's own colour sequences (ESC [ digits and ; m) pass as they are.
 // Escaped text passes unchanged, so a piece escaped by its caller is not escaped twice.
 std::string escape_output(std::string_view text, bool keep_colour = false);
+// True when escape_output would return `text` as it is, with or without `keep_colour`: a writer
+// then writes `text` itself, with no copy.
+bool output_unchanged(std::string_view text);
 
 // True for a code point escape_control always escapes as `\uXXXX` (not C0/C1 controls).
 bool is_invisible_format(char32_t cp);

@@ -431,4 +431,29 @@ TEST_SUITE("okr::report::text") {
         CHECK(display_width("█\xff") == 2);
     }
 
+    TEST_CASE("output_unchanged is true exactly when escape_output leaves the text as it is") {
+        // A writer skips escape_output (and its copy) when output_unchanged says so (issue 29):
+        // every byte, at every place of texts that span several of its 16-byte looks.
+        int wrong = 0;
+        for (std::size_t length = 1; length <= 40; ++length)
+            for (std::size_t at = 0; at < length; ++at)
+                for (int byte = 0; byte < 256; ++byte) {
+                    std::string text(length, 'a');
+                    text[at] = static_cast<char>(byte);
+                    const bool same = escape_output(text) == text;
+                    if (output_unchanged(text) != same) {
+                        ++wrong;
+                        CHECK_MESSAGE(output_unchanged(text) == same,
+                                      fmt::format("byte {:#x} at {} of {}", byte, at, length));
+                    }
+                }
+        CHECK(wrong == 0);
+        CHECK(output_unchanged(""));
+        CHECK(output_unchanged("a table\twith tabs\nand lines\n"));
+        CHECK(output_unchanged("███████▌░░  74%  · Sevilla → São Paulo\n"));
+        CHECK_FALSE(output_unchanged("a bell \a in the middle of a long enough line\n"));
+        CHECK_FALSE(output_unchanged("\x1b[1mbold\x1b[0m"));
+        CHECK_FALSE(output_unchanged("zero\u200bwidth"));
+    }
+
 } // TEST_SUITE
