@@ -1,6 +1,10 @@
 #include "okr/lsp/server.hpp"
+#include "okr/core/reference.hpp"
+#include "okr/core/schema.hpp"
+#include "okr/core/scoring.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/report/check.hpp"
+#include "okr/report/text.hpp"
 #include "okr/util/json.hpp"
 #include "okr/util/utf8.hpp"
 
@@ -9,6 +13,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <set>
 #include <stdexcept>
 
@@ -292,6 +297,9 @@ struct Server::State {
     struct Document {
         std::string uri;
         std::string text;
+        // The file as last read without a TOML syntax error: what completion offers from it
+        // while the text being typed does not parse.
+        std::optional<GoalFile> last_good;
     };
     std::map<std::string, Document> documents; // by path
     std::map<std::string, std::string> texts;  // by path: what the Overlay serves
@@ -302,6 +310,9 @@ struct Server::State {
     io::ParseMemo memo;
     // What was last published for each path, so that only changes are sent.
     std::map<std::string, Diagnostics> published;
+    // The loaded workspace's index and evaluation as of today, built once after each change.
+    std::unique_ptr<WorkspaceIndex> index;
+    std::optional<Evaluation> evaluation;
 };
 
 Server::Server(ServerOptions options)
@@ -350,6 +361,13 @@ Value initialize_result(const std::string& version) {
     Value capabilities;
     capabilities.set("positionEncoding", "utf-16");
     capabilities.set("textDocumentSync", std::move(sync));
+    capabilities.set("documentSymbolProvider", true);
+    capabilities.set("hoverProvider", true);
+    capabilities.set("definitionProvider", true);
+    capabilities.set("referencesProvider", true);
+    Value completion;
+    completion.set("triggerCharacters", Array{Value("\""), Value("="), Value(" ")});
+    capabilities.set("completionProvider", std::move(completion));
     Value info;
     info.set("name", "okr");
     info.set("version", version);
@@ -406,6 +424,8 @@ void Server::reload() {
             st.roots.push_back(path);
     }
     const Overlay files(*m_options.disk, st.texts);
+    st.index.reset();
+    st.evaluation.reset();
     st.loaded = io::load_workspace(st.roots, files, std::nullopt, &st.memo);
 }
 
@@ -422,6 +442,8 @@ bool Server::reparse(const std::string& path) {
     const std::string shown = it->path;
     io::ParsedFile parsed = io::parse_goal_file(st.texts.at(path), shown);
     if (!parsed.file.includes.empty()) return false;
+    st.index.reset();
+    st.evaluation.reset();
     *it = std::move(parsed.file);
     auto& diags = st.loaded.diagnostics;
     diags.erase(std::remove_if(diags.begin(), diags.end(),
@@ -444,7 +466,8 @@ void Server::publish(std::vector<std::string>& out) {
         for (const auto& [path, doc] : st.documents)
             findings.push_back(Diagnostic{path, {}, Level::error, d.message, d.hint, {}});
     } else {
-        findings = report::check_findings(st.loaded, m_options.today);
+        evaluate_workspace();
+        findings = report::check_findings(st.loaded, *st.index, *st.evaluation);
     }
     // Findings come sorted by path: each path is normalised once.
     const std::string* raw = nullptr;
@@ -503,6 +526,27 @@ void Server::publish(std::vector<std::string>& out) {
     st.published = std::move(published);
 }
 
+namespace {
+
+bool syntax_error_in(const io::LoadedWorkspace& loaded, const std::string& shown) {
+    return std::any_of(loaded.diagnostics.begin(), loaded.diagnostics.end(),
+                       [&](const Diagnostic& d) {
+                           return d.path == shown && d.message.starts_with("TOML syntax error");
+                       });
+}
+
+} // namespace
+
+// Keeps the open document's file as read, when it has no TOML syntax error.
+void Server::keep_good(const std::string& path) {
+    State& st = *m_state;
+    const auto doc = st.documents.find(path);
+    const std::optional<std::size_t> f = file_index(path);
+    if (doc == st.documents.end() || !f) return;
+    const GoalFile& file = st.loaded.workspace.files[*f];
+    if (!syntax_error_in(st.loaded, file.path)) doc->second.last_good = file;
+}
+
 void Server::document_notification(const std::string& method, const Value& params,
                                    std::vector<std::string>& out) {
     State& st = *m_state;
@@ -511,9 +555,10 @@ void Server::document_notification(const std::string& method, const Value& param
     if (!path) return; // not a file: an untitled buffer, another scheme
     if (method == "textDocument/didOpen") {
         const std::string& text = string_param(params, "textDocument", "text");
-        st.documents[*path] = {uri, text};
+        st.documents[*path] = {uri, text, std::nullopt};
         st.texts[*path] = text;
         if (st.standalone || !in_workspace(st.loaded, *path) || !reparse(*path)) reload();
+        keep_good(*path);
     } else if (method == "textDocument/didChange") {
         const Value* changes = params.get("contentChanges");
         const Array* list = changes ? changes->as_array() : nullptr;
@@ -523,6 +568,7 @@ void Server::document_notification(const std::string& method, const Value& param
         st.documents[*path].text = *text->as_string();
         st.texts[*path] = *text->as_string();
         if (!reparse(*path)) reload();
+        keep_good(*path);
     } else if (method == "textDocument/didClose") {
         st.documents.erase(*path);
         st.texts.erase(*path);
@@ -533,6 +579,571 @@ void Server::document_notification(const std::string& method, const Value& param
         return;
     }
     publish(out);
+}
+
+// ---- what is where: symbols, hover, definition, references (issue 30, item 1) -----------------
+
+// What the cursor is on: an item of the file, or a reference written in it.
+struct Server::Target {
+    enum class Kind { none, objective, kr, kpi } kind = Kind::none;
+    ObjectiveRef objective;
+    KrRef kr;
+    KpiRef kpi;
+    const RefText* reference = nullptr; // the cursor is on this reference's text
+};
+
+namespace {
+
+// The range of the text at `pos` (1-based line and code-point column) in `text`.
+Value token_range(std::string_view text, const std::vector<std::size_t>& starts, SourcePos pos) {
+    return range_at(text, starts, pos);
+}
+
+bool on_token(std::string_view text, const std::vector<std::size_t>& starts, SourcePos pos,
+              std::size_t line, std::uint32_t character) {
+    if (pos.line == 0 || pos.line - 1 != line) return false;
+    const std::string_view l = line_of(text, starts, line);
+    const std::size_t from = util::skip_code_points(l, 0, pos.column > 0 ? pos.column - 1 : 0);
+    return character >= utf16_of(l, from) && character <= utf16_of(l, token_end(l, from));
+}
+
+// The last line (1-based) of an item that starts at `start`: the line before the next of
+// `next_starts` (sorted), else the file's last line.
+std::uint32_t last_line_of(const std::vector<std::uint32_t>& next_starts, std::uint32_t start,
+                           std::uint32_t file_lines) {
+    const auto it = std::upper_bound(next_starts.begin(), next_starts.end(), start);
+    return it == next_starts.end() ? file_lines : std::max(start, *it - 1);
+}
+
+// The range of lines `first` to `last` (1-based), whole.
+Value lines_range(std::string_view text, const std::vector<std::size_t>& starts,
+                  std::uint32_t first, std::uint32_t last) {
+    Value r;
+    r.set("start", position(first > 0 ? first - 1 : 0, 0));
+    const std::size_t l = last > 0 ? last - 1 : 0;
+    r.set("end", position(l, utf16_of(line_of(text, starts, l), std::string::npos)));
+    return r;
+}
+
+std::string number_with_unit(double v, const std::string& unit) {
+    std::string out = report::format_number(v);
+    if (!unit.empty()) out += (unit == "%" ? "" : " ") + unit;
+    return out;
+}
+
+std::string optional_score(std::optional<double> s) {
+    return s ? report::format_score(*s) : std::string("none");
+}
+
+} // namespace
+
+// Markdown about an item, as `okr status` computes it today.
+std::string Server::summary(const Target& t) const {
+    const State& st = *m_state;
+    const WorkspaceIndex& index = *st.index;
+    const Evaluation& ev = *st.evaluation;
+    std::string out;
+    switch (t.kind) {
+    case Target::Kind::none:
+        return out;
+    case Target::Kind::objective: {
+        const Objective& o = index.at(t.objective);
+        const ObjectiveEval& e = ev.at(t.objective);
+        out = fmt::format("**objective** `{}`: {}\n\n", index.ref_of(t.objective), o.title);
+        out += fmt::format("score {} ({}) · {}", optional_score(e.score), to_string(e.band),
+                           to_string(e.status));
+        out += fmt::format("\n\ncycle {}", o.cycle.empty() ? "none" : o.cycle);
+        if (e.cycle) out += fmt::format(" ({} elapsed)", report::format_percent(e.elapsed));
+        out += fmt::format(" · {} key result{} · owner {}", o.krs.size(),
+                           o.krs.size() == 1 ? "" : "s", o.owner.empty() ? "none" : o.owner);
+        return out;
+    }
+    case Target::Kind::kr: {
+        const KeyResult& k = index.at(t.kr);
+        const KrEval& e = ev.at(t.kr);
+        out = fmt::format("**key result** `{}`: {}\n\n", index.ref_of(t.kr), k.title);
+        if (k.type == KrType::milestone)
+            out += fmt::format("{}", e.current >= 1 ? "done" : "not done");
+        else
+            out += fmt::format(
+                "current {} / target {} (start {})", number_with_unit(e.current, k.unit),
+                number_with_unit(k.target, k.unit), number_with_unit(k.start, k.unit));
+        out +=
+            fmt::format("\n\nprogress {} · score {} ({}) · {}", report::format_percent(e.progress),
+                        optional_score(e.score), to_string(band_for(e.score)), to_string(e.status));
+        out += fmt::format("\n\nconfidence {} · last check-in {}",
+                           e.confidence ? report::format_percent(*e.confidence) : "none",
+                           e.last_checkin ? e.last_checkin->iso() : "none");
+        return out;
+    }
+    case Target::Kind::kpi: {
+        const Kpi& k = index.at(t.kpi);
+        const KpiEval& e = ev.at(t.kpi);
+        out = fmt::format("**KPI** `{}`: {}\n\n", index.ref_of(t.kpi), k.title);
+        out += fmt::format("value {}", e.value ? number_with_unit(*e.value, k.unit) : "none");
+        if (e.date) out += fmt::format(" on {}", e.date->iso());
+        out += fmt::format(" · health {}{}", to_string(e.health), e.stale ? " (stale)" : "");
+        std::vector<std::string> bounds;
+        if (k.min) bounds.push_back(fmt::format("min {}", report::format_number(*k.min)));
+        if (k.max) bounds.push_back(fmt::format("max {}", report::format_number(*k.max)));
+        if (k.warn) bounds.push_back(fmt::format("warn {}", report::format_number(*k.warn)));
+        if (!bounds.empty()) out += fmt::format("\n\n{}", fmt::join(bounds, " · "));
+        return out;
+    }
+    }
+    return out;
+}
+
+// Builds the index and the evaluation of the loaded workspace, when an edit made them stale.
+void Server::evaluate_workspace() {
+    State& st = *m_state;
+    if (st.index) return;
+    st.index = std::make_unique<WorkspaceIndex>(st.loaded.workspace);
+    st.evaluation = evaluate(*st.index, m_options.today);
+}
+
+// The index of the open document's file in the workspace, if it is one of its files.
+std::optional<std::size_t> Server::file_index(const std::string& path) const {
+    const auto& files = m_state->loaded.workspace.files;
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (normal(files[i].path) == path) return i;
+    return std::nullopt;
+}
+
+Server::Target Server::target_at(std::size_t file, std::size_t line,
+                                 std::uint32_t character) const {
+    const State& st = *m_state;
+    const GoalFile& f = st.loaded.workspace.files[file];
+    const auto doc = st.documents.find(normal(f.path));
+    std::string disk_text;
+    if (doc == st.documents.end()) {
+        auto read = m_options.disk->read(f.path);
+        if (read) disk_text = std::move(*read);
+    }
+    const std::string_view text = doc != st.documents.end() ? std::string_view(doc->second.text)
+                                                            : std::string_view(disk_text);
+    const std::vector<std::size_t> starts = line_starts(text);
+    const WorkspaceIndex& index = *st.index;
+    Target t;
+    auto objective_ref = [&](const RefText& r) {
+        auto res = index.objective(r.text, file, WorkspaceIndex::Explain::no);
+        t.reference = &r;
+        if (res.found) {
+            t.kind = Target::Kind::objective;
+            t.objective = *res.found;
+        }
+    };
+    auto kpi_ref = [&](const RefText& r) {
+        auto res = index.kpi(r.text, file, WorkspaceIndex::Explain::no);
+        t.reference = &r;
+        if (res.found) {
+            t.kind = Target::Kind::kpi;
+            t.kpi = *res.found;
+        }
+    };
+    for (const Objective& o : f.objectives) {
+        if (o.parent && on_token(text, starts, o.parent->pos, line, character))
+            objective_ref(*o.parent);
+        if (o.carried_from && on_token(text, starts, o.carried_from->pos, line, character))
+            objective_ref(*o.carried_from);
+        for (const RefText& k : o.kpis)
+            if (on_token(text, starts, k.pos, line, character)) kpi_ref(k);
+        for (const KeyResult& kr : o.krs)
+            if (kr.kpi && on_token(text, starts, kr.kpi->pos, line, character)) kpi_ref(*kr.kpi);
+        if (t.reference) return t;
+    }
+    // The item whose lines hold the cursor: a KR within its objective, else an objective or KPI.
+    std::vector<std::uint32_t> tops, all;
+    for (const Objective& o : f.objectives) {
+        tops.push_back(o.pos.line);
+        all.push_back(o.pos.line);
+        for (const KeyResult& kr : o.krs)
+            all.push_back(kr.pos.line);
+    }
+    for (const Kpi& k : f.kpis) {
+        tops.push_back(k.pos.line);
+        all.push_back(k.pos.line);
+    }
+    std::sort(tops.begin(), tops.end());
+    std::sort(all.begin(), all.end());
+    const auto lines = static_cast<std::uint32_t>(starts.size());
+    const auto at = static_cast<std::uint32_t>(line + 1);
+    for (std::size_t oi = 0; oi < f.objectives.size(); ++oi) {
+        const Objective& o = f.objectives[oi];
+        if (at < o.pos.line || at > last_line_of(tops, o.pos.line, lines)) continue;
+        for (std::size_t ki = 0; ki < o.krs.size(); ++ki)
+            if (at >= o.krs[ki].pos.line && at <= last_line_of(all, o.krs[ki].pos.line, lines)) {
+                t.kind = Target::Kind::kr;
+                t.kr = {file, oi, ki};
+                return t;
+            }
+        t.kind = Target::Kind::objective;
+        t.objective = {file, oi};
+        return t;
+    }
+    for (std::size_t ki = 0; ki < f.kpis.size(); ++ki)
+        if (at >= f.kpis[ki].pos.line && at <= last_line_of(tops, f.kpis[ki].pos.line, lines)) {
+            t.kind = Target::Kind::kpi;
+            t.kpi = {file, ki};
+            return t;
+        }
+    return t;
+}
+
+// The Location of where `pos` of file `file` is written.
+Value Server::location(std::size_t file, SourcePos pos) const {
+    const State& st = *m_state;
+    const std::string path = normal(st.loaded.workspace.files[file].path);
+    const auto doc = st.documents.find(path);
+    std::string text;
+    if (doc != st.documents.end()) {
+        text = doc->second.text;
+    } else if (auto read = m_options.disk->read(path)) {
+        text = std::move(*read);
+    }
+    Value loc;
+    loc.set("uri", doc != st.documents.end() ? doc->second.uri : uri_of_path(path));
+    loc.set("range", token_range(text, line_starts(text), pos));
+    return loc;
+}
+
+Value Server::navigate(const std::string& method, const Value& params) {
+    State& st = *m_state;
+    const std::string& uri = string_param(params, "textDocument", "uri");
+    const std::optional<std::string> path = path_of_uri(uri);
+    const bool symbols = method == "textDocument/documentSymbol";
+    const Value empty_result =
+        symbols || method == "textDocument/references" ? Value(Array{}) : Value(nullptr);
+    if (!path || st.loaded.problem) return empty_result;
+    const std::optional<std::size_t> file = file_index(*path);
+    if (!file) return empty_result;
+    evaluate_workspace();
+    const GoalFile& f = st.loaded.workspace.files[*file];
+    if (symbols) {
+        const auto doc = st.documents.find(*path);
+        std::string text;
+        if (doc != st.documents.end())
+            text = doc->second.text;
+        else if (auto read = m_options.disk->read(f.path))
+            text = std::move(*read);
+        const std::vector<std::size_t> starts = line_starts(text);
+        std::vector<std::uint32_t> tops, all;
+        for (const Objective& o : f.objectives) {
+            tops.push_back(o.pos.line);
+            all.push_back(o.pos.line);
+            for (const KeyResult& kr : o.krs)
+                all.push_back(kr.pos.line);
+        }
+        for (const Kpi& k : f.kpis) {
+            tops.push_back(k.pos.line);
+            all.push_back(k.pos.line);
+        }
+        std::sort(tops.begin(), tops.end());
+        std::sort(all.begin(), all.end());
+        const auto lines = static_cast<std::uint32_t>(starts.size());
+        auto symbol = [&](const std::string& name, const std::string& detail, int kind,
+                          SourcePos pos, std::uint32_t last) {
+            Value s;
+            s.set("name", name.empty() ? std::string("(no id)") : name);
+            if (!detail.empty()) s.set("detail", detail);
+            s.set("kind", kind);
+            s.set("range", lines_range(text, starts, pos.line, last));
+            s.set("selectionRange", lines_range(text, starts, pos.line, pos.line));
+            return s;
+        };
+        Array out;
+        for (const Objective& o : f.objectives) {
+            Value s = symbol(o.id, o.title, 5, o.pos, last_line_of(tops, o.pos.line, lines));
+            Array children;
+            for (const KeyResult& kr : o.krs)
+                children.push_back(
+                    symbol(kr.id, kr.title, 8, kr.pos, last_line_of(all, kr.pos.line, lines)));
+            s.set("children", std::move(children));
+            out.push_back(std::move(s));
+        }
+        for (const Kpi& k : f.kpis)
+            out.push_back(symbol(k.id, k.title, 14, k.pos, last_line_of(tops, k.pos.line, lines)));
+        return Value(std::move(out));
+    }
+    const Value* line = params.at("position", "line");
+    const Value* character = params.at("position", "character");
+    if (!line || !line->as_number() || !character || !character->as_number() ||
+        *line->as_number() < 0 || *character->as_number() < 0)
+        throw InvalidParams("`position` needs a line and a character, numbers from 0");
+    const Target t = target_at(*file, static_cast<std::size_t>(std::min(*line->as_number(), 1e9)),
+                               static_cast<std::uint32_t>(std::min(*character->as_number(), 1e9)));
+    const WorkspaceIndex& index = *st.index;
+    if (method == "textDocument/hover") {
+        if (t.kind == Target::Kind::none) return Value(nullptr);
+        std::string text = summary(t);
+        if (t.reference) {
+            const std::size_t target_file =
+                t.kind == Target::Kind::kpi ? t.kpi.file : t.objective.file;
+            const SourcePos pos = t.kind == Target::Kind::kpi
+                                      ? SourcePos(index.at(t.kpi).pos)
+                                      : SourcePos(index.at(t.objective).pos);
+            text += fmt::format("\n\nin {}, line {}", st.loaded.workspace.files[target_file].path,
+                                pos.line);
+        }
+        Value contents;
+        contents.set("kind", "markdown");
+        contents.set("value", text);
+        Value hover;
+        hover.set("contents", std::move(contents));
+        return hover;
+    }
+    if (method == "textDocument/definition") {
+        if (!t.reference || t.kind == Target::Kind::none) return Value(nullptr);
+        if (t.kind == Target::Kind::kpi) return location(t.kpi.file, index.at(t.kpi).pos);
+        return location(t.objective.file, index.at(t.objective).pos);
+    }
+    // textDocument/references: who aligns to an objective (parent, carried_from), who follows a
+    // KPI (kpi, kpis).
+    Array out;
+    if (t.kind != Target::Kind::objective && t.kind != Target::Kind::kpi)
+        return Value(std::move(out));
+    const Value* declaration = params.at("context", "includeDeclaration");
+    if (declaration && declaration->as_bool() && *declaration->as_bool())
+        out.push_back(t.kind == Target::Kind::kpi
+                          ? location(t.kpi.file, index.at(t.kpi).pos)
+                          : location(t.objective.file, index.at(t.objective).pos));
+    const auto& files = st.loaded.workspace.files;
+    for (std::size_t fi = 0; fi < files.size(); ++fi)
+        for (const Objective& o : files[fi].objectives) {
+            auto add_objective = [&](const RefText& r) {
+                auto res = index.objective(r.text, fi, WorkspaceIndex::Explain::no);
+                if (t.kind == Target::Kind::objective && res.found && *res.found == t.objective)
+                    out.push_back(location(fi, r.pos));
+            };
+            auto add_kpi = [&](const RefText& r) {
+                auto res = index.kpi(r.text, fi, WorkspaceIndex::Explain::no);
+                if (t.kind == Target::Kind::kpi && res.found && *res.found == t.kpi)
+                    out.push_back(location(fi, r.pos));
+            };
+            if (o.parent) add_objective(*o.parent);
+            if (o.carried_from) add_objective(*o.carried_from);
+            for (const RefText& k : o.kpis)
+                add_kpi(k);
+            for (const KeyResult& kr : o.krs)
+                if (kr.kpi) add_kpi(*kr.kpi);
+        }
+    return Value(std::move(out));
+}
+
+// ---- completion (issue 30, item 1) --------------------------------------------------------------
+
+namespace {
+
+// The table the cursor's line belongs to, from the last header above it (read as text: the
+// file need not parse), and whether the cursor is inside a `checkins = [ ... ]` array.
+struct Context {
+    schema::Table table = schema::Table::file;
+    bool in_checkins = false;
+    bool in_kpis = false; // inside `kpis = [ ... ]`
+};
+
+Context context_at(std::string_view text, const std::vector<std::size_t>& starts,
+                   std::size_t line) {
+    Context c;
+    int open_checkins = 0, open_kpis = 0;
+    for (std::size_t i = 0; i < line && i < starts.size(); ++i) {
+        std::string_view l = line_of(text, starts, i);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t'))
+            l.remove_prefix(1);
+        if (l.starts_with("[")) {
+            open_checkins = open_kpis = 0;
+            if (l.starts_with("[[objective.kr]]"))
+                c.table = schema::Table::kr;
+            else if (l.starts_with("[[objective]]"))
+                c.table = schema::Table::objective;
+            else if (l.starts_with("[[kpi]]"))
+                c.table = schema::Table::kpi;
+            else if (l.starts_with("[cycles."))
+                c.table = schema::Table::cycle;
+            else if (l.starts_with("[workspace]"))
+                c.table = schema::Table::workspace;
+            else
+                c.table = schema::Table::file;
+            continue;
+        }
+        const auto opens = [&](std::string_view key) {
+            return l.starts_with(key) && l.find('[') != std::string_view::npos &&
+                   l.find(']', l.rfind('[')) == std::string_view::npos;
+        };
+        if (opens("checkins"))
+            open_checkins = 1;
+        else if (opens("kpis"))
+            open_kpis = 1;
+        else if (l.starts_with("]"))
+            open_checkins = open_kpis = 0;
+    }
+    c.in_checkins = open_checkins > 0;
+    c.in_kpis = open_kpis > 0;
+    return c;
+}
+
+// The keys that the table around `line` already holds, but for `line` itself (read as text: the
+// file need not parse): completion does not offer them again.
+std::vector<std::string> keys_held(std::string_view text, const std::vector<std::size_t>& starts,
+                                   std::size_t line) {
+    auto trimmed = [&](std::size_t i) {
+        std::string_view l = line_of(text, starts, i);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t'))
+            l.remove_prefix(1);
+        return l;
+    };
+    std::size_t first = std::min(line, starts.size());
+    while (first > 0 && !trimmed(first - 1).starts_with("["))
+        --first;
+    std::vector<std::string> keys;
+    for (std::size_t i = first; i < starts.size(); ++i) {
+        if (i == line) continue;
+        const std::string_view l = trimmed(i);
+        if (l.starts_with("[")) break;
+        std::size_t n = 0;
+        while (n < l.size() &&
+               (std::isalnum(static_cast<unsigned char>(l[n])) || l[n] == '_' || l[n] == '-'))
+            ++n;
+        std::size_t eq = n;
+        while (eq < l.size() && (l[eq] == ' ' || l[eq] == '\t'))
+            ++eq;
+        if (n > 0 && eq < l.size() && l[eq] == '=') keys.emplace_back(l.substr(0, n));
+    }
+    return keys;
+}
+
+Value item(std::string label, int kind, std::string_view detail, std::string insert = {},
+           std::string sort = {}) {
+    Value v;
+    v.set("label", label);
+    v.set("kind", kind);
+    if (!detail.empty()) v.set("detail", detail);
+    if (!insert.empty()) v.set("insertText", insert);
+    if (!sort.empty()) v.set("sortText", sort);
+    return v;
+}
+
+} // namespace
+
+Value Server::complete(const Value& params) {
+    State& st = *m_state;
+    const std::string& uri = string_param(params, "textDocument", "uri");
+    const std::optional<std::string> path = path_of_uri(uri);
+    Array items;
+    if (!path) return Value(std::move(items));
+    const auto doc = st.documents.find(*path);
+    if (doc == st.documents.end()) return Value(std::move(items));
+    const Value* line_v = params.at("position", "line");
+    const Value* char_v = params.at("position", "character");
+    if (!line_v || !line_v->as_number() || !char_v || !char_v->as_number() ||
+        *line_v->as_number() < 0 || *char_v->as_number() < 0)
+        throw InvalidParams("`position` needs a line and a character, numbers from 0");
+    const std::string& text = doc->second.text;
+    const std::vector<std::size_t> starts = line_starts(text);
+    const auto line = static_cast<std::size_t>(std::min(*line_v->as_number(), 1e9));
+    const std::string_view whole = line_of(text, starts, line);
+    // The line up to the cursor (a UTF-16 offset, counted back to bytes).
+    std::size_t cut = 0;
+    for (std::uint32_t units = 0; cut < whole.size();) {
+        const util::Decoded d = util::decode_utf8(whole, cut);
+        const std::uint32_t w = d.code_point > 0xFFFF ? 2 : 1;
+        if (units + w > *char_v->as_number()) break;
+        units += w;
+        cut += d.length;
+    }
+    std::string_view before = whole.substr(0, cut);
+    while (!before.empty() && (before.front() == ' ' || before.front() == '\t'))
+        before.remove_prefix(1);
+    const Context ctx = context_at(text, starts, line);
+    const schema::Table table = ctx.in_checkins ? schema::Table::checkin : ctx.table;
+    // Inside an inline table (a check-in), only the text after its last `{` or `,` counts.
+    if (ctx.in_checkins) {
+        const std::size_t sep = before.find_last_of("{,");
+        if (sep != std::string_view::npos) before = before.substr(sep + 1);
+        while (!before.empty() && before.front() == ' ')
+            before.remove_prefix(1);
+    }
+    const std::size_t eq = before.find('=');
+    if (eq == std::string_view::npos) {
+        if (before.find_first_of("[]\"#") != std::string_view::npos) return Value(std::move(items));
+        // A key of the table at the cursor that it does not hold yet, with its doc; of the keys
+        // that hold tables, the check-ins (an inline array), not the headers.
+        const std::vector<std::string> held =
+            ctx.in_checkins ? std::vector<std::string>() : keys_held(text, starts, line);
+        for (const schema::Key& k : schema::keys_of(table)) {
+            if (std::find(held.begin(), held.end(), k.name) != held.end()) continue;
+            if (k.type != schema::Type::tables)
+                items.push_back(
+                    item(std::string(k.name), 10, schema::doc(k), std::string(k.name) + " = "));
+            else if (k.name == "checkins")
+                items.push_back(item(std::string(k.name), 10, schema::doc(k), "checkins = ["));
+        }
+        return Value(std::move(items));
+    }
+    std::string_view key = before.substr(0, eq);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+        key.remove_suffix(1);
+    const std::string_view value = before.substr(eq + 1);
+    const bool quoted = value.find('"') != std::string_view::npos;
+    auto quote = [&](const std::string& v) { return quoted ? v : "\"" + v + "\""; };
+    const schema::Key* k = schema::find(table, key);
+    if (k && k->rule == schema::Rule::one_of) {
+        for (std::string_view v : k->values)
+            items.push_back(item(std::string(v), 20, schema::doc(*k), quote(std::string(v))));
+        return Value(std::move(items));
+    }
+    if (k && k->type == schema::Type::date) {
+        const Date today = m_options.today;
+        items.push_back(item(today.iso(), 12, "today", today.iso(), "0"));
+        items.push_back(
+            item(today.plus_days(-1).iso(), 12, "yesterday", today.plus_days(-1).iso(), "1"));
+        return Value(std::move(items));
+    }
+    const bool objectives = k && k->rule == schema::Rule::objective_ref;
+    const bool kpis = (k && k->rule == schema::Rule::kpi_ref) || ctx.in_kpis;
+    if (!objectives && !kpis) return Value(std::move(items));
+    evaluate_workspace();
+    const std::optional<std::size_t> here = file_index(*path);
+    const WorkspaceIndex& index = *st.index;
+    const auto& files = st.loaded.workspace.files;
+    // A cycle runs on today when it contains today; a name okr does not know counts as running.
+    // (Cycles declared in the file being typed in count as it was last read whole.)
+    auto running = [&](const std::string& name) {
+        if (name.empty()) return true;
+        if (const Cycle* c = index.cycle(name)) return c->contains(m_options.today);
+        if (doc->second.last_good)
+            for (const Cycle& c : doc->second.last_good->cycles)
+                if (c.name == name) return c.contains(m_options.today);
+        return true;
+    };
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        // The file being typed in, as last read whole while its text does not parse.
+        const bool broken = here && f == *here && doc->second.last_good &&
+                            syntax_error_in(st.loaded, files[f].path);
+        const GoalFile& file = broken ? *doc->second.last_good : files[f];
+        // A reference to another file's item names its namespace: a bare one would mean an item
+        // of this file first, and could come to mean another once one is added.
+        const bool this_file = here && f == *here;
+        if (objectives)
+            for (std::size_t o = 0; o < file.objectives.size(); ++o) {
+                const Objective& obj = file.objectives[o];
+                const bool short_form = this_file;
+                const std::string label =
+                    short_form ? obj.id : fmt::format("{}/{}", file.name_space, obj.id);
+                const char* rank = obj.closed || obj.dropped ? "2" : running(obj.cycle) ? "0" : "1";
+                items.push_back(item(label, 18, obj.title, quote(label), rank + label));
+            }
+        if (kpis)
+            for (std::size_t i = 0; i < file.kpis.size(); ++i) {
+                const Kpi& kpi = file.kpis[i];
+                const bool short_form = this_file;
+                const std::string label =
+                    short_form ? kpi.id : fmt::format("{}/{}", file.name_space, kpi.id);
+                items.push_back(
+                    item(label, 18, kpi.title, quote(label), (kpi.dropped ? "2" : "0") + label));
+            }
+    }
+    return Value(std::move(items));
 }
 
 std::vector<std::string> Server::handle(std::string_view message) {
@@ -597,6 +1208,15 @@ std::vector<std::string> Server::handle(std::string_view message) {
         if (*method == "shutdown") {
             m_shutdown = true;
             if (request) out.push_back(response(request_id, Value(nullptr)));
+            return out;
+        }
+        if (*method == "textDocument/documentSymbol" || *method == "textDocument/hover" ||
+            *method == "textDocument/definition" || *method == "textDocument/references") {
+            if (request) out.push_back(response(request_id, navigate(*method, params)));
+            return out;
+        }
+        if (*method == "textDocument/completion") {
+            if (request) out.push_back(response(request_id, complete(params)));
             return out;
         }
         if (method->starts_with("textDocument/did")) {

@@ -11,12 +11,16 @@
 namespace okr::report {
 
 Diagnostics check_findings(const io::LoadedWorkspace& loaded, Date as_of) {
+    const WorkspaceIndex index(loaded.workspace);
+    return check_findings(loaded, index, evaluate(index, as_of));
+}
+
+Diagnostics check_findings(const io::LoadedWorkspace& loaded, const WorkspaceIndex& index,
+                           const Evaluation& evaluation) {
     Diagnostics findings = loaded.diagnostics;
     if (!has_errors(findings)) {
         // Lint only valid workspaces: a half-read file would produce misleading findings.
-        const WorkspaceIndex index(loaded.workspace);
-        const Evaluation ev = evaluate(index, as_of);
-        Diagnostics lints = lint(index, ev);
+        Diagnostics lints = lint(index, evaluation);
         findings.insert(findings.end(), lints.begin(), lints.end());
     } else {
         for (const auto& file : loaded.workspace.files)
@@ -32,12 +36,10 @@ Diagnostics check_findings(const io::LoadedWorkspace& loaded, Date as_of) {
             loaded.workspace.files.begin(), loaded.workspace.files.end(), [&](const GoalFile& f) {
                 return broken.contains(f.path) && f.objectives.empty() && f.kpis.empty();
             });
-        if (!unreadable) {
-            const WorkspaceIndex index(loaded.workspace);
-            for (Diagnostic& d : lint(index, evaluate(index, as_of)))
+        if (!unreadable)
+            for (Diagnostic& d : lint(index, evaluation))
                 if (d.rule == "dangling-ref" && !broken.contains(d.path))
                     findings.push_back(std::move(d));
-        }
     }
     sort_diagnostics(findings);
     return findings;

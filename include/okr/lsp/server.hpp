@@ -44,7 +44,16 @@ class Server {
     struct State;
     void reload();
     bool reparse(const std::string& path);
+    void keep_good(const std::string& path);
     void publish(std::vector<std::string>& out);
+    struct Target;
+    void evaluate_workspace();
+    std::optional<std::size_t> file_index(const std::string& path) const;
+    Target target_at(std::size_t file, std::size_t line, std::uint32_t character) const;
+    std::string summary(const Target& target) const;
+    util::json::Value location(std::size_t file, SourcePos pos) const;
+    util::json::Value complete(const util::json::Value& params);
+    util::json::Value navigate(const std::string& method, const util::json::Value& params);
     void document_notification(const std::string& method, const util::json::Value& params,
                                std::vector<std::string>& out);
     ServerOptions m_options;

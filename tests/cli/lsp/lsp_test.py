@@ -165,7 +165,93 @@ def case_sturdy(okr, tmp):
     return got, ws
 
 
+def line_of(path, needle, nth=0):
+    """The 0-based line of the nth line of `path` that holds `needle`, and its column."""
+    found = [(i, l.index(needle)) for i, l in enumerate(Path(path).read_text().splitlines())
+             if needle in l]
+    return found[nth]
+
+
+def at(path, line, character):
+    return {"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}}
+
+
+def case_navigation(okr, tmp):
+    """Document symbols; hover on an objective, a key result, a KPI and a reference; definition
+    of a reference; references of an objective and of a KPI; a position out of range."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    alice = ws / "people" / "alice.toml"
+    company = ws / "okr.toml"
+    got = []
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth)
+        c.diagnostics_until_quiet()
+        got.append(c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(growth)}}))
+        line, _ = line_of(growth, 'id = "activation"')
+        got.append(c.request("textDocument/hover", at(growth, line, 2)))
+        line, _ = line_of(growth, "[[objective.kr]]")
+        got.append(c.request("textDocument/hover", at(growth, line + 1, 2)))
+        line, col = line_of(growth, '"company/grow"')
+        got.append(c.request("textDocument/hover", at(growth, line, col + 3)))
+        got.append(c.request("textDocument/definition", at(growth, line, col + 3)))
+        line, _ = line_of(company, 'id = "csat"')
+        got.append(c.request("textDocument/hover", at(company, line, 0)))
+        got.append(c.request("textDocument/references",
+                             dict(at(company, line, 0), context={"includeDeclaration": True})))
+        line, _ = line_of(growth, 'id = "activation"')
+        got.append(c.request("textDocument/references",
+                             dict(at(growth, line, 0), context={"includeDeclaration": False})))
+        line, col = line_of(alice, '"growth/activation"')
+        got.append(c.request("textDocument/definition", at(alice, line, col + 1)))
+        got.append(c.request("textDocument/hover", at(growth, 100000, 100000)))
+        got.append(c.request("textDocument/hover", at(growth, -1, 0)))
+        got.append(c.request("textDocument/hover", at(ws / "missing.toml", 0, 0)))
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
+
+def case_completion(okr, tmp):
+    """Keys of the table at the cursor that it does not hold yet, with their docs; enum values;
+    references with titles, running cycles first, qualified when they are in another file; dates
+    in a check-in."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    text = growth.read_text()
+    lines = text.splitlines()
+    kr = next(i for i, l in enumerate(lines) if l.strip() == "[[objective.kr]]")
+    ckin = next(i for i, l in enumerate(lines) if "{ date = " in l)
+    probe = lines[:kr + 1] + ["  ", '  type = "', "  kpi = "] + lines[kr + 1:]
+    probe += ["", "[[objective]]", 'id = "new"', "", "parent = "]
+    got = []
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth)  # whole, then as typed: lines that do not parse yet
+        c.diagnostics_until_quiet()
+        change(c, growth, "\n".join(probe) + "\n")
+        c.diagnostics_until_quiet()
+
+        def labels(line, character):
+            r = c.request("textDocument/completion", at(growth, line, character))
+            return {"line": probe[line], "character": character,
+                    "items": [{k: i.get(k) for k in ("label", "detail", "insertText", "sortText")}
+                              for i in sorted(r["result"], key=lambda i: i.get("sortText") or i["label"])]}
+        got.append(labels(kr + 1, 2))
+        got.append(labels(kr + 2, len('  type = "')))
+        got.append(labels(kr + 3, len("  kpi = ")))
+        line = ckin + 3
+        got.append(labels(line, probe[line].index("date = ") + len("date = ")))
+        got.append(labels(0, 0))
+        got.append(labels(len(probe) - 2, 0))
+        got.append(labels(len(probe) - 1, len("parent = ")))
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
+
 CASES = {
+    "completion": case_completion,
+    "navigation": case_navigation,
     "initialize": case_initialize,
     "diagnostics": case_diagnostics,
     "breaks-references": case_breaks_references,
