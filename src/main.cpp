@@ -30,6 +30,13 @@ void large_heap() {
         mi_free(some);
     }
 }
+
+// The pages freed so far go back to the system now (util::give_back_freed_memory).
+void give_back() {
+    mi_option_enable(mi_option_page_reset);
+    mi_option_set(mi_option_decommit_delay, 0);
+    mi_collect(true);
+}
 #endif
 
 } // namespace
@@ -37,6 +44,7 @@ void large_heap() {
 int main(int argc, char** argv) {
 #ifdef OKR_MIMALLOC
     okr::util::on_large_heap(large_heap);
+    okr::util::on_give_back(give_back);
 #endif
     // The process ends here, once: what the command loaded is never freed (util::end_process).
     okr::util::Keeper kept;

@@ -1,8 +1,11 @@
 #include "okr/io/merge.hpp"
 
 #include "okr/io/parse.hpp"
+#include "okr/util/heap.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <fmt/format.h>
 #include <iterator>
 #include <optional>
@@ -28,6 +31,76 @@ std::vector<std::string_view> lines_of(std::string_view text) {
     }
     return out;
 }
+
+// Calls `f(start, line)` for each line of `text` with its end (the last may have none).
+template <class F> void for_each_line(std::string_view text, F&& f) {
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t nl = text.find('\n', at);
+        const std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+        f(at, text.substr(at, end - at));
+        at = end;
+    }
+}
+
+// A text in pieces that each end with a line end (the last may not): a merge's result read by the
+// load check before it is put together, so that it is never held twice.
+class Pieces {
+  public:
+    explicit Pieces(std::vector<std::string_view> parts) : m_parts(std::move(parts)) {
+        m_starts.reserve(m_parts.size());
+        for (std::string_view p : m_parts) {
+            m_starts.push_back(m_size);
+            m_size += p.size();
+        }
+    }
+    std::size_t size() const { return m_size; }
+    std::size_t line_ends() const {
+        std::size_t n = 0;
+        for (std::string_view p : m_parts)
+            n += static_cast<std::size_t>(std::count(p.begin(), p.end(), '\n'));
+        return n;
+    }
+    // Calls `f(start, line)` for each line, `start` counted from the text's start.
+    template <class F> void for_each_line(F&& f) const {
+        for (std::size_t i = 0; i < m_parts.size(); ++i)
+            okr::io::for_each_line(m_parts[i], [&](std::size_t at, std::string_view line) {
+                f(m_starts[i] + at, line);
+            });
+    }
+    // The line that starts at `start`, with its end.
+    std::string_view line_at(std::size_t start) const {
+        const std::size_t i = part_of(start);
+        const std::string_view rest = m_parts[i].substr(start - m_starts[i]);
+        const std::size_t nl = rest.find('\n');
+        return nl == std::string_view::npos ? rest : rest.substr(0, nl + 1);
+    }
+    // Appends the text from `from` to `to` to `out`.
+    void append(std::string& out, std::size_t from, std::size_t to) const {
+        for (std::size_t i = from < m_size ? part_of(from) : m_parts.size();
+             i < m_parts.size() && m_starts[i] < to; ++i) {
+            const std::size_t a = std::max(from, m_starts[i]) - m_starts[i];
+            const std::size_t b = std::min(to, m_starts[i] + m_parts[i].size()) - m_starts[i];
+            out.append(m_parts[i].substr(a, b - a));
+        }
+    }
+    std::string joined() const {
+        std::string out;
+        out.reserve(m_size);
+        for (std::string_view p : m_parts)
+            out += p;
+        return out;
+    }
+
+  private:
+    std::size_t part_of(std::size_t at) const {
+        return static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), at) -
+                                        m_starts.begin()) -
+               1;
+    }
+    std::vector<std::string_view> m_parts;
+    std::vector<std::size_t> m_starts;
+    std::size_t m_size = 0;
+};
 
 // A line without its line end (`\n` or `\r\n`).
 std::string_view content_of(std::string_view line) {
@@ -616,6 +689,96 @@ std::optional<Resolution> resolve_new_items(const Segment& seg, const Context& c
     return out;
 }
 
+// ---- Merges of parts changed on one side --------------------------------------------------
+
+// True when `line` has an ASCII letter or digit: git's merge joins conflicts across lines
+// without one, so such lines are no anchors.
+bool has_alnum(std::string_view line) {
+    return std::any_of(line.begin(), line.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    });
+}
+
+// The parts of one_sided_merge's result, in order; nullopt where it has none.
+std::optional<std::vector<std::string_view>>
+one_sided_parts(std::string_view base, std::string_view ours, std::string_view theirs) {
+    const std::string_view texts[3] = {base, ours, theirs};
+    // Lines of the smallest text that could be anchors: how often each text has them, where.
+    struct Seen {
+        std::size_t count[3] = {0, 0, 0};
+        std::size_t at[3] = {0, 0, 0};
+    };
+    const int least = static_cast<int>(std::min_element(std::begin(texts), std::end(texts),
+                                                        [](std::string_view a, std::string_view b) {
+                                                            return a.size() < b.size();
+                                                        }) -
+                                       std::begin(texts));
+    std::unordered_map<std::string_view, Seen> seen;
+    seen.reserve(
+        static_cast<std::size_t>(std::count(texts[least].begin(), texts[least].end(), '\n')));
+    for_each_line(texts[least], [&](std::size_t at, std::string_view line) {
+        if (line.back() != '\n' || !has_alnum(line)) return;
+        Seen& s = seen[line];
+        if (s.count[least]++ == 0) s.at[least] = at;
+    });
+    for (int t = 0; t < 3; ++t) {
+        if (t == least) continue;
+        for_each_line(texts[t], [&](std::size_t at, std::string_view line) {
+            const auto it = seen.find(line);
+            if (it == seen.end()) return;
+            if (it->second.count[t]++ == 0) it->second.at[t] = at;
+        });
+    }
+    // Anchors: lines once in each text, taken in BASE's order while they keep the order on
+    // both sides too.
+    std::vector<const Seen*> candidates;
+    for (const auto& [line, s] : seen)
+        if (s.count[0] == 1 && s.count[1] == 1 && s.count[2] == 1) candidates.push_back(&s);
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Seen* a, const Seen* b) { return a->at[0] < b->at[0]; });
+    std::vector<std::array<std::size_t, 3>> cuts; // where each part after an anchor starts
+    std::array<std::size_t, 3> last = {0, 0, 0};
+    bool any = false;
+    for (const Seen* s : candidates) {
+        if (any && (s->at[1] < last[1] || s->at[2] < last[2])) continue;
+        const std::size_t size = texts[0].find('\n', s->at[0]) + 1 - s->at[0];
+        cuts.push_back({s->at[0], s->at[1], s->at[2]});
+        last = {s->at[0] + size, s->at[1] + size, s->at[2] + size};
+        cuts.push_back(last);
+        any = true;
+    }
+    cuts.push_back({base.size(), ours.size(), theirs.size()});
+    // Each part between anchors: the same on all sides, changed on one side, or changed alike
+    // on both, takes that text; changed on both sides differently, the line merge decides.
+    std::vector<std::string_view> parts;
+    parts.reserve(cuts.size());
+    std::array<std::size_t, 3> from = {0, 0, 0};
+    for (const std::array<std::size_t, 3>& to : cuts) {
+        const std::string_view b = base.substr(from[0], to[0] - from[0]),
+                               o = ours.substr(from[1], to[1] - from[1]),
+                               t = theirs.substr(from[2], to[2] - from[2]);
+        if (o == b || o == t)
+            parts.push_back(t);
+        else if (t == b)
+            parts.push_back(o);
+        else
+            return std::nullopt;
+        from = to;
+    }
+    return parts;
+}
+
+} // namespace
+
+std::optional<std::string> one_sided_merge(std::string_view base, std::string_view ours,
+                                           std::string_view theirs) {
+    std::optional<std::vector<std::string_view>> parts = one_sided_parts(base, ours, theirs);
+    if (!parts) return std::nullopt;
+    return Pieces(std::move(*parts)).joined();
+}
+
+namespace {
+
 // ---- Putting it together ---------------------------------------------------------------------
 
 struct Assembled {
@@ -756,42 +919,42 @@ bool one_checkin_line(std::string_view s) {
 
 // Where the lines that are one check-in each inside a multi-line `checkins = [` array start, in
 // order; nullopt when the text is not read to its end (the read of the whole file says why).
-std::optional<std::vector<std::size_t>> checkin_lines(std::string_view text) {
-    std::vector<std::size_t> out;
+std::optional<std::vector<std::uint32_t>> checkin_lines(const Pieces& text) {
+    std::vector<std::uint32_t> out;
+    out.reserve(text.line_ends());
     In in = In::value;
     int depth = 0;
     bool in_checkins = false; // in an array opened by a `checkins = [` line at the top
-    for (std::size_t at = 0; at < text.size();) {
-        const std::size_t nl = text.find('\n', at);
-        const std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-        const std::string_view line = content_of(text.substr(at, end - at));
+    bool read = true;
+    text.for_each_line([&](std::size_t at, std::string_view whole) {
+        if (!read) return;
+        const bool ended = whole.back() == '\n';
+        const std::string_view line = content_of(whole);
         if (in == In::value && depth == 0) {
             const std::optional<std::size_t> open = checkins_opening(line);
             if (open && only_comment(line.substr(*open + 1))) {
                 in_checkins = true;
                 depth = 1;
-                at = end;
-                continue;
+                return;
             }
-        } else if (in == In::value && depth == 1 && in_checkins && nl != std::string_view::npos &&
+        } else if (in == In::value && depth == 1 && in_checkins && ended &&
                    one_checkin_line(line)) {
-            out.push_back(at);
-            at = end;
-            continue;
+            out.push_back(static_cast<std::uint32_t>(at));
+            return;
         }
-        if (!scan_line(line, in, depth)) return std::nullopt;
+        if (!scan_line(line, in, depth)) read = false;
         if (depth == 0) in_checkins = false;
-        at = end;
-    }
+    });
+    if (!read) return std::nullopt;
     return out;
 }
 
 // The first error of `text` read `window` of its check-in lines (`lines`, from checkin_lines)
 // at a time; the whole file at once when they fit in one window.
-std::optional<Diagnostic> error_in_windows(std::string_view text, const std::string& path,
-                                           const std::vector<std::size_t>& lines,
+std::optional<Diagnostic> error_in_windows(const Pieces& text, const std::string& path,
+                                           const std::vector<std::uint32_t>& lines,
                                            std::size_t window) {
-    if (lines.size() <= window) return whole_file_error(text, path);
+    if (lines.size() <= window) return whole_file_error(text.joined(), path);
     // Each read holds the file's other lines, the window's check-ins, and a blank line for each
     // check-in left out.
     std::string part;
@@ -805,12 +968,12 @@ std::optional<Diagnostic> error_in_windows(std::string_view text, const std::str
                 continue;
             }
             const std::size_t start = lines[k];
-            const std::size_t nl = text.find('\n', start); // every such line has its end
-            part.append(text.substr(at, start - at));
-            part += nl > start && text[nl - 1] == '\r' ? "\r\n" : "\n";
-            at = nl + 1;
+            const std::string_view line = text.line_at(start); // every such line has its end
+            text.append(part, at, start);
+            part += line.size() > 1 && line[line.size() - 2] == '\r' ? "\r\n" : "\n";
+            at = start + line.size();
         }
-        part.append(text.substr(at));
+        text.append(part, at, text.size());
         std::optional<Diagnostic> found = whole_file_error(part, path);
         if (found && (!first || found->pos < first->pos)) first = std::move(found);
     }
@@ -819,23 +982,35 @@ std::optional<Diagnostic> error_in_windows(std::string_view text, const std::str
 
 } // namespace
 
-std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path,
-                                           std::size_t window) {
-    if (window == std::string::npos) return whole_file_error(text, path);
-    const std::optional<std::vector<std::size_t>> lines = checkin_lines(text);
-    if (!lines) return whole_file_error(text, path);
+namespace {
+
+// The first error of `text`, read `window` check-ins at a time (npos: the default window).
+std::optional<Diagnostic> first_error(const Pieces& text, const std::string& path,
+                                      std::size_t window) {
+    // Check-in lines are kept as 32-bit offsets: a larger file is read whole.
+    if (text.size() > UINT32_MAX) return whole_file_error(text.joined(), path);
+    const std::optional<std::vector<std::uint32_t>> lines = checkin_lines(text);
+    if (!lines) return whole_file_error(text.joined(), path);
+    if (window == std::string::npos) {
+        const std::size_t all = text.line_ends();
+        const std::size_t others = all - std::min(all, lines->size());
+        // A window no smaller than the rest of the file, and at most 32 reads: linear in the file.
+        constexpr std::size_t k_least = 8192, k_reads = 32;
+        window = std::max({k_least, others, (lines->size() + k_reads - 1) / k_reads});
+    }
     return error_in_windows(text, path, *lines, window);
 }
 
+} // namespace
+
+std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path,
+                                           std::size_t window) {
+    if (window == std::string::npos) return whole_file_error(text, path);
+    return first_error(Pieces({text}), path, window);
+}
+
 std::optional<Diagnostic> first_load_error(std::string_view text, const std::string& path) {
-    const std::optional<std::vector<std::size_t>> lines = checkin_lines(text);
-    if (!lines) return whole_file_error(text, path);
-    const auto all = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-    const std::size_t others = all - std::min(all, lines->size());
-    // A window no smaller than the rest of the file, and at most 32 reads: linear in the file.
-    constexpr std::size_t k_least = 8192, k_reads = 32;
-    return error_in_windows(text, path, *lines,
-                            std::max({k_least, others, (lines->size() + k_reads - 1) / k_reads}));
+    return first_error(Pieces({text}), path, std::string::npos);
 }
 
 namespace {
@@ -952,43 +1127,62 @@ Result<GoalMerge> merge_goal_files(std::string_view base, std::string_view ours,
                                    const MergeLabels& labels, const LineMerge& line_merge) {
     const Context cx{labels, ours.find("\r\n") != std::string_view::npos ? "\r\n" : "\n"};
     const std::size_t size = std::max<std::size_t>(7, longest_marker_run({base, ours, theirs}) + 1);
-    Result<std::string> merged = line_merge(base, ours, theirs, size);
-    if (!merged) return std::move(merged).failure();
-    std::optional<std::vector<Segment>> segments = parse_line_merge(*merged, size);
-    if (!segments)
-        return make_failure(
-            Failure::Kind::unverified,
-            fmt::format("{}: the line merge's output has an unfinished conflict", path),
-            "this is a bug in okr; merge the file by hand");
+    // The whole file in conflict: what a merge that does not load becomes, when no smaller
+    // conflict is left to show.
+    auto whole_file = [&](Assembled& a, const Diagnostic& error) {
+        a.text = whole_file_conflict(ours, theirs, cx);
+        a.conflicts = {{0, fmt::format("the whole file: the merge of {} and {} does not load "
+                                       "as a goal file",
+                                       labels.ours, labels.theirs)}};
+        a.notes = {fmt::format("the merged lines do not make a valid goal file (line {}: {}), "
+                               "so the whole file is in conflict",
+                               error.pos.line, error.message)};
+    };
     GoalMerge out;
-    const bool lines_clean = std::none_of(segments->begin(), segments->end(),
-                                          [](const Segment& seg) { return seg.conflict; });
     Assembled a;
-    if (lines_clean) { // the line merge's text as it is: no second copy of a large file
-        segments.reset();
-        a.text = std::move(*merged);
-    } else {
-        a = assemble(*segments, cx, true);
-        settle_currents(a, path, cx);
-    }
-    std::optional<Diagnostic> error;
-    if (a.conflicts.empty() && (error = first_load_error(a.text, path))) {
-        // The goal resolutions made a file okr cannot load, or the lines did: the line merge's
-        // own conflicts, else the whole file in conflict. Never a clean file that does not load.
-        Assembled plain;
-        if (!lines_clean) plain = assemble(*segments, cx, false);
-        if (!plain.conflicts.empty()) {
-            a = std::move(plain);
-            a.notes.push_back("resolving the conflicts by goals made a file okr cannot load, so "
-                              "they are left as the line merge wrote them");
+    if (std::optional<std::vector<std::string_view>> parts = one_sided_parts(base, ours, theirs)) {
+        // Each part changed on one side only: that is the line merge, with no line diff. The
+        // load check reads the parts, and the text is put together once it loads: a large array
+        // grown on one side is held in memory once beside the inputs.
+        const Pieces pieces(std::move(*parts));
+        if (std::optional<Diagnostic> error = first_error(pieces, path, std::string::npos)) {
+            whole_file(a, *error);
         } else {
-            a.text = whole_file_conflict(ours, theirs, cx);
-            a.conflicts = {{0, fmt::format("the whole file: the merge of {} and {} does not load "
-                                           "as a goal file",
-                                           labels.ours, labels.theirs)}};
-            a.notes = {fmt::format("the merged lines do not make a valid goal file (line {}: {}), "
-                                   "so the whole file is in conflict",
-                                   error->pos.line, error->message)};
+            util::give_back_freed_memory(); // the load check's, before the result is made
+            a.text = pieces.joined();
+        }
+    } else {
+        Result<std::string> merged = line_merge(base, ours, theirs, size);
+        if (!merged) return std::move(merged).failure();
+        std::optional<std::vector<Segment>> segments = parse_line_merge(*merged, size);
+        if (!segments)
+            return make_failure(
+                Failure::Kind::unverified,
+                fmt::format("{}: the line merge's output has an unfinished conflict", path),
+                "this is a bug in okr; merge the file by hand");
+        const bool lines_clean = std::none_of(segments->begin(), segments->end(),
+                                              [](const Segment& seg) { return seg.conflict; });
+        if (lines_clean) { // the line merge's text as it is: no second copy of a large file
+            segments.reset();
+            a.text = std::move(*merged);
+        } else {
+            a = assemble(*segments, cx, true);
+            settle_currents(a, path, cx);
+        }
+        std::optional<Diagnostic> error;
+        if (a.conflicts.empty() && (error = first_load_error(a.text, path))) {
+            // The goal resolutions made a file okr cannot load, or the lines did: the line
+            // merge's own conflicts, else the whole file in conflict. Never a clean file that
+            // does not load.
+            Assembled plain;
+            if (!lines_clean) plain = assemble(*segments, cx, false);
+            if (!plain.conflicts.empty()) {
+                a = std::move(plain);
+                a.notes.push_back("resolving the conflicts by goals made a file okr cannot load, "
+                                  "so they are left as the line merge wrote them");
+            } else {
+                whole_file(a, *error);
+            }
         }
     }
     out.text = std::move(a.text);

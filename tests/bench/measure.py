@@ -53,6 +53,8 @@ TARGET_PERSONAL = 1.3      # personal file / bare parse process (issue 29, item 
 TARGET_SINGLE_MS = 5.0     # a single goal file: okr status in under 5 ms
 TARGET_GROWTH = 11.0       # 10x the files: at most 11x the time (issue 29, item 4)
 TARGET_MERGE_MS = 100.0    # the merge driver on a 1 MB file (issue 10)
+TARGET_ARRAY_MERGE_MS = 1000.0  # one array grown by 200,000 check-ins (issue 25, item 6)
+TARGET_ARRAY_MERGE_RSS = 3.0    # its peak RSS, git's included / the three inputs (issue 25, item 6)
 TARGET_PY_OVER_OKR = 6.0   # the Python reference / okr
 
 
@@ -465,6 +467,17 @@ def main(argv: list[str]) -> int:
                     failures.append("merge driver: the merged file is not what it should be")
                 rows.append(Row(f"  okr merge, {mb(paths['bytes'])} file in three versions", m,
                                 abs_target_ms=TARGET_MERGE_MS, rss_input=paths["bytes"] * 3, judge=judge))
+                from git_bench import large_array_inputs
+                for name, apaths, abytes, acheck in large_array_inputs(mdir):
+                    areset = lambda apaths=apaths: shutil.copyfile(apaths["ours.orig"], apaths["ours"])
+                    acmd = [okr, "merge", "--", apaths["base"], apaths["ours"], apaths["theirs"], "big.toml"]
+                    m = attempt(f"merge of one array, {name}",
+                                lambda: best_of(acmd, off_env, runs, before=areset, cwd=mdir))
+                    if m and not acheck():
+                        failures.append(f"merge of one array, {name}: the merged file lacks check-ins")
+                    rows.append(Row(f"  okr merge, one array, {name} ({mb(abytes)} in)", m,
+                                    abs_target_ms=TARGET_ARRAY_MERGE_MS, rss_input=abytes,
+                                    rss_target=TARGET_ARRAY_MERGE_RSS, judge=judge))
             shutil.rmtree(cache, ignore_errors=True)
             sections.append((f"{n:,} files ({mb(inputs[n])}): best of {runs} (cold: {cold_runs}); basis: the "
                              f"floor, {fmt_ms(floor.wall)} ms" + (", or the 1,000-file figure where said"

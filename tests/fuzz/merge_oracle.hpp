@@ -356,6 +356,15 @@ inline std::vector<std::string> check_merge(const ThreeWay& w) {
             }
         }
     }
+    // Where the merge of parts changed on one side answers, git's line merge is clean and the
+    // same, check-in lines or not.
+    if (std::optional<std::string> quick = io::one_sided_merge(w.base, w.ours, w.theirs)) {
+        const std::optional<std::string> git = git_clean_merge(w);
+        if (!git)
+            wrong.push_back("the one-sided merge is clean, and git merge-file has a conflict");
+        else if (*quick != *git)
+            wrong.push_back("the one-sided merge differs from git merge-file's:\n" + *quick);
+    }
     // Where git is clean and no check-in line is involved, the result is git's.
     if (!has_checkin_change(w.base, w.ours) && !has_checkin_change(w.base, w.theirs))
         if (std::optional<std::string> git = git_clean_merge(w)) {

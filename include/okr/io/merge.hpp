@@ -62,6 +62,15 @@ Result<GoalMerge> merge_goal_files(std::string_view base, std::string_view ours,
                                    std::string_view theirs, const std::string& path,
                                    const MergeLabels& labels, const LineMerge& line_merge);
 
+// The line merge of three texts where that needs no line diff, or nullopt. The texts are cut at
+// anchors: lines (with a letter or digit) found once in each text, in the same order in all
+// three. When each part between anchors is the same in BASE and on one side, or the same on both
+// sides, the merge takes the other side's part, as `git merge-file` does; when any part changed
+// on both sides differently, nullopt (the line merge decides). Linear in the texts, in memory of
+// the result and the smallest text's lines.
+std::optional<std::string> one_sided_merge(std::string_view base, std::string_view ours,
+                                           std::string_view theirs);
+
 // The first error that keeps `text` from loading as a goal file, if any: how the merge makes sure
 // a clean result loads. A file whose multi-line `checkins` arrays hold more one-line check-ins
 // than the rest of the file has lines is read `window` check-ins at a time (by default, enough

@@ -23,4 +23,20 @@ inline void expect_large_heap() {
     if (void (*set_up)() = detail::g_large_heap.exchange(nullptr)) set_up();
 }
 
+namespace detail {
+inline std::atomic<void (*)()> g_give_back{nullptr};
+} // namespace detail
+
+// Sets what give_back_freed_memory runs.
+inline void on_give_back(void (*give_back)()) {
+    detail::g_give_back.store(give_back);
+}
+
+// Much memory was just freed and a large allocation follows: the allocator hands the freed
+// pages back to the system, so that the run's peak is not their sum (okr merge of one large
+// array: its load check, then the result). Nothing when none was installed (the tests).
+inline void give_back_freed_memory() {
+    if (void (*give_back)() = detail::g_give_back.load()) give_back();
+}
+
 } // namespace okr::util

@@ -425,4 +425,49 @@ TEST_SUITE("okr::merge load check") {
         REQUIRE(first);
         CHECK(first->pos.line == 14);
     }
+
+    TEST_CASE("parts changed on one side each merge without a line merge, as git merges them") {
+        // Ours appends check-ins, theirs renames the KR: no part changed on both sides.
+        const std::string added = "    { date = 2026-10-22, value = 4 },\n";
+        const std::string ours = with(k_base, k_last, k_last + added);
+        const std::string theirs = with(k_base, "title = \"K\"", "title = \"K2\"");
+        int line_merges = 0;
+        const okr::io::LineMerge counted = [&](std::string_view b, std::string_view o,
+                                               std::string_view t, std::size_t size) {
+            ++line_merges;
+            return okr::io::git_merge_file(b, o, t, size);
+        };
+        okr::Result<GoalMerge> m =
+            okr::io::merge_goal_files(k_base, ours, theirs, "okr.toml", {}, counted);
+        REQUIRE(m.ok());
+        CHECK(line_merges == 0);
+        CHECK(m->conflicts.empty());
+        CHECK(m->text == with(theirs, k_last, k_last + added));
+        // Both sides changing one part differently is the line merge's to decide.
+        const std::string theirs2 =
+            with(k_base, k_last, k_last + "    { date = 2026-10-23, value = 5 },\n");
+        CHECK_FALSE(okr::io::one_sided_merge(k_base, ours, theirs2));
+        REQUIRE(okr::io::merge_goal_files(k_base, ours, theirs2, "okr.toml", {}, counted).ok());
+        CHECK(line_merges == 1);
+    }
+
+    TEST_CASE("a large one-sided merge that does not load is the whole file in conflict, "
+              "with the line of its error") {
+        // 20,000 new check-ins on ours (the load check reads them in windows, from the parts of
+        // the result), one of them with a date that is not one; theirs renames the KR.
+        std::string added;
+        for (int i = 0; i < 20000; ++i)
+            added += i == 15000 ? "    { date = 2026-13-01, value = 1 },\n"
+                                : "    { date = 2026-11-01, value = " + std::to_string(i) + " },\n";
+        const std::string ours = with(k_base, k_last, k_last + added);
+        const std::string theirs = with(k_base, "title = \"K\"", "title = \"K2\"");
+        REQUIRE(okr::io::one_sided_merge(k_base, ours, theirs));
+        const GoalMerge m = merge(k_base, ours, theirs);
+        REQUIRE(m.conflicts.size() == 1);
+        CHECK(m.conflicts[0].line == 1);
+        CHECK(m.text == "<<<<<<< ours\n" + ours + "=======\n" + theirs + ">>>>>>> theirs\n");
+        REQUIRE(m.notes.size() == 1);
+        // The base's 15 lines before the first new check-in, then the 15,001st of them.
+        CHECK(m.notes[0].find("(line 15016:") != std::string::npos);
+    }
 }
