@@ -63,9 +63,10 @@ template <class Fn> void for_each_cluster(std::string_view text, Fn fn) {
 } // namespace
 
 bool is_plain_narrow(char32_t cp) {
-    return (cp >= 0x20 && cp < 0x7f) || cp == 0xB7 || cp == 0x2013 || cp == 0x2014 ||
-           cp == 0x2026 || (cp >= 0x2190 && cp <= 0x2193) || (cp >= 0x2580 && cp <= 0x259F) ||
-           cp == 0x25C6;
+    return (cp >= 0x20 && cp < 0x7f) ||
+           (cp >= 0xA0 && cp <= 0x17F && cp != 0xAD && cp != 0xA9 && cp != 0xAE) || cp == 0x2013 ||
+           cp == 0x2014 || cp == 0x2026 || (cp >= 0x2190 && cp <= 0x2193) ||
+           (cp >= 0x2580 && cp <= 0x259F) || cp == 0x25C6;
 }
 
 std::size_t display_width(std::string_view text) {
@@ -89,6 +90,31 @@ std::size_t display_width(std::string_view text) {
 }
 
 std::string truncate_to_width(std::string_view text, std::size_t width) {
+    // Text of is_plain_narrow characters (most titles): one column and one cluster each, so the
+    // first width - 1 of them, without a look at graphemes.
+    std::size_t i = 0;
+    std::size_t characters = 0;
+    std::size_t cut = 0; // where the first width - 1 characters end
+    while (i < text.size()) {
+        if (characters + 1 == width) cut = i;
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte < 0x7f) {
+            ++i;
+        } else {
+            const util::Decoded d = util::decode_utf8(text, i);
+            if (!d.valid || !is_plain_narrow(d.code_point)) break;
+            i += d.length;
+        }
+        ++characters;
+    }
+    if (i == text.size()) {
+        if (characters <= width) return std::string(text);
+        if (width == 0) return {};
+        std::string out(text.substr(0, cut));
+        while (!out.empty() && out.back() == ' ')
+            out.pop_back();
+        return out + "…";
+    }
     if (display_width(text) <= width) return std::string(text);
     if (width == 0) return {};
     std::string out;

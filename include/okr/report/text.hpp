@@ -12,8 +12,9 @@ namespace okr::report {
 // Invalid UTF-8 bytes count 1 each.
 std::size_t display_width(std::string_view text);
 // True for the characters display_width counts without a look at graphemes: printable ASCII and
-// a few that tables draw (bars, sparklines, ·, –, —, …, arrows, ◆), each one column wide and a
-// grapheme cluster of its own beside any of the others.
+// Latin-1 and Latin Extended-A (but the soft hyphen, © and ®, which may be emoji) and a few that
+// tables draw (bars, sparklines, –, —, …, arrows, ◆), each one column wide and a grapheme cluster
+// of its own beside any of the others.
 bool is_plain_narrow(char32_t code_point);
 
 // `text` cut to at most `width` columns, ending in "…" when cut.

@@ -421,7 +421,7 @@ TEST_SUITE("okr::report::text") {
             CHECK_MESSAGE(utf8proc_get_property(c)->boundclass == UTF8PROC_BOUNDCLASS_OTHER,
                           static_cast<std::uint32_t>(cp));
         }
-        CHECK(counted == 95 + 1 + 2 + 1 + 4 + 32 + 1);
+        CHECK(counted == 95 + (0x17F - 0xA0 - 2) + 2 + 1 + 4 + 32 + 1);
         CHECK(display_width("███████▌░░") == 10);
         CHECK(display_width("◆ running-km · 2026 → …") == 23);
         CHECK(display_width("▃▅▆▁▆▅▇█") == 8);
@@ -454,6 +454,25 @@ TEST_SUITE("okr::report::text") {
         CHECK_FALSE(output_unchanged("a bell \a in the middle of a long enough line\n"));
         CHECK_FALSE(output_unchanged("\x1b[1mbold\x1b[0m"));
         CHECK_FALSE(output_unchanged("zero\u200bwidth"));
+    }
+
+    TEST_CASE("truncating plain narrow text counts characters as the grapheme walk does") {
+        // Text of is_plain_narrow characters is cut without a look at graphemes (issue 29); a
+        // wide character at its end sends the same text the long way, which must cut it alike.
+        CHECK(truncate_to_width("Café déjà vu", 8) == "Café dé…");
+        CHECK(truncate_to_width("Café  déjà", 7) == "Café…");
+        CHECK(truncate_to_width("naïve", 5) == "naïve");
+        CHECK(truncate_to_width("███████▌░░ ok", 4) == "███…");
+        const std::vector<std::string> texts = {"Hello world",       "Café déjà vu, naïve",
+                                                "a  b  c  d",        "▃▅▆▁▆▅▇█ sparks",
+                                                "— dash · dot → on", "  leading spaces"};
+        for (const std::string& text : texts) {
+            const std::size_t characters = display_width(text);
+            for (std::size_t width = 1; width < characters; ++width)
+                CHECK_MESSAGE(truncate_to_width(text + "表", width) ==
+                                  truncate_to_width(text, width),
+                              fmt::format("{} to {}", text, width));
+        }
     }
 
 } // TEST_SUITE
