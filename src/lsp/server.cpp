@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -313,6 +314,7 @@ struct Server::State {
     // The loaded workspace's index and evaluation as of today, built once after each change.
     std::unique_ptr<WorkspaceIndex> index;
     std::optional<Evaluation> evaluation;
+    bool inlay_hints = true; // the client's `okr.inlayHints` setting
 };
 
 Server::Server(ServerOptions options)
@@ -365,6 +367,7 @@ Value initialize_result(const std::string& version) {
     capabilities.set("hoverProvider", true);
     capabilities.set("definitionProvider", true);
     capabilities.set("referencesProvider", true);
+    capabilities.set("inlayHintProvider", true);
     Value completion;
     completion.set("triggerCharacters", Array{Value("\""), Value("="), Value(" ")});
     capabilities.set("completionProvider", std::move(completion));
@@ -1146,6 +1149,95 @@ Value Server::complete(const Value& params) {
     return Value(std::move(items));
 }
 
+// ---- inlay hints (issue 30, item 1) -------------------------------------------------------------
+
+std::optional<bool> inlay_hints_setting(const Value& settings) {
+    for (const Value* v : {settings.at("okr", "inlayHints"), settings.get("okr.inlayHints"),
+                           settings.get("inlayHints")})
+        if (v && v->as_bool()) return *v->as_bool();
+    return std::nullopt;
+}
+
+std::string Server::text_of(std::size_t file) const {
+    const State& st = *m_state;
+    const std::string path = normal(st.loaded.workspace.files[file].path);
+    if (const auto doc = st.documents.find(path); doc != st.documents.end())
+        return doc->second.text;
+    auto read = m_options.disk->read(path);
+    return read ? std::move(*read) : std::string();
+}
+
+namespace {
+
+// The lines (0-based, both included) of a request's `range`, else every line.
+std::pair<std::size_t, std::size_t> lines_of_range(const Value& params) {
+    const Value* from = params.at("range", "start", "line");
+    const Value* to = params.at("range", "end", "line");
+    std::pair<std::size_t, std::size_t> out{0, std::numeric_limits<std::size_t>::max()};
+    if (from && from->as_number() && *from->as_number() >= 0)
+        out.first = static_cast<std::size_t>(std::min(*from->as_number(), 1e9));
+    if (to && to->as_number() && *to->as_number() >= 0)
+        out.second = static_cast<std::size_t>(std::min(*to->as_number(), 1e9));
+    return out;
+}
+
+// What `okr status` shows of a score: its percentage in the progress column, and the score.
+// A dropped item says so: it counts in no score.
+std::string objective_hint(const ObjectiveEval& e) {
+    const char* dropped = e.status == Status::dropped ? " · dropped" : "";
+    if (!e.score) return fmt::format("progress none · score none{}", dropped);
+    return fmt::format("progress {} · score {}{}", report::format_percent(*e.score),
+                       report::format_score(*e.score), dropped);
+}
+
+std::string kr_hint(const KrEval& e) {
+    return fmt::format("progress {} · score {}{}", report::format_percent(e.progress),
+                       optional_score(e.score), e.status == Status::dropped ? " · dropped" : "");
+}
+
+std::string kpi_hint(const KpiEval& e) {
+    return fmt::format("health {}{}", to_string(e.health), e.stale ? " (stale)" : "");
+}
+
+} // namespace
+
+// Progress and score at the end of each objective's and KR's header line, health at the end of
+// each KPI's, as `okr status` and `okr kpi` compute them as of today; none when the client
+// turned `okr.inlayHints` off.
+Value Server::inlay_hints(const Value& params) {
+    State& st = *m_state;
+    Array out;
+    const std::string& uri = string_param(params, "textDocument", "uri");
+    const std::optional<std::string> path = path_of_uri(uri);
+    if (!st.inlay_hints || !path || st.loaded.problem) return Value(std::move(out));
+    const std::optional<std::size_t> file = file_index(*path);
+    if (!file) return Value(std::move(out));
+    evaluate_workspace();
+    const auto [first, last] = lines_of_range(params);
+    const std::string text = text_of(*file);
+    const std::vector<std::size_t> starts = line_starts(text);
+    const GoalFile& f = st.loaded.workspace.files[*file];
+    const Evaluation& ev = *st.evaluation;
+    auto hint = [&](std::uint32_t line, std::string label) {
+        if (line == 0 || line - 1 >= starts.size() || line - 1 < first || line - 1 > last) return;
+        Value h;
+        h.set("position",
+              position(line - 1, utf16_of(line_of(text, starts, line - 1), std::string::npos)));
+        h.set("label", std::move(label));
+        h.set("paddingLeft", true);
+        out.push_back(std::move(h));
+    };
+    for (std::size_t oi = 0; oi < f.objectives.size(); ++oi) {
+        const Objective& o = f.objectives[oi];
+        hint(o.pos.line, objective_hint(ev.at(ObjectiveRef{*file, oi})));
+        for (std::size_t ki = 0; ki < o.krs.size(); ++ki)
+            hint(o.krs[ki].pos.line, kr_hint(ev.at(KrRef{*file, oi, ki})));
+    }
+    for (std::size_t ki = 0; ki < f.kpis.size(); ++ki)
+        hint(f.kpis[ki].pos.line, kpi_hint(ev.at(KpiRef{*file, ki})));
+    return Value(std::move(out));
+}
+
 std::vector<std::string> Server::handle(std::string_view message) {
     std::vector<std::string> out;
     auto parsed = util::json::parse(message);
@@ -1202,6 +1294,8 @@ std::vector<std::string> Server::handle(std::string_view message) {
             m_initialized = true;
             if (const Value* root = params.get("rootUri"); root && root->as_string())
                 m_state->root_folder = path_of_uri(*root->as_string());
+            if (const Value* options = params.get("initializationOptions"))
+                if (auto on = inlay_hints_setting(*options)) m_state->inlay_hints = *on;
             out.push_back(response(request_id, initialize_result(m_options.version)));
             return out;
         }
@@ -1213,6 +1307,15 @@ std::vector<std::string> Server::handle(std::string_view message) {
         if (*method == "textDocument/documentSymbol" || *method == "textDocument/hover" ||
             *method == "textDocument/definition" || *method == "textDocument/references") {
             if (request) out.push_back(response(request_id, navigate(*method, params)));
+            return out;
+        }
+        if (*method == "textDocument/inlayHint") {
+            if (request) out.push_back(response(request_id, inlay_hints(params)));
+            return out;
+        }
+        if (*method == "workspace/didChangeConfiguration") {
+            if (const Value* settings = params.get("settings"))
+                if (auto on = inlay_hints_setting(*settings)) m_state->inlay_hints = *on;
             return out;
         }
         if (*method == "textDocument/completion") {

@@ -54,6 +54,9 @@ class Server {
     util::json::Value location(std::size_t file, SourcePos pos) const;
     util::json::Value complete(const util::json::Value& params);
     util::json::Value navigate(const std::string& method, const util::json::Value& params);
+    util::json::Value inlay_hints(const util::json::Value& params);
+    // The text of file `file` of the workspace: its open document, else the disk's.
+    std::string text_of(std::size_t file) const;
     void document_notification(const std::string& method, const util::json::Value& params,
                                std::vector<std::string>& out);
     ServerOptions m_options;
@@ -62,6 +65,11 @@ class Server {
     bool m_shutdown = false;
     bool m_exited = false;
 };
+
+// The client's `okr.inlayHints` setting in `settings` (initializationOptions, or the settings of
+// workspace/didChangeConfiguration): `{"okr": {"inlayHints": false}}`, `{"okr.inlayHints":
+// false}` or `{"inlayHints": false}`; nullopt when it says nothing about it.
+std::optional<bool> inlay_hints_setting(const util::json::Value& settings);
 
 // The response to a frame that could not be read (no Content-Length, a body that is not JSON):
 // a ParseError with a null id.

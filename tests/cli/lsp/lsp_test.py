@@ -249,7 +249,48 @@ def case_completion(okr, tmp):
     return got, ws
 
 
+def case_inlay_hints(okr, tmp):
+    """Progress and score at the end of objective and KR header lines, health on KPIs; a range
+    keeps the hints of its lines; off with initializationOptions, on again with
+    workspace/didChangeConfiguration; none for a document that is no goal file."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    company = ws / "okr.toml"
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 10000, "character": 0}}
+    got = []
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth)
+        open_doc(c, company)
+        c.diagnostics_until_quiet()
+        got.append(c.request("textDocument/inlayHint",
+                             {"textDocument": {"uri": uri(growth)}, "range": whole}))
+        line, _ = line_of(company, "[[kpi]]")
+        got.append(c.request("textDocument/inlayHint", {
+            "textDocument": {"uri": uri(company)},
+            "range": {"start": {"line": line, "character": 0}, "end": {"line": 10000, "character": 0}}}))
+        got.append(c.request("textDocument/inlayHint",
+                             {"textDocument": {"uri": uri(ws / "nothing.toml")}, "range": whole}))
+        got.append({"exit_code": finish(c)})
+    with start(okr, ws, tmp) as c:
+        c.request("initialize", {"processId": None, "rootUri": uri(ws), "capabilities": {},
+                                 "initializationOptions": {"okr": {"inlayHints": False}}})
+        open_doc(c, growth)
+        c.diagnostics_until_quiet()
+        got.append(c.request("textDocument/inlayHint",
+                             {"textDocument": {"uri": uri(growth)}, "range": whole}))
+        c.notify("workspace/didChangeConfiguration", {"settings": {"okr": {"inlayHints": True}}})
+        r = c.request("textDocument/inlayHint",
+                      {"textDocument": {"uri": uri(growth)}, "range": whole})
+        got.append({"hints after didChangeConfiguration": len(r.get("result") or [])})
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
+
+
+
 CASES = {
+    "inlay-hints": case_inlay_hints,
     "completion": case_completion,
     "navigation": case_navigation,
     "initialize": case_initialize,
@@ -337,7 +378,81 @@ def check_client_gone(okr, tmp):
     return problems
 
 
+
+
+
+
+
+def check_hints_same_as_status(okr, tmp):
+    """Each KR's and objective's inlay hint carries the progress and score `okr status --format
+    json` gives (a whole percentage, a score to 2 decimals, both cut toward zero); each KPI's the
+    health `okr kpi` gives."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    company = ws / "okr.toml"
+    status = json.loads(subprocess.run([okr, "--as-of", AS_OF, "status", "--cycle", "all",
+                                        "--format", "json"], cwd=ws, capture_output=True,
+                                       text=True, env=env_for(tmp)).stdout)
+    kpis = json.loads(subprocess.run([okr, "--as-of", AS_OF, "kpi", "--format", "json"], cwd=ws,
+                                     capture_output=True, text=True, env=env_for(tmp)).stdout)
+    problems = []
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 10000, "character": 0}}
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        hints = {}
+        for path in (growth, company):
+            open_doc(c, path)
+            c.diagnostics_until_quiet()
+            r = c.request("textDocument/inlayHint", {"textDocument": {"uri": uri(path)},
+                                                     "range": whole})
+            lines = path.read_text().splitlines()
+            for h in r.get("result") or []:
+                hints[(path, h["position"]["line"])] = h["label"]
+                if h["position"]["character"] != len(lines[h["position"]["line"]]):
+                    problems.append(f"{h} is not at the end of its line")
+        finish(c)
+
+    def percent(x):
+        return f"{int(x * 100 + (1e-9 if x >= 0 else -1e-9))}%"
+
+    def score(x):  # scores are cut, not rounded, to 2 decimals (okr-status(1))
+        return "none" if x is None else f"{int(x * 100 + 1e-9) / 100:.2f}"
+    seen = 0
+    for o in status["objectives"]:
+        path = ws / o["file"] if not Path(o["file"]).is_absolute() else Path(o["file"])
+        path = growth if path.name == "growth.toml" else company if path.name == "okr.toml" else None
+        if path is None:
+            continue
+        text = path.read_text().splitlines()
+        oid = o["ref"].split("/")[-1]
+        oline = next(i for i, l in enumerate(text) if l.strip() == f'id = "{oid}"') - 1
+        want = (f"progress {percent(o['score'])} · score {score(o['score'])}"
+                if o.get("score") is not None else "progress none · score none")
+        if not hints.get((path, oline), "").startswith(want):
+            problems.append(f"{o['ref']}: hint {hints.get((path, oline))!r}, status says {want}")
+        seen += 1
+        for k in o["key_results"]:
+            kid = k["ref"].split(".")[-1]
+            kline = next(i for i, l in enumerate(text) if i > oline
+                         and l.strip().startswith(f'id = "{kid}"')) - 1
+            want = f"progress {percent(k['progress'])} · score {score(k['score'])}"
+            if not hints.get((path, kline), "").startswith(want):
+                problems.append(f"{k['ref']}: hint {hints.get((path, kline))!r}, status says {want}")
+            seen += 1
+    for k in kpis["kpis"]:
+        text = company.read_text().splitlines()
+        kid = k["ref"].split("/")[-1]
+        if not k["ref"].startswith("company/"):
+            continue
+        kline = next(i for i, l in enumerate(text) if l.strip() == f'id = "{kid}"') - 1
+        if not hints.get((company, kline), "").startswith(f"health {k['health']}"):
+            problems.append(f"{k['ref']}: hint {hints.get((company, kline))!r}, kpi says {k['health']}")
+        seen += 1
+    return problems if seen else ["no objective, KR or KPI compared"]
+
+
 CHECKS = {
+    "hints-same-as-status": check_hints_same_as_status,
     "same-as-check": check_same_as_check,
     "writes-nothing": check_writes_nothing,
     "client-gone": check_client_gone,

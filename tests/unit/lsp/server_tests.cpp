@@ -43,3 +43,22 @@ TEST_SUITE("okr::lsp") {
     }
 
 } // TEST_SUITE
+
+TEST_SUITE("okr::lsp settings") {
+
+    TEST_CASE("inlay_hints_setting reads the forms clients send") {
+        util::json::Value nested, dotted, flat, other;
+        util::json::Value okr;
+        okr.set("inlayHints", false);
+        nested.set("okr", okr);
+        dotted.set("okr.inlayHints", true);
+        flat.set("inlayHints", false);
+        other.set("okr", util::json::Value("yes"));
+        CHECK(lsp::inlay_hints_setting(nested) == false);
+        CHECK(lsp::inlay_hints_setting(dotted) == true);
+        CHECK(lsp::inlay_hints_setting(flat) == false);
+        CHECK_FALSE(lsp::inlay_hints_setting(other));
+        CHECK_FALSE(lsp::inlay_hints_setting(util::json::Value(nullptr)));
+    }
+
+} // TEST_SUITE
