@@ -2,6 +2,7 @@
 #include "okr/core/reference.hpp"
 #include "okr/core/schema.hpp"
 #include "okr/core/scoring.hpp"
+#include "okr/io/edit.hpp"
 #include "okr/io/parse.hpp"
 #include "okr/report/check.hpp"
 #include "okr/report/text.hpp"
@@ -368,6 +369,9 @@ Value initialize_result(const std::string& version) {
     capabilities.set("definitionProvider", true);
     capabilities.set("referencesProvider", true);
     capabilities.set("inlayHintProvider", true);
+    Value actions;
+    actions.set("codeActionKinds", Array{Value("quickfix"), Value("refactor.rewrite")});
+    capabilities.set("codeActionProvider", std::move(actions));
     Value completion;
     completion.set("triggerCharacters", Array{Value("\""), Value("="), Value(" ")});
     capabilities.set("completionProvider", std::move(completion));
@@ -1238,6 +1242,214 @@ Value Server::inlay_hints(const Value& params) {
     return Value(std::move(out));
 }
 
+// ---- edits for code actions and rename (issue 30, item 1) ------------------------------------
+
+namespace {
+
+// The position (line, UTF-16 character) of byte `at` of `text`.
+Value position_of(std::string_view text, const std::vector<std::size_t>& starts, std::size_t at) {
+    const auto it = std::upper_bound(starts.begin(), starts.end(), at);
+    const std::size_t line = static_cast<std::size_t>(it - starts.begin()) - 1;
+    return position(line, utf16_of(text.substr(starts[line]), at - starts[line]));
+}
+
+// Line `i` of `text` with its line ending.
+std::string_view whole_line(std::string_view text, const std::vector<std::size_t>& starts,
+                            std::size_t i) {
+    const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
+    return text.substr(starts[i], end - starts[i]);
+}
+
+Value text_edit(std::string_view text, const std::vector<std::size_t>& starts, std::size_t from,
+                std::size_t to, std::string_view new_text) {
+    Value range;
+    range.set("start", position_of(text, starts, from));
+    range.set("end", position_of(text, starts, to));
+    Value edit;
+    edit.set("range", std::move(range));
+    edit.set("newText", new_text);
+    return edit;
+}
+
+} // namespace
+
+Value text_edits(std::string_view before, std::string_view after) {
+    Array out;
+    if (before == after) return Value(std::move(out));
+    const std::vector<std::size_t> a = line_starts(before), b = line_starts(after);
+    std::size_t head = 0;
+    while (head < a.size() && head < b.size() &&
+           whole_line(before, a, head) == whole_line(after, b, head))
+        ++head;
+    std::size_t tail = 0;
+    while (tail < a.size() - head && tail < b.size() - head &&
+           whole_line(before, a, a.size() - 1 - tail) == whole_line(after, b, b.size() - 1 - tail))
+        ++tail;
+    const std::size_t end_a = a.size() - tail, end_b = b.size() - tail;
+    auto offset = [](std::string_view text, const std::vector<std::size_t>& starts,
+                     std::size_t line) {
+        return line < starts.size() ? starts[line] : text.size();
+    };
+    if (end_a - head == end_b - head) {
+        for (std::size_t i = head; i < end_a; ++i) {
+            const std::string_view was = whole_line(before, a, i), now = whole_line(after, b, i);
+            if (was != now) out.push_back(text_edit(before, a, a[i], a[i] + was.size(), now));
+        }
+        return Value(std::move(out));
+    }
+    const std::size_t from_b = offset(after, b, head), to_b = offset(after, b, end_b);
+    out.push_back(text_edit(before, a, offset(before, a, head), offset(before, a, end_a),
+                            after.substr(from_b, to_b - from_b)));
+    return Value(std::move(out));
+}
+
+// ---- code actions (issue 30, item 1) ------------------------------------------------------------
+
+namespace {
+
+// Whether a code action of `kind` is one the client asked for (`context.only`: kinds or their
+// prefixes; every kind without it).
+bool wanted(const Value& params, std::string_view kind) {
+    const Value* only = params.at("context", "only");
+    if (!only || !only->as_array()) return true;
+    for (const Value& k : *only->as_array())
+        if (const std::string* prefix = k.as_string())
+            if (kind == *prefix || (kind.starts_with(*prefix) && kind[prefix->size()] == '.'))
+                return true;
+    return false;
+}
+
+Value workspace_edit(const std::string& uri, Value edits) {
+    Value changes;
+    changes.set(uri, std::move(edits));
+    Value edit;
+    edit.set("changes", std::move(changes));
+    return edit;
+}
+
+} // namespace
+
+// The "did you mean" fixes of `okr check`'s unknown keys and dangling references on the lines of
+// the request's range, one action per suggestion; and "check in today" on the key result there,
+// with the line `okr checkin` would write (its current value, today's date).
+Value Server::code_actions(const Value& params) {
+    State& st = *m_state;
+    Array out;
+    const std::string& uri = string_param(params, "textDocument", "uri");
+    const std::optional<std::string> path = path_of_uri(uri);
+    if (!path || st.loaded.problem) return Value(std::move(out));
+    const std::optional<std::size_t> file = file_index(*path);
+    if (!file) return Value(std::move(out));
+    evaluate_workspace();
+    const auto [first, last] = lines_of_range(params);
+    const std::string text = text_of(*file);
+    const std::vector<std::size_t> starts = line_starts(text);
+    const GoalFile& f = st.loaded.workspace.files[*file];
+    const WorkspaceIndex& index = *st.index;
+    const auto published = st.published.find(*path);
+
+    // A quick fix: the key or value at `pos` becomes `replacement`.
+    auto fix = [&](SourcePos pos, std::string_view rule, const std::string& replacement,
+                   std::string title, bool preferred) {
+        if (pos.line == 0 || pos.line - 1 < first || pos.line - 1 > last) return;
+        if (!wanted(params, "quickfix")) return;
+        Value edit;
+        edit.set("range", range_at(text, starts, pos));
+        edit.set("newText", replacement);
+        Value action;
+        action.set("title", std::move(title));
+        action.set("kind", "quickfix");
+        if (published != st.published.end())
+            for (const Diagnostic& d : published->second)
+                if (d.pos == pos && d.rule == rule) {
+                    const Value one = lsp_diagnostics({&d}, text);
+                    action.set("diagnostics", *one.as_array());
+                    break;
+                }
+        if (preferred) action.set("isPreferred", true);
+        action.set("edit", workspace_edit(uri, Value(Array{std::move(edit)})));
+        out.push_back(std::move(action));
+    };
+    // Unknown keys: the nearest known key (or table header), as `okr check` suggests it.
+    for (const UnknownKey& u : f.unknown_keys) {
+        if (u.suggestion.empty()) continue;
+        std::string replacement = u.suggestion;
+        if (!u.header.empty()) {
+            const std::size_t brackets = u.header.starts_with("[[") ? 2 : 1;
+            replacement = u.header.substr(0, u.header.size() - brackets - u.key.size()) +
+                          u.suggestion + u.header.substr(u.header.size() - brackets);
+        }
+        fix(u.pos, "unknown-key", replacement,
+            fmt::format("Replace `{}` with `{}`", u.header.empty() ? u.key : u.header, replacement),
+            true);
+    }
+    // References that resolve to nothing: the ids `okr check` suggests, or the qualified
+    // references it names when the id is in several namespaces.
+    auto reference = [&](const RefText& r, bool kpi) {
+        const auto found =
+            kpi ? index.kpi(r.text, *file, WorkspaceIndex::Explain::found).found.has_value()
+                : index.objective(r.text, *file, WorkspaceIndex::Explain::found).found.has_value();
+        if (found) return;
+        std::vector<std::string> candidates, suggestions;
+        if (kpi) {
+            auto res = index.kpi(r.text, *file, WorkspaceIndex::Explain::yes);
+            candidates = std::move(res.candidates);
+            suggestions = std::move(res.suggestions);
+        } else {
+            auto res = index.objective(r.text, *file, WorkspaceIndex::Explain::yes);
+            candidates = std::move(res.candidates);
+            suggestions = std::move(res.suggestions);
+        }
+        const std::vector<std::string>& choices = candidates.empty() ? suggestions : candidates;
+        for (std::size_t i = 0; i < choices.size(); ++i)
+            fix(r.pos, "dangling-ref", "\"" + choices[i] + "\"",
+                fmt::format("Replace \"{}\" with \"{}\"", r.text, choices[i]), i == 0);
+    };
+    for (const Objective& o : f.objectives) {
+        if (o.parent) reference(*o.parent, false);
+        if (o.carried_from) reference(*o.carried_from, false);
+        for (const RefText& k : o.kpis)
+            reference(k, true);
+        for (const KeyResult& kr : o.krs)
+            if (kr.kpi) reference(*kr.kpi, true);
+    }
+
+    // Check in today on the KR whose lines hold the range's start, where `okr checkin` would
+    // record it without --force (SPEC §8): not fed by a KPI, its objective neither closed nor
+    // dropped, the KR not dropped, today within its cycle.
+    const Value* line = params.at("range", "start", "line");
+    const Value* character = params.at("range", "start", "character");
+    if (!line || !line->as_number() || !character || !character->as_number() ||
+        *line->as_number() < 0 || *character->as_number() < 0)
+        throw InvalidParams("`range.start` needs a line and a character, numbers from 0");
+    const Target t = target_at(*file, static_cast<std::size_t>(std::min(*line->as_number(), 1e9)),
+                               static_cast<std::uint32_t>(std::min(*character->as_number(), 1e9)));
+    if (t.kind != Target::Kind::kr || t.reference || !wanted(params, "refactor.rewrite"))
+        return Value(std::move(out));
+    const Objective& o = f.objectives[t.kr.objective];
+    const KeyResult& kr = o.krs[t.kr.kr];
+    const Date today = m_options.today;
+    const Cycle* cycle = index.cycle(o.cycle);
+    if (kr.kpi || o.closed || o.dropped || kr.dropped || (cycle && today > cycle->end))
+        return Value(std::move(out));
+    Checkin checkin;
+    checkin.date = today;
+    const bool milestone = kr.type == KrType::milestone;
+    checkin.value = milestone ? 1.0 : st.evaluation->at(t.kr).current;
+    Result<io::Edit> edit =
+        io::append_checkin(text, f.path, io::ItemId::of_kr(o.id, kr.id), checkin);
+    if (!edit) return Value(std::move(out));
+    Value action;
+    action.set("title", milestone ? fmt::format("Check in {} today: done", index.ref_of(t.kr))
+                                  : fmt::format("Check in {} today: {} (its current value)",
+                                                index.ref_of(t.kr),
+                                                number_with_unit(checkin.value, kr.unit)));
+    action.set("kind", "refactor.rewrite");
+    action.set("edit", workspace_edit(uri, text_edits(text, edit->text)));
+    out.push_back(std::move(action));
+    return Value(std::move(out));
+}
+
 std::vector<std::string> Server::handle(std::string_view message) {
     std::vector<std::string> out;
     auto parsed = util::json::parse(message);
@@ -1311,6 +1523,10 @@ std::vector<std::string> Server::handle(std::string_view message) {
         }
         if (*method == "textDocument/inlayHint") {
             if (request) out.push_back(response(request_id, inlay_hints(params)));
+            return out;
+        }
+        if (*method == "textDocument/codeAction") {
+            if (request) out.push_back(response(request_id, code_actions(params)));
             return out;
         }
         if (*method == "workspace/didChangeConfiguration") {

@@ -55,6 +55,7 @@ class Server {
     util::json::Value complete(const util::json::Value& params);
     util::json::Value navigate(const std::string& method, const util::json::Value& params);
     util::json::Value inlay_hints(const util::json::Value& params);
+    util::json::Value code_actions(const util::json::Value& params);
     // The text of file `file` of the workspace: its open document, else the disk's.
     std::string text_of(std::size_t file) const;
     void document_notification(const std::string& method, const util::json::Value& params,
@@ -70,6 +71,11 @@ class Server {
 // workspace/didChangeConfiguration): `{"okr": {"inlayHints": false}}`, `{"okr.inlayHints":
 // false}` or `{"inlayHints": false}`; nullopt when it says nothing about it.
 std::optional<bool> inlay_hints_setting(const util::json::Value& settings);
+
+// The LSP TextEdit[] that turn `before` into `after` (positions in UTF-16, as the server
+// advertises): one edit per changed line where both have the same lines, else one edit of the
+// lines between their common first and last lines. Empty when they are equal.
+util::json::Value text_edits(std::string_view before, std::string_view after);
 
 // The response to a frame that could not be read (no Content-Length, a body that is not JSON):
 // a ParseError with a null id.

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -287,10 +288,49 @@ def case_inlay_hints(okr, tmp):
     return got, ws
 
 
+def case_code_actions(okr, tmp):
+    """The "did you mean" fixes of an unknown key and of an unknown reference; "check in today"
+    on a KR (one with a `current` key: it changes too), none on a KR whose cycle ended, none
+    where only quick fixes are asked for; a document that is no goal file."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    broken = broken_growth(ws)
+    lines = broken.splitlines()
+    got = []
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth, broken)
+        c.diagnostics_until_quiet()
+
+        def actions(line, only=None, end=None):
+            ctx = {"diagnostics": []}
+            if only:
+                ctx["only"] = only
+            return c.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri(growth)},
+                "range": {"start": {"line": line, "character": 2},
+                          "end": {"line": line if end is None else end, "character": 2}},
+                "context": ctx})
+        got.append(actions(next(i for i, l in enumerate(lines) if l.startswith("titel"))))
+        got.append(actions(next(i for i, l in enumerate(lines) if "company/gorw" in l)))
+        got.append(actions(next(i for i, l in enumerate(lines) if 'id = "activation-rate"' in l)))
+        got.append(actions(next(i for i, l in enumerate(lines) if 'id = "trial-calls"' in l),
+                           only=["quickfix"]))
+        got.append(actions(next(i for i, l in enumerate(lines) if 'id = "waitlist"' in l)))
+        got.append(actions(100000))
+        got.append(c.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri(ws / "nothing.toml")},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": []}}))
+        got.append(c.request("textDocument/codeAction", {"textDocument": {"uri": uri(growth)}}))
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
 
 
 CASES = {
     "inlay-hints": case_inlay_hints,
+    "code-actions": case_code_actions,
     "completion": case_completion,
     "navigation": case_navigation,
     "initialize": case_initialize,
@@ -378,9 +418,76 @@ def check_client_gone(okr, tmp):
     return problems
 
 
+def offset_of(text, position):
+    """The index in `text` of an LSP position (line, UTF-16 character)."""
+    lines = text.split("\n")
+    at = sum(len(l) + 1 for l in lines[:position["line"]])
+    line = lines[position["line"]] if position["line"] < len(lines) else ""
+    units = 0
+    for i, ch in enumerate(line):
+        if units >= position["character"]:
+            return at + i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return at + len(line)
+
+
+def apply_workspace_edit(edit):
+    """Applies a WorkspaceEdit's `changes` to the files they name, as a client would."""
+    for target, edits in edit["changes"].items():
+        path = Path(urllib.parse.unquote(target[len("file://"):]))
+        text = path.read_text()
+        for e in sorted(edits, key=lambda e: (e["range"]["start"]["line"],
+                                              e["range"]["start"]["character"]), reverse=True):
+            a, b = offset_of(text, e["range"]["start"]), offset_of(text, e["range"]["end"])
+            text = text[:a] + e["newText"] + text[b:]
+        path.write_text(text)
+
+
+def tree(folder):
+    return {str(p.relative_to(folder)): p.read_text() for p in Path(folder).rglob("*.toml")}
 
 
 
+def check_checkin_same_as_okr(okr, tmp):
+    """"Check in today" applied to the file is what `okr checkin REF VALUE` writes on a copy,
+    VALUE being the KR's current value as `okr status --format json` gives it: a KR with
+    check-ins, one with a `current` key, a milestone."""
+    problems = []
+    for needle, ref in [('id = "trial-calls"', "growth/activation.trial-calls"),
+                        ('id = "activation-rate"', "growth/activation.activation-rate"),
+                        ('id = "time-to-report"', "growth/first-week.time-to-report")]:
+        base = Path(tmp) / ref.replace("/", "_")
+        base.mkdir()
+        ws = Path(shutil.copytree(ROOT / "examples" / "team", base / "ws"))
+        copy = Path(shutil.copytree(ROOT / "examples" / "team", base / "cli"))
+        growth = ws / "teams" / "growth.toml"
+        with start(okr, ws, tmp) as c:
+            initialize(c, ws)
+            open_doc(c, growth)
+            c.diagnostics_until_quiet()
+            line, _ = line_of(growth, needle)
+            r = c.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri(growth)},
+                "range": {"start": {"line": line, "character": 0},
+                          "end": {"line": line, "character": 0}},
+                "context": {"diagnostics": [], "only": ["refactor.rewrite"]}})
+            finish(c)
+        acts = r.get("result") or []
+        if len(acts) != 1:
+            problems.append(f"{ref}: {len(acts)} actions, not 1: {acts}")
+            continue
+        status = subprocess.run([okr, "--as-of", AS_OF, "status", "--format", "json"], cwd=copy,
+                                capture_output=True, text=True, env=env_for(tmp))
+        krs = [k for o in json.loads(status.stdout)["objectives"] for k in o["key_results"]]
+        current = next(k["current"] for k in krs if k["ref"] == ref)
+        apply_workspace_edit(acts[0]["edit"])
+        cli = subprocess.run([okr, "--as-of", AS_OF, "checkin", ref, repr(current)], cwd=copy,
+                             capture_output=True, text=True, env=env_for(tmp))
+        if cli.returncode != 0:
+            problems.append(f"okr checkin {ref} {current}: {cli.stderr}")
+        elif tree(ws) != tree(copy):
+            problems.append(f"{ref}: the action's edit differs from okr checkin's")
+    return problems
 
 
 def check_hints_same_as_status(okr, tmp):
@@ -452,6 +559,7 @@ def check_hints_same_as_status(okr, tmp):
 
 
 CHECKS = {
+    "checkin-same-as-okr": check_checkin_same_as_okr,
     "hints-same-as-status": check_hints_same_as_status,
     "same-as-check": check_same_as_check,
     "writes-nothing": check_writes_nothing,

@@ -44,7 +44,31 @@ TEST_SUITE("okr::lsp") {
 
 } // TEST_SUITE
 
-TEST_SUITE("okr::lsp settings") {
+TEST_SUITE("okr::lsp edits") {
+
+    TEST_CASE("text_edits: nothing for equal texts") {
+        CHECK(util::json::dump(lsp::text_edits("a\nb\n", "a\nb\n")) == "[]");
+    }
+
+    TEST_CASE("text_edits: one edit per changed line when the lines stay") {
+        CHECK(util::json::dump(lsp::text_edits("a\nb\nc\nd\n", "a\nB\nc\nD\n")) ==
+              "[{\"range\":{\"start\":{\"line\":1,\"character\":0},\"end\":{\"line\":2,"
+              "\"character\":0}},\"newText\":\"B\\n\"},{\"range\":{\"start\":{\"line\":3,"
+              "\"character\":0},\"end\":{\"line\":4,\"character\":0}},\"newText\":\"D\\n\"}]");
+    }
+
+    TEST_CASE("text_edits: an inserted line is one edit between the common lines") {
+        CHECK(util::json::dump(lsp::text_edits("a\nc\n", "a\nb\nc\n")) ==
+              "[{\"range\":{\"start\":{\"line\":1,\"character\":0},\"end\":{\"line\":1,"
+              "\"character\":0}},\"newText\":\"b\\n\"}]");
+    }
+
+    TEST_CASE("text_edits: a last line without a newline ends in UTF-16 units") {
+        // "😀" is 2 UTF-16 units, "é" one: the end of the line is character 4.
+        CHECK(util::json::dump(lsp::text_edits("x\n😀é!", "x\n😀é?")) ==
+              "[{\"range\":{\"start\":{\"line\":1,\"character\":0},\"end\":{\"line\":1,"
+              "\"character\":4}},\"newText\":\"😀é?\"}]");
+    }
 
     TEST_CASE("inlay_hints_setting reads the forms clients send") {
         util::json::Value nested, dotted, flat, other;
