@@ -4,6 +4,7 @@
 #include "okr/core/scoring.hpp"
 #include "okr/io/edit.hpp"
 #include "okr/io/parse.hpp"
+#include "okr/io/rename.hpp"
 #include "okr/report/check.hpp"
 #include "okr/report/text.hpp"
 #include "okr/util/json.hpp"
@@ -35,6 +36,7 @@ constexpr int k_method_not_found = -32601;
 constexpr int k_invalid_params = -32602;
 constexpr int k_internal_error = -32603;
 constexpr int k_server_not_initialized = -32002;
+constexpr int k_request_failed = -32803;
 
 std::string response(const Value& id, Value result) {
     Value v;
@@ -369,6 +371,9 @@ Value initialize_result(const std::string& version) {
     capabilities.set("definitionProvider", true);
     capabilities.set("referencesProvider", true);
     capabilities.set("inlayHintProvider", true);
+    Value rename;
+    rename.set("prepareProvider", true);
+    capabilities.set("renameProvider", std::move(rename));
     Value actions;
     actions.set("codeActionKinds", Array{Value("quickfix"), Value("refactor.rewrite")});
     capabilities.set("codeActionProvider", std::move(actions));
@@ -1450,6 +1455,130 @@ Value Server::code_actions(const Value& params) {
     return Value(std::move(out));
 }
 
+// ---- rename (issue 30, item 1) ------------------------------------------------------------------
+
+namespace {
+
+// A request that failed for a reason to tell the user (LSP's RequestFailed).
+struct RequestFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The range of the value of `id = ...` on line `line` (1-based) of `text`, if it has one.
+std::optional<Value> id_value_range(std::string_view text, const std::vector<std::size_t>& starts,
+                                    std::uint32_t line) {
+    if (line == 0 || line - 1 >= starts.size()) return std::nullopt;
+    const std::string_view l = line_of(text, starts, line - 1);
+    const std::size_t eq = l.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    std::size_t at = eq + 1;
+    while (at < l.size() && (l[at] == ' ' || l[at] == '\t'))
+        ++at;
+    if (at >= l.size()) return std::nullopt;
+    Value r;
+    r.set("start", position(line - 1, utf16_of(l, at)));
+    r.set("end", position(line - 1, utf16_of(l, token_end(l, at))));
+    return r;
+}
+
+} // namespace
+
+// prepareRename: the id to rename under the cursor (an item's `id` value, or a reference to an
+// objective or KPI), with the id as placeholder; null elsewhere. rename: the edits of `okr mv`
+// (io/rename.hpp) in every file they change, as a WorkspaceEdit; the server writes nothing.
+Value Server::rename(const Value& params, bool prepare) {
+    State& st = *m_state;
+    const std::string& uri = string_param(params, "textDocument", "uri");
+    const std::optional<std::string> path = path_of_uri(uri);
+    const std::optional<std::size_t> file =
+        path && !st.loaded.problem ? file_index(*path) : std::nullopt;
+    if (!file) {
+        if (prepare) return Value(nullptr);
+        throw RequestFailed("this document is not a goal file of the workspace, or the "
+                            "workspace does not load: nothing to rename");
+    }
+    evaluate_workspace();
+    const Value* line_v = params.at("position", "line");
+    const Value* char_v = params.at("position", "character");
+    if (!line_v || !line_v->as_number() || !char_v || !char_v->as_number() ||
+        *line_v->as_number() < 0 || *char_v->as_number() < 0)
+        throw InvalidParams("`position` needs a line and a character, numbers from 0");
+    const auto line = static_cast<std::size_t>(std::min(*line_v->as_number(), 1e9));
+    const Target t =
+        target_at(*file, line, static_cast<std::uint32_t>(std::min(*char_v->as_number(), 1e9)));
+    const WorkspaceIndex& index = *st.index;
+    const auto& files = st.loaded.workspace.files;
+    // The item renamed: its file, its ItemId, its reference.
+    std::size_t item_file = 0;
+    io::ItemId item;
+    std::string ref;
+    switch (t.kind) {
+    case Target::Kind::none:
+        break;
+    case Target::Kind::objective:
+        item_file = t.objective.file;
+        item = io::ItemId::of_objective(index.at(t.objective).id);
+        ref = index.ref_of(t.objective);
+        break;
+    case Target::Kind::kr:
+        item_file = t.kr.file;
+        item = io::ItemId::of_kr(files[t.kr.file].objectives[t.kr.objective].id, index.at(t.kr).id);
+        ref = index.ref_of(t.kr);
+        break;
+    case Target::Kind::kpi:
+        item_file = t.kpi.file;
+        item = io::ItemId::of_kpi(index.at(t.kpi).id);
+        ref = index.ref_of(t.kpi);
+        break;
+    }
+    const std::string text = text_of(*file);
+    const std::vector<std::size_t> starts = line_starts(text);
+    if (prepare) {
+        if (t.kind == Target::Kind::none) return Value(nullptr);
+        Value out;
+        out.set("placeholder", item.id);
+        if (t.reference) {
+            out.set("range", range_at(text, starts, t.reference->pos));
+            return out;
+        }
+        const std::uint32_t id_line = io::item_line(text, files[*file].path, item, "id");
+        if (id_line == 0 || id_line - 1 != line) return Value(nullptr);
+        auto range = id_value_range(text, starts, id_line);
+        if (!range) return Value(nullptr);
+        out.set("range", std::move(*range));
+        return out;
+    }
+    if (t.kind == Target::Kind::none)
+        throw RequestFailed("no objective, key result or KPI here to rename");
+    const Value* name = params.get("newName");
+    if (!name || !name->as_string()) throw InvalidParams("`newName` is not a string");
+    const std::string& new_id = *name->as_string();
+    if (new_id == item.id) return Value(Object{});
+    if (auto problem = io::check_new_id(index, item_file, item, new_id))
+        throw RequestFailed(fmt::format("{}\nhint: {}", problem->message, problem->hint));
+    const io::RenamePlan plan = io::plan_rename(index, item_file, item, ref, new_id);
+    Value changes;
+    for (const auto& [file_path, list] : plan.changes) {
+        const std::optional<std::size_t> fi = file_index(normal(file_path));
+        if (!fi) throw RequestFailed(fmt::format("{} is not loaded: nothing renamed", file_path));
+        const std::string before = text_of(*fi);
+        Result<io::Edit> edit = io::apply_key_changes(before, file_path, list);
+        if (!edit) {
+            const Failure& failure = edit.failure();
+            throw RequestFailed(failure.hint.empty()
+                                    ? failure.message
+                                    : fmt::format("{}\nhint: {}", failure.message, failure.hint));
+        }
+        const std::string key = normal(file_path);
+        const auto doc = st.documents.find(key);
+        changes.set(doc != st.documents.end() ? doc->second.uri : uri_of_path(key),
+                    text_edits(before, edit->text));
+    }
+    Value out;
+    out.set("changes", std::move(changes));
+    return out;
+}
+
 std::vector<std::string> Server::handle(std::string_view message) {
     std::vector<std::string> out;
     auto parsed = util::json::parse(message);
@@ -1529,6 +1658,12 @@ std::vector<std::string> Server::handle(std::string_view message) {
             if (request) out.push_back(response(request_id, code_actions(params)));
             return out;
         }
+        if (*method == "textDocument/rename" || *method == "textDocument/prepareRename") {
+            if (request)
+                out.push_back(
+                    response(request_id, rename(params, *method == "textDocument/prepareRename")));
+            return out;
+        }
         if (*method == "workspace/didChangeConfiguration") {
             if (const Value* settings = params.get("settings"))
                 if (auto on = inlay_hints_setting(*settings)) m_state->inlay_hints = *on;
@@ -1547,6 +1682,8 @@ std::vector<std::string> Server::handle(std::string_view message) {
                                          fmt::format("okr lsp has no method {}", *method)));
     } catch (const InvalidParams& e) {
         if (request) out.push_back(error_response(request_id, k_invalid_params, e.what()));
+    } catch (const RequestFailed& e) {
+        if (request) out.push_back(error_response(request_id, k_request_failed, e.what()));
     } catch (const std::exception& e) {
         if (request) out.push_back(error_response(request_id, k_internal_error, e.what()));
     }

@@ -56,6 +56,7 @@ class Server {
     util::json::Value navigate(const std::string& method, const util::json::Value& params);
     util::json::Value inlay_hints(const util::json::Value& params);
     util::json::Value code_actions(const util::json::Value& params);
+    util::json::Value rename(const util::json::Value& params, bool prepare);
     // The text of file `file` of the workspace: its open document, else the disk's.
     std::string text_of(std::size_t file) const;
     void document_notification(const std::string& method, const util::json::Value& params,

@@ -327,10 +327,40 @@ def case_code_actions(okr, tmp):
     return got, ws
 
 
+def case_rename(okr, tmp):
+    """prepareRename on an id, on a reference, on a title (null); rename of an objective across
+    files; refused: an id taken, an invalid id, nothing under the cursor, no goal file."""
+    ws = workspace(tmp)
+    growth = ws / "teams" / "growth.toml"
+    got = []
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth)
+        c.diagnostics_until_quiet()
+        id_line, id_col = line_of(growth, 'id = "activation"')
+        ref_line, ref_col = line_of(growth, '"company/grow"')
+        title_line, _ = line_of(growth, 'title = "Turn more')
+        got.append(c.request("textDocument/prepareRename", at(growth, id_line, id_col + 7)))
+        got.append(c.request("textDocument/prepareRename", at(growth, ref_line, ref_col + 3)))
+        got.append(c.request("textDocument/prepareRename", at(growth, title_line, 3)))
+        got.append(c.request("textDocument/rename",
+                             dict(at(growth, id_line, id_col + 7), newName="activate")))
+        got.append(c.request("textDocument/rename",
+                             dict(at(growth, id_line, id_col + 7), newName="first-week")))
+        got.append(c.request("textDocument/rename",
+                             dict(at(growth, id_line, id_col + 7), newName="no/slash")))
+        got.append(c.request("textDocument/rename", dict(at(growth, 0, 0), newName="x")))
+        got.append(c.request("textDocument/rename",
+                             dict(at(ws / "nothing.toml", 0, 0), newName="x")))
+        got.append(c.request("textDocument/prepareRename", at(growth, 100000, 3)))
+        got.append({"exit_code": finish(c)})
+    return got, ws
+
 
 CASES = {
     "inlay-hints": case_inlay_hints,
     "code-actions": case_code_actions,
+    "rename": case_rename,
     "completion": case_completion,
     "navigation": case_navigation,
     "initialize": case_initialize,
@@ -447,6 +477,42 @@ def tree(folder):
     return {str(p.relative_to(folder)): p.read_text() for p in Path(folder).rglob("*.toml")}
 
 
+def check_rename_same_as_mv(okr, tmp):
+    """The WorkspaceEdit of a rename, applied to the files, is what `okr mv` writes on a copy:
+    an objective referred to from other files, a KR, a KPI in `kpis` lists and a KR's `kpi`."""
+    problems = []
+    for rel, needle, ref, new in [("teams/growth.toml", 'id = "activation"', "growth/activation",
+                                   "activate"),
+                                  ("teams/growth.toml", 'id = "trial-calls"',
+                                   "growth/activation.trial-calls", "onboarding-calls"),
+                                  ("okr.toml", 'id = "csat"', "company/csat", "satisfaction")]:
+        base = Path(tmp) / new
+        base.mkdir()
+        ws = Path(shutil.copytree(ROOT / "examples" / "team", base / "ws"))
+        copy = Path(shutil.copytree(ROOT / "examples" / "team", base / "mv"))
+        path = ws / rel
+        with start(okr, ws, tmp) as c:
+            initialize(c, ws)
+            open_doc(c, path)
+            c.diagnostics_until_quiet()
+            line, col = line_of(path, needle)
+            r = c.request("textDocument/rename", dict(at(path, line, col + 7), newName=new))
+            finish(c)
+        if "result" not in r:
+            problems.append(f"{ref}: {r}")
+            continue
+        before = tree(ws)
+        apply_workspace_edit(r["result"])
+        mv = subprocess.run([okr, "--as-of", AS_OF, "mv", ref, new], cwd=copy,
+                            capture_output=True, text=True, env=env_for(tmp))
+        if mv.returncode != 0:
+            problems.append(f"okr mv {ref} {new}: {mv.stderr}")
+        elif tree(ws) != tree(copy):
+            problems.append(f"{ref}: the rename's edit differs from okr mv's")
+        elif tree(ws) == before:
+            problems.append(f"{ref}: the rename changed nothing")
+    return problems
+
 
 def check_checkin_same_as_okr(okr, tmp):
     """"Check in today" applied to the file is what `okr checkin REF VALUE` writes on a copy,
@@ -559,6 +625,7 @@ def check_hints_same_as_status(okr, tmp):
 
 
 CHECKS = {
+    "rename-same-as-mv": check_rename_same_as_mv,
     "checkin-same-as-okr": check_checkin_same_as_okr,
     "hints-same-as-status": check_hints_same_as_status,
     "same-as-check": check_same_as_check,
