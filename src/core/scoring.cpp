@@ -1,5 +1,6 @@
 #include "okr/core/scoring.hpp"
 
+#include "okr/util/digits.hpp"
 #include "okr/util/parallel.hpp"
 
 #include <algorithm>
@@ -71,13 +72,7 @@ double progress(double start, double target, double current) {
 }
 
 double as_shown(double score) {
-    if (!std::isfinite(score) || score == 0) return score == 0 ? 0.0 : score;
-    char text[32];
-    const auto written =
-        std::to_chars(text, text + sizeof text, score, std::chars_format::general, 12);
-    double out = score;
-    if (written.ec == std::errc{}) std::from_chars(text, written.ptr, out);
-    return out;
+    return util::round_12(score);
 }
 
 Status status_for(std::optional<double> score, double elapsed) {
