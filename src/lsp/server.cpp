@@ -627,6 +627,29 @@ std::uint32_t last_line_of(const std::vector<std::uint32_t>& next_starts, std::u
     return it == next_starts.end() ? file_lines : std::max(start, *it - 1);
 }
 
+// Where the items of a file start (1-based lines, sorted): its objectives and KPIs (`tops`), and
+// those with their KRs (`all`); an item ends where the next of its kind's list starts.
+struct ItemStarts {
+    std::vector<std::uint32_t> tops, all;
+};
+
+ItemStarts item_starts(const GoalFile& f) {
+    ItemStarts out;
+    for (const Objective& o : f.objectives) {
+        out.tops.push_back(o.pos.line);
+        out.all.push_back(o.pos.line);
+        for (const KeyResult& kr : o.krs)
+            out.all.push_back(kr.pos.line);
+    }
+    for (const Kpi& k : f.kpis) {
+        out.tops.push_back(k.pos.line);
+        out.all.push_back(k.pos.line);
+    }
+    std::sort(out.tops.begin(), out.tops.end());
+    std::sort(out.all.begin(), out.all.end());
+    return out;
+}
+
 // The range of lines `first` to `last` (1-based), whole.
 Value lines_range(std::string_view text, const std::vector<std::size_t>& starts,
                   std::uint32_t first, std::uint32_t last) {
@@ -765,19 +788,7 @@ Server::Target Server::target_at(std::size_t file, std::size_t line,
         if (t.reference) return t;
     }
     // The item whose lines hold the cursor: a KR within its objective, else an objective or KPI.
-    std::vector<std::uint32_t> tops, all;
-    for (const Objective& o : f.objectives) {
-        tops.push_back(o.pos.line);
-        all.push_back(o.pos.line);
-        for (const KeyResult& kr : o.krs)
-            all.push_back(kr.pos.line);
-    }
-    for (const Kpi& k : f.kpis) {
-        tops.push_back(k.pos.line);
-        all.push_back(k.pos.line);
-    }
-    std::sort(tops.begin(), tops.end());
-    std::sort(all.begin(), all.end());
+    const auto [tops, all] = item_starts(f);
     const auto lines = static_cast<std::uint32_t>(starts.size());
     const auto at = static_cast<std::uint32_t>(line + 1);
     for (std::size_t oi = 0; oi < f.objectives.size(); ++oi) {
@@ -839,19 +850,7 @@ Value Server::navigate(const std::string& method, const Value& params) {
         else if (auto read = m_options.disk->read(f.path))
             text = std::move(*read);
         const std::vector<std::size_t> starts = line_starts(text);
-        std::vector<std::uint32_t> tops, all;
-        for (const Objective& o : f.objectives) {
-            tops.push_back(o.pos.line);
-            all.push_back(o.pos.line);
-            for (const KeyResult& kr : o.krs)
-                all.push_back(kr.pos.line);
-        }
-        for (const Kpi& k : f.kpis) {
-            tops.push_back(k.pos.line);
-            all.push_back(k.pos.line);
-        }
-        std::sort(tops.begin(), tops.end());
-        std::sort(all.begin(), all.end());
+        const auto [tops, all] = item_starts(f);
         const auto lines = static_cast<std::uint32_t>(starts.size());
         auto symbol = [&](const std::string& name, const std::string& detail, int kind,
                           SourcePos pos, std::uint32_t last) {
