@@ -108,21 +108,23 @@ def processes_in(folder):
 
 
 def test_group():
-    # One source keeps the pipes open through its background child, one closes them.
-    w = Workspace(source_kpi("held", "(sleep 3; touch held-ran) & echo 6") +
-                  source_kpi("closed", "(exec >/dev/null 2>&1; sleep 3; touch closed-ran) & echo 7"))
+    # One source keeps the pipes open through its background child, one closes them. The children
+    # sleep 30 s: pull returning long before that shows it did not wait for them, with room for a
+    # loaded machine (the bound was 2.5 s against a 3 s sleep, and a busy CI box missed it).
+    w = Workspace(source_kpi("held", "(sleep 30; touch held-ran) & echo 6") +
+                  source_kpi("closed", "(exec >/dev/null 2>&1; sleep 30; touch closed-ran) & echo 7"))
     try:
         p = w.run("trust")
         check(p.returncode == 0, "group: trust", p.stderr)
         start = time.monotonic()
-        p = w.run("pull", "--timeout", "10")
+        p = w.run("pull", "--timeout", "60")
         took = time.monotonic() - start
         check(p.returncode == 0 and "okr/held: 6" in p.stdout and "okr/closed: 7" in p.stdout,
               "group: both values are recorded", p.stdout + p.stderr)
-        check(took < 2.5, f"group: pull returns when the sources exit, not their children ({took:.1f} s)")
+        check(took < 20, f"group: pull returns when the sources exit, not their children ({took:.1f} s)")
+        # No process of a source is left (so none can run on later), and none has run on.
         left = processes_in(w.root)
         check(not left, "group: no process of a source outlives pull", left)
-        time.sleep(max(0.0, 4 - (time.monotonic() - start)))
         ran = [n for n in ("held-ran", "closed-ran") if os.path.exists(w.path(n))]
         check(not ran, "group: a background child of a source never runs on after pull", ran)
     finally:
