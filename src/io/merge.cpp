@@ -19,19 +19,6 @@ namespace {
 
 // ---- Lines ----------------------------------------------------------------------------------
 
-// The lines of `text`, each with its line end (the last one may have none).
-std::vector<std::string_view> lines_of(std::string_view text) {
-    std::vector<std::string_view> out;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        const std::size_t nl = text.find('\n', at);
-        const std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-        out.push_back(text.substr(at, end - at));
-        at = end;
-    }
-    return out;
-}
-
 // Calls `f(start, line)` for each line of `text` with its end (the last may have none).
 template <class F> void for_each_line(std::string_view text, F&& f) {
     for (std::size_t at = 0; at < text.size();) {
@@ -82,6 +69,11 @@ class Pieces {
             const std::size_t b = std::min(to, m_starts[i] + m_parts[i].size()) - m_starts[i];
             out.append(m_parts[i].substr(a, b - a));
         }
+    }
+    // The text as one view when it is in one piece (no copy), else nullopt.
+    std::optional<std::string_view> single() const {
+        if (m_parts.size() > 1) return std::nullopt;
+        return m_parts.empty() ? std::string_view() : m_parts.front();
     }
     std::string joined() const {
         std::string out;
@@ -163,10 +155,7 @@ bool is_marker(std::string_view line, char c, std::size_t size) {
 std::optional<std::vector<Segment>> parse_line_merge(std::string_view merged, std::size_t size) {
     std::vector<Segment> out;
     enum { clean, ours, base, theirs } state = clean;
-    for (std::size_t at = 0; at < merged.size();) {
-        const std::size_t nl = merged.find('\n', at);
-        const std::size_t end = nl == std::string_view::npos ? merged.size() : nl + 1;
-        const std::string_view line = merged.substr(at, end - at);
+    for_each_line(merged, [&](std::size_t at, std::string_view line) {
         switch (state) {
         case clean:
             if (is_marker(line, '<', size)) {
@@ -199,8 +188,7 @@ std::optional<std::vector<Segment>> parse_line_merge(std::string_view merged, st
                 out.back().theirs.push_back(line);
             break;
         }
-        at = end;
-    }
+    });
     if (state != clean) return std::nullopt;
     return out;
 }
@@ -860,6 +848,13 @@ std::optional<Diagnostic> whole_file_error(std::string_view text, const std::str
     return std::nullopt;
 }
 
+// The same for a text in pieces, put together only when it is in more than one.
+std::optional<Diagnostic> whole_text_error(const Pieces& text, const std::string& path) {
+    if (const std::optional<std::string_view> one = text.single())
+        return whole_file_error(*one, path);
+    return whole_file_error(text.joined(), path);
+}
+
 enum class In { value, basic, literal }; // outside multi-line strings, or in a """ or a ''' one
 
 // Follows one line (without its end) through strings, comments and brackets; false when a
@@ -954,7 +949,7 @@ std::optional<std::vector<std::uint32_t>> checkin_lines(const Pieces& text) {
 std::optional<Diagnostic> error_in_windows(const Pieces& text, const std::string& path,
                                            const std::vector<std::uint32_t>& lines,
                                            std::size_t window) {
-    if (lines.size() <= window) return whole_file_error(text.joined(), path);
+    if (lines.size() <= window) return whole_text_error(text, path);
     // Each read holds the file's other lines, the window's check-ins, and a blank line for each
     // check-in left out.
     std::string part;
@@ -988,9 +983,9 @@ namespace {
 std::optional<Diagnostic> first_error(const Pieces& text, const std::string& path,
                                       std::size_t window) {
     // Check-in lines are kept as 32-bit offsets: a larger file is read whole.
-    if (text.size() > UINT32_MAX) return whole_file_error(text.joined(), path);
+    if (text.size() > UINT32_MAX) return whole_text_error(text, path);
     const std::optional<std::vector<std::uint32_t>> lines = checkin_lines(text);
-    if (!lines) return whole_file_error(text.joined(), path);
+    if (!lines) return whole_text_error(text, path);
     if (window == std::string::npos) {
         const std::size_t all = text.line_ends();
         const std::size_t others = all - std::min(all, lines->size());
@@ -1046,9 +1041,8 @@ void settle_currents(Assembled& a, const std::string& path, const Context& cx) {
         std::vector<std::size_t> line_of(a.currents.size()); // 1-based, in `text`
         enum { plain, ours, theirs } state = plain;
         const std::size_t n = cx.labels.marker_size;
-        std::size_t at = 0, kept = 0, next = 0;
-        for (std::string_view l : lines_of(a.text)) {
-            const std::size_t index = at++;
+        std::size_t index = 0, kept = 0, next = 0;
+        for_each_line(a.text, [&](std::size_t, std::string_view l) {
             if (state == plain && is_marker(l, '<', n)) {
                 state = ours;
             } else if (state == ours && is_marker(l, '=', n)) {
@@ -1061,7 +1055,8 @@ void settle_currents(Assembled& a, const std::string& path, const Context& cx) {
                 if (next < a.currents.size() && a.currents[next].line == index)
                     line_of[next++] = kept;
             }
-        }
+            ++index;
+        });
         std::vector<std::optional<double>> latest(a.currents.size());
         const ParsedFile parsed = parse_goal_file(text, path);
         for (const Objective& o : parsed.file.objectives)
@@ -1082,8 +1077,7 @@ void settle_currents(Assembled& a, const std::string& path, const Context& cx) {
             if (latest[i] != other[i]) latest[i] = std::nullopt;
     }
     std::vector<std::string> lines;
-    for (std::string_view l : lines_of(a.text))
-        lines.emplace_back(l);
+    for_each_line(a.text, [&](std::size_t, std::string_view l) { lines.emplace_back(l); });
     Resolution fixed;                    // the text again, each pending line settled
     std::vector<std::size_t> conflicted; // lines of `a.text` that became conflicts
     std::size_t next = 0;
