@@ -23,8 +23,8 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
     review.since = since;
     review.window_start = before.as_of;
     const Date as_of = now.as_of;
-    const Report before_report = build_report(index, before, selection);
-    review.overall_before = before_report.overall;
+    // Only its overall score is kept: its rows are gone before the review's lists are made.
+    review.overall_before = build_report(index, before, selection).overall;
 
     // Which cycles the selection covers, and whether they have ended.
     for (const auto& o : review.report.objectives) {
@@ -87,23 +87,24 @@ Review build_review(const WorkspaceIndex& index, const Evaluation& now, const Ev
                 const Date last = ke.last_checkin.value_or(oe.cycle->start);
                 if (as_of - last > k_checkin_gap_days) {
                     line.days_silent = as_of - last;
-                    review.silent.push_back(line);
+                    review.silent.push_back(review.krs.size());
                 }
             }
+            const std::size_t at = review.krs.size();
             (line.outcome == "delivered" ? review.delivered
              : line.outcome == "missed"  ? review.missed
                                          : review.in_progress)
-                .push_back(line);
-            (line.notes.empty() ? review.not_moved : review.moved).push_back(line);
-            if (std::fabs(line.progress - line.progress_before) > 1e-9)
-                review.movers.push_back(line);
+                .push_back(at);
+            (line.notes.empty() ? review.not_moved : review.moved).push_back(at);
+            if (std::fabs(line.progress - line.progress_before) > 1e-9) review.movers.push_back(at);
+            review.krs.push_back(std::move(line));
         }
     }
+    const auto change = [&](std::size_t at) {
+        return std::fabs(review.krs[at].progress - review.krs[at].progress_before);
+    };
     std::stable_sort(review.movers.begin(), review.movers.end(),
-                     [](const ReviewKr& a, const ReviewKr& b) {
-                         return std::fabs(a.progress - a.progress_before) >
-                                std::fabs(b.progress - b.progress_before);
-                     });
+                     [&](std::size_t a, std::size_t b) { return change(a) > change(b); });
     if (review.movers.size() > 5) review.movers.resize(5);
     Selection kpi_selection;
     kpi_selection.owner = selection.owner;
@@ -122,10 +123,11 @@ constexpr Media k_all = Media::all;
 constexpr Media k_term = Media::terminal;
 constexpr Media k_docs = Media::documents;
 
-void review_krs(JsonWriter& w, std::string_view key, const std::vector<ReviewKr>& krs) {
+void review_krs(JsonWriter& w, std::string_view key, const Review& rv, const ReviewKrs& list) {
     w.key(key);
     w.begin_array();
-    for (const auto& kr : krs) {
+    for (const std::size_t at : list) {
+        const ReviewKr& kr = rv.krs[at];
         w.begin_object();
         w.field("ref", kr.ref);
         w.field("title", kr.title);
@@ -150,7 +152,11 @@ void review_krs(JsonWriter& w, std::string_view key, const std::vector<ReviewKr>
             w.begin_object();
             w.field("date", n.date.iso());
             w.field("value", n.value);
-            optional_text(w, "note", n.note);
+            w.key("note");
+            if (n.note.empty())
+                w.null();
+            else
+                w.value(n.note);
             w.end_object();
         }
         w.end_array();
@@ -185,7 +191,7 @@ void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kp
 
 // A list of KRs: reference, owner, value against target, score and outcome.
 Section kr_section(std::string name, std::string heading, const std::vector<ReviewKr>& krs,
-                   bool one_file) {
+                   const ReviewKrs& list, bool one_file) {
     Section s = sub_section(std::move(name), std::move(heading));
     s.columns = {
         column("kr", "Key result", k_term, Align::left, true),
@@ -200,10 +206,10 @@ Section kr_section(std::string name, std::string heading, const std::vector<Revi
         column("outcome", "Outcome", k_docs),
     };
     s.more_rows = {
-        krs.size(),
-        [&krs, one_file](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+        list.size(),
+        [&krs, &list, one_file](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
             for (std::size_t at = first; at < last; ++at) {
-                const ReviewKr& kr = krs[at];
+                const ReviewKr& kr = krs[list[at]];
                 const std::string ref = shown_ref(kr.ref, one_file);
                 out.push_back(
                     {"kr",
@@ -223,7 +229,7 @@ Section kr_section(std::string name, std::string heading, const std::vector<Revi
 // KRs over a window: value before and now, the change, the change of progress in points, and
 // the notes of the check-ins in the window (under the KR in the terminal).
 Section moved_section(std::string name, std::string heading, const std::vector<ReviewKr>& krs,
-                      bool one_file) {
+                      const ReviewKrs& list, bool one_file) {
     Section s = sub_section(std::move(name), std::move(heading));
     s.columns = {
         column("kr", "Key result", k_term, Align::left, true),
@@ -239,15 +245,16 @@ Section moved_section(std::string name, std::string heading, const std::vector<R
     };
     const std::size_t k_columns = s.columns.size();
     s.more_rows = {
-        krs.size(), [&krs, one_file, k_columns](std::size_t first, std::size_t last,
-                                                std::vector<SheetRow>& out) {
+        list.size(), [&krs, &list, one_file, k_columns](std::size_t first, std::size_t last,
+                                                        std::vector<SheetRow>& out) {
             for (std::size_t at = first; at < last; ++at) {
-                const ReviewKr& kr = krs[at];
+                const ReviewKr& kr = krs[list[at]];
                 const std::string ref = shown_ref(kr.ref, one_file);
                 std::string notes;
                 for (const auto& n : kr.notes)
                     if (!n.note.empty())
-                        notes += (notes.empty() ? "" : "; ") + n.date.iso() + ": " + n.note;
+                        notes += fmt::format("{}{}: {}", notes.empty() ? "" : "; ", n.date.iso(),
+                                             n.note);
                 out.push_back({"kr",
                                0,
                                {text_cell(ref + "  " + kr.title), text_cell(ref),
@@ -263,7 +270,7 @@ Section moved_section(std::string name, std::string heading, const std::vector<R
                         SheetRow note{"note", 1, std::vector<SheetCell>(k_columns, text_cell("")),
                                       k_term};
                         note.cells[0] =
-                            text_cell("    " + n.date.iso() + "  " + n.note, Style::dim);
+                            text_cell(fmt::format("    {}  {}", n.date.iso(), n.note), Style::dim);
                         out.push_back(std::move(note));
                     }
             }
@@ -317,18 +324,18 @@ std::string review_json(const Review& rv, const Spill& spill) {
         w.field("yellow", static_cast<double>(rv.bands[1]));
         w.field("red", static_cast<double>(rv.bands[2]));
         w.end_object();
-        review_krs(w, "delivered", rv.delivered);
-        review_krs(w, "in_progress", rv.in_progress);
-        review_krs(w, "missed", rv.missed);
+        review_krs(w, "delivered", rv, rv.delivered);
+        review_krs(w, "in_progress", rv, rv.in_progress);
+        review_krs(w, "missed", rv, rv.missed);
         review_objectives(w, "missed_commitments", rv.missed_commitments);
         string_array(w, "dropped", rv.dropped);
-        review_krs(w, "movers", rv.movers);
-        review_krs(w, "no_recent_checkin", rv.silent);
+        review_krs(w, "movers", rv, rv.movers);
+        review_krs(w, "no_recent_checkin", rv, rv.silent);
         kpi_list(w, "kpi_alerts", rv.kpi_alerts);
         kpi_list(w, "kpi_stale", rv.kpi_stale);
         review_objectives(w, "notes", rv.retro);
-        review_krs(w, "moved", rv.moved);
-        review_krs(w, "not_moved", rv.not_moved);
+        review_krs(w, "moved", rv, rv.moved);
+        review_krs(w, "not_moved", rv, rv.not_moved);
     });
 }
 
@@ -400,10 +407,10 @@ Sheet review_sheet(const Review& rv) {
         sheet.sections.push_back(std::move(confidence));
         sheet.sections.push_back(moved_section(
             "Moved since " + since, fmt::format("Moved since {} ({})", since, rv.moved.size()),
-            rv.moved, one));
+            rv.krs, rv.moved, one));
         sheet.sections.push_back(kr_section("Did not move",
                                             fmt::format("Did not move ({})", rv.not_moved.size()),
-                                            rv.not_moved, one));
+                                            rv.krs, rv.not_moved, one));
         sheet.sections.push_back(
             kpi_section("KPIs in warning or breach",
                         fmt::format("KPIs in warning or breach ({})", rv.kpi_alerts.size()),
@@ -482,14 +489,15 @@ Sheet review_sheet(const Review& rv) {
                             : "carried from " + shown_ref(o.carried_from, one))}});
     sheet.sections.push_back(std::move(objectives));
 
-    sheet.sections.push_back(kr_section(
-        "Delivered (score >= 0.7)",
-        fmt::format("Delivered, score >= 0.7 ({})", rv.delivered.size()), rv.delivered, one));
+    sheet.sections.push_back(
+        kr_section("Delivered (score >= 0.7)",
+                   fmt::format("Delivered, score >= 0.7 ({})", rv.delivered.size()), rv.krs,
+                   rv.delivered, one));
     sheet.sections.push_back(kr_section("In progress",
                                         fmt::format("In progress ({})", rv.in_progress.size()),
-                                        rv.in_progress, one));
+                                        rv.krs, rv.in_progress, one));
     sheet.sections.push_back(
-        kr_section("Missed", fmt::format("Missed ({})", rv.missed.size()), rv.missed, one));
+        kr_section("Missed", fmt::format("Missed ({})", rv.missed.size()), rv.krs, rv.missed, one));
 
     Section commitments;
     commitments.name = "Missed commitments";
@@ -521,21 +529,24 @@ Sheet review_sheet(const Review& rv) {
 
     const std::string window = rv.window_start.iso();
     sheet.sections.push_back(moved_section("Biggest movers since " + window,
-                                           "Biggest movers since " + window, rv.movers, one));
+                                           "Biggest movers since " + window, rv.krs, rv.movers,
+                                           one));
 
     Section silent = kr_section(
         "No check-in for 14 days",
-        fmt::format("No check-in for {} days ({})", k_checkin_gap_days, rv.silent.size()),
+        fmt::format("No check-in for {} days ({})", k_checkin_gap_days, rv.silent.size()), rv.krs,
         rv.silent, one);
     // The terminal names each silent KR on a line with its days; documents keep the table.
     for (auto& c : silent.columns)
         c.media = k_docs;
     silent.empty.clear();
     if (rv.silent.empty()) silent.before.push_back(none_line());
-    for (const auto& kr : rv.silent)
+    for (const std::size_t at : rv.silent) {
+        const ReviewKr& kr = rv.krs[at];
         silent.before.push_back(item_line(
             shown_ref(kr.ref, one), kr.title,
             {{"  "}, {fmt::format("{} days", kr.days_silent.value_or(0)), Style::yellow}}));
+    }
     sheet.sections.push_back(std::move(silent));
 
     sheet.sections.push_back(kpi_section(

@@ -9,15 +9,17 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace okr::report {
 
-// A KR's note from one check-in.
+// A KR's note from one check-in: the note is the model's text (the workspace outlives the
+// review), not a copy.
 struct CheckinNote {
     Date date;
     double value = 0;
-    std::string note;
+    std::string_view note;
 };
 
 // One KR as the review sees it.
@@ -39,6 +41,11 @@ struct ReviewKr {
     std::vector<CheckinNote> notes; // check-ins inside the window
 };
 
+// One list of the review's KRs: their positions in `Review::krs`, in the list's order. A KR
+// that several lists show is held once (the review of 1,000 files has 20,000 KRs and their
+// check-ins in at least two lists each).
+using ReviewKrs = std::vector<std::size_t>;
+
 struct ReviewObjective {
     std::string ref;
     std::string title;
@@ -54,17 +61,18 @@ struct Review {
     std::optional<double> overall_before;
     std::array<std::size_t, 5> distribution{}; // KR scores in [0,.2) [.2,.4) [.4,.6) [.6,.8) [.8,1]
     std::array<std::size_t, 3> bands{};        // green, yellow, red
-    std::vector<ReviewKr> delivered, in_progress, missed;
+    std::vector<ReviewKr> krs;                 // every KR that a list below shows, once
+    ReviewKrs delivered, in_progress, missed;
     std::vector<ReviewObjective> missed_commitments;
     std::vector<std::string> dropped; // refs of dropped objectives and KRs, with titles
-    std::vector<ReviewKr> movers;     // biggest |change of progress| over the window, at most 5
-    std::vector<ReviewKr> silent;     // no check-in for 14 days in a running cycle
+    ReviewKrs movers;                 // biggest |change of progress| over the window, at most 5
+    ReviewKrs silent;                 // no check-in for 14 days in a running cycle
     std::vector<KpiRow> kpi_alerts;   // warn or breach
     std::vector<KpiRow> kpi_stale;
     std::vector<ReviewObjective> retro; // objectives with notes
     // The weekly view:
-    std::vector<ReviewKr> moved;     // a check-in inside the window
-    std::vector<ReviewKr> not_moved; // none
+    ReviewKrs moved;     // a check-in inside the window
+    ReviewKrs not_moved; // none
 };
 
 // Builds the review for the selection as of `now.as_of`; `before` is the same workspace

@@ -647,4 +647,27 @@ uptime  Site uptime  98.2%  >= 99    breach (stale)  2026-11-01
         }
     }
 
+    TEST_CASE("a KR that several lists show is held once, and its notes are the model's text") {
+        const test::Club club;
+        const Review review =
+            build_review(club.index, club.evaluation, evaluate(club.index, test::day("2026-10-10")),
+                         Selection{}, test::day("2026-10-10"));
+        // Every KR is in one of delivered, in progress or missed and in one of moved or not
+        // moved: three KRs, held once each.
+        REQUIRE(review.krs.size() == 3);
+        CHECK(review.delivered.size() + review.in_progress.size() + review.missed.size() == 3);
+        CHECK(review.moved.size() + review.not_moved.size() == 3);
+        for (const ReviewKrs* list :
+             {&review.delivered, &review.in_progress, &review.missed, &review.moved,
+              &review.not_moved, &review.movers, &review.silent})
+            for (const std::size_t at : *list)
+                CHECK(at < review.krs.size());
+        const ReviewKr& members = review.krs.front();
+        CHECK(members.ref == "club/grow.members");
+        REQUIRE(members.notes.size() == 2);
+        const Checkin& open_day = club.workspace.files[0].objectives[0].krs[0].checkins[0];
+        CHECK(members.notes[0].note == "open day");
+        CHECK(members.notes[0].note.data() == open_day.note.data());
+    }
+
 } // TEST_SUITE
