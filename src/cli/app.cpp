@@ -96,10 +96,13 @@ struct ReaderQuit {};
 struct Output {
     int error = 0;
     bool colour = false;
+    // CSV and HTML have their own escaping, which the last line of defence would spoil (a CSV
+    // line ends in CR LF): they are written as they are, as they are at the end of the run.
+    bool documents = false;
     void write(std::string_view text) {
         if (error) return;
         std::string safe;
-        if (!report::output_unchanged(text)) {
+        if (!documents && !report::output_unchanged(text)) {
             safe = report::escape_output(text, colour);
             text = safe;
         }
@@ -302,6 +305,7 @@ util::Ending run(int argc, char** argv, util::Keeper& kept) {
         options, read_environment(), kept, [&output](std::string_view text) { output.write(text); },
         [&output](std::string_view text) { write_stderr(text, output.colour); });
     output.colour = session.look().color;
+    output.documents = options.format == "csv" || options.format == "html";
     if (!chosen) {
         // No command: status where a workspace is found, otherwise a short pointer to `okr init`.
         if (!io::find_root_files(session.source())) {

@@ -1,5 +1,7 @@
 #include "okr/cli/session.hpp"
 
+#include "okr/cli/pager.hpp"
+
 #include "okr/core/lint.hpp"
 #include "okr/core/suggest.hpp"
 #include "okr/report/terminal.hpp"
@@ -258,7 +260,19 @@ std::string Session::render(const std::function<std::string(const report::Spill&
             text.clear();
         });
     }
-    return report::render_sheet(sheet(), format, look());
+    // Without a pager, long output is written a window at a time as its rows are made (a pager
+    // is handed the whole of it, to decide whether it fits the screen).
+    std::string out;
+    const bool streamed = m_write && pager_command(m_options.no_pager, m_env.stdout_is_terminal,
+                                                   m_env.okr_pager, m_env.pager)
+                                         .empty();
+    report::render_sheet(sheet(), format, look(), out,
+                         streamed ? report::Spill([this](std::string& text) {
+                             m_write(text);
+                             text.clear();
+                         })
+                                  : report::Spill());
+    return out;
 }
 
 } // namespace okr::cli

@@ -52,7 +52,7 @@ std::string csv_row(const std::vector<std::string>& fields) {
 
 } // namespace
 
-std::string render_csv(const Sheet& sheet) {
+void render_csv(const Sheet& sheet, std::string& out, const Spill& spill) {
     std::vector<std::string> columns;
     for (const auto& s : sheet.sections)
         if (in_documents(s.media))
@@ -63,7 +63,7 @@ std::string render_csv(const Sheet& sheet) {
     std::vector<std::string> header = {"section", "kind"};
     for (const auto& c : columns)
         header.push_back(csv_field(c));
-    std::string out = csv_row(header);
+    out += csv_row(header);
     std::vector<std::string> fields(columns.size() + 2);
     for (const auto& s : sheet.sections) {
         if (!in_documents(s.media)) continue;
@@ -89,8 +89,14 @@ std::string render_csv(const Sheet& sheet) {
                 out += fields[i];
             }
             out += "\r\n";
+            spill_window(out, spill);
         });
     }
+}
+
+std::string render_csv(const Sheet& sheet) {
+    std::string out;
+    render_csv(sheet, out, {});
     return out;
 }
 

@@ -62,8 +62,8 @@ std::string md_cell(const SheetCell& cell) {
 
 } // namespace
 
-std::string render_markdown(const Sheet& sheet) {
-    std::string out = "# " + md_escape(sheet.title) + "\n\n";
+void render_markdown(const Sheet& sheet, std::string& out, const Spill& spill) {
+    out += "# " + md_escape(sheet.title) + "\n\n";
     for (const auto& line : sheet.subtitle)
         out += md_escape(line) + "  \n";
     if (!sheet.subtitle.empty()) out += "\n";
@@ -106,6 +106,7 @@ std::string render_markdown(const Sheet& sheet) {
                     out += " |";
                 }
                 out += "\n";
+                spill_window(out, spill);
             });
             out += "\n";
         } else if (before.empty() && after.empty()) {
@@ -114,6 +115,11 @@ std::string render_markdown(const Sheet& sheet) {
         for (const auto& p : after)
             out += md_escape(p) + "\n\n";
     }
+}
+
+std::string render_markdown(const Sheet& sheet) {
+    std::string out;
+    render_markdown(sheet, out, {});
     return out;
 }
 

@@ -112,8 +112,7 @@ std::string terminal_text(const SheetCell& cell) {
 
 } // namespace
 
-std::string render_terminal(const Sheet& sheet, const Look& look) {
-    std::string out;
+void render_terminal(const Sheet& sheet, const Look& look, std::string& out, const Spill& spill) {
     for (const auto& l : sheet.head) {
         if (!in_terminal(l.media)) continue;
         // A head line is wrapped to the width; its first span sets the style of the whole line.
@@ -168,12 +167,18 @@ std::string render_terminal(const Sheet& sheet, const Look& look) {
                     if (!in_terminal(row.media)) return;
                     terminal_cells(row);
                     layout.line(cells, out);
+                    spill_window(out, spill);
                 });
             }
         }
         for (const auto& l : s.after)
             if (in_terminal(l.media)) out += terminal_line(l, look);
     }
+}
+
+std::string render_terminal(const Sheet& sheet, const Look& look) {
+    std::string out;
+    render_terminal(sheet, look, out, {});
     return out;
 }
 

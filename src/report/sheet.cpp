@@ -231,11 +231,22 @@ std::vector<std::string> document_lines(const std::vector<Line>& lines) {
     return out;
 }
 
+void spill_window(std::string& out, const Spill& spill) {
+    if (spill && out.size() >= k_output_window) spill(out);
+}
+
+void render_sheet(const Sheet& sheet, std::string_view format, const Look& look, std::string& out,
+                  const Spill& spill) {
+    if (format == "csv") return render_csv(sheet, out, spill);
+    if (format == "markdown") return render_markdown(sheet, out, spill);
+    if (format == "html") return render_html(sheet, out, spill);
+    return render_terminal(sheet, look, out, spill);
+}
+
 std::string render_sheet(const Sheet& sheet, std::string_view format, const Look& look) {
-    if (format == "csv") return render_csv(sheet);
-    if (format == "markdown") return render_markdown(sheet);
-    if (format == "html") return render_html(sheet);
-    return render_terminal(sheet, look);
+    std::string out;
+    render_sheet(sheet, format, look, out, {});
+    return out;
 }
 
 } // namespace okr::report

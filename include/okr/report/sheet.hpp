@@ -7,6 +7,7 @@
 
 #include "okr/core/date.hpp"
 #include "okr/core/scoring.hpp"
+#include "okr/report/json.hpp"
 #include "okr/report/table.hpp"
 
 #include <functional>
@@ -184,20 +185,32 @@ std::vector<std::size_t> document_columns(const Section& s);
 std::vector<std::string> document_lines(const std::vector<Line>& lines);
 
 // Each renderer is a file of its own (render_terminal.cpp, render_csv.cpp, ...; charts in
-// chart.cpp), and knows nothing of any report.
+// chart.cpp), and knows nothing of any report. Each appends its output to `out`; given a
+// `spill`, it hands `out` over whenever it holds a window of output (k_output_window bytes or
+// more) at the end of a line, so that a long report is written as its rows are made and is
+// never held whole. The forms that return a string keep it all.
+inline constexpr std::size_t k_output_window = std::size_t{1} << 16;
+// Hands `out` to `spill` when it holds a window of output; a renderer calls it where a line ends.
+void spill_window(std::string& out, const Spill& spill);
 // The terminal table: head lines (cut to the width), then each section: its heading, lines, a
 // table fitted to the width (or its `empty` line), charts.
+void render_terminal(const Sheet& sheet, const Look& look, std::string& out, const Spill& spill);
 std::string render_terminal(const Sheet& sheet, const Look& look);
 // RFC 4180: CRLF line ends, quotes doubled; one header row (`section`, `kind`, then the union of
 // the sections' column keys) and one row per item. A cell that begins with = + - @ (or a tab or
 // carriage return) is prefixed with ' so spreadsheets do not run it as a formula.
+void render_csv(const Sheet& sheet, std::string& out, const Spill& spill);
 std::string render_csv(const Sheet& sheet);
 // GitHub-flavoured Markdown: a heading and a pipe table per section.
+void render_markdown(const Sheet& sheet, std::string& out, const Spill& spill);
 std::string render_markdown(const Sheet& sheet);
 // One self-contained HTML page: inline CSS and SVG, no script, nothing fetched; fits a
 // 1,000 px window (a wide table scrolls in its own box).
+void render_html(const Sheet& sheet, std::string& out, const Spill& spill);
 std::string render_html(const Sheet& sheet);
 // One of the above by --format name: table, csv, markdown or html.
+void render_sheet(const Sheet& sheet, std::string_view format, const Look& look, std::string& out,
+                  const Spill& spill);
 std::string render_sheet(const Sheet& sheet, std::string_view format, const Look& look);
 
 // The label of a chart's value axis at `v`: a word where the chart names its ends.
