@@ -76,21 +76,24 @@ void render_csv(const Sheet& sheet, std::string& out, const Spill& spill) {
                                columns.begin()) +
                            2;
         const std::string section = csv_field(s.name.empty() ? s.heading : s.name);
-        for_each_row(s, [&](const SheetRow& row) {
-            if (!in_documents(row.media)) return;
-            for (auto& f : fields)
-                f.clear();
-            fields[0] = section;
-            fields[1] = csv_field(row.kind);
-            for (std::size_t i = 0; i < s.columns.size() && i < row.cells.size(); ++i)
-                if (place[i] != std::string::npos) fields[place[i]] = csv_value(row.cells[i]);
-            for (std::size_t i = 0; i < fields.size(); ++i) {
-                if (i) out += ',';
-                out += fields[i];
-            }
-            out += "\r\n";
-            spill_window(out, spill);
-        });
+        for_each_row(
+            s,
+            [&](const SheetRow& row) {
+                if (!in_documents(row.media)) return;
+                for (auto& f : fields)
+                    f.clear();
+                fields[0] = section;
+                fields[1] = csv_field(row.kind);
+                for (std::size_t i = 0; i < s.columns.size() && i < row.cells.size(); ++i)
+                    if (place[i] != std::string::npos) fields[place[i]] = csv_value(row.cells[i]);
+                for (std::size_t i = 0; i < fields.size(); ++i) {
+                    if (i) out += ',';
+                    out += fields[i];
+                }
+                out += "\r\n";
+                spill_window(out, spill);
+            },
+            k_row_window, Media::documents);
     }
 }
 

@@ -244,45 +244,49 @@ void render_html(const Sheet& sheet, std::string& out, const Spill& spill) {
         const auto columns = document_columns(s);
         // The table opens at its first row that documents show, so the rows are made once.
         bool rows = false;
-        for_each_row(s, [&](const SheetRow& row) {
-            if (columns.empty() || !in_documents(row.media)) return;
-            if (!rows) {
-                // A wide table scrolls in its own box, so the page fits the window.
-                out += "<div class=\"scroll\">\n<table>\n<thead><tr>";
-                for (std::size_t i : columns)
-                    out += "<th>" + html_escape(s.columns[i].header) + "</th>";
-                out += "</tr></thead>\n<tbody>\n";
-                rows = true;
-            }
-            out += "<tr class=\"" + css_token(row.kind) + "\">";
-            bool first = true;
-            for (std::size_t i : columns) {
-                const SheetCell empty;
-                const SheetCell& cell = i < row.cells.size() ? row.cells[i] : empty;
-                // Titles wrap and take the width the other cells leave: every other cell (a
-                // ref, an owner, a unit, a number, a date, a status) stays on one line, as
-                // narrow as it is; notes and details wrap too.
-                const SheetColumn& c = s.columns[i];
-                const bool text = cell.kind == CellKind::text;
-                out += "<td";
-                out += cell.kind == CellKind::bar                ? " class=\"bar\""
-                       : numeric(cell.kind)                      ? " class=\"num\""
-                       : text && (c.shrinks || c.key == "title") ? " class=\"title\""
-                       : text && prose_column(c.key)             ? " class=\"prose\""
-                       : text && c.key == "ref"                  ? " class=\"ref\""
-                                                                 : "";
-                if (first && row.depth > 0)
-                    out += fmt::format(" style=\"padding-left:{:.1f}rem\"", 0.5 + 1.25 * row.depth);
-                first = false;
-                out += ">";
-                // A long ref may break after its namespace or objective, never inside an id.
-                out +=
-                    text && c.key == "ref" ? ref_breaks(html_escape(cell.text)) : html_cell(cell);
-                out += "</td>";
-            }
-            out += "</tr>\n";
-            spill_window(out, spill);
-        });
+        for_each_row(
+            s,
+            [&](const SheetRow& row) {
+                if (columns.empty() || !in_documents(row.media)) return;
+                if (!rows) {
+                    // A wide table scrolls in its own box, so the page fits the window.
+                    out += "<div class=\"scroll\">\n<table>\n<thead><tr>";
+                    for (std::size_t i : columns)
+                        out += "<th>" + html_escape(s.columns[i].header) + "</th>";
+                    out += "</tr></thead>\n<tbody>\n";
+                    rows = true;
+                }
+                out += "<tr class=\"" + css_token(row.kind) + "\">";
+                bool first = true;
+                for (std::size_t i : columns) {
+                    const SheetCell empty;
+                    const SheetCell& cell = i < row.cells.size() ? row.cells[i] : empty;
+                    // Titles wrap and take the width the other cells leave: every other cell (a
+                    // ref, an owner, a unit, a number, a date, a status) stays on one line, as
+                    // narrow as it is; notes and details wrap too.
+                    const SheetColumn& c = s.columns[i];
+                    const bool text = cell.kind == CellKind::text;
+                    out += "<td";
+                    out += cell.kind == CellKind::bar                ? " class=\"bar\""
+                           : numeric(cell.kind)                      ? " class=\"num\""
+                           : text && (c.shrinks || c.key == "title") ? " class=\"title\""
+                           : text && prose_column(c.key)             ? " class=\"prose\""
+                           : text && c.key == "ref"                  ? " class=\"ref\""
+                                                                     : "";
+                    if (first && row.depth > 0)
+                        out += fmt::format(" style=\"padding-left:{:.1f}rem\"",
+                                           0.5 + 1.25 * row.depth);
+                    first = false;
+                    out += ">";
+                    // A long ref may break after its namespace or objective, never inside an id.
+                    out += text && c.key == "ref" ? ref_breaks(html_escape(cell.text))
+                                                  : html_cell(cell);
+                    out += "</td>";
+                }
+                out += "</tr>\n";
+                spill_window(out, spill);
+            },
+            k_row_window, Media::documents);
         if (rows) {
             out += "</tbody>\n</table>\n</div>\n";
         } else if (before.empty() && after.empty() && s.charts.empty()) {

@@ -79,12 +79,15 @@ void render_markdown(const Sheet& sheet, std::string& out, const Spill& spill) {
         // One pass to learn whether any row shows and which columns are numbers, one to write.
         bool rows = false;
         std::vector<bool> right(s.columns.size(), false);
-        for_each_row(s, [&](const SheetRow& row) {
-            if (!in_documents(row.media)) return;
-            rows = true;
-            for (std::size_t i : columns)
-                if (i < row.cells.size() && numeric(row.cells[i].kind)) right[i] = true;
-        });
+        for_each_row(
+            s,
+            [&](const SheetRow& row) {
+                if (!in_documents(row.media)) return;
+                rows = true;
+                for (std::size_t i : columns)
+                    if (i < row.cells.size() && numeric(row.cells[i].kind)) right[i] = true;
+            },
+            k_row_window, Media::documents);
         if (!columns.empty() && rows) {
             out += "|";
             for (std::size_t i : columns)
@@ -93,21 +96,24 @@ void render_markdown(const Sheet& sheet, std::string& out, const Spill& spill) {
             for (std::size_t i : columns)
                 out += right[i] ? " ---: |" : " --- |";
             out += "\n";
-            for_each_row(s, [&](const SheetRow& row) {
-                if (!in_documents(row.media)) return;
-                out += "|";
-                bool first = true;
-                for (std::size_t i : columns) {
-                    out += ' ';
-                    for (int d = 0; first && d < row.depth; ++d)
-                        out += "&nbsp;&nbsp;&nbsp;";
-                    first = false;
-                    if (i < row.cells.size()) out += md_cell(row.cells[i]);
-                    out += " |";
-                }
-                out += "\n";
-                spill_window(out, spill);
-            });
+            for_each_row(
+                s,
+                [&](const SheetRow& row) {
+                    if (!in_documents(row.media)) return;
+                    out += "|";
+                    bool first = true;
+                    for (std::size_t i : columns) {
+                        out += ' ';
+                        for (int d = 0; first && d < row.depth; ++d)
+                            out += "&nbsp;&nbsp;&nbsp;";
+                        first = false;
+                        if (i < row.cells.size()) out += md_cell(row.cells[i]);
+                        out += " |";
+                    }
+                    out += "\n";
+                    spill_window(out, spill);
+                },
+                k_row_window, Media::documents);
             out += "\n";
         } else if (before.empty() && after.empty()) {
             out += "_None._\n\n";

@@ -152,23 +152,29 @@ void render_terminal(const Sheet& sheet, const Look& look, std::string& out, con
                 }
             };
             bool any = false;
-            for_each_row(s, [&](const SheetRow& row) {
-                if (!in_terminal(row.media)) return;
-                any = true;
-                terminal_cells(row);
-                layout.measure(cells);
-            });
+            for_each_row(
+                s,
+                [&](const SheetRow& row) {
+                    if (!in_terminal(row.media)) return;
+                    any = true;
+                    terminal_cells(row);
+                    layout.measure(cells);
+                },
+                k_row_window, Media::terminal);
             if (!any) {
                 if (!s.empty.empty()) out += terminal_line(line(s.empty), look);
             } else {
                 layout.fit(look);
                 layout.header(out);
-                for_each_row(s, [&](const SheetRow& row) {
-                    if (!in_terminal(row.media)) return;
-                    terminal_cells(row);
-                    layout.line(cells, out);
-                    spill_window(out, spill);
-                });
+                for_each_row(
+                    s,
+                    [&](const SheetRow& row) {
+                        if (!in_terminal(row.media)) return;
+                        terminal_cells(row);
+                        layout.line(cells, out);
+                        spill_window(out, spill);
+                    },
+                    k_row_window, Media::terminal);
             }
         }
         for (const auto& l : s.after)

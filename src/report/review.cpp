@@ -206,8 +206,8 @@ Section kr_section(std::string name, std::string heading, const std::vector<Revi
         column("outcome", "Outcome", k_docs),
     };
     s.more_rows = {
-        list.size(),
-        [&krs, &list, one_file](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+        list.size(), [&krs, &list, one_file](std::size_t first, std::size_t last, Media,
+                                             std::vector<SheetRow>& out) {
             for (std::size_t at = first; at < last; ++at) {
                 const ReviewKr& kr = krs[list[at]];
                 const std::string ref = shown_ref(kr.ref, one_file);
@@ -245,7 +245,7 @@ Section moved_section(std::string name, std::string heading, const std::vector<R
     };
     const std::size_t k_columns = s.columns.size();
     s.more_rows = {
-        list.size(), [&krs, &list, one_file, k_columns](std::size_t first, std::size_t last,
+        list.size(), [&krs, &list, one_file, k_columns](std::size_t first, std::size_t last, Media,
                                                         std::vector<SheetRow>& out) {
             for (std::size_t at = first; at < last; ++at) {
                 const ReviewKr& kr = krs[list[at]];
@@ -282,7 +282,7 @@ Section kpi_section(std::string name, std::string heading, const std::vector<Kpi
                     bool one_file) {
     Section s = sub_section(std::move(name), std::move(heading));
     s.columns = kpi_columns(false);
-    s.more_rows = {kpis.size(), [&kpis, one_file](std::size_t first, std::size_t last,
+    s.more_rows = {kpis.size(), [&kpis, one_file](std::size_t first, std::size_t last, Media,
                                                   std::vector<SheetRow>& out) {
                        for (std::size_t at = first; at < last; ++at) {
                            SheetRow row =

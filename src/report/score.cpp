@@ -49,7 +49,7 @@ Sheet score_sheet(const Report& r) {
     // The rows of each objective and its KRs, a window at a time.
     s.more_rows = {
         r.objectives.size(),
-        [&r, refs](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+        [&r, refs](std::size_t first, std::size_t last, Media, std::vector<SheetRow>& out) {
             for (std::size_t at = first; at < last; ++at) {
                 const ObjectiveRow& o = r.objectives[at];
                 std::string note;

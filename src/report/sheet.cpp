@@ -204,14 +204,14 @@ bool numeric(CellKind k) {
 }
 
 void for_each_row(const Section& s, const std::function<void(const SheetRow&)>& visit,
-                  std::size_t window) {
+                  std::size_t window, Media media) {
     for (const auto& row : s.rows)
         visit(row);
     if (!s.more_rows.make) return;
     std::vector<SheetRow> rows;
     for (std::size_t first = 0; first < s.more_rows.parts; first += window) {
         rows.clear();
-        s.more_rows.make(first, std::min(first + window, s.more_rows.parts), rows);
+        s.more_rows.make(first, std::min(first + window, s.more_rows.parts), media, rows);
         for (const auto& row : rows)
             visit(row);
     }

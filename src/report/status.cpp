@@ -159,81 +159,101 @@ Sheet status_sheet(const Report& r) {
         column("last_checkin", "Last check-in", k_docs),
         column("forecast", "Forecast", k_docs),
     };
-    // The rows of each objective (its KRs, KPIs and unresolved KPIs), a window at a time.
+    // The rows of each objective (its KRs, KPIs and unresolved KPIs), a window at a time, each
+    // cell only where it shows (t: the terminal's columns, d: the documents').
     const std::size_t k_columns = s.columns.size();
     s.more_rows = {
-        r.objectives.size(),
-        [&r, refs, k_columns](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+        r.objectives.size(), [&r, refs, k_columns](std::size_t first, std::size_t last, Media media,
+                                                   std::vector<SheetRow>& out) {
+            const bool t = in_terminal(media), d = in_documents(media);
             for (std::size_t at = first; at < last; ++at) {
                 const ObjectiveRow& o = r.objectives[at];
-                const std::string name = (refs ? o.ref : o.id) + "  " + o.title;
-                const std::string type = o.type == ObjectiveType::committed ? " [committed]" : "";
-                SheetCell parent =
-                    text_cell(o.parent.empty()
-                                  ? ""
-                                  : "↑ " + o.parent + (o.parent_unresolved ? " (unresolved)" : ""),
-                              o.parent_unresolved ? Style::red : Style::dim);
+                SheetCell item, parent;
+                if (t) {
+                    const std::string type =
+                        o.type == ObjectiveType::committed ? " [committed]" : "";
+                    item = text_cell((refs ? o.ref : o.id) + "  " + o.title + type, Style::bold);
+                    parent = text_cell(o.parent.empty()
+                                           ? ""
+                                           : "↑ " + o.parent +
+                                                 (o.parent_unresolved ? " (unresolved)" : ""),
+                                       o.parent_unresolved ? Style::red : Style::dim);
+                }
                 out.push_back(
-                    {"objective",
-                     0,
-                     {text_cell(name + type, Style::bold), text_cell(o.ref), text_cell(o.title),
-                      text_cell(o.owner), styled(bar_cell(o.score), style_of(o.status)),
-                      bar_cell(o.score), percent_cell(o.score), parent, text_cell(""),
-                      text_cell(""), text_cell(""), styled(percent_cell(o.expected), Style::dim),
-                      percent_cell(o.expected), status_cell(o.status), text_cell(""), text_cell(""),
-                      text_cell(""), text_cell(""), text_cell("")}});
+                    {"objective", 0,
+                     row_cells(std::move(item), d ? text_cell(o.ref) : SheetCell{},
+                               d ? text_cell(o.title) : SheetCell{},
+                               d ? text_cell(o.owner) : SheetCell{},
+                               t ? styled(bar_cell(o.score), style_of(o.status)) : SheetCell{},
+                               d ? bar_cell(o.score) : SheetCell{},
+                               t ? percent_cell(o.score) : SheetCell{}, std::move(parent),
+                               text_cell(""), text_cell(""), text_cell(""),
+                               t ? styled(percent_cell(o.expected), Style::dim) : SheetCell{},
+                               d ? percent_cell(o.expected) : SheetCell{}, status_cell(o.status),
+                               text_cell(""), text_cell(""), text_cell(""), text_cell(""),
+                               text_cell(""))});
                 for (const auto& kr : o.krs) {
                     const bool dropped = kr.status == Status::dropped;
                     const bool milestone = kr.type == KrType::milestone;
-                    SheetCell value = value_cell(kr.current, kr.target, kr.unit, milestone);
-                    if (!kr.kpi_ref.empty())
-                        value.text += kr.kpi_unresolved ? " (kpi " + kr.kpi_ref + " unresolved)"
-                                                        : " (kpi " + kr.kpi_ref + ")";
-                    value.style = kr.kpi_unresolved ? Style::red : Style::plain;
+                    SheetCell value;
+                    if (t) {
+                        value = value_cell(kr.current, kr.target, kr.unit, milestone);
+                        if (!kr.kpi_ref.empty())
+                            value.text += kr.kpi_unresolved ? " (kpi " + kr.kpi_ref + " unresolved)"
+                                                            : " (kpi " + kr.kpi_ref + ")";
+                        value.style = kr.kpi_unresolved ? Style::red : Style::plain;
+                    }
                     out.push_back(
-                        {dropped ? "dropped" : "kr",
-                         1,
-                         {text_cell("  " + kr.id + "  " + kr.title,
-                                    dropped ? Style::dim : Style::plain),
-                          text_cell(kr.ref), text_cell(kr.title), text_cell(kr.owner),
-                          styled(bar_cell(kr.progress), dropped ? Style::dim : style_of(kr.status)),
-                          bar_cell(kr.progress), percent_cell(kr.progress), value,
-                          milestone ? milestone_cell(kr.current) : number_cell(kr.current),
-                          milestone ? milestone_cell(kr.target) : number_cell(kr.target),
-                          text_cell(kr.unit), styled(percent_cell(kr.expected), Style::dim),
-                          percent_cell(kr.expected), status_cell(kr.status),
-                          kr.confidence ? percent_cell(kr.confidence) : text_cell(""),
-                          percent_cell(kr.confidence),
-                          styled(text_cell(age_text(kr.age_days)),
-                                 kr.age_days && *kr.age_days > 14 ? Style::yellow : Style::dim),
-                          date_cell(kr.last_checkin), percent_cell(kr.forecast_score)}});
+                        {dropped ? "dropped" : "kr", 1,
+                         row_cells(t ? text_cell("  " + kr.id + "  " + kr.title,
+                                                 dropped ? Style::dim : Style::plain)
+                                     : SheetCell{},
+                                   d ? text_cell(kr.ref) : SheetCell{},
+                                   d ? text_cell(kr.title) : SheetCell{},
+                                   d ? text_cell(kr.owner) : SheetCell{},
+                                   t ? styled(bar_cell(kr.progress),
+                                              dropped ? Style::dim : style_of(kr.status))
+                                     : SheetCell{},
+                                   d ? bar_cell(kr.progress) : SheetCell{},
+                                   t ? percent_cell(kr.progress) : SheetCell{}, std::move(value),
+                                   !d          ? SheetCell{}
+                                   : milestone ? milestone_cell(kr.current)
+                                               : number_cell(kr.current),
+                                   !d          ? SheetCell{}
+                                   : milestone ? milestone_cell(kr.target)
+                                               : number_cell(kr.target),
+                                   d ? text_cell(kr.unit) : SheetCell{},
+                                   t ? styled(percent_cell(kr.expected), Style::dim) : SheetCell{},
+                                   d ? percent_cell(kr.expected) : SheetCell{},
+                                   status_cell(kr.status),
+                                   !t              ? SheetCell{}
+                                   : kr.confidence ? percent_cell(kr.confidence)
+                                                   : text_cell(""),
+                                   d ? percent_cell(kr.confidence) : SheetCell{},
+                                   t ? styled(text_cell(age_text(kr.age_days)),
+                                              kr.age_days && *kr.age_days > 14 ? Style::yellow
+                                                                               : Style::dim)
+                                     : SheetCell{},
+                                   d ? date_cell(kr.last_checkin) : SheetCell{},
+                                   d ? percent_cell(kr.forecast_score) : SheetCell{})});
                 }
+                if (!t) continue; // the KPIs under an objective show only in the terminal
                 for (const auto& k : o.kpis) {
                     SheetCell value = kpi_value(k);
                     value.text += "  " + kpi_bounds(k);
                     value.keep = display_width(value.text); // the bounds are numbers too
-                    SheetRow row{"kpi", 2, {}, k_term};
-                    row.cells = {
-                        text_cell("  ◆ " + k.id + "  " + k.title, Style::cyan),
-                        text_cell(""),
-                        text_cell(""),
-                        text_cell(""),
-                        spark_cell(k.history),
-                        text_cell(""),
-                        text_cell(""),
-                        value,
-                        text_cell(""),
-                        text_cell(""),
-                        text_cell(""),
-                        text_cell(""),
-                        text_cell(""),
-                        health_cell(k.health, k.stale),
-                        text_cell(""),
-                        text_cell(""),
-                        styled(text_cell(k.date ? age_text(r.as_of - *k.date) : "-"), Style::dim),
-                        text_cell(""),
-                        text_cell("")};
-                    out.push_back(std::move(row));
+                    out.push_back(
+                        {"kpi", 2,
+                         row_cells(text_cell("  ◆ " + k.id + "  " + k.title, Style::cyan),
+                                   text_cell(""), text_cell(""), text_cell(""),
+                                   spark_cell(k.history), text_cell(""), text_cell(""),
+                                   std::move(value), text_cell(""), text_cell(""), text_cell(""),
+                                   text_cell(""), text_cell(""), health_cell(k.health, k.stale),
+                                   text_cell(""), text_cell(""),
+                                   styled(text_cell(k.date ? age_text(r.as_of - *k.date) : "-"),
+                                          Style::dim),
+                                   text_cell(""), text_cell("")),
+                         k_term});
                 }
                 for (const auto& missing : o.missing_kpis) {
                     SheetRow row{"kpi", 2, std::vector<SheetCell>(k_columns, text_cell("")),
@@ -263,8 +283,9 @@ Sheet status_sheet(const Report& r) {
     kpis.columns = kpi_columns(false);
     kpis.columns.erase(kpis.columns.begin() + k_owner);
     kpis.columns.insert(kpis.columns.begin(), column("objective", "Objective", k_docs));
-    kpis.more_rows = {r.objectives.size(),
-                      [&r](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+    kpis.more_rows = {r.objectives.size(), [&r](std::size_t first, std::size_t last, Media media,
+                                                std::vector<SheetRow>& out) {
+                          if (!in_documents(media)) return; // a section of the documents
                           for (std::size_t at = first; at < last; ++at) {
                               const ObjectiveRow& o = r.objectives[at];
                               for (const auto& k : o.kpis) {

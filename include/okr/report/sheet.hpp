@@ -133,15 +133,28 @@ struct Chart {
 std::optional<std::pair<double, double>> value_range(const Chart& chart);
 
 // Rows made on demand, a window at a time: `parts` parts (an objective, a KPI, ...), and
-// `make(first, last, out)` appends the rows of parts [first, last) to `out`. A renderer makes a
-// window, writes it and drops it, so a long section is never held whole; a renderer that must
-// see every row before it writes one (the terminal's column widths, Markdown's alignment) makes
-// them twice and keeps no cell from its first pass. Every report's long section is made so,
-// and every renderer reads rows through for_each_row, so a new report inherits the windows.
+// `make(first, last, media, out)` appends the rows of parts [first, last) to `out`. A renderer
+// makes a window, writes it and drops it, so a long section is never held whole; a renderer that
+// must see every row before it writes one (the terminal's column widths, Markdown's alignment)
+// makes them twice and keeps no cell from its first pass. `media` is where the rows are drawn
+// (Media::terminal or Media::documents; Media::all: everywhere): a row or a cell that shows
+// only elsewhere may be left out or empty, for no renderer reads it, so no format builds what
+// it throws away. Every report's long section is made so, and every renderer reads rows
+// through for_each_row, so a new report inherits the windows.
 struct RowMaker {
     std::size_t parts = 0;
-    std::function<void(std::size_t first, std::size_t last, std::vector<SheetRow>& out)> make;
+    std::function<void(std::size_t first, std::size_t last, Media media,
+                       std::vector<SheetRow>& out)>
+        make;
 };
+
+// The cells of a row, moved into it (a braced list would copy each one).
+template <class... Cells> std::vector<SheetCell> row_cells(Cells&&... cells) {
+    std::vector<SheetCell> out;
+    out.reserve(sizeof...(cells));
+    (out.push_back(std::forward<Cells>(cells)), ...);
+    return out;
+}
 
 struct Section {
     std::string name;    // the CSV `section` column: stable, no counts
@@ -171,9 +184,10 @@ struct Sheet {
 };
 
 // Every row of a section in order: its `rows`, then those of `more_rows`, made a window of
-// `window` parts at a time (each window is dropped before the next is made).
+// `window` parts at a time (each window is dropped before the next is made) for `media`.
+inline constexpr std::size_t k_row_window = 256;
 void for_each_row(const Section& s, const std::function<void(const SheetRow&)>& visit,
-                  std::size_t window = 256);
+                  std::size_t window = k_row_window, Media media = Media::all);
 
 // Where a part shows, for the renderers: the terminal table, or the documents.
 bool in_terminal(Media m);

@@ -28,7 +28,7 @@ Sheet long_sheet(std::size_t parts) {
                     column("progress", "Progress", Media::all, Align::left, false, 1),
                     column("trend", "Trend", Media::terminal, Align::left, false, 2)};
     made.more_rows = {
-        parts, [](std::size_t first, std::size_t last, std::vector<SheetRow>& out) {
+        parts, [](std::size_t first, std::size_t last, Media, std::vector<SheetRow>& out) {
             for (std::size_t i = first; i < last; ++i)
                 out.push_back({i % 3 ? "kr" : "objective",
                                i % 3 ? 1 : 0,

@@ -264,4 +264,37 @@ as of 2026-11-23
         }
     }
 
+    TEST_CASE("rows made for one medium build no cell of a column only the other shows") {
+        const test::Club club;
+        const Report report = club.report();
+        const Sheet made = status_sheet(report);
+        const auto rows_for = [&](const Section& s, Media medium) {
+            std::vector<SheetRow> rows;
+            for_each_row(
+                s, [&](const SheetRow& row) { rows.push_back(row); }, k_row_window, medium);
+            return rows;
+        };
+        const Section& objectives = made.sections.front();
+        for (Media medium : {Media::terminal, Media::documents}) {
+            CAPTURE(static_cast<int>(medium));
+            const auto rows = rows_for(objectives, medium);
+            CHECK(rows.size() >= 4);
+            for (const SheetRow& row : rows)
+                for (std::size_t i = 0; i < objectives.columns.size() && i < row.cells.size(); ++i)
+                    if (objectives.columns[i].media != Media::all &&
+                        objectives.columns[i].media != medium)
+                        CHECK(row.cells[i].text.empty());
+        }
+        // Made for every medium, a row has the cells of both (the ref shows in documents only).
+        const auto all = rows_for(objectives, Media::all);
+        REQUIRE_FALSE(all.empty());
+        CHECK_FALSE(all.front().cells[0].text.empty());
+        CHECK_FALSE(all.front().cells[1].text.empty());
+        // A section of the documents is not made for the terminal.
+        REQUIRE(made.sections.size() == 2);
+        CHECK(made.sections.back().media == Media::documents);
+        CHECK(rows_for(made.sections.back(), Media::terminal).empty());
+        CHECK_FALSE(rows_for(made.sections.back(), Media::documents).empty());
+    }
+
 } // TEST_SUITE
