@@ -8,7 +8,8 @@ namespace {
 
 class Linter {
   public:
-    Linter(const WorkspaceIndex& index, const Evaluation& ev) : m_index(index), m_ev(ev) {}
+    Linter(const WorkspaceIndex& index, const Evaluation& ev, std::size_t explain)
+        : m_index(index), m_ev(ev), m_explain(explain) {}
 
     Diagnostics run() {
         const Workspace& ws = m_index.workspace();
@@ -18,13 +19,25 @@ class Linter {
         return std::move(m_out);
     }
 
-  private:
+    Diagnostics run_file(std::size_t f, std::size_t& dangling) {
+        lint_file(f);
+        dangling = m_dangling;
+        return std::move(m_out);
+    }
+
+    Diagnostics run_objective_counts() {
+        lint_objective_counts();
+        return std::move(m_out);
+    }
+
     // Suggestions for the first few dangling references only: each costs a pass over every id,
     // and a team file checked without the company file may have thousands.
     WorkspaceIndex::Explain explain() {
-        return ++m_explained <= 50 ? WorkspaceIndex::Explain::yes : WorkspaceIndex::Explain::no;
+        return m_dangling++ < m_explain ? WorkspaceIndex::Explain::yes
+                                        : WorkspaceIndex::Explain::no;
     }
 
+  private:
     void add(const GoalFile& file, SourcePos pos, Level level, std::string rule,
              std::string message, std::string hint = {}) {
         m_out.push_back(
@@ -241,7 +254,8 @@ class Linter {
     const WorkspaceIndex& m_index;
     const Evaluation& m_ev;
     Diagnostics m_out;
-    int m_explained = 0;
+    std::size_t m_explain;      // how many dangling references get suggestions
+    std::size_t m_dangling = 0; // found so far
 };
 
 // How a message names an unknown key: `kpis`, or the table `[[kpis]]`; and its suggestion in
@@ -313,9 +327,19 @@ std::optional<Date> dropped_in_notes(std::string_view notes) {
 }
 
 Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation) {
-    auto out = Linter(index, evaluation).run();
+    auto out = Linter(index, evaluation, k_explained_references).run();
     sort_diagnostics(out);
     return out;
+}
+
+Diagnostics lint_file(const WorkspaceIndex& index, const Evaluation& evaluation, std::size_t file,
+                      std::size_t explain, std::size_t& dangling) {
+    return Linter(index, evaluation, explain).run_file(file, dangling);
+}
+
+Diagnostics lint_objective_counts(const WorkspaceIndex& index) {
+    const Evaluation unused; // the rule reads the model alone
+    return Linter(index, unused, 0).run_objective_counts();
 }
 
 } // namespace okr

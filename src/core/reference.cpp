@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <span>
+#include <tuple>
 #include <unordered_set>
 
 namespace okr {
@@ -145,6 +146,74 @@ WorkspaceIndex::WorkspaceIndex(const Workspace& workspace) : m_workspace(&worksp
     else {
         other_tables();
         kr_tables();
+    }
+}
+
+namespace {
+
+// Where a handle's item is in the workspace: its tables keep handles in this order.
+auto place(const ObjectiveRef& r) {
+    return std::tie(r.file, r.objective);
+}
+auto place(const KrRef& r) {
+    return std::tie(r.file, r.objective, r.kr);
+}
+auto place(const KpiRef& r) {
+    return std::tie(r.file, r.kpi);
+}
+
+template <class Handle>
+void erase_file(std::unordered_map<std::string, std::vector<Handle>>& table, const std::string& key,
+                std::size_t file) {
+    auto it = table.find(key);
+    if (it == table.end()) return;
+    std::erase_if(it->second, [&](const Handle& h) { return h.file == file; });
+    // No empty entry: suggestions go over every key.
+    if (it->second.empty()) table.erase(it);
+}
+
+template <class Handle>
+void insert_in_place(std::unordered_map<std::string, std::vector<Handle>>& table,
+                     const std::string& key, const Handle& handle) {
+    auto& handles = table[key];
+    handles.insert(
+        std::upper_bound(handles.begin(), handles.end(), handle,
+                         [](const Handle& a, const Handle& b) { return place(a) < place(b); }),
+        handle);
+}
+
+} // namespace
+
+void WorkspaceIndex::update_file(std::size_t f, const GoalFile& before) {
+    const GoalFile& file = m_workspace->files[f];
+    const std::string& ns = before.name_space;
+    for (const Objective& obj : before.objectives) {
+        erase_file(m_objectives, obj.id, f);
+        erase_file(m_objectives_in, ns + "/" + obj.id, f);
+        for (const KeyResult& kr : obj.krs) {
+            erase_file(m_krs, kr.id, f);
+            erase_file(m_krs_of, obj.id + "." + kr.id, f);
+            erase_file(m_krs_in, ns + "/" + obj.id + "." + kr.id, f);
+        }
+    }
+    for (const Kpi& kpi : before.kpis) {
+        erase_file(m_kpis, kpi.id, f);
+        erase_file(m_kpis_in, ns + "/" + kpi.id, f);
+    }
+    for (std::size_t o = 0; o < file.objectives.size(); ++o) {
+        const Objective& obj = file.objectives[o];
+        insert_in_place(m_objectives, obj.id, ObjectiveRef{f, o});
+        insert_in_place(m_objectives_in, file.name_space + "/" + obj.id, ObjectiveRef{f, o});
+        for (std::size_t k = 0; k < obj.krs.size(); ++k) {
+            const KrRef ref{f, o, k};
+            insert_in_place(m_krs, obj.krs[k].id, ref);
+            insert_in_place(m_krs_of, obj.id + "." + obj.krs[k].id, ref);
+            insert_in_place(m_krs_in, file.name_space + "/" + obj.id + "." + obj.krs[k].id, ref);
+        }
+    }
+    for (std::size_t k = 0; k < file.kpis.size(); ++k) {
+        insert_in_place(m_kpis, file.kpis[k].id, KpiRef{f, k});
+        insert_in_place(m_kpis_in, file.name_space + "/" + file.kpis[k].id, KpiRef{f, k});
     }
 }
 

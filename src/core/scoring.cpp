@@ -212,12 +212,11 @@ KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool obj
     return e;
 }
 
-namespace {
-
-// The evaluation of file `f`'s KPIs and objectives, into ev.kpis[f] and ev.objectives[f].
 void evaluate_file(const WorkspaceIndex& index, std::size_t f, Evaluation& ev) {
     const Date as_of = ev.as_of;
     const GoalFile& file = index.workspace().files[f];
+    ev.kpis[f].clear();
+    ev.objectives[f].clear();
     ev.kpis[f].reserve(file.kpis.size());
     for (const Kpi& k : file.kpis)
         ev.kpis[f].push_back(evaluate_kpi(k, as_of));
@@ -269,8 +268,6 @@ void evaluate_file(const WorkspaceIndex& index, std::size_t f, Evaluation& ev) {
         ev.objectives[f].push_back(std::move(oe));
     }
 }
-
-} // namespace
 
 Evaluation evaluate(const WorkspaceIndex& index, Date as_of) {
     const std::size_t files = index.workspace().files.size();

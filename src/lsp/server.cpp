@@ -1,4 +1,5 @@
 #include "okr/lsp/server.hpp"
+#include "okr/core/lint.hpp"
 #include "okr/core/reference.hpp"
 #include "okr/core/schema.hpp"
 #include "okr/core/scoring.hpp"
@@ -314,10 +315,31 @@ struct Server::State {
     io::ParseMemo memo;
     // What was last published for each path, so that only changes are sent.
     std::map<std::string, Diagnostics> published;
-    // The loaded workspace's index and evaluation as of today, built once after each change.
+    // The loaded workspace's index and evaluation as of today: built after a load, and kept
+    // up to date by each edit of one file.
     std::unique_ptr<WorkspaceIndex> index;
     std::optional<Evaluation> evaluation;
-    bool inlay_hints = true; // the client's `okr.inlayHints` setting
+    // `okr check`'s findings in parts, so that an edit lints again only the files whose findings
+    // it can change (issue 30, item 3). By file of the workspace:
+    struct FileFindings {
+        std::string path;          // normal()
+        Diagnostics load;          // from parsing the file
+        Diagnostics lint;          // lint_file's, in its order
+        std::size_t dangling = 0;  // dangling references in it
+        std::size_t explained = 0; // how many of them have suggestions
+    };
+    std::vector<FileFindings> files;
+    Diagnostics other_load; // the load's diagnostics about no file of the workspace
+    Diagnostics cross;      // check_workspace_cycles and check_workspace_namespaces
+    Diagnostics counts;     // lint_objective_counts
+    // The paths whose findings may have changed since they were last published (all of them,
+    // after a load); whether the workspace had errors, and an unreadable file, then.
+    std::set<std::string> dirty;
+    bool all_dirty = true;
+    bool had_errors = false;
+    bool had_unreadable = false;
+    bool loads_known = false; // `files` has each file's load diagnostics (not after a load)
+    bool inlay_hints = true;  // the client's `okr.inlayHints` setting
 };
 
 Server::Server(ServerOptions options)
@@ -389,20 +411,20 @@ Value initialize_result(const std::string& version) {
     return result;
 }
 
-bool same(const Diagnostics& a, const std::vector<const Diagnostic*>& b) {
+bool same(const Diagnostics& a, const Diagnostics& b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](const Diagnostic& x, const Diagnostic* py) {
-                          const Diagnostic& y = *py;
+                      [](const Diagnostic& x, const Diagnostic& y) {
                           return x.pos == y.pos && x.level == y.level && x.message == y.message &&
                                  x.hint == y.hint && x.rule == y.rule;
                       });
 }
 
 // The diagnostics of one file as LSP's `Diagnostic[]`, each at the key or value it names.
-Value lsp_diagnostics(const std::vector<const Diagnostic*>& found, std::string_view text) {
+Value lsp_diagnostics(const Diagnostics& found, std::string_view text) {
     const std::vector<std::size_t> starts = line_starts(text);
     Array items;
-    for (const Diagnostic* d : found) {
+    for (const Diagnostic& one : found) {
+        const Diagnostic* d = &one;
         Value item;
         item.set("range", range_at(text, starts, d->pos));
         item.set("severity", d->level == Level::error ? 1 : 2);
@@ -439,6 +461,8 @@ void Server::reload() {
     st.index.reset();
     st.evaluation.reset();
     st.loaded = io::load_workspace(st.roots, files, std::nullopt, &st.memo);
+    st.all_dirty = true;
+    st.loads_known = false;
 }
 
 // Re-reads one open document that the loaded workspace has, and no other file; false when the
@@ -451,67 +475,285 @@ bool Server::reparse(const std::string& path) {
     auto it = std::find_if(files.begin(), files.end(),
                            [&](const GoalFile& f) { return normal(f.path) == path; });
     if (it == files.end()) return false;
+    evaluate_workspace(); // the findings before the edit, which it updates
     const std::string shown = it->path;
     io::ParsedFile parsed = io::parse_goal_file(st.texts.at(path), shown);
     if (!parsed.file.includes.empty()) return false;
-    st.index.reset();
-    st.evaluation.reset();
+    const GoalFile before = std::move(*it);
     *it = std::move(parsed.file);
-    auto& diags = st.loaded.diagnostics;
-    diags.erase(std::remove_if(diags.begin(), diags.end(),
-                               [&](const Diagnostic& d) { return d.path == shown; }),
-                diags.end());
-    diags.insert(diags.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
+    refresh(static_cast<std::size_t>(it - files.begin()), before, std::move(parsed.diagnostics));
+    assemble_load(); // what keep_good and completion read
     return true;
 }
 
+namespace {
+
+// Whether an edit from `before` to `after` changes what the index keeps of a file beyond its
+// ids: its namespace, the cycles it declares or the cycles its objectives use.
+bool changes_more_than_ids(const GoalFile& before, const GoalFile& after) {
+    if (before.name_space != after.name_space ||
+        before.namespace_declared != after.namespace_declared ||
+        before.cycles.size() != after.cycles.size())
+        return true;
+    for (std::size_t i = 0; i < before.cycles.size(); ++i)
+        if (before.cycles[i].name != after.cycles[i].name ||
+            before.cycles[i].start != after.cycles[i].start ||
+            before.cycles[i].end != after.cycles[i].end)
+            return true;
+    auto used = [](const GoalFile& file) {
+        std::set<std::string_view> names;
+        for (const Objective& o : file.objectives)
+            names.insert(o.cycle);
+        return names;
+    };
+    return used(before) != used(after);
+}
+
+// The ids of a file's objectives and of its KPIs, sorted.
+std::pair<std::vector<std::string_view>, std::vector<std::string_view>> ids_of(const GoalFile& f) {
+    std::pair<std::vector<std::string_view>, std::vector<std::string_view>> ids;
+    for (const Objective& o : f.objectives)
+        ids.first.push_back(o.id);
+    for (const Kpi& k : f.kpis)
+        ids.second.push_back(k.id);
+    std::sort(ids.first.begin(), ids.first.end());
+    std::sort(ids.second.begin(), ids.second.end());
+    return ids;
+}
+
+// True when the file refers to an objective in `objectives` or a KPI in `kpis` of namespace
+// `name_space` (sorted ids of the edited file): its findings and evaluation may depend on that
+// file. A bare reference to an id the file itself defines once resolves there whatever the
+// other files hold (WorkspaceIndex: the current file first).
+bool refers_to(const GoalFile& file, std::string_view name_space,
+               const std::vector<std::string_view>& objectives,
+               const std::vector<std::string_view>& kpis) {
+    auto own = [&](const auto& items, std::string_view id) {
+        return std::count_if(items.begin(), items.end(),
+                             [&](const auto& item) { return item.id == id; }) == 1;
+    };
+    auto to = [&](const std::vector<std::string_view>& ids, const auto& items, const RefText& r) {
+        const std::string_view ref = r.text;
+        const std::size_t slash = ref.find('/');
+        if (slash != std::string_view::npos)
+            return ref.substr(0, slash) == name_space &&
+                   std::binary_search(ids.begin(), ids.end(), ref.substr(slash + 1));
+        return std::binary_search(ids.begin(), ids.end(), ref) && !own(items, ref);
+    };
+    for (const Objective& o : file.objectives) {
+        if ((o.parent && to(objectives, file.objectives, *o.parent)) ||
+            (o.carried_from && to(objectives, file.objectives, *o.carried_from)))
+            return true;
+        for (const RefText& k : o.kpis)
+            if (to(kpis, file.kpis, k)) return true;
+        for (const KeyResult& kr : o.krs)
+            if (kr.kpi && to(kpis, file.kpis, *kr.kpi)) return true;
+    }
+    return false;
+}
+
+void mark(std::set<std::string>& dirty, const Diagnostics& found) {
+    for (const Diagnostic& d : found)
+        dirty.insert(normal(d.path));
+}
+
+} // namespace
+
+// Builds the index, the evaluation and the parts of `okr check`'s findings of the loaded
+// workspace anew.
+void Server::rebuild() {
+    State& st = *m_state;
+    const auto& files = st.loaded.workspace.files;
+    st.index = std::make_unique<WorkspaceIndex>(st.loaded.workspace);
+    st.evaluation = evaluate(*st.index, m_options.today);
+    st.cross = check_workspace_cycles(st.loaded.workspace);
+    const Diagnostics names = check_workspace_namespaces(st.loaded.workspace);
+    st.cross.insert(st.cross.end(), names.begin(), names.end());
+    st.counts = lint_objective_counts(*st.index);
+    if (!st.loads_known) split_load();
+    std::size_t left = k_explained_references;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        auto& ff = st.files[f];
+        ff.lint = lint_file(*st.index, *st.evaluation, f, left, ff.dangling);
+        ff.explained = std::min(left, ff.dangling);
+        left -= ff.explained;
+    }
+    st.all_dirty = true;
+}
+
+// The load's diagnostics from their parts, in the order of io::load_workspace: each file's,
+// then the workspace's rules.
+void Server::assemble_load() {
+    State& st = *m_state;
+    Diagnostics& load = st.loaded.diagnostics;
+    load.clear();
+    for (const auto& ff : st.files)
+        load.insert(load.end(), ff.load.begin(), ff.load.end());
+    load.insert(load.end(), st.other_load.begin(), st.other_load.end());
+    load.insert(load.end(), st.cross.begin(), st.cross.end());
+    sort_diagnostics(load);
+}
+
+// Parts the diagnostics of a load: each file's own, the others, and the workspace's rules
+// (`cross`, which are found again after each edit).
+void Server::split_load() {
+    State& st = *m_state;
+    const auto& files = st.loaded.workspace.files;
+    st.files.assign(files.size(), {});
+    std::map<std::string_view, std::size_t> file_of;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        st.files[f].path = normal(files[f].path);
+        file_of.emplace(files[f].path, f);
+    }
+    std::vector<bool> taken(st.cross.size(), false);
+    st.other_load.clear();
+    for (const Diagnostic& d : st.loaded.diagnostics) {
+        bool is_cross = false;
+        for (std::size_t c = 0; c < st.cross.size() && !is_cross; ++c)
+            if (!taken[c] && d.path == st.cross[c].path && d.pos == st.cross[c].pos &&
+                d.message == st.cross[c].message)
+                taken[c] = is_cross = true;
+        if (is_cross) continue;
+        const auto f = file_of.find(d.path);
+        (f == file_of.end() ? st.other_load : st.files[f->second].load).push_back(d);
+    }
+    st.loads_known = true;
+}
+
+// After file `f` changed from `before` (its new parse diagnostics `load`): the index, the
+// evaluation and the lint of the files whose findings the edit can change, and no other: the
+// file itself, the files that refer to an id it had or has, and the files whose dangling
+// references are explained differently (the first k_explained_references of the workspace
+// have suggestions, from every id). The workspace's rules are cheap and run again.
+void Server::refresh(std::size_t f, const GoalFile& before, Diagnostics load) {
+    State& st = *m_state;
+    const auto& files = st.loaded.workspace.files;
+    const GoalFile& after = files[f];
+    st.files[f].load = std::move(load);
+    if (changes_more_than_ids(before, after)) {
+        st.index.reset(); // built anew before it is read
+        st.evaluation.reset();
+        return;
+    }
+    st.index->update_file(f, before);
+    st.dirty.insert(st.files[f].path);
+    auto ids = ids_of(before);
+    const auto now = ids_of(after);
+    const bool ids_changed = ids != now;
+    ids.first.insert(ids.first.end(), now.first.begin(), now.first.end());
+    ids.second.insert(ids.second.end(), now.second.begin(), now.second.end());
+    std::sort(ids.first.begin(), ids.first.end());
+    std::sort(ids.second.begin(), ids.second.end());
+    std::vector<bool> again(files.size(), false);
+    for (std::size_t g = 0; g < files.size(); ++g)
+        if (g == f || refers_to(files[g], after.name_space, ids.first, ids.second)) {
+            again[g] = true;
+            evaluate_file(*st.index, g, *st.evaluation);
+        }
+    std::size_t left = k_explained_references;
+    for (std::size_t g = 0; g < files.size(); ++g) {
+        auto& ff = st.files[g];
+        if (again[g] || (ff.dangling > 0 && (std::min(left, ff.dangling) != ff.explained ||
+                                             (ids_changed && ff.explained > 0)))) {
+            ff.lint = lint_file(*st.index, *st.evaluation, g, left, ff.dangling);
+            st.dirty.insert(ff.path);
+        }
+        ff.explained = std::min(left, ff.dangling);
+        left -= ff.explained;
+    }
+    mark(st.dirty, st.cross);
+    st.cross = check_workspace_cycles(st.loaded.workspace);
+    const Diagnostics names = check_workspace_namespaces(st.loaded.workspace);
+    st.cross.insert(st.cross.end(), names.begin(), names.end());
+    mark(st.dirty, st.cross);
+    mark(st.dirty, st.counts);
+    st.counts = lint_objective_counts(*st.index);
+    mark(st.dirty, st.counts);
+}
+
 // Publishes `okr check`'s findings: for every open document, and for every other file whose
-// findings changed since they were last published (a reference the edit broke or mended).
+// findings changed since they were last published (a reference the edit broke or mended). They
+// are put together from their parts, for the files an edit may have changed (`dirty`) alone, as
+// report::check_findings puts together the findings of the whole workspace.
 void Server::publish(std::vector<std::string>& out) {
     State& st = *m_state;
-    std::map<std::string, std::vector<const Diagnostic*>> by_path;
-    Diagnostics findings;
+    std::map<std::string, Diagnostics> by_path;
     if (st.loaded.problem) {
-        Diagnostic d;
-        d.message = st.loaded.problem->message;
-        d.hint = st.loaded.problem->hint;
         for (const auto& [path, doc] : st.documents)
-            findings.push_back(Diagnostic{path, {}, Level::error, d.message, d.hint, {}});
+            by_path[path].push_back(Diagnostic{
+                path, {}, Level::error, st.loaded.problem->message, st.loaded.problem->hint, {}});
+        st.all_dirty = true;
     } else {
         evaluate_workspace();
-        findings = report::check_findings(st.loaded, *st.index, *st.evaluation);
-    }
-    // Findings come sorted by path: each path is normalised once.
-    const std::string* raw = nullptr;
-    std::vector<const Diagnostic*>* into = nullptr;
-    for (const Diagnostic& d : findings) {
-        if (!raw || *raw != d.path) {
-            raw = &d.path;
-            into = &by_path[normal(d.path)];
+        assemble_load();
+        const auto& files = st.loaded.workspace.files;
+        const Diagnostics& load = st.loaded.diagnostics;
+        // As report::check_findings: lint on a valid workspace; on an invalid one the unknown
+        // keys, and the dangling references of the files that read well, unless a broken file
+        // has no items at all.
+        const bool errors = has_errors(load);
+        std::set<std::string_view> broken;
+        for (const Diagnostic& d : load)
+            if (d.level == Level::error) broken.insert(d.path);
+        const bool unreadable = std::any_of(files.begin(), files.end(), [&](const GoalFile& f) {
+            return broken.contains(f.path) && f.objectives.empty() && f.kpis.empty();
+        });
+        if (errors != st.had_errors || unreadable != st.had_unreadable) st.all_dirty = true;
+        st.had_errors = errors;
+        st.had_unreadable = unreadable;
+        for (std::size_t f = 0; f < files.size(); ++f) {
+            const auto& ff = st.files[f];
+            if (!st.all_dirty && !st.dirty.contains(ff.path)) continue;
+            Diagnostics& found = by_path[ff.path];
+            found = ff.load;
+            for (const Diagnostic& d : st.cross)
+                if (d.path == files[f].path) found.push_back(d);
+            for (const Diagnostic& d : ff.lint)
+                if (!errors || d.rule == "unknown-key" ||
+                    (d.rule == "dangling-ref" && !unreadable && !broken.contains(d.path)))
+                    found.push_back(d);
+            if (!errors)
+                for (const Diagnostic& d : st.counts)
+                    if (d.path == files[f].path) found.push_back(d);
+            sort_diagnostics(found);
         }
-        into->push_back(&d);
+        for (const Diagnostic& d : st.other_load)
+            by_path[normal(d.path)].push_back(d);
+        // A document that is none of the workspace's files (another TOML file) gets no findings.
+        for (auto it = by_path.begin(); it != by_path.end();)
+            it = st.documents.contains(it->first) && !in_workspace(st.loaded, it->first)
+                     ? by_path.erase(it)
+                     : std::next(it);
     }
-    // A document that is none of the workspace's files (another TOML file) gets no findings.
-    for (auto it = by_path.begin(); it != by_path.end();)
-        it = !st.loaded.problem && st.documents.contains(it->first) &&
-                     !in_workspace(st.loaded, it->first)
-                 ? by_path.erase(it)
-                 : std::next(it);
-    std::set<std::string> paths;
+    // The paths whose findings were put together again: a path among them that has none now
+    // has none.
+    std::set<std::string> considered = std::move(st.dirty);
+    st.dirty.clear();
+    if (st.all_dirty) {
+        for (const auto& [path, text] : st.published)
+            considered.insert(path);
+        for (const auto& [path, doc] : st.documents)
+            considered.insert(path);
+    }
+    for (const auto& [path, found] : by_path)
+        considered.insert(path);
+    st.all_dirty = false;
+    std::set<std::string> paths = considered;
     for (const auto& [path, doc] : st.documents)
         paths.insert(path);
-    for (const auto& [path, found] : by_path)
-        paths.insert(path);
-    for (const auto& [path, text] : st.published)
-        paths.insert(path);
-    std::map<std::string, Diagnostics> published;
+    static const Diagnostics none;
     for (const std::string& path : paths) {
         const auto doc = st.documents.find(path);
         const auto found = by_path.find(path);
-        static const std::vector<const Diagnostic*> none;
-        const auto& list = found == by_path.end() ? none : found->second;
         const auto before = st.published.find(path);
-        const bool changed = before == st.published.end() || !same(before->second, list);
+        // An open document the edit cannot change has what it had.
+        const Diagnostics& list = found != by_path.end()         ? found->second
+                                  : considered.contains(path)    ? none
+                                  : before != st.published.end() ? before->second
+                                                                 : none;
+        const bool changed = before == st.published.end()
+                                 ? !list.empty() || doc != st.documents.end()
+                                 : !same(before->second, list);
         if (changed || doc != st.documents.end()) {
             std::string text;
             if (doc != st.documents.end()) {
@@ -525,17 +767,12 @@ void Server::publish(std::vector<std::string>& out) {
             params.set("diagnostics", lsp_diagnostics(list, text));
             out.push_back(notification("textDocument/publishDiagnostics", std::move(params)));
         }
-        if (list.empty() && doc == st.documents.end()) continue;
-        if (changed) {
-            Diagnostics& now = published[path];
-            now.reserve(list.size());
-            for (const Diagnostic* d : list)
-                now.push_back(*d);
-        } else {
-            published[path] = std::move(before->second);
+        if (list.empty() && doc == st.documents.end()) {
+            if (before != st.published.end()) st.published.erase(before);
+        } else if (changed || before == st.published.end()) {
+            st.published[path] = list;
         }
     }
-    st.published = std::move(published);
 }
 
 namespace {
@@ -729,12 +966,9 @@ std::string Server::summary(const Target& t) const {
     return out;
 }
 
-// Builds the index and the evaluation of the loaded workspace, when an edit made them stale.
+// Builds the index and the evaluation of the loaded workspace, when a load made them stale.
 void Server::evaluate_workspace() {
-    State& st = *m_state;
-    if (st.index) return;
-    st.index = std::make_unique<WorkspaceIndex>(st.loaded.workspace);
-    st.evaluation = evaluate(*st.index, m_options.today);
+    if (!m_state->index) rebuild();
 }
 
 // The index of the open document's file in the workspace, if it is one of its files.
@@ -1366,7 +1600,7 @@ Value Server::code_actions(const Value& params) {
         if (published != st.published.end())
             for (const Diagnostic& d : published->second)
                 if (d.pos == pos && d.rule == rule) {
-                    const Value one = lsp_diagnostics({&d}, text);
+                    const Value one = lsp_diagnostics(Diagnostics{d}, text);
                     action.set("diagnostics", *one.as_array());
                     break;
                 }

@@ -16,6 +16,21 @@ namespace okr {
 // unknown-key.
 Diagnostics lint(const WorkspaceIndex& index, const Evaluation& evaluation);
 
+// How many dangling references `lint` explains with suggestions ("did you mean"): the first ones,
+// in the order of its files; each costs a pass over every id.
+inline constexpr std::size_t k_explained_references = 50;
+
+// The findings of `lint` in one file, unsorted and in lint's order: every rule but
+// objective-count, which counts across files. The first `explain` of its dangling references
+// have suggestions (`lint` gives a file what is left of k_explained_references after the files
+// before it); `dangling` is set to how many it has. `okr lsp` lints an edited file alone.
+Diagnostics lint_file(const WorkspaceIndex& index, const Evaluation& evaluation, std::size_t file,
+                      std::size_t explain, std::size_t& dangling);
+
+// The objective-count findings of `lint` (owners with more than 5 active objectives in a cycle,
+// across files), in its order.
+Diagnostics lint_objective_counts(const WorkspaceIndex& index);
+
 // The `unknown-key` finding (a warning) for a key or table the schema does not know.
 Diagnostic unknown_key_finding(const GoalFile& file, const UnknownKey& key);
 

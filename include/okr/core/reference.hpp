@@ -68,6 +68,11 @@ class WorkspaceIndex {
     std::string ref_of(KrRef r) const;
     std::string ref_of(KpiRef r) const;
 
+    // Indexes file `file` again after its model changed from `before` (what the workspace held
+    // until then), as a new index of the workspace would. Only for an edit that keeps the file's
+    // namespace, the cycles it declares and the cycles its objectives use: else build a new one.
+    void update_file(std::size_t file, const GoalFile& before);
+
     const Workspace& workspace() const { return *m_workspace; }
     // Follows the indexed workspace to where it was moved. Moving a workspace keeps its files'
     // storage, so every handle and lookup stays valid; `moved` must be that same workspace.

@@ -118,5 +118,9 @@ KpiEval evaluate_kpi(const Kpi& kpi, Date as_of);
 KrEval evaluate_kr(const KeyResult& kr, const Cycle& cycle, Date as_of, bool objective_dropped,
                    const Kpi* kpi, std::optional<Date> closed = std::nullopt);
 Evaluation evaluate(const WorkspaceIndex& index, Date as_of);
+// File `file`'s KPIs and objectives evaluated again as of `evaluation.as_of`, into
+// evaluation.kpis[file] and evaluation.objectives[file] (sized for the workspace already): what
+// `evaluate` gives that file. `okr lsp` evaluates an edited file alone.
+void evaluate_file(const WorkspaceIndex& index, std::size_t file, Evaluation& evaluation);
 
 } // namespace okr

@@ -44,6 +44,10 @@ class Server {
     struct State;
     void reload();
     bool reparse(const std::string& path);
+    void rebuild();
+    void split_load();
+    void assemble_load();
+    void refresh(std::size_t file, const GoalFile& before, Diagnostics load);
     void keep_good(const std::string& path);
     void publish(std::vector<std::string>& out);
     struct Target;
