@@ -189,9 +189,10 @@ void kpi_list(JsonWriter& w, std::string_view key, const std::vector<KpiRow>& kp
     w.end_array();
 }
 
-// A list of KRs: reference, owner, value against target, score and outcome.
+// A list of KRs: reference, owner, value against target, score and outcome; `documents_only`:
+// every column only in documents (the terminal names the KRs in lines of its own).
 Section kr_section(std::string name, std::string heading, const std::vector<ReviewKr>& krs,
-                   const ReviewKrs& list, bool one_file) {
+                   const ReviewKrs& list, bool one_file, bool documents_only = false) {
     Section s = sub_section(std::move(name), std::move(heading));
     s.columns = {
         column("kr", "Key result", k_term, Align::left, true),
@@ -205,22 +206,31 @@ Section kr_section(std::string name, std::string heading, const std::vector<Revi
         column("score", "Score", k_all, Align::right),
         column("outcome", "Outcome", k_docs),
     };
+    if (documents_only)
+        for (auto& c : s.columns)
+            c.media = k_docs;
     s.more_rows = {
-        list.size(), [&krs, &list, one_file](std::size_t first, std::size_t last, Media,
-                                             std::vector<SheetRow>& out) {
+        list.size(),
+        [&krs, &list, one_file, documents_only](std::size_t first, std::size_t last, Media media,
+                                                std::vector<SheetRow>& out) {
+            // Each cell only where it shows (t: the terminal's columns, d: the documents').
+            const bool d = in_documents(media), t = documents_only ? d : in_terminal(media);
+            if (documents_only && !d) return;
             for (std::size_t at = first; at < last; ++at) {
                 const ReviewKr& kr = krs[list[at]];
                 const std::string ref = shown_ref(kr.ref, one_file);
                 out.push_back(
-                    {"kr",
-                     0,
-                     {text_cell(ref + "  " + kr.title), text_cell(ref), text_cell(kr.title),
-                      text_cell(kr.owner, Style::dim),
-                      value_cell(kr.value, kr.target, kr.unit, kr.milestone),
-                      value_cell(kr.value, std::nullopt, "", kr.milestone),
-                      value_cell(kr.target, std::nullopt, "", kr.milestone), text_cell(kr.unit),
-                      styled(score_cell(kr.score), style_of(band_for(kr.score))),
-                      status_cell(kr.outcome)}});
+                    {"kr", 0,
+                     row_cells(
+                         t ? text_cell(ref + "  " + kr.title) : SheetCell{},
+                         d ? text_cell(ref) : SheetCell{}, d ? text_cell(kr.title) : SheetCell{},
+                         text_cell(kr.owner, Style::dim),
+                         t ? value_cell(kr.value, kr.target, kr.unit, kr.milestone) : SheetCell{},
+                         d ? value_cell(kr.value, std::nullopt, "", kr.milestone) : SheetCell{},
+                         d ? value_cell(kr.target, std::nullopt, "", kr.milestone) : SheetCell{},
+                         d ? text_cell(kr.unit) : SheetCell{},
+                         styled(score_cell(kr.score), style_of(band_for(kr.score))),
+                         d ? status_cell(kr.outcome) : SheetCell{})});
             }
         }};
     return s;
@@ -245,26 +255,33 @@ Section moved_section(std::string name, std::string heading, const std::vector<R
     };
     const std::size_t k_columns = s.columns.size();
     s.more_rows = {
-        list.size(), [&krs, &list, one_file, k_columns](std::size_t first, std::size_t last, Media,
-                                                        std::vector<SheetRow>& out) {
+        list.size(), [&krs, &list, one_file, k_columns](std::size_t first, std::size_t last,
+                                                        Media media, std::vector<SheetRow>& out) {
+            // Each cell only where it shows (t: the terminal's columns, d: the documents').
+            const bool t = in_terminal(media), d = in_documents(media);
             for (std::size_t at = first; at < last; ++at) {
                 const ReviewKr& kr = krs[list[at]];
                 const std::string ref = shown_ref(kr.ref, one_file);
                 std::string notes;
-                for (const auto& n : kr.notes)
-                    if (!n.note.empty())
-                        notes += fmt::format("{}{}: {}", notes.empty() ? "" : "; ", n.date.iso(),
-                                             n.note);
-                out.push_back({"kr",
-                               0,
-                               {text_cell(ref + "  " + kr.title), text_cell(ref),
-                                text_cell(kr.title), text_cell(kr.owner),
-                                styled(value_cell(kr.value_before, std::nullopt, "", kr.milestone),
-                                       Style::dim),
-                                value_cell(kr.value, std::nullopt, kr.unit, kr.milestone),
-                                change_cell(kr.value - kr.value_before),
-                                points_cell(kr.progress - kr.progress_before), text_cell(kr.unit),
-                                text_cell(notes)}});
+                if (d)
+                    for (const auto& n : kr.notes)
+                        if (!n.note.empty())
+                            notes += fmt::format("{}{}: {}", notes.empty() ? "" : "; ",
+                                                 n.date.iso(), n.note);
+                out.push_back(
+                    {"kr", 0,
+                     row_cells(t ? text_cell(ref + "  " + kr.title) : SheetCell{},
+                               d ? text_cell(ref) : SheetCell{},
+                               d ? text_cell(kr.title) : SheetCell{},
+                               d ? text_cell(kr.owner) : SheetCell{},
+                               styled(value_cell(kr.value_before, std::nullopt, "", kr.milestone),
+                                      Style::dim),
+                               value_cell(kr.value, std::nullopt, kr.unit, kr.milestone),
+                               change_cell(kr.value - kr.value_before),
+                               points_cell(kr.progress - kr.progress_before),
+                               d ? text_cell(kr.unit) : SheetCell{},
+                               d ? text_cell(std::move(notes)) : SheetCell{})});
+                if (!t) continue; // the notes under a KR show only in the terminal
                 for (const auto& n : kr.notes)
                     if (!n.note.empty()) {
                         SheetRow note{"note", 1, std::vector<SheetCell>(k_columns, text_cell("")),
@@ -535,10 +552,8 @@ Sheet review_sheet(const Review& rv) {
     Section silent = kr_section(
         "No check-in for 14 days",
         fmt::format("No check-in for {} days ({})", k_checkin_gap_days, rv.silent.size()), rv.krs,
-        rv.silent, one);
+        rv.silent, one, true);
     // The terminal names each silent KR on a line with its days; documents keep the table.
-    for (auto& c : silent.columns)
-        c.media = k_docs;
     silent.empty.clear();
     if (rv.silent.empty()) silent.before.push_back(none_line());
     for (const std::size_t at : rv.silent) {

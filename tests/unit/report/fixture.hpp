@@ -97,4 +97,26 @@ inline void check_windows_render_as_held(const report::Sheet& made) {
     CHECK(render_html(made) == render_html(held));
 }
 
+// Checks that the rows `s` makes for one medium leave empty every cell of a column that only
+// the other medium shows (no format builds what it throws away), and returns how many rows
+// it made for each.
+inline std::pair<std::size_t, std::size_t> check_rows_made_for_medium(const report::Section& s) {
+    using namespace okr::report;
+    std::size_t counts[2] = {0, 0};
+    for (Media medium : {Media::terminal, Media::documents}) {
+        CAPTURE(s.name);
+        CAPTURE(static_cast<int>(medium));
+        for_each_row(
+            s,
+            [&](const SheetRow& row) {
+                ++counts[medium == Media::terminal ? 0 : 1];
+                for (std::size_t i = 0; i < s.columns.size() && i < row.cells.size(); ++i)
+                    if (s.columns[i].media != Media::all && s.columns[i].media != medium)
+                        CHECK(row.cells[i].text.empty());
+            },
+            k_row_window, medium);
+    }
+    return {counts[0], counts[1]};
+}
+
 } // namespace okr::test

@@ -670,4 +670,26 @@ uptime  Site uptime  98.2%  >= 99    breach (stale)  2026-11-01
         CHECK(members.notes[0].note.data() == open_day.note.data());
     }
 
+    TEST_CASE("the review's lists of KRs are made for the medium they are drawn in") {
+        const test::Club club;
+        for (std::optional<Date> since :
+             {std::optional<Date>(), std::optional<Date>(test::day("2026-11-01"))}) {
+            const Review review = build_review(
+                club.index, club.evaluation,
+                evaluate(club.index, since ? *since : default_window_start(club.as_of())),
+                Selection{}, since);
+            const Sheet sheet = review_sheet(review);
+            std::size_t lists = 0, rows = 0;
+            for (const Section& s : sheet.sections) {
+                if (!s.more_rows.make || s.columns.empty() || s.columns.front().key == "kpi")
+                    continue;
+                ++lists;
+                const auto [terminal, documents] = test::check_rows_made_for_medium(s);
+                rows += terminal + documents;
+            }
+            CHECK(lists >= 2);
+            CHECK(rows > 0);
+        }
+    }
+
 } // TEST_SUITE
