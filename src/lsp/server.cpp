@@ -340,6 +340,10 @@ struct Server::State {
     bool had_unreadable = false;
     bool loads_known = false; // `files` has each file's load diagnostics (not after a load)
     bool inlay_hints = true;  // the client's `okr.inlayHints` setting
+    // The client asks for its inlay hints again on workspace/inlayHint/refresh
+    // (workspace.inlayHint.refreshSupport); the number of such requests sent.
+    bool hints_refresh = false;
+    int requests_sent = 0;
 };
 
 Server::Server(ServerOptions options)
@@ -1870,6 +1874,10 @@ std::vector<std::string> Server::handle(std::string_view message) {
                 m_state->root_folder = path_of_uri(*root->as_string());
             if (const Value* options = params.get("initializationOptions"))
                 if (auto on = inlay_hints_setting(*options)) m_state->inlay_hints = *on;
+            if (const Value* refresh =
+                    params.at("capabilities", "workspace", "inlayHint", "refreshSupport");
+                refresh && refresh->as_bool())
+                m_state->hints_refresh = *refresh->as_bool();
             out.push_back(response(request_id, initialize_result(m_options.version)));
             return out;
         }
@@ -1898,8 +1906,20 @@ std::vector<std::string> Server::handle(std::string_view message) {
             return out;
         }
         if (*method == "workspace/didChangeConfiguration") {
-            if (const Value* settings = params.get("settings"))
-                if (auto on = inlay_hints_setting(*settings)) m_state->inlay_hints = *on;
+            State& st = *m_state;
+            const Value* settings = params.get("settings");
+            const std::optional<bool> on = settings ? inlay_hints_setting(*settings) : std::nullopt;
+            if (on && *on != st.inlay_hints) {
+                st.inlay_hints = *on;
+                // The hints shown are stale now: a client that can be told asks for them again.
+                if (st.hints_refresh) {
+                    Value refresh;
+                    refresh.set("jsonrpc", "2.0");
+                    refresh.set("id", fmt::format("okr-{}", ++st.requests_sent));
+                    refresh.set("method", "workspace/inlayHint/refresh");
+                    out.push_back(util::json::dump(refresh));
+                }
+            }
             return out;
         }
         if (*method == "textDocument/completion") {

@@ -253,7 +253,8 @@ def case_completion(okr, tmp):
 def case_inlay_hints(okr, tmp):
     """Progress and score at the end of objective and KR header lines, health on KPIs; a range
     keeps the hints of its lines; off with initializationOptions, on again with
-    workspace/didChangeConfiguration; none for a document that is no goal file."""
+    workspace/didChangeConfiguration, which asks a client that can for a refresh; none for a
+    document that is no goal file."""
     ws = workspace(tmp)
     growth = ws / "teams" / "growth.toml"
     company = ws / "okr.toml"
@@ -285,6 +286,22 @@ def case_inlay_hints(okr, tmp):
                       {"textDocument": {"uri": uri(growth)}, "range": whole})
         got.append({"hints after didChangeConfiguration": len(r.get("result") or [])})
         got.append({"exit_code": finish(c)})
+    # A client that can refresh its hints is asked to when the setting changes, and only then;
+    # one that cannot is not asked.
+    for refresh in (True, False):
+        with start(okr, ws, tmp) as c:
+            c.request("initialize", {"processId": None, "rootUri": uri(ws), "capabilities": {
+                "workspace": {"inlayHint": {"refreshSupport": refresh}}}})
+            open_doc(c, growth)
+            c.diagnostics_until_quiet()
+            asked = []
+            for on in (False, False, True, True):
+                c.notify("workspace/didChangeConfiguration", {"settings": {"okr": {"inlayHints": on}}})
+                for msg in c.diagnostics_until_quiet():
+                    if msg.get("method") == "workspace/inlayHint/refresh" and "id" in msg:
+                        c.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+                    asked.append({"after inlayHints": on, "server sent": msg.get("method")})
+            got.append({"refreshSupport": refresh, "requests": asked, "exit_code": finish(c)})
     return got, ws
 
 
