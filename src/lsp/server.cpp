@@ -1625,6 +1625,25 @@ Value Server::code_actions(const Value& params) {
             fmt::format("Replace `{}` with `{}`", u.header.empty() ? u.key : u.header, replacement),
             true);
     }
+    // Unknown enum values (`type`, `status`, `frequency`) and cycle names: the value `okr
+    // check` suggests in its hint, `did you mean "X"?`.
+    if (published != st.published.end())
+        for (const Diagnostic& d : published->second) {
+            constexpr std::string_view k_ask = "did you mean \"", k_end = "\"?";
+            if (!d.rule.empty() || !d.message.starts_with("unknown ") ||
+                !d.hint.starts_with(k_ask) || !d.hint.ends_with(k_end))
+                continue;
+            const std::size_t open = d.message.find('"');
+            const std::size_t close =
+                open == std::string::npos ? open : d.message.find('"', open + 1);
+            if (close == std::string::npos) continue;
+            const std::string near =
+                d.hint.substr(k_ask.size(), d.hint.size() - k_ask.size() - k_end.size());
+            fix(d.pos, "", "\"" + near + "\"",
+                fmt::format("Replace \"{}\" with \"{}\"",
+                            d.message.substr(open + 1, close - open - 1), near),
+                true);
+        }
     // References that resolve to nothing: the ids `okr check` suggests, or the qualified
     // references it names when the id is in several namespaces.
     auto reference = [&](const RefText& r, bool kpi) {

@@ -306,7 +306,8 @@ def case_inlay_hints(okr, tmp):
 
 
 def case_code_actions(okr, tmp):
-    """The "did you mean" fixes of an unknown key and of an unknown reference; "check in today"
+    """The "did you mean" fixes of an unknown key, of an unknown reference, of unknown enum
+    values and of an unknown cycle name; "check in today"
     on a KR (one with a `current` key: it changes too), none on a KR whose cycle ended, none
     where only quick fixes are asked for; a document that is no goal file."""
     ws = workspace(tmp)
@@ -340,6 +341,23 @@ def case_code_actions(okr, tmp):
             "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
             "context": {"diagnostics": []}}))
         got.append(c.request("textDocument/codeAction", {"textDocument": {"uri": uri(growth)}}))
+        got.append({"exit_code": finish(c)})
+    # Unknown enum values and a cycle name: the value okr check suggests.
+    typos = (growth.read_text().replace('type = "milestone"', 'type = "milstone"', 1)
+             .replace('status = "dropped"', 'status = "droped"', 1)
+             .replace('cycle = "launch-sprint"', 'cycle = "launch-sprnt"', 1))
+    lines = typos.splitlines()
+    with start(okr, ws, tmp) as c:
+        initialize(c, ws)
+        open_doc(c, growth, typos)
+        c.diagnostics_until_quiet()
+        for needle in ('"milstone"', '"droped"', '"launch-sprnt"'):
+            line = next(i for i, l in enumerate(lines) if needle in l)
+            got.append(c.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri(growth)},
+                "range": {"start": {"line": line, "character": 0},
+                          "end": {"line": line, "character": 0}},
+                "context": {"diagnostics": [], "only": ["quickfix"]}}))
         got.append({"exit_code": finish(c)})
     return got, ws
 
