@@ -46,10 +46,12 @@ Sheet score_sheet(const Report& r) {
         column("band", "Band"),
         column("note", "Note", k_all, Align::left, true, 5),
     };
-    // The rows of each objective and its KRs, a window at a time.
+    // The rows of each objective and its KRs, a window at a time, each cell only where it shows
+    // (t: the terminal's columns, d: the documents').
     s.more_rows = {
         r.objectives.size(),
-        [&r, refs](std::size_t first, std::size_t last, Media, std::vector<SheetRow>& out) {
+        [&r, refs](std::size_t first, std::size_t last, Media media, std::vector<SheetRow>& out) {
+            const bool t = in_terminal(media), d = in_documents(media);
             for (std::size_t at = first; at < last; ++at) {
                 const ObjectiveRow& o = r.objectives[at];
                 std::string note;
@@ -62,31 +64,37 @@ Sheet score_sheet(const Report& r) {
                 if (o.missed_commitment)
                     note = "missed commitment" + (frozen.empty() ? "" : "; " + frozen);
                 out.push_back(
-                    {o.status == Status::dropped ? "dropped" : "objective",
-                     0,
-                     {text_cell((refs ? o.ref : o.id) + "  " + o.title, Style::bold),
-                      text_cell(o.ref), text_cell(o.title), text_cell(o.owner), text_cell(o.owner),
-                      text_cell(to_string(o.type),
-                                o.type == ObjectiveType::committed ? Style::bold : Style::plain),
-                      number_cell(o.weight), styled(score_cell(o.score), style_of(o.band)),
-                      band_cell(o.band),
-                      text_cell(note, o.missed_commitment ? Style::red : Style::dim)}});
+                    {o.status == Status::dropped ? "dropped" : "objective", 0,
+                     row_cells(
+                         t ? text_cell((refs ? o.ref : o.id) + "  " + o.title, Style::bold)
+                           : SheetCell{},
+                         d ? text_cell(o.ref) : SheetCell{}, d ? text_cell(o.title) : SheetCell{},
+                         t ? text_cell(o.owner) : SheetCell{}, d ? text_cell(o.owner) : SheetCell{},
+                         text_cell(to_string(o.type),
+                                   o.type == ObjectiveType::committed ? Style::bold : Style::plain),
+                         number_cell(o.weight), styled(score_cell(o.score), style_of(o.band)),
+                         band_cell(o.band),
+                         text_cell(std::move(note),
+                                   o.missed_commitment ? Style::red : Style::dim))});
                 for (const auto& kr : o.krs) {
                     const bool dropped = kr.status == Status::dropped;
                     out.push_back(
-                        {dropped ? "dropped" : "kr",
-                         1,
-                         {text_cell("  " + kr.id + "  " + kr.title,
-                                    dropped ? Style::dim : Style::plain),
-                          text_cell(kr.ref), text_cell(kr.title),
-                          text_cell(kr.owner == o.owner ? "" : kr.owner), text_cell(kr.owner),
-                          text_cell(""), number_cell(kr.weight),
-                          styled(score_cell(kr.score), style_of(kr.band)), band_cell(kr.band),
-                          text_cell(dropped                       ? "dropped"
-                                    : o.closed && kr.manual_score ? frozen
-                                    : kr.manual_score             ? "manual score"
-                                                                  : "",
-                                    Style::dim)}});
+                        {dropped ? "dropped" : "kr", 1,
+                         row_cells(t ? text_cell("  " + kr.id + "  " + kr.title,
+                                                 dropped ? Style::dim : Style::plain)
+                                     : SheetCell{},
+                                   d ? text_cell(kr.ref) : SheetCell{},
+                                   d ? text_cell(kr.title) : SheetCell{},
+                                   t ? text_cell(kr.owner == o.owner ? "" : kr.owner) : SheetCell{},
+                                   d ? text_cell(kr.owner) : SheetCell{}, text_cell(""),
+                                   number_cell(kr.weight),
+                                   styled(score_cell(kr.score), style_of(kr.band)),
+                                   band_cell(kr.band),
+                                   text_cell(dropped                       ? "dropped"
+                                             : o.closed && kr.manual_score ? frozen
+                                             : kr.manual_score             ? "manual score"
+                                                                           : "",
+                                             Style::dim))});
                 }
             }
         }};

@@ -249,4 +249,13 @@ as of 2026-11-23
         test::check_windows_render_as_held(score_sheet(report));
     }
 
+    TEST_CASE("the grading sheet is made for the medium it is drawn in") {
+        const test::Club club;
+        const Report report = club.report(); // the sheet's rows are made from it
+        const Sheet sheet = score_sheet(report);
+        const auto [terminal, documents] = test::check_rows_made_for_medium(sheet.sections.front());
+        CHECK(terminal >= 5);
+        CHECK(documents == terminal);
+    }
+
 } // TEST_SUITE
