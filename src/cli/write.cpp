@@ -292,7 +292,7 @@ std::vector<std::pair<std::string, io::Value>> checkin_values(const Checkin& che
                                                              {"value", checkin.value}};
     if (checkin.has_confidence()) values.emplace_back("confidence", *checkin.confidence);
     if (checkin.recorded) values.emplace_back("recorded", *checkin.recorded);
-    if (!checkin.note.empty()) values.emplace_back("note", checkin.note);
+    if (!checkin.note.empty()) values.emplace_back("note", checkin.note.str());
     return values;
 }
 

@@ -2,6 +2,14 @@
 
 namespace okr {
 
+Note::Note(std::string_view text) {
+    if (text.empty()) return;
+    const std::size_t size = text.size();
+    m_data = new char[sizeof size + size];
+    std::memcpy(m_data, &size, sizeof size);
+    std::memcpy(m_data + sizeof size, text.data(), size);
+}
+
 const char* to_string(KrType t) {
     return t == KrType::metric ? "metric" : "milestone";
 }

@@ -419,6 +419,7 @@ class Encoder {
     Writer tail;
 
     void put(const std::string& s) { m_out->str(s); }
+    void put(const Note& n) { m_out->str(n.view()); } // as a string
     void put(double v) { m_out->f64(v); }
     void put(bool b) { m_out->flag(b); }
     void put(Date d) { m_out->date(d); }
@@ -459,6 +460,10 @@ class Decoder {
             m_in->bytes(m_in->u64());
         else
             s = m_in->str();
+    }
+    void get(Note& n) {
+        const std::string_view text = m_in->bytes(m_in->u64());
+        if (!m_skip_strings) n = Note(text);
     }
     void get(double& v) { v = m_in->f64(); }
     void get(bool& b) { b = m_in->flag(); }

@@ -27,7 +27,7 @@ GoalChange make(std::string change, std::string item, std::string ref, std::stri
 
 std::string checkin_key(const Checkin& c) {
     return fmt::format("{}|{}|{}|{}", c.date.iso(), c.value,
-                       c.has_confidence() ? fmt::format("{}", *c.confidence) : "-", c.note);
+                       c.has_confidence() ? fmt::format("{}", *c.confidence) : "-", c.note.view());
 }
 
 std::string shown_score(std::optional<double> s) {
@@ -321,7 +321,7 @@ std::string detail_of(const GoalChange& c) {
         std::string d = c.checkin->date.iso();
         if (c.checkin->has_confidence())
             d += fmt::format(", confidence {}", format_number(*c.checkin->confidence, 2));
-        if (!c.checkin->note.empty()) d += ": " + c.checkin->note;
+        if (!c.checkin->note.empty()) d += fmt::format(": {}", c.checkin->note.view());
         return d;
     }
     if (c.change == "renamed") return "from " + c.before;
@@ -337,7 +337,7 @@ std::pair<std::string, std::string> terminal_detail(const GoalChange& c) {
                             ? fmt::format("conf {}", format_number(*c.checkin->confidence, 2))
                             : std::string();
     if (c.checkin->note.empty()) return {facts, {}};
-    return {facts, (facts.empty() ? "" : ": ") + c.checkin->note};
+    return {facts, (facts.empty() ? "" : ": ") + c.checkin->note.str()};
 }
 
 // A cell whose first `facts` characters survive every width.
@@ -443,7 +443,7 @@ std::string diff_json(const GoalsDiff& diff, const std::string& from, const std:
             w.field("date", c.checkin->date.iso());
             w.field("value", c.checkin->value);
             w.field("confidence", c.checkin->confidence);
-            w.field("note", c.checkin->note);
+            w.field("note", c.checkin->note.view());
         }
         w.field("flagged", c.flagged);
         w.end_object();

@@ -18,7 +18,7 @@ std::vector<LogEntry> entries_of(const std::vector<Checkin>& checkins, Date as_o
                      [](const Checkin* a, const Checkin* b) { return a->date < b->date; });
     std::vector<LogEntry> out;
     for (const Checkin* c : used) {
-        LogEntry e{c->date, c->value, std::nullopt, std::nullopt, c->note};
+        LogEntry e{c->date, c->value, std::nullopt, std::nullopt, c->note.str()};
         if (!out.empty()) e.delta = c->value - out.back().value;
         if (c->has_confidence()) e.confidence = c->confidence;
         out.push_back(std::move(e));

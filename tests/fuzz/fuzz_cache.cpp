@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         okr::GoalFile noteless = parsed->file;
         auto clear = [](std::vector<okr::Checkin>& checkins) {
             for (auto& c : checkins)
-                c.note.clear();
+                c.note = {};
         };
         for (auto& o : noteless.objectives)
             for (auto& kr : o.krs)

@@ -667,7 +667,7 @@ uptime  Site uptime  98.2%  >= 99    breach (stale)  2026-11-01
         REQUIRE(members.notes.size() == 2);
         const Checkin& open_day = club.workspace.files[0].objectives[0].krs[0].checkins[0];
         CHECK(members.notes[0].note == "open day");
-        CHECK(members.notes[0].note.data() == open_day.note.data());
+        CHECK(members.notes[0].note.data() == open_day.note.view().data());
     }
 
     TEST_CASE("the review's lists of KRs are made for the medium they are drawn in") {
