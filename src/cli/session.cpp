@@ -253,19 +253,19 @@ std::string Session::render(const std::function<std::string(const report::Spill&
     if (format == "github")
         throw CommandError(ExitCode::usage, "--format github is for `okr check` only",
                            "read commands print table, json, csv, markdown or html");
+    // Without a pager, long output is written a window at a time as its rows are made (a pager
+    // is handed the whole of it, to decide whether it fits the screen), in every format.
+    const bool streamed = m_write && pager_command(m_options.no_pager, m_env.stdout_is_terminal,
+                                                   m_env.okr_pager, m_env.pager)
+                                         .empty();
     if (format == "json") {
-        if (!m_write) return json({});
+        if (!streamed) return json({});
         return json([this](std::string& text) {
             m_write(text);
             text.clear();
         });
     }
-    // Without a pager, long output is written a window at a time as its rows are made (a pager
-    // is handed the whole of it, to decide whether it fits the screen).
     std::string out;
-    const bool streamed = m_write && pager_command(m_options.no_pager, m_env.stdout_is_terminal,
-                                                   m_env.okr_pager, m_env.pager)
-                                         .empty();
     report::render_sheet(sheet(), format, look(), out,
                          streamed ? report::Spill([this](std::string& text) {
                              m_write(text);

@@ -82,6 +82,31 @@ def main():
         case("OKR_PAGER empty turns paging off", team + ["status"], dict(base, OKR_PAGER="", PAGER=copy), False)
         case("a pager that does not exist", team + ["status"], dict(base, OKR_PAGER="okr-no-such-pager-xyz"), False)
 
+        # Long output, written a window at a time when it goes to a pipe, reaches the pager whole
+        # in every format: no piece of it on the terminal beside the pager.
+        big = Path(tmp) / "big.toml"
+        lines = ['owner = "sam"', 'cycle = "2026-Q4"', ""]
+        for i in range(600):
+            lines += ["[[objective]]", f'id = "o{i}"', f'title = "Objective number {i}"', "",
+                      "[[objective.kr]]", f'id = "k{i}"', f'title = "Key result {i}"', "target = 10",
+                      "current = 3", ""]
+        big.write_text("\n".join(lines))
+        for fmt in ("json", "table", "csv", "markdown", "html"):
+            args = [okr, "-f", str(big), "--as-of", "2026-11-23", "status", "--format", fmt]
+            whole = subprocess.run(args, capture_output=True, text=True, env=dict(base, COLUMNS="100"))
+            if whole.returncode != 0 or len(whole.stdout) < 80_000:
+                problems.append(f"long {fmt}: exit {whole.returncode}, {len(whole.stdout)} bytes: {whole.stderr}")
+                continue
+            if paged.exists():
+                paged.unlink()
+            code, shown = run_on_terminal(args, dict(base, OKR_PAGER=copy))
+            got = paged.read_text() if paged.exists() else ""
+            if code != 0 or got != whole.stdout or shown.strip():
+                problems.append(f"long {fmt} on a terminal: exit {code}; the pager got {len(got)} of "
+                                f"{len(whole.stdout)} bytes, the terminal {len(shown.strip())} beside it")
+        if paged.exists():
+            paged.unlink()
+
         # The pager's environment: LESS=FRX and LV=-c unless the user set them (to anything).
         seen = Path(tmp) / "env"
         show = f"printf '%s|%s' \"${{LESS-unset}}\" \"${{LV-unset}}\" > {seen}; cat > /dev/null"
