@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -52,7 +53,12 @@ class Note {
     std::string str() const { return std::string(view()); }
     bool empty() const { return m_data == nullptr; }
     std::size_t size() const { return view().size(); }
-    friend bool operator==(const Note& a, std::string_view b) { return a.view() == b; }
+    // One comparison for a note and anything that reads as text (another note, a string, a
+    // literal): an exact match either way round, so that C++20's reversed candidates are never
+    // ambiguous (clang's -Wambiguous-reversed-operator).
+    template <class T>
+    requires std::is_convertible_v<const T&, std::string_view>
+    friend bool operator==(const Note& a, const T& b) { return a.view() == std::string_view(b); }
 
   private:
     char* m_data = nullptr; // the size, then the bytes; null when empty
